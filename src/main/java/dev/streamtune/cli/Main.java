@@ -1,0 +1,82 @@
+package dev.streamtune.cli;
+
+import dev.streamtune.config.ConfigException;
+import dev.streamtune.events.RegistryConfig;
+import dev.streamtune.events.SchemaRegistryException;
+import dev.streamtune.events.TopicNames;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Entry point of {@code bin/streamtune}. */
+@Command(
+    name = "streamtune",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Continuous transfer learning of image classifiers on Kafka.",
+    footer = {"", "Every option can also be set as a STREAMTUNE_* environment variable;"
+        + " secrets only that way, or from a file named by STREAMTUNE_*_FILE."})
+public final class Main implements Runnable {
+  @Spec CommandSpec spec;
+
+  /** Runs a command line and exits with its status. */
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs a command line and returns its status: 0 done, 1 failed, 2 bad usage or settings. */
+  public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The whole command tree. */
+  static CommandLine commandLine() {
+    CommandLine register = new CommandLine(new RegisterSchemasCommand());
+    SettingOptions.add(register.getCommandSpec(), RegistryConfig.SETTINGS);
+    SettingOptions.add(register.getCommandSpec(), TopicNames.SETTINGS);
+    CommandLine schemas = new CommandLine(new SchemasCommand()).addSubcommand("register", register);
+    CommandLine root = new CommandLine(new Main()).addSubcommand("schemas", schemas);
+    root.setExecutionExceptionHandler(Main::onError);
+    return root;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  private static int onError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    PrintWriter err = cmd.getErr();
+    if (e instanceof ConfigException) {
+      err.println("streamtune: " + e.getMessage());
+      return 2;
+    }
+    if (e instanceof SchemaRegistryException) {
+      err.println("streamtune: " + e.getMessage());
+      return 1;
+    }
+    err.println("streamtune: " + e);
+    e.printStackTrace(err);
+    return 1;
+  }
+
+  /** The version from the build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {"streamtune " + p.getProperty("version", "unknown"),
+          "Java " + System.getProperty("java.version")};
+    }
+  }
+}

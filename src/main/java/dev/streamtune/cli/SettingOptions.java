@@ -1,0 +1,49 @@
+package dev.streamtune.cli;
+
+import dev.streamtune.config.ConfigSource;
+import dev.streamtune.config.Setting;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** Turns declared settings into picocli options, and parsed options back into a source. */
+final class SettingOptions {
+  private SettingOptions() {}
+
+  /** Adds an option for each non-secret setting, and lists the secrets in the footer. */
+  static void add(CommandSpec spec, List<Setting<?>> settings) {
+    StringBuilder secrets = new StringBuilder();
+    for (Setting<?> s : settings) {
+      if (s.secret()) {
+        secrets.append(String.format("%n  %s (or %s_FILE): %s", s.envVar(), s.envVar(), s.description()));
+        continue;
+      }
+      String def = s.defaultValue() == null ? "none" : s.defaultValue().toString();
+      spec.addOption(OptionSpec.builder(s.option())
+          .paramLabel("<" + s.key().substring(s.key().lastIndexOf('.') + 1) + ">")
+          .type(String.class)
+          .description(s.description() + " (env " + s.envVar() + "; default: " + (def.isEmpty() ? "empty" : def)
+              + ")")
+          .build());
+    }
+    if (secrets.length() > 0) {
+      String[] old = spec.usageMessage().footer();
+      String[] footer = java.util.Arrays.copyOf(old, old.length + 1);
+      footer[old.length] = "%nSecrets, from the environment only:" + secrets.toString().replace("%", "%%");
+      spec.usageMessage().footer(footer);
+    }
+  }
+
+  /** The values given on the command line, then the environment. */
+  static ConfigSource source(CommandSpec spec) {
+    Map<String, String> cli = new HashMap<>();
+    for (OptionSpec o : spec.options()) {
+      if (o.longestName().startsWith("--") && o.getValue() != null && !o.usageHelp() && !o.versionHelp()) {
+        cli.put(o.longestName().substring(2).replace('-', '.'), o.getValue());
+      }
+    }
+    return ConfigSource.of(cli, System.getenv());
+  }
+}

@@ -1,0 +1,101 @@
+// An independent Confluent client for Streamtune's interop test: kafkajs and
+// @kafkajs/confluent-schema-registry (which encodes with avsc). Usage:
+//   node interop.mjs produce <bootstrap> <registryUrl> <topic> <avscFile>
+//       registers the schema under <topic>-value, encodes the fixed event, produces it,
+//       and prints {"id": <schema id>, "hex": "<the record value>"}
+//   node interop.mjs consume <bootstrap> <registryUrl> <topic>
+//       reads the first record of <topic>, decodes it, and prints it as JSON
+//       (bytes as base64, the image union as {"type": <record name>, ...fields})
+//   node interop.mjs golden <avscFile> <schemaId>
+//       prints the hex of the fixed event as the client's own wire encoder and avsc write it,
+//       without a registry; the committed golden file was made this way
+import fs from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const avro = require('avsc');
+const { encode: wireEncode } = require('@kafkajs/confluent-schema-registry/dist/wireEncoder');
+
+const INLINE = 'dev.streamtune.events.InlineImage';
+const REF = 'dev.streamtune.events.ImageRef';
+
+// Must equal InteropFixture.event() in the Java tests, field for field.
+export function fixedEvent() {
+  return {
+    eventId: 'evt-0001',
+    modelId: 'shapes',
+    label: 'circle',
+    image: { [INLINE]: { data: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 3, 254, 255]), contentType: 'image/png' } },
+    capturedAt: 1767225600000,
+    attributes: { source: 'node-app', device: 'cam-7' },
+  };
+}
+
+function clients(bootstrap, registryUrl) {
+  const kafka = new Kafka({ clientId: 'streamtune-interop', brokers: [bootstrap], logLevel: logLevel.ERROR });
+  const registry = new SchemaRegistry({ host: registryUrl });
+  return { kafka, registry };
+}
+
+function toJson(event) {
+  const [type, img] = Object.entries(event.image)[0];
+  const image = type === INLINE
+    ? { type, data: img.data.toString('base64'), contentType: img.contentType }
+    : { type, ...img };
+  return { ...event, image };
+}
+
+async function produce(bootstrap, registryUrl, topic, avscFile) {
+  const { kafka, registry } = clients(bootstrap, registryUrl);
+  const schema = fs.readFileSync(avscFile, 'utf8');
+  const { id } = await registry.register(
+    { type: 'AVRO', schema },
+    { subject: `${topic}-value`, compatibility: 'FULL_TRANSITIVE' },
+  );
+  const value = await registry.encode(id, fixedEvent());
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  await producer.send({ topic, messages: [{ key: 'interop', value }] });
+  await producer.disconnect();
+  process.stdout.write(JSON.stringify({ id, hex: value.toString('hex') }) + '\n');
+}
+
+async function consume(bootstrap, registryUrl, topic) {
+  const { kafka, registry } = clients(bootstrap, registryUrl);
+  const consumer = kafka.consumer({ groupId: `interop-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const decoded = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no record on ${topic} within 60 s`)), 60000);
+    consumer.run({
+      eachMessage: async ({ message }) => {
+        clearTimeout(timer);
+        try {
+          resolve({ key: message.key?.toString(), value: toJson(await registry.decode(message.value)) });
+        } catch (e) {
+          reject(e);
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  process.stdout.write(JSON.stringify(decoded) + '\n');
+}
+
+async function golden(avscFile, schemaId) {
+  const type = avro.Type.forSchema(JSON.parse(fs.readFileSync(avscFile, 'utf8')));
+  process.stdout.write(wireEncode(Number(schemaId), type.toBuffer(fixedEvent())).toString('hex') + '\n');
+}
+
+const [cmd, ...args] = process.argv.slice(2);
+const commands = { produce, consume, golden };
+if (!commands[cmd]) {
+  console.error('usage: node interop.mjs produce|consume ...');
+  process.exit(2);
+}
+commands[cmd](...args).then(
+  () => process.exit(0),
+  (e) => { console.error(e?.stack ?? String(e)); process.exit(1); },
+);
