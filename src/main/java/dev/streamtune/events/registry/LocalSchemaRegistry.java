@@ -62,13 +62,11 @@ public final class LocalSchemaRegistry implements SchemaRegistry {
         return e.id();
       }
     }
-    List<String> problems = compatibility(subject, schema, versions, true);
+    Map<Integer, List<String>> problems = compatibility(subject, schema, versions, true);
     if (!problems.isEmpty()) {
-      SchemaEntry latest = versions.get(versions.size() - 1);
-      throw new SchemaRegistryException(409, INCOMPATIBLE, "Schema being registered is incompatible with "
-          + (levelOf(subject).transitive() ? "an earlier schema (versions 1 to " + latest.version() + ")"
-              : "version " + latest.version()) + " of subject " + subject + " under " + levelOf(subject)
-          + ": " + String.join("; ", problems));
+      throw new SchemaRegistryException(409, INCOMPATIBLE, "Schema being registered is incompatible with version"
+          + (problems.size() > 1 ? "s " : " ") + String.join(", ", problems.keySet().stream().map(String::valueOf)
+              .toList()) + " of subject " + subject + " under " + levelOf(subject) + ": " + String.join("; ", flatten(problems)));
     }
     int id = idByCanonical.getOrDefault(canonical, maxId + 1);
     int version = versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
@@ -146,8 +144,8 @@ public final class LocalSchemaRegistry implements SchemaRegistry {
     Schema schema = parse(schemaText);
     List<SchemaEntry> versions = entries(subject);
     List<SchemaEntry> against = version == null ? versions : List.of(registeredEntry(subject, version));
-    List<String> problems = compatibility(subject, schema, against, version == null);
-    return new CompatibilityCheck(problems.isEmpty(), problems);
+    Map<Integer, List<String>> problems = compatibility(subject, schema, against, version == null);
+    return new CompatibilityCheck(problems.isEmpty(), flatten(problems));
   }
 
   @Override
@@ -203,13 +201,28 @@ public final class LocalSchemaRegistry implements SchemaRegistry {
     }
   }
 
-  private List<String> compatibility(String subject, Schema schema, List<SchemaEntry> against, boolean byLevel) {
+  /** Problems per earlier version that the level (or, for one given version, its direction) requires. */
+  private Map<Integer, List<String>> compatibility(
+      String subject, Schema schema, List<SchemaEntry> against, boolean byLevel) {
     Compatibility level = levelOf(subject);
-    List<Schema> earlier = against.stream().map(e -> new Schema.Parser().parse(e.schema())).toList();
-    if (!byLevel && level.transitive()) {
-      level = Compatibility.valueOf(level.name().replace("_TRANSITIVE", ""));
+    Compatibility direction = level.transitive() ? Compatibility.valueOf(level.name().replace("_TRANSITIVE", ""))
+        : level;
+    List<SchemaEntry> checked = byLevel && !level.transitive() && !against.isEmpty()
+        ? List.of(against.get(against.size() - 1)) : against;
+    Map<Integer, List<String>> problems = new TreeMap<>();
+    for (SchemaEntry e : checked) {
+      List<String> p = direction.check(schema, List.of(new Schema.Parser().parse(e.schema())));
+      if (!p.isEmpty()) {
+        problems.put(e.version(), p);
+      }
     }
-    return level.check(schema, earlier);
+    return problems;
+  }
+
+  private static List<String> flatten(Map<Integer, List<String>> problems) {
+    List<String> out = new ArrayList<>();
+    problems.forEach((v, p) -> p.forEach(m -> out.add("version " + v + ": " + m)));
+    return out;
   }
 
   private Compatibility levelOf(String subject) {

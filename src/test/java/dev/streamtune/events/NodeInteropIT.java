@@ -1,0 +1,135 @@
+package dev.streamtune.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamtune.testing.TestStack;
+import dev.streamtune.testing.WithStack;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Live interop with an independent Confluent client: kafkajs with
+ * {@code @kafkajs/confluent-schema-registry} (avsc), run from {@code src/test/node/interop.mjs}
+ * against the embedded broker and registry.
+ */
+@WithStack
+class NodeInteropIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path NODE_DIR = Path.of(System.getProperty("streamtune.node.dir", "src/test/node"));
+  private static final Path AVSC = Path.of("schemas", "LabelledImage.avsc").toAbsolutePath();
+
+  @Test
+  void nodeEncodesWhatJavaDecodesAndJavaEncodesTheSameBytes(TestStack stack) throws Exception {
+    String topic = TestStack.uniqueName("interop-from-node");
+    stack.createTopics(topic);
+
+    JsonNode produced = node("produce", stack.bootstrapServers(), stack.registryUrl(), topic, AVSC.toString());
+    int id = produced.get("id").asInt();
+    byte[] nodeBytes = HexFormat.of().parseHex(produced.get("hex").asText());
+
+    ConsumerRecord<String, byte[]> record = consumeOne(stack, topic);
+    assertThat(record.key()).isEqualTo("interop");
+    assertThat(record.value()).isEqualTo(nodeBytes);
+
+    try (var registry = new SchemaRegistryClient(RegistryConfig.of(URI.create(stack.registryUrl())))) {
+      var serde = ConfluentAvroSerde.of(LabelledImage.class, registry, RegistryConfig.of(URI.create(stack.registryUrl())));
+      ConfluentAvroSerdeTest.assertSameEvent(serde.deserializer().deserialize(topic, record.value()),
+          InteropFixture.event());
+      byte[] javaBytes = serde.serializer().serialize(topic, InteropFixture.event());
+      assertThat(java.nio.ByteBuffer.wrap(javaBytes, 1, 4).getInt()).isEqualTo(id);
+      assertThat(HexFormat.of().formatHex(javaBytes)).isEqualTo(HexFormat.of().formatHex(nodeBytes));
+    }
+  }
+
+  @Test
+  void javaEncodesWhatNodeDecodes(TestStack stack) throws Exception {
+    String topic = TestStack.uniqueName("interop-from-java");
+    stack.createTopics(topic);
+    LabelledImage byRef = LabelledImage.newBuilder(InteropFixture.event())
+        .setEventId("evt-ref-0002")
+        .setLabel("square")
+        .setImage(ImageRef.newBuilder().setUri("s3://streamtune/uploads/big.jpg")
+            .setSha256("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+            .setContentType("image/jpeg").build())
+        .build();
+    try (var registry = new SchemaRegistryClient(RegistryConfig.of(URI.create(stack.registryUrl())));
+        var producer = new KafkaProducer<>(Map.<String, Object>of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+            new StringSerializer(),
+            ConfluentAvroSerde.of(LabelledImage.class, registry, RegistryConfig.of(URI.create(stack.registryUrl())))
+                .serializer())) {
+      producer.send(new ProducerRecord<>(topic, "k1", InteropFixture.event())).get();
+      producer.send(new ProducerRecord<>(topic, "k2", byRef)).get();
+    }
+
+    JsonNode first = node("consume", stack.bootstrapServers(), stack.registryUrl(), topic);
+
+    assertThat(first.get("key").asText()).isEqualTo("k1");
+    JsonNode v = first.get("value");
+    assertThat(v.get("eventId").asText()).isEqualTo("evt-0001");
+    assertThat(v.get("modelId").asText()).isEqualTo("shapes");
+    assertThat(v.get("label").asText()).isEqualTo("circle");
+    assertThat(v.get("capturedAt").asLong()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+    assertThat(v.get("attributes").get("device").asText()).isEqualTo("cam-7");
+    assertThat(v.get("image").get("type").asText()).isEqualTo("dev.streamtune.events.InlineImage");
+    assertThat(Base64.getDecoder().decode(v.get("image").get("data").asText())).isEqualTo(InteropFixture.IMAGE);
+    assertThat(v.get("image").get("contentType").asText()).isEqualTo("image/png");
+  }
+
+  private static ConsumerRecord<String, byte[]> consumeOne(TestStack stack, String topic) {
+    Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, TestStack.uniqueName("g"),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (got.isEmpty() && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(250)).forEach(got::add);
+      }
+      assertThat(got).as("a record on " + topic).isNotEmpty();
+      return got.get(0);
+    }
+  }
+
+  private static JsonNode node(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("node", "interop.mjs"));
+    cmd.addAll(List.of(args));
+    Path err = Files.createTempFile("node-interop", ".err");
+    Process p = new ProcessBuilder(cmd).directory(NODE_DIR.toFile())
+        .redirectError(err.toFile()).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    boolean done = p.waitFor(120, TimeUnit.SECONDS);
+    String stderr = Files.readString(err);
+    Files.deleteIfExists(err);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    assertThat(done && p.exitValue() == 0).as("node %s failed:%n%s%n%s", args[0], out, stderr).isTrue();
+    String last = out.strip().lines().reduce((a, b) -> b).orElseThrow();
+    return JSON.readTree(last);
+  }
+}
