@@ -20,9 +20,9 @@ final class SettingOptions {
         secrets.append(String.format("%n  %s (or %s_FILE): %s", s.envVar(), s.envVar(), s.description()));
         continue;
       }
-      String def = s.defaultValue() == null ? "none" : s.defaultValue().toString();
+      String def = s.defaultValue() == null ? "none" : shown(s.defaultValue());
       spec.addOption(OptionSpec.builder(s.option())
-          .paramLabel("<" + s.key().substring(s.key().lastIndexOf('.') + 1) + ">")
+          .paramLabel(label(s))
           .type(String.class)
           .description(s.description() + " (env " + s.envVar() + "; default: " + (def.isEmpty() ? "empty" : def)
               + ")")
@@ -34,6 +34,28 @@ final class SettingOptions {
       footer[old.length] = "%nSecrets, from the environment only:" + secrets.toString().replace("%", "%%");
       spec.usageMessage().footer(footer);
     }
+  }
+
+  private static String shown(Object value) {
+    if (value instanceof java.time.Duration d) {
+      return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+    return value.toString();
+  }
+
+  private static String label(Setting<?> s) {
+    Object d = s.defaultValue();
+    if (d instanceof Boolean) {
+      return "<true|false>";
+    }
+    if (d instanceof java.time.Duration) {
+      return "<duration>";
+    }
+    if (d instanceof Enum<?> e) {
+      return "<" + String.join("|", java.util.Arrays.stream(e.getDeclaringClass().getEnumConstants())
+          .map(Object::toString).toList()) + ">";
+    }
+    return "<" + s.key().substring(s.key().lastIndexOf('.') + 1) + ">";
   }
 
   /** The values given on the command line, then the environment. */
