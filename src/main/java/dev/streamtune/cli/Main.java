@@ -1,6 +1,7 @@
 package dev.streamtune.cli;
 
 import dev.streamtune.config.ConfigException;
+import dev.streamtune.devstack.DevStackConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryException;
 import dev.streamtune.events.TopicNames;
@@ -40,7 +41,10 @@ public final class Main implements Runnable {
     SettingOptions.add(register.getCommandSpec(), RegistryConfig.SETTINGS);
     SettingOptions.add(register.getCommandSpec(), TopicNames.SETTINGS);
     CommandLine schemas = new CommandLine(new SchemasCommand()).addSubcommand("register", register);
-    CommandLine root = new CommandLine(new Main()).addSubcommand("schemas", schemas);
+    CommandLine devStack = new CommandLine(new DevStackCommand());
+    SettingOptions.add(devStack.getCommandSpec(), DevStackConfig.SETTINGS, "devstack.");
+    CommandLine root = new CommandLine(new Main()).addSubcommand("schemas", schemas)
+        .addSubcommand("dev-stack", devStack);
     root.setExecutionExceptionHandler(Main::onError);
     return root;
   }

@@ -14,6 +14,14 @@ final class SettingOptions {
 
   /** Adds an option for each non-secret setting, and lists the secrets in the footer. */
   static void add(CommandSpec spec, List<Setting<?>> settings) {
+    add(spec, settings, "");
+  }
+
+  /**
+   * Like {@link #add(CommandSpec, List)}, but options of keys starting with {@code strip} drop
+   * it: {@code devstack.fresh} becomes {@code --fresh} on the dev-stack command.
+   */
+  static void add(CommandSpec spec, List<Setting<?>> settings, String strip) {
     StringBuilder secrets = new StringBuilder();
     for (Setting<?> s : settings) {
       if (s.secret()) {
@@ -21,7 +29,14 @@ final class SettingOptions {
         continue;
       }
       String def = s.defaultValue() == null ? "none" : shown(s.defaultValue());
-      spec.addOption(OptionSpec.builder(s.option())
+      String name = strip.isEmpty() || !s.key().startsWith(strip) ? s.option()
+          : "--" + s.key().substring(strip.length()).replace('.', '-');
+      OptionSpec.Builder option = OptionSpec.builder(name);
+      if (s.defaultValue() instanceof Boolean) {
+        option.arity("0..1").fallbackValue("true");
+      }
+      spec.addOption(option
+          .userObject(s.key())
           .paramLabel(label(s))
           .type(String.class)
           .description(s.description() + " (env " + s.envVar() + "; default: " + (def.isEmpty() ? "empty" : def)
@@ -46,7 +61,7 @@ final class SettingOptions {
   private static String label(Setting<?> s) {
     Object d = s.defaultValue();
     if (d instanceof Boolean) {
-      return "<true|false>";
+      return "true|false";
     }
     if (d instanceof java.time.Duration) {
       return "<duration>";
@@ -62,8 +77,8 @@ final class SettingOptions {
   static ConfigSource source(CommandSpec spec) {
     Map<String, String> cli = new HashMap<>();
     for (OptionSpec o : spec.options()) {
-      if (o.longestName().startsWith("--") && o.getValue() != null && !o.usageHelp() && !o.versionHelp()) {
-        cli.put(o.longestName().substring(2).replace('-', '.'), o.getValue());
+      if (o.userObject() instanceof String key && o.getValue() != null) {
+        cli.put(key, o.getValue());
       }
     }
     return ConfigSource.of(cli, System.getenv());

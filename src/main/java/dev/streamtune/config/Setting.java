@@ -111,6 +111,19 @@ public record Setting<T>(
         "must be an http:// or https:// URL with a host", false, false);
   }
 
+  /** A file-system path; {@code ~/} at the start means the user's home. */
+  public static Setting<java.nio.file.Path> path(String key, String defaultValue, String description) {
+    Function<String, java.nio.file.Path> parser = s -> s.startsWith("~/")
+        ? java.nio.file.Path.of(System.getProperty("user.home"), s.substring(2)) : java.nio.file.Path.of(s);
+    return new Setting<>(key, description, defaultValue == null ? null : parser.apply(defaultValue), parser,
+        p -> !p.toString().isBlank(), "must be a path", false, false);
+  }
+
+  /** A TCP port; 0 picks a free one. */
+  public static Setting<Integer> port(String key, int defaultValue, String description) {
+    return integer(key, defaultValue, 0, 65535, description + " (0 picks a free port)");
+  }
+
   /** One constant of an enum, case-insensitive. */
   public static <E extends Enum<E>> Setting<E> oneOf(
       String key, Class<E> type, E defaultValue, String description) {

@@ -53,14 +53,22 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort) {
     try {
       Files.createDirectories(dataDir);
-      int bport = brokerPort == 0 ? freePort() : brokerPort;
-      int cport = controllerPort == 0 ? freePort() : controllerPort;
-      Properties props = properties(dataDir, bport, cport);
       Path propsFile = dataDir.resolve("server.properties");
+      Properties previous = new Properties();
+      if (Files.exists(propsFile)) {
+        try (var in = Files.newInputStream(propsFile)) {
+          previous.load(in);
+        }
+      }
+      int bport = chosen(brokerPort, previous, "streamtune.broker.port");
+      int cport = chosen(controllerPort, previous, "streamtune.controller.port");
+      Properties props = properties(dataDir, bport, cport);
       try (OutputStream out = Files.newOutputStream(propsFile)) {
         props.store(out, "embedded Kafka");
       }
-      format(propsFile);
+      if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+        format(propsFile);
+      }
       KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
       server.startup();
       String bootstrap = "127.0.0.1:" + bport;
@@ -120,6 +128,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("num.partitions", "1");
     p.put("auto.create.topics.enable", "false");
     p.put("log.cleaner.backoff.ms", "1000");
+    p.put("streamtune.broker.port", String.valueOf(bport));
+    p.put("streamtune.controller.port", String.valueOf(cport));
     return p;
   }
 
@@ -127,12 +137,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     int rc;
     try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-      rc = StorageTool.execute(new String[] {"format", "--standalone", "--ignore-formatted", "-t",
+      rc = StorageTool.execute(new String[] {"format", "--standalone", "-t",
           Uuid.randomUuid().toString(), "-c", propsFile.toString()}, out);
     }
     if (rc != 0) {
       throw new IllegalStateException("Formatting Kafka storage failed (" + rc + "): " + buf.toString(StandardCharsets.UTF_8));
     }
+  }
+
+  /**
+   * The asked-for port, else the one this data directory used before (a KRaft controller's
+   * address is part of its formatted quorum), else a free one.
+   */
+  private static int chosen(int asked, Properties previous, String key) throws IOException {
+    if (asked != 0) {
+      return asked;
+    }
+    String before = previous.getProperty(key);
+    return before != null ? Integer.parseInt(before) : freePort();
   }
 
   private static int freePort() throws IOException {

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamtune.events.EventSchemas;
 import dev.streamtune.events.ModelVersion;
-import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
-import dev.streamtune.testing.TestStack;
+import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -18,27 +16,27 @@ import picocli.CommandLine;
 class RegisterSchemasCommandIT {
 
   @Test
-  void registersEveryEventUnderItsTopicSubjectWithFullTransitive(TestStack stack) {
-    String prefix = TestStack.uniqueName("cli") + ".";
+  void registersEveryEventUnderItsTopicSubjectWithFullTransitive(Stack stack) {
+    String prefix = stack.unique("cli") + ".";
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = Main.commandLine();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
 
-    int rc = cl.execute("schemas", "register", "--schema-registry-url", stack.registryUrl(), "--topic-prefix", prefix);
+    int rc = cl.execute("schemas", "register", "--schema-registry-url", stack.registryUrl().toString(), "--topic-prefix", prefix);
 
     assertThat(rc).as(err.toString()).isZero();
     assertThat(out.toString()).contains(prefix + "images.labelled-value")
         .contains(prefix + "training.requests-value").contains(prefix + "models.versions-value");
-    try (var c = new SchemaRegistryClient(RegistryConfig.of(URI.create(stack.registryUrl())))) {
+    try (var c = new SchemaRegistryClient(stack.registry())) {
       assertThat(c.subjects()).contains(prefix + "images.labelled-value", prefix + "training.requests-value",
           prefix + "models.versions-value");
       assertThat(c.lookup(prefix + "models.versions-value", EventSchemas.text(ModelVersion.class)).version()).isEqualTo(1);
       assertThat(c.compatibility(prefix + "images.labelled-value")).isEqualTo("FULL_TRANSITIVE");
     }
-    assertThat(cl.execute("schemas", "register", "--schema-registry-url", stack.registryUrl(), "--topic-prefix",
-        prefix)).isZero();
+    assertThat(cl.execute("schemas", "register", "--schema-registry-url", stack.registryUrl().toString(),
+        "--topic-prefix", prefix)).isZero();
   }
 
   @Test

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamtune.testing.TestStack;
+import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,11 +41,11 @@ class NodeInteropIT {
   private static final Path AVSC = Path.of("schemas", "LabelledImage.avsc").toAbsolutePath();
 
   @Test
-  void nodeEncodesWhatJavaDecodesAndJavaEncodesTheSameBytes(TestStack stack) throws Exception {
-    String topic = TestStack.uniqueName("interop-from-node");
+  void nodeEncodesWhatJavaDecodesAndJavaEncodesTheSameBytes(Stack stack) throws Exception {
+    String topic = stack.unique("interop-from-node");
     stack.createTopics(topic);
 
-    JsonNode produced = node("produce", stack.bootstrapServers(), stack.registryUrl(), topic, AVSC.toString());
+    JsonNode produced = node("produce", stack.bootstrapServers(), stack.registryUrl().toString(), topic, AVSC.toString());
     int id = produced.get("id").asInt();
     byte[] nodeBytes = HexFormat.of().parseHex(produced.get("hex").asText());
 
@@ -54,8 +53,8 @@ class NodeInteropIT {
     assertThat(record.key()).isEqualTo("interop");
     assertThat(record.value()).isEqualTo(nodeBytes);
 
-    try (var registry = new SchemaRegistryClient(RegistryConfig.of(URI.create(stack.registryUrl())))) {
-      var serde = ConfluentAvroSerde.of(LabelledImage.class, registry, RegistryConfig.of(URI.create(stack.registryUrl())));
+    try (var registry = new SchemaRegistryClient(stack.registry())) {
+      var serde = ConfluentAvroSerde.of(LabelledImage.class, registry, stack.registry());
       ConfluentAvroSerdeTest.assertSameEvent(serde.deserializer().deserialize(topic, record.value()),
           InteropFixture.event());
       byte[] javaBytes = serde.serializer().serialize(topic, InteropFixture.event());
@@ -65,8 +64,8 @@ class NodeInteropIT {
   }
 
   @Test
-  void javaEncodesWhatNodeDecodes(TestStack stack) throws Exception {
-    String topic = TestStack.uniqueName("interop-from-java");
+  void javaEncodesWhatNodeDecodes(Stack stack) throws Exception {
+    String topic = stack.unique("interop-from-java");
     stack.createTopics(topic);
     LabelledImage byRef = LabelledImage.newBuilder(InteropFixture.event())
         .setEventId("evt-ref-0002")
@@ -75,17 +74,17 @@ class NodeInteropIT {
             .setSha256("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
             .setContentType("image/jpeg").build())
         .build();
-    try (var registry = new SchemaRegistryClient(RegistryConfig.of(URI.create(stack.registryUrl())));
+    try (var registry = new SchemaRegistryClient(stack.registry());
         var producer = new KafkaProducer<>(Map.<String, Object>of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
             new StringSerializer(),
-            ConfluentAvroSerde.of(LabelledImage.class, registry, RegistryConfig.of(URI.create(stack.registryUrl())))
+            ConfluentAvroSerde.of(LabelledImage.class, registry, stack.registry())
                 .serializer())) {
       producer.send(new ProducerRecord<>(topic, "k1", InteropFixture.event())).get();
       producer.send(new ProducerRecord<>(topic, "k2", byRef)).get();
     }
 
-    JsonNode first = node("consume", stack.bootstrapServers(), stack.registryUrl(), topic);
+    JsonNode first = node("consume", stack.bootstrapServers(), stack.registryUrl().toString(), topic);
 
     assertThat(first.get("key").asText()).isEqualTo("k1");
     JsonNode v = first.get("value");
@@ -99,9 +98,9 @@ class NodeInteropIT {
     assertThat(v.get("image").get("contentType").asText()).isEqualTo("image/png");
   }
 
-  private static ConsumerRecord<String, byte[]> consumeOne(TestStack stack, String topic) {
+  private static ConsumerRecord<String, byte[]> consumeOne(Stack stack, String topic) {
     Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, TestStack.uniqueName("g"),
+        ConsumerConfig.GROUP_ID_CONFIG, stack.unique("g"),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));

@@ -1,19 +1,18 @@
 package dev.streamtune.events.registry;
 
+import dev.streamtune.events.TopicManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,9 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -98,29 +95,15 @@ final class KafkaSchemaLog implements SchemaLog {
     Map<String, Object> a = new HashMap<>(clientProps);
     a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
     try (Admin admin = Admin.create(a)) {
-      try {
-        NewTopic t = new NewTopic(topic, 1, replicationFactor)
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        admin.createTopics(List.of(t)).all().get();
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
-      int partitions = admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions().size();
-      ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-      Config cfg = admin.describeConfigs(List.of(res)).all().get().get(res);
-      String policy = cfg.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
-      if (partitions != 1 || !TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy)) {
+      TopicManager.createMissing(admin, List.of(new NewTopic(topic, 1, replicationFactor)
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+      TopicManager.TopicState t = TopicManager.describe(admin, List.of(topic)).get(topic);
+      String policy = t.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);
+      if (t.partitions() != 1 || !TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy)) {
         throw new IllegalStateException("Topic " + topic + " must have 1 partition and cleanup.policy=compact,"
-            + " but has " + partitions + " partitions and cleanup.policy=" + policy
+            + " but has " + t.partitions() + " partitions and cleanup.policy=" + policy
             + "; fix it or choose another registry topic");
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while preparing " + topic, e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("Cannot prepare the registry topic " + topic + ": " + e.getCause(), e);
     }
   }
 }

@@ -8,7 +8,7 @@ import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.SchemaRegistryException;
-import dev.streamtune.testing.TestStack;
+import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +24,7 @@ class EmbeddedSchemaRegistryIT {
   private static final String V2 = EventSchemas.text(LabelledImage.class).replaceFirst("\"fields\": \\[",
       "\"fields\": [{\"name\": \"priority\", \"type\": \"int\", \"default\": 0, \"doc\": \"d\"},");
 
-  private static EmbeddedRegistryConfig config(TestStack stack, String topic) {
+  private static EmbeddedRegistryConfig config(Stack stack, String topic) {
     return new EmbeddedRegistryConfig("127.0.0.1", 0, stack.bootstrapServers(), topic, (short) 1,
         Compatibility.FULL_TRANSITIVE, Map.of(), Map.of());
   }
@@ -34,8 +34,8 @@ class EmbeddedSchemaRegistryIT {
   }
 
   @Test
-  void idsVersionsAndConfigSurviveARestart(TestStack stack) {
-    String topic = TestStack.uniqueName("_schemas");
+  void idsVersionsAndConfigSurviveARestart(Stack stack) {
+    String topic = stack.unique("_schemas");
     String text = EventSchemas.text(LabelledImage.class);
     int id;
     try (var registry = EmbeddedSchemaRegistry.start(config(stack, topic)); var c = client(registry.url())) {
@@ -55,23 +55,24 @@ class EmbeddedSchemaRegistryIT {
   }
 
   @Test
-  void anIncompatibleChangeIsRejectedWith409OverHttp(TestStack stack) throws Exception {
-    String subject = TestStack.uniqueName("incompatible") + "-value";
+  void anIncompatibleChangeIsRejectedWith409OverHttp(Stack stack) throws Exception {
+    String subject = "incompatible-value";
     String v1 = "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}";
     String v2 = "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}";
-    try (var c = client(URI.create(stack.registryUrl()))) {
+    try (var registry = EmbeddedSchemaRegistry.start(config(stack, stack.unique("_schemas")));
+        var c = client(registry.url())) {
       c.register(subject, v1);
+      HttpResponse<String> resp = http(registry.url() + "/subjects/" + subject + "/versions", "POST",
+          "{\"schema\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(v2) + "}", null);
+      assertThat(resp.statusCode()).isEqualTo(409);
+      assertThat(resp.body()).contains("\"error_code\":409").contains("version 1 of subject " + subject);
+      assertThat(resp.headers().firstValue("Content-Type")).hasValue("application/vnd.schemaregistry.v1+json");
     }
-    HttpResponse<String> resp = http(stack.registryUrl() + "/subjects/" + subject + "/versions", "POST",
-        "{\"schema\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(v2) + "}", null);
-    assertThat(resp.statusCode()).isEqualTo(409);
-    assertThat(resp.body()).contains("\"error_code\":409").contains("version 1 of subject " + subject);
-    assertThat(resp.headers().firstValue("Content-Type")).hasValue("application/vnd.schemaregistry.v1+json");
   }
 
   @Test
-  void basicAuthIsEnforcedWhenConfigured(TestStack stack) throws Exception {
-    var cfg = config(stack, TestStack.uniqueName("_schemas")).withUsers(Map.of("app", "s3cret"));
+  void basicAuthIsEnforcedWhenConfigured(Stack stack) throws Exception {
+    var cfg = config(stack, stack.unique("_schemas")).withUsers(Map.of("app", "s3cret"));
     try (var registry = EmbeddedSchemaRegistry.start(cfg)) {
       HttpResponse<String> anonymous = http(registry.url() + "/subjects", "GET", null, null);
       assertThat(anonymous.statusCode()).isEqualTo(401);
@@ -89,8 +90,8 @@ class EmbeddedSchemaRegistryIT {
   }
 
   @Test
-  void aSchemaTopicThatIsNotCompactedIsRefused(TestStack stack) throws Exception {
-    String topic = TestStack.uniqueName("_schemas");
+  void aSchemaTopicThatIsNotCompactedIsRefused(Stack stack) throws Exception {
+    String topic = stack.unique("_schemas");
     try (var admin = stack.admin()) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
           .configs(Map.of("cleanup.policy", "delete")))).all().get();
@@ -101,8 +102,13 @@ class EmbeddedSchemaRegistryIT {
   }
 
   @Test
-  void badRequestsGetConfluentErrors(TestStack stack) throws Exception {
-    String base = stack.registryUrl();
+  void badRequestsGetConfluentErrors(Stack stack) throws Exception {
+    try (var registry = EmbeddedSchemaRegistry.start(config(stack, stack.unique("_schemas")))) {
+      badRequestsGetConfluentErrors(registry.url().toString());
+    }
+  }
+
+  private static void badRequestsGetConfluentErrors(String base) throws Exception {
     var invalid = http(base + "/subjects/x-value/versions", "POST", "{\"schema\":\"{not avro\"}", null);
     assertThat(invalid.statusCode()).isEqualTo(422);
     assertThat(invalid.body()).contains("42201");
