@@ -2,14 +2,10 @@ package dev.streamtune.testing;
 
 import dev.streamtune.devstack.DevStack;
 import dev.streamtune.devstack.DevStackConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.streamtune.devstack.DevStackTestAccess;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /** The servers in this JVM: {@link DevStack} on free ports, its data under {@code target/}. */
 final class DevStackServers implements Servers {
@@ -54,19 +50,6 @@ final class DevStackServers implements Servers {
   @Override
   public void close() {
     stack.close();
-    deleteTree(dir);
-  }
-
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    DevStackTestAccess.deleteTree(dir);
   }
 }
