@@ -1,0 +1,130 @@
+package dev.streamtune.ml;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.tensorflow.proto.framework.ConfigProto;
+
+/**
+ * Computes backbone features from encoded images, through DJL: one loaded model, one predictor
+ * per calling thread, so it is safe and scales across threads.
+ *
+ * <pre>{@code
+ * try (FeatureExtractor fx = FeatureExtractor.open(backbone, FeatureConfig.defaults())) {
+ *   Features f = fx.extract(pngBytes);
+ *   float[] v = f.layer("block_13_expand_relu");
+ * }
+ * }</pre>
+ */
+public final class FeatureExtractor implements AutoCloseable {
+  private final Backbone backbone;
+  private final FeatureConfig config;
+  private final ZooModel<List<byte[]>, List<Features>> model;
+  private final Set<Predictor<List<byte[]>, List<Features>>> predictors = ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<Predictor<List<byte[]>, List<Features>>> predictor;
+
+  private FeatureExtractor(Backbone backbone, FeatureConfig config, ZooModel<List<byte[]>, List<Features>> model) {
+    this.backbone = backbone;
+    this.config = config;
+    this.model = model;
+    this.predictor = ThreadLocal.withInitial(() -> {
+      Predictor<List<byte[]>, List<Features>> p = model.newPredictor();
+      predictors.add(p);
+      return p;
+    });
+  }
+
+  /**
+   * Loads a backbone's feature model.
+   *
+   * @throws IllegalStateException when the model cannot be loaded
+   */
+  public static FeatureExtractor open(Backbone backbone, FeatureConfig config) {
+    ConfigProto threads = ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(config.intraOpThreads())
+        .setInterOpParallelismThreads(config.interOpThreads())
+        .build();
+    Criteria<List<byte[]>, List<Features>> criteria = Criteria.builder()
+        .setTypes(listOfBytes(), listOfFeatures())
+        .optModelPath(backbone.featuresModel())
+        .optEngine(Engine.NAME)
+        .optOption("ConfigProto", Base64.getEncoder().encodeToString(threads.toByteArray()))
+        .optTranslator(new FeatureTranslator(new ImageDecoder(config.maxPixels()), backbone))
+        .build();
+    try {
+      return new FeatureExtractor(backbone, config, criteria.loadModel());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot load " + backbone.featuresModel(), e);
+    } catch (ModelNotFoundException | MalformedModelException e) {
+      throw new IllegalStateException("Cannot load the backbone " + backbone.featuresModel() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The backbone this extractor runs. */
+  public Backbone backbone() {
+    return backbone;
+  }
+
+  /**
+   * Features of one image.
+   *
+   * @throws ImageDecodeException when the image cannot be decoded
+   */
+  public Features extract(byte[] image) {
+    return run(List.of(image)).get(0);
+  }
+
+  /**
+   * Features of many images, in batches of the configured size, in order.
+   *
+   * @throws ImageDecodeException for the first image that cannot be decoded
+   */
+  public List<Features> extract(List<byte[]> images) {
+    List<Features> out = new ArrayList<>(images.size());
+    for (int i = 0; i < images.size(); i += config.batchSize()) {
+      out.addAll(run(images.subList(i, Math.min(images.size(), i + config.batchSize()))));
+    }
+    return out;
+  }
+
+  private List<Features> run(List<byte[]> batch) {
+    try {
+      return predictor.get().predict(batch);
+    } catch (TranslateException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof ImageDecodeException ide) {
+          throw ide;
+        }
+      }
+      throw new IllegalStateException("Feature extraction failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Closes every predictor and the model. */
+  @Override
+  public void close() {
+    predictors.forEach(Predictor::close);
+    predictors.clear();
+    model.close();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Class<List<byte[]>> listOfBytes() {
+    return (Class<List<byte[]>>) (Class<?>) List.class;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Class<List<Features>> listOfFeatures() {
+    return (Class<List<Features>>) (Class<?>) List.class;
+  }
+}

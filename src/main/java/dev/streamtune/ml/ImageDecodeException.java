@@ -1,0 +1,34 @@
+package dev.streamtune.ml;
+
+/** An image's bytes cannot be used; {@link #reason()} says why. */
+public final class ImageDecodeException extends RuntimeException {
+
+  /** Why an image was refused. */
+  public enum Reason {
+    /** Zero bytes. */
+    EMPTY,
+    /** Not JPEG, PNG, GIF or BMP, by its magic bytes. */
+    UNSUPPORTED_FORMAT,
+    /** More pixels than the configured limit, found from the header before decoding. */
+    TOO_LARGE,
+    /** The header or pixel data is truncated or damaged. */
+    CORRUPT
+  }
+
+  private final Reason reason;
+
+  /**
+   * @param reason why
+   * @param message details
+   * @param cause the decoder's error, or null
+   */
+  public ImageDecodeException(Reason reason, String message, Throwable cause) {
+    super(reason + ": " + message, cause);
+    this.reason = reason;
+  }
+
+  /** Why the image was refused. */
+  public Reason reason() {
+    return reason;
+  }
+}

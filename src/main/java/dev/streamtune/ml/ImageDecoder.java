@@ -1,0 +1,133 @@
+package dev.streamtune.ml;
+
+import dev.streamtune.ml.ImageDecodeException.Reason;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes JPEG, PNG, GIF (first frame) and BMP with ImageIO into 8-bit RGB, the way TF.js sees
+ * an image: alpha is dropped (not composited), grey is replicated to three channels, and the
+ * stored sample values are used as they are, with no colour-space conversion.
+ *
+ * <p>The pixel count is read from the header and checked against the limit before any pixel is
+ * decoded, so a small file declaring a huge image costs nothing. Decoder warnings (such as a JPEG
+ * that ends early) are errors. Thread-safe.
+ */
+public final class ImageDecoder {
+  private static final Set<String> FORMATS = Set.of("png", "jpeg", "gif", "bmp");
+  private final long maxPixels;
+
+  /** An image as 8-bit RGB, row-major, 3 bytes a pixel. */
+  public record Rgb(int width, int height, byte[] pixels) {}
+
+  /**
+   * @param maxPixels the most pixels (width × height) an image may have
+   */
+  public ImageDecoder(long maxPixels) {
+    if (maxPixels < 1) {
+      throw new IllegalArgumentException("maxPixels must be positive");
+    }
+    this.maxPixels = maxPixels;
+  }
+
+  /**
+   * Decodes an image.
+   *
+   * @throws ImageDecodeException with the reason when the bytes cannot be used
+   */
+  public Rgb decode(byte[] bytes) {
+    if (bytes == null || bytes.length == 0) {
+      throw new ImageDecodeException(Reason.EMPTY, "the image has no bytes", null);
+    }
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      ImageReader reader = readerFor(in);
+      try {
+        reader.setInput(in, true, true);
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        if (w * h > maxPixels) {
+          throw new ImageDecodeException(Reason.TOO_LARGE, w + "x" + h + " is " + (w * h)
+              + " pixels, over the limit of " + maxPixels, null);
+        }
+        reader.addIIOReadWarningListener((source, warning) -> {
+          throw new ImageDecodeException(Reason.CORRUPT, warning, null);
+        });
+        return rgb(reader.read(0));
+      } finally {
+        reader.dispose();
+      }
+    } catch (ImageDecodeException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new ImageDecodeException(Reason.CORRUPT, "the image does not decode: " + e.getMessage(), e);
+    }
+  }
+
+  private static ImageReader readerFor(ImageInputStream in) {
+    Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+    while (readers.hasNext()) {
+      ImageReader r = readers.next();
+      try {
+        if (FORMATS.contains(r.getFormatName().toLowerCase(Locale.ROOT))) {
+          return r;
+        }
+      } catch (IOException e) {
+        r.dispose();
+        throw new ImageDecodeException(Reason.CORRUPT, "unreadable header: " + e.getMessage(), e);
+      }
+      r.dispose();
+    }
+    throw new ImageDecodeException(Reason.UNSUPPORTED_FORMAT,
+        "not a JPEG, PNG, GIF or BMP image (by its magic bytes)", null);
+  }
+
+  private static Rgb rgb(BufferedImage img) {
+    int w = img.getWidth();
+    int h = img.getHeight();
+    byte[] out = new byte[w * h * 3];
+    Raster raster = img.getRaster();
+    if (img.getColorModel() instanceof ComponentColorModel cm && cm.getNumColorComponents() == 1
+        || img.getColorModel() instanceof ComponentColorModel && raster.getSampleModel().getSampleSize(0) == 16) {
+      readSamples(img, raster, out);
+      return new Rgb(w, h, out);
+    }
+    int[] row = new int[w];
+    for (int y = 0; y < h; y++) {
+      img.getRGB(0, y, w, 1, row, 0, w);
+      for (int x = 0, o = y * w * 3; x < w; x++, o += 3) {
+        int p = row[x];
+        out[o] = (byte) (p >> 16);
+        out[o + 1] = (byte) (p >> 8);
+        out[o + 2] = (byte) p;
+      }
+    }
+    return new Rgb(w, h, out);
+  }
+
+  /** Raw samples of grey or 16-bit images, without the colour conversion getRGB applies. */
+  private static void readSamples(BufferedImage img, Raster raster, byte[] out) {
+    int w = img.getWidth();
+    int h = img.getHeight();
+    boolean grey = img.getColorModel().getNumColorComponents() == 1;
+    boolean wide = raster.getSampleModel().getSampleSize(0) == 16;
+    int[] px = new int[raster.getNumBands()];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0, o = y * w * 3; x < w; x++, o += 3) {
+        raster.getPixel(x, y, px);
+        for (int c = 0; c < 3; c++) {
+          int v = px[grey ? 0 : c];
+          out[o + c] = (byte) (wide ? (v * 255 + 32767) / 65535 : v);
+        }
+      }
+    }
+  }
+}
