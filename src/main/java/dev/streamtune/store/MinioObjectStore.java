@@ -1,0 +1,103 @@
+package dev.streamtune.store;
+
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link ObjectStore} on the MinIO Java SDK, for one bucket. Thread-safe; close it. */
+public final class MinioObjectStore implements ObjectStore, AutoCloseable {
+  private final MinioClient client;
+  private final String bucket;
+
+  /** A store over the bucket of {@code config}. */
+  public MinioObjectStore(S3Config config) {
+    this.client = config.newClient();
+    this.bucket = config.bucket();
+  }
+
+  @Override
+  public void put(String key, byte[] data, String contentType, Map<String, String> metadata) {
+    call("put " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+        .stream(new ByteArrayInputStream(data), data.length, -1).contentType(contentType)
+        .userMetadata(metadata).build()));
+  }
+
+  @Override
+  public Optional<byte[]> get(String key) {
+    return call("get " + key, () -> {
+      try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+        return Optional.of(in.readAllBytes());
+      } catch (ErrorResponseException e) {
+        if ("NoSuchKey".equals(e.errorResponse().code())) {
+          return Optional.empty();
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public List<String> list(String prefix) {
+    return call("list " + prefix, () -> {
+      List<String> keys = new ArrayList<>();
+      for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
+          .recursive(true).build())) {
+        Item item = r.get();
+        if (!item.isDir()) {
+          keys.add(item.objectName());
+        }
+      }
+      keys.sort(null);
+      return keys;
+    });
+  }
+
+  @Override
+  public void delete(String key) {
+    call("delete " + key, () -> {
+      client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+      return null;
+    });
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot close the MinIO client", e);
+    }
+  }
+
+  private interface Call<T> {
+    T run() throws Exception;
+  }
+
+  private <T> T call(String what, Call<T> call) {
+    try {
+      return call.run();
+    } catch (ErrorResponseException e) {
+      throw new ObjectStoreException("S3 refused " + what + " in bucket " + bucket + ": "
+          + e.errorResponse().code() + " " + e.errorResponse().message(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("S3 did not answer " + what + " in bucket " + bucket, e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new ObjectStoreException("S3 " + what + " in bucket " + bucket + " failed: " + e, e);
+    }
+  }
+}

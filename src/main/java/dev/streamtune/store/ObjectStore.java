@@ -1,0 +1,27 @@
+package dev.streamtune.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The few object-storage operations Streamtune needs, over one bucket. {@link MinioObjectStore}
+ * implements them for any S3-compatible server.
+ *
+ * <p>An unreachable server is an {@link java.io.UncheckedIOException} (retried by the caller); a
+ * refusal (such as access denied) is an {@link ObjectStoreException}.
+ */
+public interface ObjectStore {
+
+  /** Writes an object, replacing any with the same key. */
+  void put(String key, byte[] data, String contentType, Map<String, String> metadata);
+
+  /** Reads an object, or empty if there is none. */
+  Optional<byte[]> get(String key);
+
+  /** The keys under a prefix, recursively, in lexicographic order. */
+  List<String> list(String prefix);
+
+  /** Deletes an object; deleting a missing one is not an error. */
+  void delete(String key);
+}

@@ -1,0 +1,137 @@
+package dev.streamtune.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.streamtune.ml.ImageDecodeException.Reason;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class ImageDecoderTest {
+  private final ImageDecoder decoder = new ImageDecoder(40_000_000);
+
+  @Test
+  void decodesEachSupportedFormatToRgb() throws IOException {
+    BufferedImage img = new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB);
+    img.setRGB(0, 0, 0x102030);
+    for (String format : new String[] {"png", "bmp", "gif", "jpeg"}) {
+      ImageDecoder.Rgb rgb = decoder.decode(encode(img, format));
+      assertThat(rgb.width()).as(format).isEqualTo(4);
+      assertThat(rgb.height()).isEqualTo(3);
+      assertThat(rgb.pixels()).hasSize(4 * 3 * 3);
+    }
+    ImageDecoder.Rgb png = decoder.decode(encode(img, "png"));
+    assertThat(Arrays.copyOf(png.pixels(), 3)).containsExactly(0x10, 0x20, 0x30);
+  }
+
+  @Test
+  void greyIsReplicatedWithoutColourConversion() throws IOException {
+    BufferedImage grey = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
+    grey.getRaster().setSample(0, 0, 0, 100);
+    grey.getRaster().setSample(1, 0, 0, 200);
+    assertThat(decoder.decode(encode(grey, "png")).pixels()).containsExactly(100, 100, 100, (byte) 200,
+        (byte) 200, (byte) 200);
+  }
+
+  @Test
+  void alphaIsDroppedNotComposited() throws IOException {
+    BufferedImage argb = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
+    argb.setRGB(0, 0, 0x40ff8000);
+    assertThat(decoder.decode(encode(argb, "png")).pixels()).containsExactly((byte) 0xff, (byte) 0x80, 0);
+  }
+
+  @Test
+  void aOneByOneImageDecodes() throws IOException {
+    BufferedImage one = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+    assertThat(decoder.decode(encode(one, "png")).pixels()).hasSize(3);
+  }
+
+  @Test
+  void zeroBytesAreEmpty() {
+    assertReason(new byte[0], Reason.EMPTY);
+  }
+
+  @Test
+  void truncatedJpegIsCorrupt() throws IOException {
+    byte[] jpeg = encode(GoldenImagesAccess.noise(64, 64), "jpeg");
+    assertReason(Arrays.copyOf(jpeg, jpeg.length / 2), Reason.CORRUPT);
+  }
+
+  @Test
+  void truncatedPngIsCorrupt() throws IOException {
+    byte[] png = encode(GoldenImagesAccess.noise(64, 64), "png");
+    assertReason(Arrays.copyOf(png, png.length / 2), Reason.CORRUPT);
+    assertReason(Arrays.copyOf(png, 20), Reason.CORRUPT);
+  }
+
+  @Test
+  void hugeImagesAreRefusedFromTheHeaderBeforeDecoding() {
+    assertThatThrownBy(() -> decoder.decode(pngHeader(10_000, 10_000)))
+        .isInstanceOfSatisfying(ImageDecodeException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE))
+        .hasMessageContaining("10000x10000").hasMessageContaining("40000000");
+    assertReason(pngHeader(50_000, 50_000), Reason.TOO_LARGE);
+  }
+
+  @Test
+  void thePixelLimitIsConfigurable() throws IOException {
+    byte[] img = encode(new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB), "png");
+    assertThat(new ImageDecoder(10_000).decode(img).width()).isEqualTo(100);
+    assertThatThrownBy(() -> new ImageDecoder(9_999).decode(img))
+        .isInstanceOfSatisfying(ImageDecodeException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE));
+  }
+
+  @Test
+  void otherFormatsAndRandomBytesAreUnsupported() throws IOException {
+    assertReason(encode(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "tiff"), Reason.UNSUPPORTED_FORMAT);
+    assertReason("definitely not an image".getBytes(StandardCharsets.UTF_8), Reason.UNSUPPORTED_FORMAT);
+    assertReason(new byte[] {0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50}, Reason.UNSUPPORTED_FORMAT);
+  }
+
+  private void assertReason(byte[] bytes, Reason reason) {
+    assertThatThrownBy(() -> decoder.decode(bytes))
+        .isInstanceOfSatisfying(ImageDecodeException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+  }
+
+  static byte[] encode(BufferedImage img, String format) throws IOException {
+    BufferedImage src = img;
+    if (!format.equals("png") && img.getType() == BufferedImage.TYPE_INT_ARGB) {
+      src = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
+      src.getGraphics().drawImage(img, 0, 0, null);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    if (!ImageIO.write(src, format, out)) {
+      throw new IOException("no writer for " + format);
+    }
+    return out.toByteArray();
+  }
+
+  /** A PNG whose header declares w×h pixels, with almost no data: a decompression-bomb shape. */
+  static byte[] pngHeader(int w, int h) {
+    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0)
+        .put((byte) 0).put((byte) 0);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    chunk(out, "IHDR", ihdr.array());
+    chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+    chunk(out, "IEND", new byte[0]);
+    return out.toByteArray();
+  }
+
+  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+    out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+    byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+    out.writeBytes(t);
+    out.writeBytes(data);
+    CRC32 crc = new CRC32();
+    crc.update(t);
+    crc.update(data);
+    out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+}
