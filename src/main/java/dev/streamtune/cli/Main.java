@@ -2,6 +2,7 @@ package dev.streamtune.cli;
 
 import dev.streamtune.config.ConfigException;
 import dev.streamtune.devstack.DevStackConfig;
+import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryException;
 import dev.streamtune.events.TopicNames;
@@ -43,8 +44,10 @@ public final class Main implements Runnable {
     CommandLine schemas = new CommandLine(new SchemasCommand()).addSubcommand("register", register);
     CommandLine devStack = new CommandLine(new DevStackCommand());
     SettingOptions.add(devStack.getCommandSpec(), DevStackConfig.SETTINGS, "devstack.");
+    CommandLine embed = new CommandLine(new EmbedCommand());
+    SettingOptions.add(embed.getCommandSpec(), FeatureConfig.SETTINGS, "ml.");
     CommandLine root = new CommandLine(new Main()).addSubcommand("schemas", schemas)
-        .addSubcommand("dev-stack", devStack);
+        .addSubcommand("dev-stack", devStack).addSubcommand("embed", embed);
     root.setExecutionExceptionHandler(Main::onError);
     return root;
   }
@@ -60,7 +63,7 @@ public final class Main implements Runnable {
       err.println("streamtune: " + e.getMessage());
       return 2;
     }
-    if (e instanceof SchemaRegistryException) {
+    if (e instanceof SchemaRegistryException || e instanceof IllegalStateException) {
       err.println("streamtune: " + e.getMessage());
       return 1;
     }

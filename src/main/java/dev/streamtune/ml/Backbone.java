@@ -20,9 +20,10 @@ import java.util.Map;
  * @param name a human name, such as {@code nsfwjs@4.4.0 mobilenet_v2}
  * @param digest sha256 of the source model, the converter version and the candidate layers
  * @param featureDims the candidate layers, in order, with the length of their pooled vectors
- * @param classes the number of outputs of the model's own head, 0 if it has none
+ * @param classNames the classes of the model's own head, in output order; empty if it has none
  */
-public record Backbone(Path dir, String name, String digest, Map<String, Integer> featureDims, int classes) {
+public record Backbone(Path dir, String name, String digest, Map<String, Integer> featureDims,
+    List<String> classNames) {
   /** The input side in pixels; images are resized to this square. */
   public static final int INPUT_SIZE = 224;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,6 +31,12 @@ public record Backbone(Path dir, String name, String digest, Map<String, Integer
   /** Copies the map, keeping its order. */
   public Backbone {
     featureDims = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(featureDims));
+    classNames = List.copyOf(classNames);
+  }
+
+  /** The number of outputs of the model's own head. */
+  public int classes() {
+    return classNames.size();
   }
 
   /** The candidate layers, in order. */
@@ -53,7 +60,9 @@ public record Backbone(Path dir, String name, String digest, Map<String, Integer
       JsonNode n = JSON.readTree(dir.resolve("backbone.json").toFile());
       Map<String, Integer> dims = new LinkedHashMap<>();
       n.get("featureDims").fields().forEachRemaining(e -> dims.put(e.getKey(), e.getValue().asInt()));
-      return new Backbone(dir, n.get("name").asText(), n.get("digest").asText(), dims, n.path("classes").asInt(0));
+      List<String> classNames = new ArrayList<>();
+      n.path("classNames").forEach(c -> classNames.add(c.asText()));
+      return new Backbone(dir, n.get("name").asText(), n.get("digest").asText(), dims, classNames);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + dir.resolve("backbone.json"), e);
     }
@@ -61,9 +70,10 @@ public record Backbone(Path dir, String name, String digest, Map<String, Integer
 
   /** Writes {@code backbone.json}. */
   void write() {
-    var n = JSON.createObjectNode().put("name", name).put("digest", digest).put("classes", classes)
+    var n = JSON.createObjectNode().put("name", name).put("digest", digest)
         .put("inputSize", INPUT_SIZE)
         .put("preprocessing", "RGB, alpha dropped, /255, bilinear resize to 224 with alignCorners=true");
+    classNames.forEach(n.putArray("classNames")::add);
     var dims = n.putObject("featureDims");
     featureDims.forEach(dims::put);
     try {

@@ -36,7 +36,7 @@ import org.tensorflow.types.TFloat32;
  */
 public final class BackboneConverter {
   /** Bump when the graphs change, so old conversions are not reused. */
-  static final String VERSION = "1";
+  static final String VERSION = "2";
   private static final Logger LOG = LoggerFactory.getLogger(BackboneConverter.class);
 
   private BackboneConverter() {}
@@ -48,9 +48,11 @@ public final class BackboneConverter {
    * @param cacheRoot where conversions are kept, one directory per digest
    * @param name a human name for the backbone
    * @param candidates layers whose pooled activations are extracted, in order
+   * @param classNames names of the model's own output classes, or empty to number them
    * @throws IllegalArgumentException if a layer is unsupported or a candidate does not exist
    */
-  public static Backbone convert(Path tfjsDir, Path cacheRoot, String name, List<String> candidates) {
+  public static Backbone convert(Path tfjsDir, Path cacheRoot, String name, List<String> candidates,
+      List<String> classNames) {
     KerasLayersModel model = KerasLayersModel.read(tfjsDir);
     String digest = digest(model.digest(), candidates);
     Path target = cacheRoot.resolve(digest);
@@ -65,7 +67,9 @@ public final class BackboneConverter {
       Map<String, Integer> dims = export(model, tmp.resolve("features"), candidates, true);
       export(model, tmp.resolve("savedmodel"), candidates, false);
       int classes = dims.remove("logits");
-      new Backbone(tmp, name, digest, dims, classes).write();
+      List<String> names = classNames.size() == classes ? classNames
+          : java.util.stream.IntStream.range(0, classes).mapToObj(i -> "class_" + i).toList();
+      new Backbone(tmp, name, digest, dims, names).write();
       move(tmp, target);
       LOG.info("Converted {} to {} in {} ms", tfjsDir, target, (System.nanoTime() - t0) / 1_000_000);
       return Backbone.read(target);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class BaseModels {
   /** sha256 of the default model's decoded weight shard. */
   public static final String DEFAULT_SHARD_SHA256 = "8e7dddbb16acacc1bf1601b1b8a761e730ff934b7f2d7771312b2f000e5f5f13";
+  /** The default model's own classes, in output order. */
+  public static final List<String> DEFAULT_CLASSES = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
   /** Name of the default model's shard. */
   static final String DEFAULT_SHARD = "group1-shard1of1.bin";
   private static final Logger LOG = LoggerFactory.getLogger(BaseModels.class);
@@ -46,7 +49,8 @@ public final class BaseModels {
           + " with model.json and its weight shards");
     }
     String name = isDefault ? "mobilenet_v2 1.0 224 (nsfwjs@4.4.0)" : dir.getFileName().toString();
-    return BackboneConverter.convert(dir, config.cacheDir(), name, config.featureLayers());
+    return BackboneConverter.convert(dir, config.cacheDir(), name, config.featureLayers(),
+        isDefault ? DEFAULT_CLASSES : List.of());
   }
 
   /**

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param batchSize images per forward pass
  * @param intraOpThreads TensorFlow threads within an op
  * @param interOpThreads TensorFlow threads across ops
+ * @param workers batches run at once by a bulk extraction, each on its own predictor, so decoding
+ *     one batch overlaps the forward pass of another
  */
 public record FeatureConfig(
     Path baseModel,
@@ -26,7 +28,8 @@ public record FeatureConfig(
     long maxPixels,
     int batchSize,
     int intraOpThreads,
-    int interOpThreads) {
+    int interOpThreads,
+    int workers) {
 
   /** Where the default base model is fetched to. */
   public static final String DEFAULT_BASE_MODEL = "~/.streamtune/base-model/nsfwjs-4.4.0-mobilenet_v2";
@@ -57,24 +60,28 @@ public record FeatureConfig(
   public static final Setting<Integer> INTER_OP = Setting.integer("ml.inter.op.threads", 1, 1, 64,
       "TensorFlow threads across ops");
 
+  /** Parallel batches. */
+  public static final Setting<Integer> WORKERS = Setting.integer("ml.workers", 2, 1, 64,
+      "batches a bulk extraction runs at once (overlaps decoding with the forward pass)");
+
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS =
-      List.of(BASE_MODEL, CACHE_DIR, FEATURE_LAYERS, MAX_MEGAPIXELS, BATCH_SIZE, INTRA_OP, INTER_OP);
+      List.of(BASE_MODEL, CACHE_DIR, FEATURE_LAYERS, MAX_MEGAPIXELS, BATCH_SIZE, INTRA_OP, INTER_OP, WORKERS);
 
   /** Checks the values. */
   public FeatureConfig {
     Objects.requireNonNull(baseModel, "baseModel");
     Objects.requireNonNull(cacheDir, "cacheDir");
     featureLayers = List.copyOf(featureLayers);
-    if (maxPixels < 1 || batchSize < 1 || intraOpThreads < 1 || interOpThreads < 1) {
-      throw new IllegalArgumentException("maxPixels, batchSize and thread counts must be positive");
+    if (maxPixels < 1 || batchSize < 1 || intraOpThreads < 1 || interOpThreads < 1 || workers < 1) {
+      throw new IllegalArgumentException("maxPixels, batchSize, thread and worker counts must be positive");
     }
   }
 
   /** Reads the settings. */
   public static FeatureConfig from(ConfigSource s) {
     return new FeatureConfig(s.get(BASE_MODEL), s.get(CACHE_DIR), s.get(FEATURE_LAYERS),
-        s.get(MAX_MEGAPIXELS) * 1_000_000L, s.get(BATCH_SIZE), s.get(INTRA_OP), s.get(INTER_OP));
+        s.get(MAX_MEGAPIXELS) * 1_000_000L, s.get(BATCH_SIZE), s.get(INTRA_OP), s.get(INTER_OP), s.get(WORKERS));
   }
 
   /** The defaults. */
@@ -84,11 +91,19 @@ public record FeatureConfig(
 
   /** A copy with another pixel limit. */
   public FeatureConfig withMaxPixels(long n) {
-    return new FeatureConfig(baseModel, cacheDir, featureLayers, n, batchSize, intraOpThreads, interOpThreads);
+    return new FeatureConfig(baseModel, cacheDir, featureLayers, n, batchSize, intraOpThreads, interOpThreads,
+        workers);
+  }
+
+  /** A copy with another number of parallel batches. */
+  public FeatureConfig withWorkers(int n) {
+    return new FeatureConfig(baseModel, cacheDir, featureLayers, maxPixels, batchSize, intraOpThreads, interOpThreads,
+        n);
   }
 
   /** A copy with another batch size. */
   public FeatureConfig withBatchSize(int n) {
-    return new FeatureConfig(baseModel, cacheDir, featureLayers, maxPixels, n, intraOpThreads, interOpThreads);
+    return new FeatureConfig(baseModel, cacheDir, featureLayers, maxPixels, n, intraOpThreads, interOpThreads,
+        workers);
   }
 }

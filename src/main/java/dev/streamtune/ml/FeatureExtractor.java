@@ -13,6 +13,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.tensorflow.proto.framework.ConfigProto;
 
 /**
@@ -32,6 +38,7 @@ public final class FeatureExtractor implements AutoCloseable {
   private final ZooModel<List<byte[]>, List<Features>> model;
   private final Set<Predictor<List<byte[]>, List<Features>>> predictors = ConcurrentHashMap.newKeySet();
   private final ThreadLocal<Predictor<List<byte[]>, List<Features>>> predictor;
+  private final ExecutorService workers;
 
   private FeatureExtractor(Backbone backbone, FeatureConfig config, ZooModel<List<byte[]>, List<Features>> model) {
     this.backbone = backbone;
@@ -41,6 +48,12 @@ public final class FeatureExtractor implements AutoCloseable {
       Predictor<List<byte[]>, List<Features>> p = model.newPredictor();
       predictors.add(p);
       return p;
+    });
+    AtomicInteger n = new AtomicInteger();
+    this.workers = Executors.newFixedThreadPool(config.workers(), r -> {
+      Thread t = new Thread(r, "feature-worker-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
     });
   }
 
@@ -85,14 +98,32 @@ public final class FeatureExtractor implements AutoCloseable {
   }
 
   /**
-   * Features of many images, in batches of the configured size, in order.
+   * Features of many images, in order: batches of the configured size, several at once (decoding
+   * one while another runs through the network).
    *
    * @throws ImageDecodeException for the first image that cannot be decoded
    */
   public List<Features> extract(List<byte[]> images) {
-    List<Features> out = new ArrayList<>(images.size());
+    if (images.size() <= config.batchSize()) {
+      return run(images);
+    }
+    List<Future<List<Features>>> batches = new ArrayList<>();
     for (int i = 0; i < images.size(); i += config.batchSize()) {
-      out.addAll(run(images.subList(i, Math.min(images.size(), i + config.batchSize()))));
+      List<byte[]> batch = images.subList(i, Math.min(images.size(), i + config.batchSize()));
+      batches.add(workers.submit(() -> run(batch)));
+    }
+    List<Features> out = new ArrayList<>(images.size());
+    try {
+      for (Future<List<Features>> f : batches) {
+        out.addAll(f.get());
+      }
+    } catch (InterruptedException e) {
+      batches.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while extracting features", e);
+    } catch (ExecutionException e) {
+      batches.forEach(f -> f.cancel(true));
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
     return out;
   }
@@ -113,6 +144,12 @@ public final class FeatureExtractor implements AutoCloseable {
   /** Closes every predictor and the model. */
   @Override
   public void close() {
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     predictors.forEach(Predictor::close);
     predictors.clear();
     model.close();
