@@ -44,9 +44,11 @@ public final class BaseModels {
     boolean isDefault = dir.equals(FeatureConfig.BASE_MODEL.defaultValue());
     if (isDefault) {
       ensureDefault(dir);
+    } else if (SavedModelBackbones.isSavedModel(dir)) {
+      return SavedModelBackbones.convert(dir, config.cacheDir(), dir.getFileName().toString(), config.featureLayers());
     } else if (!Files.exists(dir.resolve("model.json"))) {
-      throw new IllegalStateException("No TF.js layers model at " + dir + ": ml.base.model must be a directory"
-          + " with model.json and its weight shards");
+      throw new IllegalStateException("No model at " + dir + ": ml.base.model must be a TF.js layers model "
+          + "(model.json and its weight shards) or a TensorFlow SavedModel (saved_model.pb)");
     }
     String name = isDefault ? "mobilenet_v2 1.0 224 (nsfwjs@4.4.0)" : dir.getFileName().toString();
     return BackboneConverter.convert(dir, config.cacheDir(), name, config.featureLayers(),
