@@ -54,7 +54,7 @@ final class EmbedCommand implements Callable<Integer> {
           describe(line, backbone, fx.extract(Files.readAllBytes(image)));
         } catch (ImageDecodeException e) {
           failed++;
-          line.putObject("error").put("reason", e.reason().name()).put("message", e.getMessage());
+          line.putObject("error").put("reason", e.reason()).put("message", e.getMessage());
         } catch (IOException e) {
           failed++;
           line.putObject("error").put("reason", "UNREADABLE").put("message", e.toString());

@@ -29,7 +29,7 @@ public final class Failures {
   /** Classifies an error, looking through its causes. */
   public static Disposition classify(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof MalformedPayloadException) {
+      if (t instanceof BadData) {
         return Disposition.DEAD_LETTER;
       }
       if (t instanceof SchemaRegistryException e) {

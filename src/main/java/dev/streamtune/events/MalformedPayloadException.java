@@ -8,7 +8,7 @@ import org.apache.kafka.common.errors.SerializationException;
  * <p>This is bad data, never an outage: {@link Failures} dead-letters it. The {@link #reason()}
  * says which rule was broken and is what ingest writes into the dead-letter headers.
  */
-public final class MalformedPayloadException extends SerializationException {
+public final class MalformedPayloadException extends SerializationException implements BadData {
 
   /** The broken rule. */
   public enum Reason {
@@ -44,8 +44,13 @@ public final class MalformedPayloadException extends SerializationException {
   }
 
   /** The broken rule. */
-  public Reason reason() {
+  public Reason kind() {
     return reason;
+  }
+
+  @Override
+  public String reason() {
+    return reason.name();
   }
 
   /** The schema id from the header, or -1. */

@@ -1,7 +1,7 @@
 package dev.streamtune.ml;
 
 /** An image's bytes cannot be used; {@link #reason()} says why. */
-public final class ImageDecodeException extends RuntimeException {
+public final class ImageDecodeException extends RuntimeException implements dev.streamtune.events.BadData {
 
   /** Why an image was refused. */
   public enum Reason {
@@ -28,7 +28,12 @@ public final class ImageDecodeException extends RuntimeException {
   }
 
   /** Why the image was refused. */
-  public Reason reason() {
+  public Reason kind() {
     return reason;
+  }
+
+  @Override
+  public String reason() {
+    return reason.name();
   }
 }

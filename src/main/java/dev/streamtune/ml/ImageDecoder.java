@@ -40,6 +40,54 @@ public final class ImageDecoder {
   }
 
   /**
+   * What an image's header says: its format (by magic bytes) and size.
+   *
+   * @param format {@code png}, {@code jpeg}, {@code gif} or {@code bmp}
+   * @param width pixels across
+   * @param height pixels down
+   */
+  public record Info(String format, int width, int height) {
+    /** The file extension for the format. */
+    public String extension() {
+      return format.equals("jpeg") ? "jpg" : format;
+    }
+  }
+
+  /**
+   * Reads the format and size from the header alone, checking the pixel limit; decodes no
+   * pixels, so a decompression bomb costs nothing.
+   *
+   * @throws ImageDecodeException with the reason when the bytes cannot be used
+   */
+  public Info probe(byte[] bytes) {
+    if (bytes == null || bytes.length == 0) {
+      throw new ImageDecodeException(Reason.EMPTY, "the image has no bytes", null);
+    }
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      ImageReader reader = readerFor(in);
+      try {
+        reader.setInput(in, true, true);
+        Info info = new Info(reader.getFormatName().toLowerCase(Locale.ROOT), reader.getWidth(0), reader.getHeight(0));
+        checkSize(info.width(), info.height());
+        return info;
+      } finally {
+        reader.dispose();
+      }
+    } catch (ImageDecodeException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new ImageDecodeException(Reason.CORRUPT, "unreadable image header: " + e.getMessage(), e);
+    }
+  }
+
+  private void checkSize(long w, long h) {
+    if (w * h > maxPixels) {
+      throw new ImageDecodeException(Reason.TOO_LARGE, w + "x" + h + " is " + (w * h)
+          + " pixels, over the limit of " + maxPixels, null);
+    }
+  }
+
+  /**
    * Decodes an image.
    *
    * @throws ImageDecodeException with the reason when the bytes cannot be used
@@ -52,12 +100,7 @@ public final class ImageDecoder {
       ImageReader reader = readerFor(in);
       try {
         reader.setInput(in, true, true);
-        long w = reader.getWidth(0);
-        long h = reader.getHeight(0);
-        if (w * h > maxPixels) {
-          throw new ImageDecodeException(Reason.TOO_LARGE, w + "x" + h + " is " + (w * h)
-              + " pixels, over the limit of " + maxPixels, null);
-        }
+        checkSize(reader.getWidth(0), reader.getHeight(0));
         reader.addIIOReadWarningListener((source, warning) -> {
           throw new ImageDecodeException(Reason.CORRUPT, warning, null);
         });

@@ -1,5 +1,8 @@
 package dev.streamtune.store;
 
+import io.minio.CopyObjectArgs;
+import io.minio.CopySource;
+import io.minio.Directive;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -22,10 +25,34 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
   private final MinioClient client;
   private final String bucket;
 
+  private final boolean ownsClient;
+
   /** A store over the bucket of {@code config}. */
   public MinioObjectStore(S3Config config) {
-    this.client = config.newClient();
-    this.bucket = config.bucket();
+    this(config.newClient(), config.bucket(), true);
+  }
+
+  private MinioObjectStore(MinioClient client, String bucket, boolean ownsClient) {
+    this.client = client;
+    this.bucket = bucket;
+    this.ownsClient = ownsClient;
+  }
+
+  @Override
+  public String bucket() {
+    return bucket;
+  }
+
+  @Override
+  public ObjectStore inBucket(String other) {
+    return new MinioObjectStore(client, other, false);
+  }
+
+  @Override
+  public void copy(String from, String to, Map<String, String> metadata) {
+    call("copy " + from + " to " + to, () -> client.copyObject(CopyObjectArgs.builder().bucket(bucket).object(to)
+        .source(CopySource.builder().bucket(bucket).object(from).build())
+        .userMetadata(metadata).metadataDirective(Directive.REPLACE).build()));
   }
 
   @Override
@@ -75,6 +102,9 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
 
   @Override
   public void close() {
+    if (!ownsClient) {
+      return;
+    }
     try {
       client.close();
     } catch (Exception e) {

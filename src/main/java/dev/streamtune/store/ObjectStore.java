@@ -24,4 +24,13 @@ public interface ObjectStore {
 
   /** Deletes an object; deleting a missing one is not an error. */
   void delete(String key);
+
+  /** Copies an object within the bucket, with new metadata, replacing any object at {@code to}. */
+  void copy(String from, String to, Map<String, String> metadata);
+
+  /** The bucket this store reads and writes. */
+  String bucket();
+
+  /** The same server and credentials, over another bucket. */
+  ObjectStore inBucket(String bucket);
 }

@@ -125,7 +125,7 @@ class ConfluentAvroSerdeTest {
     ByteBuffer.wrap(bytes).putInt(1, 4242);
     assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, bytes))
         .isInstanceOfSatisfying(MalformedPayloadException.class, e -> {
-          assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_SCHEMA_ID);
+          assertThat(e.kind()).isEqualTo(Reason.UNKNOWN_SCHEMA_ID);
           assertThat(e.schemaId()).isEqualTo(4242);
         });
   }
@@ -159,7 +159,7 @@ class ConfluentAvroSerdeTest {
     serde.serializer().serialize(TOPIC, InteropFixture.event());
     assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, bytes))
         .isInstanceOfSatisfying(MalformedPayloadException.class,
-            e -> assertThat(e.reason()).isIn(Reason.CORRUPT_BODY, Reason.TRUNCATED_BODY));
+            e -> assertThat(e.kind()).isIn(Reason.CORRUPT_BODY, Reason.TRUNCATED_BODY));
   }
 
   @Test
@@ -185,7 +185,7 @@ class ConfluentAvroSerdeTest {
 
   private void assertReason(byte[] bytes, Reason reason) {
     assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, bytes))
-        .isInstanceOfSatisfying(MalformedPayloadException.class, e -> assertThat(e.reason()).isEqualTo(reason))
+        .isInstanceOfSatisfying(MalformedPayloadException.class, e -> assertThat(e.kind()).isEqualTo(reason))
         .hasMessageStartingWith(reason.name());
   }
 

@@ -56,7 +56,7 @@ class FeatureExtractorTest {
   void aBadImageInABatchNamesItsReason() {
     List<byte[]> batch = new ArrayList<>(List.of(GoldenImages.synthetic().get("one.png"), new byte[0]));
     assertThatThrownBy(() -> fx.extract(batch)).isInstanceOfSatisfying(ImageDecodeException.class,
-        e -> assertThat(e.reason()).isEqualTo(Reason.EMPTY));
+        e -> assertThat(e.kind()).isEqualTo(Reason.EMPTY));
   }
 
   @Test
@@ -79,6 +79,6 @@ class FeatureExtractorTest {
 
   private static void assertFails(byte[] bytes, Reason reason) {
     assertThatThrownBy(() -> fx.extract(bytes)).isInstanceOfSatisfying(ImageDecodeException.class,
-        e -> assertThat(e.reason()).isEqualTo(reason));
+        e -> assertThat(e.kind()).isEqualTo(reason));
   }
 }

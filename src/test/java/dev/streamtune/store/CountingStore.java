@@ -38,4 +38,19 @@ final class CountingStore implements ObjectStore {
   public void delete(String key) {
     real.delete(key);
   }
+
+  @Override
+  public void copy(String from, String to, Map<String, String> metadata) {
+    real.copy(from, to, metadata);
+  }
+
+  @Override
+  public String bucket() {
+    return real.bucket();
+  }
+
+  @Override
+  public ObjectStore inBucket(String bucket) {
+    return real.inBucket(bucket);
+  }
 }

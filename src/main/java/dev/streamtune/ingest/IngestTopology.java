@@ -1,0 +1,87 @@
+package dev.streamtune.ingest;
+
+import dev.streamtune.events.AvroBinarySerde;
+import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.LabelledImage;
+import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TrainingRequest;
+import dev.streamtune.store.ObjectStore;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The ingest topology, as a pure function of its configuration and collaborators:
+ *
+ * <pre>
+ * images.labelled ─decode─▶ validate ─▶ repartition by modelId/sha256 ─▶ store (examples state)
+ *   ─▶ repartition by modelId ─▶ trigger (model-counters state, punctuator) ─▶ training.requests
+ * bad records ─▶ images.labelled.dlq (KIP-1034 handlers, {@link DeadLetters})
+ * </pre>
+ */
+public final class IngestTopology {
+  private IngestTopology() {}
+
+  /**
+   * Builds the topology.
+   *
+   * @param config ingest settings
+   * @param topics topic names
+   * @param images serde of the input events (Confluent wire format)
+   * @param requests serde of training requests (Confluent wire format)
+   * @param store the bucket examples go to (and {@code ImageRef}s are read from)
+   */
+  public static Topology build(IngestConfig config, TopicNames topics, Serde<LabelledImage> images,
+      Serde<TrainingRequest> requests, ObjectStore store) {
+    StorageRetry retry = new StorageRetry(config.storageRetry());
+    Validator validator = new Validator(config, store, retry);
+    StreamsBuilder b = new StreamsBuilder();
+    b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreProcessor.STORE),
+        Serdes.String(), Serdes.String()));
+    b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TriggerProcessor.STORE),
+        Serdes.String(), Serdes.String()));
+    b.stream(topics.labelledImages(), Consumed.with(Serdes.ByteArray(), images).withName("decode"))
+        .process(() -> new ValidateProcessor(validator), Named.as("validate"))
+        .repartition(Repartitioned.with(Serdes.String(), new AvroBinarySerde<>(LabelledImage.class))
+            .withName("by-image"))
+        .process(() -> new StoreProcessor(validator, store, retry, config.maxPixels()), Named.as("store"),
+            StoreProcessor.STORE)
+        .repartition(Repartitioned.with(Serdes.String(), Serdes.Long()).withName("by-model"))
+        .process(() -> new TriggerProcessor(config), Named.as("trigger"), TriggerProcessor.STORE)
+        .to(topics.trainingRequests(), Produced.with(Serdes.String(), requests).withName("requests"));
+    return b.build();
+  }
+
+  /**
+   * The Kafka Streams properties ingest runs with: exactly-once v2, the dead-letter handlers, and
+   * a transaction timeout above the storage retry budget, so retrying an outage never times the
+   * transaction out first.
+   */
+  public static Map<String, Object> properties(IngestConfig config, KafkaConfig kafka, TopicNames topics) {
+    Map<String, Object> p = new HashMap<>(kafka.clientProps());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnDecode.class);
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcess.class);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+    int txTimeout = (int) Math.max(120_000, config.storageRetry().toMillis() * 2 + 60_000);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), txTimeout);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), txTimeout);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 100);
+    return p;
+  }
+}

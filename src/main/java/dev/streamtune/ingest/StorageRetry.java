@@ -1,0 +1,52 @@
+package dev.streamtune.ingest;
+
+import dev.streamtune.events.Failures;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Retries storage calls that fail with an outage ({@link Failures} says RETRY), with exponential
+ * backoff, for a bounded time; then the error propagates and fails the stream task, which
+ * restarts from its last commit. Other errors propagate at once.
+ */
+final class StorageRetry {
+  private static final Logger LOG = LoggerFactory.getLogger(StorageRetry.class);
+  private static final Duration FIRST = Duration.ofMillis(100);
+  private static final Duration MAX = Duration.ofSeconds(5);
+  private final Duration budget;
+
+  StorageRetry(Duration budget) {
+    this.budget = budget;
+  }
+
+  <T> T call(String what, Supplier<T> call) {
+    long deadline = System.nanoTime() + budget.toNanos();
+    Duration backoff = FIRST;
+    while (true) {
+      try {
+        return call.get();
+      } catch (RuntimeException e) {
+        if (Failures.classify(e) != Failures.Disposition.RETRY || System.nanoTime() + backoff.toNanos() > deadline) {
+          throw e;
+        }
+        LOG.warn("Storage unavailable ({}), retrying {} in {} ms", e.getMessage(), what, backoff.toMillis());
+      }
+      try {
+        Thread.sleep(backoff.toMillis());
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while retrying " + what, ie);
+      }
+      backoff = backoff.multipliedBy(2).compareTo(MAX) > 0 ? MAX : backoff.multipliedBy(2);
+    }
+  }
+
+  void run(String what, Runnable call) {
+    call(what, () -> {
+      call.run();
+      return null;
+    });
+  }
+}

@@ -1,0 +1,34 @@
+package dev.streamtune.ingest;
+
+import dev.streamtune.events.LabelledImage;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Validates each decoded event and re-keys it by {@code modelId/sha256}, so that all events of one
+ * image of one model meet on one partition. A broken rule throws {@link ValidationException},
+ * which the processing exception handler dead-letters with the source record's original bytes.
+ */
+final class ValidateProcessor implements Processor<byte[], LabelledImage, String, LabelledImage> {
+  private final Validator validator;
+  private ProcessorContext<String, LabelledImage> context;
+
+  ValidateProcessor(Validator validator) {
+    this.validator = validator;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, LabelledImage> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<byte[], LabelledImage> record) {
+    if (record.value() == null) {
+      return;
+    }
+    Validator.Valid valid = validator.validate(record.value());
+    context.forward(record.withKey(record.value().getModelId() + "/" + valid.sha256()));
+  }
+}

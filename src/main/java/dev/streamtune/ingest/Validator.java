@@ -1,0 +1,140 @@
+package dev.streamtune.ingest;
+
+import dev.streamtune.events.ImageRef;
+import dev.streamtune.events.InlineImage;
+import dev.streamtune.events.LabelledImage;
+import dev.streamtune.ingest.ValidationException.Reason;
+import dev.streamtune.ml.ImageDecodeException;
+import dev.streamtune.ml.ImageDecoder;
+import dev.streamtune.store.ObjectStore;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Ingest's rules for one event: names, size, pixel count (from the header), a format we decode
+ * confirmed by the magic bytes, and for an {@code ImageRef} an allowed bucket and matching
+ * content. Storage outages propagate as they are (they are retried, not dead-lettered).
+ */
+final class Validator {
+  private static final Map<String, String> CONTENT_TYPES = Map.of("image/png", "png", "image/jpeg", "jpeg",
+      "image/jpg", "jpeg", "image/pjpeg", "jpeg", "image/gif", "gif", "image/bmp", "bmp", "image/x-ms-bmp", "bmp");
+
+  /** What validation learned about a good event. */
+  record Valid(String sha256, ImageDecoder.Info info, byte[] bytes) {}
+
+  private final IngestConfig config;
+  private final ObjectStore store;
+  private final ImageDecoder decoder;
+  private final StorageRetry retry;
+
+  Validator(IngestConfig config, ObjectStore store, StorageRetry retry) {
+    this.config = config;
+    this.store = store;
+    this.decoder = new ImageDecoder(config.maxPixels());
+    this.retry = retry;
+  }
+
+  /**
+   * Checks an event and reads its image.
+   *
+   * @throws ValidationException with the broken rule
+   */
+  Valid validate(LabelledImage e) {
+    if (!Names.valid(e.getModelId())) {
+      throw new ValidationException(Reason.BAD_MODEL_ID, "modelId " + quote(e.getModelId())
+          + " must be 1-64 of A-Z a-z 0-9 . _ - and not start with a dot");
+    }
+    if (!Names.valid(e.getLabel())) {
+      throw new ValidationException(Reason.BAD_LABEL, "label " + quote(e.getLabel())
+          + " must be 1-64 of A-Z a-z 0-9 . _ - and not start with a dot");
+    }
+    byte[] bytes;
+    String contentType;
+    String claimedSha = null;
+    if (e.getImage() instanceof InlineImage inline) {
+      bytes = toArray(inline.getData());
+      contentType = inline.getContentType();
+    } else {
+      ImageRef ref = (ImageRef) e.getImage();
+      contentType = ref.getContentType();
+      claimedSha = ref.getSha256().toLowerCase(Locale.ROOT);
+      bytes = read(ref);
+    }
+    if (bytes.length > config.maxImageBytes()) {
+      throw new ValidationException(Reason.TOO_BIG, bytes.length + " bytes, over the limit of "
+          + config.maxImageBytes());
+    }
+    ImageDecoder.Info info = probe(bytes);
+    String declared = CONTENT_TYPES.get(contentType == null ? "" : contentType.trim().toLowerCase(Locale.ROOT));
+    if (declared == null) {
+      throw new ValidationException(Reason.UNSUPPORTED_CONTENT_TYPE, "contentType " + quote(contentType)
+          + " is not one of " + CONTENT_TYPES.keySet());
+    }
+    if (!declared.equals(info.format())) {
+      throw new ValidationException(Reason.CONTENT_TYPE_MISMATCH, "contentType " + contentType
+          + " but the bytes are " + info.format());
+    }
+    String sha = sha256(bytes);
+    if (claimedSha != null && !claimedSha.equals(sha)) {
+      throw new ValidationException(Reason.REF_SHA_MISMATCH, "the object's sha256 is " + sha + ", the event says "
+          + claimedSha);
+    }
+    return new Valid(sha, info, bytes);
+  }
+
+  /** The bytes an ImageRef points at, if it points into an allowed bucket. */
+  byte[] read(ImageRef ref) {
+    URI uri;
+    try {
+      uri = URI.create(ref.getUri());
+    } catch (IllegalArgumentException ex) {
+      throw new ValidationException(Reason.REF_NOT_ALLOWED, "not a URI: " + quote(ref.getUri()));
+    }
+    String bucket = uri.getHost();
+    String key = uri.getPath() == null || uri.getPath().length() < 2 ? null : uri.getPath().substring(1);
+    if (!"s3".equals(uri.getScheme()) || bucket == null || key == null || key.contains("..")
+        || !config.refBuckets().contains(bucket)) {
+      throw new ValidationException(Reason.REF_NOT_ALLOWED, quote(ref.getUri()) + " is not s3:// in one of the "
+          + "allowed buckets " + config.refBuckets());
+    }
+    return retry.call("read " + ref.getUri(), () -> store.inBucket(bucket).get(key))
+        .orElseThrow(() -> new ValidationException(Reason.REF_MISSING, "no object at " + ref.getUri()));
+  }
+
+  private ImageDecoder.Info probe(byte[] bytes) {
+    try {
+      return decoder.probe(bytes);
+    } catch (ImageDecodeException ex) {
+      Reason r = switch (ex.kind()) {
+        case TOO_LARGE -> Reason.TOO_MANY_PIXELS;
+        case UNSUPPORTED_FORMAT -> Reason.UNSUPPORTED_CONTENT_TYPE;
+        case EMPTY, CORRUPT -> Reason.CORRUPT_IMAGE;
+      };
+      throw new ValidationException(r, ex.getMessage());
+    }
+  }
+
+  static byte[] toArray(ByteBuffer b) {
+    ByteBuffer d = b.duplicate();
+    byte[] out = new byte[d.remaining()];
+    d.get(out);
+    return out;
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  private static String quote(String s) {
+    return s == null ? "null" : "'" + (s.length() > 80 ? s.substring(0, 80) + "..." : s) + "'";
+  }
+}

@@ -1,0 +1,252 @@
+package dev.streamtune.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streamtune.events.ConfluentAvroSerde;
+import dev.streamtune.events.ImageRef;
+import dev.streamtune.events.InlineImage;
+import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.LabelledImage;
+import dev.streamtune.events.SubjectNameStrategy;
+import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TrainingReason;
+import dev.streamtune.events.TrainingRequest;
+import dev.streamtune.events.registry.LocalSchemaRegistry;
+import dev.streamtune.store.InMemoryObjectStore;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class IngestTopologyTest {
+  private final TopicNames topics = TopicNames.defaults();
+  private final LocalSchemaRegistry registry = LocalSchemaRegistry.inMemory();
+  private final ConfluentAvroSerde<LabelledImage> images =
+      new ConfluentAvroSerde<>(LabelledImage.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
+  private final InMemoryObjectStore store = new InMemoryObjectStore("streamtune");
+  private TopologyTestDriver driver;
+  private TestInputTopic<byte[], LabelledImage> input;
+  private TestInputTopic<byte[], byte[]> rawInput;
+  private TestOutputTopic<byte[], byte[]> dlq;
+  private TestOutputTopic<String, TrainingRequest> requests;
+
+  @BeforeEach
+  void start() {
+    start(IngestConfig.defaults().withTriggers(3, 2, Duration.ofMinutes(10)));
+  }
+
+  private void start(IngestConfig config) {
+    if (driver != null) {
+      driver.close();
+    }
+    IngestConfig c = config.withApplication("ingest-test", Path.of("target", "ttd-state", UUID.randomUUID().toString()));
+    Properties props = new Properties();
+    props.putAll(IngestTopology.properties(c, KafkaConfig.plaintext("unused:9092"), topics));
+    var requestSerde = new ConfluentAvroSerde<>(TrainingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
+    driver = new TopologyTestDriver(IngestTopology.build(c, topics, images, requestSerde, store), props,
+        Instant.parse("2026-01-01T00:00:00Z"));
+    input = driver.createInputTopic(topics.labelledImages(), new ByteArraySerializer(), images.serializer());
+    rawInput = driver.createInputTopic(topics.labelledImages(), new ByteArraySerializer(), new ByteArraySerializer());
+    dlq = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    requests = driver.createOutputTopic(topics.trainingRequests(), new StringDeserializer(),
+        requestSerde.deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  @Test
+  void aGoodEventIsStoredInItsClassFolderWithMetadata() {
+    byte[] png = png(1);
+    input.pipeInput(event("e1", "shapes", "circle", png, "image/png"));
+    String key = "examples/shapes/circle/" + Validator.sha256(png) + ".png";
+    assertThat(store.list("examples/")).containsExactly(key);
+    var object = store.object(key).orElseThrow();
+    assertThat(object.data()).isEqualTo(png);
+    assertThat(object.metadata()).containsEntry("event-id", "e1").containsEntry("attr-source", "test")
+        .containsEntry("captured-at", "2026-01-01T00:00:00Z");
+    assertThat(dlq.isEmpty()).isTrue();
+  }
+
+  @Test
+  void eachBrokenRuleGoesToTheDeadLetterTopicWithItsReason() throws IOException {
+    IngestConfig small = IngestConfig.defaults().withTriggers(3, 2, Duration.ZERO);
+    start(new IngestConfig(small.applicationId(), 4096, 1_000_000, small.refBuckets(), 3, Map.of(), 2,
+        Duration.ZERO, small.scheduleCheck(), Duration.ofSeconds(1), small.stateDir(), 1));
+    byte[] png = png(2);
+    store.inBucket("elsewhere").put("x.png", png, "image/png", Map.of());
+    store.put("uploads/a.png", png, "image/png", Map.of());
+    assertDeadLetter(event("e1", "../etc", "cat", png, "image/png"), "BAD_MODEL_ID");
+    assertDeadLetter(event("e2", "m", ".hidden", png, "image/png"), "BAD_LABEL");
+    assertDeadLetter(event("e3", "m", "cat", "hello".getBytes(StandardCharsets.UTF_8), "image/png"),
+        "UNSUPPORTED_CONTENT_TYPE");
+    assertDeadLetter(event("e4", "m", "cat", png, "image/jpeg"), "CONTENT_TYPE_MISMATCH");
+    assertDeadLetter(event("e5", "m", "cat", png, "image/webp"), "UNSUPPORTED_CONTENT_TYPE");
+    assertDeadLetter(event("e6", "m", "cat", noise(64, 64), "image/png"), "TOO_BIG");
+    assertDeadLetter(event("e7", "m", "cat", dev.streamtune.ml.PngHeaders.declaring(2000, 2000), "image/png"),
+        "TOO_MANY_PIXELS");
+    assertDeadLetter(event("e8", "m", "cat", java.util.Arrays.copyOf(png, 20), "image/png"), "CORRUPT_IMAGE");
+    assertDeadLetter(ref("e9", "s3://elsewhere/x.png", Validator.sha256(png)), "REF_NOT_ALLOWED");
+    assertDeadLetter(ref("e10", "s3://streamtune/uploads/missing.png", Validator.sha256(png)), "REF_MISSING");
+    assertDeadLetter(ref("e11", "s3://streamtune/uploads/a.png", "0".repeat(64)), "REF_SHA_MISMATCH");
+    assertThat(store.list("examples/")).isEmpty();
+  }
+
+  /**
+   * A record that does not decode is skipped and the next one is processed. TopologyTestDriver
+   * drops the dead-letter records a deserialization handler returns, so the decode stage's
+   * dead letters are checked against a real broker in {@code IngestIT}.
+   */
+  @Test
+  void aRecordThatDoesNotDecodeIsSkipped() {
+    rawInput.pipeInput("k".getBytes(StandardCharsets.UTF_8), new byte[] {7, 7, 7});
+    byte[] png = png(9);
+    input.pipeInput(event("after", "m", "cat", png, "image/png"));
+    assertThat(store.list("examples/m/")).containsExactly("examples/m/cat/" + Validator.sha256(png) + ".png");
+  }
+
+  @Test
+  void anImageRefInAnAllowedBucketIsStored() {
+    byte[] png = png(3);
+    store.put("uploads/big.png", png, "image/png", Map.of());
+    input.pipeInput(ref("e1", "s3://streamtune/uploads/big.png", Validator.sha256(png)));
+    assertThat(store.get("examples/m/cat/" + Validator.sha256(png) + ".png")).hasValueSatisfying(
+        b -> assertThat(b).isEqualTo(png));
+    assertThat(dlq.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aRedeliveryIsANoOpAndCountsNothing() {
+    byte[] png = png(4);
+    input.pipeInput(event("e1", "m", "cat", png, "image/png"));
+    input.pipeInput(event("e1", "m", "cat", png, "image/png"));
+    input.pipeInput(event("e1-again", "m", "cat", png, "image/png"));
+    input.pipeInput(event("e2", "m", "cat", png(5), "image/png"));
+    assertThat(store.list("examples/m/")).hasSize(2);
+    assertThat(requests.isEmpty()).isTrue();
+    input.pipeInput(event("e3", "m", "cat", png(6), "image/png"));
+    assertThat(requests.readValue().getNewExamples()).isEqualTo(3);
+  }
+
+  @Test
+  void aRelabelMovesTheImageAndCountsAsAChange() {
+    byte[] png = png(7);
+    String sha = Validator.sha256(png);
+    input.pipeInput(event("e1", "m", "cat", png, "image/png"));
+    input.pipeInput(event("e2", "m", "dog", png, "image/png"));
+    assertThat(store.list("examples/m/")).containsExactly("examples/m/dog/" + sha + ".png");
+    input.pipeInput(event("e3", "m", "dog", png(8), "image/png"));
+    TrainingRequest r = requests.readValue();
+    assertThat(r.getReason()).isEqualTo(TrainingReason.THRESHOLD);
+    assertThat(r.getNewExamples()).isEqualTo(3);
+  }
+
+  @Test
+  void theThresholdTriggersPerModelAndResets() {
+    for (int i = 0; i < 7; i++) {
+      input.pipeInput(event("a" + i, "alpha", "x", png(100 + i), "image/png"));
+    }
+    input.pipeInput(event("b0", "beta", "x", png(200), "image/png"));
+    List<TrainingRequest> out = requests.readValuesToList();
+    assertThat(out).hasSize(2).allSatisfy(r -> {
+      assertThat(r.getModelId()).isEqualTo("alpha");
+      assertThat(r.getReason()).isEqualTo(TrainingReason.THRESHOLD);
+      assertThat(r.getNewExamples()).isEqualTo(3);
+      assertThat(r.getRequestId()).isNotBlank();
+    });
+  }
+
+  @Test
+  void theScheduleTriggersAModelWithEnoughExamplesThatWaitedTooLong() {
+    input.pipeInput(event("a1", "slow", "x", png(300), "image/png"));
+    driver.advanceWallClockTime(Duration.ofMinutes(11));
+    assertThat(requests.isEmpty()).as("one example is under minExamples").isTrue();
+    input.pipeInput(event("a2", "slow", "x", png(301), "image/png"));
+    driver.advanceWallClockTime(Duration.ofMinutes(5));
+    assertThat(requests.isEmpty()).as("the second arrived later, but the wait counts from the first").isFalse();
+    TrainingRequest r = requests.readValue();
+    assertThat(r.getReason()).isEqualTo(TrainingReason.SCHEDULE);
+    assertThat(r.getNewExamples()).isEqualTo(2);
+    driver.advanceWallClockTime(Duration.ofMinutes(30));
+    assertThat(requests.isEmpty()).isTrue();
+  }
+
+  private void assertDeadLetter(LabelledImage event, String reason) {
+    input.pipeInput("key".getBytes(StandardCharsets.UTF_8), event);
+    TestRecord<byte[], byte[]> r = dlq.readRecord();
+    assertThat(header(r, "streamtune.reason")).as(event.getEventId()).isEqualTo(reason);
+    assertThat(header(r, "streamtune.stage")).isEqualTo("validate");
+    assertThat(header(r, "streamtune.time")).isNotBlank();
+    assertThat(header(r, "__streams.errors.message")).contains(reason);
+    assertThat(images.deserializer().deserialize(topics.labelledImages(), r.value()).getEventId())
+        .isEqualTo(event.getEventId());
+  }
+
+  private static String header(TestRecord<byte[], byte[]> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  static LabelledImage event(String id, String model, String label, byte[] data, String contentType) {
+    return LabelledImage.newBuilder().setEventId(id).setModelId(model).setLabel(label)
+        .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(data)).setContentType(contentType).build())
+        .setCapturedAt(Instant.parse("2026-01-01T00:00:00Z")).setAttributes(Map.of("source", "test")).build();
+  }
+
+  static LabelledImage ref(String id, String uri, String sha) {
+    return LabelledImage.newBuilder().setEventId(id).setModelId("m").setLabel("cat")
+        .setImage(ImageRef.newBuilder().setUri(uri).setSha256(sha).setContentType("image/png").build())
+        .setCapturedAt(Instant.parse("2026-01-01T00:00:00Z")).build();
+  }
+
+  /** A distinct small PNG per seed. */
+  static byte[] png(int seed) {
+    BufferedImage img = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
+    img.setRGB(0, 0, seed);
+    img.setRGB(3, 3, seed * 7919);
+    return encode(img);
+  }
+
+  static byte[] noise(int w, int h) {
+    java.util.Random r = new java.util.Random(w * 31L + h);
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, r.nextInt(1 << 24));
+      }
+    }
+    return encode(img);
+  }
+
+  private static byte[] encode(BufferedImage img) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ImageIO.write(img, "png", out);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
