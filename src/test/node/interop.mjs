@@ -6,6 +6,10 @@
 //   node interop.mjs consume <bootstrap> <registryUrl> <topic>
 //       reads the first record of <topic>, decodes it, and prints it as JSON
 //       (bytes as base64, the image union as {"type": <record name>, ...fields})
+//   node interop.mjs publish <bootstrap> <registryUrl> <topic> <avscFile> <manifest.json>
+//       produces the events a manifest lists, as an upstream app would: each entry is
+//       {key, eventId, modelId, label, file, contentType} (the image read from file), or
+//       {key, rawHex} for bytes that are not an event at all; prints {"sent": n}
 //   node interop.mjs golden <avscFile> <schemaId>
 //       prints the hex of the fixed event as the client's own wire encoder and avsc write it,
 //       without a registry; the committed golden file was made this way
@@ -84,13 +88,42 @@ async function consume(bootstrap, registryUrl, topic) {
   process.stdout.write(JSON.stringify(decoded) + '\n');
 }
 
+async function publish(bootstrap, registryUrl, topic, avscFile, manifestFile) {
+  const { kafka, registry } = clients(bootstrap, registryUrl);
+  const { id } = await registry.register(
+    { type: 'AVRO', schema: fs.readFileSync(avscFile, 'utf8') },
+    { subject: `${topic}-value`, compatibility: 'FULL_TRANSITIVE' },
+  );
+  const entries = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  for (let i = 0; i < entries.length; i += 200) {
+    const messages = [];
+    for (const e of entries.slice(i, i + 200)) {
+      if (e.rawHex !== undefined) {
+        messages.push({ key: e.key, value: Buffer.from(e.rawHex, 'hex') });
+        continue;
+      }
+      const event = {
+        eventId: e.eventId, modelId: e.modelId, label: e.label,
+        image: { [INLINE]: { data: fs.readFileSync(e.file), contentType: e.contentType } },
+        capturedAt: 1767225600000, attributes: { source: 'node-upstream' },
+      };
+      messages.push({ key: e.key, value: await registry.encode(id, event) });
+    }
+    await producer.send({ topic, messages });
+  }
+  await producer.disconnect();
+  process.stdout.write(JSON.stringify({ sent: entries.length }) + '\n');
+}
+
 async function golden(avscFile, schemaId) {
   const type = avro.Type.forSchema(JSON.parse(fs.readFileSync(avscFile, 'utf8')));
   process.stdout.write(wireEncode(Number(schemaId), type.toBuffer(fixedEvent())).toString('hex') + '\n');
 }
 
 const [cmd, ...args] = process.argv.slice(2);
-const commands = { produce, consume, golden };
+const commands = { produce, consume, publish, golden };
 if (!commands[cmd]) {
   console.error('usage: node interop.mjs produce|consume ...');
   process.exit(2);

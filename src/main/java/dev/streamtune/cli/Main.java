@@ -5,7 +5,11 @@ import dev.streamtune.devstack.DevStackConfig;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryException;
+import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.ingest.IngestConfig;
+import dev.streamtune.store.S3Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -39,15 +43,21 @@ public final class Main implements Runnable {
   /** The whole command tree. */
   static CommandLine commandLine() {
     CommandLine register = new CommandLine(new RegisterSchemasCommand());
-    SettingOptions.add(register.getCommandSpec(), RegistryConfig.SETTINGS);
-    SettingOptions.add(register.getCommandSpec(), TopicNames.SETTINGS);
+    SettingOptions.add(register.getCommandSpec(), SettingOptions.all(RegistryConfig.SETTINGS, TopicNames.SETTINGS));
     CommandLine schemas = new CommandLine(new SchemasCommand()).addSubcommand("register", register);
     CommandLine devStack = new CommandLine(new DevStackCommand());
     SettingOptions.add(devStack.getCommandSpec(), DevStackConfig.SETTINGS, "devstack.");
     CommandLine embed = new CommandLine(new EmbedCommand());
     SettingOptions.add(embed.getCommandSpec(), FeatureConfig.SETTINGS, "ml.");
+    CommandLine worker = new CommandLine(new WorkerCommand());
+    SettingOptions.add(worker.getCommandSpec(), SettingOptions.all(IngestConfig.SETTINGS, KafkaConfig.SETTINGS,
+        RegistryConfig.SETTINGS, TopicNames.SETTINGS, TopicPolicy.SETTINGS, S3Config.SETTINGS));
+    CommandLine train = new CommandLine(new TrainCommand());
+    SettingOptions.add(train.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
+        TopicNames.SETTINGS));
     CommandLine root = new CommandLine(new Main()).addSubcommand("schemas", schemas)
-        .addSubcommand("dev-stack", devStack).addSubcommand("embed", embed);
+        .addSubcommand("dev-stack", devStack).addSubcommand("embed", embed).addSubcommand("worker", worker)
+        .addSubcommand("train", train);
     root.setExecutionExceptionHandler(Main::onError);
     return root;
   }

@@ -12,6 +12,16 @@ import picocli.CommandLine.Model.OptionSpec;
 final class SettingOptions {
   private SettingOptions() {}
 
+  /** The settings of several records, in order. */
+  @SafeVarargs
+  static List<Setting<?>> all(List<Setting<?>>... groups) {
+    List<Setting<?>> out = new java.util.ArrayList<>();
+    for (List<Setting<?>> g : groups) {
+      out.addAll(g);
+    }
+    return out;
+  }
+
   /** Adds an option for each non-secret setting, and lists the secrets in the footer. */
   static void add(CommandSpec spec, List<Setting<?>> settings) {
     add(spec, settings, "");

@@ -1,0 +1,65 @@
+package dev.streamtune.cli;
+
+import dev.streamtune.config.ConfigException;
+import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.RegistryConfig;
+import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.ingest.IngestApp;
+import dev.streamtune.ingest.IngestConfig;
+import dev.streamtune.store.S3Config;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code streamtune worker}: runs roles against configured servers until SIGTERM. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+    description = {"Run Streamtune's roles against the configured Kafka, schema registry and S3, until SIGTERM "
+        + "or Ctrl-C, which stop them gracefully.",
+        "Roles available: ingest (labelled images into object storage, dead letters, training requests)."})
+final class WorkerCommand implements Callable<Integer> {
+  static final Set<String> ROLES = Set.of("ingest");
+  @Spec CommandSpec spec;
+
+  @Option(names = "--roles", split = ",", defaultValue = "ingest", paramLabel = "<role>",
+      description = "comma-separated roles to run (default: ${DEFAULT-VALUE})")
+  List<String> roles;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    for (String r : roles) {
+      if (!ROLES.contains(r)) {
+        throw new ConfigException("Unknown role " + r + " for --roles; available: " + ROLES);
+      }
+    }
+    var source = SettingOptions.source(spec);
+    List<AutoCloseable> running = new ArrayList<>();
+    if (roles.contains("ingest")) {
+      running.add(IngestApp.start(IngestConfig.from(source), KafkaConfig.from(source), RegistryConfig.from(source),
+          TopicNames.from(source), TopicPolicy.from(source), S3Config.from(source)));
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (int i = running.size() - 1; i >= 0; i--) {
+        try {
+          running.get(i).close();
+        } catch (Exception e) {
+          System.err.println("streamtune: stopping failed: " + e);
+        }
+      }
+      stopped.countDown();
+    }, "worker-shutdown"));
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Streamtune worker running roles " + roles + ". Ctrl-C (SIGINT or SIGTERM) stops it.");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}

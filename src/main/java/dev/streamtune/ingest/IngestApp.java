@@ -1,0 +1,78 @@
+package dev.streamtune.ingest;
+
+import dev.streamtune.events.ConfluentAvroSerde;
+import dev.streamtune.events.Failures;
+import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.LabelledImage;
+import dev.streamtune.events.RegistryConfig;
+import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.events.TopicManager;
+import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.events.TrainingRequest;
+import dev.streamtune.store.MinioObjectStore;
+import dev.streamtune.store.S3Config;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the ingest topology: prepares the topics, starts Kafka Streams, and decides what a dying
+ * stream thread means. An outage (storage or registry, after the retry budget) replaces the thread,
+ * which resumes from the last commit; anything else stops the app, saying why.
+ */
+public final class IngestApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestApp.class);
+  private final KafkaStreams streams;
+  private final MinioObjectStore store;
+  private final SchemaRegistryClient registry;
+
+  private IngestApp(KafkaStreams streams, MinioObjectStore store, SchemaRegistryClient registry) {
+    this.streams = streams;
+    this.store = store;
+    this.registry = registry;
+  }
+
+  /** Prepares the topics and starts ingest. */
+  public static IngestApp start(IngestConfig config, KafkaConfig kafka, RegistryConfig registryConfig,
+      TopicNames topics, TopicPolicy policy, S3Config s3) {
+    try (Admin admin = Admin.create(kafka.clientProps())) {
+      TopicManager.ensure(admin, topics, policy);
+    }
+    SchemaRegistryClient registry = new SchemaRegistryClient(registryConfig);
+    MinioObjectStore store = new MinioObjectStore(s3);
+    var topology = IngestTopology.build(config, topics, ConfluentAvroSerde.of(LabelledImage.class, registry,
+        registryConfig), ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig), store);
+    Properties props = new Properties();
+    props.putAll(IngestTopology.properties(config, kafka, topics));
+    KafkaStreams streams = new KafkaStreams(topology, props);
+    streams.setUncaughtExceptionHandler(e -> {
+      if (Failures.classify(e) == Failures.Disposition.RETRY) {
+        LOG.warn("Ingest thread failed on an outage; replacing it to resume from the last commit: {}", e.toString());
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      }
+      LOG.error("Ingest stops on an error that retrying cannot fix", e);
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.start();
+    LOG.info("Ingest started: {} → {}", topics.labelledImages(), s3.bucket());
+    return new IngestApp(streams, store, registry);
+  }
+
+  /** The Kafka Streams state, such as RUNNING. */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Stops processing, committing what is done. */
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+    store.close();
+    registry.close();
+  }
+}
