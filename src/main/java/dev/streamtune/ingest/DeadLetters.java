@@ -36,6 +36,7 @@ final class DeadLetters {
   static List<ProducerRecord<byte[], byte[]>> tag(List<ProducerRecord<byte[], byte[]>> records, String stage,
       Exception e, long now) {
     String reason = findBadData(e);
+    IngestMetrics.deadLettered(stage, reason);
     for (ProducerRecord<byte[], byte[]> r : records) {
       r.headers().add(STAGE, stage.getBytes(StandardCharsets.UTF_8));
       r.headers().add(REASON, reason.getBytes(StandardCharsets.UTF_8));

@@ -12,6 +12,8 @@ import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.S3Config;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -30,11 +32,14 @@ public final class IngestApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final MinioObjectStore store;
   private final SchemaRegistryClient registry;
+  private final KafkaStreamsMetrics metrics;
 
-  private IngestApp(KafkaStreams streams, MinioObjectStore store, SchemaRegistryClient registry) {
+  private IngestApp(KafkaStreams streams, MinioObjectStore store, SchemaRegistryClient registry,
+      KafkaStreamsMetrics metrics) {
     this.streams = streams;
     this.store = store;
     this.registry = registry;
+    this.metrics = metrics;
   }
 
   /** Prepares the topics and starts ingest. */
@@ -58,9 +63,11 @@ public final class IngestApp implements AutoCloseable {
       LOG.error("Ingest stops on an error that retrying cannot fix", e);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
+    KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+    metrics.bindTo(Metrics.globalRegistry);
     streams.start();
     LOG.info("Ingest started: {} → {}", topics.labelledImages(), s3.bucket());
-    return new IngestApp(streams, store, registry);
+    return new IngestApp(streams, store, registry, metrics);
   }
 
   /** The Kafka Streams state, such as RUNNING. */
@@ -72,6 +79,7 @@ public final class IngestApp implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    metrics.close();
     store.close();
     registry.close();
   }

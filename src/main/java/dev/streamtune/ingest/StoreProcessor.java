@@ -49,6 +49,7 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, L
     String state = examples.get(record.key());
     String oldLabel = state == null ? null : state.substring(0, state.indexOf('\t'));
     if (e.getLabel().equals(oldLabel)) {
+      IngestMetrics.duplicate();
       return;
     }
     byte[] bytes = e.getImage() instanceof InlineImage inline ? Validator.toArray(inline.getData())
@@ -62,6 +63,7 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, L
       retry.run("delete " + old, () -> store.delete(old));
     }
     examples.put(record.key(), e.getLabel() + "\t" + e.getEventId());
+    IngestMetrics.stored(oldLabel == null ? "new" : "relabel", bytes.length);
     context.forward(record.withKey(e.getModelId()).withValue(1L));
   }
 

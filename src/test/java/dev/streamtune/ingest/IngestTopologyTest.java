@@ -78,6 +78,27 @@ class IngestTopologyTest {
   }
 
   @Test
+  void metersCountStoredDuplicateAndDeadLetteredRecords() {
+    var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.micrometer.core.instrument.Metrics.addRegistry(meters);
+    try {
+      byte[] png = png(11);
+      input.pipeInput(event("e1", "m", "cat", png, "image/png"));
+      input.pipeInput(event("e1", "m", "cat", png, "image/png"));
+      input.pipeInput(event("e2", "m", "dog", png, "image/png"));
+      input.pipeInput(event("e3", "m", ".bad", png, "image/png"));
+      assertThat(meters.counter("streamtune.ingest.stored", "kind", "new").count()).isEqualTo(1);
+      assertThat(meters.counter("streamtune.ingest.stored", "kind", "relabel").count()).isEqualTo(1);
+      assertThat(meters.counter("streamtune.ingest.duplicates").count()).isEqualTo(1);
+      assertThat(meters.counter("streamtune.ingest.stored.bytes").count()).isEqualTo(2.0 * png.length);
+      assertThat(meters.counter("streamtune.ingest.dead.lettered", "stage", "validate", "reason", "BAD_LABEL").count())
+          .isEqualTo(1);
+    } finally {
+      io.micrometer.core.instrument.Metrics.removeRegistry(meters);
+    }
+  }
+
+  @Test
   void aGoodEventIsStoredInItsClassFolderWithMetadata() {
     byte[] png = png(1);
     input.pipeInput(event("e1", "shapes", "circle", png, "image/png"));
