@@ -55,9 +55,12 @@ public final class Main implements Runnable {
     CommandLine train = new CommandLine(new TrainCommand());
     SettingOptions.add(train.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
         TopicNames.SETTINGS));
+    CommandLine produce = new CommandLine(new ProduceCommand());
+    SettingOptions.add(produce.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
+        TopicNames.SETTINGS, S3Config.SETTINGS));
     CommandLine root = new CommandLine(new Main()).addSubcommand("schemas", schemas)
         .addSubcommand("dev-stack", devStack).addSubcommand("embed", embed).addSubcommand("worker", worker)
-        .addSubcommand("train", train);
+        .addSubcommand("train", train).addSubcommand("produce", produce);
     root.setExecutionExceptionHandler(Main::onError);
     return root;
   }
