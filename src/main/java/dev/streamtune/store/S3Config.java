@@ -4,6 +4,8 @@ import dev.streamtune.config.ConfigSource;
 import dev.streamtune.config.Setting;
 import io.minio.MinioClient;
 import java.net.URI;
+import java.time.Duration;
+import okhttp3.OkHttpClient;
 import java.util.List;
 import java.util.Objects;
 
@@ -57,10 +59,16 @@ public record S3Config(URI endpoint, String region, String bucket, String access
     return new S3Config(endpoint, region, newBucket, accessKey, secretKey);
   }
 
-  /** A new client; close it. */
+  /** A new client, on sockets with TCP_NODELAY; close it. */
   public MinioClient newClient() {
-    return MinioClient.builder().endpoint(endpoint.toString()).region(region).credentials(accessKey, secretKey)
+    OkHttpClient http = new OkHttpClient.Builder()
+        .socketFactory(new NoDelaySocketFactory())
+        .connectTimeout(Duration.ofSeconds(10))
+        .readTimeout(Duration.ofMinutes(2))
+        .writeTimeout(Duration.ofMinutes(2))
         .build();
+    return MinioClient.builder().endpoint(endpoint.toString()).region(region).credentials(accessKey, secretKey)
+        .httpClient(http, true).build();
   }
 
   @Override
