@@ -60,31 +60,8 @@ public final class ImageDecoder {
    * @throws ImageDecodeException with the reason when the bytes cannot be used
    */
   public Info probe(byte[] bytes) {
-    if (bytes == null || bytes.length == 0) {
-      throw new ImageDecodeException(Reason.EMPTY, "the image has no bytes", null);
-    }
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      ImageReader reader = readerFor(in);
-      try {
-        reader.setInput(in, true, true);
-        Info info = new Info(reader.getFormatName().toLowerCase(Locale.ROOT), reader.getWidth(0), reader.getHeight(0));
-        checkSize(info.width(), info.height());
-        return info;
-      } finally {
-        reader.dispose();
-      }
-    } catch (ImageDecodeException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      throw new ImageDecodeException(Reason.CORRUPT, "unreadable image header: " + e.getMessage(), e);
-    }
-  }
-
-  private void checkSize(long w, long h) {
-    if (w * h > maxPixels) {
-      throw new ImageDecodeException(Reason.TOO_LARGE, w + "x" + h + " is " + (w * h)
-          + " pixels, over the limit of " + maxPixels, null);
-    }
+    return withReader(bytes, "unreadable image header", reader ->
+        new Info(reader.getFormatName().toLowerCase(Locale.ROOT), reader.getWidth(0), reader.getHeight(0)));
   }
 
   /**
@@ -93,6 +70,20 @@ public final class ImageDecoder {
    * @throws ImageDecodeException with the reason when the bytes cannot be used
    */
   public Rgb decode(byte[] bytes) {
+    return withReader(bytes, "the image does not decode", reader -> {
+      reader.addIIOReadWarningListener((source, warning) -> {
+        throw new ImageDecodeException(Reason.CORRUPT, warning, null);
+      });
+      return rgb(reader.read(0));
+    });
+  }
+
+  private interface ReaderCall<T> {
+    T apply(ImageReader reader) throws IOException;
+  }
+
+  /** Opens a reader on the bytes, checks the pixel count from the header, and runs {@code call}. */
+  private <T> T withReader(byte[] bytes, String failure, ReaderCall<T> call) {
     if (bytes == null || bytes.length == 0) {
       throw new ImageDecodeException(Reason.EMPTY, "the image has no bytes", null);
     }
@@ -100,18 +91,20 @@ public final class ImageDecoder {
       ImageReader reader = readerFor(in);
       try {
         reader.setInput(in, true, true);
-        checkSize(reader.getWidth(0), reader.getHeight(0));
-        reader.addIIOReadWarningListener((source, warning) -> {
-          throw new ImageDecodeException(Reason.CORRUPT, warning, null);
-        });
-        return rgb(reader.read(0));
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        if (w * h > maxPixels) {
+          throw new ImageDecodeException(Reason.TOO_LARGE, w + "x" + h + " is " + (w * h)
+              + " pixels, over the limit of " + maxPixels, null);
+        }
+        return call.apply(reader);
       } finally {
         reader.dispose();
       }
     } catch (ImageDecodeException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new ImageDecodeException(Reason.CORRUPT, "the image does not decode: " + e.getMessage(), e);
+      throw new ImageDecodeException(Reason.CORRUPT, failure + ": " + e.getMessage(), e);
     }
   }
 
