@@ -5,6 +5,7 @@ import dev.streamtune.events.InlineImage;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.ml.ImageDecoder;
 import dev.streamtune.store.ObjectStore;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -54,12 +55,14 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, L
     }
     byte[] bytes = e.getImage() instanceof InlineImage inline ? Validator.toArray(inline.getData())
         : validator.read((ImageRef) e.getImage());
-    ImageDecoder.Info info = decoder.probe(bytes);
+    var header = record.headers().lastHeader(ValidateProcessor.FORMAT);
+    String format = header != null ? new String(header.value(), StandardCharsets.US_ASCII) : decoder.probe(bytes).format();
+    String ext = new ImageDecoder.Info(format, 0, 0).extension();
     String sha = record.key().substring(record.key().indexOf('/') + 1);
-    String target = key(e.getModelId(), e.getLabel(), sha, info.extension());
-    retry.run("put " + target, () -> store.put(target, bytes, "image/" + info.format(), metadata(e)));
+    String target = key(e.getModelId(), e.getLabel(), sha, ext);
+    retry.run("put " + target, () -> store.put(target, bytes, "image/" + format, metadata(e)));
     if (oldLabel != null) {
-      String old = key(e.getModelId(), oldLabel, sha, info.extension());
+      String old = key(e.getModelId(), oldLabel, sha, ext);
       retry.run("delete " + old, () -> store.delete(old));
     }
     examples.put(record.key(), e.getLabel() + "\t" + e.getEventId());

@@ -1,6 +1,7 @@
 package dev.streamtune.ingest;
 
 import dev.streamtune.events.LabelledImage;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -11,6 +12,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * which the processing exception handler dead-letters with the source record's original bytes.
  */
 final class ValidateProcessor implements Processor<byte[], LabelledImage, String, LabelledImage> {
+  /** Header carrying the format found from the magic bytes, so storing need not read the header again. */
+  static final String FORMAT = "streamtune.format";
   private final Validator validator;
   private ProcessorContext<String, LabelledImage> context;
 
@@ -29,6 +32,8 @@ final class ValidateProcessor implements Processor<byte[], LabelledImage, String
       return;
     }
     Validator.Valid valid = validator.validate(record.value());
-    context.forward(record.withKey(record.value().getModelId() + "/" + valid.sha256()));
+    Record<String, LabelledImage> out = record.withKey(record.value().getModelId() + "/" + valid.sha256());
+    out.headers().remove(FORMAT).add(FORMAT, valid.info().format().getBytes(StandardCharsets.US_ASCII));
+    context.forward(out);
   }
 }
