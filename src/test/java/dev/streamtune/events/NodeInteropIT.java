@@ -3,13 +3,9 @@ package dev.streamtune.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamtune.testing.NodeScript;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +13,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,16 +31,13 @@ import org.junit.jupiter.api.Test;
  */
 @WithStack
 class NodeInteropIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path NODE_DIR = Path.of(System.getProperty("streamtune.node.dir", "src/test/node"));
-  private static final Path AVSC = Path.of("schemas", "LabelledImage.avsc").toAbsolutePath();
 
   @Test
   void nodeEncodesWhatJavaDecodesAndJavaEncodesTheSameBytes(Stack stack) throws Exception {
     String topic = stack.unique("interop-from-node");
     stack.createTopics(topic);
 
-    JsonNode produced = node("produce", stack.bootstrapServers(), stack.registryUrl().toString(), topic, AVSC.toString());
+    JsonNode produced = node("produce", stack.bootstrapServers(), stack.registryUrl().toString(), topic, NodeScript.avsc());
     int id = produced.get("id").asInt();
     byte[] nodeBytes = HexFormat.of().parseHex(produced.get("hex").asText());
 
@@ -114,21 +106,8 @@ class NodeInteropIT {
     }
   }
 
-  private static JsonNode node(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("node", "interop.mjs"));
-    cmd.addAll(List.of(args));
-    Path err = Files.createTempFile("node-interop", ".err");
-    Process p = new ProcessBuilder(cmd).directory(NODE_DIR.toFile())
-        .redirectError(err.toFile()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    boolean done = p.waitFor(120, TimeUnit.SECONDS);
-    String stderr = Files.readString(err);
-    Files.deleteIfExists(err);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    assertThat(done && p.exitValue() == 0).as("node %s failed:%n%s%n%s", args[0], out, stderr).isTrue();
-    String last = out.strip().lines().reduce((a, b) -> b).orElseThrow();
-    return JSON.readTree(last);
+  private static JsonNode node(String... args) {
+    return NodeScript.run(args);
   }
+
 }

@@ -40,39 +40,29 @@ class IngestCrashIT {
         NodeScript.avsc(), w.manifest().toString());
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
       Process first = worker(env, dir.resolve("worker-1.log"));
-      await().atMost(Duration.ofSeconds(120)).until(() -> s3.list("examples/").size() >= w.distinctImages() / 4);
+      await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
+          .until(() -> s3.list("examples/").size() >= w.distinctImages() / 4);
       first.destroyForcibly();
       assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
       assertThat(first.exitValue()).isEqualTo(137);
-      assertThat(s3.list("examples/").size()).as("killed mid-run").isLessThan(w.distinctImages());
+      await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() ->
+          assertThat(s3.list("examples/").size()).as("killed mid-run").isLessThan(w.distinctImages()));
 
       Process second = worker(env, dir.resolve("worker-2.log"));
       try {
-        await().atMost(Duration.ofSeconds(180)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(240)).ignoreExceptions().untilAsserted(() ->
             assertThat(s3.list("examples/")).hasSize(w.distinctImages()));
         assertThat(IngestIT.read(stack, topics.deadLetters(), w.poison().size())).hasSize(w.poison().size());
-        var requests = IngestIT.requests(stack, topics, expected(w));
+        var requests = IngestIT.requests(stack, topics, w.expectedRequests(THRESHOLD));
         Map<String, Long> perModel = new HashMap<>();
         requests.forEach(r -> perModel.merge(r.getModelId(), 1L, Long::sum));
-        Map<String, Long> want = new HashMap<>();
-        w.newPerModel().forEach((m, n) -> {
-          if (n / THRESHOLD > 0) {
-            want.put(m, (long) (n / THRESHOLD));
-          }
-        });
-        assertThat(perModel).isEqualTo(want);
-        for (String model : w.newPerModel().keySet()) {
-          assertThat(s3.list("examples/" + model + "/")).hasSize(w.newPerModel().get(model));
-        }
+        assertThat(perModel).isEqualTo(w.requestsPerModel(THRESHOLD));
+        w.assertStoredPerModel(s3);
       } finally {
         second.destroy();
         second.waitFor(30, TimeUnit.SECONDS);
       }
     }
-  }
-
-  private static int expected(IngestIT.Workload w) {
-    return w.newPerModel().values().stream().mapToInt(n -> n / THRESHOLD).sum();
   }
 
   private static Map<String, String> env(Stack stack, Path dir) {

@@ -69,16 +69,8 @@ class IngestIT {
           assertThat(r.getReason()).isEqualTo(TrainingReason.THRESHOLD);
           perModel.merge(r.getModelId(), 1L, Long::sum);
         });
-        Map<String, Long> expected = new HashMap<>();
-        w.newPerModel().forEach((m, n) -> {
-          if (n / THRESHOLD > 0) {
-            expected.put(m, (long) (n / THRESHOLD));
-          }
-        });
-        assertThat(perModel).isEqualTo(expected);
-        for (String model : w.newPerModel().keySet()) {
-          assertThat(s3.list("examples/" + model + "/")).hasSize(w.newPerModel().get(model));
-        }
+        assertThat(perModel).isEqualTo(w.requestsPerModel(THRESHOLD));
+        w.assertStoredPerModel(s3);
         assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
       }
     }
@@ -130,7 +122,29 @@ class IngestIT {
    */
   record Workload(Path manifest, int distinctImages, Map<String, Integer> newPerModel, Map<String, String> poison) {
     int expectedRequests() {
-      return newPerModel.values().stream().mapToInt(n -> n / THRESHOLD).sum();
+      return expectedRequests(THRESHOLD);
+    }
+
+    int expectedRequests(int threshold) {
+      return newPerModel.values().stream().mapToInt(n -> n / threshold).sum();
+    }
+
+    /** THRESHOLD requests each model should get: floor(new examples / threshold). */
+    Map<String, Long> requestsPerModel(int threshold) {
+      Map<String, Long> out = new HashMap<>();
+      newPerModel.forEach((m, n) -> {
+        if (n / threshold > 0) {
+          out.put(m, (long) (n / threshold));
+        }
+      });
+      return out;
+    }
+
+    /** Each model's class folders hold exactly its distinct images. */
+    void assertStoredPerModel(MinioObjectStore s3) {
+      for (String model : newPerModel.keySet()) {
+        assertThat(s3.list("examples/" + model + "/")).hasSize(newPerModel.get(model));
+      }
     }
 
     static Workload write(Path dir, int events, long seed) throws Exception {

@@ -70,9 +70,7 @@ class IngestS3OutageIT {
       dead.forEach(r -> reasons.put(new String(r.key(), StandardCharsets.UTF_8),
           new String(r.headers().lastHeader("streamtune.reason").value(), StandardCharsets.UTF_8)));
       assertThat(reasons).isEqualTo(w.poison());
-      for (String model : w.newPerModel().keySet()) {
-        assertThat(store.list("examples/" + model + "/")).hasSize(w.newPerModel().get(model));
-      }
+      w.assertStoredPerModel(store);
       assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
     } finally {
       s3.close();
