@@ -10,6 +10,8 @@ import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
+import io.minio.errors.InvalidResponseException;
+import io.minio.errors.ServerException;
 import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -76,8 +78,32 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
     });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A LIST is idempotent, so a server error is retried a few times here: S3Proxy, for one,
+   * answers 500 when a LIST meets an upload still being written in the same folder.
+   */
   @Override
   public List<String> list(String prefix) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return listOnce(prefix);
+      } catch (UncheckedIOException e) {
+        if (attempt >= 5) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50L << attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private List<String> listOnce(String prefix) {
     return call("list " + prefix, () -> {
       List<String> keys = new ArrayList<>();
       for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
@@ -120,8 +146,15 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
     try {
       return call.run();
     } catch (ErrorResponseException e) {
+      if (e.response() != null && e.response().code() >= 500) {
+        throw new UncheckedIOException("S3 failed " + what + " in bucket " + bucket + " with "
+            + e.response().code(), new IOException(e));
+      }
       throw new ObjectStoreException("S3 refused " + what + " in bucket " + bucket + ": "
           + e.errorResponse().code() + " " + e.errorResponse().message(), e);
+    } catch (InvalidResponseException | ServerException e) {
+      throw new UncheckedIOException("S3 failed " + what + " in bucket " + bucket + ": " + e.getMessage(),
+          new IOException(e));
     } catch (IOException e) {
       throw new UncheckedIOException("S3 did not answer " + what + " in bucket " + bucket, e);
     } catch (RuntimeException e) {

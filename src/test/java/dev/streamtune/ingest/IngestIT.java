@@ -54,7 +54,7 @@ class IngestIT {
           NodeScript.avsc(), w.manifest().toString());
 
       try (MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
-        await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions().untilAsserted(() ->
             assertThat(s3.list("examples/")).hasSize(w.distinctImages()));
         List<ConsumerRecord<byte[], byte[]>> dead = read(stack, topics.deadLetters(), w.poison().size());
         Map<String, String> reasonByKey = new HashMap<>();

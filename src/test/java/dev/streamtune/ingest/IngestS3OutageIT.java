@@ -56,14 +56,14 @@ class IngestS3OutageIT {
         MinioObjectStore store = new MinioObjectStore(config)) {
       NodeScript.run("publish", stack.bootstrapServers(), stack.registryUrl().toString(), topics.labelledImages(),
           NodeScript.avsc(), w.manifest().toString());
-      await().atMost(Duration.ofSeconds(60)).until(() -> store.list("examples/").size() >= w.distinctImages() / 5);
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> store.list("examples/").size() >= w.distinctImages() / 5);
       s3.close();
       long down = System.nanoTime();
       await().pollDelay(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(25)).until(() -> true);
       s3 = EmbeddedS3.start(dir.resolve("s3"), port, stack.accessKey(), stack.secretKey());
       System.out.printf("S3 was down %d s%n", (System.nanoTime() - down) / 1_000_000_000L);
 
-      await().atMost(Duration.ofSeconds(180)).untilAsserted(() ->
+      await().atMost(Duration.ofSeconds(180)).ignoreExceptions().untilAsserted(() ->
           assertThat(store.list("examples/")).hasSize(w.distinctImages()));
       var dead = IngestIT.read(stack, topics.deadLetters(), w.poison().size());
       Map<String, String> reasons = new HashMap<>();
