@@ -56,7 +56,12 @@ public record TopicNames(
 
   /** The names of DESIGN.md, without a prefix. */
   public static TopicNames defaults() {
-    return from(ConfigSource.ofSettings(java.util.Map.of()));
+    return withPrefix("");
+  }
+
+  /** The names of DESIGN.md behind a prefix, such as {@code team-a.}. */
+  public static TopicNames withPrefix(String prefix) {
+    return from(ConfigSource.ofSettings(java.util.Map.of(PREFIX.key(), prefix)));
   }
 
   /** Reads the names and the prefix from a source. */

@@ -125,6 +125,18 @@ public record IngestConfig(
         maxDelay, scheduleCheck, storageRetry, dir, threads);
   }
 
+  /** A copy reading ImageRefs from other buckets, retrying storage for another budget. */
+  public IngestConfig withStorage(Set<String> buckets, Duration retry) {
+    return new IngestConfig(applicationId, maxImageBytes, maxPixels, buckets, threshold, thresholdOverrides,
+        minExamples, maxDelay, scheduleCheck, retry, stateDir, threads);
+  }
+
+  /** A copy with another number of stream threads. */
+  public IngestConfig withThreads(int n) {
+    return new IngestConfig(applicationId, maxImageBytes, maxPixels, refBuckets, threshold, thresholdOverrides,
+        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, n);
+  }
+
   private static boolean validOverrides(String s) {
     try {
       parseOverrides(s);

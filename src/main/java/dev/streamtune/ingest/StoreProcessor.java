@@ -57,7 +57,7 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, L
         : validator.read((ImageRef) e.getImage());
     var header = record.headers().lastHeader(ValidateProcessor.FORMAT);
     String format = header != null ? new String(header.value(), StandardCharsets.US_ASCII) : decoder.probe(bytes).format();
-    String ext = new ImageDecoder.Info(format, 0, 0).extension();
+    String ext = ImageDecoder.extension(format);
     String sha = record.key().substring(record.key().indexOf('/') + 1);
     String target = key(e.getModelId(), e.getLabel(), sha, ext);
     retry.run("put " + target, () -> store.put(target, bytes, "image/" + format, metadata(e)));

@@ -49,8 +49,13 @@ public final class ImageDecoder {
   public record Info(String format, int width, int height) {
     /** The file extension for the format. */
     public String extension() {
-      return format.equals("jpeg") ? "jpg" : format;
+      return ImageDecoder.extension(format);
     }
+  }
+
+  /** The file extension for a format name this decoder reports, such as {@code jpg} for {@code jpeg}. */
+  public static String extension(String format) {
+    return format.equals("jpeg") ? "jpg" : format;
   }
 
   /**

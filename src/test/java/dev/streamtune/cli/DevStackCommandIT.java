@@ -7,6 +7,7 @@ import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.testing.NodeScript;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -36,7 +37,6 @@ import org.junit.jupiter.api.Test;
  * endpoints it prints with the Node kafkajs client, and stops it with SIGTERM.
  */
 class DevStackCommandIT {
-  private static final Path NODE_DIR = Path.of(System.getProperty("streamtune.node.dir", "src/test/node"));
   private final Path dir = Path.of("target", "devstack-cli-it", UUID.randomUUID().toString()).toAbsolutePath();
   private Process process;
 
@@ -76,11 +76,7 @@ class DevStackCommandIT {
         "STREAMTUNE_S3_SECRET_KEY");
     assertThat(String.join("\n", lines)).contains("kafkajs").contains("confluent-kafka").contains("bootstrap.servers=");
 
-    Process node = new ProcessBuilder("node", "interop.mjs", "produce", bootstrap, registryUrl, "images.labelled",
-        Path.of("schemas", "LabelledImage.avsc").toAbsolutePath().toString())
-        .directory(NODE_DIR.toFile()).redirectErrorStream(true).start();
-    String nodeOut = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(node.waitFor(120, TimeUnit.SECONDS) && node.exitValue() == 0).as(nodeOut).isTrue();
+    NodeScript.run("produce", bootstrap, registryUrl, "images.labelled", NodeScript.avsc());
     assertThat(firstEvent(bootstrap, registryUrl).getEventId()).isEqualTo("evt-0001");
 
     List<ProcessHandle> children = process.descendants().toList();

@@ -16,10 +16,7 @@ class TopicManagerIT {
   private static final TopicPolicy POLICY = new TopicPolicy(3, (short) -1, Duration.ofHours(1));
 
   private static TopicNames names(Stack stack) {
-    String p = stack.unique("tm") + ".";
-    TopicNames d = TopicNames.defaults();
-    return new TopicNames(p + d.labelledImages(), p + d.deadLetters(), p + d.trainingRequests(),
-        p + d.modelVersions(), p + d.trainingStatus());
+    return TopicNames.withPrefix(stack.unique("tm") + ".");
   }
 
   @Test

@@ -89,11 +89,8 @@ public final class IngestBench {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Metrics.addRegistry(meters);
     var topics = DevStackConfig.ephemeral(dir, false).topics();
-    IngestConfig d = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
-        .withApplication("bench-ingest", dir.resolve("state"));
-    IngestConfig config = new IngestConfig(d.applicationId(), d.maxImageBytes(), d.maxPixels(), d.refBuckets(),
-        d.threshold(), d.thresholdOverrides(), d.minExamples(), d.maxDelay(), d.scheduleCheck(), d.storageRetry(),
-        d.stateDir(), threads);
+    IngestConfig config = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
+        .withApplication("bench-ingest", dir.resolve("state")).withThreads(threads);
     try (IngestApp app = IngestApp.start(config, stack.kafka(), stack.registry(), topics,
         new TopicPolicy(6, (short) -1, Duration.ofHours(1)), stack.s3());
         var registry = new SchemaRegistryClient(stack.registry())) {

@@ -48,10 +48,8 @@ class IngestS3OutageIT {
       TopicManager.ensure(admin, topics, policy);
     }
     IngestConfig ingest = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
-        .withApplication(stack.unique("outage"), dir.resolve("state"));
-    ingest = new IngestConfig(ingest.applicationId(), ingest.maxImageBytes(), ingest.maxPixels(), Set.of("outage"),
-        ingest.threshold(), Map.of(), 1, Duration.ZERO, ingest.scheduleCheck(), Duration.ofSeconds(5), ingest.stateDir(),
-        2);
+        .withApplication(stack.unique("outage"), dir.resolve("state"))
+        .withStorage(Set.of("outage"), Duration.ofSeconds(5)).withThreads(2);
     try (IngestApp app = IngestApp.start(ingest, stack.kafka(), stack.registry(), topics, policy, config);
         MinioObjectStore store = new MinioObjectStore(config)) {
       NodeScript.run("publish", stack.bootstrapServers(), stack.registryUrl().toString(), topics.labelledImages(),

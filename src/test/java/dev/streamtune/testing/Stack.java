@@ -86,9 +86,7 @@ public final class Stack {
 
   /** Streamtune's topic names under this class's prefix. */
   public TopicNames topics() {
-    TopicNames d = TopicNames.defaults();
-    return new TopicNames(topicPrefix + d.labelledImages(), topicPrefix + d.deadLetters(),
-        topicPrefix + d.trainingRequests(), topicPrefix + d.modelVersions(), topicPrefix + d.trainingStatus());
+    return TopicNames.withPrefix(topicPrefix);
   }
 
   /** A topic (or subject, or group) name under this class's prefix that no other test uses. */
