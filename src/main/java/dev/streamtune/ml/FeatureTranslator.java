@@ -2,49 +2,29 @@ package dev.streamtune.ml;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Encoded images in, features out: decodes and preprocesses a batch into one reused off-heap
- * buffer per thread (a fresh direct buffer per call would be freed only by GC), and splits the
+ * Encoded images in, features out: preprocesses a batch with {@link ImageInput}, and splits the
  * backbone's pooled outputs back per image.
  */
 final class FeatureTranslator implements NoBatchifyTranslator<List<byte[]>, List<Features>> {
-  private static final int IMAGE_FLOATS = Backbone.INPUT_SIZE * Backbone.INPUT_SIZE * 3;
-  private final ImageDecoder decoder;
+  private final ImageInput input;
   private final Backbone backbone;
-  private final ThreadLocal<FloatBuffer> buffers = new ThreadLocal<>();
 
   FeatureTranslator(ImageDecoder decoder, Backbone backbone) {
-    this.decoder = decoder;
+    this.input = new ImageInput(decoder);
     this.backbone = backbone;
   }
 
   @Override
   public NDList processInput(TranslatorContext ctx, List<byte[]> images) {
-    List<ImageDecoder.Rgb> decoded = new ArrayList<>(images.size());
-    for (byte[] image : images) {
-      decoded.add(decoder.decode(image));
-    }
-    FloatBuffer buf = buffer(images.size());
-    for (ImageDecoder.Rgb rgb : decoded) {
-      Preprocessing.write(rgb, buf);
-    }
-    buf.flip();
-    Shape shape = new Shape(images.size(), Backbone.INPUT_SIZE, Backbone.INPUT_SIZE, 3);
-    NDArray x = ctx.getNDManager().create(buf, shape, DataType.FLOAT32);
-    x.setName("image");
-    return new NDList(x);
+    return input.toNDList(ctx, images);
   }
 
   @Override
@@ -74,16 +54,5 @@ final class FeatureTranslator implements NoBatchifyTranslator<List<byte[]>, List
     float[] v = new float[dims];
     System.arraycopy(all, i * dims, v, 0, dims);
     return v;
-  }
-
-  private FloatBuffer buffer(int images) {
-    FloatBuffer buf = buffers.get();
-    if (buf == null || buf.capacity() < images * IMAGE_FLOATS) {
-      buf = ByteBuffer.allocateDirect(images * IMAGE_FLOATS * Float.BYTES).order(ByteOrder.nativeOrder())
-          .asFloatBuffer();
-      buffers.set(buf);
-    }
-    buf.clear();
-    return buf;
   }
 }

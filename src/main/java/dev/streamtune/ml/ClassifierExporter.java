@@ -1,0 +1,90 @@
+package dev.streamtune.ml;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Exports a backbone and a {@link Head} as one TensorFlow SavedModel: the backbone's feature graph
+ * (with its variables), the chosen layer's pooled features, the z-score, the head and a softmax.
+ *
+ * <p>The serving signature {@code serving_default} takes {@code image}, float32 [N,224,224,3],
+ * RGB scaled to [0,1] and resized with {@code alignCorners=true} (what {@link ImageDecoder} and
+ * the preprocessing produce), and returns {@code probabilities}, float32 [N,classes], in the order
+ * of {@code labels} in the {@code streamtune.json} written beside {@code saved_model.pb}. It loads
+ * in DJL ({@link ExportedClassifier}), TensorFlow Serving and Python's {@code tf.saved_model.load}.
+ */
+public final class ClassifierExporter {
+  /** The file beside {@code saved_model.pb} that names the labels and the input. */
+  public static final String DESCRIPTOR = "streamtune.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ClassifierExporter() {}
+
+  /**
+   * Writes the SavedModel to {@code dir}, which must not exist yet.
+   *
+   * @throws IllegalArgumentException if the backbone has no such feature layer or its width
+   *     differs from the head's
+   */
+  public static void export(Backbone backbone, Head head, String modelId, int version, Path dir) {
+    Integer dims = backbone.featureDims().get(head.featureLayer());
+    if (dims == null || dims != head.inputs()) {
+      throw new IllegalArgumentException("The backbone's layer " + head.featureLayer() + " has " + dims
+          + " dimensions; the head takes " + head.inputs());
+    }
+    Engine.load();
+    try (SavedModelBundle b = SavedModelBundle.load(backbone.featuresModel().toString(), SavedModelBundle.DEFAULT_TAG)) {
+      Signature features = b.function(Signature.DEFAULT_KEY).signature();
+      Output<TFloat32> image = output(b, features.getInputs().get("image").name);
+      Output<TFloat32> f = output(b, features.getOutputs().get(head.featureLayer()).name);
+      Ops tf = Ops.create(b.graph()).withSubScope("head");
+      Operand<TFloat32> z = tf.math.div(tf.math.sub(f, constant(tf, head.mean(), head.inputs())),
+          constant(tf, head.std(), head.inputs()));
+      int units = head.hidden() > 0 ? head.hidden() : head.classes();
+      Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(z, constant(tf, head.params().get(0), head.inputs(), units)),
+          constant(tf, head.params().get(1), units));
+      if (head.hidden() > 0) {
+        logits = tf.math.add(tf.linalg.matMul(tf.nn.relu(logits),
+            constant(tf, head.params().get(2), head.hidden(), head.classes())),
+            constant(tf, head.params().get(3), head.classes()));
+      }
+      Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
+      Signature sig = Signature.builder().key(Signature.DEFAULT_KEY).input("image", image)
+          .output("probabilities", probabilities).build();
+      SavedModelBundle.exporter(dir.toString()).withSession(b.session())
+          .withFunction(SessionFunction.create(sig, b.session())).export();
+      var d = JSON.createObjectNode().put("format", "streamtune-classifier/1").put("modelId", modelId)
+          .put("version", version).put("backbone", backbone.name()).put("backboneDigest", backbone.digest())
+          .put("featureLayer", head.featureLayer()).put("normalizationDigest", head.normalizationDigest())
+          .put("input", "image: float32 [N,224,224,3], RGB /255, bilinear resize with alignCorners=true")
+          .put("output", "probabilities: float32 [N,classes], in labels order");
+      head.labels().forEach(d.putArray("labels")::add);
+      JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(DESCRIPTOR).toFile(), d);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot export the classifier to " + dir, e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Output<TFloat32> output(SavedModelBundle b, String tensor) {
+    int colon = tensor.lastIndexOf(':');
+    String op = colon < 0 ? tensor : tensor.substring(0, colon);
+    int index = colon < 0 ? 0 : Integer.parseInt(tensor.substring(colon + 1));
+    return (Output<TFloat32>) (Output<?>) b.graph().operation(op).output(index);
+  }
+
+  private static Operand<TFloat32> constant(Ops tf, float[] values, long... shape) {
+    return tf.constant(Shape.of(shape), DataBuffers.of(values, true, false));
+  }
+}

@@ -1,0 +1,130 @@
+package dev.streamtune.ml;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.TranslatorContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A classifier exported by {@link ClassifierExporter}, loaded through DJL: encoded images in,
+ * class probabilities out. Thread-safe: one predictor per calling thread.
+ *
+ * <pre>{@code
+ * try (ExportedClassifier c = ExportedClassifier.open(dir, 40_000_000)) {
+ *   float[][] p = c.probabilities(List.of(jpegBytes));   // p[0][k] is the probability of c.labels().get(k)
+ * }
+ * }</pre>
+ */
+public final class ExportedClassifier implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ZooModel<List<byte[]>, float[][]> model;
+  private final List<String> labels;
+  private final ConcurrentLinkedQueue<Predictor<List<byte[]>, float[][]>> predictors = new ConcurrentLinkedQueue<>();
+  private final ThreadLocal<Predictor<List<byte[]>, float[][]>> predictor;
+
+  private ExportedClassifier(ZooModel<List<byte[]>, float[][]> model, List<String> labels) {
+    this.model = model;
+    this.labels = labels;
+    this.predictor = ThreadLocal.withInitial(() -> {
+      var p = model.newPredictor();
+      predictors.add(p);
+      return p;
+    });
+  }
+
+  /**
+   * Loads an exported classifier directory.
+   *
+   * @param maxPixels the most pixels an input image may have
+   * @throws IllegalStateException if it is not a loadable classifier
+   */
+  public static ExportedClassifier open(Path dir, long maxPixels) {
+    List<String> labels = new ArrayList<>();
+    try {
+      JsonNode d = JSON.readTree(dir.resolve(ClassifierExporter.DESCRIPTOR).toFile());
+      d.get("labels").forEach(l -> labels.add(l.asText()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + dir.resolve(ClassifierExporter.DESCRIPTOR), e);
+    }
+    Criteria<List<byte[]>, float[][]> criteria = Criteria.builder()
+        .setTypes(listOfBytes(), float[][].class)
+        .optModelPath(dir)
+        .optEngine(Engine.NAME)
+        .optTranslator(new Translator(new ImageInput(new ImageDecoder(maxPixels)), labels.size()))
+        .build();
+    try {
+      return new ExportedClassifier(criteria.loadModel(), List.copyOf(labels));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot load " + dir, e);
+    } catch (ModelNotFoundException | MalformedModelException e) {
+      throw new IllegalStateException("Cannot load the classifier " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The labels, in probability order. */
+  public List<String> labels() {
+    return labels;
+  }
+
+  /**
+   * Probabilities of each image, row per image.
+   *
+   * @throws ImageDecodeException when an image cannot be decoded
+   */
+  public float[][] probabilities(List<byte[]> images) {
+    try {
+      return predictor.get().predict(images);
+    } catch (TranslateException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof ImageDecodeException ide) {
+          throw ide;
+        }
+      }
+      throw new IllegalStateException("Classification failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Closes the predictors and the model. */
+  @Override
+  public void close() {
+    predictors.forEach(Predictor::close);
+    predictors.clear();
+    model.close();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Class<List<byte[]>> listOfBytes() {
+    return (Class<List<byte[]>>) (Class<?>) List.class;
+  }
+
+  private record Translator(ImageInput input, int classes) implements NoBatchifyTranslator<List<byte[]>, float[][]> {
+    @Override
+    public NDList processInput(TranslatorContext ctx, List<byte[]> images) {
+      return input.toNDList(ctx, images);
+    }
+
+    @Override
+    public float[][] processOutput(TranslatorContext ctx, NDList outputs) {
+      float[] flat = outputs.get("probabilities") != null ? outputs.get("probabilities").toFloatArray()
+          : outputs.singletonOrThrow().toFloatArray();
+      float[][] out = new float[flat.length / classes][];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+      }
+      return out;
+    }
+  }
+}
