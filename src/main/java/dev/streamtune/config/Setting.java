@@ -91,6 +91,12 @@ public record Setting<T>(
         "must be a whole number from " + min + " to " + max, false, false);
   }
 
+  /** A decimal number within [min, max]. */
+  public static Setting<Double> decimal(String key, double defaultValue, double min, double max, String description) {
+    return new Setting<>(key, description, defaultValue, Double::valueOf, v -> v >= min && v <= max,
+        "must be a number from " + min + " to " + max, false, false);
+  }
+
   /** A yes/no setting: true or false. */
   public static Setting<Boolean> bool(String key, boolean defaultValue, String description) {
     return new Setting<>(key, description, defaultValue, Setting::parseBoolean, v -> true,

@@ -1,0 +1,129 @@
+package dev.streamtune.train;
+
+import dev.streamtune.store.ObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * A model's current examples, as listed from {@code examples/{modelId}/{label}/{sha256}.{ext}}
+ * (labels are the folder names), with the validation split.
+ *
+ * <p>The split is decided by each image's sha256, so an image never changes sides as the dataset
+ * grows: an image is in validation when the first 32 bits of its hash, modulo 100, fall below the
+ * percentage. It is stratified: a label with at least two images and none drawn that way gets its
+ * smallest-hash image in validation. A new image can only take that place by having a smaller hash
+ * than every image the label had, so no image a parent version trained on ever moves into
+ * validation.
+ *
+ * @param modelId the model
+ * @param examples every example, sorted by label then sha256
+ * @param validation sha256 of each validation image
+ */
+public record Dataset(String modelId, List<Example> examples, java.util.Set<String> validation) {
+  private static final Pattern KEY = Pattern.compile("examples/([^/]+)/([^/]+)/([0-9a-f]{64})\\.([a-z0-9]+)");
+
+  /**
+   * One stored example.
+   *
+   * @param sha256 content hash of the image
+   * @param label its current label
+   * @param key its object key
+   */
+  public record Example(String sha256, String label, String key) {}
+
+  /** Copies the collections. */
+  public Dataset {
+    examples = List.copyOf(examples);
+    validation = java.util.Set.copyOf(validation);
+  }
+
+  /**
+   * Lists a model's examples. An image in two label folders at once (a relabel caught half-way)
+   * counts once, under the first label in sorted order.
+   */
+  public static Dataset list(ObjectStore store, String modelId, int validationPercent) {
+    Map<String, Example> bySha = new TreeMap<>();
+    for (String key : store.list("examples/" + modelId + "/")) {
+      var m = KEY.matcher(key);
+      if (m.matches() && m.group(1).equals(modelId)) {
+        bySha.putIfAbsent(m.group(3), new Example(m.group(3), m.group(2), key));
+      }
+    }
+    return of(modelId, new ArrayList<>(bySha.values()), validationPercent);
+  }
+
+  /** A dataset of the given examples, split. */
+  public static Dataset of(String modelId, List<Example> examples, int validationPercent) {
+    List<Example> sorted = new ArrayList<>(examples);
+    sorted.sort(Comparator.comparing(Example::label).thenComparing(Example::sha256));
+    java.util.Set<String> validation = new java.util.HashSet<>();
+    Map<String, List<Example>> byLabel = new LinkedHashMap<>();
+    sorted.forEach(e -> byLabel.computeIfAbsent(e.label(), k -> new ArrayList<>()).add(e));
+    for (List<Example> group : byLabel.values()) {
+      boolean any = false;
+      for (Example e : group) {
+        if (Integer.remainderUnsigned(Integer.parseUnsignedInt(e.sha256().substring(0, 8), 16), 100)
+            < validationPercent) {
+          validation.add(e.sha256());
+          any = true;
+        }
+      }
+      if (!any && group.size() >= 2) {
+        validation.add(group.get(0).sha256());
+      }
+    }
+    return new Dataset(modelId, sorted, validation);
+  }
+
+  /** The labels, sorted. */
+  public List<String> labels() {
+    return new ArrayList<>(new TreeSet<>(examples.stream().map(Example::label).toList()));
+  }
+
+  /** Examples per label. */
+  public Map<String, Long> perLabel() {
+    Map<String, Long> out = new TreeMap<>();
+    examples.forEach(e -> out.merge(e.label(), 1L, Long::sum));
+    return out;
+  }
+
+  /** The training split. */
+  public List<Example> train() {
+    return examples.stream().filter(e -> !validation.contains(e.sha256())).toList();
+  }
+
+  /** The validation split. */
+  public List<Example> validationExamples() {
+    return examples.stream().filter(e -> validation.contains(e.sha256())).toList();
+  }
+
+  /** sha256 over the sorted {@code sha256 label} lines. */
+  public String digest() {
+    var sha = Digests.sha256();
+    List<String> lines = new ArrayList<>(examples.stream().map(e -> e.sha256() + " " + e.label() + "\n").toList());
+    lines.sort(null);
+    lines.forEach(l -> sha.update(l.getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** How many examples are not in {@code previous}, a map of sha256 to label, or carry another label. */
+  public long changedSince(Map<String, String> previous) {
+    return examples.stream().filter(e -> !e.label().equals(previous.get(e.sha256()))).count();
+  }
+
+  /** The examples as a map of sha256 to label. */
+  public Map<String, String> labelsBySha() {
+    Map<String, String> out = new HashMap<>();
+    examples.forEach(e -> out.put(e.sha256(), e.label()));
+    return out;
+  }
+}

@@ -1,0 +1,22 @@
+package dev.streamtune.train;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** sha256 helpers. */
+final class Digests {
+  private Digests() {}
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String sha256(byte[] data) {
+    return HexFormat.of().formatHex(sha256().digest(data));
+  }
+}

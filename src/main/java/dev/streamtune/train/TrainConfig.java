@@ -1,0 +1,112 @@
+package dev.streamtune.train;
+
+import dev.streamtune.config.ConfigSource;
+import dev.streamtune.config.Setting;
+import dev.streamtune.ml.HeadOptions;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settings of the trainer role.
+ *
+ * @param groupId consumer group of {@code training.requests}
+ * @param featureLayer the feature layer of a new lineage, or {@code auto} to pick it on version 1's
+ *     validation split among the backbone's candidates
+ * @param hidden hidden units of the head: 0 for softmax regression, else a one-layer MLP
+ * @param head how heads are trained
+ * @param validationPercent share of images, by sha256, in the validation split
+ * @param minAccuracy the absolute accuracy a first version must reach
+ * @param tolerance how far below its parent a version's accuracy may fall (0.005 = half a point)
+ * @param maxRecallDrop how far any label's recall may fall below the parent's
+ * @param checkImages validation images the exported SavedModel is queried with
+ * @param extractBatch images downloaded and passed through the backbone per round
+ */
+public record TrainConfig(String groupId, String featureLayer, int hidden, HeadOptions head, int validationPercent,
+    double minAccuracy, double tolerance, double maxRecallDrop, int checkImages, int extractBatch) {
+
+  /** Consumer group. */
+  public static final Setting<String> GROUP_ID = Setting.string("train.group.id", "streamtune-trainer",
+      "consumer group of the trainers");
+  /** Feature layer. */
+  public static final Setting<String> FEATURE_LAYER = Setting.string("train.feature.layer", "auto",
+      "feature layer of a new model: auto picks it on version 1's validation split");
+  /** Hidden units. */
+  public static final Setting<Integer> HIDDEN = Setting.integer("train.head.hidden", 0, 0, 4096,
+      "hidden units of the head: 0 is softmax regression, more is a one-layer MLP");
+  /** Learning rate. */
+  public static final Setting<Double> LEARNING_RATE = Setting.decimal("train.learning.rate", 1e-3, 1e-6, 1,
+      "Adam learning rate of the head");
+  /** L2. */
+  public static final Setting<Double> L2 = Setting.decimal("train.l2", 1e-4, 0, 1, "L2 weight decay of the head");
+  /** Batch size. */
+  public static final Setting<Integer> BATCH = Setting.integer("train.batch.size", 64, 1, 4096, "examples per step");
+  /** Epochs. */
+  public static final Setting<Integer> EPOCHS = Setting.integer("train.max.epochs", 50, 1, 10_000,
+      "most epochs per training; early stopping usually ends sooner");
+  /** Patience. */
+  public static final Setting<Integer> PATIENCE = Setting.integer("train.patience", 5, 1, 1000,
+      "epochs without a better validation loss before stopping");
+  /** Rehearsal bound. */
+  public static final Setting<Integer> MAX_SAMPLES = Setting.integer("train.max.samples.per.epoch", 20_000, 100,
+      10_000_000, "class-balanced examples per epoch, at most: bounds the cost of a retrain");
+  /** Seed. */
+  public static final Setting<Integer> SEED = Setting.integer("train.seed", 42, 0, Integer.MAX_VALUE,
+      "seed of initialization and sampling");
+  /** Threads. */
+  public static final Setting<Integer> THREADS = Setting.integer("train.threads", 1, 1, 64,
+      "TensorFlow threads of head training (1 is bit-reproducible)");
+  /** Validation share. */
+  public static final Setting<Integer> VALIDATION = Setting.integer("train.validation.percent", 10, 1, 50,
+      "share of images, fixed by their sha256, in the validation split");
+  /** Accuracy floor. */
+  public static final Setting<Double> MIN_ACCURACY = Setting.decimal("train.min.accuracy", 0.5, 0, 1,
+      "accuracy a first version must reach to be published");
+  /** Tolerance. */
+  public static final Setting<Double> TOLERANCE = Setting.decimal("train.tolerance", 0.005, 0, 1,
+      "how far below the parent's accuracy a new version may be (0.005 = half a point)");
+  /** Recall drop. */
+  public static final Setting<Double> MAX_RECALL_DROP = Setting.decimal("train.max.recall.drop", 0.10, 0, 1,
+      "how far any label's recall may fall below the parent's");
+  /** Check images. */
+  public static final Setting<Integer> CHECK_IMAGES = Setting.integer("train.check.images", 256, 1, 100_000,
+      "validation images the exported SavedModel is checked on");
+  /** Extraction batch. */
+  public static final Setting<Integer> EXTRACT_BATCH = Setting.integer("train.extract.batch", 256, 1, 100_000,
+      "images downloaded and passed through the backbone per round");
+
+  /** Every setting of this record. */
+  public static final List<Setting<?>> SETTINGS = List.of(GROUP_ID, FEATURE_LAYER, HIDDEN, LEARNING_RATE, L2, BATCH,
+      EPOCHS, PATIENCE, MAX_SAMPLES, SEED, THREADS, VALIDATION, MIN_ACCURACY, TOLERANCE, MAX_RECALL_DROP,
+      CHECK_IMAGES, EXTRACT_BATCH);
+
+  /** Reads the settings. */
+  public static TrainConfig from(ConfigSource s) {
+    HeadOptions head = new HeadOptions(s.get(LEARNING_RATE).floatValue(), s.get(L2).floatValue(), s.get(BATCH),
+        s.get(EPOCHS), s.get(PATIENCE), s.get(MAX_SAMPLES), s.get(SEED), s.get(THREADS));
+    return new TrainConfig(s.get(GROUP_ID), s.get(FEATURE_LAYER), s.get(HIDDEN), head, s.get(VALIDATION),
+        s.get(MIN_ACCURACY), s.get(TOLERANCE), s.get(MAX_RECALL_DROP), s.get(CHECK_IMAGES), s.get(EXTRACT_BATCH));
+  }
+
+  /** The defaults. */
+  public static TrainConfig defaults() {
+    return from(ConfigSource.ofSettings(Map.of()));
+  }
+
+  /** A copy with other guard-rail thresholds. */
+  public TrainConfig withGuardRails(double newMinAccuracy, double newTolerance, double newMaxRecallDrop) {
+    return new TrainConfig(groupId, featureLayer, hidden, head, validationPercent, newMinAccuracy, newTolerance,
+        newMaxRecallDrop, checkImages, extractBatch);
+  }
+
+  /** A copy with other head options. */
+  public TrainConfig withHead(HeadOptions newHead) {
+    return new TrainConfig(groupId, featureLayer, hidden, newHead, validationPercent, minAccuracy, tolerance,
+        maxRecallDrop, checkImages, extractBatch);
+  }
+
+  /** A copy with another consumer group. */
+  public TrainConfig withGroup(String id) {
+    return new TrainConfig(id, featureLayer, hidden, head, validationPercent, minAccuracy, tolerance, maxRecallDrop,
+        checkImages, extractBatch);
+  }
+}

@@ -1,0 +1,277 @@
+package dev.streamtune.train;
+
+import dev.streamtune.events.ConfluentAvroSerde;
+import dev.streamtune.events.Failures;
+import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.RegistryConfig;
+import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.events.TopicManager;
+import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.events.TrainingRequest;
+import dev.streamtune.ml.FeatureExtractor;
+import dev.streamtune.store.ObjectStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer role: consumes {@code training.requests} in its own group, trains one model at a
+ * time, and publishes each {@link ModelVersion} together with the request offsets in one
+ * transaction of a producer whose {@code transactional.id} derives from the model id, so a zombie
+ * or racing trainer of the same model is fenced and never publishes.
+ *
+ * <p>While a model trains, the consumer pauses its partitions and keeps polling, so the group does
+ * not rebalance it away; requests that arrive meanwhile are coalesced into one follow-up run. The
+ * version number is the highest on {@code models.versions} plus one, read after fencing; artifacts
+ * go under a run-unique prefix, and {@code models/{modelId}/LATEST} is written after the event.
+ */
+public final class TrainerApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainerApp.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration RETRY_DELAY = Duration.ofSeconds(10);
+  private final Parts parts;
+  private final TrainConfig config;
+  private final Clock clock;
+  private final KafkaConsumer<String, byte[]> requests;
+  private final KafkaConsumer<String, ModelVersion> versions;
+  private final StatusReporter status;
+  private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "trainer-run"));
+  private final Pending pending = new Pending();
+  private final Thread loop;
+  private volatile boolean running = true;
+  private Current current;
+  private Instant notBefore = Instant.EPOCH;
+
+  /**
+   * What the trainer talks to.
+   *
+   * @param kafka the cluster
+   * @param registry the registry settings
+   * @param topics topic names
+   * @param store the bucket
+   * @param extractor the backbone
+   * @param workDir where exports are staged
+   */
+  public record Parts(KafkaConfig kafka, RegistryConfig registry, TopicNames topics, ObjectStore store,
+      FeatureExtractor extractor, Path workDir) {}
+
+  private record Current(Pending.Batch batch, KafkaProducer<String, ModelVersion> producer, int version, String runId,
+      Future<ModelVersion> result) {}
+
+  private TrainerApp(TrainConfig config, Parts parts, Clock clock) {
+    this.config = config;
+    this.parts = parts;
+    this.clock = clock;
+    SchemaRegistryClient registry = new SchemaRegistryClient(parts.registry());
+    this.closeables = List.of(registry);
+    Map<String, Object> c = new HashMap<>(parts.kafka().clientProps());
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    this.requests = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+    Map<String, Object> v = new HashMap<>(parts.kafka().clientProps());
+    v.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    v.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    this.versions = new KafkaConsumer<>(v, new StringDeserializer(),
+        ConfluentAvroSerde.of(ModelVersion.class, registry, parts.registry()).deserializer());
+    this.requestSerde = ConfluentAvroSerde.of(TrainingRequest.class, registry, parts.registry());
+    this.versionSerde = ConfluentAvroSerde.of(ModelVersion.class, registry, parts.registry());
+    this.status = new StatusReporter(parts.kafka(), parts.topics().trainingStatus(), clock);
+    this.loop = new Thread(this::loop, "trainer-loop");
+  }
+
+  private final List<AutoCloseable> closeables;
+  private final ConfluentAvroSerde<TrainingRequest> requestSerde;
+  private final ConfluentAvroSerde<ModelVersion> versionSerde;
+
+  /** Prepares the topics and starts the trainer loop. */
+  public static TrainerApp start(TrainConfig config, Parts parts, TopicPolicy policy, Clock clock) {
+    try (Admin admin = Admin.create(parts.kafka().clientProps())) {
+      TopicManager.ensure(admin, parts.topics(), policy);
+    }
+    TrainerApp app = new TrainerApp(config, parts, clock);
+    app.requests.subscribe(List.of(parts.topics().trainingRequests()), app.new Rebalance());
+    app.loop.start();
+    LOG.info("Trainer started: {} → {}", parts.topics().trainingRequests(), parts.topics().modelVersions());
+    return app;
+  }
+
+  private void loop() {
+    try {
+      while (running) {
+        for (ConsumerRecord<String, byte[]> r : requests.poll(POLL)) {
+          accept(r);
+        }
+        if (current == null && !clock.instant().isBefore(notBefore)) {
+          pending.take().ifPresent(this::begin);
+        } else if (current.result().isDone()) {
+          finish(current);
+          current = null;
+          requests.resume(requests.paused());
+        }
+      }
+    } catch (WakeupException e) {
+      LOG.debug("Trainer loop woken to stop");
+    } catch (RuntimeException e) {
+      LOG.error("The trainer loop stopped", e);
+    } finally {
+      if (current != null) {
+        current.result().cancel(true);
+        current.producer().close(Duration.ZERO);
+      }
+      requests.close(Duration.ofSeconds(5));
+      versions.close();
+    }
+  }
+
+  private void accept(ConsumerRecord<String, byte[]> r) {
+    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+    try {
+      TrainingRequest q = requestSerde.deserializer().deserialize(r.topic(), r.headers(), r.value());
+      pending.add(q.getModelId(), q.getRequestId(), q.getRequestedAt(), tp, r.offset());
+    } catch (RuntimeException e) {
+      LOG.error("Skipping unreadable training request at {}@{}: {}", tp, r.offset(), e.toString());
+      pending.seen(tp, r.offset());
+    }
+  }
+
+  private void begin(Pending.Batch b) {
+    requests.pause(requests.assignment());
+    var producer = new KafkaProducer<>(producerProps(b.modelId()), new StringSerializer(), versionSerde.serializer());
+    try {
+      producer.initTransactions();
+      VersionLog log = VersionLog.read(versions, parts.topics().modelVersions(), READ_TIMEOUT);
+      int version = log.highest(b.modelId()) + 1;
+      String runId = clock.instant().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-"
+          + UUID.randomUUID().toString().substring(0, 8);
+      ModelVersion parent = log.serving(b.modelId()).orElse(null);
+      LOG.info("Training {} version {} (run {}), answering {} request(s)", b.modelId(), version, runId, b.count());
+      TrainingRun run = new TrainingRun(config, parts.store(), parts.extractor(), clock, parts.workDir());
+      var input = new TrainingRun.Input(b.modelId(), version, runId, b.requestId(), b.requestedAt(), parent);
+      current = new Current(b, producer, version, runId, runner.submit(() -> run.run(input,
+          (phase, epoch, max, tl, vl) -> status.report(b.modelId(), version, runId, phase, epoch, max, tl, vl))));
+    } catch (RuntimeException e) {
+      producer.close(Duration.ZERO);
+      retryLater(b, e);
+    }
+  }
+
+  private void finish(Current c) {
+    String m = c.batch().modelId();
+    try (var producer = c.producer()) {
+      ModelVersion v = c.result().get();
+      producer.beginTransaction();
+      if (v != null) {
+        producer.send(new ProducerRecord<>(parts.topics().modelVersions(), m + "/" + v.getVersion(), v));
+      }
+      producer.sendOffsetsToTransaction(pending.done(c.batch()), requests.groupMetadata());
+      producer.commitTransaction();
+      if (v != null && v.getStatus() == dev.streamtune.events.VersionStatus.PUBLISHED) {
+        writeLatest(v);
+      }
+      status.report(m, c.version(), c.runId(), v == null ? "skipped" : v.getStatus().toString().toLowerCase(), 0, 0,
+          Double.NaN, Double.NaN);
+    } catch (ExecutionException e) {
+      retryLater(c.batch(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (KafkaException e) {
+      LOG.warn("Version {} of {} (run {}) was not published: this trainer was fenced or lost the request's "
+          + "partition ({}); the run's artifacts are left for the janitor", c.version(), m, c.runId(), e.toString());
+    }
+  }
+
+  private void retryLater(Pending.Batch b, Throwable e) {
+    if (Failures.classify(e) == Failures.Disposition.RETRY) {
+      LOG.warn("Training {} hit an outage; it will be retried: {}", b.modelId(), e.toString());
+    } else {
+      LOG.error("Training {} failed; it will be retried on the next request or restart", b.modelId(), e);
+    }
+    pending.rewind(b.offsets().keySet()).forEach(requests::seek);
+    notBefore = clock.instant().plus(RETRY_DELAY);
+  }
+
+  private void writeLatest(ModelVersion v) {
+    String json = "{\"version\":" + v.getVersion() + ",\"runId\":\"" + v.getTraining().getRunId()
+        + "\",\"savedModel\":\"" + v.getArtifacts().getSavedModel().getUri() + "\"}\n";
+    parts.store().put("models/" + v.getModelId() + "/LATEST", json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        "application/json", Map.of());
+  }
+
+  private Map<String, Object> producerProps(String modelId) {
+    Map<String, Object> p = new HashMap<>(parts.kafka().clientProps());
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.groupId() + "-" + modelId);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    return p;
+  }
+
+  /** Whether the loop is still running. */
+  public boolean isRunning() {
+    return loop.isAlive();
+  }
+
+  /** Stops the loop; a run in progress is abandoned, unpublished. */
+  @Override
+  public void close() {
+    running = false;
+    requests.wakeup();
+    try {
+      loop.join(Duration.ofSeconds(30).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    runner.shutdownNow();
+    status.close();
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.debug("close", e);
+      }
+    }
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+      pending.revoke(revoked);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+      if (current != null) {
+        requests.pause(assigned);
+      }
+    }
+  }
+}
