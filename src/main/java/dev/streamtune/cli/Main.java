@@ -9,6 +9,7 @@ import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.ingest.IngestConfig;
+import dev.streamtune.train.TrainConfig;
 import dev.streamtune.store.S3Config;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,8 +51,12 @@ public final class Main implements Runnable {
     CommandLine embed = new CommandLine(new EmbedCommand());
     SettingOptions.add(embed.getCommandSpec(), FeatureConfig.SETTINGS, "ml.");
     CommandLine worker = new CommandLine(new WorkerCommand());
-    SettingOptions.add(worker.getCommandSpec(), SettingOptions.all(IngestConfig.SETTINGS, KafkaConfig.SETTINGS,
-        RegistryConfig.SETTINGS, TopicNames.SETTINGS, TopicPolicy.SETTINGS, S3Config.SETTINGS));
+    SettingOptions.add(worker.getCommandSpec(), SettingOptions.all(IngestConfig.SETTINGS, TrainConfig.SETTINGS,
+        FeatureConfig.SETTINGS, KafkaConfig.SETTINGS, RegistryConfig.SETTINGS, TopicNames.SETTINGS,
+        TopicPolicy.SETTINGS, S3Config.SETTINGS));
+    CommandLine models = new CommandLine(new ModelsCommand());
+    SettingOptions.add(models.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
+        TopicNames.SETTINGS));
     CommandLine train = new CommandLine(new TrainCommand());
     SettingOptions.add(train.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
         TopicNames.SETTINGS));
@@ -60,7 +65,7 @@ public final class Main implements Runnable {
         TopicNames.SETTINGS, S3Config.SETTINGS));
     CommandLine root = new CommandLine(new Main()).addSubcommand("schemas", schemas)
         .addSubcommand("dev-stack", devStack).addSubcommand("embed", embed).addSubcommand("worker", worker)
-        .addSubcommand("train", train).addSubcommand("produce", produce);
+        .addSubcommand("train", train).addSubcommand("produce", produce).addSubcommand("models", models);
     root.setExecutionExceptionHandler(Main::onError);
     return root;
   }

@@ -7,7 +7,15 @@ import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.ingest.IngestApp;
 import dev.streamtune.ingest.IngestConfig;
+import dev.streamtune.ml.BaseModels;
+import dev.streamtune.ml.FeatureConfig;
+import dev.streamtune.ml.FeatureExtractor;
+import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.S3Config;
+import dev.streamtune.train.TrainConfig;
+import dev.streamtune.train.TrainerApp;
+import java.nio.file.Files;
+import java.time.Clock;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,17 +31,18 @@ import picocli.CommandLine.Spec;
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = {"Run Streamtune's roles against the configured Kafka, schema registry and S3, until SIGTERM "
         + "or Ctrl-C, which stop them gracefully.",
-        "Roles available: ingest (labelled images into object storage, dead letters, training requests)."})
+        "Roles available: ingest (labelled images into object storage, dead letters, training requests) and "
+            + "train (incremental fine-tuning, guard-rails, model-version events)."})
 final class WorkerCommand implements Callable<Integer> {
-  static final Set<String> ROLES = Set.of("ingest");
+  static final Set<String> ROLES = Set.of("ingest", "train");
   @Spec CommandSpec spec;
 
-  @Option(names = "--roles", split = ",", defaultValue = "ingest", paramLabel = "<role>",
+  @Option(names = "--roles", split = ",", defaultValue = "ingest,train", paramLabel = "<role>",
       description = "comma-separated roles to run (default: ${DEFAULT-VALUE})")
   List<String> roles;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, java.io.IOException {
     for (String r : roles) {
       if (!ROLES.contains(r)) {
         throw new ConfigException("Unknown role " + r + " for --roles; available: " + ROLES);
@@ -44,6 +53,17 @@ final class WorkerCommand implements Callable<Integer> {
     if (roles.contains("ingest")) {
       running.add(IngestApp.start(IngestConfig.from(source), KafkaConfig.from(source), RegistryConfig.from(source),
           TopicNames.from(source), TopicPolicy.from(source), S3Config.from(source)));
+    }
+    if (roles.contains("train")) {
+      S3Config s3 = S3Config.from(source);
+      FeatureExtractor extractor = FeatureExtractor.open(BaseModels.backbone(FeatureConfig.from(source)),
+          FeatureConfig.from(source));
+      MinioObjectStore store = new MinioObjectStore(s3);
+      running.add(extractor);
+      running.add(store);
+      running.add(TrainerApp.start(TrainConfig.from(source), new TrainerApp.Parts(KafkaConfig.from(source),
+          RegistryConfig.from(source), TopicNames.from(source), store, extractor,
+          Files.createTempDirectory("streamtune-train")), TopicPolicy.from(source), Clock.systemUTC()));
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

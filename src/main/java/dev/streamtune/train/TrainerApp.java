@@ -132,8 +132,10 @@ public final class TrainerApp implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> r : requests.poll(POLL)) {
           accept(r);
         }
-        if (current == null && !clock.instant().isBefore(notBefore)) {
-          pending.take().ifPresent(this::begin);
+        if (current == null) {
+          if (!clock.instant().isBefore(notBefore)) {
+            pending.take().ifPresent(this::begin);
+          }
         } else if (current.result().isDone()) {
           finish(current);
           current = null;

@@ -147,7 +147,7 @@ final class TrainingRun {
           .setArtifacts(artifacts)
           .setTimings(new Timings(now - t0, now - in.requestedAt().toEpochMilli())).build();
       artifacts.setModelCard(w.file("model-card.html", Reports.modelCard(v, eval, png, check.misses()),
-          "text/html; charset=utf-8"));
+          "text/html"));
       LOG.info("Model {} version {} ({}): accuracy {} on {} validation examples; {}", in.modelId(), in.version(),
           v.getStatus(), eval.accuracy(), split.valY().length, decision.reason());
       return v;

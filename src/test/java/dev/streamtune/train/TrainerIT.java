@@ -1,0 +1,231 @@
+package dev.streamtune.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.streamtune.events.Artifact;
+import dev.streamtune.events.ConfluentAvroSerde;
+import dev.streamtune.events.InlineImage;
+import dev.streamtune.events.LabelledImage;
+import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.events.TrainingReason;
+import dev.streamtune.events.TrainingRequest;
+import dev.streamtune.events.VersionStatus;
+import dev.streamtune.ingest.IngestApp;
+import dev.streamtune.ingest.IngestConfig;
+import dev.streamtune.ml.BaseModels;
+import dev.streamtune.ml.FeatureConfig;
+import dev.streamtune.ml.FeatureExtractor;
+import dev.streamtune.ml.HeadOptions;
+import dev.streamtune.store.MinioObjectStore;
+import dev.streamtune.testing.Stack;
+import dev.streamtune.testing.WithStack;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trainer end to end on the stack, behind real ingest: labelled images are produced, stored,
+ * and each MANUAL request yields a version. Version 1 is published with artifacts matching the
+ * event; version 2 warm-starts from it and reuses its cached features; relabelling every training
+ * image to a wrong label yields a REJECTED version 3 with its reason, and LATEST stays at 2.
+ */
+@WithStack
+class TrainerIT {
+  private static final String MODEL = "shapes";
+  private static final List<String> LABELS = List.of("circle", "square", "triangle");
+
+  @Test
+  void publishesWarmStartsAndRejects(Stack stack) throws Exception {
+    TopicNames topics = stack.topics();
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "trainer-it");
+    TopicPolicy policy = new TopicPolicy(3, (short) -1, Duration.ofHours(1));
+    IngestConfig ingest = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
+        .withApplication(stack.unique("ingest"), dir.resolve("state"));
+    TrainConfig config = TrainConfig.defaults().withGroup(stack.unique("trainer"))
+        .withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1));
+    FeatureConfig fc = FeatureConfig.defaults();
+    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
+        FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
+        IngestApp in = IngestApp.start(ingest, stack.kafka(), stack.registry(), topics, policy, stack.s3());
+        TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(), topics, s3,
+            fx, dir.resolve("work")), policy, Clock.systemUTC());
+        var registry = new SchemaRegistryClient(stack.registry());
+        var producer = producer(stack, registry)) {
+      Files.createDirectories(dir.resolve("work"));
+      Map<String, byte[]> first = images(0, 36);
+      send(producer, topics, first);
+      awaitStored(s3, 36);
+      request(producer, registry, stack, topics);
+      ModelVersion v1 = awaitVersion(stack, registry, 1);
+      assertThat(v1.getStatus()).as(v1.getReason()).isEqualTo(VersionStatus.PUBLISHED);
+      assertThat(v1.getParentVersion()).isNull();
+      assertThat(v1.getLabels()).containsExactlyElementsOf(LABELS);
+      assertThat(v1.getTraining().getFeatureCacheMisses()).isEqualTo(36);
+      assertThat(v1.getMetrics().getAccuracy()).isGreaterThanOrEqualTo(0.5);
+      assertArtifactsMatch(s3, v1.getArtifacts().getSavedModel());
+      assertArtifactsMatch(s3, v1.getArtifacts().getHead());
+      assertFileMatches(s3, v1.getArtifacts().getModelCard());
+      assertFileMatches(s3, v1.getArtifacts().getConfusionMatrix());
+      assertThat(new String(s3.get("models/" + MODEL + "/LATEST").orElseThrow())).contains("\"version\":1");
+
+      send(producer, topics, images(36, 36));
+      awaitStored(s3, 72);
+      request(producer, registry, stack, topics);
+      ModelVersion v2 = awaitVersion(stack, registry, 2);
+      assertThat(v2.getStatus()).as(v2.getReason()).isEqualTo(VersionStatus.PUBLISHED);
+      assertThat(v2.getParentVersion()).isEqualTo(1);
+      assertThat(v2.getTraining().getFeatureCacheHits()).isEqualTo(36);
+      assertThat(v2.getTraining().getFeatureCacheMisses()).isEqualTo(36);
+      assertThat(v2.getExamples().getNewExamples()).isEqualTo(36);
+      assertThat(v2.getTraining().getFeatureLayer()).isEqualTo(v1.getTraining().getFeatureLayer());
+      assertThat(v2.getTraining().getNormalizationDigest()).isEqualTo(v1.getTraining().getNormalizationDigest());
+      assertThat(v2.getMetrics().getParentAccuracy()).isNotNull();
+
+      Map<String, byte[]> all = new TreeMap<>(first);
+      all.putAll(images(36, 36));
+      Dataset now = Dataset.list(s3, MODEL, config.validationPercent());
+      Map<String, byte[]> wrong = new HashMap<>();
+      Random r = new Random(7);
+      for (Dataset.Example e : now.train()) {
+        String truth = e.label();
+        byte[] bytes = all.entrySet().stream().filter(x -> Digests.sha256(x.getValue()).equals(e.sha256()))
+            .findFirst().orElseThrow().getValue();
+        String other = LABELS.get((LABELS.indexOf(truth) + 1 + r.nextInt(2)) % 3);
+        wrong.put(other + "#" + e.sha256(), bytes);
+      }
+      send(producer, topics, wrong);
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+          assertThat(Dataset.list(s3, MODEL, 10).changedSince(now.labelsBySha())).isEqualTo(wrong.size()));
+      request(producer, registry, stack, topics);
+      ModelVersion v3 = awaitVersion(stack, registry, 3);
+      assertThat(v3.getStatus()).isEqualTo(VersionStatus.REJECTED);
+      assertThat(v3.getReason()).containsAnyOf("fell below the parent", "recall of");
+      assertArtifactsMatch(s3, v3.getArtifacts().getSavedModel());
+      assertThat(new String(s3.get("models/" + MODEL + "/LATEST").orElseThrow())).contains("\"version\":2");
+      assertThat(trainer.isRunning()).isTrue();
+    }
+  }
+
+  /** Distinct images of the three shapes: colours, sizes, positions and noise vary. Keys: label#n. */
+  static Map<String, byte[]> images(int from, int count) throws Exception {
+    Map<String, byte[]> out = new TreeMap<>();
+    for (int i = from; i < from + count; i++) {
+      Random r = new Random(1000 + i);
+      String label = LABELS.get(i % 3);
+      BufferedImage img = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = img.createGraphics();
+      g.setColor(new Color(200 + r.nextInt(55), 200 + r.nextInt(55), 200 + r.nextInt(55)));
+      g.fillRect(0, 0, 96, 96);
+      g.setColor(new Color(r.nextInt(150), r.nextInt(150), r.nextInt(150)));
+      g.setStroke(new BasicStroke(3));
+      int s = 30 + r.nextInt(30);
+      int x = r.nextInt(96 - s);
+      int y = r.nextInt(96 - s);
+      switch (label) {
+        case "circle" -> g.fillOval(x, y, s, s);
+        case "square" -> g.fillRect(x, y, s, s);
+        default -> g.fillPolygon(new int[] {x, x + s / 2, x + s}, new int[] {y + s, y, y + s}, 3);
+      }
+      for (int n = 0; n < 200; n++) {
+        img.setRGB(r.nextInt(96), r.nextInt(96), r.nextInt(1 << 24));
+      }
+      g.dispose();
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      ImageIO.write(img, "png", b);
+      out.put(label + "#" + i, b.toByteArray());
+    }
+    return out;
+  }
+
+  private static KafkaProducer<String, Object> producer(Stack stack, SchemaRegistryClient registry) {
+    Map<String, Object> p = new HashMap<>(stack.kafka().clientProps());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    var images = ConfluentAvroSerde.of(LabelledImage.class, registry, stack.registry()).serializer();
+    var requests = ConfluentAvroSerde.of(TrainingRequest.class, registry, stack.registry()).serializer();
+    return new KafkaProducer<>(p, new StringSerializer(), (org.apache.kafka.common.serialization.Serializer<Object>)
+        (topic, v) -> v instanceof LabelledImage li ? images.serialize(topic, li)
+            : requests.serialize(topic, (TrainingRequest) v));
+  }
+
+  private static void send(KafkaProducer<String, Object> producer, TopicNames topics, Map<String, byte[]> images) {
+    images.forEach((key, bytes) -> producer.send(new ProducerRecord<>(topics.labelledImages(), MODEL,
+        LabelledImage.newBuilder().setEventId(UUID.randomUUID().toString()).setModelId(MODEL)
+            .setLabel(key.substring(0, key.indexOf('#')))
+            .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(bytes)).setContentType("image/png").build())
+            .setCapturedAt(Instant.now()).build())));
+    producer.flush();
+  }
+
+  private static void request(KafkaProducer<String, Object> producer, SchemaRegistryClient registry, Stack stack,
+      TopicNames topics) {
+    producer.send(new ProducerRecord<>(topics.trainingRequests(), MODEL, TrainingRequest.newBuilder()
+        .setRequestId(UUID.randomUUID().toString()).setModelId(MODEL).setNewExamples(0)
+        .setReason(TrainingReason.MANUAL).setRequestedAt(Instant.now()).build()));
+    producer.flush();
+  }
+
+  private static void awaitStored(MinioObjectStore s3, int n) {
+    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+        assertThat(s3.list("examples/" + MODEL + "/")).hasSize(n));
+  }
+
+  private static ModelVersion awaitVersion(Stack stack, SchemaRegistryClient registry, int version) {
+    Map<String, Object> p = new HashMap<>(stack.kafka().clientProps());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    ModelVersion[] found = new ModelVersion[1];
+    await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+      try (var c = new KafkaConsumer<>(p, new StringDeserializer(),
+          ConfluentAvroSerde.of(ModelVersion.class, registry, stack.registry()).deserializer())) {
+        VersionLog log = VersionLog.read(c, stack.topics().modelVersions(), Duration.ofSeconds(30));
+        assertThat(log.highest(MODEL)).isGreaterThanOrEqualTo(version);
+        assertThat(log.versions(MODEL)).extracting(ModelVersion::getVersion).doesNotHaveDuplicates();
+        found[0] = log.versions(MODEL).get(version - 1);
+      }
+    });
+    assertThat(found[0].getVersion()).isEqualTo(version);
+    return found[0];
+  }
+
+  private static void assertArtifactsMatch(MinioObjectStore s3, Artifact a) {
+    String prefix = ArtifactWriter.key(s3, a.getUri());
+    Map<String, String> manifest = new TreeMap<>();
+    for (String key : s3.list(prefix)) {
+      manifest.put(key.substring(prefix.length()), Digests.sha256(s3.get(key).orElseThrow()));
+    }
+    assertThat(manifest).isNotEmpty();
+    assertThat(Digests.sha256(ArtifactWriter.manifest(manifest))).isEqualTo(a.getSha256());
+  }
+
+  private static void assertFileMatches(MinioObjectStore s3, Artifact a) {
+    assertThat(Digests.sha256(s3.get(ArtifactWriter.key(s3, a.getUri())).orElseThrow())).isEqualTo(a.getSha256());
+  }
+
+}
