@@ -33,7 +33,7 @@ export async function initBackend(name) {
 }
 
 /** IOHandler reading <dir>/model.json and concatenating its weight shards in manifest order. */
-function directoryHandler(dir) {
+export function directoryHandler(dir) {
   return {
     async load() {
       const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
