@@ -56,14 +56,15 @@ final class WorkerCommand implements Callable<Integer> {
     }
     if (roles.contains("train")) {
       S3Config s3 = S3Config.from(source);
-      FeatureExtractor extractor = FeatureExtractor.open(BaseModels.backbone(FeatureConfig.from(source)),
-          FeatureConfig.from(source));
+      FeatureConfig features = FeatureConfig.from(source);
+      FeatureExtractor extractor = FeatureExtractor.open(BaseModels.backbone(features), features);
       MinioObjectStore store = new MinioObjectStore(s3);
       running.add(extractor);
       running.add(store);
       running.add(TrainerApp.start(TrainConfig.from(source), new TrainerApp.Parts(KafkaConfig.from(source),
           RegistryConfig.from(source), TopicNames.from(source), store, extractor,
-          Files.createTempDirectory("streamtune-train")), TopicPolicy.from(source), Clock.systemUTC()));
+          BaseModels.tfjsSource(features).orElse(null), Files.createTempDirectory("streamtune-train")),
+          TopicPolicy.from(source), Clock.systemUTC()));
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

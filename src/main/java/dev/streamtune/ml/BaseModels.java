@@ -56,6 +56,15 @@ public final class BaseModels {
   }
 
   /**
+   * The base model's TF.js layers directory, when it is one (a SavedModel base has none): what
+   * {@link TfjsExporter} builds a classifier's TF.js model from.
+   */
+  public static java.util.Optional<Path> tfjsSource(FeatureConfig config) {
+    Path dir = config.baseModel();
+    return Files.exists(dir.resolve("model.json")) ? java.util.Optional.of(dir) : java.util.Optional.empty();
+  }
+
+  /**
    * Makes sure the default model is in {@code dir} with the right checksum, fetching it if
    * missing.
    */

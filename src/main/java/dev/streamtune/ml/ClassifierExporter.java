@@ -44,7 +44,8 @@ public final class ClassifierExporter {
           + " dimensions; the head takes " + head.inputs());
     }
     Engine.load();
-    try (SavedModelBundle b = SavedModelBundle.load(backbone.featuresModel().toString(), SavedModelBundle.DEFAULT_TAG)) {
+    String source = backbone.featuresModel().toString();
+    try (SavedModelBundle b = SavedModelBundle.load(source, SavedModelBundle.DEFAULT_TAG)) {
       Signature features = b.function(Signature.DEFAULT_KEY).signature();
       Output<TFloat32> image = output(b, features.getInputs().get("image").name);
       Output<TFloat32> f = output(b, features.getOutputs().get(head.featureLayer()).name);
@@ -52,7 +53,8 @@ public final class ClassifierExporter {
       Operand<TFloat32> z = tf.math.div(tf.math.sub(f, constant(tf, head.mean(), head.inputs())),
           constant(tf, head.std(), head.inputs()));
       int units = head.hidden() > 0 ? head.hidden() : head.classes();
-      Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(z, constant(tf, head.params().get(0), head.inputs(), units)),
+      Operand<TFloat32> logits = tf.math.add(
+          tf.linalg.matMul(z, constant(tf, head.params().get(0), head.inputs(), units)),
           constant(tf, head.params().get(1), units));
       if (head.hidden() > 0) {
         logits = tf.math.add(tf.linalg.matMul(tf.nn.relu(logits),

@@ -32,7 +32,8 @@ record ExportCheck(String failure, List<Reports.Miss> misses) {
       String key = examples.get(i).key();
       images.add(store.get(key).orElseThrow(() -> new IllegalStateException(key + " vanished during the run")));
     }
-    float[][] expected = HeadTrainer.probabilities(head, java.util.Arrays.copyOf(split.valX(head.featureLayer()), count));
+    float[][] expected = HeadTrainer.probabilities(head,
+        java.util.Arrays.copyOf(split.valX(head.featureLayer()), count));
     double maxDiff = 0;
     int agree = 0;
     List<Reports.Miss> misses = new ArrayList<>();

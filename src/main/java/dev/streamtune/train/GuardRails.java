@@ -8,10 +8,17 @@ import java.util.Map;
 /**
  * Decides whether a candidate may be published, as TFX's Evaluator and InfraValidator do: a first
  * version must reach an absolute accuracy floor; a later one must not fall below its parent, on
- * the same validation set, by more than the tolerance, nor any label's recall by more than the
- * allowed drop; and the exported SavedModel must reproduce the training graph.
+ * the same validation set, by more than the tolerance, nor may any label's recall collapse; and the
+ * exported SavedModel must reproduce the training graph.
+ *
+ * <p>A label's recall collapses when it drops by more than the allowed amount <em>and</em> the drop
+ * is significant by McNemar's paired test on that label's validation examples (continuity
+ * corrected, 95%): with 17 examples of a label, four more misses are noise, not a collapse. The
+ * paired test fits because candidate and parent answer the very same examples.
  */
 final class GuardRails {
+  private static final double CHI2_95 = 3.841;
+
   private GuardRails() {}
 
   /**
@@ -45,7 +52,8 @@ final class GuardRails {
       }
       for (Map.Entry<String, Double> e : parent.recall().entrySet()) {
         Double now = candidate.recall().get(e.getKey());
-        if (now != null && now < e.getValue() - config.maxRecallDrop()) {
+        if (now != null && now < e.getValue() - config.maxRecallDrop()
+            && significant(candidate, parent, candidate.labels().indexOf(e.getKey()))) {
           failed.add(String.format(Locale.ROOT, "recall of %s fell from %.4f to %.4f (more than %.4f)", e.getKey(),
               e.getValue(), now, config.maxRecallDrop()));
         }
@@ -59,5 +67,25 @@ final class GuardRails {
             config.minAccuracy())
         : String.format(Locale.ROOT, "accuracy %.4f against the parent's %.4f on the same validation set",
             candidate.accuracy(), parent.accuracy()));
+  }
+
+  /** McNemar's test, continuity corrected, on one label's examples: is the candidate's loss of hits significant? */
+  static boolean significant(Evaluation candidate, Evaluation parent, int label) {
+    int lost = 0;
+    int gained = 0;
+    for (int i = 0; i < candidate.truth().length; i++) {
+      if (candidate.truth()[i] != label) {
+        continue;
+      }
+      boolean was = parent.predicted()[i] == label;
+      boolean is = candidate.predicted()[i] == label;
+      lost += was && !is ? 1 : 0;
+      gained += !was && is ? 1 : 0;
+    }
+    if (lost + gained == 0 || lost <= gained) {
+      return false;
+    }
+    double chi = Math.pow(Math.abs(lost - gained) - 1, 2) / (lost + gained);
+    return chi > CHI2_95;
   }
 }

@@ -28,7 +28,8 @@ final class Pending {
    * @param count how many requests
    * @param offsets each request's partition and offset
    */
-  record Batch(String modelId, String requestId, Instant requestedAt, int count, Map<TopicPartition, TreeSet<Long>> offsets) {}
+  record Batch(String modelId, String requestId, Instant requestedAt, int count,
+      Map<TopicPartition, TreeSet<Long>> offsets) {}
 
   /** Adds a fetched request. */
   void add(String modelId, String requestId, Instant requestedAt, TopicPartition tp, long offset) {

@@ -100,7 +100,8 @@ final class Reports {
   static byte[] modelCard(ModelVersion v, Evaluation e, byte[] confusionPng, List<Miss> misses) {
     StringBuilder h = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
         .append(esc(v.getModelId())).append(" v").append(v.getVersion()).append("</title><style>")
-        .append("body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{border:1px solid #ccc;padding:.2em .5em}")
+        .append("body{font-family:sans-serif;max-width:60em;margin:2em auto}")
+        .append("td,th{border:1px solid #ccc;padding:.2em .5em}")
         .append("table{border-collapse:collapse}.REJECTED{color:#b00}.PUBLISHED{color:#070}</style></head><body>");
     h.append("<h1>").append(esc(v.getModelId())).append(" version ").append(v.getVersion()).append("</h1>")
         .append("<p class=\"").append(v.getStatus()).append("\"><b>").append(v.getStatus()).append("</b>: ")

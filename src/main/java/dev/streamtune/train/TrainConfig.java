@@ -10,6 +10,8 @@ import java.util.Map;
  * Settings of the trainer role.
  *
  * @param groupId consumer group of {@code training.requests}
+ * @param transactionalPrefix prefix of each model's {@code transactional.id}: every trainer that
+ *     may train the same models must share it, so that one fences the other
  * @param featureLayer the feature layer of a new lineage, or {@code auto} to pick it on version 1's
  *     validation split among the backbone's candidates
  * @param hidden hidden units of the head: 0 for softmax regression, else a one-layer MLP
@@ -21,12 +23,16 @@ import java.util.Map;
  * @param checkImages validation images the exported SavedModel is queried with
  * @param extractBatch images downloaded and passed through the backbone per round
  */
-public record TrainConfig(String groupId, String featureLayer, int hidden, HeadOptions head, int validationPercent,
+public record TrainConfig(String groupId, String transactionalPrefix, String featureLayer, int hidden, HeadOptions head,
+    int validationPercent,
     double minAccuracy, double tolerance, double maxRecallDrop, int checkImages, int extractBatch) {
 
   /** Consumer group. */
   public static final Setting<String> GROUP_ID = Setting.string("train.group.id", "streamtune-trainer",
       "consumer group of the trainers");
+  /** Transactional id prefix. */
+  public static final Setting<String> TRANSACTIONAL_PREFIX = Setting.string("train.transactional.id.prefix",
+      "streamtune-trainer", "prefix of each model's transactional.id; trainers that share models must share it");
   /** Feature layer. */
   public static final Setting<String> FEATURE_LAYER = Setting.string("train.feature.layer", "auto",
       "feature layer of a new model: auto picks it on version 1's validation split");
@@ -75,7 +81,8 @@ public record TrainConfig(String groupId, String featureLayer, int hidden, HeadO
       "images downloaded and passed through the backbone per round");
 
   /** Every setting of this record. */
-  public static final List<Setting<?>> SETTINGS = List.of(GROUP_ID, FEATURE_LAYER, HIDDEN, LEARNING_RATE, L2, BATCH,
+  public static final List<Setting<?>> SETTINGS = List.of(GROUP_ID, TRANSACTIONAL_PREFIX, FEATURE_LAYER, HIDDEN,
+      LEARNING_RATE, L2, BATCH,
       EPOCHS, PATIENCE, MAX_SAMPLES, SEED, THREADS, VALIDATION, MIN_ACCURACY, TOLERANCE, MAX_RECALL_DROP,
       CHECK_IMAGES, EXTRACT_BATCH);
 
@@ -83,7 +90,8 @@ public record TrainConfig(String groupId, String featureLayer, int hidden, HeadO
   public static TrainConfig from(ConfigSource s) {
     HeadOptions head = new HeadOptions(s.get(LEARNING_RATE).floatValue(), s.get(L2).floatValue(), s.get(BATCH),
         s.get(EPOCHS), s.get(PATIENCE), s.get(MAX_SAMPLES), s.get(SEED), s.get(THREADS));
-    return new TrainConfig(s.get(GROUP_ID), s.get(FEATURE_LAYER), s.get(HIDDEN), head, s.get(VALIDATION),
+    return new TrainConfig(s.get(GROUP_ID), s.get(TRANSACTIONAL_PREFIX), s.get(FEATURE_LAYER), s.get(HIDDEN), head,
+        s.get(VALIDATION),
         s.get(MIN_ACCURACY), s.get(TOLERANCE), s.get(MAX_RECALL_DROP), s.get(CHECK_IMAGES), s.get(EXTRACT_BATCH));
   }
 
@@ -94,19 +102,26 @@ public record TrainConfig(String groupId, String featureLayer, int hidden, HeadO
 
   /** A copy with other guard-rail thresholds. */
   public TrainConfig withGuardRails(double newMinAccuracy, double newTolerance, double newMaxRecallDrop) {
-    return new TrainConfig(groupId, featureLayer, hidden, head, validationPercent, newMinAccuracy, newTolerance,
-        newMaxRecallDrop, checkImages, extractBatch);
+    return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, head, validationPercent,
+        newMinAccuracy, newTolerance, newMaxRecallDrop, checkImages, extractBatch);
   }
 
   /** A copy with other head options. */
   public TrainConfig withHead(HeadOptions newHead) {
-    return new TrainConfig(groupId, featureLayer, hidden, newHead, validationPercent, minAccuracy, tolerance,
+    return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, newHead, validationPercent,
+        minAccuracy, tolerance, maxRecallDrop, checkImages, extractBatch);
+  }
+
+  /** A copy with another transactional id prefix. */
+  public TrainConfig withTransactionalPrefix(String prefix) {
+    return new TrainConfig(groupId, prefix, featureLayer, hidden, head, validationPercent, minAccuracy, tolerance,
         maxRecallDrop, checkImages, extractBatch);
   }
 
   /** A copy with another consumer group. */
   public TrainConfig withGroup(String id) {
-    return new TrainConfig(id, featureLayer, hidden, head, validationPercent, minAccuracy, tolerance, maxRecallDrop,
+    return new TrainConfig(id, transactionalPrefix, featureLayer, hidden, head, validationPercent, minAccuracy,
+        tolerance, maxRecallDrop,
         checkImages, extractBatch);
   }
 }

@@ -70,6 +70,7 @@ public final class TrainerApp implements AutoCloseable {
   private volatile boolean running = true;
   private Current current;
   private Instant notBefore = Instant.EPOCH;
+  private final java.util.concurrent.atomic.AtomicInteger fenced = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * What the trainer talks to.
@@ -79,10 +80,12 @@ public final class TrainerApp implements AutoCloseable {
    * @param topics topic names
    * @param store the bucket
    * @param extractor the backbone
+   * @param tfjsBaseModel the base model's TF.js layers directory, for the {@code tfjs/} artifact;
+   *     null when the base model is a SavedModel (no TF.js export then)
    * @param workDir where exports are staged
    */
   public record Parts(KafkaConfig kafka, RegistryConfig registry, TopicNames topics, ObjectStore store,
-      FeatureExtractor extractor, Path workDir) {}
+      FeatureExtractor extractor, Path tfjsBaseModel, Path workDir) {}
 
   private record Current(Pending.Batch batch, KafkaProducer<String, ModelVersion> producer, int version, String runId,
       Future<ModelVersion> result) {}
@@ -178,7 +181,7 @@ public final class TrainerApp implements AutoCloseable {
           + UUID.randomUUID().toString().substring(0, 8);
       ModelVersion parent = log.serving(b.modelId()).orElse(null);
       LOG.info("Training {} version {} (run {}), answering {} request(s)", b.modelId(), version, runId, b.count());
-      TrainingRun run = new TrainingRun(config, parts.store(), parts.extractor(), clock, parts.workDir());
+      TrainingRun run = new TrainingRun(config, parts, clock);
       var input = new TrainingRun.Input(b.modelId(), version, runId, b.requestId(), b.requestedAt(), parent);
       current = new Current(b, producer, version, runId, runner.submit(() -> run.run(input,
           (phase, epoch, max, tl, vl) -> status.report(b.modelId(), version, runId, phase, epoch, max, tl, vl))));
@@ -192,12 +195,14 @@ public final class TrainerApp implements AutoCloseable {
     String m = c.batch().modelId();
     try (var producer = c.producer()) {
       ModelVersion v = c.result().get();
+      CrashPoints.reached("after-artifacts");
       producer.beginTransaction();
       if (v != null) {
         producer.send(new ProducerRecord<>(parts.topics().modelVersions(), m + "/" + v.getVersion(), v));
       }
       producer.sendOffsetsToTransaction(pending.done(c.batch()), requests.groupMetadata());
       producer.commitTransaction();
+      CrashPoints.reached("after-publish");
       if (v != null && v.getStatus() == dev.streamtune.events.VersionStatus.PUBLISHED) {
         writeLatest(v);
       }
@@ -208,6 +213,7 @@ public final class TrainerApp implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (KafkaException e) {
+      fenced.incrementAndGet();
       LOG.warn("Version {} of {} (run {}) was not published: this trainer was fenced or lost the request's "
           + "partition ({}); the run's artifacts are left for the janitor", c.version(), m, c.runId(), e.toString());
     }
@@ -232,9 +238,14 @@ public final class TrainerApp implements AutoCloseable {
 
   private Map<String, Object> producerProps(String modelId) {
     Map<String, Object> p = new HashMap<>(parts.kafka().clientProps());
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.groupId() + "-" + modelId);
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalPrefix() + "-" + modelId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     return p;
+  }
+
+  /** Runs whose result was not published because this trainer was fenced or lost the request. */
+  public int fencedRuns() {
+    return fenced.get();
   }
 
   /** Whether the loop is still running. */

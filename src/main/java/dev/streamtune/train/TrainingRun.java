@@ -1,5 +1,6 @@
 package dev.streamtune.train;
 
+import dev.streamtune.events.Artifact;
 import dev.streamtune.events.Artifacts;
 import dev.streamtune.events.BaseModel;
 import dev.streamtune.events.ExampleCounts;
@@ -15,6 +16,7 @@ import dev.streamtune.ml.ExportedClassifier;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.Head;
 import dev.streamtune.ml.HeadTrainer;
+import dev.streamtune.ml.TfjsExporter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +47,7 @@ final class TrainingRun {
   private final FeatureExtractor extractor;
   private final Clock clock;
   private final Path workDir;
+  private final Path tfjsBaseModel;
 
   /** Live progress: the phase, and for training the epoch and losses. */
   interface Progress {
@@ -63,13 +66,13 @@ final class TrainingRun {
    */
   record Input(String modelId, int version, String runId, String requestId, Instant requestedAt, ModelVersion parent) {}
 
-  TrainingRun(TrainConfig config, dev.streamtune.store.ObjectStore store, FeatureExtractor extractor, Clock clock,
-      Path workDir) {
+  TrainingRun(TrainConfig config, TrainerApp.Parts parts, Clock clock) {
     this.config = config;
-    this.store = store;
-    this.extractor = extractor;
+    this.store = parts.store();
+    this.extractor = parts.extractor();
     this.clock = clock;
-    this.workDir = workDir;
+    this.workDir = parts.workDir();
+    this.tfjsBaseModel = parts.tfjsBaseModel();
   }
 
   /** Runs it; null when there is nothing to train (fewer than two labels). */
@@ -123,8 +126,13 @@ final class TrainingRun {
       headFiles.put("head.json", head.toJson());
       headFiles.put("dataset.tsv", Parent.manifest(data));
       byte[] png = Reports.confusionPng(eval);
+      Artifact tfjs = null;
+      if (tfjsBaseModel != null) {
+        TfjsExporter.export(tfjsBaseModel, head, dir.resolve("tfjs"));
+        tfjs = w.directory("tfjs", dir.resolve("tfjs"));
+      }
       Artifacts artifacts = Artifacts.newBuilder().setSavedModel(w.directory("saved_model", savedModel))
-          .setHead(w.directory("head", headFiles)).setTfjs(null)
+          .setHead(w.directory("head", headFiles)).setTfjs(tfjs)
           .setConfusionMatrix(w.file("confusion-matrix.png", png, "image/png")).setModelCard(null).build();
       w.file("metrics.json", Reports.metricsJson(eval, parentEval), "application/json");
       long now = clock.millis();
@@ -201,7 +209,8 @@ final class TrainingRun {
   record Parent(Head head, Map<String, String> dataset) {
     static Parent load(dev.streamtune.store.ObjectStore store, ModelVersion v) {
       if (v.getArtifacts().getHead() == null) {
-        throw new IllegalStateException("Version " + v.getVersion() + " of " + v.getModelId() + " has no head artifact");
+        throw new IllegalStateException("Version " + v.getVersion() + " of " + v.getModelId()
+            + " has no head artifact");
       }
       String dir = ArtifactWriter.key(store, v.getArtifacts().getHead().getUri());
       Head head = Head.fromJson(store.get(dir + "head.json").orElseThrow(() -> new IllegalStateException(

@@ -37,11 +37,13 @@ public final class VersionLog {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (parts.stream().anyMatch(p -> consumer.position(p, timeout) < end.get(p))) {
       if (System.nanoTime() > deadline) {
-        throw new org.apache.kafka.common.errors.TimeoutException("Could not read " + topic + " to its end in " + timeout);
+        throw new org.apache.kafka.common.errors.TimeoutException("Could not read " + topic + " to its end in "
+            + timeout);
       }
       for (ConsumerRecord<String, ModelVersion> r : consumer.poll(Duration.ofMillis(200))) {
         if (r.value() != null) {
-          log.byModel.computeIfAbsent(r.value().getModelId(), k -> new TreeMap<>()).put(r.value().getVersion(), r.value());
+          log.byModel.computeIfAbsent(r.value().getModelId(), k -> new TreeMap<>())
+              .put(r.value().getVersion(), r.value());
         }
       }
     }

@@ -82,6 +82,20 @@ class TrainLogicTest {
     return Evaluation.of(List.of("a", "b"), p, y);
   }
 
+  /** 200 examples of label a all right, and {@code n} of label b with the first {@code hits} right. */
+  private static Evaluation smallLabel(int hits, int n) {
+    float[][] p = new float[200 + n][];
+    int[] y = new int[200 + n];
+    for (int i = 0; i < 200; i++) {
+      p[i] = new float[] {1, 0};
+    }
+    for (int i = 0; i < n; i++) {
+      y[200 + i] = 1;
+      p[200 + i] = i < hits ? new float[] {0, 1} : new float[] {1, 0};
+    }
+    return Evaluation.of(List.of("a", "b"), p, y);
+  }
+
   @Test
   void guardRailsPassAndFailForEachRule() {
     TrainConfig c = TrainConfig.defaults().withGuardRails(0.6, 0.005, 0.10);
@@ -96,6 +110,12 @@ class TrainLogicTest {
     var recall = GuardRails.decide(c, eval(1.0, 0.78), eval(0.9, 0.9), null);
     assertThat(recall.publish()).isFalse();
     assertThat(recall.reason()).contains("recall of b");
+    TrainConfig lenient = c.withGuardRails(0.6, 0.05, 0.10);
+    var noisy = GuardRails.decide(lenient, smallLabel(13, 17), smallLabel(17, 17), null);
+    assertThat(noisy.publish()).as("4 of 17 fewer hits is not a significant collapse").isTrue();
+    var collapse = GuardRails.decide(lenient, smallLabel(2, 17), smallLabel(17, 17), null);
+    assertThat(collapse.publish()).isFalse();
+    assertThat(collapse.reason()).contains("recall of b");
     var export = GuardRails.decide(c, eval(0.9, 0.9), null, "max |Δp| 1e-2");
     assertThat(export.publish()).isFalse();
     assertThat(export.reason()).contains("export check");

@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.streamtune.events.Artifact;
-import dev.streamtune.events.ConfluentAvroSerde;
-import dev.streamtune.events.InlineImage;
-import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.ModelVersion;
-import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
-import dev.streamtune.events.TrainingReason;
-import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.events.VersionStatus;
 import dev.streamtune.ingest.IngestApp;
 import dev.streamtune.ingest.IngestConfig;
@@ -28,27 +22,16 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.UUID;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,15 +59,14 @@ class TrainerIT {
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
         IngestApp in = IngestApp.start(ingest, stack.kafka(), stack.registry(), topics, policy, stack.s3());
         TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(), topics, s3,
-            fx, dir.resolve("work")), policy, Clock.systemUTC());
-        var registry = new SchemaRegistryClient(stack.registry());
-        var producer = producer(stack, registry)) {
+            fx, BaseModels.tfjsSource(fc).orElse(null), dir.resolve("work")), policy, Clock.systemUTC());
+        var h = new TrainHarness(stack.kafka(), stack.registry(), topics)) {
       Files.createDirectories(dir.resolve("work"));
       Map<String, byte[]> first = images(0, 36);
-      send(producer, topics, first);
-      awaitStored(s3, 36);
-      request(producer, registry, stack, topics);
-      ModelVersion v1 = awaitVersion(stack, registry, 1);
+      send(h, first);
+      TrainHarness.awaitStored(s3, MODEL, 36, Duration.ofSeconds(60));
+      h.request(MODEL);
+      ModelVersion v1 = h.awaitVersion(MODEL, 1, Duration.ofSeconds(240));
       assertThat(v1.getStatus()).as(v1.getReason()).isEqualTo(VersionStatus.PUBLISHED);
       assertThat(v1.getParentVersion()).isNull();
       assertThat(v1.getLabels()).containsExactlyElementsOf(LABELS);
@@ -92,14 +74,16 @@ class TrainerIT {
       assertThat(v1.getMetrics().getAccuracy()).isGreaterThanOrEqualTo(0.5);
       assertArtifactsMatch(s3, v1.getArtifacts().getSavedModel());
       assertArtifactsMatch(s3, v1.getArtifacts().getHead());
+      assertArtifactsMatch(s3, v1.getArtifacts().getTfjs());
+      assertThat(ArtifactWriter.files(s3, v1.getArtifacts().getTfjs().getUri())).contains("model.json");
       assertFileMatches(s3, v1.getArtifacts().getModelCard());
       assertFileMatches(s3, v1.getArtifacts().getConfusionMatrix());
       assertThat(new String(s3.get("models/" + MODEL + "/LATEST").orElseThrow())).contains("\"version\":1");
 
-      send(producer, topics, images(36, 36));
-      awaitStored(s3, 72);
-      request(producer, registry, stack, topics);
-      ModelVersion v2 = awaitVersion(stack, registry, 2);
+      send(h, images(36, 36));
+      TrainHarness.awaitStored(s3, MODEL, 72, Duration.ofSeconds(60));
+      h.request(MODEL);
+      ModelVersion v2 = h.awaitVersion(MODEL, 2, Duration.ofSeconds(240));
       assertThat(v2.getStatus()).as(v2.getReason()).isEqualTo(VersionStatus.PUBLISHED);
       assertThat(v2.getParentVersion()).isEqualTo(1);
       assertThat(v2.getTraining().getFeatureCacheHits()).isEqualTo(36);
@@ -121,11 +105,11 @@ class TrainerIT {
         String other = LABELS.get((LABELS.indexOf(truth) + 1 + r.nextInt(2)) % 3);
         wrong.put(other + "#" + e.sha256(), bytes);
       }
-      send(producer, topics, wrong);
+      send(h, wrong);
       await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
           assertThat(Dataset.list(s3, MODEL, 10).changedSince(now.labelsBySha())).isEqualTo(wrong.size()));
-      request(producer, registry, stack, topics);
-      ModelVersion v3 = awaitVersion(stack, registry, 3);
+      h.request(MODEL);
+      ModelVersion v3 = h.awaitVersion(MODEL, 3, Duration.ofSeconds(240));
       assertThat(v3.getStatus()).isEqualTo(VersionStatus.REJECTED);
       assertThat(v3.getReason()).containsAnyOf("fell below the parent", "recall of");
       assertArtifactsMatch(s3, v3.getArtifacts().getSavedModel());
@@ -165,54 +149,11 @@ class TrainerIT {
     return out;
   }
 
-  private static KafkaProducer<String, Object> producer(Stack stack, SchemaRegistryClient registry) {
-    Map<String, Object> p = new HashMap<>(stack.kafka().clientProps());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    var images = ConfluentAvroSerde.of(LabelledImage.class, registry, stack.registry()).serializer();
-    var requests = ConfluentAvroSerde.of(TrainingRequest.class, registry, stack.registry()).serializer();
-    return new KafkaProducer<>(p, new StringSerializer(), (org.apache.kafka.common.serialization.Serializer<Object>)
-        (topic, v) -> v instanceof LabelledImage li ? images.serialize(topic, li)
-            : requests.serialize(topic, (TrainingRequest) v));
+  private static void send(TrainHarness h, Map<String, byte[]> images) {
+    images.forEach((key, bytes) -> h.send(MODEL, key.substring(0, key.indexOf('#')), bytes));
+    h.flush();
   }
 
-  private static void send(KafkaProducer<String, Object> producer, TopicNames topics, Map<String, byte[]> images) {
-    images.forEach((key, bytes) -> producer.send(new ProducerRecord<>(topics.labelledImages(), MODEL,
-        LabelledImage.newBuilder().setEventId(UUID.randomUUID().toString()).setModelId(MODEL)
-            .setLabel(key.substring(0, key.indexOf('#')))
-            .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(bytes)).setContentType("image/png").build())
-            .setCapturedAt(Instant.now()).build())));
-    producer.flush();
-  }
-
-  private static void request(KafkaProducer<String, Object> producer, SchemaRegistryClient registry, Stack stack,
-      TopicNames topics) {
-    producer.send(new ProducerRecord<>(topics.trainingRequests(), MODEL, TrainingRequest.newBuilder()
-        .setRequestId(UUID.randomUUID().toString()).setModelId(MODEL).setNewExamples(0)
-        .setReason(TrainingReason.MANUAL).setRequestedAt(Instant.now()).build()));
-    producer.flush();
-  }
-
-  private static void awaitStored(MinioObjectStore s3, int n) {
-    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
-        assertThat(s3.list("examples/" + MODEL + "/")).hasSize(n));
-  }
-
-  private static ModelVersion awaitVersion(Stack stack, SchemaRegistryClient registry, int version) {
-    Map<String, Object> p = new HashMap<>(stack.kafka().clientProps());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    ModelVersion[] found = new ModelVersion[1];
-    await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-      try (var c = new KafkaConsumer<>(p, new StringDeserializer(),
-          ConfluentAvroSerde.of(ModelVersion.class, registry, stack.registry()).deserializer())) {
-        VersionLog log = VersionLog.read(c, stack.topics().modelVersions(), Duration.ofSeconds(30));
-        assertThat(log.highest(MODEL)).isGreaterThanOrEqualTo(version);
-        assertThat(log.versions(MODEL)).extracting(ModelVersion::getVersion).doesNotHaveDuplicates();
-        found[0] = log.versions(MODEL).get(version - 1);
-      }
-    });
-    assertThat(found[0].getVersion()).isEqualTo(version);
-    return found[0];
-  }
 
   private static void assertArtifactsMatch(MinioObjectStore s3, Artifact a) {
     String prefix = ArtifactWriter.key(s3, a.getUri());
