@@ -48,12 +48,14 @@ class TrainerCrashIT {
   @Test
   void aTrainerKilledBetweenArtifactsAndEventPublishesTheVersionOnceAfterRestart(Stack stack) throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "trainer-crash");
-    prepare(stack);
+    String prefix = stack.unique("crash") + ".";
+    TopicNames topics = TopicNames.withPrefix(prefix);
+    prepare(stack, topics);
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
-        TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), stack.topics())) {
+        TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), topics)) {
       store(s3, MODEL);
       h.request(MODEL);
-      Map<String, String> env = env(stack, "crash-group");
+      Map<String, String> env = env(stack, prefix, "crash-group");
       Process first = worker(env, "-Dstreamtune.test.crash=after-artifacts", dir.resolve("worker-1.log"));
       assertThat(first.waitFor(240, TimeUnit.SECONDS)).as("the worker halts at the crash point").isTrue();
       assertThat(first.exitValue()).isEqualTo(137);
@@ -61,7 +63,7 @@ class TrainerCrashIT {
       assertThat(runs).as("one run left its artifacts").hasSize(1);
       assertThat(s3.list("models/" + MODEL + "/1/" + runs.iterator().next()))
           .anyMatch(k -> k.endsWith("model-card.html"));
-      assertThat(records(stack, MODEL + "/1")).as("nothing published before the crash").isEmpty();
+      assertThat(records(stack, topics, MODEL + "/1")).as("nothing published before the crash").isEmpty();
       assertThat(s3.get("models/" + MODEL + "/LATEST")).isEmpty();
 
       Process second = worker(env, "", dir.resolve("worker-2.log"));
@@ -73,7 +75,7 @@ class TrainerCrashIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
             assertThat(new String(s3.get("models/" + MODEL + "/LATEST").orElseThrow())).contains(
                 v1.getTraining().getRunId()));
-        assertThat(records(stack, MODEL + "/1")).as("exactly one event for version 1").hasSize(1);
+        assertThat(records(stack, topics, MODEL + "/1")).as("exactly one event for version 1").hasSize(1);
         assertThat(h.versions().highest(MODEL)).isEqualTo(1);
       } finally {
         second.destroy();
@@ -86,7 +88,7 @@ class TrainerCrashIT {
   void twoTrainersOnOneRequestPublishOneVersionAndTheOtherIsFenced(Stack stack) throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "trainer-fence");
     String model = "fence";
-    TopicPolicy policy = prepare(stack);
+    TopicPolicy policy = prepare(stack, stack.topics());
     FeatureConfig fc = FeatureConfig.defaults();
     TrainConfig base = TrainConfig.defaults().withTransactionalPrefix(stack.unique("tx"));
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
@@ -106,7 +108,7 @@ class TrainerCrashIT {
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
             assertThat(trainers.stream().mapToInt(TrainerApp::fencedRuns).sum()).isEqualTo(1));
         assertThat(runs(s3, model, 1)).as("both trained; the fenced run is an orphan").hasSize(2);
-        assertThat(records(stack, model + "/1")).hasSize(1);
+        assertThat(records(stack, stack.topics(), model + "/1")).hasSize(1);
         assertThat(h.versions().highest(model)).isEqualTo(1);
         assertThat(trainers).allMatch(TrainerApp::isRunning);
       } finally {
@@ -115,10 +117,10 @@ class TrainerCrashIT {
     }
   }
 
-  private static TopicPolicy prepare(Stack stack) {
+  private static TopicPolicy prepare(Stack stack, TopicNames topics) {
     TopicPolicy policy = new TopicPolicy(3, (short) -1, Duration.ofHours(1));
     try (var admin = stack.admin()) {
-      TopicManager.ensure(admin, stack.topics(), policy);
+      TopicManager.ensure(admin, topics, policy);
     }
     return policy;
   }
@@ -140,8 +142,7 @@ class TrainerCrashIT {
   }
 
   /** Every committed record of a key on models.versions, compaction aside. */
-  private static List<ModelVersion> records(Stack stack, String key) {
-    TopicNames topics = stack.topics();
+  private static List<ModelVersion> records(Stack stack, TopicNames topics, String key) {
     Map<String, Object> p = new HashMap<>(stack.kafka().clientProps());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<ModelVersion> out = new ArrayList<>();
@@ -164,7 +165,7 @@ class TrainerCrashIT {
     return out;
   }
 
-  private static Map<String, String> env(Stack stack, String group) {
+  private static Map<String, String> env(Stack stack, String topicPrefix, String group) {
     Map<String, String> env = new HashMap<>();
     env.put("STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
     env.put("STREAMTUNE_SCHEMA_REGISTRY_URL", stack.registryUrl().toString());
@@ -172,7 +173,7 @@ class TrainerCrashIT {
     env.put("STREAMTUNE_S3_BUCKET", stack.bucket());
     env.put("STREAMTUNE_S3_ACCESS_KEY", stack.accessKey());
     env.put("STREAMTUNE_S3_SECRET_KEY", stack.secretKey());
-    env.put("STREAMTUNE_TOPIC_PREFIX", stack.topicPrefix());
+    env.put("STREAMTUNE_TOPIC_PREFIX", topicPrefix);
     env.put("STREAMTUNE_TOPIC_PARTITIONS", "3");
     env.put("STREAMTUNE_TRAIN_GROUP_ID", stack.unique(group));
     env.put("STREAMTUNE_TRAIN_TRANSACTIONAL_ID_PREFIX", stack.unique(group));
