@@ -58,6 +58,7 @@ public final class TrainerApp implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration RETRY_DELAY = Duration.ofSeconds(10);
+  private static final Duration ORPHAN_GRACE = Duration.ofHours(1);
   private final Parts parts;
   private final TrainConfig config;
   private final Clock clock;
@@ -206,6 +207,7 @@ public final class TrainerApp implements AutoCloseable {
       if (v != null && v.getStatus() == dev.streamtune.events.VersionStatus.PUBLISHED) {
         writeLatest(v);
       }
+      sweep(m);
       status.report(m, c.version(), c.runId(), v == null ? "skipped" : v.getStatus().toString().toLowerCase(), 0, 0,
           Double.NaN, Double.NaN);
     } catch (ExecutionException e) {
@@ -227,6 +229,15 @@ public final class TrainerApp implements AutoCloseable {
     }
     pending.rewind(b.offsets().keySet()).forEach(requests::seek);
     notBefore = clock.instant().plus(RETRY_DELAY);
+  }
+
+  private void sweep(String modelId) {
+    try {
+      VersionLog log = VersionLog.read(versions, parts.topics().modelVersions(), READ_TIMEOUT);
+      Janitor.sweep(parts.store(), modelId, Janitor.runs(log.versions(modelId)), clock.instant(), ORPHAN_GRACE);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not sweep orphaned runs of {}: {}", modelId, e.toString());
+    }
   }
 
   private void writeLatest(ModelVersion v) {

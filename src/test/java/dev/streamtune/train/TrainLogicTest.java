@@ -142,4 +142,19 @@ class TrainLogicTest {
     assertThat(p.rewind(List.of(tp))).isEqualTo(Map.of(tp, 9L));
     assertThat(p.take()).isEmpty();
   }
+
+  @Test
+  void janitorRemovesOnlyOldRunsOfDecidedVersionsThatNoEventNames() {
+    var store = new dev.streamtune.store.InMemoryObjectStore("b");
+    for (String run : List.of("1/20260101000000-aaaa", "1/20260101000500-bbbb", "2/20260101010000-cccc",
+        "2/20260101100000-dddd", "3/20260101000000-eeee")) {
+      store.put("models/m/" + run + "/head/head.json", new byte[] {1}, "application/json", Map.of());
+    }
+    Map<Integer, String> decided = Map.of(1, "20260101000500-bbbb", 2, "20260101010000-cccc");
+    Instant now = Instant.parse("2026-01-01T10:30:00Z");
+    List<String> removed = Janitor.sweep(store, "m", decided, now, java.time.Duration.ofHours(1));
+    assertThat(removed).containsExactly("models/m/1/20260101000000-aaaa/");
+    assertThat(store.list("models/m/")).hasSize(4)
+        .contains("models/m/2/20260101100000-dddd/head/head.json", "models/m/3/20260101000000-eeee/head/head.json");
+  }
 }
