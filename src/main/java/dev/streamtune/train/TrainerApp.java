@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -65,13 +66,16 @@ public final class TrainerApp implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> requests;
   private final KafkaConsumer<String, ModelVersion> versions;
   private final StatusReporter status;
+  private final SchemaRegistryClient registry;
+  private final ConfluentAvroSerde<TrainingRequest> requestSerde;
+  private final ConfluentAvroSerde<ModelVersion> versionSerde;
   private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "trainer-run"));
   private final Pending pending = new Pending();
   private final Thread loop;
+  private final AtomicInteger fenced = new AtomicInteger();
   private volatile boolean running = true;
   private Current current;
   private Instant notBefore = Instant.EPOCH;
-  private final java.util.concurrent.atomic.AtomicInteger fenced = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * What the trainer talks to.
@@ -95,8 +99,7 @@ public final class TrainerApp implements AutoCloseable {
     this.config = config;
     this.parts = parts;
     this.clock = clock;
-    SchemaRegistryClient registry = new SchemaRegistryClient(parts.registry());
-    this.closeables = List.of(registry);
+    this.registry = new SchemaRegistryClient(parts.registry());
     Map<String, Object> c = new HashMap<>(parts.kafka().clientProps());
     c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -113,10 +116,6 @@ public final class TrainerApp implements AutoCloseable {
     this.status = new StatusReporter(parts.kafka(), parts.topics().trainingStatus(), clock);
     this.loop = new Thread(this::loop, "trainer-loop");
   }
-
-  private final List<AutoCloseable> closeables;
-  private final ConfluentAvroSerde<TrainingRequest> requestSerde;
-  private final ConfluentAvroSerde<ModelVersion> versionSerde;
 
   /** Prepares the topics and starts the trainer loop. */
   public static TrainerApp start(TrainConfig config, Parts parts, TopicPolicy policy, Clock clock) {
@@ -276,13 +275,7 @@ public final class TrainerApp implements AutoCloseable {
     }
     runner.shutdownNow();
     status.close();
-    for (AutoCloseable c : closeables) {
-      try {
-        c.close();
-      } catch (Exception e) {
-        LOG.debug("close", e);
-      }
-    }
+    registry.close();
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {
