@@ -115,7 +115,23 @@ class TrainerIT {
       assertArtifactsMatch(s3, v3.getArtifacts().getSavedModel());
       assertThat(new String(s3.get("models/" + MODEL + "/LATEST").orElseThrow())).contains("\"version\":2");
       assertThat(trainer.isRunning()).isTrue();
+      assertThat(modelsCommand(stack)).contains("shapes", "PUBLISHED", "REJECTED", v3.getReason());
     }
+  }
+
+  /** What {@code streamtune models --model shapes} prints against the stack. */
+  private static String modelsCommand(Stack stack) {
+    var out = new java.io.ByteArrayOutputStream();
+    var old = System.out;
+    System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThat(dev.streamtune.cli.Main.execute("models", "--model", MODEL, "--kafka-bootstrap-servers",
+          stack.bootstrapServers(), "--schema-registry-url", stack.registryUrl().toString(), "--topic-prefix",
+          stack.topicPrefix())).isZero();
+    } finally {
+      System.setOut(old);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Distinct images of the three shapes: colours, sizes, positions and noise vary. Keys: label#n. */
