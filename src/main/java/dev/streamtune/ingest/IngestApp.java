@@ -33,9 +33,11 @@ public final class IngestApp implements AutoCloseable {
   private final MinioObjectStore store;
   private final SchemaRegistryClient registry;
   private final KafkaStreamsMetrics metrics;
+  private final WriteBarrier barrier;
 
   private IngestApp(KafkaStreams streams, MinioObjectStore store, SchemaRegistryClient registry,
-      KafkaStreamsMetrics metrics) {
+      KafkaStreamsMetrics metrics, WriteBarrier barrier) {
+    this.barrier = barrier;
     this.streams = streams;
     this.store = store;
     this.registry = registry;
@@ -50,11 +52,12 @@ public final class IngestApp implements AutoCloseable {
     }
     SchemaRegistryClient registry = new SchemaRegistryClient(registryConfig);
     MinioObjectStore store = new MinioObjectStore(s3);
+    WriteBarrier barrier = new WriteBarrier(config.storeWriters(), config.storeWriters() * 4);
     var topology = IngestTopology.build(config, topics, ConfluentAvroSerde.of(LabelledImage.class, registry,
-        registryConfig), ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig), store);
+        registryConfig), ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig), store, barrier);
     Properties props = new Properties();
     props.putAll(IngestTopology.properties(config, kafka, topics));
-    KafkaStreams streams = new KafkaStreams(topology, props);
+    KafkaStreams streams = new KafkaStreams(topology, props, BarrierProducer.supplier(barrier));
     streams.setUncaughtExceptionHandler(e -> {
       if (Failures.classify(e) == Failures.Disposition.RETRY) {
         LOG.warn("Ingest thread failed on an outage; replacing it to resume from the last commit: {}", e.toString());
@@ -67,7 +70,7 @@ public final class IngestApp implements AutoCloseable {
     metrics.bindTo(Metrics.globalRegistry);
     streams.start();
     LOG.info("Ingest started: {} → {}", topics.labelledImages(), s3.bucket());
-    return new IngestApp(streams, store, registry, metrics);
+    return new IngestApp(streams, store, registry, metrics, barrier);
   }
 
   /** The Kafka Streams state, such as RUNNING. */
@@ -79,6 +82,7 @@ public final class IngestApp implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    barrier.close();
     metrics.close();
     store.close();
     registry.close();

@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
  * @param storageRetry how long storage calls are retried before the task fails and restarts
  * @param stateDir Kafka Streams state directory
  * @param threads stream threads
+ * @param storeWriters object-storage writes in flight at once; 0 writes inline
  */
 public record IngestConfig(
     String applicationId,
@@ -41,7 +42,8 @@ public record IngestConfig(
     Duration scheduleCheck,
     Duration storageRetry,
     Path stateDir,
-    int threads) {
+    int threads,
+    int storeWriters) {
 
   /** Application id. */
   public static final Setting<String> APPLICATION_ID = Setting.string("ingest.application.id", "streamtune-ingest",
@@ -80,9 +82,14 @@ public record IngestConfig(
   /** Threads. */
   public static final Setting<Integer> THREADS = Setting.integer("ingest.threads", 2, 1, 64, "stream threads");
 
+  /** Concurrent storage writes. */
+  public static final Setting<Integer> STORE_WRITERS = Setting.integer("ingest.store.writers", 8, 0, 256,
+      "object-storage writes in flight at once (0 writes inline); a commit waits for them all");
+
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS = List.of(APPLICATION_ID, MAX_IMAGE_KIB, MAX_MEGAPIXELS, REF_BUCKETS,
-      THRESHOLD, THRESHOLD_OVERRIDES, MIN_EXAMPLES, MAX_DELAY, SCHEDULE_CHECK, STORAGE_RETRY, STATE_DIR, THREADS);
+      THRESHOLD, THRESHOLD_OVERRIDES, MIN_EXAMPLES, MAX_DELAY, SCHEDULE_CHECK, STORAGE_RETRY, STATE_DIR, THREADS,
+      STORE_WRITERS);
 
   /** Checks and copies the values. */
   public IngestConfig {
@@ -100,7 +107,7 @@ public record IngestConfig(
         Arrays.stream(s.get(REF_BUCKETS).split(",")).map(String::trim).filter(b -> !b.isEmpty())
             .collect(Collectors.toSet()),
         s.get(THRESHOLD), parseOverrides(s.get(THRESHOLD_OVERRIDES)), s.get(MIN_EXAMPLES), s.get(MAX_DELAY),
-        s.get(SCHEDULE_CHECK), s.get(STORAGE_RETRY), s.get(STATE_DIR), s.get(THREADS));
+        s.get(SCHEDULE_CHECK), s.get(STORAGE_RETRY), s.get(STATE_DIR), s.get(THREADS), s.get(STORE_WRITERS));
   }
 
   /** The defaults. */
@@ -116,25 +123,31 @@ public record IngestConfig(
   /** A copy with other trigger settings. */
   public IngestConfig withTriggers(int newThreshold, int newMinExamples, Duration newMaxDelay) {
     return new IngestConfig(applicationId, maxImageBytes, maxPixels, refBuckets, newThreshold, thresholdOverrides,
-        newMinExamples, newMaxDelay, scheduleCheck, storageRetry, stateDir, threads);
+        newMinExamples, newMaxDelay, scheduleCheck, storageRetry, stateDir, threads, storeWriters);
   }
 
   /** A copy with another application id and state directory. */
   public IngestConfig withApplication(String id, Path dir) {
     return new IngestConfig(id, maxImageBytes, maxPixels, refBuckets, threshold, thresholdOverrides, minExamples,
-        maxDelay, scheduleCheck, storageRetry, dir, threads);
+        maxDelay, scheduleCheck, storageRetry, dir, threads, storeWriters);
   }
 
   /** A copy reading ImageRefs from other buckets, retrying storage for another budget. */
   public IngestConfig withStorage(Set<String> buckets, Duration retry) {
     return new IngestConfig(applicationId, maxImageBytes, maxPixels, buckets, threshold, thresholdOverrides,
-        minExamples, maxDelay, scheduleCheck, retry, stateDir, threads);
+        minExamples, maxDelay, scheduleCheck, retry, stateDir, threads, storeWriters);
   }
 
   /** A copy with another number of stream threads. */
   public IngestConfig withThreads(int n) {
     return new IngestConfig(applicationId, maxImageBytes, maxPixels, refBuckets, threshold, thresholdOverrides,
-        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, n);
+        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, n, storeWriters);
+  }
+
+  /** A copy with another number of concurrent storage writes. */
+  public IngestConfig withStoreWriters(int n) {
+    return new IngestConfig(applicationId, maxImageBytes, maxPixels, refBuckets, threshold, thresholdOverrides,
+        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, threads, n);
   }
 
   private static boolean validOverrides(String s) {

@@ -40,10 +40,17 @@ public final class IngestTopology {
    * @param topics topic names
    * @param images serde of the input events (Confluent wire format)
    * @param requests serde of training requests (Confluent wire format)
-   * @param store the bucket examples go to (and {@code ImageRef}s are read from)
+   * @param store the bucket examples go to (and {@code ImageRef}s are read from); writes run
+   *     inline, as {@code TopologyTestDriver} needs
    */
   public static Topology build(IngestConfig config, TopicNames topics, Serde<LabelledImage> images,
       Serde<TrainingRequest> requests, ObjectStore store) {
+    return build(config, topics, images, requests, store, WriteBarrier.inline());
+  }
+
+  /** Builds the topology with its storage writes behind {@code barrier} (see {@link IngestApp}). */
+  static Topology build(IngestConfig config, TopicNames topics, Serde<LabelledImage> images,
+      Serde<TrainingRequest> requests, ObjectStore store, WriteBarrier barrier) {
     StorageRetry retry = new StorageRetry(config.storageRetry());
     Validator validator = new Validator(config, store, retry);
     StreamsBuilder b = new StreamsBuilder();
@@ -55,7 +62,7 @@ public final class IngestTopology {
         .process(() -> new ValidateProcessor(validator), Named.as("validate"))
         .repartition(Repartitioned.with(Serdes.String(), new AvroBinarySerde<>(LabelledImage.class))
             .withName("by-image"))
-        .process(() -> new StoreProcessor(validator, store, retry, config.maxPixels()), Named.as("store"),
+        .process(() -> new StoreProcessor(validator, store, retry, config.maxPixels(), barrier), Named.as("store"),
             StoreProcessor.STORE)
         .repartition(Repartitioned.with(Serdes.String(), Serdes.Long()).withName("by-model"))
         .process(() -> new TriggerProcessor(config), Named.as("trigger"), TriggerProcessor.STORE)

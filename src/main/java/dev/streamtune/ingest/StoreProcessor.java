@@ -21,6 +21,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the old. Both are idempotent, so a replay after a crash or an aborted transaction writes the same
  * objects again and, since the store rolled back with it, counts each change once. Emits one
  * change per new example or relabel, keyed by model id.
+ *
+ * <p>The writes go through the {@link WriteBarrier}: several are in flight at once, and the
+ * thread's transaction does not commit until they have all finished.
  */
 final class StoreProcessor implements Processor<String, LabelledImage, String, Long> {
   static final String STORE = "examples";
@@ -28,14 +31,16 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, L
   private final ObjectStore store;
   private final StorageRetry retry;
   private final ImageDecoder decoder;
+  private final WriteBarrier barrier;
   private ProcessorContext<String, Long> context;
   private KeyValueStore<String, String> examples;
 
-  StoreProcessor(Validator validator, ObjectStore store, StorageRetry retry, long maxPixels) {
+  StoreProcessor(Validator validator, ObjectStore store, StorageRetry retry, long maxPixels, WriteBarrier barrier) {
     this.validator = validator;
     this.store = store;
     this.retry = retry;
     this.decoder = new ImageDecoder(maxPixels);
+    this.barrier = barrier;
   }
 
   @Override
@@ -60,13 +65,16 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, L
     String ext = ImageDecoder.extension(format);
     String sha = record.key().substring(record.key().indexOf('/') + 1);
     String target = key(e.getModelId(), e.getLabel(), sha, ext);
-    retry.run("put " + target, () -> store.put(target, bytes, "image/" + format, metadata(e)));
-    if (oldLabel != null) {
-      String old = key(e.getModelId(), oldLabel, sha, ext);
-      retry.run("delete " + old, () -> store.delete(old));
-    }
+    String old = oldLabel == null ? null : key(e.getModelId(), oldLabel, sha, ext);
+    Map<String, String> meta = metadata(e);
+    barrier.submit(record.key(), () -> {
+      retry.run("put " + target, () -> store.put(target, bytes, "image/" + format, meta));
+      if (old != null) {
+        retry.run("delete " + old, () -> store.delete(old));
+      }
+      IngestMetrics.stored(old == null ? "new" : "relabel", bytes.length);
+    });
     examples.put(record.key(), e.getLabel() + "\t" + e.getEventId());
-    IngestMetrics.stored(oldLabel == null ? "new" : "relabel", bytes.length);
     context.forward(record.withKey(e.getModelId()).withValue(1L));
   }
 

@@ -34,18 +34,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The ingest benchmark behind {@code bench/ingest/run.sh}: on one dev stack, raw S3 PUT
- * throughput of 20 KiB objects (2 threads, as ingest's 2 stream threads), then ingest end to end,
- * from the first event produced to the last example stored, for the same number of 20 KiB JPEGs.
+ * throughput of 20 KiB objects with as many threads as ingest has stream threads, and again with
+ * as many as ingest has concurrent storage writers; then ingest end to end, from the first event
+ * produced to the last example stored, for the same number of 20 KiB JPEGs. The ratio is taken
+ * against the faster of the two raw figures.
  */
 public final class IngestBench {
   private static final int WARM_UP = 200;
 
   private IngestBench() {}
 
-  /** {@code IngestBench EVENTS [THREADS]}: THREADS for both the raw PUTs and ingest's stream threads. */
+  /**
+   * {@code IngestBench EVENTS [THREADS] [WRITERS]}: THREADS for the first raw PUTs and ingest's stream
+   * threads, WRITERS for ingest's concurrent storage writes (0 writes inline) and the second raw PUTs.
+   */
   public static void main(String[] args) throws Exception {
     int n = Integer.parseInt(args[0]);
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    int writers = args.length > 2 ? Integer.parseInt(args[2]) : IngestConfig.defaults().storeWriters();
     Path dir = Path.of("target", "bench-ingest").toAbsolutePath();
     dev.streamtune.devstack.DevStackTestAccess.deleteTree(dir);
     List<byte[]> jpegs = jpegs(n);
@@ -54,16 +60,21 @@ public final class IngestBench {
     result.put("threads", threads);
     result.put("meanImageBytes", jpegs.stream().mapToInt(b -> b.length).average().orElse(0));
     try (DevStack stack = DevStack.start(DevStackConfig.ephemeral(dir.resolve("stack"), true))) {
-      double puts = rawPuts(stack, jpegs, threads);
+      rawPuts(stack, jpegs.subList(0, Math.min(jpegs.size(), 1000)), 4, "warm-up");
+      double puts = rawPuts(stack, jpegs, threads, "raw-" + threads);
       result.put("rawPutsPerSecond", puts);
-      double events = ingest(stack, dir, jpegs, threads);
+      int rawThreads = Math.max(writers, threads);
+      double concurrent = rawPuts(stack, jpegs, rawThreads, "raw-" + rawThreads);
+      result.put("storeWriters", writers);
+      result.put("rawPutsPerSecondAtWriters", concurrent);
+      double events = ingest(stack, dir, jpegs, threads, writers);
       result.put("ingestEventsPerSecond", events);
-      result.put("ratio", events / puts);
+      result.put("ratio", events / Math.max(puts, concurrent));
     }
     System.out.println(new ObjectMapper().writeValueAsString(result));
   }
 
-  private static double rawPuts(DevStack stack, List<byte[]> jpegs, int threads) throws Exception {
+  private static double rawPuts(DevStack stack, List<byte[]> jpegs, int threads, String prefix) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
       long t0 = System.nanoTime();
@@ -72,7 +83,7 @@ public final class IngestBench {
         int first = t;
         fs.add(pool.submit(() -> {
           for (int i = first; i < jpegs.size(); i += threads) {
-            s3.put("raw/" + i + ".jpg", jpegs.get(i), "image/jpeg", Map.of("event-id", "e" + i));
+            s3.put(prefix + "/" + i + ".jpg", jpegs.get(i), "image/jpeg", Map.of("event-id", "e" + i));
           }
         }));
       }
@@ -85,12 +96,13 @@ public final class IngestBench {
     }
   }
 
-  private static double ingest(DevStack stack, Path dir, List<byte[]> jpegs, int threads) throws Exception {
+  private static double ingest(DevStack stack, Path dir, List<byte[]> jpegs, int threads, int writers)
+      throws Exception {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Metrics.addRegistry(meters);
     var topics = DevStackConfig.ephemeral(dir, false).topics();
     IngestConfig config = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
-        .withApplication("bench-ingest", dir.resolve("state")).withThreads(threads);
+        .withApplication("bench-ingest", dir.resolve("state")).withThreads(threads).withStoreWriters(writers);
     try (IngestApp app = IngestApp.start(config, stack.kafka(), stack.registry(), topics,
         new TopicPolicy(6, (short) -1, Duration.ofHours(1)), stack.s3());
         var registry = new SchemaRegistryClient(stack.registry())) {

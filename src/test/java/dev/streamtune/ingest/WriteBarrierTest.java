@@ -1,0 +1,74 @@
+package dev.streamtune.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class WriteBarrierTest {
+  @Test
+  void writesOfOneKeyRunInOrderAndAwaitWaitsForAll() throws Exception {
+    List<String> done = new CopyOnWriteArrayList<>();
+    CountDownLatch hold = new CountDownLatch(1);
+    try (WriteBarrier b = new WriteBarrier(4, 16)) {
+      b.submit("k", () -> {
+        await(hold);
+        done.add("put-a");
+      });
+      b.submit("k", () -> done.add("put-b"));
+      b.submit("other", () -> done.add("other"));
+      assertThat(waitFor(done, 1)).containsExactly("other");
+      hold.countDown();
+      b.await();
+      assertThat(done).containsExactly("other", "put-a", "put-b");
+    }
+  }
+
+  @Test
+  void aFailedWriteFailsTheAwaitAfterTheOthersFinishAndDrainForgetsIt() {
+    List<String> done = new CopyOnWriteArrayList<>();
+    try (WriteBarrier b = new WriteBarrier(2, 4)) {
+      b.submit("a", () -> {
+        throw new IllegalStateException("S3 down");
+      });
+      for (int i = 0; i < 10; i++) {
+        String k = "k" + i;
+        b.submit(k, () -> done.add(k));
+      }
+      assertThatThrownBy(b::await).hasMessage("S3 down");
+      assertThat(done).hasSize(10);
+      b.submit("a", () -> {
+        throw new IllegalStateException("again");
+      });
+      b.drain();
+      b.await();
+    }
+  }
+
+  @Test
+  void inlineRunsAtOnce() {
+    List<String> done = new CopyOnWriteArrayList<>();
+    try (WriteBarrier b = WriteBarrier.inline()) {
+      b.submit("k", () -> done.add("x"));
+      assertThat(done).containsExactly("x");
+      b.await();
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static List<String> waitFor(List<String> done, int n) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> done.size() >= n);
+    return List.copyOf(done);
+  }
+}
