@@ -34,6 +34,7 @@ final class KerasGraphBuilder {
   private final boolean foldBatchNorm;
   private final Map<String, Operand<TFloat32>> outputs = new HashMap<>();
   private final Map<String, List<String>> consumers = new HashMap<>();
+  private final Map<String, Operand<TFloat32>> variables = new java.util.LinkedHashMap<>();
 
   private KerasGraphBuilder(Ops tf, KerasLayersModel model, boolean foldBatchNorm) {
     this.tf = tf;
@@ -65,6 +66,53 @@ final class KerasGraphBuilder {
       b.outputs.put(l.name(), b.layer(l, input));
     }
     return b.outputs;
+  }
+
+  /**
+   * The network above a cut: the layers downstream of {@code cut}, built on {@code cutValue} as
+   * the cut layer's output, BatchNormalization unfolded (its statistics frozen), every weight a
+   * variable. It is the trainable top of a fine-tuning, whose bottom's activations are cached.
+   *
+   * @param outputs each built layer's output by name, the cut included
+   * @param variables each weight's variable by weight name, in build order
+   */
+  record Top(Map<String, Operand<TFloat32>> outputs, Map<String, Operand<TFloat32>> variables) {}
+
+  /**
+   * Builds the layers above {@code cut}.
+   *
+   * @throws IllegalArgumentException if the cut does not separate the network (a layer above it
+   *     reads a layer below it other than the cut), or a layer is unsupported
+   */
+  static Top buildFrom(Ops tf, KerasLayersModel model, String cut, Operand<TFloat32> cutValue) {
+    Set<String> below = new java.util.HashSet<>();
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(cut));
+    while (!todo.isEmpty()) {
+      String name = todo.pop();
+      if (below.add(name)) {
+        model.layers().stream().filter(x -> x.name().equals(name)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("The model has no layer " + cut))
+            .inbound().forEach(todo::push);
+      }
+    }
+    KerasGraphBuilder b = new KerasGraphBuilder(tf, model, false);
+    b.outputs.put(cut, cutValue);
+    for (Layer l : model.layers()) {
+      if (below.contains(l.name())) {
+        continue;
+      }
+      for (String in : l.inbound()) {
+        if (below.contains(in) && !in.equals(cut)) {
+          throw new IllegalArgumentException("Layer " + l.name() + " reads " + in + " from below the cut " + cut
+              + "; the cut must separate the network");
+        }
+      }
+      if (!SUPPORTED.contains(l.className())) {
+        throw unsupported(l, "class");
+      }
+      b.outputs.put(l.name(), b.layer(l, cutValue));
+    }
+    return new Top(b.outputs, b.variables);
   }
 
   private Operand<TFloat32> layer(Layer l, Operand<TFloat32> input) {
@@ -231,8 +279,10 @@ final class KerasGraphBuilder {
 
   private Operand<TFloat32> variable(Ops named, String weightName, Weight w) {
     String opName = weightName.substring(weightName.lastIndexOf('/') + 1);
-    return named.withName(opName).variable(
+    Operand<TFloat32> v = named.withName(opName).variable(
         tf.constant(Shape.of(w.shape()), DataBuffers.of(w.values(), true, false)));
+    variables.put(weightName, v);
+    return v;
   }
 
   private Operand<TFloat32> in(Layer l, int i) {
