@@ -1,0 +1,90 @@
+package dev.streamtune.store;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Per-image values kept in packed objects under one prefix per model: reads list the prefix and
+ * get every pack; writes add new packs, never rewrite, so a crashed writer leaves at worst an extra
+ * pack and duplicates across packs are harmless; {@link #compact} merges many small packs. The
+ * shared machinery of {@link FeatureCache} and {@link ActivationCache}.
+ *
+ * @param <V> one image's value
+ */
+final class PackStore<V> {
+  private final ObjectStore store;
+  private final Function<Map<String, V>, byte[]> encode;
+  private final Function<byte[], Map<String, V>> decode;
+  private final int maxPerPack;
+  private final Clock clock;
+
+  /**
+   * @param decode a pack's entries, or null when the pack was written for something else (another
+   *     layer list or shape), which is then skipped
+   */
+  PackStore(ObjectStore store, Function<Map<String, V>, byte[]> encode, Function<byte[], Map<String, V>> decode,
+      int maxPerPack, Clock clock) {
+    if (maxPerPack < 1) {
+      throw new IllegalArgumentException("maxPerPack must be positive");
+    }
+    this.store = store;
+    this.encode = encode;
+    this.decode = decode;
+    this.maxPerPack = maxPerPack;
+    this.clock = clock;
+  }
+
+  Map<String, V> read(String prefix, Collection<String> sha256s) {
+    Set<String> wanted = new HashSet<>(sha256s);
+    Map<String, V> found = new HashMap<>();
+    for (Map<String, V> pack : packs(prefix).values()) {
+      pack.forEach((sha, v) -> {
+        if (wanted.contains(sha)) {
+          found.put(sha, v);
+        }
+      });
+    }
+    return found;
+  }
+
+  void write(String prefix, Map<String, V> values) {
+    List<Map.Entry<String, V>> all = new ArrayList<>(values.entrySet());
+    for (int i = 0; i < all.size(); i += maxPerPack) {
+      Map<String, V> part = new LinkedHashMap<>();
+      all.subList(i, Math.min(all.size(), i + maxPerPack)).forEach(e -> part.put(e.getKey(), e.getValue()));
+      store.put(prefix + String.format("%013d", clock.millis()) + "-" + UUID.randomUUID().toString().substring(0, 8)
+          + ".pack", encode.apply(part), "application/octet-stream", Map.of("entries", String.valueOf(part.size())));
+    }
+  }
+
+  int compact(String prefix, int threshold) {
+    Map<String, Map<String, V>> packs = packs(prefix);
+    if (packs.size() <= threshold) {
+      return 0;
+    }
+    Map<String, V> merged = new LinkedHashMap<>();
+    packs.values().forEach(merged::putAll);
+    write(prefix, merged);
+    packs.keySet().forEach(store::delete);
+    return packs.size();
+  }
+
+  private Map<String, Map<String, V>> packs(String prefix) {
+    Map<String, Map<String, V>> out = new LinkedHashMap<>();
+    for (String key : store.list(prefix)) {
+      if (key.endsWith(".pack")) {
+        store.get(key).map(decode).ifPresent(p -> out.put(key, p));
+      }
+    }
+    return out;
+  }
+}
