@@ -8,7 +8,6 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoBatchifyTranslator;
-import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +63,8 @@ public final class CutExtractor implements AutoCloseable {
   public static CutExtractor open(Path tfjsBaseModel, Backbone backbone, String cut, FeatureConfig config) {
     Path dir = backbone.dir().resolve("bottom-" + cut);
     int[] shape = export(tfjsBaseModel, cut, dir);
-    Criteria<List<byte[]>, List<float[]>> criteria = Criteria.builder().setTypes(listOfBytes(), listOfFloats())
+    Criteria<List<byte[]>, List<float[]>> criteria = Criteria.builder()
+        .setTypes(Engine.<List<byte[]>>type(List.class), Engine.<List<float[]>>type(List.class))
         .optModelPath(dir).optEngine(Engine.NAME)
         .optTranslator(new Translator(new ImageInput(new ImageDecoder(config.maxPixels()))))
         .build();
@@ -89,17 +89,8 @@ public final class CutExtractor implements AutoCloseable {
    */
   public List<float[]> extract(List<byte[]> images) {
     List<float[]> out = new ArrayList<>(images.size());
-    try {
-      for (int i = 0; i < images.size(); i += batch) {
-        out.addAll(predictor.predict(images.subList(i, Math.min(images.size(), i + batch))));
-      }
-    } catch (TranslateException e) {
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof ImageDecodeException ide) {
-          throw ide;
-        }
-      }
-      throw new IllegalStateException("Bottom extraction failed: " + e.getMessage(), e);
+    for (int i = 0; i < images.size(); i += batch) {
+      out.addAll(Engine.predict(predictor, images.subList(i, Math.min(images.size(), i + batch)), "Bottom extraction"));
     }
     return out;
   }
@@ -142,16 +133,6 @@ public final class CutExtractor implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot export the bottom to " + dir, e);
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<List<byte[]>> listOfBytes() {
-    return (Class<List<byte[]>>) (Class<?>) List.class;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<List<float[]>> listOfFloats() {
-    return (Class<List<float[]>>) (Class<?>) List.class;
   }
 
   private record Translator(ImageInput input) implements NoBatchifyTranslator<List<byte[]>, List<float[]>> {

@@ -1,5 +1,7 @@
 package dev.streamtune.ml;
 
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +22,29 @@ final class Engine {
    */
   static void load() {
     ai.djl.engine.Engine.getEngine(NAME);
+  }
+
+  /**
+   * Runs a predictor; a decoding failure comes out as the {@link ImageDecodeException} it wraps,
+   * anything else as {@code "<what> failed: ..."}.
+   */
+  static <I, O> O predict(Predictor<I, O> predictor, I input, String what) {
+    try {
+      return predictor.predict(input);
+    } catch (TranslateException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof ImageDecodeException ide) {
+          throw ide;
+        }
+      }
+      throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A generic type's class for DJL's {@code Criteria.setTypes}, such as {@code List<byte[]>}. */
+  @SuppressWarnings("unchecked")
+  static <T> Class<T> type(Class<?> raw) {
+    return (Class<T>) raw;
   }
 
   static void deleteTree(Path dir) {

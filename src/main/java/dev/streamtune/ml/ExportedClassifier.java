@@ -7,7 +7,6 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoBatchifyTranslator;
-import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,7 +59,7 @@ public final class ExportedClassifier implements AutoCloseable {
       throw new UncheckedIOException("Cannot read " + dir.resolve(ClassifierExporter.DESCRIPTOR), e);
     }
     Criteria<List<byte[]>, float[][]> criteria = Criteria.builder()
-        .setTypes(listOfBytes(), float[][].class)
+        .setTypes(Engine.<List<byte[]>>type(List.class), float[][].class)
         .optModelPath(dir)
         .optEngine(Engine.NAME)
         .optTranslator(new Translator(new ImageInput(new ImageDecoder(maxPixels)), labels.size()))
@@ -85,16 +84,7 @@ public final class ExportedClassifier implements AutoCloseable {
    * @throws ImageDecodeException when an image cannot be decoded
    */
   public float[][] probabilities(List<byte[]> images) {
-    try {
-      return predictor.get().predict(images);
-    } catch (TranslateException e) {
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof ImageDecodeException ide) {
-          throw ide;
-        }
-      }
-      throw new IllegalStateException("Classification failed: " + e.getMessage(), e);
-    }
+    return Engine.predict(predictor.get(), images, "Classification");
   }
 
   /** Closes the predictors and the model. */
@@ -103,11 +93,6 @@ public final class ExportedClassifier implements AutoCloseable {
     predictors.forEach(Predictor::close);
     predictors.clear();
     model.close();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<List<byte[]>> listOfBytes() {
-    return (Class<List<byte[]>>) (Class<?>) List.class;
   }
 
   private record Translator(ImageInput input, int classes) implements NoBatchifyTranslator<List<byte[]>, float[][]> {

@@ -5,7 +5,6 @@ import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -68,7 +67,7 @@ public final class FeatureExtractor implements AutoCloseable {
         .setInterOpParallelismThreads(config.interOpThreads())
         .build();
     Criteria<List<byte[]>, List<Features>> criteria = Criteria.builder()
-        .setTypes(listOfBytes(), listOfFeatures())
+        .setTypes(Engine.<List<byte[]>>type(List.class), Engine.<List<Features>>type(List.class))
         .optModelPath(backbone.featuresModel())
         .optEngine(Engine.NAME)
         .optOption("ConfigProto", Base64.getEncoder().encodeToString(threads.toByteArray()))
@@ -129,16 +128,7 @@ public final class FeatureExtractor implements AutoCloseable {
   }
 
   private List<Features> run(List<byte[]> batch) {
-    try {
-      return predictor.get().predict(batch);
-    } catch (TranslateException e) {
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof ImageDecodeException ide) {
-          throw ide;
-        }
-      }
-      throw new IllegalStateException("Feature extraction failed: " + e.getMessage(), e);
-    }
+    return Engine.predict(predictor.get(), batch, "Feature extraction");
   }
 
   /** Closes every predictor and the model. */
@@ -153,15 +143,5 @@ public final class FeatureExtractor implements AutoCloseable {
     predictors.forEach(Predictor::close);
     predictors.clear();
     model.close();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<List<byte[]>> listOfBytes() {
-    return (Class<List<byte[]>>) (Class<?>) List.class;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<List<Features>> listOfFeatures() {
-    return (Class<List<Features>>) (Class<?>) List.class;
   }
 }
