@@ -2,7 +2,6 @@ package dev.streamtune.train;
 
 import dev.streamtune.ml.ExportedClassifier;
 import dev.streamtune.ml.Head;
-import dev.streamtune.ml.HeadTrainer;
 import dev.streamtune.store.ObjectStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +23,11 @@ record ExportCheck(String failure, List<Reports.Miss> misses) {
   private static final long MAX_PIXELS = 100_000_000L;
   private static final int MISSES = 8;
 
-  static ExportCheck run(ObjectStore store, Path savedModel, Split split, Head head, Evaluation eval, int n) {
+  /**
+   * @param trained the training graph's probabilities for the validation examples, in order
+   */
+  static ExportCheck run(ObjectStore store, Path savedModel, Split split, Head head, float[][] trained,
+      Evaluation eval, int n) {
     List<Dataset.Example> examples = split.validationExamples();
     int count = Math.min(n, examples.size());
     List<byte[]> images = new ArrayList<>(count);
@@ -32,8 +35,6 @@ record ExportCheck(String failure, List<Reports.Miss> misses) {
       String key = examples.get(i).key();
       images.add(store.get(key).orElseThrow(() -> new IllegalStateException(key + " vanished during the run")));
     }
-    float[][] expected = HeadTrainer.probabilities(head,
-        java.util.Arrays.copyOf(split.valX(head.featureLayer()), count));
     double maxDiff = 0;
     int agree = 0;
     List<Reports.Miss> misses = new ArrayList<>();
@@ -43,7 +44,7 @@ record ExportCheck(String failure, List<Reports.Miss> misses) {
         float[][] actual = c.probabilities(batch);
         for (int i = 0; i < batch.size(); i++) {
           float[] a = actual[i];
-          float[] e = expected[start + i];
+          float[] e = trained[start + i];
           for (int k = 0; k < e.length; k++) {
             maxDiff = Math.max(maxDiff, Math.abs(a[k] - e[k]));
           }

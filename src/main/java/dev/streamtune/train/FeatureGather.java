@@ -46,9 +46,8 @@ final class FeatureGather {
    * @param progress told how many images have been computed so far
    */
   Result gather(Dataset data, int batch, IntConsumer progress) {
-    Map<String, Dataset.Example> bySha = new HashMap<>();
-    data.examples().forEach(e -> bySha.put(e.sha256(), e));
-    Map<String, float[][]> vectors = new HashMap<>(cache.read(data.modelId(), bySha.keySet()));
+    Map<String, float[][]> vectors = new HashMap<>(cache.read(data.modelId(),
+        data.examples().stream().map(Dataset.Example::sha256).toList()));
     long hits = vectors.size();
     List<Dataset.Example> missing = data.examples().stream().filter(e -> !vectors.containsKey(e.sha256())).toList();
     int done = 0;

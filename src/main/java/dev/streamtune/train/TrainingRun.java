@@ -108,7 +108,8 @@ final class TrainingRun {
     }
     Head head = fit.head();
     float[][] valX = split.valX(head.featureLayer());
-    Evaluation eval = Evaluation.of(labels, HeadTrainer.probabilities(head, valX), split.valY());
+    float[][] valProbabilities = HeadTrainer.probabilities(head, valX);
+    Evaluation eval = Evaluation.of(labels, valProbabilities, split.valY());
     Evaluation parentEval = parent == null || !backbone.featureLayers().contains(parent.head().featureLayer()) ? null
         : Evaluation.of(labels, HeadTrainer.probabilities(parent.head(), split.valX(parent.head().featureLayer())),
             split.valY());
@@ -118,7 +119,8 @@ final class TrainingRun {
     try {
       Path savedModel = dir.resolve("saved_model");
       ClassifierExporter.export(backbone, head, in.modelId(), in.version(), savedModel);
-      ExportCheck check = ExportCheck.run(store, savedModel, split, head, eval, config.checkImages());
+      ExportCheck check = ExportCheck.run(store, savedModel, split, head, valProbabilities, eval,
+          config.checkImages());
       GuardRails.Decision decision = GuardRails.decide(config, eval, parentEval, check.failure());
       progress.report("upload", 0, 0, Double.NaN, Double.NaN);
       ArtifactWriter w = new ArtifactWriter(store, in.modelId(), in.version(), in.runId());
