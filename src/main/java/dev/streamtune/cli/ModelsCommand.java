@@ -1,22 +1,15 @@
 package dev.streamtune.cli;
 
-import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.RegistryConfig;
-import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.train.VersionLog;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,28 +27,21 @@ final class ModelsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var source = SettingOptions.source(spec);
-    RegistryConfig registryConfig = RegistryConfig.from(source);
-    Map<String, Object> props = new HashMap<>(KafkaConfig.from(source).clientProps());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     PrintWriter out = spec.commandLine().getOut();
-    try (var registry = new SchemaRegistryClient(registryConfig);
-        var consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-            ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).deserializer())) {
-      VersionLog log = VersionLog.read(consumer, TopicNames.from(source).modelVersions(), Duration.ofSeconds(30));
-      List<String> models = model == null ? log.models() : List.of(model);
-      out.printf("%-20s %7s %-9s %8s %8s %7s  %s%n", "MODEL", "VERSION", "STATUS", "ACCURACY", "PARENT", "LABELS",
-          "REASON");
-      for (String m : models) {
-        for (ModelVersion v : log.versions(m)) {
-          out.printf(Locale.ROOT, "%-20s %7d %-9s %8.4f %8s %7d  %s%n", m, v.getVersion(), v.getStatus(),
-              v.getMetrics().getAccuracy(), v.getParentVersion() == null ? "-" : v.getParentVersion().toString(),
-              v.getLabels().size(), v.getReason());
-        }
+    VersionLog log = VersionLog.read(KafkaConfig.from(source), RegistryConfig.from(source),
+        TopicNames.from(source).modelVersions(), Duration.ofSeconds(30));
+    List<String> models = model == null ? log.models() : List.of(model);
+    out.printf("%-20s %7s %-9s %8s %8s %7s  %s%n", "MODEL", "VERSION", "STATUS", "ACCURACY", "PARENT", "LABELS",
+        "REASON");
+    for (String m : models) {
+      for (ModelVersion v : log.versions(m)) {
+        out.printf(Locale.ROOT, "%-20s %7d %-9s %8.4f %8s %7d  %s%n", m, v.getVersion(), v.getStatus(),
+            v.getMetrics().getAccuracy(), v.getParentVersion() == null ? "-" : v.getParentVersion().toString(),
+            v.getLabels().size(), v.getReason());
       }
-      if (models.isEmpty() || models.stream().allMatch(m -> log.versions(m).isEmpty())) {
-        out.println("(no versions yet)");
-      }
+    }
+    if (models.isEmpty() || models.stream().allMatch(m -> log.versions(m).isEmpty())) {
+      out.println("(no versions yet)");
     }
     return 0;
   }

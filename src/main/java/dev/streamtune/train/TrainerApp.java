@@ -92,8 +92,8 @@ public final class TrainerApp implements AutoCloseable {
   public record Parts(KafkaConfig kafka, RegistryConfig registry, TopicNames topics, ObjectStore store,
       FeatureExtractor extractor, Path tfjsBaseModel, Path workDir) {}
 
-  private record Current(Pending.Batch batch, KafkaProducer<String, ModelVersion> producer, int version, String runId,
-      Future<ModelVersion> result) {}
+  private record Current(Pending.Batch batch, KafkaProducer<String, ModelVersion> producer, VersionLog log, int version,
+      String runId, Future<ModelVersion> result) {}
 
   private TrainerApp(TrainConfig config, Parts parts, Clock clock) {
     this.config = config;
@@ -183,7 +183,7 @@ public final class TrainerApp implements AutoCloseable {
       LOG.info("Training {} version {} (run {}), answering {} request(s)", b.modelId(), version, runId, b.count());
       TrainingRun run = new TrainingRun(config, parts, clock);
       var input = new TrainingRun.Input(b.modelId(), version, runId, b.requestId(), b.requestedAt(), parent);
-      current = new Current(b, producer, version, runId, runner.submit(() -> run.run(input,
+      current = new Current(b, producer, log, version, runId, runner.submit(() -> run.run(input,
           (phase, epoch, max, tl, vl) -> status.report(b.modelId(), version, runId, phase, epoch, max, tl, vl))));
     } catch (RuntimeException e) {
       producer.close(Duration.ZERO);
@@ -206,7 +206,7 @@ public final class TrainerApp implements AutoCloseable {
       if (v != null && v.getStatus() == dev.streamtune.events.VersionStatus.PUBLISHED) {
         writeLatest(v);
       }
-      sweep(m);
+      sweep(m, c.log(), v);
       status.report(m, c.version(), c.runId(), v == null ? "skipped" : v.getStatus().toString().toLowerCase(), 0, 0,
           Double.NaN, Double.NaN);
     } catch (ExecutionException e) {
@@ -230,10 +230,18 @@ public final class TrainerApp implements AutoCloseable {
     notBefore = clock.instant().plus(RETRY_DELAY);
   }
 
-  private void sweep(String modelId) {
+  /**
+   * Removes the model's orphaned runs. The log read at the start of the run still holds every
+   * decided version but the one just published: while this trainer holds the model's
+   * transactional id, no other can publish one.
+   */
+  private void sweep(String modelId, VersionLog log, ModelVersion published) {
     try {
-      VersionLog log = VersionLog.read(versions, parts.topics().modelVersions(), READ_TIMEOUT);
-      Janitor.sweep(parts.store(), modelId, Janitor.runs(log.versions(modelId)), clock.instant(), ORPHAN_GRACE);
+      Map<Integer, String> decided = Janitor.runs(log.versions(modelId));
+      if (published != null) {
+        decided.put(published.getVersion(), published.getTraining().getRunId());
+      }
+      Janitor.sweep(parts.store(), modelId, decided, clock.instant(), ORPHAN_GRACE);
     } catch (RuntimeException e) {
       LOG.warn("Could not sweep orphaned runs of {}: {}", modelId, e.toString());
     }

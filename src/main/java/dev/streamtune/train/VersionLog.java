@@ -1,17 +1,25 @@
 package dev.streamtune.train;
 
+import dev.streamtune.events.ConfluentAvroSerde;
+import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.RegistryConfig;
+import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.VersionStatus;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The versions on {@code models.versions}, read from the beginning to the current end (committed
@@ -48,6 +56,21 @@ public final class VersionLog {
       }
     }
     return log;
+  }
+
+  /**
+   * Reads the whole topic with a short-lived read-committed consumer of its own, as a command or a
+   * test does once.
+   */
+  public static VersionLog read(KafkaConfig kafka, RegistryConfig registryConfig, String topic, Duration timeout) {
+    Map<String, Object> p = new HashMap<>(kafka.clientProps());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try (var registry = new SchemaRegistryClient(registryConfig);
+        var consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+            ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).deserializer())) {
+      return read(consumer, topic, timeout);
+    }
   }
 
   /** The models that have versions. */

@@ -20,13 +20,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -83,12 +80,7 @@ final class TrainHarness implements AutoCloseable {
 
   /** Reads {@code models.versions} now. */
   VersionLog versions() {
-    Map<String, Object> p = new HashMap<>(kafka.clientProps());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (var c = new KafkaConsumer<>(p, new StringDeserializer(),
-        ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).deserializer())) {
-      return VersionLog.read(c, topics.modelVersions(), Duration.ofSeconds(30));
-    }
+    return VersionLog.read(kafka, registryConfig, topics.modelVersions(), Duration.ofSeconds(30));
   }
 
   /** Waits for a model's version {@code version} and returns it, checking no number is used twice. */
