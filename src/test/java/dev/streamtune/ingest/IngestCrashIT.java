@@ -66,15 +66,7 @@ class IngestCrashIT {
   }
 
   private static Map<String, String> env(Stack stack, Path dir) {
-    Map<String, String> env = new HashMap<>();
-    env.put("STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-    env.put("STREAMTUNE_SCHEMA_REGISTRY_URL", stack.registryUrl().toString());
-    env.put("STREAMTUNE_S3_ENDPOINT", stack.s3Endpoint().toString());
-    env.put("STREAMTUNE_S3_BUCKET", stack.bucket());
-    env.put("STREAMTUNE_S3_ACCESS_KEY", stack.accessKey());
-    env.put("STREAMTUNE_S3_SECRET_KEY", stack.secretKey());
-    env.put("STREAMTUNE_TOPIC_PREFIX", stack.topicPrefix());
-    env.put("STREAMTUNE_TOPIC_PARTITIONS", "3");
+    Map<String, String> env = stack.workerEnv(stack.topicPrefix());
     env.put("STREAMTUNE_INGEST_APPLICATION_ID", stack.unique("crash"));
     env.put("STREAMTUNE_INGEST_STATE_DIR", dir.resolve("state").toString());
     env.put("STREAMTUNE_INGEST_THRESHOLD", String.valueOf(THRESHOLD));

@@ -1,12 +1,10 @@
 package dev.streamtune.ml;
 
+import dev.streamtune.testing.FashionMnist;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.GZIPInputStream;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -43,11 +41,13 @@ public final class TopExperiment {
     TestBackbone.get();
     Engine.load();
     KerasLayersModel model = KerasLayersModel.read(FeatureConfig.defaults().baseModel());
-    int[] trainY = labels("train", trainN);
-    int[] testY = labels("t10k", testN);
+    List<FashionMnist.Item> trainItems = FashionMnist.read("train", trainN);
+    List<FashionMnist.Item> testItems = FashionMnist.read("t10k", testN);
+    int[] trainY = trainItems.stream().mapToInt(i -> FashionMnist.LABELS.indexOf(i.label())).toArray();
+    int[] testY = testItems.stream().mapToInt(i -> FashionMnist.LABELS.indexOf(i.label())).toArray();
     long t0 = System.nanoTime();
-    float[][] train = bottom(model, "train", trainN);
-    float[][] test = bottom(model, "t10k", testN);
+    float[][] train = bottom(model, trainItems);
+    float[][] test = bottom(model, testItems);
     System.out.printf("bottom activations: %.1f s%n", (System.nanoTime() - t0) / 1e9);
     ConfigProto threads = ConfigProto.newBuilder().setIntraOpParallelismThreads(2).setInterOpParallelismThreads(1)
         .build();
@@ -135,8 +135,9 @@ public final class TopExperiment {
     }
   }
 
-  private static float[][] bottom(KerasLayersModel model, String split, int n) throws Exception {
-    List<byte[]> pngs = pngs(split, n);
+  private static float[][] bottom(KerasLayersModel model, List<FashionMnist.Item> items) {
+    List<byte[]> pngs = items.stream().map(FashionMnist.Item::png).toList();
+    int n = pngs.size();
     ImageDecoder decoder = new ImageDecoder(1_000_000);
     float[][] out = new float[n][];
     try (Graph g = new Graph(); Session s = new Session(g)) {
@@ -168,40 +169,6 @@ public final class TopExperiment {
       }
     }
     return out;
-  }
-
-  private static List<byte[]> pngs(String split, int n) throws Exception {
-    List<byte[]> out = new ArrayList<>();
-    try (var in = new java.io.DataInputStream(new GZIPInputStream(Files.newInputStream(
-        Path.of("/usr/share/datasets/fashion-mnist", split + "-images-idx3-ubyte.gz"))))) {
-      in.readInt();
-      in.readInt();
-      in.readInt();
-      in.readInt();
-      byte[] px = new byte[784];
-      for (int i = 0; i < n; i++) {
-        in.readFully(px);
-        var img = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-        img.getRaster().setDataElements(0, 0, 28, 28, px);
-        var bytes = new java.io.ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(img, "png", bytes);
-        out.add(bytes.toByteArray());
-      }
-    }
-    return out;
-  }
-
-  private static int[] labels(String split, int n) throws Exception {
-    try (var in = new java.io.DataInputStream(new GZIPInputStream(Files.newInputStream(
-        Path.of("/usr/share/datasets/fashion-mnist", split + "-labels-idx1-ubyte.gz"))))) {
-      in.readInt();
-      in.readInt();
-      int[] y = new int[n];
-      for (int i = 0; i < n; i++) {
-        y[i] = in.readUnsignedByte();
-      }
-      return y;
-    }
   }
 
   private static TFloat32 batch(float[][] data, int[] idx) {

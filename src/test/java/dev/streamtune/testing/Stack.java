@@ -103,6 +103,23 @@ public final class Stack {
     }
   }
 
+  /**
+   * The environment a {@code streamtune worker} child process needs to reach this stack, its
+   * topics behind {@code topicPrefix} with 3 partitions.
+   */
+  public Map<String, String> workerEnv(String topicPrefix) {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
+    env.put("STREAMTUNE_SCHEMA_REGISTRY_URL", registryUrl().toString());
+    env.put("STREAMTUNE_S3_ENDPOINT", s3Endpoint().toString());
+    env.put("STREAMTUNE_S3_BUCKET", bucket());
+    env.put("STREAMTUNE_S3_ACCESS_KEY", accessKey());
+    env.put("STREAMTUNE_S3_SECRET_KEY", secretKey());
+    env.put("STREAMTUNE_TOPIC_PREFIX", topicPrefix);
+    env.put("STREAMTUNE_TOPIC_PARTITIONS", "3");
+    return env;
+  }
+
   /** A new admin client; close it. */
   public Admin admin() {
     return Admin.create(Map.copyOf(kafka().clientProps()));

@@ -166,15 +166,7 @@ class TrainerCrashIT {
   }
 
   private static Map<String, String> env(Stack stack, String topicPrefix, String group) {
-    Map<String, String> env = new HashMap<>();
-    env.put("STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-    env.put("STREAMTUNE_SCHEMA_REGISTRY_URL", stack.registryUrl().toString());
-    env.put("STREAMTUNE_S3_ENDPOINT", stack.s3Endpoint().toString());
-    env.put("STREAMTUNE_S3_BUCKET", stack.bucket());
-    env.put("STREAMTUNE_S3_ACCESS_KEY", stack.accessKey());
-    env.put("STREAMTUNE_S3_SECRET_KEY", stack.secretKey());
-    env.put("STREAMTUNE_TOPIC_PREFIX", topicPrefix);
-    env.put("STREAMTUNE_TOPIC_PARTITIONS", "3");
+    Map<String, String> env = stack.workerEnv(topicPrefix);
     env.put("STREAMTUNE_TRAIN_GROUP_ID", stack.unique(group));
     env.put("STREAMTUNE_TRAIN_TRANSACTIONAL_ID_PREFIX", stack.unique(group));
     return env;

@@ -1,4 +1,4 @@
-package dev.streamtune.train;
+package dev.streamtune.testing;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -12,23 +12,23 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import javax.imageio.ImageIO;
 
-/** Fashion-MNIST from Debian's {@code dataset-fashion-mnist} (IDX files), as 28×28 grey PNGs. */
-final class FashionMnist {
-  static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
-  static final List<String> LABELS = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
+/** For benchmarks and experiments: Fashion-MNIST from Debian's {@code dataset-fashion-mnist} (IDX files), as 28×28 grey PNGs. */
+public final class FashionMnist {
+  public static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
+  public static final List<String> LABELS = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
       "sneaker", "bag", "ankle-boot");
 
   private FashionMnist() {}
 
   /** One image. */
-  record Item(byte[] png, String label) {}
+  public record Item(byte[] png, String label) {}
 
-  static boolean installed() {
+  public static boolean installed() {
     return Files.exists(DIR.resolve("train-images-idx3-ubyte.gz"));
   }
 
   /** The first {@code n} images of a split ({@code train} or {@code t10k}). */
-  static List<Item> read(String split, int n) throws IOException {
+  public static List<Item> read(String split, int n) throws IOException {
     List<Item> out = new ArrayList<>(n);
     try (DataInputStream images = open(split + "-images-idx3-ubyte.gz", 2051);
         DataInputStream labels = open(split + "-labels-idx1-ubyte.gz", 2049)) {
