@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.Output;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
@@ -49,33 +53,69 @@ public final class ClassifierExporter {
       Signature features = b.function(Signature.DEFAULT_KEY).signature();
       Output<TFloat32> image = output(b, features.getInputs().get("image").name);
       Output<TFloat32> f = output(b, features.getOutputs().get(head.featureLayer()).name);
-      Ops tf = Ops.create(b.graph()).withSubScope("head");
-      Operand<TFloat32> z = tf.math.div(tf.math.sub(f, constant(tf, head.mean(), head.inputs())),
-          constant(tf, head.std(), head.inputs()));
-      int units = head.hidden() > 0 ? head.hidden() : head.classes();
-      Operand<TFloat32> logits = tf.math.add(
-          tf.linalg.matMul(z, constant(tf, head.params().get(0), head.inputs(), units)),
-          constant(tf, head.params().get(1), units));
-      if (head.hidden() > 0) {
-        logits = tf.math.add(tf.linalg.matMul(tf.nn.relu(logits),
-            constant(tf, head.params().get(2), head.hidden(), head.classes())),
-            constant(tf, head.params().get(3), head.classes()));
-      }
-      Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
-      Signature sig = Signature.builder().key(Signature.DEFAULT_KEY).input("image", image)
-          .output("probabilities", probabilities).build();
-      SavedModelBundle.exporter(dir.toString()).withSession(b.session())
-          .withFunction(SessionFunction.create(sig, b.session())).export();
-      var d = JSON.createObjectNode().put("format", "streamtune-classifier/1").put("modelId", modelId)
-          .put("version", version).put("backbone", backbone.name()).put("backboneDigest", backbone.digest())
-          .put("featureLayer", head.featureLayer()).put("normalizationDigest", head.normalizationDigest())
-          .put("input", "image: float32 [N,224,224,3], RGB /255, bilinear resize with alignCorners=true")
-          .put("output", "probabilities: float32 [N,classes], in labels order");
-      head.labels().forEach(d.putArray("labels")::add);
-      JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(DESCRIPTOR).toFile(), d);
+      save(Ops.create(b.graph()), b.session(), image, f, head, descriptor(backbone, head, modelId, version, null), dir);
+    }
+  }
+
+  /**
+   * Writes the SavedModel of a fine-tuned top to {@code dir}, which must not exist yet: the base
+   * model's layers with the top's weights (BatchNorm folded), the pooled {@code featureLayer}, the
+   * head and a softmax, with the same signature and descriptor as a head's (plus {@code cut}).
+   *
+   * @param baseModel the TF.js layers base model the backbone was converted from
+   */
+  public static void export(Path baseModel, Backbone backbone, TopModel top, String modelId, int version, Path dir) {
+    KerasLayersModel model = KerasLayersModel.read(baseModel).withWeights(top.weights());
+    Engine.load();
+    try (Graph g = new Graph(); Session session = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, Backbone.INPUT_SIZE, Backbone.INPUT_SIZE, 3)));
+      Operand<TFloat32> map = KerasGraphBuilder.build(tf, model, image, true).get(top.head().featureLayer());
+      Operand<TFloat32> pooled = tf.math.mean(map, tf.constant(new int[] {1, 2}));
+      session.initialize();
+      save(tf, session, image.output(), pooled, top.head(),
+          descriptor(backbone, top.head(), modelId, version, top.cut()), dir);
+    }
+  }
+
+  private static void save(Ops graph, Session session, Output<TFloat32> image, Operand<TFloat32> f, Head head,
+      ObjectNode descriptor, Path dir) {
+    Ops tf = graph.withSubScope("head");
+    Operand<TFloat32> z = tf.math.div(tf.math.sub(f, constant(tf, head.mean(), head.inputs())),
+        constant(tf, head.std(), head.inputs()));
+    int units = head.hidden() > 0 ? head.hidden() : head.classes();
+    Operand<TFloat32> logits = tf.math.add(
+        tf.linalg.matMul(z, constant(tf, head.params().get(0), head.inputs(), units)),
+        constant(tf, head.params().get(1), units));
+    if (head.hidden() > 0) {
+      logits = tf.math.add(tf.linalg.matMul(tf.nn.relu(logits),
+          constant(tf, head.params().get(2), head.hidden(), head.classes())),
+          constant(tf, head.params().get(3), head.classes()));
+    }
+    Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
+    Signature sig = Signature.builder().key(Signature.DEFAULT_KEY).input("image", image)
+        .output("probabilities", probabilities).build();
+    try {
+      SavedModelBundle.exporter(dir.toString()).withSession(session)
+          .withFunction(SessionFunction.create(sig, session)).export();
+      JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(DESCRIPTOR).toFile(), descriptor);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot export the classifier to " + dir, e);
     }
+  }
+
+  private static ObjectNode descriptor(Backbone backbone, Head head, String modelId, int version, String cut) {
+    ObjectNode d = JSON.createObjectNode().put("format", "streamtune-classifier/1").put("modelId", modelId)
+        .put("version", version).put("backbone", backbone.name()).put("backboneDigest", backbone.digest())
+        .put("featureLayer", head.featureLayer()).put("normalizationDigest", head.normalizationDigest());
+    if (cut != null) {
+      d.put("fineTunedAbove", cut);
+    }
+    d.put("input", "image: float32 [N,224,224,3], RGB /255, bilinear resize with alignCorners=true")
+        .put("output", "probabilities: float32 [N,classes], in labels order");
+    head.labels().forEach(d.putArray("labels")::add);
+    return d;
   }
 
   @SuppressWarnings("unchecked")

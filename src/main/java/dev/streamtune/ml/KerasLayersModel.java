@@ -134,6 +134,35 @@ final class KerasLayersModel {
     return w;
   }
 
+  /**
+   * The same model with some weights replaced by value (same shapes), such as a fine-tuned top's;
+   * its digest covers the replacements.
+   *
+   * @throws IllegalArgumentException naming a replacement the model has no weight for, or whose
+   *     length differs from the original's
+   */
+  KerasLayersModel withWeights(Map<String, float[]> replaced) {
+    if (replaced.isEmpty()) {
+      return this;
+    }
+    Map<String, Weight> copy = new LinkedHashMap<>(weights);
+    MessageDigest sha = sha256();
+    sha.update(digest.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (Map.Entry<String, float[]> e : new java.util.TreeMap<>(replaced).entrySet()) {
+      Weight old = weight(e.getKey());
+      if (old.values().length != e.getValue().length) {
+        throw new IllegalArgumentException("Weight " + e.getKey() + " has " + old.values().length + " values; the "
+            + "replacement has " + e.getValue().length);
+      }
+      copy.put(e.getKey(), new Weight(old.shape(), e.getValue()));
+      sha.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      ByteBuffer bytes = ByteBuffer.allocate(4 * e.getValue().length).order(ByteOrder.LITTLE_ENDIAN);
+      bytes.asFloatBuffer().put(e.getValue());
+      sha.update(bytes.array());
+    }
+    return new KerasLayersModel(layers, copy, HexFormat.of().formatHex(sha.digest()));
+  }
+
   /** Whether a weight exists. */
   boolean hasWeight(String name) {
     return weights.containsKey(name);

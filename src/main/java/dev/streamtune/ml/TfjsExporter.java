@@ -72,7 +72,19 @@ public final class TfjsExporter {
    *     a 4-D feature map, or has another width than {@code head.inputs()}
    */
   public static void export(Path baseModelDir, Head head, Path outDir) {
-    KerasLayersModel model = KerasLayersModel.read(baseModelDir);
+    export(baseModelDir, Map.of(), head, outDir);
+  }
+
+  /**
+   * Writes a fine-tuned top as {@link #export(Path, Head, Path)} writes a head: the same topology,
+   * with the top's trained weights in place of the base model's.
+   */
+  public static void export(Path baseModelDir, TopModel top, Path outDir) {
+    export(baseModelDir, top.weights(), top.head(), outDir);
+  }
+
+  private static void export(Path baseModelDir, Map<String, float[]> tuned, Head head, Path outDir) {
+    KerasLayersModel model = KerasLayersModel.read(baseModelDir).withWeights(tuned);
     List<Layer> kept = ancestors(model.layers(), head.featureLayer());
     int width = channels(model.layers(), head.featureLayer(), new HashMap<>());
     if (width != head.inputs()) {
@@ -178,7 +190,7 @@ public final class TfjsExporter {
   }
 
   /** The channel count of a layer's 4-D output, inferred from the configs. */
-  private static int channels(List<Layer> layers, String name, Map<String, Integer> memo) {
+  static int channels(List<Layer> layers, String name, Map<String, Integer> memo) {
     Integer known = memo.get(name);
     if (known != null) {
       return known;

@@ -1,0 +1,123 @@
+package dev.streamtune.ml;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * Fine-tunes the top of a TF.js layers base model above a cut, and a linear head on its pooled
+ * output, from cached cut activations ({@link CutExtractor}), so no image goes through the frozen
+ * bottom twice. Training is in-graph Adam ({@link TopGraph}): the blocks at a lower learning rate
+ * than the head, both following a cosine down to a tenth over {@code maxEpochs}, weight decay on
+ * the kernels, BatchNormalization statistics frozen, class-balanced epochs of a bounded size from
+ * the whole training set (rehearsal), and early stopping on the validation loss. Warm starts pass
+ * the parent's top, its head grown with {@link Head#withLabels}, as {@code init}.
+ *
+ * <pre>{@code
+ * TopModel init = TopTrainer.initial(baseModel, "block_10_project_BN", "out_relu", labels, 42);
+ * TopTrainer.Fit fit = TopTrainer.train(baseModel, init, trainX, trainY, valX, valY, TopOptions.defaults(), null);
+ * }</pre>
+ */
+public final class TopTrainer {
+  private static final int EVAL_BATCH = 64;
+
+  private TopTrainer() {}
+
+  /**
+   * A fine-tuned top.
+   *
+   * @param top the weights of the best epoch
+   * @param epochs epochs run
+   * @param bestEpoch the epoch whose weights were kept (1-based)
+   * @param validationLoss the best validation loss (NaN without validation data)
+   * @param validationProbabilities the kept weights' probabilities on the validation rows
+   */
+  public record Fit(TopModel top, int epochs, int bestEpoch, double validationLoss, float[][] validationProbabilities) {}
+
+  /**
+   * A fresh top: the base model's weights, and a Glorot-initialized linear head on the pooled
+   * {@code featureLayer}, without z-score (Adam adapts its steps per weight).
+   */
+  public static TopModel initial(Path baseModel, String cut, String featureLayer, List<String> labels, long seed) {
+    KerasLayersModel model = KerasLayersModel.read(baseModel);
+    int channels = TfjsExporter.channels(model.layers(), featureLayer, new java.util.HashMap<>());
+    float[] ones = new float[channels];
+    java.util.Arrays.fill(ones, 1f);
+    return new TopModel(cut, Map.of(), Head.initial(labels, featureLayer, new float[][] {new float[channels], ones},
+        0, seed));
+  }
+
+  /**
+   * Trains from {@code init}.
+   *
+   * @param trainY label index of each training row, in {@code init.head().labels()} order
+   * @param valX validation rows, possibly empty (then every epoch runs and the last is kept)
+   * @param listener progress callback, or null
+   */
+  public static Fit train(Path baseModel, TopModel init, ActivationRows trainX, int[] trainY, ActivationRows valX,
+      int[] valY, TopOptions o, HeadTrainer.EpochListener listener) {
+    if (trainX.size() == 0) {
+      throw new IllegalArgumentException("No training examples");
+    }
+    Engine.load();
+    KerasLayersModel base = KerasLayersModel.read(baseModel);
+    HeadTrainer.Sampler sampler = new HeadTrainer.Sampler(trainY, init.head().classes(), o.samplesPerEpoch(),
+        new Random(o.seed()));
+    try (TopGraph g = new TopGraph(base, init, true, o.weightDecay(), o.batchSize(), o.threads())) {
+      TopModel best = init;
+      float[][] bestProbabilities = predict(g, valX);
+      double bestLoss = valX.size() == 0 ? Double.NaN : HeadTrainer.crossEntropy(bestProbabilities, valY);
+      int bestEpoch = 0;
+      int epoch = 0;
+      int step = 0;
+      while (epoch < o.maxEpochs()) {
+        double scale = 0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * epoch / o.maxEpochs()));
+        epoch++;
+        int[] order = sampler.epoch();
+        double sum = 0;
+        int batches = 0;
+        for (int start = 0; start < order.length; start += o.batchSize()) {
+          int[] idx = java.util.Arrays.copyOfRange(order, start, Math.min(order.length, start + o.batchSize()));
+          int[] labels = IntStream.of(idx).map(i -> trainY[i]).toArray();
+          sum += g.step(trainX, idx, labels, (float) (o.learningRate() * scale), (float) (o.headLearningRate() * scale),
+              ++step);
+          batches++;
+        }
+        float[][] probabilities = predict(g, valX);
+        double valLoss = valX.size() == 0 ? Double.NaN : HeadTrainer.crossEntropy(probabilities, valY);
+        if (listener != null) {
+          listener.epoch(epoch, o.maxEpochs(), sum / batches, valLoss);
+        }
+        if (valX.size() == 0 || valLoss < bestLoss - 1e-5) {
+          bestLoss = valLoss;
+          best = g.snapshot(init);
+          bestProbabilities = probabilities;
+          bestEpoch = epoch;
+        } else if (epoch - bestEpoch >= o.patience()) {
+          break;
+        }
+      }
+      return new Fit(best, epoch, bestEpoch, bestLoss, bestProbabilities);
+    }
+  }
+
+  /** Class probabilities of activation rows, by the top's graph. */
+  public static float[][] probabilities(Path baseModel, TopModel top, ActivationRows x, int threads) {
+    Engine.load();
+    try (TopGraph g = new TopGraph(KerasLayersModel.read(baseModel), top, false, 0, EVAL_BATCH, threads)) {
+      return predict(g, x);
+    }
+  }
+
+  private static float[][] predict(TopGraph g, ActivationRows x) {
+    float[][] out = new float[x.size()][];
+    for (int start = 0; start < x.size(); start += g.batch()) {
+      int[] idx = IntStream.range(start, Math.min(x.size(), start + g.batch())).toArray();
+      float[][] p = g.predict(x, idx);
+      System.arraycopy(p, 0, out, start, p.length);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,106 @@
+package dev.streamtune.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A top above {@code block_10_project_BN} fine-tuned on the golden images' cut activations: the
+ * loss falls, the blocks' weights move, and both exports (the SavedModel through DJL, and the
+ * TF.js model's weights) carry the fine-tuned weights, the SavedModel reproducing the training
+ * graph from raw image bytes.
+ */
+class TopTrainerTest {
+  private static final String CUT = "block_10_project_BN";
+  private static List<byte[]> images;
+  private static List<float[]> maps;
+  private static int[] labels;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void activations() {
+    Backbone backbone = TestBackbone.get();
+    FeatureConfig config = FeatureConfig.defaults();
+    images = new ArrayList<>(GoldenImages.synthetic().values());
+    try (CutExtractor bottom = CutExtractor.open(config.baseModel(), backbone, CUT, config)) {
+      maps = bottom.extract(images);
+    }
+    labels = new int[images.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = i % 3;
+    }
+  }
+
+  @Test
+  void fineTuningLowersTheLossAndBothExportsCarryTheTunedWeights() throws Exception {
+    Path base = FeatureConfig.defaults().baseModel();
+    ActivationRows rows = ActivationRows.of(maps);
+    TopModel init = TopTrainer.initial(base, CUT, "out_relu", List.of("a", "b", "c"), 7);
+    assertThat(init.head().inputs()).isEqualTo(1280);
+    TopOptions options = new TopOptions(1e-4f, 1e-3f, 4e-5f, 4, 6, 6, 24, 7, 2);
+    List<Double> losses = new ArrayList<>();
+    TopTrainer.Fit fit = TopTrainer.train(base, init, rows, labels, rows, labels, options,
+        (e, max, train, val) -> losses.add(val));
+    double before = HeadTrainer.crossEntropy(TopTrainer.probabilities(base, init, rows, 2), labels);
+    assertThat(fit.validationLoss()).isLessThan(before * 0.7);
+    assertThat(fit.validationProbabilities()).hasNumberOfRows(images.size());
+    assertThat(losses).hasSize(fit.epochs());
+    TopModel top = fit.top();
+    assertThat(top.weights()).containsKeys("block_11_expand/kernel", "block_16_project/kernel", "Conv_1/kernel",
+        "Conv_1_bn/gamma").doesNotContainKeys("block_10_project/kernel", "Conv_1_bn/moving_mean");
+    float[] tuned = top.weights().get("block_16_project/kernel");
+    KerasLayersModel original = KerasLayersModel.read(base);
+    assertThat(tuned).isNotEqualTo(original.weight("block_16_project/kernel").values());
+
+    TopModel back = TopModel.fromBytes(top.weightsBytes(), top.head());
+    assertThat(back.cut()).isEqualTo(CUT);
+    assertThat(back.weights().keySet()).containsExactlyElementsOf(top.weights().keySet());
+    assertThat(back.weights().get("block_16_project/kernel")).containsExactly(tuned);
+
+    float[][] graph = TopTrainer.probabilities(base, top, rows, 2);
+    for (int i = 0; i < graph.length; i++) {
+      assertThat(graph[i]).as("row %d", i).containsExactly(fit.validationProbabilities()[i], within(1e-5f));
+    }
+    ClassifierExporter.export(base, TestBackbone.get(), top, "m", 2, tmp.resolve("saved_model"));
+    try (ExportedClassifier c = ExportedClassifier.open(tmp.resolve("saved_model"), 40_000_000)) {
+      float[][] exported = c.probabilities(images);
+      for (int i = 0; i < exported.length; i++) {
+        assertThat(exported[i]).as("image %d", i).containsExactly(graph[i], within(1e-4f));
+      }
+    }
+    TfjsExporter.export(base, top, tmp.resolve("tfjs"));
+    KerasLayersModel tfjs = KerasLayersModel.read(tmp.resolve("tfjs"));
+    assertThat(tfjs.weight("block_16_project/kernel").values()).containsExactly(tuned);
+    assertThat(tfjs.weight("block_5_project/kernel").values())
+        .containsExactly(original.weight("block_5_project/kernel").values());
+  }
+
+  @Test
+  void refusesBadWeightsAndAnMlpHead() {
+    assertThatThrownBy(() -> TopModel.fromBytes(new byte[] {1, 0, 0, 0, 'x'}, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> KerasLayersModel.read(FeatureConfig.defaults().baseModel())
+        .withWeights(Map.of("Conv_1/kernel", new float[3])))
+        .hasMessageContaining("Conv_1/kernel");
+    Head mlp = Head.initial(List.of("a", "b"), "out_relu", new float[][] {new float[1280], ones(1280)}, 4, 1);
+    assertThatThrownBy(() -> TopTrainer.train(FeatureConfig.defaults().baseModel(), new TopModel(CUT, Map.of(), mlp),
+        ActivationRows.of(maps), labels, ActivationRows.of(List.of()), new int[0], TopOptions.defaults(), null))
+        .hasMessageContaining("linear head");
+  }
+
+  private static float[] ones(int n) {
+    float[] v = new float[n];
+    java.util.Arrays.fill(v, 1f);
+    return v;
+  }
+}
