@@ -87,6 +87,11 @@ public final class FeatureExtractor implements AutoCloseable {
     return backbone;
   }
 
+  /** The settings it was opened with. */
+  public FeatureConfig config() {
+    return config;
+  }
+
   /**
    * Features of one image.
    *

@@ -70,9 +70,14 @@ public final class HalfFloat {
   /** Converts an array back. */
   public static float[] toFloats(short[] h) {
     float[] out = new float[h.length];
-    for (int i = 0; i < h.length; i++) {
-      out[i] = toFloat(h[i]);
-    }
+    toFloats(h, out, 0);
     return out;
+  }
+
+  /** Converts an array back into {@code dst}, from {@code offset}. */
+  public static void toFloats(short[] h, float[] dst, int offset) {
+    for (int i = 0; i < h.length; i++) {
+      dst[offset + i] = toFloat(h[i]);
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.streamtune.train;
 import dev.streamtune.config.ConfigSource;
 import dev.streamtune.config.Setting;
 import dev.streamtune.ml.HeadOptions;
+import dev.streamtune.ml.TopOptions;
 import java.util.List;
 import java.util.Map;
 
@@ -22,10 +23,76 @@ import java.util.Map;
  * @param maxRecallDrop how far any label's recall may fall below the parent's
  * @param checkImages validation images the exported SavedModel is queried with
  * @param extractBatch images downloaded and passed through the backbone per round
+ * @param top when and how the top of the network is fine-tuned
  */
 public record TrainConfig(String groupId, String transactionalPrefix, String featureLayer, int hidden, HeadOptions head,
     int validationPercent,
-    double minAccuracy, double tolerance, double maxRecallDrop, int checkImages, int extractBatch) {
+    double minAccuracy, double tolerance, double maxRecallDrop, int checkImages, int extractBatch, Top top) {
+
+  /**
+   * The {@code top} mode's settings.
+   *
+   * @param mode {@code head}, {@code top}, or {@code auto}: top once a model has {@code autoExamples}
+   *     examples (and for good, once a version was fine-tuned)
+   * @param cut the layer below which the network stays frozen
+   * @param featureLayer the layer whose pooled output the head reads
+   * @param options how a cold start trains
+   * @param warmEpochs the epoch budget of a warm start (a retrain of a fine-tuned parent)
+   * @param autoExamples the examples at which {@code auto} switches to {@code top}
+   */
+  public record Top(Mode mode, String cut, String featureLayer, TopOptions options, int warmEpochs,
+      int autoExamples) {}
+
+  /** What a training run trains. */
+  public enum Mode {
+    /** A head on frozen features. */
+    HEAD,
+    /** The blocks above the cut and a head. */
+    TOP,
+    /** {@code TOP} once a model has enough examples, else {@code HEAD}. */
+    AUTO
+  }
+
+  /** Training mode. */
+  public static final Setting<Mode> MODE = Setting.oneOf("train.mode", Mode.class, Mode.AUTO,
+      "head trains a head on frozen features; top also fine-tunes the blocks above train.top.cut; auto picks top "
+          + "from train.auto.top.examples examples on");
+  /** Examples for auto to pick top. */
+  public static final Setting<Integer> AUTO_TOP_EXAMPLES = Setting.integer("train.auto.top.examples", 2000, 1,
+      Integer.MAX_VALUE, "examples from which train.mode=auto fine-tunes the top (see BENCHMARKS.md)");
+  /** Cut. */
+  public static final Setting<String> TOP_CUT = Setting.string("train.top.cut", "block_10_project_BN",
+      "the layer below which the network stays frozen in top mode; its activations are cached per image");
+  /** Top feature layer. */
+  public static final Setting<String> TOP_FEATURE_LAYER = Setting.string("train.top.feature.layer", "out_relu",
+      "the layer whose pooled output the head reads in top mode");
+  /** Blocks' learning rate. */
+  public static final Setting<Double> TOP_LEARNING_RATE = Setting.decimal("train.top.learning.rate", 3e-4, 1e-7, 1,
+      "Adam learning rate of the fine-tuned blocks");
+  /** Head's learning rate in top mode. */
+  public static final Setting<Double> TOP_HEAD_LEARNING_RATE = Setting.decimal("train.top.head.learning.rate", 1e-3,
+      1e-7, 1, "Adam learning rate of the head in top mode");
+  /** Weight decay. */
+  public static final Setting<Double> TOP_WEIGHT_DECAY = Setting.decimal("train.top.weight.decay", 4e-5, 0, 1,
+      "weight decay of the fine-tuned kernels");
+  /** Batch. */
+  public static final Setting<Integer> TOP_BATCH = Setting.integer("train.top.batch.size", 32, 1, 1024,
+      "examples per step in top mode");
+  /** Cold epochs. */
+  public static final Setting<Integer> TOP_EPOCHS = Setting.integer("train.top.max.epochs", 15, 1, 1000,
+      "most epochs of a cold start in top mode (learning rates follow a cosine over them)");
+  /** Warm epochs. */
+  public static final Setting<Integer> TOP_WARM_EPOCHS = Setting.integer("train.top.warm.epochs", 1, 1, 1000,
+      "most epochs of a warm start (a retrain of a fine-tuned parent)");
+  /** Patience. */
+  public static final Setting<Integer> TOP_PATIENCE = Setting.integer("train.top.patience", 3, 1, 1000,
+      "epochs without a better validation loss before stopping, in top mode");
+  /** Samples per epoch. */
+  public static final Setting<Integer> TOP_SAMPLES = Setting.integer("train.top.samples.per.epoch", 3000, 32,
+      10_000_000, "class-balanced examples per epoch in top mode, drawn from the whole dataset (rehearsal)");
+  /** Threads. */
+  public static final Setting<Integer> TOP_THREADS = Setting.integer("train.top.threads", 2, 1, 64,
+      "TensorFlow threads of top fine-tuning");
 
   /** Consumer group. */
   public static final Setting<String> GROUP_ID = Setting.string("train.group.id", "streamtune-trainer",
@@ -84,7 +151,9 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
   public static final List<Setting<?>> SETTINGS = List.of(GROUP_ID, TRANSACTIONAL_PREFIX, FEATURE_LAYER, HIDDEN,
       LEARNING_RATE, L2, BATCH,
       EPOCHS, PATIENCE, MAX_SAMPLES, SEED, THREADS, VALIDATION, MIN_ACCURACY, TOLERANCE, MAX_RECALL_DROP,
-      CHECK_IMAGES, EXTRACT_BATCH);
+      CHECK_IMAGES, EXTRACT_BATCH, MODE, AUTO_TOP_EXAMPLES, TOP_CUT, TOP_FEATURE_LAYER, TOP_LEARNING_RATE,
+      TOP_HEAD_LEARNING_RATE, TOP_WEIGHT_DECAY, TOP_BATCH, TOP_EPOCHS, TOP_WARM_EPOCHS, TOP_PATIENCE, TOP_SAMPLES,
+      TOP_THREADS);
 
   /** Reads the settings. */
   public static TrainConfig from(ConfigSource s) {
@@ -92,7 +161,11 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
         s.get(EPOCHS), s.get(PATIENCE), s.get(MAX_SAMPLES), s.get(SEED), s.get(THREADS));
     return new TrainConfig(s.get(GROUP_ID), s.get(TRANSACTIONAL_PREFIX), s.get(FEATURE_LAYER), s.get(HIDDEN), head,
         s.get(VALIDATION),
-        s.get(MIN_ACCURACY), s.get(TOLERANCE), s.get(MAX_RECALL_DROP), s.get(CHECK_IMAGES), s.get(EXTRACT_BATCH));
+        s.get(MIN_ACCURACY), s.get(TOLERANCE), s.get(MAX_RECALL_DROP), s.get(CHECK_IMAGES), s.get(EXTRACT_BATCH),
+        new Top(s.get(MODE), s.get(TOP_CUT), s.get(TOP_FEATURE_LAYER), new TopOptions(
+            s.get(TOP_LEARNING_RATE).floatValue(), s.get(TOP_HEAD_LEARNING_RATE).floatValue(),
+            s.get(TOP_WEIGHT_DECAY).floatValue(), s.get(TOP_BATCH), s.get(TOP_EPOCHS), s.get(TOP_PATIENCE),
+            s.get(TOP_SAMPLES), s.get(SEED), s.get(TOP_THREADS)), s.get(TOP_WARM_EPOCHS), s.get(AUTO_TOP_EXAMPLES)));
   }
 
   /** The defaults. */
@@ -103,25 +176,31 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
   /** A copy with other guard-rail thresholds. */
   public TrainConfig withGuardRails(double newMinAccuracy, double newTolerance, double newMaxRecallDrop) {
     return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, head, validationPercent,
-        newMinAccuracy, newTolerance, newMaxRecallDrop, checkImages, extractBatch);
+        newMinAccuracy, newTolerance, newMaxRecallDrop, checkImages, extractBatch, top);
   }
 
   /** A copy with other head options. */
   public TrainConfig withHead(HeadOptions newHead) {
     return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, newHead, validationPercent,
-        minAccuracy, tolerance, maxRecallDrop, checkImages, extractBatch);
+        minAccuracy, tolerance, maxRecallDrop, checkImages, extractBatch, top);
   }
 
   /** A copy with another transactional id prefix. */
   public TrainConfig withTransactionalPrefix(String prefix) {
     return new TrainConfig(groupId, prefix, featureLayer, hidden, head, validationPercent, minAccuracy, tolerance,
-        maxRecallDrop, checkImages, extractBatch);
+        maxRecallDrop, checkImages, extractBatch, top);
+  }
+
+  /** A copy with other top-mode settings. */
+  public TrainConfig withTop(Top newTop) {
+    return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, head, validationPercent, minAccuracy,
+        tolerance, maxRecallDrop, checkImages, extractBatch, newTop);
   }
 
   /** A copy with another consumer group. */
   public TrainConfig withGroup(String id) {
     return new TrainConfig(id, transactionalPrefix, featureLayer, hidden, head, validationPercent, minAccuracy,
         tolerance, maxRecallDrop,
-        checkImages, extractBatch);
+        checkImages, extractBatch, top);
   }
 }

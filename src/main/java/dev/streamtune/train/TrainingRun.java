@@ -11,21 +11,13 @@ import dev.streamtune.events.TrainingInfo;
 import dev.streamtune.events.TrainingMode;
 import dev.streamtune.events.VersionStatus;
 import dev.streamtune.ml.Backbone;
-import dev.streamtune.ml.ClassifierExporter;
-import dev.streamtune.ml.ExportedClassifier;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.Head;
-import dev.streamtune.ml.HeadTrainer;
-import dev.streamtune.ml.TfjsExporter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One training run of one model, up to (not including) publishing: list the examples, gather
- * features, fix or pick the feature layer, warm-start and train the head, evaluate it and the
+ * One training run of one model, up to (not including) publishing: list the examples, pick the
+ * mode, train in it ({@link HeadRun} or {@link TopRun}: cached inputs, warm or cold start), evaluate it and the
  * parent on the same validation split, export and check the SavedModel, apply the guard-rails and
  * upload the artifacts under the run-unique prefix. Returns the {@link ModelVersion} to publish.
  */
 final class TrainingRun {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
-  private static final String PREFERRED_LAYER = "block_13_expand_relu";
   private static final int MISSES_SHOWN = 8;
   private final TrainConfig config;
   private final dev.streamtune.store.ObjectStore store;
@@ -85,41 +76,23 @@ final class TrainingRun {
           data.labels().size());
       return null;
     }
-    progress.report("features", 0, data.examples().size(), Double.NaN, Double.NaN);
-    FeatureGather.Result features = new FeatureGather(store, extractor, clock).gather(data, config.extractBatch(),
-        n -> progress.report("features", n, data.examples().size(), Double.NaN, Double.NaN));
-    Backbone backbone = extractor.backbone();
     Parent parent = in.parent() == null ? null : Parent.load(store, in.parent());
-    boolean warm = parent != null && backbone.featureLayers().contains(parent.head().featureLayer())
-        && backbone.digest().equals(in.parent().getBaseModel().getDigest());
-    List<String> labels = new ArrayList<>(warm ? parent.head().labels() : List.of());
-    data.labels().stream().filter(l -> !labels.contains(l)).forEach(labels::add);
-    Split split = new Split(data, labels, features.vectors(), backbone.featureLayers());
-
-    progress.report("training", 0, config.head().maxEpochs(), Double.NaN, Double.NaN);
-    HeadTrainer.EpochListener epochs = (e, max, tl, vl) -> progress.report("training", e, max, tl, vl);
-    HeadTrainer.Fit fit;
-    if (warm) {
-      Head init = parent.head().withLabels(labels);
-      fit = HeadTrainer.train(init, split.trainX(init.featureLayer()), split.trainY(), split.valX(init.featureLayer()),
-          split.valY(), config.head(), epochs);
-    } else {
-      fit = coldStart(split, labels, epochs);
-    }
-    Head head = fit.head();
-    float[][] valX = split.valX(head.featureLayer());
-    float[][] valProbabilities = HeadTrainer.probabilities(head, valX);
-    Evaluation eval = Evaluation.of(labels, valProbabilities, split.valY());
-    Evaluation parentEval = parent == null || !backbone.featureLayers().contains(parent.head().featureLayer()) ? null
-        : Evaluation.of(labels, HeadTrainer.probabilities(parent.head(), split.valX(parent.head().featureLayer())),
-            split.valY());
+    TrainingMode mode = mode(config.top(), data.examples().size(), parent);
+    Candidate c = mode == TrainingMode.TOP ? new TopRun(config, store, extractor, tfjsBaseModel, clock)
+        .fit(data, parent, progress) : new HeadRun(config, store, extractor, clock).fit(data, parent, progress);
+    Head head = c.head();
+    List<String> labels = head.labels();
+    Split split = c.split();
+    Backbone backbone = extractor.backbone();
+    Evaluation eval = Evaluation.of(labels, c.validationProbabilities(), split.valY());
+    Evaluation parentEval = c.parentEvaluation();
 
     progress.report("export", 0, 0, Double.NaN, Double.NaN);
     Path dir = workDir.resolve(in.runId());
     try {
       Path savedModel = dir.resolve("saved_model");
-      ClassifierExporter.export(backbone, head, in.modelId(), in.version(), savedModel);
-      ExportCheck check = ExportCheck.run(store, savedModel, split, head, valProbabilities, eval,
+      c.exporter().savedModel(in.modelId(), in.version(), savedModel);
+      ExportCheck check = ExportCheck.run(store, savedModel, split, head, c.exportReference(), eval,
           config.checkImages());
       GuardRails.Decision decision = GuardRails.decide(config, eval, parentEval, check.failure());
       progress.report("upload", 0, 0, Double.NaN, Double.NaN);
@@ -127,10 +100,11 @@ final class TrainingRun {
       Map<String, byte[]> headFiles = new LinkedHashMap<>();
       headFiles.put("head.json", head.toJson());
       headFiles.put("dataset.tsv", Parent.manifest(data));
+      headFiles.putAll(c.headFiles());
       byte[] png = Reports.confusionPng(eval);
       Artifact tfjs = null;
       if (tfjsBaseModel != null) {
-        TfjsExporter.export(tfjsBaseModel, head, dir.resolve("tfjs"));
+        c.exporter().tfjs(tfjsBaseModel, dir.resolve("tfjs"));
         tfjs = w.directory("tfjs", dir.resolve("tfjs"));
       }
       Artifacts artifacts = Artifacts.newBuilder().setSavedModel(w.directory("saved_model", savedModel))
@@ -150,9 +124,9 @@ final class TrainingRun {
           .setMetrics(Metrics.newBuilder().setAccuracy(eval.accuracy()).setMacroF1(eval.macroF1())
               .setLoss(eval.loss()).setPerLabelRecall(eval.recall()).setPerLabelPrecision(eval.precision())
               .setParentAccuracy(parentEval == null ? null : parentEval.accuracy()).build())
-          .setTraining(TrainingInfo.newBuilder().setMode(TrainingMode.HEAD).setFeatureLayer(head.featureLayer())
-              .setNormalizationDigest(head.normalizationDigest()).setColdStart(parent != null && !warm)
-              .setFeatureCacheHits(features.hits()).setFeatureCacheMisses(features.misses())
+          .setTraining(TrainingInfo.newBuilder().setMode(mode).setFeatureLayer(head.featureLayer()).setCut(c.cut())
+              .setNormalizationDigest(head.normalizationDigest()).setColdStart(c.coldStart())
+              .setFeatureCacheHits(c.cacheHits()).setFeatureCacheMisses(c.cacheMisses())
               .setRequestId(in.requestId()).setRunId(in.runId()).build())
           .setArtifacts(artifacts)
           .setTimings(new Timings(now - t0, now - in.requestedAt().toEpochMilli())).build();
@@ -166,32 +140,14 @@ final class TrainingRun {
     }
   }
 
-  private HeadTrainer.Fit coldStart(Split split, List<String> labels, HeadTrainer.EpochListener epochs) {
-    List<String> candidates = config.featureLayer().equals("auto") ? split.layers() : List.of(config.featureLayer());
-    if (!split.layers().containsAll(candidates)) {
-      throw new IllegalStateException("The backbone has no feature layer " + config.featureLayer() + "; it has "
-          + split.layers());
-    }
-    if (split.valY().length == 0 && candidates.size() > 1) {
-      candidates = List.of(candidates.contains(PREFERRED_LAYER) ? PREFERRED_LAYER : candidates.get(0));
-    }
-    HeadTrainer.Fit best = null;
-    double bestAccuracy = -1;
-    for (String layer : candidates) {
-      float[][] x = split.trainX(layer);
-      Head init = Head.initial(labels, layer, Head.statistics(x), config.hidden(), config.head().seed());
-      HeadTrainer.Fit fit = HeadTrainer.train(init, x, split.trainY(), split.valX(layer), split.valY(), config.head(),
-          candidates.size() == 1 ? epochs : null);
-      double accuracy = Evaluation.of(labels, HeadTrainer.probabilities(fit.head(), split.valX(layer)), split.valY())
-          .accuracy();
-      LOG.info("Layer {}: validation accuracy {}, loss {}", layer, accuracy, fit.validationLoss());
-      if (best == null || accuracy > bestAccuracy
-          || (accuracy == bestAccuracy && fit.validationLoss() < best.validationLoss())) {
-        best = fit;
-        bestAccuracy = accuracy;
-      }
-    }
-    return best;
+  /** The mode of a run: as configured, or for {@code AUTO} by the examples and the lineage. */
+  static TrainingMode mode(TrainConfig.Top top, int examples, Parent parent) {
+    return switch (top.mode()) {
+      case HEAD -> TrainingMode.HEAD;
+      case TOP -> TrainingMode.TOP;
+      case AUTO -> (parent != null && parent.top() != null) || examples >= top.autoExamples() ? TrainingMode.TOP
+          : TrainingMode.HEAD;
+    };
   }
 
   private static void deleteTree(Path dir) {
@@ -206,33 +162,4 @@ final class TrainingRun {
       LOG.warn("Cannot delete {}: {}", dir, e.toString());
     }
   }
-
-  /** The parent's head and the dataset it saw, from its {@code head/} artifact. */
-  record Parent(Head head, Map<String, String> dataset) {
-    static Parent load(dev.streamtune.store.ObjectStore store, ModelVersion v) {
-      if (v.getArtifacts().getHead() == null) {
-        throw new IllegalStateException("Version " + v.getVersion() + " of " + v.getModelId()
-            + " has no head artifact");
-      }
-      String dir = ArtifactWriter.key(store, v.getArtifacts().getHead().getUri());
-      Head head = Head.fromJson(store.get(dir + "head.json").orElseThrow(() -> new IllegalStateException(
-          "The parent's head " + dir + "head.json is missing")));
-      Map<String, String> dataset = new HashMap<>();
-      String tsv = store.get(dir + "dataset.tsv").map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
-      for (String line : tsv.split("\n")) {
-        String[] f = line.split("\t");
-        if (f.length == 2) {
-          dataset.put(f[0], f[1]);
-        }
-      }
-      return new Parent(head, dataset);
-    }
-
-    static byte[] manifest(Dataset data) {
-      StringBuilder b = new StringBuilder();
-      data.examples().forEach(e -> b.append(e.sha256()).append('\t').append(e.label()).append('\n'));
-      return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-  }
-
 }

@@ -48,7 +48,10 @@ public final class TrainBench {
 
   private TrainBench() {}
 
-  /** {@code TrainBench [TRAIN] [TEST] [INCREMENTS]}, defaults 10000 2000 10. */
+  /**
+   * {@code TrainBench [TRAIN] [TEST] [INCREMENTS]}, defaults 10000 2000 10: every phase in
+   * {@code head} mode, then in {@code top} mode, in one run.
+   */
   public static void main(String[] args) throws Exception {
     int trainN = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int testN = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
@@ -59,7 +62,7 @@ public final class TrainBench {
     List<FashionMnist.Item> test = FashionMnist.read("t10k", testN);
     ObjectNode out = JSON.createObjectNode().put("train", trainN).put("test", testN).put("increments", increments);
     FeatureConfig fc = FeatureConfig.defaults();
-    TrainConfig config = TrainConfig.defaults();
+    TrainConfig.Top top = TrainConfig.defaults().top();
     TopicNames topics = DevStackConfig.ephemeral(dir, false).topics();
     TopicPolicy policy = new TopicPolicy(6, (short) -1, Duration.ofHours(1));
     try (DevStack stack = DevStack.start(DevStackConfig.ephemeral(dir.resolve("stack"), true));
@@ -68,36 +71,45 @@ public final class TrainBench {
         IngestApp ingest = IngestApp.start(IngestConfig.defaults().withTriggers(10_000_000, 1, Duration.ZERO)
             .withApplication("bench-train-ingest", dir.resolve("state")), stack.kafka(), stack.registry(), topics,
             policy, stack.s3());
-        TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(), topics, s3,
-            fx, BaseModels.tfjsSource(fc).orElse(null), Files.createDirectories(dir.resolve("work"))), policy,
-            Clock.systemUTC());
         TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), topics)) {
       long t0 = System.nanoTime();
       float[][][] testFeatures = features(fx, test);
       out.put("testFeatureSeconds", (System.nanoTime() - t0) / 1e9);
       int[] truth = test.stream().mapToInt(i -> FashionMnist.LABELS.indexOf(i.label())).toArray();
-
-      ModelVersion oneShot = produceAndTrain(h, s3, "fm-oneshot", train.subList(0, trainN), 1);
-      out.set("oneShot", score(s3, oneShot, testFeatures, fx.backbone().featureLayers(), truth));
-      writePeerFiles(s3, fx, dir.resolve("peer"), "fm-oneshot", train.subList(0, trainN), testFeatures, truth);
-
-      ModelVersion more = produceAndTrain(h, s3, "fm-oneshot", train.subList(0, trainN + 1_000), 2);
-      ObjectNode latency = score(s3, more, testFeatures, fx.backbone().featureLayers(), truth);
-      latency.put("requestToEventMillis", more.getTimings().getEndToEndMillis());
-      out.set("retrainPlus1000", latency);
-
-      ModelVersion last = null;
-      var steps = out.putArray("streaming");
-      int step = trainN / increments;
-      for (int k = 1; k <= increments; k++) {
-        ModelVersion v = produceAndTrain(h, s3, "fm-stream", train.subList(0, k * step), k);
-        steps.add(score(s3, v, testFeatures, fx.backbone().featureLayers(), truth));
-        if (v.getStatus() == dev.streamtune.events.VersionStatus.PUBLISHED) {
-          last = v;
+      Scorer scorer = new Scorer(s3, fx, test, testFeatures, truth, dir.resolve("scoring"));
+      for (TrainConfig.Mode mode : List.of(TrainConfig.Mode.HEAD, TrainConfig.Mode.TOP)) {
+        TrainConfig config = TrainConfig.defaults().withTop(new TrainConfig.Top(mode, top.cut(), top.featureLayer(),
+            top.options(), top.warmEpochs(), top.autoExamples()));
+        String name = "fm-" + mode.name().toLowerCase(java.util.Locale.ROOT);
+        try (TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(), topics,
+            s3, fx, BaseModels.tfjsSource(fc).orElse(null), Files.createDirectories(dir.resolve("work"))), policy,
+            Clock.systemUTC())) {
+          ObjectNode m = out.putObject(name);
+          ModelVersion oneShot = produceAndTrain(h, s3, name + "-oneshot", train.subList(0, trainN), 1);
+          m.set("oneShot", scorer.score(oneShot));
+          if (mode == TrainConfig.Mode.HEAD) {
+            writePeerFiles(s3, fx, dir.resolve("peer"), name + "-oneshot", train.subList(0, trainN), testFeatures,
+                truth);
+          }
+          ModelVersion more = produceAndTrain(h, s3, name + "-oneshot", train.subList(0, trainN + 1_000), 2);
+          ObjectNode latency = scorer.score(more);
+          latency.put("requestToEventMillis", more.getTimings().getEndToEndMillis());
+          m.set("retrainPlus1000", latency);
+          ModelVersion last = null;
+          var steps = m.putArray("streaming");
+          int step = trainN / increments;
+          for (int k = 1; k <= increments; k++) {
+            ModelVersion v = produceAndTrain(h, s3, name + "-stream", train.subList(0, k * step), k);
+            steps.add(scorer.score(v));
+            if (v.getStatus() == dev.streamtune.events.VersionStatus.PUBLISHED) {
+              last = v;
+            }
+          }
+          m.put("streamingFinalVersion", last == null ? 0 : last.getVersion());
+          m.put("trainerRunning", trainer.isRunning());
+          m.put("peakRssMiB", peakRssMiB());
         }
       }
-      out.put("streamingFinalVersion", last == null ? 0 : last.getVersion());
-      out.put("trainerRunning", trainer.isRunning());
       out.put("ingestState", ingest.state().toString());
     }
     String json = JSON.writeValueAsString(out);
@@ -127,22 +139,59 @@ public final class TrainBench {
     return f.stream().map(x -> layers.stream().map(x::layer).toArray(float[][]::new)).toArray(float[][][]::new);
   }
 
-  private static ObjectNode score(MinioObjectStore s3, ModelVersion v, float[][][] test, List<String> layers,
-      int[] truth) {
-    ObjectNode n = JSON.createObjectNode().put("version", v.getVersion()).put("status", v.getStatus().toString())
-        .put("reason", v.getReason()).put("featureLayer", v.getTraining().getFeatureLayer())
-        .put("validationAccuracy", v.getMetrics().getAccuracy()).put("examples", v.getExamples().getTotal())
-        .put("cacheHits", v.getTraining().getFeatureCacheHits())
-        .put("cacheMisses", v.getTraining().getFeatureCacheMisses())
-        .put("trainingMillis", v.getTimings().getTrainingMillis());
-    Head head = TrainingRun.Parent.load(s3, v).head();
-    int layer = layers.indexOf(head.featureLayer());
-    float[][] x = java.util.Arrays.stream(test).map(f -> f[layer]).toArray(float[][]::new);
-    List<String> order = head.labels();
-    int[] mapped = java.util.Arrays.stream(truth).map(t -> order.indexOf(FashionMnist.LABELS.get(t))).toArray();
-    n.put("testAccuracy", Evaluation.of(order, HeadTrainer.probabilities(head, x), mapped).accuracy());
-    System.err.println("bench: " + v.getModelId() + " " + n);
-    return n;
+  /** Peak resident memory of this process (broker, S3 server and trainer together), from /proc. */
+  private static long peakRssMiB() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Scores a version on the test images: a head on the test features computed once, a fine-tuned
+   * top through its exported SavedModel (downloaded and loaded through DJL) on the test PNGs.
+   */
+  private record Scorer(MinioObjectStore s3, FeatureExtractor fx, List<FashionMnist.Item> test, float[][][] features,
+      int[] truth, Path work) {
+    ObjectNode score(ModelVersion v) throws IOException {
+      ObjectNode n = JSON.createObjectNode().put("version", v.getVersion()).put("status", v.getStatus().toString())
+          .put("reason", v.getReason()).put("mode", v.getTraining().getMode().toString())
+          .put("featureLayer", v.getTraining().getFeatureLayer())
+          .put("validationAccuracy", v.getMetrics().getAccuracy()).put("examples", v.getExamples().getTotal())
+          .put("cacheHits", v.getTraining().getFeatureCacheHits())
+          .put("cacheMisses", v.getTraining().getFeatureCacheMisses())
+          .put("trainingMillis", v.getTimings().getTrainingMillis());
+      Head head = Parent.load(s3, v).head();
+      List<String> order = head.labels();
+      int[] mapped = java.util.Arrays.stream(truth).map(t -> order.indexOf(FashionMnist.LABELS.get(t))).toArray();
+      float[][] p;
+      if (v.getTraining().getMode() == dev.streamtune.events.TrainingMode.TOP) {
+        Path local = work.resolve(v.getModelId() + "-" + v.getVersion());
+        String prefix = ArtifactWriter.key(s3, v.getArtifacts().getSavedModel().getUri());
+        for (String key : s3.list(prefix)) {
+          Path f = local.resolve(key.substring(prefix.length()));
+          Files.createDirectories(f.getParent());
+          Files.write(f, s3.get(key).orElseThrow());
+        }
+        p = new float[test.size()][];
+        try (var c = dev.streamtune.ml.ExportedClassifier.open(local, 100_000_000)) {
+          for (int i = 0; i < test.size(); i += 64) {
+            float[][] part = c.probabilities(test.subList(i, Math.min(test.size(), i + 64)).stream()
+                .map(FashionMnist.Item::png).toList());
+            System.arraycopy(part, 0, p, i, part.length);
+          }
+        }
+      } else {
+        int layer = fx.backbone().featureLayers().indexOf(head.featureLayer());
+        p = HeadTrainer.probabilities(head, java.util.Arrays.stream(features).map(f -> f[layer])
+            .toArray(float[][]::new));
+      }
+      n.put("testAccuracy", Evaluation.of(order, p, mapped).accuracy());
+      System.err.println("bench: " + v.getModelId() + " " + n);
+      return n;
+    }
   }
 
   private static void writePeerFiles(MinioObjectStore s3, FeatureExtractor fx, Path dir, String model,

@@ -157,4 +157,30 @@ class TrainLogicTest {
     assertThat(store.list("models/m/")).hasSize(4)
         .contains("models/m/2/20260101100000-dddd/head/head.json", "models/m/3/20260101000000-eeee/head/head.json");
   }
+
+  @Test
+  void modeFollowsTheSettingAndAutoSwitchesToTopForGood() {
+    TrainConfig.Top top = TrainConfig.defaults().top();
+    assertThat(top.mode()).isEqualTo(TrainConfig.Mode.AUTO);
+    dev.streamtune.ml.Head head = dev.streamtune.ml.Head.initial(List.of("a", "b"), "out_relu", new float[][] {{0f}, {1f}}, 0, 1);
+    Parent headParent = new Parent(null, head, null, Map.of());
+    Parent topParent = new Parent(null, head, new dev.streamtune.ml.TopModel("block_10_project_BN", Map.of(), head), Map.of());
+    int at = top.autoExamples();
+    assertThat(TrainingRun.mode(top, at - 1, null)).isEqualTo(dev.streamtune.events.TrainingMode.HEAD);
+    assertThat(TrainingRun.mode(top, at - 1, headParent)).isEqualTo(dev.streamtune.events.TrainingMode.HEAD);
+    assertThat(TrainingRun.mode(top, at, headParent)).isEqualTo(dev.streamtune.events.TrainingMode.TOP);
+    assertThat(TrainingRun.mode(top, 10, topParent)).as("a fine-tuned lineage stays fine-tuned")
+        .isEqualTo(dev.streamtune.events.TrainingMode.TOP);
+    TrainConfig.Top forcedHead = new TrainConfig.Top(TrainConfig.Mode.HEAD, top.cut(), top.featureLayer(),
+        top.options(), top.warmEpochs(), top.autoExamples());
+    assertThat(TrainingRun.mode(forcedHead, 1_000_000, topParent)).isEqualTo(dev.streamtune.events.TrainingMode.HEAD);
+    TrainConfig.Top forcedTop = new TrainConfig.Top(TrainConfig.Mode.TOP, top.cut(), top.featureLayer(),
+        top.options(), top.warmEpochs(), top.autoExamples());
+    assertThat(TrainingRun.mode(forcedTop, 2, null)).isEqualTo(dev.streamtune.events.TrainingMode.TOP);
+    assertThat(TrainConfig.from(dev.streamtune.config.ConfigSource.ofSettings(Map.of("train.mode", "top"))).top()
+        .mode()).isEqualTo(TrainConfig.Mode.TOP);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainConfig.from(
+        dev.streamtune.config.ConfigSource.ofSettings(Map.of("train.mode", "bottom"))))
+        .hasMessageContaining("train.mode");
+  }
 }

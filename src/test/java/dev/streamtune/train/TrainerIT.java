@@ -165,13 +165,13 @@ class TrainerIT {
     return out;
   }
 
-  private static void send(TrainHarness h, Map<String, byte[]> images) {
+  static void send(TrainHarness h, Map<String, byte[]> images) {
     images.forEach((key, bytes) -> h.send(MODEL, key.substring(0, key.indexOf('#')), bytes));
     h.flush();
   }
 
 
-  private static void assertArtifactsMatch(MinioObjectStore s3, Artifact a) {
+  static void assertArtifactsMatch(MinioObjectStore s3, Artifact a) {
     String prefix = ArtifactWriter.key(s3, a.getUri());
     Map<String, String> manifest = new TreeMap<>();
     for (String key : s3.list(prefix)) {

@@ -1,0 +1,54 @@
+package dev.streamtune.train;
+
+import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.TrainingMode;
+import dev.streamtune.ml.Head;
+import dev.streamtune.ml.TopModel;
+import dev.streamtune.store.ObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The serving version a run warm-starts from and is compared with: its head, its fine-tuned top
+ * for a {@code TOP} version, and the dataset it saw, from its {@code head/} artifact.
+ *
+ * @param version the version's event
+ * @param head its head
+ * @param top its fine-tuned top (with {@code head}), or null for a {@code HEAD} version
+ * @param dataset sha256 to label of the examples it was trained and validated on
+ */
+record Parent(ModelVersion version, Head head, TopModel top, Map<String, String> dataset) {
+  /** The name of the top's weights in the {@code head/} artifact. */
+  static final String TOP_FILE = "top.bin";
+
+  static Parent load(ObjectStore store, ModelVersion v) {
+    if (v.getArtifacts().getHead() == null) {
+      throw new IllegalStateException("Version " + v.getVersion() + " of " + v.getModelId()
+          + " has no head artifact");
+    }
+    String dir = ArtifactWriter.key(store, v.getArtifacts().getHead().getUri());
+    Head head = Head.fromJson(store.get(dir + "head.json").orElseThrow(() -> new IllegalStateException(
+        "The parent's head " + dir + "head.json is missing")));
+    TopModel top = null;
+    if (v.getTraining().getMode() == TrainingMode.TOP) {
+      top = TopModel.fromBytes(store.get(dir + TOP_FILE).orElseThrow(() -> new IllegalStateException(
+          "The parent's top " + dir + TOP_FILE + " is missing")), head);
+    }
+    Map<String, String> dataset = new HashMap<>();
+    String tsv = store.get(dir + "dataset.tsv").map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+    for (String line : tsv.split("\n")) {
+      String[] f = line.split("\t");
+      if (f.length == 2) {
+        dataset.put(f[0], f[1]);
+      }
+    }
+    return new Parent(v, head, top, dataset);
+  }
+
+  static byte[] manifest(Dataset data) {
+    StringBuilder b = new StringBuilder();
+    data.examples().forEach(e -> b.append(e.sha256()).append('\t').append(e.label()).append('\n'));
+    return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,129 @@
+package dev.streamtune.train;
+
+import dev.streamtune.events.TrainingMode;
+import dev.streamtune.ml.ActivationRows;
+import dev.streamtune.ml.Backbone;
+import dev.streamtune.ml.ClassifierExporter;
+import dev.streamtune.ml.CutExtractor;
+import dev.streamtune.ml.FeatureExtractor;
+import dev.streamtune.ml.HeadTrainer;
+import dev.streamtune.ml.TfjsExporter;
+import dev.streamtune.ml.TopModel;
+import dev.streamtune.ml.TopOptions;
+import dev.streamtune.ml.TopTrainer;
+import dev.streamtune.store.HalfFloat;
+import dev.streamtune.store.ObjectStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code top} mode: gather the frozen bottom's activations at the cut (cache first, binary16),
+ * warm-start from a fine-tuned parent with the same cut or start from the base model, fine-tune
+ * the top and its head ({@link TopTrainer}), and score the parent on the same validation split:
+ * a fine-tuned parent on the same activations, a {@code HEAD} parent on its features.
+ */
+final class TopRun {
+  private final TrainConfig config;
+  private final ObjectStore store;
+  private final FeatureExtractor extractor;
+  private final Path baseModel;
+  private final Clock clock;
+
+  TopRun(TrainConfig config, ObjectStore store, FeatureExtractor extractor, Path baseModel, Clock clock) {
+    if (baseModel == null) {
+      throw new IllegalStateException("Top mode fine-tunes a TF.js layers base model; this backbone was not "
+          + "converted from one, so use train.mode=head");
+    }
+    this.config = config;
+    this.store = store;
+    this.extractor = extractor;
+    this.baseModel = baseModel;
+    this.clock = clock;
+  }
+
+  Candidate fit(Dataset data, Parent parent, TrainingRun.Progress progress) {
+    TrainConfig.Top t = config.top();
+    Backbone backbone = extractor.backbone();
+    try (CutExtractor bottom = CutExtractor.open(baseModel, backbone, t.cut(), extractor.config())) {
+      progress.report("activations", 0, data.examples().size(), Double.NaN, Double.NaN);
+      Gather.Result<short[]> acts = Gather.activations(store, bottom, backbone.digest(), t.cut(), clock)
+          .gather(data.modelId(), data.examples(), config.extractBatch(),
+              n -> progress.report("activations", n, data.examples().size(), Double.NaN, Double.NaN));
+      boolean warm = parent != null && parent.top() != null && parent.top().cut().equals(t.cut())
+          && parent.head().featureLayer().equals(t.featureLayer())
+          && backbone.digest().equals(parent.version().getBaseModel().getDigest());
+      List<String> labels = new ArrayList<>(warm ? parent.head().labels() : List.of());
+      data.labels().stream().filter(l -> !labels.contains(l)).forEach(labels::add);
+      Split split = new Split(data, labels, Map.of(), List.of());
+      ActivationRows train = rows(data.train(), acts.values());
+      ActivationRows val = rows(split.validationExamples(), acts.values());
+      TopModel init = warm ? parent.top().withHead(parent.head().withLabels(labels))
+          : TopTrainer.initial(baseModel, t.cut(), t.featureLayer(), labels, t.options().seed());
+      TopOptions options = warm ? t.options().withEpochs(t.warmEpochs()) : t.options();
+      progress.report("training", 0, options.maxEpochs(), Double.NaN, Double.NaN);
+      TopTrainer.Fit fit = TopTrainer.train(baseModel, init, train, split.trainY(), val, split.valY(), options,
+          (e, max, tl, vl) -> progress.report("training", e, max, tl, vl));
+      TopModel top = fit.top();
+      Evaluation parentEval = parentEvaluation(data.modelId(), parent, warm, labels, split, val);
+      int n = Math.min(config.checkImages(), split.validationExamples().size());
+      List<byte[]> images = new ArrayList<>(n);
+      for (Dataset.Example e : split.validationExamples().subList(0, n)) {
+        images.add(store.get(e.key()).orElseThrow(() -> new IllegalStateException(e.key() + " vanished during the run")));
+      }
+      float[][] reference = TopTrainer.probabilities(baseModel, top, ActivationRows.of(bottom.extract(images)),
+          t.options().threads());
+      return new Candidate(TrainingMode.TOP, top.head(), t.cut(), split, fit.validationProbabilities(), parentEval,
+          parent != null && !warm, acts.hits(), acts.misses(), reference, Map.of(Parent.TOP_FILE, top.weightsBytes()),
+          new Candidate.Exporter() {
+            @Override
+            public void savedModel(String modelId, int version, Path dir) {
+              ClassifierExporter.export(baseModel, backbone, top, modelId, version, dir);
+            }
+
+            @Override
+            public void tfjs(Path tfjsBaseModel, Path dir) {
+              TfjsExporter.export(tfjsBaseModel, top, dir);
+            }
+          });
+    }
+  }
+
+  private Evaluation parentEvaluation(String modelId, Parent parent, boolean warm, List<String> labels, Split split,
+      ActivationRows val) {
+    if (parent == null) {
+      return null;
+    }
+    if (warm) {
+      return Evaluation.of(labels, TopTrainer.probabilities(baseModel, parent.top(), val,
+          config.top().options().threads()), split.valY());
+    }
+    Backbone backbone = extractor.backbone();
+    if (parent.top() != null || !backbone.featureLayers().contains(parent.head().featureLayer())) {
+      return null;
+    }
+    Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(modelId,
+        split.validationExamples(), config.extractBatch(), n -> { });
+    int layer = backbone.featureLayers().indexOf(parent.head().featureLayer());
+    float[][] x = split.validationExamples().stream().map(e -> features.values().get(e.sha256())[layer])
+        .toArray(float[][]::new);
+    return Evaluation.of(labels, HeadTrainer.probabilities(parent.head(), x), split.valY());
+  }
+
+  private static ActivationRows rows(List<Dataset.Example> examples, Map<String, short[]> values) {
+    List<short[]> list = examples.stream().map(e -> values.get(e.sha256())).toList();
+    return new ActivationRows() {
+      @Override
+      public int size() {
+        return list.size();
+      }
+
+      @Override
+      public void read(int row, float[] dst, int offset) {
+        HalfFloat.toFloats(list.get(row), dst, offset);
+      }
+    };
+  }
+}
