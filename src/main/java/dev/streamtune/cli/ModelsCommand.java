@@ -31,12 +31,12 @@ final class ModelsCommand implements Callable<Integer> {
     VersionLog log = VersionLog.read(KafkaConfig.from(source), RegistryConfig.from(source),
         TopicNames.from(source).modelVersions(), Duration.ofSeconds(30));
     List<String> models = model == null ? log.models() : List.of(model);
-    out.printf("%-20s %7s %-9s %8s %8s %7s  %s%n", "MODEL", "VERSION", "STATUS", "ACCURACY", "PARENT", "LABELS",
-        "REASON");
+    out.printf("%-20s %7s %-9s %-4s %8s %8s %7s  %s%n", "MODEL", "VERSION", "STATUS", "MODE", "ACCURACY", "PARENT",
+        "LABELS", "REASON");
     for (String m : models) {
       for (ModelVersion v : log.versions(m)) {
-        out.printf(Locale.ROOT, "%-20s %7d %-9s %8.4f %8s %7d  %s%n", m, v.getVersion(), v.getStatus(),
-            v.getMetrics().getAccuracy(), v.getParentVersion() == null ? "-" : v.getParentVersion().toString(),
+        out.printf(Locale.ROOT, "%-20s %7d %-9s %-4s %8.4f %8s %7d  %s%n", m, v.getVersion(), v.getStatus(),
+            v.getTraining().getMode(), v.getMetrics().getAccuracy(), v.getParentVersion() == null ? "-" : v.getParentVersion().toString(),
             v.getLabels().size(), v.getReason());
       }
     }

@@ -31,17 +31,17 @@ final class TopGraph implements AutoCloseable {
   static final String HEAD_BIAS = "streamtune_head/bias";
   private final Graph graph = new Graph();
   private final Session session;
-  private final Placeholder<TFloat32> x;
-  private final Placeholder<TInt32> y;
-  private final Placeholder<TFloat32> lrBlocks;
-  private final Placeholder<TFloat32> lrHead;
-  private final Placeholder<TFloat32> beta1Power;
-  private final Placeholder<TFloat32> beta2Power;
-  private final Operand<TFloat32> probabilities;
-  private final Operand<TFloat32> loss;
+  private Placeholder<TFloat32> x;
+  private Placeholder<TInt32> y;
+  private Placeholder<TFloat32> lrBlocks;
+  private Placeholder<TFloat32> lrHead;
+  private Placeholder<TFloat32> beta1Power;
+  private Placeholder<TFloat32> beta2Power;
+  private Operand<TFloat32> probabilities;
+  private Operand<TFloat32> loss;
   private final Map<String, Operand<TFloat32>> trainable = new LinkedHashMap<>();
   private final List<Operand<?>> updates = new ArrayList<>();
-  private final int[] shape;
+  private int[] shape;
   private final int rowSize;
   private final int classes;
   private final int batch;
@@ -58,9 +58,25 @@ final class TopGraph implements AutoCloseable {
       throw new IllegalArgumentException("A fine-tuned top takes a linear head; this one has " + head.hidden()
           + " hidden units");
     }
-    KerasLayersModel model = base.withWeights(top.weights());
+    this.batch = batch;
+    this.classes = head.classes();
     session = new Session(graph, ConfigProto.newBuilder().setIntraOpParallelismThreads(threads)
         .setInterOpParallelismThreads(1).build());
+    try {
+      build(base, top, training, weightDecay);
+    } catch (RuntimeException e) {
+      session.close();
+      graph.close();
+      throw e;
+    }
+    rowSize = shape[0] * shape[1] * shape[2];
+    staging = new float[batch * rowSize];
+    full = TFloat32.tensorOf(Shape.of(batch, shape[0], shape[1], shape[2]));
+  }
+
+  private void build(KerasLayersModel base, TopModel top, boolean training, float weightDecay) {
+    Head head = top.head();
+    KerasLayersModel model = base.withWeights(top.weights());
     Ops tf = Ops.create(graph);
     KerasLayersModel.Layer cut = model.layers().stream().filter(l -> l.name().equals(top.cut())).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("The base model has no layer " + top.cut() + " to cut at"));
@@ -72,9 +88,6 @@ final class TopGraph implements AutoCloseable {
     if (map == null) {
       throw new IllegalArgumentException("Layer " + head.featureLayer() + " is not above the cut " + top.cut());
     }
-    rowSize = shape[0] * shape[1] * shape[2];
-    classes = head.classes();
-    this.batch = batch;
     Ops h = tf.withSubScope("streamtune_head");
     Operand<TFloat32> pooled = h.math.mean(map, h.constant(new int[] {1, 2}));
     Operand<TFloat32> z = h.math.div(h.math.sub(pooled, constant(h, head.mean(), head.inputs())),
@@ -124,8 +137,6 @@ final class TopGraph implements AutoCloseable {
       loss = crossEntropy;
     }
     session.initialize();
-    staging = new float[batch * rowSize];
-    full = TFloat32.tensorOf(Shape.of(batch, shape[0], shape[1], shape[2]));
   }
 
   /** The most rows one call takes. */
