@@ -168,13 +168,8 @@ public final class TrainBench {
       int[] mapped = java.util.Arrays.stream(truth).map(t -> order.indexOf(FashionMnist.LABELS.get(t))).toArray();
       float[][] p;
       if (v.getTraining().getMode() == dev.streamtune.events.TrainingMode.TOP) {
-        Path local = work.resolve(v.getModelId() + "-" + v.getVersion());
-        String prefix = ArtifactWriter.key(s3, v.getArtifacts().getSavedModel().getUri());
-        for (String key : s3.list(prefix)) {
-          Path f = local.resolve(key.substring(prefix.length()));
-          Files.createDirectories(f.getParent());
-          Files.write(f, s3.get(key).orElseThrow());
-        }
+        Path local = TrainHarness.download(s3, v.getArtifacts().getSavedModel(),
+            work.resolve(v.getModelId() + "-" + v.getVersion()));
         p = new float[test.size()][];
         try (var c = dev.streamtune.ml.ExportedClassifier.open(local, 100_000_000)) {
           for (int i = 0; i < test.size(); i += 64) {

@@ -81,13 +81,7 @@ class TrainerTopIT {
         TrainerIT.assertArtifactsMatch(s3, v.getArtifacts().getHead());
         TrainerIT.assertArtifactsMatch(s3, v.getArtifacts().getTfjs());
       }
-      Path local = dir.resolve("v3");
-      String prefix = ArtifactWriter.key(s3, v3.getArtifacts().getSavedModel().getUri());
-      for (String key : s3.list(prefix)) {
-        Path f = local.resolve(key.substring(prefix.length()));
-        Files.createDirectories(f.getParent());
-        Files.write(f, s3.get(key).orElseThrow());
-      }
+      Path local = TrainHarness.download(s3, v3.getArtifacts().getSavedModel(), dir.resolve("v3"));
       try (ExportedClassifier c = ExportedClassifier.open(local, 40_000_000)) {
         assertThat(c.labels()).containsExactlyInAnyOrder("circle", "square", "triangle");
         float[][] p = c.probabilities(List.copyOf(TrainerIT.images(200, 3).values()));
