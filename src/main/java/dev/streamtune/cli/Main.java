@@ -9,6 +9,7 @@ import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.ingest.IngestConfig;
+import dev.streamtune.serve.ServeConfig;
 import dev.streamtune.train.TrainConfig;
 import dev.streamtune.store.S3Config;
 import java.io.IOException;
@@ -53,7 +54,13 @@ public final class Main implements Runnable {
     CommandLine worker = new CommandLine(new WorkerCommand());
     SettingOptions.add(worker.getCommandSpec(), SettingOptions.all(IngestConfig.SETTINGS, TrainConfig.SETTINGS,
         FeatureConfig.SETTINGS, KafkaConfig.SETTINGS, RegistryConfig.SETTINGS, TopicNames.SETTINGS,
-        TopicPolicy.SETTINGS, S3Config.SETTINGS));
+        TopicPolicy.SETTINGS, S3Config.SETTINGS, ServeConfig.SETTINGS));
+    CommandLine serve = new CommandLine(new ServeCommand());
+    SettingOptions.add(serve.getCommandSpec(), SettingOptions.all(ServeConfig.SETTINGS, KafkaConfig.SETTINGS,
+        RegistryConfig.SETTINGS, TopicNames.SETTINGS, S3Config.SETTINGS));
+    CommandLine watch = new CommandLine(new WatchCommand());
+    SettingOptions.add(watch.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
+        TopicNames.SETTINGS));
     CommandLine models = new CommandLine(new ModelsCommand());
     SettingOptions.add(models.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
         TopicNames.SETTINGS));
@@ -65,7 +72,8 @@ public final class Main implements Runnable {
         TopicNames.SETTINGS, S3Config.SETTINGS));
     CommandLine root = new CommandLine(new Main()).addSubcommand("schemas", schemas)
         .addSubcommand("dev-stack", devStack).addSubcommand("embed", embed).addSubcommand("worker", worker)
-        .addSubcommand("train", train).addSubcommand("produce", produce).addSubcommand("models", models);
+        .addSubcommand("train", train).addSubcommand("produce", produce).addSubcommand("models", models)
+        .addSubcommand("serve", serve).addSubcommand("watch", watch);
     root.setExecutionExceptionHandler(Main::onError);
     return root;
   }

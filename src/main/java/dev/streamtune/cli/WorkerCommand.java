@@ -10,6 +10,8 @@ import dev.streamtune.ingest.IngestConfig;
 import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.ml.FeatureExtractor;
+import dev.streamtune.serve.ServeApp;
+import dev.streamtune.serve.ServeConfig;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.S3Config;
 import dev.streamtune.train.TrainConfig;
@@ -31,18 +33,24 @@ import picocli.CommandLine.Spec;
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = {"Run Streamtune's roles against the configured Kafka, schema registry and S3, until SIGTERM "
         + "or Ctrl-C, which stop them gracefully.",
-        "Roles available: ingest (labelled images into object storage, dead letters, training requests) and "
-            + "train (incremental fine-tuning, guard-rails, model-version events)."})
+        "Roles available: ingest (labelled images into object storage, dead letters, training requests), "
+            + "train (incremental fine-tuning, guard-rails, model-version events) and serve (hot-swapped models "
+            + "over HTTP, with health checks and metrics)."})
 final class WorkerCommand implements Callable<Integer> {
-  static final Set<String> ROLES = Set.of("ingest", "train");
+  static final Set<String> ROLES = Set.of("ingest", "train", "serve");
   @Spec CommandSpec spec;
 
-  @Option(names = "--roles", split = ",", defaultValue = "ingest,train", paramLabel = "<role>",
+  @Option(names = "--roles", split = ",", defaultValue = "ingest,train,serve", paramLabel = "<role>",
       description = "comma-separated roles to run (default: ${DEFAULT-VALUE})")
   List<String> roles;
 
   @Override
   public Integer call() throws InterruptedException, java.io.IOException {
+    return run(spec, roles);
+  }
+
+  /** Starts the roles and waits for SIGTERM or Ctrl-C, which stops them in reverse order. */
+  static int run(CommandSpec spec, List<String> roles) throws InterruptedException, java.io.IOException {
     for (String r : roles) {
       if (!ROLES.contains(r)) {
         throw new ConfigException("Unknown role " + r + " for --roles; available: " + ROLES);
@@ -65,6 +73,12 @@ final class WorkerCommand implements Callable<Integer> {
           RegistryConfig.from(source), TopicNames.from(source), store, extractor,
           BaseModels.tfjsSource(features).orElse(null), Files.createTempDirectory("streamtune-train")),
           TopicPolicy.from(source), Clock.systemUTC()));
+    }
+    if (roles.contains("serve")) {
+      ServeApp serve = ServeApp.start(ServeConfig.from(source), KafkaConfig.from(source), RegistryConfig.from(source),
+          TopicNames.from(source), S3Config.from(source));
+      running.add(serve);
+      spec.commandLine().getOut().println("Serving on http://localhost:" + serve.port() + "/");
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

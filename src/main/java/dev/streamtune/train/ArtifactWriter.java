@@ -1,10 +1,10 @@
 package dev.streamtune.train;
 
 import dev.streamtune.events.Artifact;
+import dev.streamtune.store.ArtifactFiles;
 import dev.streamtune.store.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,29 +56,19 @@ final class ArtifactWriter {
     return directory(name, files);
   }
 
-  /** The manifest text: sorted {@code path sha256} lines. */
   static byte[] manifest(Map<String, String> shaByPath) {
-    StringBuilder b = new StringBuilder();
-    new TreeMap<>(shaByPath).forEach((p, s) -> b.append(p).append(' ').append(s).append('\n'));
-    return b.toString().getBytes(StandardCharsets.UTF_8);
+    return ArtifactFiles.manifest(shaByPath);
   }
 
   static String uri(ObjectStore store, String key) {
-    return "s3://" + store.bucket() + "/" + key;
+    return ArtifactFiles.uri(store, key);
   }
 
-  /** The object key of an {@code s3://bucket/key} URI in this store's bucket. */
   static String key(ObjectStore store, String uri) {
-    String head = "s3://" + store.bucket() + "/";
-    if (!uri.startsWith(head)) {
-      throw new IllegalArgumentException(uri + " is not in bucket " + store.bucket());
-    }
-    return uri.substring(head.length());
+    return ArtifactFiles.key(store, uri);
   }
 
-  /** Lists the files under a directory artifact, relative to it. */
   static List<String> files(ObjectStore store, String dirUri) {
-    String k = key(store, dirUri);
-    return store.list(k).stream().map(s -> s.substring(k.length())).toList();
+    return ArtifactFiles.files(store, dirUri);
   }
 }

@@ -2,7 +2,6 @@ package dev.streamtune.train;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** sha256 helpers. */
 final class Digests {
@@ -17,6 +16,6 @@ final class Digests {
   }
 
   static String sha256(byte[] data) {
-    return HexFormat.of().formatHex(sha256().digest(data));
+    return dev.streamtune.store.ArtifactFiles.sha256(data);
   }
 }

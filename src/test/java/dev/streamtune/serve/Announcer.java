@@ -1,0 +1,115 @@
+package dev.streamtune.serve;
+
+import dev.streamtune.events.Artifact;
+import dev.streamtune.events.Artifacts;
+import dev.streamtune.events.BaseModel;
+import dev.streamtune.events.ConfluentAvroSerde;
+import dev.streamtune.events.ExampleCounts;
+import dev.streamtune.events.Metrics;
+import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.events.Timings;
+import dev.streamtune.events.TrainingInfo;
+import dev.streamtune.events.TrainingMode;
+import dev.streamtune.events.VersionStatus;
+import dev.streamtune.ml.Backbone;
+import dev.streamtune.ml.BaseModels;
+import dev.streamtune.ml.ClassifierExporter;
+import dev.streamtune.ml.FeatureConfig;
+import dev.streamtune.ml.Head;
+import dev.streamtune.store.ArtifactFiles;
+import dev.streamtune.store.ObjectStore;
+import dev.streamtune.testing.Stack;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Plays the trainer for serve's tests: exports real classifiers (the default backbone and a
+ * random head), uploads them as a version's SavedModel artifact, and announces the version on
+ * {@code models.versions}, as the trainer does.
+ */
+final class Announcer implements AutoCloseable {
+  static final List<String> LABELS = List.of("cat", "dog", "fox");
+  private final ObjectStore store;
+  private final String topic;
+  private final SchemaRegistryClient registry;
+  private final KafkaProducer<String, ModelVersion> producer;
+
+  Announcer(Stack stack, ObjectStore store) {
+    this.store = store;
+    this.topic = stack.topics().modelVersions();
+    this.registry = new SchemaRegistryClient(stack.registry());
+    Map<String, Object> p = new HashMap<>(stack.kafka().clientProps());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    this.producer = new KafkaProducer<>(p, new StringSerializer(),
+        ConfluentAvroSerde.of(ModelVersion.class, registry, stack.registry()).serializer());
+  }
+
+  /** A SavedModel of the default backbone and a random softmax head over {@link #LABELS}. */
+  static Path export(Path dir, long seed) {
+    Backbone b = BaseModels.backbone(FeatureConfig.defaults());
+    int d = b.featureDims().get("out_relu");
+    float[] ones = new float[d];
+    java.util.Arrays.fill(ones, 1f);
+    Head head = Head.initial(LABELS, "out_relu", new float[][] {new float[d], ones}, 0, seed);
+    ClassifierExporter.export(b, head, "m", (int) seed, dir);
+    return dir;
+  }
+
+  /**
+   * Uploads {@code savedModel} under the version's run prefix and announces the version.
+   *
+   * @param tamper when true, the announced sha256 is not the upload's
+   */
+  ModelVersion announce(String model, int version, VersionStatus status, Path savedModel, boolean tamper) {
+    String prefix = "models/" + model + "/" + version + "/run-" + version + "/saved_model/";
+    Map<String, String> manifest = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(savedModel)) {
+      for (Path f : walk.filter(Files::isRegularFile).toList()) {
+        byte[] data = Files.readAllBytes(f);
+        String rel = savedModel.relativize(f).toString().replace('\\', '/');
+        store.put(prefix + rel, data, "application/octet-stream", Map.of());
+        manifest.put(rel, ArtifactFiles.sha256(data));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String sha = ArtifactFiles.sha256(ArtifactFiles.manifest(manifest));
+    ModelVersion v = ModelVersion.newBuilder().setModelId(model).setVersion(version).setStatus(status)
+        .setReason(status == VersionStatus.PUBLISHED ? "test version" : "rejected by a test")
+        .setCreatedAt(Instant.now()).setParentVersion(version > 1 ? version - 1 : null)
+        .setBaseModel(new BaseModel("mobilenet_v2", "digest")).setLabels(LABELS)
+        .setExamples(ExampleCounts.newBuilder().setTotal(30L).setNewExamples(10L).setPerLabel(Map.of("cat", 10L,
+            "dog", 10L, "fox", 10L)).setTrain(27L).setValidation(3L).build())
+        .setDatasetDigest("dataset")
+        .setMetrics(Metrics.newBuilder().setAccuracy(0.5 + version / 100.0).setMacroF1(0.5).setLoss(1.0)
+            .setPerLabelRecall(Map.of()).setPerLabelPrecision(Map.of()).setParentAccuracy(null).build())
+        .setTraining(TrainingInfo.newBuilder().setMode(TrainingMode.HEAD).setFeatureLayer("out_relu")
+            .setNormalizationDigest("n").setColdStart(false).setFeatureCacheHits(0).setFeatureCacheMisses(30)
+            .setRequestId("r" + version).setRunId("run-" + version).build())
+        .setArtifacts(Artifacts.newBuilder().setSavedModel(new Artifact(ArtifactFiles.uri(store, prefix),
+            tamper ? "0".repeat(64) : sha)).build())
+        .setTimings(new Timings(1000L, 2000L)).build();
+    producer.send(new ProducerRecord<>(topic, model + "/" + version, v));
+    producer.flush();
+    return v;
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+    registry.close();
+  }
+}
