@@ -24,6 +24,8 @@ import java.util.Map;
  */
 final class KerasLayersModel {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The last model read (immutable), since a training run builds several graphs from it. */
+  private static final Map<String, KerasLayersModel> CACHE = new java.util.HashMap<>();
 
   /** One layer of the functional model, in the topological order of the config. */
   record Layer(String name, String className, JsonNode config, List<String> inbound) {}
@@ -48,6 +50,24 @@ final class KerasLayersModel {
    */
   static KerasLayersModel read(Path dir) {
     Path modelJson = dir.resolve("model.json");
+    String key;
+    try {
+      key = modelJson.toAbsolutePath() + "@" + Files.getLastModifiedTime(modelJson).toMillis();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the TF.js layers model in " + dir, e);
+    }
+    synchronized (CACHE) {
+      KerasLayersModel cached = CACHE.get(key);
+      if (cached == null) {
+        cached = parse(dir, modelJson);
+        CACHE.clear();
+        CACHE.put(key, cached);
+      }
+      return cached;
+    }
+  }
+
+  private static KerasLayersModel parse(Path dir, Path modelJson) {
     try {
       byte[] jsonBytes = Files.readAllBytes(modelJson);
       JsonNode root = JSON.readTree(jsonBytes);

@@ -33,8 +33,11 @@ public final class TopTrainer {
    * @param bestEpoch the epoch whose weights were kept (1-based)
    * @param validationLoss the best validation loss (NaN without validation data)
    * @param validationProbabilities the kept weights' probabilities on the validation rows
+   * @param initialProbabilities {@code init}'s probabilities on the validation rows (for a warm
+   *     start without new labels, the parent's)
    */
-  public record Fit(TopModel top, int epochs, int bestEpoch, double validationLoss, float[][] validationProbabilities) {}
+  public record Fit(TopModel top, int epochs, int bestEpoch, double validationLoss, float[][] validationProbabilities,
+      float[][] initialProbabilities) {}
 
   /**
    * A fresh top: the base model's weights, and a Glorot-initialized linear head on the pooled
@@ -67,7 +70,8 @@ public final class TopTrainer {
         new Random(o.seed()));
     try (TopGraph g = new TopGraph(base, init, true, o.weightDecay(), o.batchSize(), o.threads())) {
       TopModel best = init;
-      float[][] bestProbabilities = predict(g, valX);
+      float[][] initial = predict(g, valX);
+      float[][] bestProbabilities = initial;
       double bestLoss = valX.size() == 0 ? Double.NaN : HeadTrainer.crossEntropy(bestProbabilities, valY);
       int bestEpoch = 0;
       int epoch = 0;
@@ -99,7 +103,7 @@ public final class TopTrainer {
           break;
         }
       }
-      return new Fit(best, epoch, bestEpoch, bestLoss, bestProbabilities);
+      return new Fit(best, epoch, bestEpoch, bestLoss, bestProbabilities, initial);
     }
   }
 

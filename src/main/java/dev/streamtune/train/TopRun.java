@@ -62,12 +62,15 @@ final class TopRun {
       ActivationRows val = rows(split.validationExamples(), acts.values());
       TopModel init = warm ? parent.top().withHead(parent.head().withLabels(labels))
           : TopTrainer.initial(baseModel, t.cut(), t.featureLayer(), labels, t.options().seed());
-      TopOptions options = warm ? t.options().withEpochs(t.warmEpochs()) : t.options();
+      boolean grown = warm && labels.size() > parent.head().labels().size();
+      TopOptions options = warm ? t.options().warm(t.warmEpochs(), grown) : t.options();
       progress.report("training", 0, options.maxEpochs(), Double.NaN, Double.NaN);
       TopTrainer.Fit fit = TopTrainer.train(baseModel, init, train, split.trainY(), val, split.valY(), options,
           (e, max, tl, vl) -> progress.report("training", e, max, tl, vl));
       TopModel top = fit.top();
-      Evaluation parentEval = parentEvaluation(data.modelId(), parent, warm, labels, split, val);
+      progress.report("scoring", 0, 0, Double.NaN, Double.NaN);
+      Evaluation parentEval = warm && !grown ? Evaluation.of(labels, fit.initialProbabilities(), split.valY())
+          : parentEvaluation(data.modelId(), parent, warm, labels, split, val);
       int n = Math.min(config.checkImages(), split.validationExamples().size());
       List<byte[]> images = new ArrayList<>(n);
       for (Dataset.Example e : split.validationExamples().subList(0, n)) {

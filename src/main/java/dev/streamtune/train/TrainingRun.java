@@ -67,8 +67,13 @@ final class TrainingRun {
   }
 
   /** Runs it; null when there is nothing to train (fewer than two labels). */
-  ModelVersion run(Input in, Progress progress) {
+  ModelVersion run(Input in, Progress reporter) {
     long t0 = clock.millis();
+    Map<String, Long> phases = new LinkedHashMap<>();
+    Progress progress = (phase, n, max, tl, vl) -> {
+      phases.putIfAbsent(phase, clock.millis());
+      reporter.report(phase, n, max, tl, vl);
+    };
     progress.report("listing", 0, 0, Double.NaN, Double.NaN);
     Dataset data = Dataset.list(store, in.modelId(), config.validationPercent());
     if (data.labels().size() < 2) {
@@ -92,6 +97,7 @@ final class TrainingRun {
     try {
       Path savedModel = dir.resolve("saved_model");
       c.exporter().savedModel(in.modelId(), in.version(), savedModel);
+      progress.report("check", 0, 0, Double.NaN, Double.NaN);
       ExportCheck check = ExportCheck.run(store, savedModel, split, head, c.exportReference(), eval,
           config.checkImages());
       GuardRails.Decision decision = GuardRails.decide(config, eval, parentEval, check.failure());
@@ -132,12 +138,25 @@ final class TrainingRun {
           .setTimings(new Timings(now - t0, now - in.requestedAt().toEpochMilli())).build();
       artifacts.setModelCard(w.file("model-card.html", Reports.modelCard(v, eval, png, check.misses()),
           "text/html"));
-      LOG.info("Model {} version {} ({}): accuracy {} on {} validation examples; {}", in.modelId(), in.version(),
-          v.getStatus(), eval.accuracy(), split.valY().length, decision.reason());
+      LOG.info("Model {} version {} ({}, {}): accuracy {} on {} validation examples; {}; {}", in.modelId(),
+          in.version(), mode, v.getStatus(), eval.accuracy(), split.valY().length, decision.reason(),
+          durations(phases, now));
       return v;
     } finally {
       deleteTree(dir);
     }
+  }
+
+  /** How long each phase took, as {@code listing 0.2 s, features 12.0 s, …}. */
+  static String durations(Map<String, Long> starts, long end) {
+    StringBuilder b = new StringBuilder();
+    List<Map.Entry<String, Long>> list = List.copyOf(starts.entrySet());
+    for (int i = 0; i < list.size(); i++) {
+      long until = i + 1 < list.size() ? list.get(i + 1).getValue() : end;
+      b.append(i == 0 ? "" : ", ").append(list.get(i).getKey()).append(' ')
+          .append(String.format(java.util.Locale.ROOT, "%.1f s", (until - list.get(i).getValue()) / 1000.0));
+    }
+    return b.toString();
   }
 
   /** The mode of a run: as configured, or for {@code AUTO} by the examples and the lineage. */

@@ -49,13 +49,18 @@ public final class TrainBench {
   private TrainBench() {}
 
   /**
-   * {@code TrainBench [TRAIN] [TEST] [INCREMENTS]}, defaults 10000 2000 10: every phase in
-   * {@code head} mode, then in {@code top} mode, in one run.
+   * {@code TrainBench [TRAIN] [TEST] [INCREMENTS] [MODES]}, defaults 10000 2000 10 head,top: every
+   * phase in {@code head} mode, then in {@code top} mode, in one run. The property
+   * {@code streamtune.bench.top.epochs} shortens top's one-shot training, for profiling only.
    */
   public static void main(String[] args) throws Exception {
     int trainN = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int testN = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
     int increments = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    List<TrainConfig.Mode> modes = args.length > 3 ? java.util.Arrays.stream(args[3].split(","))
+        .map(m -> TrainConfig.Mode.valueOf(m.toUpperCase(java.util.Locale.ROOT))).toList()
+        : List.of(TrainConfig.Mode.HEAD, TrainConfig.Mode.TOP);
+    int topEpochs = Integer.getInteger("streamtune.bench.top.epochs", TrainConfig.defaults().top().options().maxEpochs());
     Path dir = Path.of("target", "bench-train").toAbsolutePath();
     dev.streamtune.devstack.DevStackTestAccess.deleteTree(dir);
     List<FashionMnist.Item> train = FashionMnist.read("train", trainN + 1_000);
@@ -77,9 +82,9 @@ public final class TrainBench {
       out.put("testFeatureSeconds", (System.nanoTime() - t0) / 1e9);
       int[] truth = test.stream().mapToInt(i -> FashionMnist.LABELS.indexOf(i.label())).toArray();
       Scorer scorer = new Scorer(s3, fx, test, testFeatures, truth, dir.resolve("scoring"));
-      for (TrainConfig.Mode mode : List.of(TrainConfig.Mode.HEAD, TrainConfig.Mode.TOP)) {
+      for (TrainConfig.Mode mode : modes) {
         TrainConfig config = TrainConfig.defaults().withTop(new TrainConfig.Top(mode, top.cut(), top.featureLayer(),
-            top.options(), top.warmEpochs(), top.autoExamples()));
+            top.options().withEpochs(topEpochs), top.warmEpochs(), top.autoExamples()));
         String name = "fm-" + mode.name().toLowerCase(java.util.Locale.ROOT);
         try (TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(), topics,
             s3, fx, BaseModels.tfjsSource(fc).orElse(null), Files.createDirectories(dir.resolve("work"))), policy,
@@ -97,7 +102,7 @@ public final class TrainBench {
           m.set("retrainPlus1000", latency);
           ModelVersion last = null;
           var steps = m.putArray("streaming");
-          int step = trainN / increments;
+          int step = increments == 0 ? 0 : trainN / increments;
           for (int k = 1; k <= increments; k++) {
             ModelVersion v = produceAndTrain(h, s3, name + "-stream", train.subList(0, k * step), k);
             steps.add(scorer.score(v));
