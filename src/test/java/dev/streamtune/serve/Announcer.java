@@ -5,6 +5,8 @@ import dev.streamtune.events.Artifacts;
 import dev.streamtune.events.BaseModel;
 import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.ExampleCounts;
+import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.Metrics;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.SchemaRegistryClient;
@@ -48,13 +50,17 @@ final class Announcer implements AutoCloseable {
   private final KafkaProducer<String, ModelVersion> producer;
 
   Announcer(Stack stack, ObjectStore store) {
+    this(stack.kafka(), stack.registry(), stack.topics().modelVersions(), store);
+  }
+
+  Announcer(KafkaConfig kafka, RegistryConfig registryConfig, String topic, ObjectStore store) {
     this.store = store;
-    this.topic = stack.topics().modelVersions();
-    this.registry = new SchemaRegistryClient(stack.registry());
-    Map<String, Object> p = new HashMap<>(stack.kafka().clientProps());
+    this.topic = topic;
+    this.registry = new SchemaRegistryClient(registryConfig);
+    Map<String, Object> p = new HashMap<>(kafka.clientProps());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     this.producer = new KafkaProducer<>(p, new StringSerializer(),
-        ConfluentAvroSerde.of(ModelVersion.class, registry, stack.registry()).serializer());
+        ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).serializer());
   }
 
   /** A SavedModel of the default backbone and a random softmax head over {@link #LABELS}. */
