@@ -153,8 +153,7 @@ public final class ModelSubscriber implements AutoCloseable {
 
   private void run() {
     try {
-      List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      List<TopicPartition> parts = partitions();
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
@@ -181,6 +180,29 @@ public final class ModelSubscriber implements AutoCloseable {
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
+  }
+
+  /** The topic's partitions, once it exists (the first trainer or worker creates it). */
+  private List<TopicPartition> partitions() {
+    boolean logged = false;
+    while (running) {
+      List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      if (!parts.isEmpty()) {
+        return parts;
+      }
+      if (!logged) {
+        LOG.info("Waiting for topic {} to exist", topic);
+        logged = true;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WakeupException();
+      }
+    }
+    throw new WakeupException();
   }
 
   private void read(ModelVersion v) {

@@ -17,10 +17,14 @@ import java.util.Map;
  * @param head its head
  * @param top its fine-tuned top (with {@code head}), or null for a {@code HEAD} version
  * @param dataset sha256 to label of the examples it was trained and validated on
+ * @param fullFitExamples for a fine-tuned lineage, the training examples of its last full fit (the
+ *     whole schedule rather than a light warm epoch), 0 if unknown
  */
-record Parent(ModelVersion version, Head head, TopModel top, Map<String, String> dataset) {
+record Parent(ModelVersion version, Head head, TopModel top, Map<String, String> dataset, int fullFitExamples) {
   /** The name of the top's weights in the {@code head/} artifact. */
   static final String TOP_FILE = "top.bin";
+  /** The name of the file with the size of the lineage's last full fit, beside {@code top.bin}. */
+  static final String FIT_FILE = "full-fit.txt";
 
   static Parent load(ObjectStore store, ModelVersion v) {
     if (v.getArtifacts().getHead() == null) {
@@ -43,7 +47,9 @@ record Parent(ModelVersion version, Head head, TopModel top, Map<String, String>
         dataset.put(f[0], f[1]);
       }
     }
-    return new Parent(v, head, top, dataset);
+    int fullFit = store.get(dir + FIT_FILE).map(b -> Integer.parseInt(new String(b, StandardCharsets.UTF_8).trim()))
+        .orElse(0);
+    return new Parent(v, head, top, dataset, fullFit);
   }
 
   static byte[] manifest(Dataset data) {

@@ -63,7 +63,9 @@ final class TopRun {
       TopModel init = warm ? parent.top().withHead(parent.head().withLabels(labels))
           : TopTrainer.initial(baseModel, t.cut(), t.featureLayer(), labels, t.options().seed());
       boolean grown = warm && labels.size() > parent.head().labels().size();
-      TopOptions options = warm ? t.options().warm(t.warmEpochs(), grown) : t.options();
+      boolean light = warm && split.trainY().length < t.refitGrowth() * parent.fullFitExamples();
+      TopOptions options = light ? t.options().warm(t.warmEpochs(), grown) : t.options();
+      int fullFit = light ? parent.fullFitExamples() : split.trainY().length;
       progress.report("training", 0, options.maxEpochs(), Double.NaN, Double.NaN);
       TopTrainer.Fit fit = TopTrainer.train(baseModel, init, train, split.trainY(), val, split.valY(), options,
           (e, max, tl, vl) -> progress.report("training", e, max, tl, vl));
@@ -79,7 +81,8 @@ final class TopRun {
       float[][] reference = TopTrainer.probabilities(baseModel, top, ActivationRows.of(bottom.extract(images)),
           t.options().threads());
       return new Candidate(TrainingMode.TOP, top.head(), t.cut(), split, fit.validationProbabilities(), parentEval,
-          parent != null && !warm, acts.hits(), acts.misses(), reference, Map.of(Parent.TOP_FILE, top.weightsBytes()),
+          parent != null && !warm, acts.hits(), acts.misses(), reference, Map.of(Parent.TOP_FILE, top.weightsBytes(),
+          Parent.FIT_FILE, Integer.toString(fullFit).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
           new Candidate.Exporter() {
             @Override
             public void savedModel(String modelId, int version, Path dir) {

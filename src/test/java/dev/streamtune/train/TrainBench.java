@@ -84,7 +84,7 @@ public final class TrainBench {
       Scorer scorer = new Scorer(s3, fx, test, testFeatures, truth, dir.resolve("scoring"));
       for (TrainConfig.Mode mode : modes) {
         TrainConfig config = TrainConfig.defaults().withTop(new TrainConfig.Top(mode, top.cut(), top.featureLayer(),
-            top.options().withEpochs(topEpochs), top.warmEpochs(), top.autoExamples()));
+            top.options().withEpochs(topEpochs), top.warmEpochs(), top.autoExamples(), top.refitGrowth()));
         String name = "fm-" + mode.name().toLowerCase(java.util.Locale.ROOT);
         try (TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(), topics,
             s3, fx, BaseModels.tfjsSource(fc).orElse(null), Files.createDirectories(dir.resolve("work"))), policy,

@@ -163,19 +163,18 @@ class TrainLogicTest {
     TrainConfig.Top top = TrainConfig.defaults().top();
     assertThat(top.mode()).isEqualTo(TrainConfig.Mode.AUTO);
     dev.streamtune.ml.Head head = dev.streamtune.ml.Head.initial(List.of("a", "b"), "out_relu", new float[][] {{0f}, {1f}}, 0, 1);
-    Parent headParent = new Parent(null, head, null, Map.of());
-    Parent topParent = new Parent(null, head, new dev.streamtune.ml.TopModel("block_10_project_BN", Map.of(), head), Map.of());
+    Parent headParent = new Parent(null, head, null, Map.of(), 0);
+    Parent topParent = new Parent(null, head, new dev.streamtune.ml.TopModel("block_10_project_BN", Map.of(), head), Map.of(),
+        100);
     int at = top.autoExamples();
     assertThat(TrainingRun.mode(top, at - 1, null)).isEqualTo(dev.streamtune.events.TrainingMode.HEAD);
     assertThat(TrainingRun.mode(top, at - 1, headParent)).isEqualTo(dev.streamtune.events.TrainingMode.HEAD);
     assertThat(TrainingRun.mode(top, at, headParent)).isEqualTo(dev.streamtune.events.TrainingMode.TOP);
     assertThat(TrainingRun.mode(top, 10, topParent)).as("a fine-tuned lineage stays fine-tuned")
         .isEqualTo(dev.streamtune.events.TrainingMode.TOP);
-    TrainConfig.Top forcedHead = new TrainConfig.Top(TrainConfig.Mode.HEAD, top.cut(), top.featureLayer(),
-        top.options(), top.warmEpochs(), top.autoExamples());
+    TrainConfig.Top forcedHead = top.withMode(TrainConfig.Mode.HEAD);
     assertThat(TrainingRun.mode(forcedHead, 1_000_000, topParent)).isEqualTo(dev.streamtune.events.TrainingMode.HEAD);
-    TrainConfig.Top forcedTop = new TrainConfig.Top(TrainConfig.Mode.TOP, top.cut(), top.featureLayer(),
-        top.options(), top.warmEpochs(), top.autoExamples());
+    TrainConfig.Top forcedTop = top.withMode(TrainConfig.Mode.TOP);
     assertThat(TrainingRun.mode(forcedTop, 2, null)).isEqualTo(dev.streamtune.events.TrainingMode.TOP);
     assertThat(TrainConfig.from(dev.streamtune.config.ConfigSource.ofSettings(Map.of("train.mode", "top"))).top()
         .mode()).isEqualTo(TrainConfig.Mode.TOP);
