@@ -6,6 +6,10 @@ import dev.streamtune.events.BaseModel;
 import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.ExampleCounts;
 import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.TopicManager;
+import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TopicPolicy;
+import org.apache.kafka.clients.admin.Admin;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.Metrics;
 import dev.streamtune.events.ModelVersion;
@@ -50,12 +54,16 @@ final class Announcer implements AutoCloseable {
   private final KafkaProducer<String, ModelVersion> producer;
 
   Announcer(Stack stack, ObjectStore store) {
-    this(stack.kafka(), stack.registry(), stack.topics().modelVersions(), store);
+    this(stack.kafka(), stack.registry(), stack.topics(), store);
   }
 
-  Announcer(KafkaConfig kafka, RegistryConfig registryConfig, String topic, ObjectStore store) {
+  /** Creates the topics, as a worker does at start, then announces on {@code topics.modelVersions()}. */
+  Announcer(KafkaConfig kafka, RegistryConfig registryConfig, TopicNames topics, ObjectStore store) {
+    try (Admin admin = Admin.create(kafka.clientProps())) {
+      TopicManager.ensure(admin, topics, new TopicPolicy(3, (short) -1, java.time.Duration.ofHours(1)));
+    }
     this.store = store;
-    this.topic = topic;
+    this.topic = topics.modelVersions();
     this.registry = new SchemaRegistryClient(registryConfig);
     Map<String, Object> p = new HashMap<>(kafka.clientProps());
     p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -47,7 +47,7 @@ public final class ServeBench {
     TopicNames topics = DevStackConfig.ephemeral(dir, false).topics();
     try (DevStack stack = DevStack.start(DevStackConfig.ephemeral(dir.resolve("stack"), true));
         MinioObjectStore s3 = new MinioObjectStore(stack.s3());
-        Announcer announcer = new Announcer(stack.kafka(), stack.registry(), topics.modelVersions(), s3);
+        Announcer announcer = new Announcer(stack.kafka(), stack.registry(), topics, s3);
         ServeApp app = ServeApp.start(ServeConfig.defaults().with(0, Set.of("bench"), dir.resolve("cache")),
             stack.kafka(), stack.registry(), topics, stack.s3());
         ExportedClassifier raw = ExportedClassifier.open(model, 40_000_000)) {
