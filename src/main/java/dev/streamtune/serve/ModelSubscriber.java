@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -59,7 +60,7 @@ public final class ModelSubscriber implements AutoCloseable {
   private final ServeConfig config;
   private final List<Consumer<ModelVersion>> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, Classifier> classifiers = new ConcurrentHashMap<>();
-  private final Map<String, TreeMap<Integer, ModelVersion>> history = new ConcurrentHashMap<>();
+  private final Map<String, ConcurrentSkipListMap<Integer, ModelVersion>> history = new ConcurrentHashMap<>();
   private final Map<String, ModelVersion> pending = new HashMap<>();
   private final Map<String, Integer> refused = new HashMap<>();
   private final Thread thread;
@@ -121,7 +122,7 @@ public final class ModelSubscriber implements AutoCloseable {
 
   /** Every version of a model read so far, REJECTED ones included, oldest first. */
   public List<ModelVersion> history(String modelId) {
-    TreeMap<Integer, ModelVersion> h = history.get(modelId);
+    ConcurrentSkipListMap<Integer, ModelVersion> h = history.get(modelId);
     return h == null ? List.of() : new ArrayList<>(h.values());
   }
 
@@ -206,7 +207,7 @@ public final class ModelSubscriber implements AutoCloseable {
   }
 
   private void read(ModelVersion v) {
-    history.computeIfAbsent(v.getModelId(), k -> new TreeMap<>()).put(v.getVersion(), v);
+    history.computeIfAbsent(v.getModelId(), k -> new ConcurrentSkipListMap<>()).put(v.getVersion(), v);
     listeners.forEach(l -> l.accept(v));
     if (store == null || v.getStatus() != VersionStatus.PUBLISHED || !config.serves(v.getModelId())) {
       return;

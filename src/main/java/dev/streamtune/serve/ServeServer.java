@@ -138,9 +138,10 @@ public final class ServeServer implements AutoCloseable {
     Timer.Sample sample = Timer.start();
     String outcome = "error";
     try {
-      if (!subscriber.models().contains(modelId) && !config.models().contains(modelId)) {
+      if (!config.serves(modelId) || (!subscriber.models().contains(modelId) && !config.models().contains(modelId))) {
         outcome = "unknown-model";
-        throw new HttpError(404, "unknown model " + modelId);
+        throw new HttpError(404, config.serves(modelId) ? "unknown model " + modelId
+            : "model " + modelId + " is not served here (serve.models)");
       }
       Classifier c = subscriber.classifier(modelId).orElseThrow(() ->
           new HttpError(503, "model " + modelId + " has no version loaded yet"));
