@@ -98,7 +98,7 @@ public final class CutExtractor implements AutoCloseable {
   @Override
   public void close() {
     predictor.close();
-    model.close();
+    Engine.close(model);
   }
 
   private static int[] export(Path tfjsBaseModel, String cut, Path dir) {

@@ -41,6 +41,35 @@ final class Engine {
     }
   }
 
+  /**
+   * Closes a DJL TensorFlow model and frees its session. DJL 0.28 loads a SavedModel with
+   * {@code TF_LoadSessionFromSavedModel} and keeps the returned session without a deallocator,
+   * so closing the model deletes the graph but never the session, which holds the model's
+   * variables: about 28 MB of native memory stayed behind per closed MobileNetV2 classifier
+   * ({@code ModelSubscriberIT} measures ten swaps). The session is read from the model's block
+   * before closing and deleted after.
+   */
+  static void close(ai.djl.repository.zoo.ZooModel<?, ?> model) {
+    org.tensorflow.internal.c_api.TF_Session session = null;
+    try {
+      Object block = model.getBlock();
+      java.lang.reflect.Field f = block.getClass().getDeclaredField("sessionHandle");
+      f.setAccessible(true);
+      Object handle = f.get(block);
+      if (handle instanceof org.tensorflow.internal.c_api.TF_Session s && !s.isNull()) {
+        session = new org.tensorflow.internal.c_api.TF_Session(s);
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(Engine.class).debug("No TensorFlow session to free: {}", e.toString());
+    }
+    model.close();
+    if (session != null) {
+      try (var status = org.tensorflow.internal.c_api.TF_Status.newStatus()) {
+        org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteSession(session, status);
+      }
+    }
+  }
+
   /** A generic type's class for DJL's {@code Criteria.setTypes}, such as {@code List<byte[]>}. */
   @SuppressWarnings("unchecked")
   static <T> Class<T> type(Class<?> raw) {

@@ -92,7 +92,7 @@ public final class ExportedClassifier implements AutoCloseable {
   public void close() {
     predictors.forEach(Predictor::close);
     predictors.clear();
-    model.close();
+    Engine.close(model);
   }
 
   private record Translator(ImageInput input, int classes) implements NoBatchifyTranslator<List<byte[]>, float[][]> {

@@ -147,6 +147,6 @@ public final class FeatureExtractor implements AutoCloseable {
     }
     predictors.forEach(Predictor::close);
     predictors.clear();
-    model.close();
+    Engine.close(model);
   }
 }

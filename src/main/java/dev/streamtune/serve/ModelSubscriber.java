@@ -9,8 +9,6 @@ import dev.streamtune.events.VersionStatus;
 import dev.streamtune.ml.ExportedClassifier;
 import dev.streamtune.store.ArtifactFiles;
 import dev.streamtune.store.ObjectStore;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Metrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -249,13 +247,9 @@ public final class ModelSubscriber implements AutoCloseable {
       new Loaded(null, v, dir).deleteFiles();
       throw e;
     }
-    Classifier c = classifiers.computeIfAbsent(v.getModelId(), m -> {
-      Classifier created = new Classifier(m);
-      Gauge.builder("streamtune.serve.version", created, x -> x.served().map(ModelVersion::getVersion).orElse(0))
-          .tag("model", m).description("the version served").register(Metrics.globalRegistry);
-      return created;
-    });
+    Classifier c = classifiers.computeIfAbsent(v.getModelId(), Classifier::new);
     c.swap(new Loaded(model, v, dir));
+    ServeMetrics.served(v.getModelId(), v.getVersion());
     LOG.info("Serving {} version {} (loaded in {} ms)", v.getModelId(), v.getVersion(),
         (System.nanoTime() - t0) / 1_000_000);
   }

@@ -10,9 +10,21 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * same process).
  */
 final class ServeMetrics {
+  private static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> SERVED =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private static PrometheusMeterRegistry registry;
 
   private ServeMetrics() {}
+
+  /** Sets the gauge {@code streamtune.serve.version} of a model. */
+  static void served(String modelId, int version) {
+    SERVED.computeIfAbsent(modelId, m -> {
+      var v = new java.util.concurrent.atomic.AtomicInteger();
+      io.micrometer.core.instrument.Gauge.builder("streamtune.serve.version", v, java.util.concurrent.atomic.AtomicInteger::get)
+          .tag("model", m).description("the version served").register(Metrics.globalRegistry);
+      return v;
+    }).set(version);
+  }
 
   static synchronized PrometheusMeterRegistry prometheus() {
     if (registry == null) {

@@ -75,7 +75,7 @@ class TfjsExportIT {
     }
     TopModel init = TopTrainer.initial(config.baseModel(), "block_10_project_BN", "out_relu", List.of("a", "b", "c"), 5);
     TopModel top = TopTrainer.train(config.baseModel(), init, ActivationRows.of(maps), y, ActivationRows.of(maps), y,
-        new TopOptions(1e-4f, 1e-3f, 4e-5f, 4, 2, 2, 12, 5, 2), null).top();
+        new TopOptions(1e-4f, 2e-3f, 4e-5f, 4, 4, 4, 18, 5, 2), null).top();
     ClassifierExporter.export(config.baseModel(), backbone, top, "m", 1, tmp.resolve("saved_model"));
     TfjsExporter.export(config.baseModel(), top, tmp.resolve("tfjs"));
     assertThat(layerNames()).contains("block_16_project").endsWith("out_relu", TfjsExporter.POOL, TfjsExporter.OUTPUT);
