@@ -189,18 +189,30 @@ public final class ServeServer implements AutoCloseable {
 
   private byte[] body(HttpExchange x) throws IOException {
     String length = x.getRequestHeaders().getFirst("Content-Length");
-    if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > config.maxBodyBytes()) {
-      throw new HttpError(413, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
-    }
     try (InputStream in = x.getRequestBody()) {
+      if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > config.maxBodyBytes()) {
+        drain(in);
+        throw new HttpError(413, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
+      }
       byte[] data = in.readNBytes(config.maxBodyBytes() + 1);
       if (data.length > config.maxBodyBytes()) {
+        drain(in);
         throw new HttpError(413, "the body is over the limit of " + config.maxBodyBytes() + " bytes");
       }
       if (data.length == 0) {
         throw new HttpError(400, "the body is empty");
       }
       return data;
+    }
+  }
+
+  /** Reads and drops what is left of a refused body (up to 64 MiB), so the client reads the answer. */
+  private static void drain(InputStream in) throws IOException {
+    long left = 64L << 20;
+    byte[] buf = new byte[64 * 1024];
+    int n;
+    while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+      left -= n;
     }
   }
 
