@@ -12,7 +12,9 @@ import java.util.stream.IntStream;
  * bottom twice. Training is in-graph Adam ({@link TopGraph}): the blocks at a lower learning rate
  * than the head, both following a cosine down to a tenth over {@code maxEpochs}, weight decay on
  * the kernels, BatchNormalization statistics frozen, class-balanced epochs of a bounded size from
- * the whole training set (rehearsal), and early stopping on the validation loss. Warm starts pass
+ * the whole training set (rehearsal), and early stopping on the validation loss, keeping the best
+ * epoch (at least one: the starting weights are never returned as they are, since the trainer's
+ * guard-rails compare the result with the parent). Warm starts pass
  * the parent's top, its head grown with {@link Head#withLabels}, as {@code init}.
  *
  * <pre>{@code
@@ -72,7 +74,7 @@ public final class TopTrainer {
       TopModel best = init;
       float[][] initial = predict(g, valX);
       float[][] bestProbabilities = initial;
-      double bestLoss = valX.size() == 0 ? Double.NaN : HeadTrainer.crossEntropy(bestProbabilities, valY);
+      double bestLoss = Double.POSITIVE_INFINITY;
       int bestEpoch = 0;
       int epoch = 0;
       int step = 0;
