@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /metrics}: Prometheus text, every meter of the process.
  * </ul>
  *
- * <p>Responses go out with TCP_NODELAY ({@code sun.net.httpserver.nodelay}): with Nagle's
- * algorithm, the headers and the body of a small answer wait for the client's delayed ACK,
- * about 40 ms per request at concurrency 1.
+ * <p>Responses go out with TCP_NODELAY ({@code sun.net.httpserver.nodelay}, which the JDK reads
+ * once, when the process's first HTTP server starts; a service embedding this one should set it
+ * at start): with Nagle's algorithm, the headers and the body of a small answer wait for the
+ * client's delayed ACK, about 40 ms per request at concurrency 1.
  *
  * <p>Bad requests get a 4xx and {@code {"error": …, "status": …}}: an unknown model (404), a wrong
  * content type (415), a body over {@code serve.max.body.kib} (413), a body that is not a
@@ -70,9 +71,7 @@ public final class ServeServer implements AutoCloseable {
 
   /** Starts serving the subscriber's models. */
   public static ServeServer start(ServeConfig config, ModelSubscriber subscriber) {
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
+    System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
     ServeMetrics.prometheus();
     try {
       ServeServer s = new ServeServer(config, subscriber);

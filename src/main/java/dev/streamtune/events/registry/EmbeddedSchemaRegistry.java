@@ -67,6 +67,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
       return t;
     });
     try {
+      // Small answers without Nagle's delay; read once, by the first JDK HTTP server of the process.
+      System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
       HttpServer server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
       var context = server.createContext("/", new RegistryHttpHandler(registry));
       if (!config.users().isEmpty()) {
