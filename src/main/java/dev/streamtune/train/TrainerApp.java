@@ -203,14 +203,7 @@ public final class TrainerApp implements AutoCloseable {
       producer.sendOffsetsToTransaction(pending.done(c.batch()), requests.groupMetadata());
       producer.commitTransaction();
       CrashPoints.reached("after-publish");
-      if (v != null) {
-        io.micrometer.core.instrument.Metrics.counter("streamtune.train.versions", "model", m, "status",
-            v.getStatus().toString(), "mode", v.getTraining().getMode().toString()).increment();
-        io.micrometer.core.instrument.Metrics.timer("streamtune.train.duration", "model", m)
-            .record(java.time.Duration.ofMillis(v.getTimings().getTrainingMillis()));
-        io.micrometer.core.instrument.Metrics.summary("streamtune.train.accuracy", "model", m)
-            .record(v.getMetrics().getAccuracy());
-      }
+      TrainMetrics.decided(v);
       if (v != null && v.getStatus() == dev.streamtune.events.VersionStatus.PUBLISHED) {
         writeLatest(v);
       }
