@@ -33,13 +33,13 @@ public record TopOptions(float learningRate, float headLearningRate, float weigh
   }
 
   /**
-   * The options of a warm start, which continues from a converged parent: {@code epochs} epochs,
-   * the blocks at a tenth of their rate (where a cold start's cosine ends), the head at a tenth too
+   * The options of a warm start, which continues from a converged parent: {@code epochs} epochs of
+   * {@code samples} examples, the blocks at a tenth of their rate (where a cold start's cosine ends), the head at a tenth too
    * unless it has new output units to learn.
    */
-  public TopOptions warm(int epochs, boolean newLabels) {
+  public TopOptions warm(int epochs, int samples, boolean newLabels) {
     return new TopOptions(learningRate / 10, newLabels ? headLearningRate : headLearningRate / 10, weightDecay,
-        batchSize, epochs, patience, samplesPerEpoch, seed, threads);
+        batchSize, epochs, patience, samples, seed, threads);
   }
 
   /** The same options with another epoch budget. */

@@ -64,7 +64,7 @@ final class TopRun {
           : TopTrainer.initial(baseModel, t.cut(), t.featureLayer(), labels, t.options().seed());
       boolean grown = warm && labels.size() > parent.head().labels().size();
       boolean light = warm && split.trainY().length < t.refitGrowth() * parent.fullFitExamples();
-      TopOptions options = light ? t.options().warm(t.warmEpochs(), grown) : t.options();
+      TopOptions options = light ? t.options().warm(t.warmEpochs(), t.warmSamples(), grown) : t.options();
       int fullFit = light ? parent.fullFitExamples() : split.trainY().length;
       progress.report("training", 0, options.maxEpochs(), Double.NaN, Double.NaN);
       TopTrainer.Fit fit = TopTrainer.train(baseModel, init, train, split.trainY(), val, split.valY(), options,

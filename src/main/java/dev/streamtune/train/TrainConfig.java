@@ -38,16 +38,22 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
    * @param featureLayer the layer whose pooled output the head reads
    * @param options how a cold start trains
    * @param warmEpochs the epoch budget of a light warm start (a retrain of a fine-tuned parent)
+   * @param warmSamples the examples one epoch of a light warm start draws
    * @param autoExamples the examples at which {@code auto} switches to {@code top}
    * @param refitGrowth a warm start runs the whole schedule (from the parent's weights) instead of a
    *     light epoch once the training examples have grown by this factor since the lineage's last
    *     full fit, so the work stays proportional to the data however it arrives
    */
   public record Top(Mode mode, String cut, String featureLayer, TopOptions options, int warmEpochs,
-      int autoExamples, double refitGrowth) {
+      int warmSamples, int autoExamples, double refitGrowth) {
     /** The same settings in another mode. */
     public Top withMode(Mode newMode) {
-      return new Top(newMode, cut, featureLayer, options, warmEpochs, autoExamples, refitGrowth);
+      return new Top(newMode, cut, featureLayer, options, warmEpochs, warmSamples, autoExamples, refitGrowth);
+    }
+
+    /** The same settings with other cold-start options. */
+    public Top withOptions(TopOptions newOptions) {
+      return new Top(mode, cut, featureLayer, newOptions, warmEpochs, warmSamples, autoExamples, refitGrowth);
     }
   }
 
@@ -98,6 +104,9 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
   /** Samples per epoch. */
   public static final Setting<Integer> TOP_SAMPLES = Setting.integer("train.top.samples.per.epoch", 3000, 32,
       10_000_000, "class-balanced examples per epoch in top mode, drawn from the whole dataset (rehearsal)");
+  /** Warm samples. */
+  public static final Setting<Integer> TOP_WARM_SAMPLES = Setting.integer("train.top.warm.samples", 1500, 32,
+      10_000_000, "class-balanced examples per epoch of a light warm start (bounds a retrain's cost)");
   /** Refit growth. */
   public static final Setting<Double> TOP_REFIT_GROWTH = Setting.decimal("train.top.refit.growth", 2.0, 1.0, 1000,
       "a warm start runs the whole schedule once the training examples have grown by this factor since the "
@@ -165,7 +174,7 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
       EPOCHS, PATIENCE, MAX_SAMPLES, SEED, THREADS, VALIDATION, MIN_ACCURACY, TOLERANCE, MAX_RECALL_DROP,
       CHECK_IMAGES, EXTRACT_BATCH, MODE, AUTO_TOP_EXAMPLES, TOP_CUT, TOP_FEATURE_LAYER, TOP_LEARNING_RATE,
       TOP_HEAD_LEARNING_RATE, TOP_WEIGHT_DECAY, TOP_BATCH, TOP_EPOCHS, TOP_WARM_EPOCHS, TOP_PATIENCE, TOP_SAMPLES,
-      TOP_THREADS, TOP_REFIT_GROWTH);
+      TOP_THREADS, TOP_WARM_SAMPLES, TOP_REFIT_GROWTH);
 
   /** Reads the settings. */
   public static TrainConfig from(ConfigSource s) {
@@ -177,8 +186,8 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
         new Top(s.get(MODE), s.get(TOP_CUT), s.get(TOP_FEATURE_LAYER), new TopOptions(
             s.get(TOP_LEARNING_RATE).floatValue(), s.get(TOP_HEAD_LEARNING_RATE).floatValue(),
             s.get(TOP_WEIGHT_DECAY).floatValue(), s.get(TOP_BATCH), s.get(TOP_EPOCHS), s.get(TOP_PATIENCE),
-            s.get(TOP_SAMPLES), s.get(SEED), s.get(TOP_THREADS)), s.get(TOP_WARM_EPOCHS), s.get(AUTO_TOP_EXAMPLES),
-            s.get(TOP_REFIT_GROWTH)));
+            s.get(TOP_SAMPLES), s.get(SEED), s.get(TOP_THREADS)), s.get(TOP_WARM_EPOCHS), s.get(TOP_WARM_SAMPLES),
+            s.get(AUTO_TOP_EXAMPLES), s.get(TOP_REFIT_GROWTH)));
   }
 
   /** The defaults. */

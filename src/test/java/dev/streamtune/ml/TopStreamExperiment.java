@@ -35,7 +35,7 @@ public final class TopStreamExperiment {
     int[] y = trainItems.stream().mapToInt(i -> FashionMnist.LABELS.indexOf(i.label())).toArray();
     int[] testY = testItems.stream().mapToInt(i -> FashionMnist.LABELS.indexOf(i.label())).toArray();
     TopOptions cold = TopOptions.defaults();
-    TopOptions d = cold.warm(1, false);
+    TopOptions d = cold.warm(1, warmSamples, false);
     TopOptions warm = new TopOptions(cold.learningRate() * scale, cold.headLearningRate() * scale, d.weightDecay(),
         d.batchSize(), 1, d.patience(), warmSamples, d.seed(), d.threads());
     TopModel top = TopTrainer.initial(config.baseModel(), CUT, "out_relu", FashionMnist.LABELS, cold.seed());

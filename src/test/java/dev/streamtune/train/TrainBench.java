@@ -83,8 +83,8 @@ public final class TrainBench {
       int[] truth = test.stream().mapToInt(i -> FashionMnist.LABELS.indexOf(i.label())).toArray();
       Scorer scorer = new Scorer(s3, fx, test, testFeatures, truth, dir.resolve("scoring"));
       for (TrainConfig.Mode mode : modes) {
-        TrainConfig config = TrainConfig.defaults().withTop(new TrainConfig.Top(mode, top.cut(), top.featureLayer(),
-            top.options().withEpochs(topEpochs), top.warmEpochs(), top.autoExamples(), top.refitGrowth()));
+        TrainConfig config = TrainConfig.defaults().withTop(top.withMode(mode)
+            .withOptions(top.options().withEpochs(topEpochs)));
         String name = "fm-" + mode.name().toLowerCase(java.util.Locale.ROOT);
         try (TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(), topics,
             s3, fx, BaseModels.tfjsSource(fc).orElse(null), Files.createDirectories(dir.resolve("work"))), policy,

@@ -46,7 +46,7 @@ class TrainerTopIT {
     TrainConfig defaults = TrainConfig.defaults();
     TrainConfig config = defaults.withGroup(stack.unique("trainer")).withGuardRails(0, 1, 1)
         .withTop(new TrainConfig.Top(TrainConfig.Mode.AUTO, CUT, "out_relu",
-            new TopOptions(3e-4f, 1e-3f, 4e-5f, 16, 3, 3, 96, 42, 2), 1, 50, 2.0));
+            new TopOptions(3e-4f, 1e-3f, 4e-5f, 16, 3, 3, 96, 42, 2), 1, 96, 50, 2.0));
     FeatureConfig fc = FeatureConfig.defaults();
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
