@@ -63,7 +63,8 @@ final class TopRun {
       TopModel init = warm ? parent.top().withHead(parent.head().withLabels(labels))
           : TopTrainer.initial(baseModel, t.cut(), t.featureLayer(), labels, t.options().seed());
       boolean grown = warm && labels.size() > parent.head().labels().size();
-      boolean light = warm && split.trainY().length < t.refitGrowth() * parent.fullFitExamples();
+      boolean light = warm
+          && (t.refitGrowth() == 0 || split.trainY().length < t.refitGrowth() * parent.fullFitExamples());
       TopOptions options = light ? t.options().warm(t.warmEpochs(), t.warmSamples(), grown) : t.options();
       int fullFit = light ? parent.fullFitExamples() : split.trainY().length;
       progress.report("training", 0, options.maxEpochs(), Double.NaN, Double.NaN);

@@ -42,7 +42,7 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
    * @param autoExamples the examples at which {@code auto} switches to {@code top}
    * @param refitGrowth a warm start runs the whole schedule (from the parent's weights) instead of a
    *     light epoch once the training examples have grown by this factor since the lineage's last
-   *     full fit, so the work stays proportional to the data however it arrives
+   *     full fit; 0 never refits
    */
   public record Top(Mode mode, String cut, String featureLayer, TopOptions options, int warmEpochs,
       int warmSamples, int autoExamples, double refitGrowth) {
@@ -108,9 +108,11 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
   public static final Setting<Integer> TOP_WARM_SAMPLES = Setting.integer("train.top.warm.samples", 1500, 32,
       10_000_000, "class-balanced examples per epoch of a light warm start (bounds a retrain's cost)");
   /** Refit growth. */
-  public static final Setting<Double> TOP_REFIT_GROWTH = Setting.decimal("train.top.refit.growth", 2.0, 1.0, 1000,
+  public static final Setting<Double> TOP_REFIT_GROWTH = Setting.decimal("train.top.refit.growth", 0, 0, 1000,
       "a warm start runs the whole schedule once the training examples have grown by this factor since the "
-          + "lineage's last full fit; otherwise one light epoch");
+          + "lineage's last full fit (0: never; refits from the full learning rate measured worse, see "
+          + "BENCHMARKS.md); otherwise one light epoch")
+      .must(v -> v == 0 || v >= 1, "must be 0 (never) or at least 1");
   /** Threads. */
   public static final Setting<Integer> TOP_THREADS = Setting.integer("train.top.threads", 2, 1, 64,
       "TensorFlow threads of top fine-tuning");
