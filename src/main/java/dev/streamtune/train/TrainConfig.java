@@ -108,10 +108,9 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
   public static final Setting<Integer> TOP_WARM_SAMPLES = Setting.integer("train.top.warm.samples", 1500, 32,
       10_000_000, "class-balanced examples per epoch of a light warm start (bounds a retrain's cost)");
   /** Refit growth. */
-  public static final Setting<Double> TOP_REFIT_GROWTH = Setting.decimal("train.top.refit.growth", 0, 0, 1000,
+  public static final Setting<Double> TOP_REFIT_GROWTH = Setting.decimal("train.top.refit.growth", 2.0, 0, 1000,
       "a warm start runs the whole schedule once the training examples have grown by this factor since the "
-          + "lineage's last full fit (0: never; refits from the full learning rate measured worse, see "
-          + "BENCHMARKS.md); otherwise one light epoch")
+          + "lineage's last full fit (0: never); otherwise one light epoch")
       .must(v -> v == 0 || v >= 1, "must be 0 (never) or at least 1");
   /** Threads. */
   public static final Setting<Integer> TOP_THREADS = Setting.integer("train.top.threads", 2, 1, 64,
