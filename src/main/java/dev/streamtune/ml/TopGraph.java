@@ -29,6 +29,8 @@ import org.tensorflow.types.TInt32;
 final class TopGraph implements AutoCloseable {
   static final String HEAD_KERNEL = "streamtune_head/kernel";
   static final String HEAD_BIAS = "streamtune_head/bias";
+  /** The cut's map shape by base model and cut: it takes a whole graph build to infer, and never changes. */
+  private static final Map<String, int[]> SPATIAL = new java.util.concurrent.ConcurrentHashMap<>();
   private final Graph graph = new Graph();
   private final Session session;
   private Placeholder<TFloat32> x;
@@ -81,7 +83,7 @@ final class TopGraph implements AutoCloseable {
     KerasLayersModel.Layer cut = model.layers().stream().filter(l -> l.name().equals(top.cut())).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("The base model has no layer " + top.cut() + " to cut at"));
     int channels = TfjsExporter.channels(model.layers(), cut.name(), new java.util.HashMap<>());
-    shape = spatial(model, top.cut(), channels);
+    shape = SPATIAL.computeIfAbsent(base.digest() + "/" + top.cut(), k -> spatial(base, top.cut(), channels)).clone();
     x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, shape[0], shape[1], channels)));
     KerasGraphBuilder.Top built = KerasGraphBuilder.buildFrom(tf, model, top.cut(), x);
     Operand<TFloat32> map = built.outputs().get(head.featureLayer());

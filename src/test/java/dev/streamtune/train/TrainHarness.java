@@ -73,16 +73,9 @@ final class TrainHarness implements AutoCloseable {
   }
 
   /** Waits until the model has {@code n} stored examples. */
-  /** Downloads a directory artifact (such as a version's SavedModel) into {@code dir}; returns {@code dir}. */
-  static java.nio.file.Path download(ObjectStore s3, dev.streamtune.events.Artifact artifact, java.nio.file.Path dir)
-      throws java.io.IOException {
-    String prefix = ArtifactWriter.key(s3, artifact.getUri());
-    for (String key : s3.list(prefix)) {
-      java.nio.file.Path f = dir.resolve(key.substring(prefix.length()));
-      java.nio.file.Files.createDirectories(f.getParent());
-      java.nio.file.Files.write(f, s3.get(key).orElseThrow());
-    }
-    return dir;
+  /** Downloads a directory artifact (such as a version's SavedModel) into {@code dir}, checking its sha256. */
+  static java.nio.file.Path download(ObjectStore s3, dev.streamtune.events.Artifact artifact, java.nio.file.Path dir) {
+    return dev.streamtune.store.ArtifactFiles.download(s3, artifact.getUri(), artifact.getSha256(), dir);
   }
 
   static void awaitStored(ObjectStore s3, String model, int n, Duration timeout) {
