@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** {@link ObjectStore} on the MinIO Java SDK, for one bucket. Thread-safe; close it. */
 public final class MinioObjectStore implements ObjectStore, AutoCloseable {
@@ -104,6 +108,29 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
   }
 
   private List<String> listOnce(String prefix) {
+    List<String> keys = new ArrayList<>();
+    List<String> folders = new ArrayList<>();
+    call("list " + prefix, () -> {
+      for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).build())) {
+        Item item = r.get();
+        (item.isDir() ? folders : keys).add(item.objectName());
+      }
+      return null;
+    });
+    List<CompletableFuture<List<String>>> parts = folders.stream()
+        .map(f -> CompletableFuture.supplyAsync(() -> listRecursive(f), Listers.POOL)).toList();
+    for (CompletableFuture<List<String>> part : parts) {
+      try {
+        keys.addAll(part.join());
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    keys.sort(null);
+    return keys;
+  }
+
+  private List<String> listRecursive(String prefix) {
     return call("list " + prefix, () -> {
       List<String> keys = new ArrayList<>();
       for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
@@ -113,8 +140,19 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
           keys.add(item.objectName());
         }
       }
-      keys.sort(null);
       return keys;
+    });
+  }
+
+  /**
+   * Lists a prefix's folders (a model's labels, say) concurrently: a recursive LIST is one request
+   * after another, and S3Proxy, for one, spends most of it per object on the server.
+   */
+  private static final class Listers {
+    static final ExecutorService POOL = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "streamtune-s3-list");
+      t.setDaemon(true);
+      return t;
     });
   }
 

@@ -86,10 +86,10 @@ public final class TrainBench {
         TrainConfig config = TrainConfig.defaults().withTop(top.withMode(mode)
             .withOptions(top.options().withEpochs(topEpochs)));
         String name = "fm-" + mode.name().toLowerCase(java.util.Locale.ROOT);
+        ObjectNode m = out.putObject(name);
         try (TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(), topics,
             s3, fx, BaseModels.tfjsSource(fc).orElse(null), Files.createDirectories(dir.resolve("work"))), policy,
             Clock.systemUTC())) {
-          ObjectNode m = out.putObject(name);
           ModelVersion oneShot = produceAndTrain(h, s3, name + "-oneshot", train.subList(0, trainN), 1);
           m.set("oneShot", scorer.score(oneShot));
           if (mode == TrainConfig.Mode.HEAD) {
@@ -112,7 +112,10 @@ public final class TrainBench {
           }
           m.put("streamingFinalVersion", last == null ? 0 : last.getVersion());
           m.put("trainerRunning", trainer.isRunning());
-          m.put("peakRssMiB", peakRssMiB());
+          m.put("peakRssMiB", peakRssMiB(ProcessHandle.current().pid()));
+        }
+        if (mode == TrainConfig.Mode.TOP) {
+          m.set("standaloneTrainer", standaloneTrainer(stack, h, name + "-oneshot", 3, dir.resolve("worker.log")));
         }
       }
       out.put("ingestState", ingest.state().toString());
@@ -144,9 +147,42 @@ public final class TrainBench {
     return f.stream().map(x -> layers.stream().map(x::layer).toArray(float[][]::new)).toArray(float[][][]::new);
   }
 
-  /** Peak resident memory of this process (broker, S3 server and trainer together), from /proc. */
-  private static long peakRssMiB() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+  /**
+   * A real {@code bin/streamtune worker --roles train} in its own JVM, as deployed (no JVM flags),
+   * in the trainer group once this JVM's trainer has left it, answers one request for a model
+   * whose examples are all cached; its peak resident memory is the trainer's alone.
+   */
+  private static ObjectNode standaloneTrainer(DevStack stack, TrainHarness h, String model, int version, Path log)
+      throws Exception {
+    h.request(model);
+    ProcessBuilder pb = new ProcessBuilder("bin/streamtune", "worker", "--roles", "train").redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
+    env.put("STREAMTUNE_SCHEMA_REGISTRY_URL", stack.registry().url().toString());
+    env.put("STREAMTUNE_S3_ENDPOINT", stack.s3().endpoint().toString());
+    env.put("STREAMTUNE_S3_BUCKET", stack.s3().bucket());
+    env.put("STREAMTUNE_S3_ACCESS_KEY", stack.s3().accessKey());
+    env.put("STREAMTUNE_S3_SECRET_KEY", stack.s3().secretKey());
+    env.remove("JAVA_OPTS");
+    Process p = pb.start();
+    try {
+      ModelVersion v = h.awaitVersion(model, version, WAIT);
+      ObjectNode n = JSON.createObjectNode().put("version", v.getVersion()).put("status", v.getStatus().toString())
+          .put("mode", v.getTraining().getMode().toString()).put("examples", v.getExamples().getTotal())
+          .put("cacheHits", v.getTraining().getFeatureCacheHits())
+          .put("trainingMillis", v.getTimings().getTrainingMillis()).put("peakRssMiB", peakRssMiB(p.pid()));
+      System.err.println("bench: standalone trainer " + n);
+      return n;
+    } finally {
+      p.destroy();
+      p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  /** Peak resident memory (VmHWM) of a process of this machine, from /proc. */
+  private static long peakRssMiB(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
       if (line.startsWith("VmHWM:")) {
         return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
       }

@@ -1,0 +1,39 @@
+package dev.streamtune.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streamtune.testing.Stack;
+import dev.streamtune.testing.WithStack;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@WithStack
+class MinioObjectStoreIT {
+
+  @Test
+  void listReturnsEveryKeyUnderThePrefixAtAnyDepthSortedAndNothingBeside(Stack stack) {
+    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        keys.add("examples/m/label" + (i % 6) + "/" + String.format("%03d", i) + ".png");
+      }
+      keys.add("examples/m/top-level.txt");
+      keys.add("examples/m/a/b/c/deep.bin");
+      List<String> others = List.of("examples/m2/label0/x.png", "examples/mm.txt", "models/m/1/LATEST");
+      for (String k : keys) {
+        s3.put(k, k.getBytes(), "application/octet-stream", Map.of());
+      }
+      for (String k : others) {
+        s3.put(k, k.getBytes(), "application/octet-stream", Map.of());
+      }
+
+      assertThat(s3.list("examples/m/")).containsExactlyElementsOf(keys.stream().sorted().toList());
+      assertThat(s3.list("examples/m/label3/")).hasSize(5).allMatch(k -> k.startsWith("examples/m/label3/"));
+      assertThat(s3.list("examples/m")).hasSize(keys.size() + 2)
+          .contains("examples/m2/label0/x.png", "examples/mm.txt");
+      assertThat(s3.list("examples/none/")).isEmpty();
+    }
+  }
+}
