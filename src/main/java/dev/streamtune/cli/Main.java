@@ -1,6 +1,8 @@
 package dev.streamtune.cli;
 
 import dev.streamtune.config.ConfigException;
+import dev.streamtune.config.Setting;
+import dev.streamtune.demo.DemoConfig;
 import dev.streamtune.devstack.DevStackConfig;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.events.RegistryConfig;
@@ -15,6 +17,9 @@ import dev.streamtune.store.S3Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -70,12 +75,31 @@ public final class Main implements Runnable {
     CommandLine produce = new CommandLine(new ProduceCommand());
     SettingOptions.add(produce.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
         TopicNames.SETTINGS, S3Config.SETTINGS));
-    CommandLine root = new CommandLine(new Main()).addSubcommand("schemas", schemas)
+    CommandLine demo = new CommandLine(new DemoCommand());
+    SettingOptions.add(demo.getCommandSpec(), DemoConfig.SETTINGS, "demo.");
+    CommandLine root = new CommandLine(new Main()).addSubcommand("demo", demo).addSubcommand("schemas", schemas)
         .addSubcommand("dev-stack", devStack).addSubcommand("embed", embed).addSubcommand("worker", worker)
         .addSubcommand("train", train).addSubcommand("produce", produce).addSubcommand("models", models)
-        .addSubcommand("serve", serve).addSubcommand("watch", watch);
+        .addSubcommand("serve", serve).addSubcommand("watch", watch)
+        .addSubcommand("config-reference", new ConfigReferenceCommand());
     root.setExecutionExceptionHandler(Main::onError);
     return root;
+  }
+
+  /** Every setting, by the part of Streamtune it configures: the configuration reference's order. */
+  static Map<String, List<Setting<?>>> settingGroups() {
+    Map<String, List<Setting<?>>> g = new LinkedHashMap<>();
+    g.put("Kafka", KafkaConfig.SETTINGS);
+    g.put("Schema registry", RegistryConfig.SETTINGS);
+    g.put("Object storage (S3)", S3Config.SETTINGS);
+    g.put("Topics", SettingOptions.all(TopicNames.SETTINGS, TopicPolicy.SETTINGS));
+    g.put("Ingest", IngestConfig.SETTINGS);
+    g.put("Features (the backbone)", FeatureConfig.SETTINGS);
+    g.put("Trainer", TrainConfig.SETTINGS);
+    g.put("Serve", ServeConfig.SETTINGS);
+    g.put("Dev stack", DevStackConfig.SETTINGS);
+    g.put("Demo", DemoConfig.SETTINGS);
+    return g;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.streamtune.cli;
 
+import dev.streamtune.demo.Progress;
 import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.LabelledImage;

@@ -38,7 +38,7 @@ final class SettingOptions {
         secrets.append(String.format("%n  %s (or %s_FILE): %s", s.envVar(), s.envVar(), s.description()));
         continue;
       }
-      String def = s.defaultValue() == null ? "none" : shown(s.defaultValue());
+      String def = s.defaultValue() == null ? "none" : dev.streamtune.config.ConfigReference.shown(s.defaultValue());
       String name = strip.isEmpty() || !s.key().startsWith(strip) ? s.option()
           : "--" + s.key().substring(strip.length()).replace('.', '-');
       OptionSpec.Builder option = OptionSpec.builder(name);
@@ -59,13 +59,6 @@ final class SettingOptions {
       footer[old.length] = "%nSecrets, from the environment only:" + secrets.toString().replace("%", "%%");
       spec.usageMessage().footer(footer);
     }
-  }
-
-  private static String shown(Object value) {
-    if (value instanceof java.time.Duration d) {
-      return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-    }
-    return value.toString();
   }
 
   private static String label(Setting<?> s) {

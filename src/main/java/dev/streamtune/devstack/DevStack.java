@@ -9,20 +9,16 @@ import dev.streamtune.store.S3Config;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.streamtune.store.LocalFiles;
 
 /**
  * Kafka, S3 and a schema registry in this JVM on loopback: what {@code streamtune dev-stack},
@@ -174,15 +170,6 @@ public final class DevStack implements AutoCloseable {
   }
 
   static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot wipe " + dir, e);
-    }
+    LocalFiles.deleteTree(dir);
   }
 }

@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -27,6 +28,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * images.labelled ─decode─▶ validate ─▶ repartition by modelId/sha256 ─▶ store (examples state)
  *   ─▶ repartition by modelId ─▶ trigger (model-counters state, punctuator) ─▶ training.requests
+ *                                                                        └─▶ training.status (counts)
  * bad records ─▶ images.labelled.dlq (KIP-1034 handlers, {@link DeadLetters})
  * </pre>
  */
@@ -66,7 +68,14 @@ public final class IngestTopology {
             StoreProcessor.STORE)
         .repartition(Repartitioned.with(Serdes.String(), Serdes.Long()).withName("by-model"))
         .process(() -> new TriggerProcessor(config), Named.as("trigger"), TriggerProcessor.STORE)
-        .to(topics.trainingRequests(), Produced.with(Serdes.String(), requests).withName("requests"));
+        .split(Named.as("out-"))
+        .branch((k, v) -> v instanceof TrainingRequest, Branched.withConsumer(s -> s
+            .mapValues(v -> (TrainingRequest) v, Named.as("as-request"))
+            .to(topics.trainingRequests(), Produced.with(Serdes.String(), requests).withName("requests")),
+            "requests"))
+        .defaultBranch(Branched.withConsumer(s -> s.mapValues(Object::toString, Named.as("as-status"))
+            .to(topics.trainingStatus(), Produced.with(Serdes.String(), Serdes.String()).withName("status")),
+            "status"));
     return b.build();
   }
 

@@ -2,7 +2,11 @@ package dev.streamtune.ingest;
 
 import dev.streamtune.events.TrainingReason;
 import dev.streamtune.events.TrainingRequest;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,11 +22,19 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Counts new examples per model and emits a {@code TrainingRequest}: THRESHOLD when a model's
  * count reaches its threshold, SCHEDULE when a wall-clock punctuator finds a model with at least
  * {@code minExamples} waiting longer than {@code maxDelay}. Each emission resets the count.
+ *
+ * <p>Once a second (wall clock) it also forwards, for each model whose count changed, a status
+ * line for {@code training.status} as JSON text:
+ * {@code {"source":"ingest","modelId","newExamples","threshold","at"}}, so that dashboards in any
+ * process show how far a model is from its next training.
  */
-final class TriggerProcessor implements Processor<String, Long, String, TrainingRequest> {
+final class TriggerProcessor implements Processor<String, Long, String, Object> {
   static final String STORE = "model-counters";
+  static final Duration STATUS_EVERY = Duration.ofSeconds(1);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final IngestConfig config;
-  private ProcessorContext<String, TrainingRequest> context;
+  private final Set<String> changed = new LinkedHashSet<>();
+  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, String> counters;
 
   TriggerProcessor(IngestConfig config) {
@@ -30,9 +42,10 @@ final class TriggerProcessor implements Processor<String, Long, String, Training
   }
 
   @Override
-  public void init(ProcessorContext<String, TrainingRequest> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.counters = context.getStateStore(STORE);
+    context.schedule(STATUS_EVERY, PunctuationType.WALL_CLOCK_TIME, this::status);
     if (!config.maxDelay().isZero()) {
       context.schedule(config.scheduleCheck(), PunctuationType.WALL_CLOCK_TIME, this::schedule);
     }
@@ -44,6 +57,7 @@ final class TriggerProcessor implements Processor<String, Long, String, Training
     long[] c = read(counters.get(record.key()));
     long count = c[0] + record.value();
     long since = c[0] == 0 ? now : c[1];
+    changed.add(record.key());
     if (count >= config.thresholdOf(record.key())) {
       emit(record.key(), count, TrainingReason.THRESHOLD, now);
     } else {
@@ -65,8 +79,19 @@ final class TriggerProcessor implements Processor<String, Long, String, Training
     due.forEach(kv -> emit(kv.key, read(kv.value)[0], TrainingReason.SCHEDULE, now));
   }
 
+  private void status(long now) {
+    for (String modelId : changed) {
+      String json = JSON.createObjectNode().put("source", "ingest").put("modelId", modelId)
+          .put("newExamples", read(counters.get(modelId))[0]).put("threshold", config.thresholdOf(modelId))
+          .put("at", Instant.ofEpochMilli(now).toString()).toString();
+      context.forward(new Record<>(modelId, json, now));
+    }
+    changed.clear();
+  }
+
   private void emit(String modelId, long count, TrainingReason reason, long now) {
     counters.put(modelId, "0;0");
+    changed.add(modelId);
     TrainingRequest request = TrainingRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
         .setModelId(modelId).setNewExamples(count).setReason(reason).setRequestedAt(Instant.ofEpochMilli(now)).build();
     context.forward(new Record<>(modelId, request, now));

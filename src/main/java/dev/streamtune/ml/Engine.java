@@ -2,12 +2,8 @@ package dev.streamtune.ml;
 
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import dev.streamtune.store.LocalFiles;
 
 /** The one place that names the deep-learning engine, and small file helpers of this package. */
 final class Engine {
@@ -77,15 +73,6 @@ final class Engine {
   }
 
   static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot delete " + dir, e);
-    }
+    LocalFiles.deleteTree(dir);
   }
 }

@@ -54,8 +54,8 @@ public record FeatureConfig(
   public static final Setting<Integer> BATCH_SIZE = Setting.integer("ml.batch.size", 8, 1, 256,
       "images per forward pass (8 is fastest on 2 cores)");
   /** Intra-op threads. */
-  public static final Setting<Integer> INTRA_OP = Setting.integer("ml.intra.op.threads",
-      Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256, "TensorFlow threads within an op");
+  public static final Setting<Integer> INTRA_OP = Setting.integer("ml.intra.op.threads", 0, 0, 256,
+      "TensorFlow threads within an op; 0 is one per core");
   /** Inter-op threads. */
   public static final Setting<Integer> INTER_OP = Setting.integer("ml.inter.op.threads", 1, 1, 64,
       "TensorFlow threads across ops");
@@ -81,7 +81,9 @@ public record FeatureConfig(
   /** Reads the settings. */
   public static FeatureConfig from(ConfigSource s) {
     return new FeatureConfig(s.get(BASE_MODEL), s.get(CACHE_DIR), s.get(FEATURE_LAYERS),
-        s.get(MAX_MEGAPIXELS) * 1_000_000L, s.get(BATCH_SIZE), s.get(INTRA_OP), s.get(INTER_OP), s.get(WORKERS));
+        s.get(MAX_MEGAPIXELS) * 1_000_000L, s.get(BATCH_SIZE),
+        s.get(INTRA_OP) == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : s.get(INTRA_OP),
+        s.get(INTER_OP), s.get(WORKERS));
   }
 
   /** The defaults. */

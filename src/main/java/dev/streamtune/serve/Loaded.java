@@ -2,14 +2,11 @@ package dev.streamtune.serve;
 
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.ml.ExportedClassifier;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.streamtune.store.LocalFiles;
 
 /**
  * One loaded version, reference-counted: the {@link Classifier} holds one reference while it is
@@ -61,15 +58,13 @@ final class Loaded {
 
   /** Deletes the version's local copy. */
   void deleteFiles() {
-    if (dir == null || !Files.exists(dir)) {
+    if (dir == null) {
       return;
     }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      LOG.warn("Cannot delete {}: {}", dir, e.toString());
+    try {
+      LocalFiles.deleteTree(dir);
+    } catch (java.io.UncheckedIOException e) {
+      LOG.warn("{}", e.getMessage());
     }
   }
 }

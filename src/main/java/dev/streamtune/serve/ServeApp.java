@@ -7,17 +7,20 @@ import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.S3Config;
 
 /**
- * The serve role: a {@link ModelSubscriber} on {@code models.versions} and the {@link ServeServer}
- * in front of it, against the configured Kafka, registry and object storage.
+ * The serve role: a {@link ModelSubscriber} on {@code models.versions}, and the {@link ServeServer}
+ * with its {@link Dashboard} in front of it, against the configured Kafka, registry and object
+ * storage.
  */
 public final class ServeApp implements AutoCloseable {
   private final MinioObjectStore store;
   private final ModelSubscriber subscriber;
+  private final Dashboard dashboard;
   private final ServeServer server;
 
-  private ServeApp(MinioObjectStore store, ModelSubscriber subscriber, ServeServer server) {
+  private ServeApp(MinioObjectStore store, ModelSubscriber subscriber, Dashboard dashboard, ServeServer server) {
     this.store = store;
     this.subscriber = subscriber;
+    this.dashboard = dashboard;
     this.server = server;
   }
 
@@ -26,10 +29,15 @@ public final class ServeApp implements AutoCloseable {
       S3Config s3) {
     MinioObjectStore store = new MinioObjectStore(s3);
     ModelSubscriber subscriber = null;
+    Dashboard dashboard = null;
     try {
       subscriber = ModelSubscriber.start(kafka, registry, topics.modelVersions(), store, config, null);
-      return new ServeApp(store, subscriber, ServeServer.start(config, subscriber));
+      dashboard = Dashboard.start(kafka, topics, subscriber, store);
+      return new ServeApp(store, subscriber, dashboard, ServeServer.start(config, subscriber, dashboard));
     } catch (RuntimeException e) {
+      if (dashboard != null) {
+        dashboard.close();
+      }
       if (subscriber != null) {
         subscriber.close();
       }
@@ -51,6 +59,7 @@ public final class ServeApp implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    dashboard.close();
     subscriber.close();
     store.close();
   }

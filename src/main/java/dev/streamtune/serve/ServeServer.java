@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/models}: each served model, its version, accuracy, mode and labels;
  *   <li>{@code GET /v1/models/{id}/versions}: every version read, REJECTED ones with their reasons;
  *   <li>{@code GET /healthz}; {@code GET /readyz}, 200 once each configured model is loaded;
- *   <li>{@code GET /metrics}: Prometheus text, every meter of the process.
+ *   <li>{@code GET /metrics}: Prometheus text, every meter of the process;
+ *   <li>the {@link Dashboard} at {@code /}, with its own JSON endpoints, when the serve role runs it.
  * </ul>
  *
  * <p>Responses go out with TCP_NODELAY ({@code sun.net.httpserver.nodelay}, which the JDK reads
@@ -55,10 +56,12 @@ public final class ServeServer implements AutoCloseable {
   private final ExecutorService workers;
   private final ModelSubscriber subscriber;
   private final ServeConfig config;
+  private final Dashboard dashboard;
 
-  private ServeServer(ServeConfig config, ModelSubscriber subscriber) throws IOException {
+  private ServeServer(ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard) throws IOException {
     this.config = config;
     this.subscriber = subscriber;
+    this.dashboard = dashboard;
     this.server = HttpServer.create(new InetSocketAddress(config.port()), 64);
     this.workers = Executors.newFixedThreadPool(config.threads(), r -> {
       Thread t = new Thread(r, "serve-http");
@@ -69,12 +72,17 @@ public final class ServeServer implements AutoCloseable {
     server.createContext("/", this::handle);
   }
 
-  /** Starts serving the subscriber's models. */
+  /** Starts serving the subscriber's models, without the dashboard. */
   public static ServeServer start(ServeConfig config, ModelSubscriber subscriber) {
+    return start(config, subscriber, null);
+  }
+
+  /** Starts serving the subscriber's models, and the dashboard at {@code /} unless it is null. */
+  static ServeServer start(ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard) {
     System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
     ServeMetrics.prometheus();
     try {
-      ServeServer s = new ServeServer(config, subscriber);
+      ServeServer s = new ServeServer(config, subscriber, dashboard);
       s.server.start();
       LOG.info("Serving on http://localhost:{}/", s.port());
       return s;
@@ -106,35 +114,35 @@ public final class ServeServer implements AutoCloseable {
       Matcher classify = CLASSIFY.matcher(path);
       Matcher versions = VERSIONS.matcher(path);
       if (classify.matches()) {
-        allow(method, "POST");
+        Http.allow(method, "POST");
         classify(x, classify.group(1));
       } else if (path.equals("/v1/models")) {
-        allow(method, "GET");
-        send(x, 200, models());
+        Http.allow(method, "GET");
+        Http.send(x, 200, models());
       } else if (versions.matches()) {
-        allow(method, "GET");
-        send(x, 200, versions(versions.group(1)));
+        Http.allow(method, "GET");
+        Http.send(x, 200, versions(versions.group(1)));
       } else if (path.equals("/healthz")) {
-        allow(method, "GET");
-        send(x, 200, JSON.createObjectNode().put("status", "UP"));
+        Http.allow(method, "GET");
+        Http.send(x, 200, JSON.createObjectNode().put("status", "UP"));
       } else if (path.equals("/readyz")) {
-        allow(method, "GET");
+        Http.allow(method, "GET");
         boolean ready = subscriber.ready(config.models());
-        send(x, ready ? 200 : 503, JSON.createObjectNode().put("status", ready ? "READY" : "LOADING"));
+        Http.send(x, ready ? 200 : 503, JSON.createObjectNode().put("status", ready ? "READY" : "LOADING"));
       } else if (path.equals("/metrics")) {
-        allow(method, "GET");
+        Http.allow(method, "GET");
         byte[] text = ServeMetrics.prometheus().scrape().getBytes(StandardCharsets.UTF_8);
         x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
         x.sendResponseHeaders(200, text.length);
         x.getResponseBody().write(text);
-      } else {
-        throw new HttpError(404, "no such resource: " + path);
+      } else if (dashboard == null || !dashboard.handle(x, path, method)) {
+        throw new Http.Error(404, "no such resource: " + path);
       }
-    } catch (HttpError e) {
-      send(x, e.status, JSON.createObjectNode().put("error", e.getMessage()).put("status", e.status));
+    } catch (Http.Error e) {
+      Http.send(x, e.status, JSON.createObjectNode().put("error", e.getMessage()).put("status", e.status));
     } catch (RuntimeException e) {
       LOG.error("{} {} failed", method, path, e);
-      send(x, 500, JSON.createObjectNode().put("error", "internal error: " + e).put("status", 500));
+      Http.send(x, 500, JSON.createObjectNode().put("error", "internal error: " + e).put("status", 500));
     } finally {
       x.close();
     }
@@ -146,25 +154,25 @@ public final class ServeServer implements AutoCloseable {
     try {
       if (!config.serves(modelId) || (!subscriber.models().contains(modelId) && !config.models().contains(modelId))) {
         outcome = "unknown-model";
-        throw new HttpError(404, config.serves(modelId) ? "unknown model " + modelId
+        throw new Http.Error(404, config.serves(modelId) ? "unknown model " + modelId
             : "model " + modelId + " is not served here (serve.models)");
       }
       Classifier c = subscriber.classifier(modelId).orElseThrow(() ->
-          new HttpError(503, "model " + modelId + " has no version loaded yet"));
+          new Http.Error(503, "model " + modelId + " has no version loaded yet"));
       byte[] image = image(x);
       Prediction p;
       try {
         p = c.classify(image, config.topK());
       } catch (ImageDecodeException e) {
         outcome = "bad-image";
-        throw new HttpError(400, "the body is not a decodable image: " + e.getMessage());
+        throw new Http.Error(400, "the body is not a decodable image: " + e.getMessage());
       }
       ObjectNode out = JSON.createObjectNode().put("model", p.modelId()).put("version", p.version());
       ArrayNode labels = out.putArray("labels");
       p.labels().forEach(s -> labels.addObject().put("label", s.label()).put("probability", s.probability()));
-      send(x, 200, out);
+      Http.send(x, 200, out);
       outcome = "ok";
-    } catch (HttpError e) {
+    } catch (Http.Error e) {
       outcome = outcome.equals("error") ? "status-" + e.status : outcome;
       throw e;
     } finally {
@@ -179,7 +187,7 @@ public final class ServeServer implements AutoCloseable {
     String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
     var boundary = Multipart.boundary(type);
     if (boundary.isEmpty() && !lower.startsWith("image/") && !lower.startsWith("application/octet-stream")) {
-      throw new HttpError(415, "send the image as the body (image/* or application/octet-stream) or as a "
+      throw new Http.Error(415, "send the image as the body (image/* or application/octet-stream) or as a "
           + "multipart/form-data file, not " + (type == null ? "no content type" : type));
     }
     byte[] body = body(x);
@@ -189,7 +197,7 @@ public final class ServeServer implements AutoCloseable {
     try {
       return Multipart.firstFile(body, boundary.get());
     } catch (IllegalArgumentException e) {
-      throw new HttpError(400, e.getMessage());
+      throw new Http.Error(400, e.getMessage());
     }
   }
 
@@ -198,15 +206,15 @@ public final class ServeServer implements AutoCloseable {
     try (InputStream in = x.getRequestBody()) {
       if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > config.maxBodyBytes()) {
         drain(in);
-        throw new HttpError(413, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
+        throw new Http.Error(413, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
       }
       byte[] data = in.readNBytes(config.maxBodyBytes() + 1);
       if (data.length > config.maxBodyBytes()) {
         drain(in);
-        throw new HttpError(413, "the body is over the limit of " + config.maxBodyBytes() + " bytes");
+        throw new Http.Error(413, "the body is over the limit of " + config.maxBodyBytes() + " bytes");
       }
       if (data.length == 0) {
-        throw new HttpError(400, "the body is empty");
+        throw new Http.Error(400, "the body is empty");
       }
       return data;
     }
@@ -237,7 +245,7 @@ public final class ServeServer implements AutoCloseable {
   private ObjectNode versions(String modelId) {
     List<ModelVersion> all = subscriber.history(modelId);
     if (all.isEmpty()) {
-      throw new HttpError(404, "unknown model " + modelId);
+      throw new Http.Error(404, "unknown model " + modelId);
     }
     ObjectNode out = JSON.createObjectNode().put("model", modelId);
     int served = subscriber.classifier(modelId).flatMap(Classifier::served).map(ModelVersion::getVersion).orElse(0);
@@ -251,26 +259,4 @@ public final class ServeServer implements AutoCloseable {
     return out;
   }
 
-  private static void allow(String method, String allowed) {
-    if (!method.equalsIgnoreCase(allowed)) {
-      throw new HttpError(405, method + " is not allowed here; use " + allowed);
-    }
-  }
-
-  private static void send(HttpExchange x, int status, ObjectNode body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    x.getResponseHeaders().set("Content-Type", "application/json");
-    x.sendResponseHeaders(status, bytes.length);
-    x.getResponseBody().write(bytes);
-  }
-
-  private static final class HttpError extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final int status;
-
-    HttpError(int status, String message) {
-      super(message);
-      this.status = status;
-    }
-  }
 }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Live progress on {@code training.status}, keyed by model id, as JSON:
- * {@code {"modelId","version","runId","phase","step","of","trainLoss","validationLoss","at"}}.
+ * {@code {"source":"trainer","modelId","version","runId","phase","step","of","trainLoss","validationLoss","at"}}.
  * Phases: listing, features (step = images done), training (step = epoch), export, upload, then
  * published, rejected or skipped. Best effort: a lost status line is harmless.
  */
@@ -37,7 +37,8 @@ final class StatusReporter implements AutoCloseable {
 
   void report(String modelId, int version, String runId, String phase, int step, int of, double trainLoss,
       double validationLoss) {
-    var n = JSON.createObjectNode().put("modelId", modelId).put("version", version).put("runId", runId)
+    var n = JSON.createObjectNode().put("source", "trainer").put("modelId", modelId).put("version", version)
+        .put("runId", runId)
         .put("phase", phase).put("step", step).put("of", of).put("at", clock.instant().toString());
     if (!Double.isNaN(trainLoss)) {
       n.put("trainLoss", trainLoss);

@@ -13,8 +13,6 @@ import dev.streamtune.events.VersionStatus;
 import dev.streamtune.ml.Backbone;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.Head;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.streamtune.store.LocalFiles;
 
 /**
  * One training run of one model, up to (not including) publishing: list the examples, pick the
@@ -170,15 +169,10 @@ final class TrainingRun {
   }
 
   private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      LOG.warn("Cannot delete {}: {}", dir, e.toString());
+    try {
+      LocalFiles.deleteTree(dir);
+    } catch (java.io.UncheckedIOException e) {
+      LOG.warn("{}", e.getMessage());
     }
   }
 }

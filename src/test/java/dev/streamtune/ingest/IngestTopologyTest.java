@@ -214,6 +214,29 @@ class IngestTopologyTest {
     assertThat(requests.isEmpty()).isTrue();
   }
 
+  @Test
+  void countsGoToTrainingStatusOnceASecondForTheModelsThatChanged() throws Exception {
+    var status = driver.createOutputTopic(topics.trainingStatus(), new StringDeserializer(), new StringDeserializer());
+    input.pipeInput(event("s1", "alpha", "x", png(400), "image/png"));
+    input.pipeInput(event("s2", "alpha", "x", png(401), "image/png"));
+    assertThat(status.isEmpty()).as("nothing before the wall clock moves").isTrue();
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    var lines = status.readKeyValuesToList();
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0).key).isEqualTo("alpha");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0).value);
+    assertThat(json.get("source").asText()).isEqualTo("ingest");
+    assertThat(json.get("newExamples").asLong()).isEqualTo(2);
+    assertThat(json.get("threshold").asLong()).isEqualTo(3);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertThat(status.isEmpty()).as("no change, no line").isTrue();
+    input.pipeInput(event("s3", "alpha", "x", png(402), "image/png"));
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.readValue()).get("newExamples")
+        .asLong()).as("the threshold reset the count").isZero();
+    assertThat(requests.readValue().getNewExamples()).isEqualTo(3);
+  }
+
   private void assertDeadLetter(LabelledImage event, String reason) {
     input.pipeInput("key".getBytes(StandardCharsets.UTF_8), event);
     TestRecord<byte[], byte[]> r = dlq.readRecord();

@@ -1,6 +1,6 @@
 package dev.streamtune.ml;
 
-import dev.streamtune.testing.FashionMnist;
+import dev.streamtune.demo.FashionMnist;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs {@code src/test/node/interop.mjs}, the independent kafkajs client, and reads its JSON answer. */
+/** Runs the Node scripts of {@code src/test/node} (the kafkajs client, the browser test) and reads their JSON answer. */
 public final class NodeScript {
   private static final Path DIR = Path.of(System.getProperty("streamtune.node.dir", "src/test/node"));
 
@@ -22,19 +22,28 @@ public final class NodeScript {
    * @throws AssertionError with the output when it fails
    */
   public static JsonNode run(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("node", "interop.mjs"));
+    return script("interop.mjs", 180, args);
+  }
+
+  /**
+   * Runs {@code node SCRIPT ARGS} in {@code src/test/node} and returns its last stdout line as JSON.
+   *
+   * @throws AssertionError with the output when it fails or runs over {@code timeoutSeconds}
+   */
+  public static JsonNode script(String script, int timeoutSeconds, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("node", script));
     cmd.addAll(List.of(args));
     try {
       Path err = Files.createTempFile("node-interop", ".err");
       try {
         Process p = new ProcessBuilder(cmd).directory(DIR.toFile()).redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean done = p.waitFor(180, TimeUnit.SECONDS);
+        boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         if (!done) {
           p.destroyForcibly();
         }
         if (!done || p.exitValue() != 0) {
-          throw new AssertionError("node " + String.join(" ", args) + " failed:\n" + out + "\n" + Files.readString(err));
+          throw new AssertionError("node " + script + " " + String.join(" ", args) + " failed:\n" + out + "\n" + Files.readString(err));
         }
         return new ObjectMapper().readTree(out.strip().lines().reduce((a, b) -> b).orElseThrow());
       } finally {

@@ -6,7 +6,7 @@ import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.Head;
 import dev.streamtune.ml.HeadOptions;
 import dev.streamtune.ml.HeadTrainer;
-import dev.streamtune.testing.FashionMnist;
+import dev.streamtune.demo.FashionMnist;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.nio.file.Files;

@@ -15,7 +15,7 @@ import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.Head;
 import dev.streamtune.ml.HeadTrainer;
 import dev.streamtune.store.MinioObjectStore;
-import dev.streamtune.testing.FashionMnist;
+import dev.streamtune.demo.FashionMnist;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

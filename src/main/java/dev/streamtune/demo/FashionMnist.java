@@ -1,4 +1,4 @@
-package dev.streamtune.testing;
+package dev.streamtune.demo;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import javax.imageio.ImageIO;
 
-/** For benchmarks and experiments: Fashion-MNIST from Debian's {@code dataset-fashion-mnist} (IDX files), as 28×28 grey PNGs. */
+/** For {@code streamtune demo --fashion-mnist}, benchmarks and experiments: Fashion-MNIST from Debian's {@code dataset-fashion-mnist} (IDX files), as 28×28 grey PNGs. */
 public final class FashionMnist {
+  /** Where Debian's package puts the IDX files. */
   public static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
+  /** The ten classes, in label-index order. */
   public static final List<String> LABELS = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
       "sneaker", "bag", "ankle-boot");
 
@@ -23,6 +25,7 @@ public final class FashionMnist {
   /** One image. */
   public record Item(byte[] png, String label) {}
 
+  /** Whether Debian's {@code dataset-fashion-mnist} is installed. */
   public static boolean installed() {
     return Files.exists(DIR.resolve("train-images-idx3-ubyte.gz"));
   }
@@ -47,6 +50,32 @@ public final class FashionMnist {
       }
     }
     return out;
+  }
+
+  /**
+   * Writes the first {@code trainPerClass} training images of each class to
+   * {@code dir/train/label/} and the first {@code testPerClass} test images of each to
+   * {@code dir/test/label/}, as PNGs.
+   */
+  public static void write(Path dir, int trainPerClass, int testPerClass) {
+    try {
+      writeSplit("train", dir.resolve("train"), trainPerClass);
+      writeSplit("t10k", dir.resolve("test"), testPerClass);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("Cannot write Fashion-MNIST images to " + dir, e);
+    }
+  }
+
+  private static void writeSplit(String split, Path dir, int perClass) throws IOException {
+    java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+    int limit = split.equals("train") ? 60_000 : 10_000;
+    for (Item item : read(split, Math.min(limit, perClass * LABELS.size() * 2))) {
+      int n = counts.merge(item.label(), 1, Integer::sum);
+      if (n <= perClass) {
+        Path folder = Files.createDirectories(dir.resolve(item.label()));
+        Files.write(folder.resolve(String.format("%05d.png", n)), item.png());
+      }
+    }
   }
 
   private static DataInputStream open(String name, int magic) throws IOException {

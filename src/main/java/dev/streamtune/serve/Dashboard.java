@@ -1,0 +1,171 @@
+package dev.streamtune.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TopicTail;
+import dev.streamtune.store.ArtifactFiles;
+import dev.streamtune.store.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The web dashboard of the serve role: static HTML and JavaScript with no build step
+ * ({@code src/main/resources/dev/streamtune/serve/dashboard/}), and the JSON it polls.
+ *
+ * <ul>
+ *   <li>{@code GET /}: the page; {@code GET /ui/*}: its script and style;
+ *   <li>{@code GET /v1/dashboard}: every model read from {@code models.versions}, with its served
+ *       version, labels, examples per label and every version (REJECTED ones with their reasons),
+ *       and the latest {@code training.status} lines of ingest (new examples, threshold) and of
+ *       the trainer (phase, epoch, losses);
+ *   <li>{@code GET /v1/models/{id}/versions/{v}/card}: the version's model card from object storage;
+ *   <li>{@code GET /v1/deadletters}: the recent dead letters, newest first, with their reasons.
+ * </ul>
+ *
+ * <p>Everything comes from topics and object storage, so the dashboard works in a serve process
+ * apart from ingest and the trainer.
+ */
+final class Dashboard implements AutoCloseable {
+  private static final Pattern CARD = Pattern.compile("/v1/models/([A-Za-z0-9._-]{1,64})/versions/(\\d{1,9})/card");
+  private static final Map<String, String> STATIC = Map.of("/", "index.html", "/index.html", "index.html",
+      "/ui/app.js", "app.js", "/ui/style.css", "style.css");
+  private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
+      "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
+  private final ModelSubscriber subscriber;
+  private final ObjectStore store;
+  private final TopicTail deadLetters;
+  private final TopicTail status;
+
+  private Dashboard(ModelSubscriber subscriber, ObjectStore store, TopicTail deadLetters, TopicTail status) {
+    this.subscriber = subscriber;
+    this.store = store;
+    this.deadLetters = deadLetters;
+    this.status = status;
+  }
+
+  /** Starts following the dead-letter and status topics. */
+  static Dashboard start(KafkaConfig kafka, TopicNames topics, ModelSubscriber subscriber, ObjectStore store) {
+    TopicTail dlq = TopicTail.start(kafka, topics.deadLetters(), 100, null);
+    try {
+      return new Dashboard(subscriber, store, dlq, TopicTail.start(kafka, topics.trainingStatus(), 1000, null));
+    } catch (RuntimeException e) {
+      dlq.close();
+      throw e;
+    }
+  }
+
+  /** Answers a dashboard path and returns true, or returns false for any other path. */
+  boolean handle(HttpExchange x, String path, String method) throws IOException {
+    Matcher card = CARD.matcher(path);
+    if (STATIC.containsKey(path)) {
+      Http.allow(method, "GET");
+      String name = STATIC.get(path);
+      try (InputStream in = Dashboard.class.getResourceAsStream("dashboard/" + name)) {
+        Http.send(x, 200, TYPES.get(name.substring(name.lastIndexOf('.') + 1)), in.readAllBytes());
+      }
+    } else if (path.equals("/v1/dashboard")) {
+      Http.allow(method, "GET");
+      Http.send(x, 200, overview());
+    } else if (path.equals("/v1/deadletters")) {
+      Http.allow(method, "GET");
+      Http.send(x, 200, deadLetters());
+    } else if (card.matches()) {
+      Http.allow(method, "GET");
+      Http.send(x, 200, "text/html; charset=utf-8", card(card.group(1), Integer.parseInt(card.group(2))));
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  private ObjectNode overview() {
+    Map<String, JsonNode[]> lines = new java.util.HashMap<>();
+    for (TopicTail.Entry e : status.recent()) {
+      JsonNode n;
+      try {
+        n = Http.JSON.readTree(e.text());
+      } catch (IOException bad) {
+        continue;
+      }
+      int slot = "ingest".equals(n.path("source").asText()) ? 0 : 1;
+      lines.computeIfAbsent(n.path("modelId").asText(e.key()), k -> new JsonNode[2])[slot] = n;
+    }
+    TreeSet<String> models = new TreeSet<>(subscriber.models());
+    models.addAll(lines.keySet());
+    ObjectNode out = Http.JSON.createObjectNode();
+    ArrayNode list = out.putArray("models");
+    for (String m : models) {
+      ObjectNode n = list.addObject().put("model", m);
+      ModelVersion served = subscriber.classifier(m).flatMap(Classifier::served).orElse(null);
+      n.put("served", served == null ? 0 : served.getVersion());
+      JsonNode[] s = lines.getOrDefault(m, new JsonNode[2]);
+      n.set("ingest", s[0]);
+      n.set("trainer", s[1]);
+      ArrayNode versions = n.putArray("versions");
+      for (ModelVersion v : subscriber.history(m)) {
+        versions.add(version(v));
+      }
+    }
+    return out;
+  }
+
+  private static ObjectNode version(ModelVersion v) {
+    ObjectNode n = Http.JSON.createObjectNode().put("version", v.getVersion()).put("status", v.getStatus().toString())
+        .put("reason", v.getReason()).put("accuracy", v.getMetrics().getAccuracy())
+        .put("macroF1", v.getMetrics().getMacroF1()).put("mode", v.getTraining().getMode().toString())
+        .put("featureLayer", v.getTraining().getFeatureLayer()).put("examples", v.getExamples().getTotal())
+        .put("newExamples", v.getExamples().getNewExamples())
+        .put("trainingMillis", v.getTimings().getTrainingMillis()).put("createdAt", v.getCreatedAt().toString())
+        .put("card", v.getArtifacts().getModelCard() != null);
+    if (v.getParentVersion() != null) {
+      n.put("parentVersion", v.getParentVersion());
+    }
+    v.getLabels().forEach(n.putArray("labels")::add);
+    ObjectNode per = n.putObject("perLabel");
+    v.getExamples().getPerLabel().forEach(per::put);
+    return n;
+  }
+
+  private ObjectNode deadLetters() {
+    ObjectNode out = Http.JSON.createObjectNode();
+    ArrayNode list = out.putArray("deadLetters");
+    List<TopicTail.Entry> recent = deadLetters.recent();
+    for (int i = recent.size() - 1; i >= 0; i--) {
+      TopicTail.Entry e = recent.get(i);
+      Map<String, String> h = e.headers();
+      list.addObject().put("key", e.key()).put("time", e.timestamp().toString())
+          .put("stage", h.getOrDefault("streamtune.stage", "decode"))
+          .put("reason", h.getOrDefault("streamtune.reason", h.getOrDefault("__streams.errors.message", "")))
+          .put("error", h.getOrDefault("__streams.errors.exception", ""))
+          .put("bytes", e.value() == null ? 0 : e.value().length).put("offset", e.offset())
+          .put("partition", e.partition());
+    }
+    return out;
+  }
+
+  private byte[] card(String modelId, int version) {
+    ModelVersion v = subscriber.history(modelId).stream().filter(h -> h.getVersion() == version).findFirst()
+        .orElseThrow(() -> new Http.Error(404, "no version " + version + " of model " + modelId));
+    if (v.getArtifacts().getModelCard() == null) {
+      throw new Http.Error(404, "version " + version + " of model " + modelId + " has no model card");
+    }
+    String key = ArtifactFiles.key(store, v.getArtifacts().getModelCard().getUri());
+    return store.get(key).orElseThrow(() -> new Http.Error(404, "the model card " + key + " is gone"));
+  }
+
+  @Override
+  public void close() {
+    deadLetters.close();
+    status.close();
+  }
+}

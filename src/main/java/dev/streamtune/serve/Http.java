@@ -1,0 +1,43 @@
+package dev.streamtune.serve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+
+/** The few HTTP helpers serve's handlers share: JSON answers, method checks and status errors. */
+final class Http {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private Http() {}
+
+  /** Refuses any method but {@code allowed} with a 405. */
+  static void allow(String method, String allowed) {
+    if (!method.equalsIgnoreCase(allowed)) {
+      throw new Error(405, method + " is not allowed here; use " + allowed);
+    }
+  }
+
+  /** Answers {@code body} as JSON. */
+  static void send(HttpExchange x, int status, ObjectNode body) throws IOException {
+    send(x, status, "application/json", JSON.writeValueAsBytes(body));
+  }
+
+  /** Answers bytes of a content type. */
+  static void send(HttpExchange x, int status, String contentType, byte[] bytes) throws IOException {
+    x.getResponseHeaders().set("Content-Type", contentType);
+    x.sendResponseHeaders(status, bytes.length);
+    x.getResponseBody().write(bytes);
+  }
+
+  /** An answer other than 200, with its message for the {@code error} field. */
+  static final class Error extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+
+    Error(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+}
