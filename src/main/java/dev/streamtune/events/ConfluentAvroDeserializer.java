@@ -98,7 +98,8 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
       throw new MalformedPayloadException(Reason.INCOMPATIBLE_SCHEMA, id, "writer schema " + id + " ("
           + writer.getFullName() + ") cannot be read as " + type.getName() + ": "
-          + result.getResult().getIncompatibilities(), null);
+          + result.getResult().getIncompatibilities().stream()
+              .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")").limit(5).toList(), null);
     }
     return new SpecificDatumReader<>(writer, readerSchema);
   }

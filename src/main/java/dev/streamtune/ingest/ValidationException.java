@@ -17,6 +17,8 @@ public final class ValidationException extends RuntimeException implements dev.s
     TOO_BIG,
     /** More pixels than the configured maximum, from the header. */
     TOO_MANY_PIXELS,
+    /** An animated GIF of more frames than the decoder accepts (only the first is used). */
+    TOO_MANY_FRAMES,
     /** The image is empty, truncated or corrupt. */
     CORRUPT_IMAGE,
     /** An ImageRef outside the allowed buckets, or not an s3:// URI. */

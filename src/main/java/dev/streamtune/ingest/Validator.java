@@ -112,6 +112,7 @@ final class Validator {
     } catch (ImageDecodeException ex) {
       Reason r = switch (ex.kind()) {
         case TOO_LARGE -> Reason.TOO_MANY_PIXELS;
+        case TOO_MANY_FRAMES -> Reason.TOO_MANY_FRAMES;
         case UNSUPPORTED_FORMAT -> Reason.UNSUPPORTED_CONTENT_TYPE;
         case EMPTY, CORRUPT -> Reason.CORRUPT_IMAGE;
       };

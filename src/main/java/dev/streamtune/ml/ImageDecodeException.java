@@ -11,6 +11,8 @@ public final class ImageDecodeException extends RuntimeException implements dev.
     UNSUPPORTED_FORMAT,
     /** More pixels than the configured limit, found from the header before decoding. */
     TOO_LARGE,
+    /** A GIF of more frames than {@link ImageDecoder#MAX_GIF_FRAMES}, counted from its blocks. */
+    TOO_MANY_FRAMES,
     /** The header or pixel data is truncated or damaged. */
     CORRUPT
   }

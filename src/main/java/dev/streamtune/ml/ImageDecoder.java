@@ -23,6 +23,8 @@ import javax.imageio.stream.ImageInputStream;
  * that ends early) are errors. Thread-safe.
  */
 public final class ImageDecoder {
+  /** The most frames a GIF may have: only the first is decoded, so longer animations are refused. */
+  public static final int MAX_GIF_FRAMES = 500;
   private static final Set<String> FORMATS = Set.of("png", "jpeg", "gif", "bmp");
   private final long maxPixels;
 
@@ -59,14 +61,20 @@ public final class ImageDecoder {
   }
 
   /**
-   * Reads the format and size from the header alone, checking the pixel limit; decodes no
-   * pixels, so a decompression bomb costs nothing.
+   * Reads the format and size from the header alone, checking the pixel limit and, for a GIF,
+   * the frame limit, and checks that the file is whole ({@link ImageIntegrity}: chunk CRCs and
+   * end markers); decodes no pixels, so a decompression bomb costs nothing.
    *
    * @throws ImageDecodeException with the reason when the bytes cannot be used
    */
   public Info probe(byte[] bytes) {
-    return withReader(bytes, "unreadable image header", reader ->
+    Info info = withReader(bytes, "unreadable image header", reader ->
         new Info(reader.getFormatName().toLowerCase(Locale.ROOT), reader.getWidth(0), reader.getHeight(0)));
+    String damage = ImageIntegrity.damage(info.format(), bytes);
+    if (damage != null) {
+      throw new ImageDecodeException(Reason.CORRUPT, damage, null);
+    }
+    return info;
   }
 
   /**
@@ -101,6 +109,10 @@ public final class ImageDecoder {
         if (w * h > maxPixels) {
           throw new ImageDecodeException(Reason.TOO_LARGE, w + "x" + h + " is " + (w * h)
               + " pixels, over the limit of " + maxPixels, null);
+        }
+        if (reader.getFormatName().equalsIgnoreCase("gif") && GifFrames.count(bytes, MAX_GIF_FRAMES) > MAX_GIF_FRAMES) {
+          throw new ImageDecodeException(Reason.TOO_MANY_FRAMES, "the GIF has more than " + MAX_GIF_FRAMES
+              + " frames; only the first is used, so animations that long are refused", null);
         }
         return call.apply(reader);
       } finally {
