@@ -75,13 +75,17 @@ public final class Main implements Runnable {
     CommandLine produce = new CommandLine(new ProduceCommand());
     SettingOptions.add(produce.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
         TopicNames.SETTINGS, S3Config.SETTINGS));
+    CommandLine replay = new CommandLine(new DlqCommand());
+    SettingOptions.add(replay.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, TopicNames.SETTINGS));
+    CommandLine dlq = new CommandLine(new DlqGroup()).addSubcommand("replay", replay);
     CommandLine demo = new CommandLine(new DemoCommand());
     SettingOptions.add(demo.getCommandSpec(), DemoConfig.SETTINGS, "demo.");
     CommandLine root = new CommandLine(new Main()).addSubcommand("demo", demo).addSubcommand("schemas", schemas)
         .addSubcommand("dev-stack", devStack).addSubcommand("embed", embed).addSubcommand("worker", worker)
         .addSubcommand("train", train).addSubcommand("produce", produce).addSubcommand("models", models)
         .addSubcommand("serve", serve).addSubcommand("watch", watch)
-        .addSubcommand("config-reference", new ConfigReferenceCommand());
+        .addSubcommand("config-reference", new ConfigReferenceCommand())
+        .addSubcommand("dlq", dlq);
     root.setExecutionExceptionHandler(Main::onError);
     return root;
   }

@@ -1,0 +1,113 @@
+package dev.streamtune.ingest;
+
+import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.TopicNames;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code streamtune dlq replay}: re-sends dead letters to the topic they came from, after a fix
+ * (an object uploaded, a schema registered, a limit raised). It reads the dead-letter topic from
+ * its beginning to the end it has when the replay starts (no consumer group, committed records
+ * only), keeps the records whose {@code streamtune.reason} is among {@code reasons} (all when
+ * empty), and sends each with its original key, value and headers, the dead-letter headers
+ * dropped and {@code streamtune.replayed-from} ({@code dlq-topic/partition/offset}) added.
+ * Replaying is safe to repeat: ingest stores an image once and counts it once, however often it
+ * arrives, so a second replay stores nothing new; records still bad go back to the dead-letter
+ * topic with their reason.
+ */
+public final class DeadLetterReplay {
+  /** The header a replayed record carries. */
+  public static final String REPLAYED_FROM = "streamtune.replayed-from";
+  private static final String ORIGINAL_TOPIC = "__streams.errors.topic";
+
+  private DeadLetterReplay() {}
+
+  /**
+   * What a replay did.
+   *
+   * @param read dead letters read
+   * @param replayed records re-sent
+   * @param byReason dead letters read, per reason
+   */
+  public record Result(int read, int replayed, Map<String, Integer> byReason) {}
+
+  /**
+   * Replays the dead letters of {@code reasons} (every reason when empty).
+   *
+   * @param dryRun count what would be replayed, send nothing
+   */
+  public static Result replay(KafkaConfig kafka, TopicNames topics, Set<String> reasons, boolean dryRun) {
+    Map<String, Object> c = new HashMap<>(kafka.clientProps());
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> p = new HashMap<>(kafka.clientProps());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    int read = 0;
+    int replayed = 0;
+    Map<String, Integer> byReason = new TreeMap<>();
+    try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      List<TopicPartition> parts = consumer.partitionsFor(topics.deadLetters(), Duration.ofSeconds(30)).stream()
+          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
+            continue;
+          }
+          read++;
+          String reason = header(r, DeadLetters.REASON, "UNKNOWN");
+          byReason.merge(reason, 1, Integer::sum);
+          if (!reasons.isEmpty() && !reasons.contains(reason)) {
+            continue;
+          }
+          replayed++;
+          if (!dryRun) {
+            producer.send(resend(r, topics));
+          }
+        }
+      }
+      producer.flush();
+    }
+    return new Result(read, replayed, byReason);
+  }
+
+  /** The record to re-send for a dead letter: original topic, key, value and headers. */
+  static ProducerRecord<byte[], byte[]> resend(ConsumerRecord<byte[], byte[]> dead, TopicNames topics) {
+    RecordHeaders headers = new RecordHeaders();
+    for (Header h : dead.headers()) {
+      if (!h.key().startsWith("__streams.errors.") && !h.key().startsWith("streamtune.")) {
+        headers.add(h);
+      }
+    }
+    headers.add(REPLAYED_FROM, (dead.topic() + "/" + dead.partition() + "/" + dead.offset())
+        .getBytes(StandardCharsets.UTF_8));
+    return new ProducerRecord<>(header(dead, ORIGINAL_TOPIC, topics.labelledImages()), null, dead.key(),
+        dead.value(), headers);
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name, String otherwise) {
+    Header h = r.headers().lastHeader(name);
+    return h == null ? otherwise : new String(h.value(), StandardCharsets.UTF_8);
+  }
+}
