@@ -60,6 +60,12 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, HEADER, data.length - HEADER, null);
     T value;
     try {
+      AvroBounds.check(reader.getSchema(), data, HEADER);
+    } catch (AvroBounds.Violation v) {
+      throw new MalformedPayloadException(v.truncated ? Reason.TRUNCATED_BODY : Reason.CORRUPT_BODY, id,
+          "the Avro body does not fit writer schema " + id + ": " + v.getMessage(), null);
+    }
+    try {
       value = reader.read(null, decoder);
     } catch (EOFException e) {
       throw new MalformedPayloadException(Reason.TRUNCATED_BODY, id,

@@ -163,6 +163,28 @@ class ConfluentAvroSerdeTest {
   }
 
   @Test
+  void aDeclaredLengthPastTheEndIsRefusedWithoutAllocatingIt() {
+    serde.serializer().serialize(TOPIC, InteropFixture.event());
+    long length = 15L << 20;
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.writeBytes(HexFormat.of().parseHex("0000000001"));
+    for (long z = length << 1; ; z >>>= 7) {
+      if ((z & ~0x7FL) == 0) {
+        b.write((int) z);
+        break;
+      }
+      b.write((int) ((z & 0x7F) | 0x80));
+    }
+    b.writeBytes(new byte[] {'a', 'b', 'c'});
+    byte[] bytes = b.toByteArray();
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    assertReason(bytes, Reason.TRUNCATED_BODY);
+    long before = threads.getCurrentThreadAllocatedBytes();
+    assertReason(bytes, Reason.TRUNCATED_BODY);
+    assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated").isLessThan(1L << 20);
+  }
+
+  @Test
   void writerSchemaOfAnotherTypeIsIncompatible() throws IOException {
     Schema other = SchemaBuilder.record("Other").namespace("x").fields().requiredLong("n").endRecord();
     int id = registry.register("other-value", other.toString());

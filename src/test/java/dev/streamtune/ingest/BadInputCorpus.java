@@ -101,7 +101,7 @@ final class BadInputCorpus {
       byte[] b = good();
       long length = i % 2 == 0 ? 2_000_000_000L + r.nextInt(1000) : -(1 + r.nextInt(1000));
       byte[] absurd = concat(Arrays.copyOf(b, 5), zigzagVarint(length), new byte[] {1, 2, 3});
-      out.add(new Case("absurd declared length", absurd, "CORRUPT_BODY"));
+      out.add(new Case("absurd declared length", absurd, length < 0 ? "CORRUPT_BODY" : "TRUNCATED_BODY"));
     }
     images(out);
     names(out);
