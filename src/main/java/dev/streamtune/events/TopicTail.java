@@ -95,13 +95,6 @@ public final class TopicTail implements AutoCloseable {
     }
   }
 
-  /** The newest record of each key among those kept, by key. */
-  public Map<String, Entry> latestByKey() {
-    Map<String, Entry> out = new LinkedHashMap<>();
-    recent().forEach(e -> out.put(e.key(), e));
-    return out;
-  }
-
   private void run() {
     List<TopicPartition> assigned = List.of();
     long nextCheck = 0;

@@ -16,11 +16,6 @@ final class GifFrames {
    */
   record Walk(int frames, boolean complete) {}
 
-  /** The number of image descriptors; counting stops past {@code limit}. */
-  static int count(byte[] b, int limit) {
-    return walk(b, limit).frames();
-  }
-
   /** Walks the blocks; counting stops past {@code limit}. */
   static Walk walk(byte[] b, int limit) {
     int p = 13;

@@ -68,14 +68,10 @@ public final class ImageDecoder {
    * @throws ImageDecodeException with the reason when the bytes cannot be used
    */
   public Info probe(byte[] bytes) {
-    Info info = withReader(bytes, "unreadable image header", reader ->
+    return withReader(bytes, "unreadable image header", true, reader ->
         new Info(reader.getFormatName().toLowerCase(Locale.ROOT), reader.getWidth(0), reader.getHeight(0)));
-    String damage = ImageIntegrity.damage(info.format(), bytes);
-    if (damage != null) {
-      throw new ImageDecodeException(Reason.CORRUPT, damage, null);
-    }
-    return info;
   }
+
 
   /**
    * Decodes an image.
@@ -83,7 +79,7 @@ public final class ImageDecoder {
    * @throws ImageDecodeException with the reason when the bytes cannot be used
    */
   public Rgb decode(byte[] bytes) {
-    return withReader(bytes, "the image does not decode", reader -> {
+    return withReader(bytes, "the image does not decode", false, reader -> {
       reader.addIIOReadWarningListener((source, warning) -> {
         throw new ImageDecodeException(Reason.CORRUPT, warning, null);
       });
@@ -95,8 +91,12 @@ public final class ImageDecoder {
     T apply(ImageReader reader) throws IOException;
   }
 
-  /** Opens a reader on the bytes, checks the pixel count from the header, and runs {@code call}. */
-  private <T> T withReader(byte[] bytes, String failure, ReaderCall<T> call) {
+  /**
+   * Opens a reader on the bytes, checks the pixel count from the header and a GIF's frame count,
+   * and, when {@code whole}, that the file is whole (one walk of a GIF's blocks serves both), then
+   * runs {@code call}.
+   */
+  private <T> T withReader(byte[] bytes, String failure, boolean whole, ReaderCall<T> call) {
     if (bytes == null || bytes.length == 0) {
       throw new ImageDecodeException(Reason.EMPTY, "the image has no bytes", null);
     }
@@ -110,9 +110,20 @@ public final class ImageDecoder {
           throw new ImageDecodeException(Reason.TOO_LARGE, w + "x" + h + " is " + (w * h)
               + " pixels, over the limit of " + maxPixels, null);
         }
-        if (reader.getFormatName().equalsIgnoreCase("gif") && GifFrames.count(bytes, MAX_GIF_FRAMES) > MAX_GIF_FRAMES) {
-          throw new ImageDecodeException(Reason.TOO_MANY_FRAMES, "the GIF has more than " + MAX_GIF_FRAMES
-              + " frames; only the first is used, so animations that long are refused", null);
+        String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+        String damage = null;
+        if (format.equals("gif")) {
+          GifFrames.Walk walk = GifFrames.walk(bytes, MAX_GIF_FRAMES);
+          if (walk.frames() > MAX_GIF_FRAMES) {
+            throw new ImageDecodeException(Reason.TOO_MANY_FRAMES, "the GIF has more than " + MAX_GIF_FRAMES
+                + " frames; only the first is used, so animations that long are refused", null);
+          }
+          damage = walk.complete() ? null : "truncated or damaged: the GIF's blocks end before its trailer";
+        } else if (whole) {
+          damage = ImageIntegrity.damage(format, bytes);
+        }
+        if (whole && damage != null) {
+          throw new ImageDecodeException(Reason.CORRUPT, damage, null);
         }
         return call.apply(reader);
       } finally {

@@ -44,24 +44,43 @@ final class Dashboard implements AutoCloseable {
   private final ModelSubscriber subscriber;
   private final ObjectStore store;
   private final TopicTail deadLetters;
-  private final TopicTail status;
+  private final Map<String, JsonNode[]> lines = new java.util.concurrent.ConcurrentHashMap<>();
+  private TopicTail status;
 
-  private Dashboard(ModelSubscriber subscriber, ObjectStore store, TopicTail deadLetters, TopicTail status) {
+  private Dashboard(ModelSubscriber subscriber, ObjectStore store, TopicTail deadLetters) {
     this.subscriber = subscriber;
     this.store = store;
     this.deadLetters = deadLetters;
-    this.status = status;
   }
 
-  /** Starts following the dead-letter and status topics. */
+  /**
+   * Starts following the dead-letter and status topics; status lines are parsed once, as they
+   * arrive, and the latest of ingest and of the trainer is kept per model.
+   */
   static Dashboard start(KafkaConfig kafka, TopicNames topics, ModelSubscriber subscriber, ObjectStore store) {
-    TopicTail dlq = TopicTail.start(kafka, topics.deadLetters(), 100, null);
+    Dashboard d = new Dashboard(subscriber, store, TopicTail.start(kafka, topics.deadLetters(), 100, null));
     try {
-      return new Dashboard(subscriber, store, dlq, TopicTail.start(kafka, topics.trainingStatus(), 1000, null));
+      d.status = TopicTail.start(kafka, topics.trainingStatus(), 1000, d::statusLine);
+      return d;
     } catch (RuntimeException e) {
-      dlq.close();
+      d.deadLetters.close();
       throw e;
     }
+  }
+
+  private void statusLine(TopicTail.Entry e) {
+    JsonNode n;
+    try {
+      n = Http.JSON.readTree(e.text());
+    } catch (IOException bad) {
+      return;
+    }
+    int slot = "ingest".equals(n.path("source").asText()) ? 0 : 1;
+    lines.compute(n.path("modelId").asText(e.key()), (k, old) -> {
+      JsonNode[] latest = old == null ? new JsonNode[2] : old.clone();
+      latest[slot] = n;
+      return latest;
+    });
   }
 
   /** Answers a dashboard path and returns true, or returns false for any other path. */
@@ -89,17 +108,6 @@ final class Dashboard implements AutoCloseable {
   }
 
   private ObjectNode overview() {
-    Map<String, JsonNode[]> lines = new java.util.HashMap<>();
-    for (TopicTail.Entry e : status.recent()) {
-      JsonNode n;
-      try {
-        n = Http.JSON.readTree(e.text());
-      } catch (IOException bad) {
-        continue;
-      }
-      int slot = "ingest".equals(n.path("source").asText()) ? 0 : 1;
-      lines.computeIfAbsent(n.path("modelId").asText(e.key()), k -> new JsonNode[2])[slot] = n;
-    }
     TreeSet<String> models = new TreeSet<>(subscriber.models());
     models.addAll(lines.keySet());
     ObjectNode out = Http.JSON.createObjectNode();

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServeServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Http.JSON;
   private static final Pattern CLASSIFY = Pattern.compile("/v1/models/([A-Za-z0-9._-]{1,64}):classify");
   private static final Pattern VERSIONS = Pattern.compile("/v1/models/([A-Za-z0-9._-]{1,64})/versions");
   private final HttpServer server;

@@ -42,9 +42,7 @@ class BadInputIT {
   void everyBadRecordIsDeadLetteredWithItsReasonWhileGoodOnesAreStored(Stack stack) throws Exception {
     TopicNames topics = stack.topics();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bad-input-it");
-    IngestConfig config = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
-        .withApplication(stack.unique("ingest"), dir.resolve("state"))
-        .withStorage(Set.of(stack.bucket()), IngestConfig.defaults().storageRetry());
+    IngestConfig config = IngestIT.untriggered(stack, dir);
     Map<String, String> expected = new HashMap<>();
     Set<String> goodShas = new HashSet<>();
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());

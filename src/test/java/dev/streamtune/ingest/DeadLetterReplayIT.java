@@ -39,9 +39,7 @@ class DeadLetterReplayIT {
   void replayingAfterAFixStoresTheRecordsOnceAndSendsStillBadOnesBack(Stack stack) throws Exception {
     TopicNames topics = stack.topics();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "dlq-replay-it");
-    IngestConfig config = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
-        .withApplication(stack.unique("ingest"), dir.resolve("state"))
-        .withStorage(Set.of(stack.bucket()), IngestConfig.defaults().storageRetry());
+    IngestConfig config = IngestIT.untriggered(stack, dir);
     List<byte[]> images = new ArrayList<>();
     Random r = new Random(3);
     for (int i = 0; i < 5; i++) {

@@ -76,6 +76,13 @@ class IngestIT {
     }
   }
 
+  /** Ingest for this class's stack and bucket (ImageRefs allowed there), with no training trigger. */
+  static IngestConfig untriggered(Stack stack, Path dir) {
+    return IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
+        .withApplication(stack.unique("ingest"), dir.resolve("state"))
+        .withStorage(java.util.Set.of(stack.bucket()), IngestConfig.defaults().storageRetry());
+  }
+
   static List<ConsumerRecord<byte[], byte[]>> read(Stack stack, String topic, int expected) {
     Map<String, Object> p = new HashMap<>(stack.kafka().clientProps());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
