@@ -22,9 +22,10 @@ import org.apache.avro.Schema;
  * A client of the Confluent Schema Registry REST API on {@code java.net.http}; it works with
  * Confluent Schema Registry, Apicurio's ccompat API, Karapace and the embedded registry.
  *
- * <p>Schemas by id and ids by (subject, schema) are cached forever, as they never change. 5xx
- * answers and connection errors are retried with exponential backoff; 4xx answers fail at once
- * with the registry's message. Basic auth is sent when configured; https uses the JDK trust store
+ * <p>Schemas by id and ids by (subject, schema) are cached forever, as they never change; a schema
+ * registered or looked up is cached by its id too, so a process reads back what it wrote while
+ * the registry is down. 5xx answers and connection errors are retried with exponential backoff;
+ * 4xx answers fail at once with the registry's message. Basic auth is sent when configured; https uses the JDK trust store
  * ({@code javax.net.ssl.trustStore}). Thread-safe.
  */
 public final class SchemaRegistryClient implements SchemaRegistry {
@@ -48,8 +49,10 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
   @Override
   public int register(String subject, String schema) {
-    return idsBySubjectSchema.computeIfAbsent(cacheKey(subject, schema),
+    int id = idsBySubjectSchema.computeIfAbsent(cacheKey(subject, schema),
         k -> call("POST", "/subjects/" + enc(subject) + "/versions", schemaBody(schema)).get("id").asInt());
+    schemasById.computeIfAbsent(id, i -> parse(schema));
+    return id;
   }
 
   @Override
@@ -57,6 +60,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     JsonNode n = call("POST", "/subjects/" + enc(subject), schemaBody(schema));
     RegisteredSchema found = registered(n, subject);
     idsBySubjectSchema.putIfAbsent(cacheKey(subject, schema), found.id());
+    schemasById.computeIfAbsent(found.id(), i -> parse(schema));
     return found;
   }
 

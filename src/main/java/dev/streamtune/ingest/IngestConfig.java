@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
  * @param stateDir Kafka Streams state directory
  * @param threads stream threads
  * @param storeWriters object-storage writes in flight at once; 0 writes inline
+ * @param sessionTimeout how long the group waits for a silent instance before its tasks move on
  */
 public record IngestConfig(
     String applicationId,
@@ -43,7 +44,8 @@ public record IngestConfig(
     Duration storageRetry,
     Path stateDir,
     int threads,
-    int storeWriters) {
+    int storeWriters,
+    Duration sessionTimeout) {
 
   /** Application id. */
   public static final Setting<String> APPLICATION_ID = Setting.string("ingest.application.id", "streamtune-ingest",
@@ -86,10 +88,15 @@ public record IngestConfig(
   public static final Setting<Integer> STORE_WRITERS = Setting.integer("ingest.store.writers", 8, 0, 256,
       "object-storage writes in flight at once (0 writes inline); a commit waits for them all");
 
+  /** Session timeout. */
+  public static final Setting<Duration> SESSION_TIMEOUT = Setting.duration("ingest.session.timeout",
+      Duration.ofSeconds(45), "how long the group waits for a crashed or cut-off instance before its tasks move to "
+          + "another (the broker allows 6s to 5m by default)").must(d -> d.toMillis() >= 1000, "must be at least 1s");
+
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS = List.of(APPLICATION_ID, MAX_IMAGE_KIB, MAX_MEGAPIXELS, REF_BUCKETS,
       THRESHOLD, THRESHOLD_OVERRIDES, MIN_EXAMPLES, MAX_DELAY, SCHEDULE_CHECK, STORAGE_RETRY, STATE_DIR, THREADS,
-      STORE_WRITERS);
+      STORE_WRITERS, SESSION_TIMEOUT);
 
   /** Checks and copies the values. */
   public IngestConfig {
@@ -107,7 +114,8 @@ public record IngestConfig(
         Arrays.stream(s.get(REF_BUCKETS).split(",")).map(String::trim).filter(b -> !b.isEmpty())
             .collect(Collectors.toSet()),
         s.get(THRESHOLD), parseOverrides(s.get(THRESHOLD_OVERRIDES)), s.get(MIN_EXAMPLES), s.get(MAX_DELAY),
-        s.get(SCHEDULE_CHECK), s.get(STORAGE_RETRY), s.get(STATE_DIR), s.get(THREADS), s.get(STORE_WRITERS));
+        s.get(SCHEDULE_CHECK), s.get(STORAGE_RETRY), s.get(STATE_DIR), s.get(THREADS), s.get(STORE_WRITERS),
+        s.get(SESSION_TIMEOUT));
   }
 
   /** The defaults. */
@@ -123,31 +131,37 @@ public record IngestConfig(
   /** A copy with other trigger settings. */
   public IngestConfig withTriggers(int newThreshold, int newMinExamples, Duration newMaxDelay) {
     return new IngestConfig(applicationId, maxImageBytes, maxPixels, refBuckets, newThreshold, thresholdOverrides,
-        newMinExamples, newMaxDelay, scheduleCheck, storageRetry, stateDir, threads, storeWriters);
+        newMinExamples, newMaxDelay, scheduleCheck, storageRetry, stateDir, threads, storeWriters, sessionTimeout);
   }
 
   /** A copy with another application id and state directory. */
   public IngestConfig withApplication(String id, Path dir) {
     return new IngestConfig(id, maxImageBytes, maxPixels, refBuckets, threshold, thresholdOverrides, minExamples,
-        maxDelay, scheduleCheck, storageRetry, dir, threads, storeWriters);
+        maxDelay, scheduleCheck, storageRetry, dir, threads, storeWriters, sessionTimeout);
   }
 
   /** A copy reading ImageRefs from other buckets, retrying storage for another budget. */
   public IngestConfig withStorage(Set<String> buckets, Duration retry) {
     return new IngestConfig(applicationId, maxImageBytes, maxPixels, buckets, threshold, thresholdOverrides,
-        minExamples, maxDelay, scheduleCheck, retry, stateDir, threads, storeWriters);
+        minExamples, maxDelay, scheduleCheck, retry, stateDir, threads, storeWriters, sessionTimeout);
   }
 
   /** A copy with another number of stream threads. */
   public IngestConfig withThreads(int n) {
     return new IngestConfig(applicationId, maxImageBytes, maxPixels, refBuckets, threshold, thresholdOverrides,
-        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, n, storeWriters);
+        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, n, storeWriters, sessionTimeout);
   }
 
   /** A copy with another number of concurrent storage writes. */
   public IngestConfig withStoreWriters(int n) {
     return new IngestConfig(applicationId, maxImageBytes, maxPixels, refBuckets, threshold, thresholdOverrides,
-        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, threads, n);
+        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, threads, n, sessionTimeout);
+  }
+
+  /** A copy with another session timeout. */
+  public IngestConfig withSessionTimeout(Duration timeout) {
+    return new IngestConfig(applicationId, maxImageBytes, maxPixels, refBuckets, threshold, thresholdOverrides,
+        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, threads, storeWriters, timeout);
   }
 
   private static boolean validOverrides(String s) {

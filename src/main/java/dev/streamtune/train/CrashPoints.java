@@ -7,15 +7,26 @@ import java.util.stream.Collectors;
 /**
  * Fault injection for the crash tests: when the system property {@code streamtune.test.crash}
  * names a point (comma-separated), the JVM halts there at once with status 137, as a SIGKILL
- * would leave it: no shutdown hooks, no transaction aborted, nothing flushed. Points:
- * {@code after-artifacts} (every artifact written, the event not yet sent) and
- * {@code after-publish} (the transaction committed, {@code LATEST} not yet written). Unset in
- * production, it costs one property read per run.
+ * would leave it: no shutdown hooks, no transaction aborted, nothing flushed. Points, in the order
+ * a run reaches them: {@code before-features} (examples listed, no backbone pass yet),
+ * {@code mid-training} (the first epoch done, more to go), {@code after-artifacts} (every artifact
+ * written, the event not yet sent), {@code after-publish} (the transaction committed, {@code LATEST}
+ * not yet written) and {@code after-latest} (everything done). Unset in production, it costs a
+ * property read per progress report.
  */
 final class CrashPoints {
   static final String PROPERTY = "streamtune.test.crash";
 
   private CrashPoints() {}
+
+  /** Maps a run's progress reports to the points inside a run. */
+  static void progress(String phase, int step) {
+    if (step == 0 && (phase.equals("features") || phase.equals("activations"))) {
+      reached("before-features");
+    } else if (step == 1 && phase.equals("training")) {
+      reached("mid-training");
+    }
+  }
 
   static void reached(String point) {
     Set<String> points = Arrays.stream(System.getProperty(PROPERTY, "").split(",")).map(String::trim)

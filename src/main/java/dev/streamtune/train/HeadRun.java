@@ -91,7 +91,7 @@ final class HeadRun {
       float[][] x = split.trainX(layer);
       Head init = Head.initial(labels, layer, Head.statistics(x), config.hidden(), config.head().seed());
       HeadTrainer.Fit fit = HeadTrainer.train(init, x, split.trainY(), split.valX(layer), split.valY(), config.head(),
-          candidates.size() == 1 ? epochs : null);
+          epochs);
       double accuracy = Evaluation.of(labels, HeadTrainer.probabilities(fit.head(), split.valX(layer)), split.valY())
           .accuracy();
       LOG.info("Layer {}: validation accuracy {}, loss {}", layer, accuracy, fit.validationLoss());

@@ -4,6 +4,7 @@ import dev.streamtune.config.ConfigSource;
 import dev.streamtune.config.Setting;
 import dev.streamtune.ml.HeadOptions;
 import dev.streamtune.ml.TopOptions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -24,10 +25,12 @@ import java.util.Map;
  * @param checkImages validation images the exported SavedModel is queried with
  * @param extractBatch images downloaded and passed through the backbone per round
  * @param top when and how the top of the network is fine-tuned
+ * @param sessionTimeout how long the group waits for a silent trainer before its requests move on
  */
 public record TrainConfig(String groupId, String transactionalPrefix, String featureLayer, int hidden, HeadOptions head,
     int validationPercent,
-    double minAccuracy, double tolerance, double maxRecallDrop, int checkImages, int extractBatch, Top top) {
+    double minAccuracy, double tolerance, double maxRecallDrop, int checkImages, int extractBatch, Top top,
+    Duration sessionTimeout) {
 
   /**
    * The {@code top} mode's settings.
@@ -169,13 +172,19 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
   public static final Setting<Integer> EXTRACT_BATCH = Setting.integer("train.extract.batch", 256, 1, 100_000,
       "images downloaded and passed through the backbone per round");
 
+  /** Session timeout. */
+  public static final Setting<Duration> SESSION_TIMEOUT = Setting.duration("train.session.timeout",
+      Duration.ofSeconds(45), "how long the group waits for a crashed or cut-off trainer before its "
+          + "requests move to another (the broker allows 6s to 5m by default)")
+      .must(d -> d.toMillis() >= 1000, "must be at least 1s");
+
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS = List.of(GROUP_ID, TRANSACTIONAL_PREFIX, FEATURE_LAYER, HIDDEN,
       LEARNING_RATE, L2, BATCH,
       EPOCHS, PATIENCE, MAX_SAMPLES, SEED, THREADS, VALIDATION, MIN_ACCURACY, TOLERANCE, MAX_RECALL_DROP,
       CHECK_IMAGES, EXTRACT_BATCH, MODE, AUTO_TOP_EXAMPLES, TOP_CUT, TOP_FEATURE_LAYER, TOP_LEARNING_RATE,
       TOP_HEAD_LEARNING_RATE, TOP_WEIGHT_DECAY, TOP_BATCH, TOP_EPOCHS, TOP_WARM_EPOCHS, TOP_PATIENCE, TOP_SAMPLES,
-      TOP_THREADS, TOP_WARM_SAMPLES, TOP_REFIT_GROWTH);
+      TOP_THREADS, TOP_WARM_SAMPLES, TOP_REFIT_GROWTH, SESSION_TIMEOUT);
 
   /** Reads the settings. */
   public static TrainConfig from(ConfigSource s) {
@@ -188,7 +197,7 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
             s.get(TOP_LEARNING_RATE).floatValue(), s.get(TOP_HEAD_LEARNING_RATE).floatValue(),
             s.get(TOP_WEIGHT_DECAY).floatValue(), s.get(TOP_BATCH), s.get(TOP_EPOCHS), s.get(TOP_PATIENCE),
             s.get(TOP_SAMPLES), s.get(SEED), s.get(TOP_THREADS)), s.get(TOP_WARM_EPOCHS), s.get(TOP_WARM_SAMPLES),
-            s.get(AUTO_TOP_EXAMPLES), s.get(TOP_REFIT_GROWTH)));
+            s.get(AUTO_TOP_EXAMPLES), s.get(TOP_REFIT_GROWTH)), s.get(SESSION_TIMEOUT));
   }
 
   /** The defaults. */
@@ -199,31 +208,37 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
   /** A copy with other guard-rail thresholds. */
   public TrainConfig withGuardRails(double newMinAccuracy, double newTolerance, double newMaxRecallDrop) {
     return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, head, validationPercent,
-        newMinAccuracy, newTolerance, newMaxRecallDrop, checkImages, extractBatch, top);
+        newMinAccuracy, newTolerance, newMaxRecallDrop, checkImages, extractBatch, top, sessionTimeout);
   }
 
   /** A copy with other head options. */
   public TrainConfig withHead(HeadOptions newHead) {
     return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, newHead, validationPercent,
-        minAccuracy, tolerance, maxRecallDrop, checkImages, extractBatch, top);
+        minAccuracy, tolerance, maxRecallDrop, checkImages, extractBatch, top, sessionTimeout);
   }
 
   /** A copy with another transactional id prefix. */
   public TrainConfig withTransactionalPrefix(String prefix) {
     return new TrainConfig(groupId, prefix, featureLayer, hidden, head, validationPercent, minAccuracy, tolerance,
-        maxRecallDrop, checkImages, extractBatch, top);
+        maxRecallDrop, checkImages, extractBatch, top, sessionTimeout);
   }
 
   /** A copy with other top-mode settings. */
   public TrainConfig withTop(Top newTop) {
     return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, head, validationPercent, minAccuracy,
-        tolerance, maxRecallDrop, checkImages, extractBatch, newTop);
+        tolerance, maxRecallDrop, checkImages, extractBatch, newTop, sessionTimeout);
+  }
+
+  /** A copy with another session timeout. */
+  public TrainConfig withSessionTimeout(Duration timeout) {
+    return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, head, validationPercent, minAccuracy,
+        tolerance, maxRecallDrop, checkImages, extractBatch, top, timeout);
   }
 
   /** A copy with another consumer group. */
   public TrainConfig withGroup(String id) {
     return new TrainConfig(id, transactionalPrefix, featureLayer, hidden, head, validationPercent, minAccuracy,
         tolerance, maxRecallDrop,
-        checkImages, extractBatch, top);
+        checkImages, extractBatch, top, sessionTimeout);
   }
 }

@@ -105,6 +105,7 @@ public final class TrainerApp implements AutoCloseable {
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
     this.requests = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     Map<String, Object> v = new HashMap<>(parts.kafka().clientProps());
     v.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -131,6 +132,7 @@ public final class TrainerApp implements AutoCloseable {
 
   private void loop() {
     try {
+      repairLatest();
       while (running) {
         for (ConsumerRecord<String, byte[]> r : requests.poll(POLL)) {
           accept(r);
@@ -159,6 +161,18 @@ public final class TrainerApp implements AutoCloseable {
     }
   }
 
+  private void repairLatest() {
+    try {
+      VersionLog log = VersionLog.read(versions, parts.topics().modelVersions(), READ_TIMEOUT);
+      int n = Latest.repair(parts.store(), log.models().stream().flatMap(m -> log.serving(m).stream()).toList());
+      if (n > 0) {
+        LOG.info("Rewrote LATEST of {} model(s) that lagged models.versions", n);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Could not check LATEST against models.versions: {}", e.toString());
+    }
+  }
+
   private void accept(ConsumerRecord<String, byte[]> r) {
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     try {
@@ -184,7 +198,10 @@ public final class TrainerApp implements AutoCloseable {
       TrainingRun run = new TrainingRun(config, parts, clock);
       var input = new TrainingRun.Input(b.modelId(), version, runId, b.requestId(), b.requestedAt(), parent);
       current = new Current(b, producer, log, version, runId, runner.submit(() -> run.run(input,
-          (phase, epoch, max, tl, vl) -> status.report(b.modelId(), version, runId, phase, epoch, max, tl, vl))));
+          (phase, epoch, max, tl, vl) -> {
+            CrashPoints.progress(phase, epoch);
+            status.report(b.modelId(), version, runId, phase, epoch, max, tl, vl);
+          })));
     } catch (RuntimeException e) {
       producer.close(Duration.ZERO);
       retryLater(b, e);
@@ -205,7 +222,8 @@ public final class TrainerApp implements AutoCloseable {
       CrashPoints.reached("after-publish");
       TrainMetrics.decided(v);
       if (v != null && v.getStatus() == dev.streamtune.events.VersionStatus.PUBLISHED) {
-        writeLatest(v);
+        Latest.write(parts.store(), v);
+        CrashPoints.reached("after-latest");
       }
       sweep(m, c.log(), v);
       status.report(m, c.version(), c.runId(), v == null ? "skipped" : v.getStatus().toString().toLowerCase(), 0, 0,
@@ -246,13 +264,6 @@ public final class TrainerApp implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("Could not sweep orphaned runs of {}: {}", modelId, e.toString());
     }
-  }
-
-  private void writeLatest(ModelVersion v) {
-    String json = "{\"version\":" + v.getVersion() + ",\"runId\":\"" + v.getTraining().getRunId()
-        + "\",\"savedModel\":\"" + v.getArtifacts().getSavedModel().getUri() + "\"}\n";
-    parts.store().put("models/" + v.getModelId() + "/LATEST", json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        "application/json", Map.of());
   }
 
   private Map<String, Object> producerProps(String modelId) {

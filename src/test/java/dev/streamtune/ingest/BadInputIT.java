@@ -72,7 +72,7 @@ class BadInputIT {
         }
       }
 
-      List<ConsumerRecord<byte[], byte[]>> dead = IngestIT.read(stack, topics.deadLetters(), corpus.size());
+      List<ConsumerRecord<byte[], byte[]>> dead = IngestIT.read(stack.kafka(), topics.deadLetters(), corpus.size());
       Map<String, String> got = new HashMap<>();
       for (ConsumerRecord<byte[], byte[]> d : dead) {
         got.put(new String(d.key(), StandardCharsets.UTF_8),

@@ -62,7 +62,7 @@ class DeadLetterReplayIT {
             IngestTopologyTest.event("label-" + i, "m", "../escape", images.get(i), "image/png")));
       }
       producer.flush();
-      assertThat(IngestIT.read(stack, topics.deadLetters(), 8)).hasSize(8);
+      assertThat(IngestIT.read(stack.kafka(), topics.deadLetters(), 8)).hasSize(8);
 
       for (int i = 0; i < images.size(); i++) {
         s3.put("uploads/replay/" + i + ".png", images.get(i), "image/png", Map.of());
@@ -79,7 +79,7 @@ class DeadLetterReplayIT {
 
       var again = DeadLetterReplay.replay(stack.kafka(), topics, Set.of(), false);
       assertThat(again.replayed()).isEqualTo(8);
-      assertThat(IngestIT.read(stack, topics.deadLetters(), 11)).as("the bad labels came back").hasSize(11);
+      assertThat(IngestIT.read(stack.kafka(), topics.deadLetters(), 11)).as("the bad labels came back").hasSize(11);
       assertThat(s3.list("examples/")).as("nothing stored twice").hasSize(5);
       assertThat(app.state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING);
     }

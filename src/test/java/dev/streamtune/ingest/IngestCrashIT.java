@@ -14,53 +14,56 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ingest as a real {@code streamtune worker} process, killed with SIGKILL mid-run and started
- * again: the final objects, dead letters and training requests are those of a run without a crash.
+ * Ingest as a real {@code streamtune worker} process, killed with SIGKILL five times at random
+ * points of a run (a seeded random share of the images stored, printed for a replay) and started
+ * again each time. In the end every good example is stored exactly once under its latest label,
+ * every poison record is dead-lettered once with its reason, and each model got exactly the
+ * training requests its new examples and relabels call for: none lost, none duplicated.
  */
 @WithStack
 class IngestCrashIT {
   private static final int THRESHOLD = 40;
+  private static final int KILLS = 5;
 
   @Test
-  void aKilledWorkerResumesAndTheResultEqualsACleanRun(Stack stack) throws Exception {
+  void aWorkerKilledFiveTimesAtRandomPointsLosesNothingAndDuplicatesNothing(Stack stack) throws Exception {
     TopicNames topics = stack.topics();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "ingest-crash");
-    IngestIT.Workload w = IngestIT.Workload.write(dir, 1500, 7);
+    Workload w = Workload.write(dir, 1500, 7);
     Map<String, String> env = env(stack, dir);
     try (var admin = stack.admin()) {
       TopicManager.ensure(admin, topics, new TopicPolicy(3, (short) -1, Duration.ofHours(1)));
     }
     NodeScript.run("publish", stack.bootstrapServers(), stack.registryUrl().toString(), topics.labelledImages(),
         NodeScript.avsc(), w.manifest().toString());
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
-      Process first = worker(env, dir.resolve("worker-1.log"));
-      await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
-          .until(() -> s3.list("examples/").size() >= w.distinctImages() / 4);
-      first.destroyForcibly();
-      assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
-      assertThat(first.exitValue()).isEqualTo(137);
-      await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() ->
-          assertThat(s3.list("examples/").size()).as("killed mid-run").isLessThan(w.distinctImages()));
-
-      Process second = worker(env, dir.resolve("worker-2.log"));
+      for (int k = 0; k < KILLS; k++) {
+        int at = (int) (w.distinctImages() * (k + random.nextDouble()) / (KILLS + 1));
+        System.out.printf("IngestCrashIT (seed %d): kill %d of %d once %d of %d images are stored%n", seed, k + 1,
+            KILLS, at, w.distinctImages());
+        Process worker = worker(env, dir.resolve("worker-" + k + ".log"));
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+            .until(() -> s3.list("examples/").size() >= at);
+        worker.destroyForcibly();
+        assertThat(worker.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(worker.exitValue()).isEqualTo(137);
+      }
+      Process last = worker(env, dir.resolve("worker-last.log"));
       try {
         await().atMost(Duration.ofSeconds(240)).ignoreExceptions().untilAsserted(() ->
             assertThat(s3.list("examples/")).hasSize(w.distinctImages()));
-        assertThat(IngestIT.read(stack, topics.deadLetters(), w.poison().size())).hasSize(w.poison().size());
-        var requests = IngestIT.requests(stack, topics, w.expectedRequests(THRESHOLD));
-        Map<String, Long> perModel = new HashMap<>();
-        requests.forEach(r -> perModel.merge(r.getModelId(), 1L, Long::sum));
-        assertThat(perModel).isEqualTo(w.requestsPerModel(THRESHOLD));
-        w.assertStoredPerModel(s3);
+        w.assertOutcome(stack.kafka(), stack.registry(), topics, s3, THRESHOLD);
       } finally {
-        second.destroy();
-        second.waitFor(30, TimeUnit.SECONDS);
+        last.destroy();
+        last.waitFor(30, TimeUnit.SECONDS);
       }
     }
   }
@@ -71,6 +74,7 @@ class IngestCrashIT {
     env.put("STREAMTUNE_INGEST_STATE_DIR", dir.resolve("state").toString());
     env.put("STREAMTUNE_INGEST_THRESHOLD", String.valueOf(THRESHOLD));
     env.put("STREAMTUNE_INGEST_SCHEDULE_MAX_DELAY", "0s");
+    env.put("STREAMTUNE_INGEST_SESSION_TIMEOUT", "6s");
     return env;
   }
 

@@ -115,7 +115,8 @@ class IngestTopologyTest {
   void eachBrokenRuleGoesToTheDeadLetterTopicWithItsReason() throws IOException {
     IngestConfig small = IngestConfig.defaults().withTriggers(3, 2, Duration.ZERO);
     start(new IngestConfig(small.applicationId(), 4096, 1_000_000, small.refBuckets(), 3, Map.of(), 2,
-        Duration.ZERO, small.scheduleCheck(), Duration.ofSeconds(1), small.stateDir(), 1, 0));
+        Duration.ZERO, small.scheduleCheck(), Duration.ofSeconds(1), small.stateDir(), 1, 0,
+        small.sessionTimeout()));
     byte[] png = png(2);
     store.inBucket("elsewhere").put("x.png", png, "image/png", Map.of());
     store.put("uploads/a.png", png, "image/png", Map.of());

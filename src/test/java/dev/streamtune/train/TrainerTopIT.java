@@ -15,6 +15,7 @@ import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.TopOptions;
 import dev.streamtune.store.MinioObjectStore;
+import dev.streamtune.testing.Invariants;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
 import java.nio.file.Files;
@@ -77,9 +78,7 @@ class TrainerTopIT {
       assertThat(v3.getTraining().getFeatureCacheMisses()).isEqualTo(36);
       assertThat(v3.getMetrics().getParentAccuracy()).isNotNull();
       for (ModelVersion v : List.of(v2, v3)) {
-        TrainerIT.assertArtifactsMatch(s3, v.getArtifacts().getSavedModel());
-        TrainerIT.assertArtifactsMatch(s3, v.getArtifacts().getHead());
-        TrainerIT.assertArtifactsMatch(s3, v.getArtifacts().getTfjs());
+        Invariants.artifactsMatch(s3, v);
       }
       Path local = TrainHarness.download(s3, v3.getArtifacts().getSavedModel(), dir.resolve("v3"));
       try (ExportedClassifier c = ExportedClassifier.open(local, 40_000_000)) {

@@ -1,0 +1,55 @@
+package dev.streamtune.train;
+
+import dev.streamtune.events.ModelVersion;
+import dev.streamtune.store.ObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code models/{modelId}/LATEST}: the last PUBLISHED version and run, for readers of the bucket
+ * alone. It is written after the version's event, so a trainer that dies between the two leaves
+ * it behind the topic; {@link #repair} brings it level again from the topic when a trainer starts.
+ */
+final class Latest {
+  private static final Pattern VERSION = Pattern.compile("\"version\":(\\d+)");
+
+  private Latest() {}
+
+  static String key(String modelId) {
+    return "models/" + modelId + "/LATEST";
+  }
+
+  static void write(ObjectStore store, ModelVersion v) {
+    String json = "{\"version\":" + v.getVersion() + ",\"runId\":\"" + v.getTraining().getRunId()
+        + "\",\"savedModel\":\"" + v.getArtifacts().getSavedModel().getUri() + "\"}\n";
+    store.put(key(v.getModelId()), json.getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
+  }
+
+  /** The version a LATEST object names, or 0 when it is missing or unreadable. */
+  static int version(Optional<byte[]> latest) {
+    Matcher m = VERSION.matcher(latest.map(b -> new String(b, StandardCharsets.UTF_8)).orElse(""));
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  /**
+   * Rewrites each model's LATEST that names an older version than its serving one; never moves
+   * one back, so a repair racing another trainer's newer write leaves the newer in place.
+   *
+   * @param serving each model's serving (highest PUBLISHED) version, from {@code models.versions}
+   * @return the models repaired
+   */
+  static int repair(ObjectStore store, List<ModelVersion> serving) {
+    int repaired = 0;
+    for (ModelVersion v : serving) {
+      if (version(store.get(key(v.getModelId()))) < v.getVersion()) {
+        write(store, v);
+        repaired++;
+      }
+    }
+    return repaired;
+  }
+}

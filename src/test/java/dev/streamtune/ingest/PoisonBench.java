@@ -1,0 +1,174 @@
+package dev.streamtune.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamtune.devstack.DevStack;
+import dev.streamtune.devstack.DevStackConfig;
+import dev.streamtune.events.ConfluentAvroSerde;
+import dev.streamtune.events.LabelledImage;
+import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.events.TopicManager;
+import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.events.TrainingRequest;
+import dev.streamtune.store.MinioObjectStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The poison benchmark behind {@code bench/poison/run.sh}: on one dev stack, ingest's throughput
+ * when one record in ten is bad (drawn from {@link BadInputCorpus}: every kind of fault, the
+ * 50,000×50,000 PNG and the 10,000-frame GIF included) against its throughput on good records
+ * alone, in alternating pairs, each run on fresh topics and a fresh application. A run is timed
+ * from its first record sent to its last good record stored and last bad one dead-lettered. After
+ * each run it records the heap in use after a full GC and the process's resident set, so growth
+ * across runs would show.
+ */
+public final class PoisonBench {
+  private PoisonBench() {}
+
+  /** {@code PoisonBench [RECORDS] [PAIRS]}: records per run (default 3000), pairs of runs (default 3). */
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
+    int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    Path dir = Path.of("target", "bench-poison").toAbsolutePath();
+    dev.streamtune.devstack.DevStackTestAccess.deleteTree(dir);
+    List<byte[]> jpegs = IngestBench.jpegs(n);
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Metrics.addRegistry(meters);
+    List<Map<String, Object>> runs = new ArrayList<>();
+    try (DevStack stack = DevStack.start(DevStackConfig.ephemeral(dir.resolve("stack"), true));
+        SchemaRegistryClient registry = new SchemaRegistryClient(stack.registry());
+        MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
+      s3.put(BadInputCorpus.REF_KEY, BadInputCorpus.REF_OBJECT, "image/png", Map.of());
+      var images = ConfluentAvroSerde.of(LabelledImage.class, registry, stack.registry());
+      var requests = ConfluentAvroSerde.of(TrainingRequest.class, registry, stack.registry());
+      List<BadInputCorpus.Case> corpus = new BadInputCorpus(images, requests, "images.labelled",
+          stack.s3().bucket(), 42).generate();
+      run(stack, meters, images, dir, "warm-up", jpegs.subList(0, Math.min(500, n)), corpus, 0);
+      for (int p = 0; p < pairs; p++) {
+        for (int share : p % 2 == 0 ? new int[] {0, 10} : new int[] {10, 0}) {
+          runs.add(run(stack, meters, images, dir, "p" + p + "-" + share, jpegs, corpus, share));
+        }
+      }
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("recordsPerRun", n);
+    result.put("runs", runs);
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i + 1 < runs.size(); i += 2) {
+      Map<String, Object> a = runs.get(i);
+      Map<String, Object> b = runs.get(i + 1);
+      Map<String, Object> poison = (int) a.get("poisonPercent") == 10 ? a : b;
+      Map<String, Object> clean = poison == a ? b : a;
+      ratios.add((double) poison.get("recordsPerSecond") / (double) clean.get("recordsPerSecond"));
+    }
+    result.put("ratiosPoisonToClean", ratios);
+    result.put("medianRatio", ratios.stream().sorted().toList().get(ratios.size() / 2));
+    System.out.println(new ObjectMapper().writeValueAsString(result));
+  }
+
+  private static Map<String, Object> run(DevStack stack, SimpleMeterRegistry meters,
+      ConfluentAvroSerde<LabelledImage> images, Path dir, String tag, List<byte[]> jpegs,
+      List<BadInputCorpus.Case> corpus, int poisonPercent) throws Exception {
+    TopicNames topics = TopicNames.withPrefix("bench-" + tag + ".");
+    TopicPolicy policy = new TopicPolicy(6, (short) -1, Duration.ofHours(1));
+    try (Admin admin = Admin.create(stack.kafka().clientProps())) {
+      TopicManager.ensure(admin, topics, policy);
+      awaitLeaders(admin, topics.labelledImages());
+    }
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    int bad = 0;
+    for (int i = 0; i < jpegs.size(); i++) {
+      byte[] value;
+      String key = tag + "-" + i;
+      if (poisonPercent > 0 && i % (100 / poisonPercent) == 7 % (100 / poisonPercent)) {
+        value = corpus.get(bad++ % corpus.size()).value();
+      } else {
+        value = images.serializer().serialize(topics.labelledImages(),
+            IngestTopologyTest.event(key, "m-" + tag, "c" + i % 5, jpegs.get(i), "image/jpeg"));
+      }
+      records.add(new ProducerRecord<>(topics.labelledImages(), key.getBytes(StandardCharsets.UTF_8), value));
+    }
+    int good = records.size() - bad;
+    IngestConfig config = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
+        .withApplication("bench-" + tag, dir.resolve("state-" + tag))
+        .withStorage(Set.of(stack.s3().bucket()), IngestConfig.defaults().storageRetry());
+    Counter stored = meters.counter(IngestMetrics.STORED, "kind", "new");
+    double stored0 = stored.count();
+    double dead0 = deadLettered(meters);
+    long t0;
+    try (IngestApp app = IngestApp.start(config, stack.kafka(), stack.registry(), topics, policy, stack.s3())) {
+      while (app.state() != KafkaStreams.State.RUNNING) {
+        Thread.sleep(50);
+      }
+      Map<String, Object> p = new LinkedHashMap<>(stack.kafka().clientProps());
+      p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
+      try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        t0 = System.nanoTime();
+        records.forEach(producer::send);
+        producer.flush();
+      }
+      while (stored.count() - stored0 < good || deadLettered(meters) - dead0 < bad) {
+        Thread.sleep(20);
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.gc();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("run", tag);
+    out.put("poisonPercent", poisonPercent);
+    out.put("good", good);
+    out.put("bad", bad);
+    out.put("seconds", seconds);
+    out.put("recordsPerSecond", records.size() / seconds);
+    out.put("goodPerSecond", good / seconds);
+    out.put("heapUsedAfterGcMiB", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
+    out.put("rssMiB", procStatus("VmRSS"));
+    out.put("peakRssMiB", procStatus("VmHWM"));
+    System.err.println("poison bench: " + out);
+    return out;
+  }
+
+  private static double deadLettered(SimpleMeterRegistry meters) {
+    return meters.find(IngestMetrics.DEAD_LETTERED).counters().stream().mapToDouble(Counter::count).sum();
+  }
+
+  private static void awaitLeaders(Admin admin, String topic) throws Exception {
+    for (int i = 0; i < 200; i++) {
+      var d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+      if (d.partitions().stream().allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty())) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException(topic + " has partitions without a leader");
+  }
+
+  private static long procStatus(String field) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,136 @@
+package dev.streamtune.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.streamtune.devstack.EmbeddedS3;
+import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.RegistryConfig;
+import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.events.TopicTail;
+import dev.streamtune.events.VersionStatus;
+import dev.streamtune.events.registry.Compatibility;
+import dev.streamtune.events.registry.EmbeddedRegistryConfig;
+import dev.streamtune.events.registry.EmbeddedSchemaRegistry;
+import dev.streamtune.ingest.IngestApp;
+import dev.streamtune.ingest.IngestConfig;
+import dev.streamtune.ml.BaseModels;
+import dev.streamtune.ml.FeatureConfig;
+import dev.streamtune.ml.FeatureExtractor;
+import dev.streamtune.store.MinioObjectStore;
+import dev.streamtune.store.S3Config;
+import dev.streamtune.testing.Invariants;
+import dev.streamtune.testing.Stack;
+import dev.streamtune.testing.WithStack;
+import io.minio.MakeBucketArgs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Outages of the servers around a training, each 30 s, with every role in this JVM. The S3 server
+ * stopped while a version trains: the run fails, is retried, and once S3 is back the version is
+ * published once with matching artifacts. The schema registry stopped after version 1: ingest goes
+ * on decoding and storing with its cached schemas, the trigger fires, and version 2 trains and is
+ * published while the registry is still down; a restarted registry serves the same ids.
+ */
+@WithStack
+class TrainerOutageIT {
+  private static final Duration OUTAGE = Duration.ofSeconds(30);
+
+  @Test
+  void anS3OutageDuringATrainingDelaysTheVersionAndPublishesItOnce(Stack stack) throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "trainer-s3-outage");
+    TopicNames topics = TopicNames.withPrefix(stack.unique("s3out") + ".");
+    TopicPolicy policy = TrainerCrashIT.prepare(stack, topics);
+    EmbeddedS3[] server = {EmbeddedS3.start(dir.resolve("s3"), 0, stack.accessKey(), stack.secretKey())};
+    int port = server[0].endpoint().getPort();
+    S3Config config = new S3Config(server[0].endpoint(), "us-east-1", "outage", stack.accessKey(), stack.secretKey());
+    try (var client = config.newClient()) {
+      client.makeBucket(MakeBucketArgs.builder().bucket("outage").build());
+    }
+    AtomicBoolean started = new AtomicBoolean();
+    FeatureConfig fc = FeatureConfig.defaults();
+    try (MinioObjectStore s3 = new MinioObjectStore(config);
+        FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
+        TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), topics);
+        TopicTail status = TopicTail.start(stack.kafka(), topics.trainingStatus(), 100,
+            e -> started.compareAndSet(false, e.text().contains("\"phase\":\"features\"")));
+        TrainerApp trainer = TrainerApp.start(TrainConfig.defaults().withGroup(stack.unique("trainer"))
+            .withTransactionalPrefix(stack.unique("tx")), new TrainerApp.Parts(stack.kafka(), stack.registry(), topics,
+            s3, fx, BaseModels.tfjsSource(fc).orElse(null), Files.createDirectories(dir.resolve("work"))), policy,
+            Clock.systemUTC())) {
+      TrainerCrashIT.store(s3, "outage", 0, 36);
+      h.request("outage");
+      await().atMost(Duration.ofSeconds(120)).untilTrue(started);
+      server[0].close();
+      await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10)).until(trainer::isRunning);
+      server[0] = EmbeddedS3.start(dir.resolve("s3"), port, stack.accessKey(), stack.secretKey());
+
+      ModelVersion v1 = h.awaitVersion("outage", 1, Duration.ofSeconds(240));
+      assertThat(v1.getStatus()).as(v1.getReason()).isEqualTo(VersionStatus.PUBLISHED);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Invariants.versionsSound(s3,
+          Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions())));
+      assertThat(Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions())).hasSize(1);
+    } finally {
+      server[0].close();
+    }
+  }
+
+  @Test
+  void aRegistryOutageStopsNeitherIngestNorTraining(Stack stack) throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "registry-outage");
+    TopicNames topics = TopicNames.withPrefix(stack.unique("regout") + ".");
+    TopicPolicy policy = TrainerCrashIT.prepare(stack, topics);
+    EmbeddedRegistryConfig rc = new EmbeddedRegistryConfig("127.0.0.1", 0, stack.bootstrapServers(),
+        stack.unique("_schemas"), (short) 1, Compatibility.FULL_TRANSITIVE, Map.of(), Map.of());
+    EmbeddedSchemaRegistry[] server = {EmbeddedSchemaRegistry.start(rc)};
+    RegistryConfig registry = RegistryConfig.of(server[0].url());
+    IngestConfig ingest = IngestConfig.defaults().withTriggers(24, 1, Duration.ZERO)
+        .withApplication(stack.unique("ingest"), dir.resolve("state"))
+        .withStorage(java.util.Set.of(stack.bucket()), Duration.ofSeconds(5));
+    FeatureConfig fc = FeatureConfig.defaults();
+    String model = "regout";
+    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
+        FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
+        TrainHarness h = new TrainHarness(stack.kafka(), registry, topics);
+        IngestApp in = IngestApp.start(ingest, stack.kafka(), registry, topics, policy, stack.s3());
+        TrainerApp trainer = TrainerApp.start(TrainConfig.defaults().withGroup(stack.unique("trainer"))
+            .withTransactionalPrefix(stack.unique("tx")).withGuardRails(0.5, 1, 1),
+            new TrainerApp.Parts(stack.kafka(), registry, topics, s3, fx, BaseModels.tfjsSource(fc).orElse(null),
+                Files.createDirectories(dir.resolve("work"))), policy, Clock.systemUTC())) {
+      TrainerIT.images(0, 24).forEach((key, png) -> h.send(model, key.substring(0, key.indexOf('#')), png));
+      h.flush();
+      assertThat(h.awaitVersion(model, 1, Duration.ofSeconds(180)).getStatus()).isEqualTo(VersionStatus.PUBLISHED);
+
+      server[0].close();
+      long down = System.nanoTime();
+      TrainerIT.images(24, 24).forEach((key, png) -> h.send(model, key.substring(0, key.indexOf('#')), png));
+      h.flush();
+      await().atMost(OUTAGE).ignoreExceptions().untilAsserted(() -> {
+        assertThat(s3.list("examples/" + model + "/")).hasSize(48);
+        assertThat(Invariants.countRecords(stack.kafka(), topics.modelVersions())).isEqualTo(2);
+      });
+      Duration left = OUTAGE.minusNanos(System.nanoTime() - down);
+      System.out.printf("Stored 24 examples and published version 2 with the registry down; down %d s more%n",
+          left.toSeconds());
+      await().during(left.isNegative() ? Duration.ZERO : left).atMost(OUTAGE.plusSeconds(10))
+          .until(() -> trainer.isRunning() && in.state() == KafkaStreams.State.RUNNING);
+      server[0] = EmbeddedSchemaRegistry.start(rc.withPort(server[0].url().getPort()));
+
+      ModelVersion v2 = h.awaitVersion(model, 2, Duration.ofSeconds(60));
+      assertThat(v2.getStatus()).as(v2.getReason()).isEqualTo(VersionStatus.PUBLISHED);
+      assertThat(v2.getExamples().getTotal()).isEqualTo(48);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Invariants.versionsSound(s3,
+          Invariants.versionRecords(stack.kafka(), registry, topics.modelVersions())));
+    } finally {
+      server[0].close();
+    }
+  }
+}
