@@ -66,7 +66,10 @@ public final class Main implements Runnable {
     CommandLine watch = new CommandLine(new WatchCommand());
     SettingOptions.add(watch.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
         TopicNames.SETTINGS));
-    CommandLine models = new CommandLine(new ModelsCommand());
+    CommandLine rollback = new CommandLine(new RollbackCommand());
+    SettingOptions.add(rollback.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
+        TopicNames.SETTINGS, S3Config.SETTINGS, List.of(TrainConfig.TRANSACTIONAL_PREFIX)));
+    CommandLine models = new CommandLine(new ModelsCommand()).addSubcommand("rollback", rollback);
     SettingOptions.add(models.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
         TopicNames.SETTINGS));
     CommandLine train = new CommandLine(new TrainCommand());

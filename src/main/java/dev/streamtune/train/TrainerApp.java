@@ -32,7 +32,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -172,7 +171,8 @@ public final class TrainerApp implements AutoCloseable {
 
   private void begin(Pending.Batch b) {
     requests.pause(requests.assignment());
-    var producer = new KafkaProducer<>(producerProps(b.modelId()), new StringSerializer(), versionSerde.serializer());
+    var producer = new KafkaProducer<>(Publishing.producerProps(parts.kafka(), config.transactionalPrefix(),
+        b.modelId()), new StringSerializer(), versionSerde.serializer());
     try {
       producer.initTransactions();
       VersionLog log = VersionLog.read(versions, parts.topics().modelVersions(), READ_TIMEOUT);
@@ -205,7 +205,7 @@ public final class TrainerApp implements AutoCloseable {
       CrashPoints.reached("after-publish");
       TrainMetrics.decided(v);
       if (v != null && v.getStatus() == dev.streamtune.events.VersionStatus.PUBLISHED) {
-        writeLatest(v);
+        Publishing.writeLatest(parts.store(), v);
       }
       sweep(m, c.log(), v);
       status.report(m, c.version(), c.runId(), v == null ? "skipped" : v.getStatus().toString().toLowerCase(), 0, 0,
@@ -246,20 +246,6 @@ public final class TrainerApp implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("Could not sweep orphaned runs of {}: {}", modelId, e.toString());
     }
-  }
-
-  private void writeLatest(ModelVersion v) {
-    String json = "{\"version\":" + v.getVersion() + ",\"runId\":\"" + v.getTraining().getRunId()
-        + "\",\"savedModel\":\"" + v.getArtifacts().getSavedModel().getUri() + "\"}\n";
-    parts.store().put("models/" + v.getModelId() + "/LATEST", json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        "application/json", Map.of());
-  }
-
-  private Map<String, Object> producerProps(String modelId) {
-    Map<String, Object> p = new HashMap<>(parts.kafka().clientProps());
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalPrefix() + "-" + modelId);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    return p;
   }
 
   /** Runs whose result was not published because this trainer was fenced or lost the request. */
