@@ -40,9 +40,7 @@ final class ExamplesDeleteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!model.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")) {
-      throw new ConfigException("Invalid --model " + model + ": 1-64 of A-Z a-z 0-9 . _ -, not starting with a dot");
-    }
+    ModelOption.check(model);
     if (sha256s.isEmpty() && eventIds.isEmpty()) {
       throw new ConfigException("Name the images to erase with --sha256 or --event-id");
     }

@@ -1,6 +1,5 @@
 package dev.streamtune.cli;
 
-import dev.streamtune.config.ConfigException;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.TopicNames;
@@ -38,9 +37,7 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (!model.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")) {
-      throw new ConfigException("Invalid --model " + model + ": 1-64 of A-Z a-z 0-9 . _ -, not starting with a dot");
-    }
+    ModelOption.check(model);
     var source = SettingOptions.source(spec);
     PrintWriter out = spec.commandLine().getOut();
     try (MinioObjectStore store = new MinioObjectStore(S3Config.from(source))) {

@@ -18,6 +18,9 @@ import java.util.Set;
  * needs to be loaded.
  */
 public final class CacheErasure {
+  private static final String FEATURES = "features/";
+  private static final String ACTIVATIONS = "activations/";
+
   private CacheErasure() {}
 
   /**
@@ -32,20 +35,15 @@ public final class CacheErasure {
   public static Result erase(ObjectStore store, String modelId, Set<String> sha256s, Clock clock) {
     int entries = 0;
     int packs = 0;
-    for (String key : store.list("features/")) {
-      String[] p = key.split("/");
-      if (p.length == 4 && p[2].equals(modelId) && key.endsWith(".pack")) {
-        int n = filter(store, key, sha256s, clock, false);
-        entries += n;
-        packs += n > 0 ? 1 : 0;
-      }
-    }
-    for (String key : store.list("activations/")) {
-      String[] p = key.split("/");
-      if (p.length == 5 && p[3].equals(modelId) && key.endsWith(".pack")) {
-        int n = filter(store, key, sha256s, clock, true);
-        entries += n;
-        packs += n > 0 ? 1 : 0;
+    for (String root : new String[] {FEATURES, ACTIVATIONS}) {
+      int modelSegment = root.equals(FEATURES) ? 2 : 3;
+      for (String key : store.list(root)) {
+        String[] p = key.split("/");
+        if (p.length == modelSegment + 2 && p[modelSegment].equals(modelId) && key.endsWith(".pack")) {
+          int n = filter(store, key, sha256s, clock, root.equals(ACTIVATIONS));
+          entries += n;
+          packs += n > 0 ? 1 : 0;
+        }
       }
     }
     return new Result(entries, packs);
