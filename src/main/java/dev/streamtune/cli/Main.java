@@ -66,7 +66,10 @@ public final class Main implements Runnable {
     CommandLine watch = new CommandLine(new WatchCommand());
     SettingOptions.add(watch.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
         TopicNames.SETTINGS));
-    CommandLine models = new CommandLine(new ModelsCommand());
+    CommandLine rollback = new CommandLine(new RollbackCommand());
+    SettingOptions.add(rollback.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
+        TopicNames.SETTINGS, S3Config.SETTINGS, List.of(TrainConfig.TRANSACTIONAL_PREFIX)));
+    CommandLine models = new CommandLine(new ModelsCommand()).addSubcommand("rollback", rollback);
     SettingOptions.add(models.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
         TopicNames.SETTINGS));
     CommandLine train = new CommandLine(new TrainCommand());
@@ -78,6 +81,10 @@ public final class Main implements Runnable {
     CommandLine replay = new CommandLine(new DlqCommand());
     SettingOptions.add(replay.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, TopicNames.SETTINGS));
     CommandLine dlq = new CommandLine(new DlqGroup()).addSubcommand("replay", replay);
+    CommandLine delete = new CommandLine(new ExamplesDeleteCommand());
+    SettingOptions.add(delete.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS,
+        TopicNames.SETTINGS, S3Config.SETTINGS));
+    CommandLine examples = new CommandLine(new ExamplesGroup()).addSubcommand("delete", delete);
     CommandLine demo = new CommandLine(new DemoCommand());
     SettingOptions.add(demo.getCommandSpec(), DemoConfig.SETTINGS, "demo.");
     CommandLine root = new CommandLine(new Main()).addSubcommand("demo", demo).addSubcommand("schemas", schemas)
@@ -85,7 +92,7 @@ public final class Main implements Runnable {
         .addSubcommand("train", train).addSubcommand("produce", produce).addSubcommand("models", models)
         .addSubcommand("serve", serve).addSubcommand("watch", watch)
         .addSubcommand("config-reference", new ConfigReferenceCommand())
-        .addSubcommand("dlq", dlq);
+        .addSubcommand("dlq", dlq).addSubcommand("examples", examples);
     root.setExecutionExceptionHandler(Main::onError);
     return root;
   }

@@ -15,9 +15,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code streamtune models [--model m]}: lists versions from {@code models.versions}. */
+/**
+ * {@code streamtune models [--model m]}: lists versions from {@code models.versions};
+ * {@code streamtune models rollback} ({@link RollbackCommand}) makes an older one current again.
+ */
 @Command(name = "models", mixinStandardHelpOptions = true,
-    description = "List model versions from models.versions: status, accuracy, parent, labels and reason.")
+    description = "List model versions from models.versions: status, accuracy, parent, labels and reason. "
+        + "Subcommand: rollback.")
 final class ModelsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

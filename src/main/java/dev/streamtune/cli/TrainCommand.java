@@ -1,6 +1,5 @@
 package dev.streamtune.cli;
 
-import dev.streamtune.config.ConfigException;
 import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.RegistryConfig;
@@ -33,9 +32,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!model.matches("[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}")) {
-      throw new ConfigException("Invalid --model " + model + ": 1-64 of A-Z a-z 0-9 . _ -, not starting with a dot");
-    }
+    ModelOption.check(model);
     var source = SettingOptions.source(spec);
     RegistryConfig registryConfig = RegistryConfig.from(source);
     TopicNames topics = TopicNames.from(source);

@@ -12,7 +12,8 @@ import java.util.Map;
  * features of different backbones (or candidate layers) apart. Reading lists the prefix and gets
  * every pack, so 10,000 features cost one LIST and a few GETs. Writes add new packs (never
  * rewrite), so a crashed writer leaves at worst an extra pack; duplicates across packs are
- * harmless. {@link #compact} merges many small packs into few.
+ * harmless. {@link #compact} merges many small packs into few; {@link CacheErasure} rewrites the
+ * packs that hold an erased image without it.
  */
 public final class FeatureCache {
   private final String backboneDigest;

@@ -61,9 +61,15 @@ final class PackStore<V> {
     for (int i = 0; i < all.size(); i += maxPerPack) {
       Map<String, V> part = new LinkedHashMap<>();
       all.subList(i, Math.min(all.size(), i + maxPerPack)).forEach(e -> part.put(e.getKey(), e.getValue()));
-      store.put(prefix + String.format("%013d", clock.millis()) + "-" + UUID.randomUUID().toString().substring(0, 8)
-          + ".pack", encode.apply(part), "application/octet-stream", Map.of("entries", String.valueOf(part.size())));
+      store.put(newKey(prefix, clock), encode.apply(part), "application/octet-stream",
+          Map.of("entries", String.valueOf(part.size())));
     }
+  }
+
+  /** A new pack's key under {@code prefix}: the time first, so that keys sort by age. */
+  static String newKey(String prefix, Clock clock) {
+    return prefix + String.format("%013d", clock.millis()) + "-" + UUID.randomUUID().toString().substring(0, 8)
+        + ".pack";
   }
 
   int compact(String prefix, int threshold) {

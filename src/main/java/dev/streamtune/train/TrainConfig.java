@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * @param groupId consumer group of {@code training.requests}
  * @param transactionalPrefix prefix of each model's {@code transactional.id}: every trainer that
- *     may train the same models must share it, so that one fences the other
+ *     may train the same models, and a {@link Rollback}, must share it, so that one fences the other
  * @param featureLayer the feature layer of a new lineage, or {@code auto} to pick it on version 1's
  *     validation split among the backbone's candidates
  * @param hidden hidden units of the head: 0 for softmax regression, else a one-layer MLP
@@ -124,7 +124,8 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
       "consumer group of the trainers");
   /** Transactional id prefix. */
   public static final Setting<String> TRANSACTIONAL_PREFIX = Setting.string("train.transactional.id.prefix",
-      "streamtune-trainer", "prefix of each model's transactional.id; trainers that share models must share it");
+      "streamtune-trainer", "prefix of each model's transactional.id; trainers that share models, and "
+          + "streamtune models rollback, must share it");
   /** Feature layer. */
   public static final Setting<String> FEATURE_LAYER = Setting.string("train.feature.layer", "auto",
       "feature layer of a new model: auto picks it on version 1's validation split");

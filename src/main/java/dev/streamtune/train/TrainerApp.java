@@ -32,7 +32,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -186,7 +185,8 @@ public final class TrainerApp implements AutoCloseable {
 
   private void begin(Pending.Batch b) {
     requests.pause(requests.assignment());
-    var producer = new KafkaProducer<>(producerProps(b.modelId()), new StringSerializer(), versionSerde.serializer());
+    var producer = new KafkaProducer<>(Publishing.producerProps(parts.kafka(), config.transactionalPrefix(),
+        b.modelId()), new StringSerializer(), versionSerde.serializer());
     try {
       producer.initTransactions();
       VersionLog log = VersionLog.read(versions, parts.topics().modelVersions(), READ_TIMEOUT);
@@ -264,13 +264,6 @@ public final class TrainerApp implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("Could not sweep orphaned runs of {}: {}", modelId, e.toString());
     }
-  }
-
-  private Map<String, Object> producerProps(String modelId) {
-    Map<String, Object> p = new HashMap<>(parts.kafka().clientProps());
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalPrefix() + "-" + modelId);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    return p;
   }
 
   /** Runs whose result was not published because this trainer was fenced or lost the request. */

@@ -53,8 +53,13 @@ final class TrainHarness implements AutoCloseable {
 
   /** Sends one labelled PNG. */
   void send(String model, String label, byte[] png) {
+    send(model, label, png, UUID.randomUUID().toString());
+  }
+
+  /** Sends one labelled PNG with the given event id. */
+  void send(String model, String label, byte[] png, String eventId) {
     producer.send(new ProducerRecord<>(topics.labelledImages(), model, LabelledImage.newBuilder()
-        .setEventId(UUID.randomUUID().toString()).setModelId(model).setLabel(label)
+        .setEventId(eventId).setModelId(model).setLabel(label)
         .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(png)).setContentType("image/png").build())
         .setCapturedAt(Instant.now()).build()));
   }

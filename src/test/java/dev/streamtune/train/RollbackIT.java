@@ -1,0 +1,151 @@
+package dev.streamtune.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.TopicManager;
+import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.events.VersionStatus;
+import dev.streamtune.ml.BaseModels;
+import dev.streamtune.ml.FeatureConfig;
+import dev.streamtune.ml.FeatureExtractor;
+import dev.streamtune.ml.HeadOptions;
+import dev.streamtune.serve.ModelSubscriber;
+import dev.streamtune.serve.ServeConfig;
+import dev.streamtune.store.MinioObjectStore;
+import dev.streamtune.testing.Stack;
+import dev.streamtune.testing.WithStack;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code streamtune models rollback} against a real trainer and serve: versions 1 and 2 are
+ * trained and published, a REJECTED version 3 is on the topic; rolling back to 3, or to a version
+ * that does not exist, is refused with status 2 and publishes nothing; rolling back to 1 publishes
+ * version 4 with version 1's artifacts, LATEST names it, serve swaps to version 1's SavedModel,
+ * and the next training (version 5) warm-starts from it: its new examples are counted against
+ * version 1's dataset, not version 2's.
+ */
+@WithStack
+class RollbackIT {
+  private static final String MODEL = "rollback";
+
+  @Test
+  void aRollbackReannouncesAnOlderVersionAsANewOneThatServeAndTheTrainerFollow(Stack stack) throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "rollback-it");
+    TopicPolicy policy = new TopicPolicy(3, (short) -1, Duration.ofHours(1));
+    try (var admin = stack.admin()) {
+      TopicManager.ensure(admin, stack.topics(), policy);
+    }
+    String txPrefix = stack.unique("tx");
+    TrainConfig config = TrainConfig.defaults().withGroup(stack.unique("trainer")).withTransactionalPrefix(txPrefix)
+        .withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1));
+    FeatureConfig fc = FeatureConfig.defaults();
+    Files.createDirectories(dir.resolve("work"));
+    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
+        FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
+        TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(),
+            stack.topics(), s3, fx, null, dir.resolve("work")), policy, Clock.systemUTC());
+        TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), stack.topics())) {
+      store(s3, 0, 36);
+      h.request(MODEL);
+      ModelVersion v1 = h.awaitVersion(MODEL, 1, Duration.ofSeconds(240));
+      assertThat(v1.getStatus()).as(v1.getReason()).isEqualTo(VersionStatus.PUBLISHED);
+      store(s3, 36, 36);
+      h.request(MODEL);
+      ModelVersion v2 = h.awaitVersion(MODEL, 2, Duration.ofSeconds(240));
+      assertThat(v2.getStatus()).as(v2.getReason()).isEqualTo(VersionStatus.PUBLISHED);
+      announceRejected(stack, ModelVersion.newBuilder(v2).setVersion(3).setStatus(VersionStatus.REJECTED)
+          .setReason("rejected by RollbackIT").setParentVersion(2).build());
+
+      assertThat(rollback(stack, txPrefix, "3")).as("a REJECTED version").isEqualTo(2);
+      assertThat(rollback(stack, txPrefix, "9")).as("an unknown version").isEqualTo(2);
+      assertThat(h.versions().highest(MODEL)).isEqualTo(3);
+      assertThat(rollback(stack, txPrefix, "1", "--reason", "v2 misreads squares")).isZero();
+
+      VersionLog log = h.versions();
+      assertThat(log.versions(MODEL)).extracting(ModelVersion::getVersion).containsExactly(1, 2, 3, 4);
+      ModelVersion v4 = log.versions(MODEL).get(3);
+      assertThat(v4.getStatus()).isEqualTo(VersionStatus.PUBLISHED);
+      assertThat(v4.getReason()).isEqualTo("ROLLBACK to v1 by operator: v2 misreads squares");
+      assertThat(v4.getParentVersion()).isEqualTo(1);
+      assertThat(v4.getArtifacts()).isEqualTo(v1.getArtifacts());
+      assertThat(v4.getTraining().getRunId()).isEqualTo(v1.getTraining().getRunId());
+      assertThat(log.serving(MODEL)).hasValue(v4);
+      assertThat(new String(s3.get("models/" + MODEL + "/LATEST").orElseThrow()))
+          .contains("\"version\":4", v1.getTraining().getRunId(), v1.getArtifacts().getSavedModel().getUri());
+      assertThat(rollback(stack, txPrefix, "1")).as("already current: nothing to do").isZero();
+      assertThat(h.versions().highest(MODEL)).isEqualTo(4);
+
+      try (ModelSubscriber serve = ModelSubscriber.start(stack.kafka(), stack.registry(),
+          stack.topics().modelVersions(), s3, ServeConfig.defaults().with(0, Set.of(MODEL), dir.resolve("serve")),
+          null)) {
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(serve.classifier(MODEL)
+            .flatMap(c -> c.served())).hasValueSatisfying(served -> {
+              assertThat(served.getVersion()).isEqualTo(4);
+              assertThat(served.getArtifacts().getSavedModel()).isEqualTo(v1.getArtifacts().getSavedModel());
+            }));
+      }
+
+      store(s3, 72, 12);
+      h.request(MODEL);
+      ModelVersion v5 = h.awaitVersion(MODEL, 5, Duration.ofSeconds(240));
+      assertThat(v5.getParentVersion()).isEqualTo(4);
+      assertThat(v5.getExamples().getTotal()).isEqualTo(84);
+      assertThat(v5.getExamples().getNewExamples()).as("counted against version 1's 36 examples, not 2's 72")
+          .isEqualTo(48);
+      assertThat(trainer.fencedRuns()).isZero();
+    }
+  }
+
+  /** Runs {@code streamtune models rollback} in-process and returns its exit status. */
+  private static int rollback(Stack stack, String txPrefix, String to, String... more) {
+    StringWriter out = new StringWriter();
+    var cli = dev.streamtune.cli.MainAccess.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(out, true));
+    String[] args = {"models", "rollback", "--model", MODEL, "--to", to, "--kafka-bootstrap-servers",
+        stack.bootstrapServers(), "--schema-registry-url", stack.registryUrl().toString(), "--topic-prefix",
+        stack.topicPrefix(), "--s3-endpoint", stack.s3Endpoint().toString(), "--s3-bucket", stack.bucket(),
+        "--train-transactional-id-prefix", txPrefix};
+    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(more))
+        .toArray(String[]::new);
+    int status = cli.execute(all);
+    String text = out.toString();
+    if (status == 2) {
+      assertThat(text).contains("refused");
+    } else {
+      assertThat(text).containsAnyOf("Published version", "already current");
+    }
+    return status;
+  }
+
+  /** Puts TrainerIT's shapes {@code from} to {@code from + count} straight into the example layout. */
+  private static void store(MinioObjectStore s3, int from, int count) throws Exception {
+    for (var e : TrainerIT.images(from, count).entrySet()) {
+      String label = e.getKey().substring(0, e.getKey().indexOf('#'));
+      s3.put("examples/" + MODEL + "/" + label + "/" + Digests.sha256(e.getValue()) + ".png", e.getValue(),
+          "image/png", Map.of());
+    }
+  }
+
+  private static void announceRejected(Stack stack, ModelVersion v) throws Exception {
+    try (var registry = new dev.streamtune.events.SchemaRegistryClient(stack.registry());
+        var producer = new KafkaProducer<>(Map.<String, Object>copyOf(stack.kafka().clientProps()),
+            new StringSerializer(), dev.streamtune.events.ConfluentAvroSerde.of(ModelVersion.class, registry,
+                stack.registry()).serializer())) {
+      producer.send(new ProducerRecord<>(stack.topics().modelVersions(), MODEL + "/" + v.getVersion(), v)).get();
+    }
+  }
+}
