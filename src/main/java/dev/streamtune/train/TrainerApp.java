@@ -100,16 +100,9 @@ public final class TrainerApp implements AutoCloseable {
     this.parts = parts;
     this.clock = clock;
     this.registry = new SchemaRegistryClient(parts.registry());
-    Map<String, Object> c = new HashMap<>(parts.kafka().clientProps());
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    this.requests = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-    Map<String, Object> v = new HashMap<>(parts.kafka().clientProps());
-    v.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    v.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.versions = new KafkaConsumer<>(v, new StringDeserializer(),
+    this.requests = new KafkaConsumer<>(requestConsumerProps(parts.kafka(), config), new StringDeserializer(),
+        new ByteArrayDeserializer());
+    this.versions = new KafkaConsumer<>(parts.kafka().readCommittedConsumerProps(), new StringDeserializer(),
         ConfluentAvroSerde.of(ModelVersion.class, registry, parts.registry()).deserializer());
     this.requestSerde = ConfluentAvroSerde.of(TrainingRequest.class, registry, parts.registry());
     this.versionSerde = ConfluentAvroSerde.of(ModelVersion.class, registry, parts.registry());
@@ -172,7 +165,8 @@ public final class TrainerApp implements AutoCloseable {
 
   private void begin(Pending.Batch b) {
     requests.pause(requests.assignment());
-    var producer = new KafkaProducer<>(producerProps(b.modelId()), new StringSerializer(), versionSerde.serializer());
+    var producer = new KafkaProducer<>(producerProps(parts.kafka(), config, b.modelId()), new StringSerializer(),
+        versionSerde.serializer());
     try {
       producer.initTransactions();
       VersionLog log = VersionLog.read(versions, parts.topics().modelVersions(), READ_TIMEOUT);
@@ -255,8 +249,17 @@ public final class TrainerApp implements AutoCloseable {
         "application/json", Map.of());
   }
 
-  private Map<String, Object> producerProps(String modelId) {
-    Map<String, Object> p = new HashMap<>(parts.kafka().clientProps());
+  /** The request consumer's properties: the trainer's group, read-committed, offsets committed in transactions. */
+  static Map<String, Object> requestConsumerProps(KafkaConfig kafka, TrainConfig config) {
+    Map<String, Object> c = kafka.readCommittedConsumerProps();
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return c;
+  }
+
+  /** The properties of a model's transactional producer, whose id fences other trainers of that model. */
+  static Map<String, Object> producerProps(KafkaConfig kafka, TrainConfig config, String modelId) {
+    Map<String, Object> p = new HashMap<>(kafka.clientProps());
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalPrefix() + "-" + modelId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     return p;
