@@ -33,6 +33,7 @@ import org.apache.kafka.common.config.SaslConfigs;
 public record KafkaConfig(
     String bootstrapServers, String securityProtocol, String saslMechanism, String saslJaasConfig, KafkaTls tls) {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaConfig.class);
   private static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
   private static final List<String> MECHANISMS =
       List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "GSSAPI");
@@ -66,8 +67,7 @@ public record KafkaConfig(
   /**
    * Checks that the settings fit together.
    *
-   * @throws IllegalArgumentException when a SASL protocol lacks its mechanism or credentials, or
-   *     SASL or TLS settings are given for a protocol that does not use them
+   * @throws IllegalArgumentException when a SASL protocol lacks its mechanism or credentials
    */
   public KafkaConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -79,7 +79,12 @@ public record KafkaConfig(
     }
   }
 
-  /** Reads the settings. */
+  /**
+   * Reads the settings. SASL or TLS settings given for a protocol that does not use them are
+   * passed on but warned about, naming the settings only.
+   *
+   * @throws ConfigException when a SASL protocol lacks its mechanism or credentials
+   */
   public static KafkaConfig from(ConfigSource source) {
     String protocol = source.get(SECURITY_PROTOCOL);
     String mechanism = source.get(SASL_MECHANISM);
@@ -89,6 +94,7 @@ public record KafkaConfig(
     if (problem != null) {
       throw new ConfigException(problem);
     }
+    unused(protocol, mechanism, jaas, tls).ifPresent(LOG::warn);
     return new KafkaConfig(source.get(BOOTSTRAP), protocol, mechanism, jaas, tls);
   }
 
@@ -167,14 +173,20 @@ public record KafkaConfig(
       return "kafka.security.protocol " + protocol + " with " + mechanism + " needs the credentials in "
           + SASL_JAAS.sources();
     }
-    if (!sasl && (mechanism != null || jaas != null)) {
-      return "kafka.sasl.* settings are given but kafka.security.protocol is " + protocol
-          + "; use SASL_PLAINTEXT or SASL_SSL";
+    return null;
+  }
+
+  /** Settings the protocol does not use, which Kafka would silently ignore. */
+  static java.util.Optional<String> unused(String protocol, String mechanism, String jaas, KafkaTls tls) {
+    if (!protocol.startsWith("SASL_") && (mechanism != null || jaas != null)) {
+      return java.util.Optional.of("kafka.sasl.* settings are given but kafka.security.protocol is " + protocol
+          + ", which does not use them; set SASL_PLAINTEXT or SASL_SSL to authenticate");
     }
     if (!protocol.endsWith("SSL") && tls.configured()) {
-      return "kafka.ssl.* settings are given but kafka.security.protocol is " + protocol + "; use SSL or SASL_SSL";
+      return java.util.Optional.of("kafka.ssl.* settings are given but kafka.security.protocol is " + protocol
+          + ", which does not use them; set SSL or SASL_SSL for TLS");
     }
-    return null;
+    return java.util.Optional.empty();
   }
 
   private static String quoted(String s) {

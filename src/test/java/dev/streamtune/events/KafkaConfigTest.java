@@ -51,18 +51,19 @@ class KafkaConfigTest {
   }
 
   @Test
-  void settingsThatDoNotFitTheProtocolAreRefusedNamingTheSetting() {
+  void missingSaslSettingsAreRefusedAndUnusedOnesWarnedAboutNamingTheSetting() {
     assertThatThrownBy(() -> KafkaConfig.from(env(Map.of("STREAMTUNE_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.sasl.mechanism");
     assertThatThrownBy(() -> KafkaConfig.from(env(Map.of("STREAMTUNE_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
         "STREAMTUNE_KAFKA_SASL_MECHANISM", "SCRAM-SHA-256")))).isInstanceOf(ConfigException.class)
         .hasMessageContaining("STREAMTUNE_KAFKA_SASL_JAAS_CONFIG");
-    assertThatThrownBy(() -> KafkaConfig.from(env(Map.of("STREAMTUNE_KAFKA_SASL_MECHANISM", "PLAIN"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("is PLAINTEXT");
-    assertThatThrownBy(() -> KafkaConfig.from(env(Map.of("STREAMTUNE_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
-        "STREAMTUNE_KAFKA_SASL_MECHANISM", "PLAIN", "STREAMTUNE_KAFKA_SASL_JAAS_CONFIG", "x",
-        "STREAMTUNE_KAFKA_SSL_TRUSTSTORE_LOCATION", "/t.p12")))).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("kafka.ssl.*");
+    assertThat(KafkaConfig.unused("PLAINTEXT", null, SecureKafka.JAAS, KafkaTls.NONE)).hasValueSatisfying(w ->
+        assertThat(w).contains("kafka.sasl.*").contains("is PLAINTEXT").doesNotContain("s3cr"));
+    assertThat(KafkaConfig.unused("SASL_PLAINTEXT", "PLAIN", "x", SecureKafka.config().tls()))
+        .hasValueSatisfying(w -> assertThat(w).contains("kafka.ssl.*").doesNotContain("trust-pw"));
+    assertThat(KafkaConfig.unused("SASL_SSL", "PLAIN", "x", SecureKafka.config().tls())).isEmpty();
+    assertThat(KafkaConfig.from(env(Map.of("STREAMTUNE_KAFKA_SASL_MECHANISM", "PLAIN"))).clientProps())
+        .as("passed on, with a warning").containsEntry("sasl.mechanism", "PLAIN");
     assertThatThrownBy(() -> KafkaConfig.from(env(Map.of("STREAMTUNE_KAFKA_SASL_MECHANISM", "SCRAM-SHA-1"))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.sasl.mechanism");
     assertThatThrownBy(() -> new KafkaConfig("k:9092", "SASL_SSL", null, null, null))
