@@ -13,7 +13,6 @@ import dev.streamtune.store.S3Config;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,9 +47,7 @@ final class ProduceCommand implements Callable<Integer> {
     var source = SettingOptions.source(spec);
     RegistryConfig registryConfig = RegistryConfig.from(source);
     TopicNames topics = TopicNames.from(source);
-    Map<String, Object> props = new HashMap<>(KafkaConfig.from(source).clientProps());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> props = KafkaConfig.from(source).idempotentProducerProps();
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     PrintWriter out = spec.commandLine().getOut();
     var files = DatasetPublisher.images(dir);

@@ -8,12 +8,10 @@ import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TrainingReason;
 import dev.streamtune.events.TrainingRequest;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
@@ -36,8 +34,7 @@ final class TrainCommand implements Callable<Integer> {
     var source = SettingOptions.source(spec);
     RegistryConfig registryConfig = RegistryConfig.from(source);
     TopicNames topics = TopicNames.from(source);
-    Map<String, Object> props = new HashMap<>(KafkaConfig.from(source).clientProps());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    Map<String, Object> props = KafkaConfig.from(source).idempotentProducerProps();
     TrainingRequest request = TrainingRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
         .setModelId(model).setNewExamples(0).setReason(TrainingReason.MANUAL).setRequestedAt(Instant.now()).build();
     try (var registry = new SchemaRegistryClient(registryConfig);

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,9 +63,7 @@ final class DemoRounds {
     await("the model-version topic to be read", Duration.ofMinutes(1), () -> subscriber.ready(Set.of()));
     String modelId = modelId();
     Map<Path, byte[]> test = read(data.test());
-    Map<String, Object> props = new HashMap<>(stack.kafka().clientProps());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> props = stack.kafka().idempotentProducerProps();
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     List<ModelVersion> versions = new ArrayList<>();
     List<Double> accuracy = new ArrayList<>();

@@ -93,7 +93,7 @@ public final class DevStack implements AutoCloseable {
         LOG.info("Topics created: {}; already there: {}", report.created(), report.checked());
       }
       EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
-          EmbeddedRegistryConfig.defaults(kafka.bootstrapServers()).withPort(c.registryPort()));
+          EmbeddedRegistryConfig.defaults(kafkaConfig).withPort(c.registryPort()));
       started.push(registry);
       S3Config s3Config = new S3Config(s3.endpoint(), "us-east-1", c.bucket(), c.accessKey(), c.secretKey());
       ensureBucket(s3Config);

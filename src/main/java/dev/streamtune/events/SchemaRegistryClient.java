@@ -32,6 +32,8 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  /** The largest registry answer read; a longer one is refused, not buffered. */
+  static final int MAX_RESPONSE_BYTES = 8 << 20;
 
   private final RegistryConfig config;
   private final String base;
@@ -163,9 +165,11 @@ public final class SchemaRegistryClient implements SchemaRegistry {
       req.header("Authorization", "Basic " + Base64.getEncoder()
           .encodeToString(config.basicAuthUserInfo().getBytes(StandardCharsets.UTF_8)));
     }
-    HttpResponse<String> resp;
+    HttpResponse<java.io.InputStream> resp;
+    String text;
     try {
-      resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+      text = boundedText(resp.body(), resp.statusCode());
     } catch (IOException e) {
       throw new SchemaRegistryException(0, 0, "Schema registry " + base + " did not answer " + method + " "
           + path + ": " + e, e);
@@ -173,18 +177,35 @@ public final class SchemaRegistryClient implements SchemaRegistry {
       Thread.currentThread().interrupt();
       throw new SchemaRegistryException(0, 0, "Interrupted while calling the schema registry", e);
     }
-    JsonNode json = parseJson(resp.body());
+    JsonNode json = parseJson(text);
     if (resp.statusCode() / 100 != 2) {
       int code = json == null ? 0 : json.path("error_code").asInt(0);
-      String message = json == null ? resp.body() : json.path("message").asText(resp.body());
+      String message = json == null ? text : json.path("message").asText(text);
       throw new SchemaRegistryException(resp.statusCode(), code, "Schema registry " + method + " " + path
           + " answered " + resp.statusCode() + (code == 0 ? "" : " (error " + code + ")") + ": " + message);
     }
     if (json == null) {
       throw new SchemaRegistryException(resp.statusCode(), 0, "Schema registry " + method + " " + path
-          + " answered with a body that is not JSON: " + abbreviate(resp.body()));
+          + " answered with a body that is not JSON: " + abbreviate(text));
     }
     return json;
+  }
+
+  /**
+   * Reads an answer of up to {@link #MAX_RESPONSE_BYTES} as UTF-8, and closes it.
+   *
+   * @throws SchemaRegistryException with the answer's status when it is longer (so a 2xx one is
+   *     not retried: a registry answering that much is misconfigured, not down)
+   */
+  static String boundedText(java.io.InputStream in, int status) throws IOException {
+    try (in) {
+      byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+      if (bytes.length > MAX_RESPONSE_BYTES) {
+        throw new SchemaRegistryException(status, 0, "The schema registry answered " + status + " with over "
+            + MAX_RESPONSE_BYTES + " bytes; refused");
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
   }
 
   private static JsonNode parseJson(String body) {

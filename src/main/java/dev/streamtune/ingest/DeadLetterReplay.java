@@ -4,16 +4,13 @@ import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -54,12 +51,8 @@ public final class DeadLetterReplay {
    * @param dryRun count what would be replayed, send nothing
    */
   public static Result replay(KafkaConfig kafka, TopicNames topics, Set<String> reasons, boolean dryRun) {
-    Map<String, Object> c = new HashMap<>(kafka.clientProps());
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    Map<String, Object> p = new HashMap<>(kafka.clientProps());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> c = kafka.readCommittedConsumerProps();
+    Map<String, Object> p = kafka.idempotentProducerProps();
     int read = 0;
     int replayed = 0;
     Map<String, Integer> byReason = new TreeMap<>();

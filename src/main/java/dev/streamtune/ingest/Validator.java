@@ -102,8 +102,14 @@ final class Validator {
       throw new ValidationException(Reason.REF_NOT_ALLOWED, quote(ref.getUri()) + " is not s3:// in one of the "
           + "allowed buckets " + config.refBuckets());
     }
-    return retry.call("read " + ref.getUri(), () -> store.inBucket(bucket).get(key))
+    int limit = (int) Math.min(Integer.MAX_VALUE - 1, config.maxImageBytes());
+    byte[] bytes = retry.call("read " + ref.getUri(), () -> store.inBucket(bucket).getAtMost(key, limit))
         .orElseThrow(() -> new ValidationException(Reason.REF_MISSING, "no object at " + ref.getUri()));
+    if (bytes.length > config.maxImageBytes()) {
+      throw new ValidationException(Reason.TOO_BIG, "the object at " + ref.getUri() + " is over the limit of "
+          + config.maxImageBytes() + " bytes (ingest.max.image.kib); it was not downloaded");
+    }
+    return bytes;
   }
 
   private ImageDecoder.Info probe(byte[] bytes) {

@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -67,9 +66,7 @@ public final class ModelSubscriber implements AutoCloseable {
 
   private ModelSubscriber(KafkaConfig kafka, RegistryConfig registryConfig, String topic, ObjectStore store,
       ServeConfig config) {
-    Map<String, Object> p = new HashMap<>(kafka.clientProps());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> p = kafka.readCommittedConsumerProps();
     this.registry = new SchemaRegistryClient(registryConfig);
     this.consumer = new KafkaConsumer<>(p, new StringDeserializer(),
         ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).deserializer());

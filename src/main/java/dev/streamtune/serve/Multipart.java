@@ -10,6 +10,13 @@ import java.util.Optional;
  * else the first part), as browsers and {@code curl -F image=@cat.jpg} send it.
  */
 final class Multipart {
+  /** The longest boundary, as RFC 2046 allows. */
+  static final int MAX_BOUNDARY = 70;
+  /** The most parts read before the file. */
+  static final int MAX_PARTS = 32;
+  /** The most bytes of one part's headers. */
+  static final int MAX_PART_HEADERS = 8 * 1024;
+
   private Multipart() {}
 
   /** The boundary of a multipart content type, if it is one. */
@@ -30,9 +37,15 @@ final class Multipart {
   /**
    * The file's bytes.
    *
-   * @throws IllegalArgumentException if the body has no part
+   * @throws IllegalArgumentException if the body has no part, the boundary is empty or over
+   *     {@value #MAX_BOUNDARY} characters, a part's headers are over {@value #MAX_PART_HEADERS}
+   *     bytes, or there are over {@value #MAX_PARTS} parts
    */
   static byte[] firstFile(byte[] body, String boundary) {
+    if (boundary.isEmpty() || boundary.length() > MAX_BOUNDARY) {
+      throw new IllegalArgumentException("the multipart boundary must have 1 to " + MAX_BOUNDARY + " characters");
+    }
+    int parts = 0;
     byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     byte[] first = null;
     int at = indexOf(body, delimiter, 0);
@@ -46,6 +59,10 @@ final class Multipart {
           headersEnd));
       if (headersEnd < 0 || next < 0) {
         break;
+      }
+      if (headersEnd - headersStart > MAX_PART_HEADERS || ++parts > MAX_PARTS) {
+        throw new IllegalArgumentException("a multipart body may have up to " + MAX_PARTS + " parts with up to "
+            + MAX_PART_HEADERS + " bytes of headers each");
       }
       String headers = new String(body, headersStart, headersEnd - headersStart, StandardCharsets.ISO_8859_1);
       byte[] content = Arrays.copyOfRange(body, headersEnd + 4, next);

@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bad requests get a 4xx and {@code {"error": …, "status": …}}: an unknown model (404), a wrong
  * content type (415), a body over {@code serve.max.body.kib} (413), a body that is not a
- * decodable image (400), a wrong method (405). A known model with no version loaded yet is 503.
+ * decodable image (400), a wrong method (405), a URI or headers over the {@link RequestLimits}
+ * (414, 431), a missing or wrong bearer token when {@code serve.auth.token} is set (401, see
+ * {@link BearerAuth}). A known model with no version loaded yet is 503.
  */
 public final class ServeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServeServer.class);
@@ -57,11 +59,13 @@ public final class ServeServer implements AutoCloseable {
   private final ModelSubscriber subscriber;
   private final ServeConfig config;
   private final Dashboard dashboard;
+  private final BearerAuth auth;
 
   private ServeServer(ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard) throws IOException {
     this.config = config;
     this.subscriber = subscriber;
     this.dashboard = dashboard;
+    this.auth = BearerAuth.of(config.authToken());
     this.server = HttpServer.create(new InetSocketAddress(config.port()), 64);
     this.workers = Executors.newFixedThreadPool(config.threads(), r -> {
       Thread t = new Thread(r, "serve-http");
@@ -84,7 +88,7 @@ public final class ServeServer implements AutoCloseable {
     try {
       ServeServer s = new ServeServer(config, subscriber, dashboard);
       s.server.start();
-      LOG.info("Serving on http://localhost:{}/", s.port());
+      LOG.info("Serving on http://localhost:{}/{}", s.port(), s.auth.enabled() ? " (bearer token required)" : "");
       return s;
     } catch (IOException e) {
       throw new IllegalStateException("Cannot listen on port " + config.port() + ": " + e.getMessage(), e);
@@ -111,6 +115,8 @@ public final class ServeServer implements AutoCloseable {
     String path = x.getRequestURI().getPath();
     String method = x.getRequestMethod();
     try {
+      RequestLimits.check(x.getRequestURI(), x.getRequestHeaders());
+      auth.check(x, path);
       Matcher classify = CLASSIFY.matcher(path);
       Matcher versions = VERSIONS.matcher(path);
       if (classify.matches()) {

@@ -4,6 +4,7 @@ import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
 import io.minio.Directive;
 import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -73,6 +74,25 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
     return call("get " + key, () -> {
       try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
         return Optional.of(in.readAllBytes());
+      } catch (ErrorResponseException e) {
+        if ("NoSuchKey".equals(e.errorResponse().code())) {
+          return Optional.empty();
+        }
+        throw e;
+      }
+    });
+  }
+
+  /** {@inheritDoc} The object's Content-Length is checked before its body is read. */
+  @Override
+  public Optional<byte[]> getAtMost(String key, int maxBytes) {
+    return call("get " + key, () -> {
+      try (GetObjectResponse in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+        String length = in.headers().get("Content-Length");
+        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBytes) {
+          return Optional.of(new byte[maxBytes + 1]);
+        }
+        return Optional.of(in.readNBytes(maxBytes + 1));
       } catch (ErrorResponseException e) {
         if ("NoSuchKey".equals(e.errorResponse().code())) {
           return Optional.empty();

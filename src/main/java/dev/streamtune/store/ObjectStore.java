@@ -19,6 +19,15 @@ public interface ObjectStore {
   /** Reads an object, or empty if there is none. */
   Optional<byte[]> get(String key);
 
+  /**
+   * Reads at most {@code maxBytes + 1} bytes of an object, or empty if there is none: an answer
+   * longer than {@code maxBytes} says the object is over that limit, and the rest of it was not
+   * read. For objects whose size a producer chose, such as the images an event refers to.
+   */
+  default Optional<byte[]> getAtMost(String key, int maxBytes) {
+    return get(key).map(b -> b.length > maxBytes ? java.util.Arrays.copyOf(b, maxBytes + 1) : b);
+  }
+
   /** The keys under a prefix, recursively, in lexicographic order. */
   List<String> list(String prefix);
 

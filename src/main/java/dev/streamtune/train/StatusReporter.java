@@ -27,12 +27,17 @@ final class StatusReporter implements AutoCloseable {
   private final Clock clock;
 
   StatusReporter(KafkaConfig kafka, String topic, Clock clock) {
+    this.producer = new KafkaProducer<>(props(kafka), new StringSerializer(), new StringSerializer());
+    this.topic = topic;
+    this.clock = clock;
+  }
+
+  /** Best-effort producer properties: one acknowledgement, a short linger. */
+  static Map<String, Object> props(KafkaConfig kafka) {
     Map<String, Object> p = new HashMap<>(kafka.clientProps());
     p.put(ProducerConfig.ACKS_CONFIG, "1");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 50);
-    this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
-    this.topic = topic;
-    this.clock = clock;
+    return p;
   }
 
   void report(String modelId, int version, String runId, String phase, int step, int of, double trainLoss,

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -99,17 +98,9 @@ public final class TrainerApp implements AutoCloseable {
     this.parts = parts;
     this.clock = clock;
     this.registry = new SchemaRegistryClient(parts.registry());
-    Map<String, Object> c = new HashMap<>(parts.kafka().clientProps());
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
-    this.requests = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-    Map<String, Object> v = new HashMap<>(parts.kafka().clientProps());
-    v.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    v.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    this.versions = new KafkaConsumer<>(v, new StringDeserializer(),
+    this.requests = new KafkaConsumer<>(requestConsumerProps(parts.kafka(), config), new StringDeserializer(),
+        new ByteArrayDeserializer());
+    this.versions = new KafkaConsumer<>(parts.kafka().readCommittedConsumerProps(), new StringDeserializer(),
         ConfluentAvroSerde.of(ModelVersion.class, registry, parts.registry()).deserializer());
     this.requestSerde = ConfluentAvroSerde.of(TrainingRequest.class, registry, parts.registry());
     this.versionSerde = ConfluentAvroSerde.of(ModelVersion.class, registry, parts.registry());
@@ -264,6 +255,15 @@ public final class TrainerApp implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("Could not sweep orphaned runs of {}: {}", modelId, e.toString());
     }
+  }
+
+  /** The request consumer's properties: the trainer's group, read-committed, offsets committed in transactions. */
+  static Map<String, Object> requestConsumerProps(KafkaConfig kafka, TrainConfig config) {
+    Map<String, Object> c = kafka.readCommittedConsumerProps();
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
+    return c;
   }
 
   /** Runs whose result was not published because this trainer was fenced or lost the request. */

@@ -8,14 +8,12 @@ import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.VersionStatus;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -63,9 +61,7 @@ public final class VersionLog {
    * test does once.
    */
   public static VersionLog read(KafkaConfig kafka, RegistryConfig registryConfig, String topic, Duration timeout) {
-    Map<String, Object> p = new HashMap<>(kafka.clientProps());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> p = kafka.readCommittedConsumerProps();
     try (var registry = new SchemaRegistryClient(registryConfig);
         var consumer = new KafkaConsumer<>(p, new StringDeserializer(),
             ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).deserializer())) {

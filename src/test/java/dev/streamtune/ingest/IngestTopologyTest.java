@@ -133,6 +133,9 @@ class IngestTopologyTest {
     assertDeadLetter(ref("e9", "s3://elsewhere/x.png", Validator.sha256(png)), "REF_NOT_ALLOWED");
     assertDeadLetter(ref("e10", "s3://streamtune/uploads/missing.png", Validator.sha256(png)), "REF_MISSING");
     assertDeadLetter(ref("e11", "s3://streamtune/uploads/a.png", "0".repeat(64)), "REF_SHA_MISMATCH");
+    byte[] big = noise(64, 64);
+    store.put("uploads/big.png", big, "image/png", Map.of());
+    assertDeadLetter(ref("e12", "s3://streamtune/uploads/big.png", Validator.sha256(big)), "TOO_BIG");
     assertThat(store.list("examples/")).isEmpty();
   }
 

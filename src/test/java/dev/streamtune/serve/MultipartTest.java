@@ -23,4 +23,22 @@ class MultipartTest {
     assertThatThrownBy(() -> Multipart.firstFile("garbage".getBytes(StandardCharsets.ISO_8859_1), "abc"))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void overlongBoundariesTooManyPartsAndHugePartHeadersAreRefused() {
+    byte[] any = "--x\r\n\r\nv\r\n--x--\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    assertThatThrownBy(() -> Multipart.firstFile(any, "b".repeat(Multipart.MAX_BOUNDARY + 1)))
+        .hasMessageContaining("boundary");
+    assertThatThrownBy(() -> Multipart.firstFile(any, "")).hasMessageContaining("boundary");
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i <= Multipart.MAX_PARTS; i++) {
+      many.append("--abc\r\nContent-Disposition: form-data; name=\"f").append(i).append("\"\r\n\r\nv\r\n");
+    }
+    many.append("--abc\r\nContent-Disposition: form-data; name=\"i\"; filename=\"a.png\"\r\n\r\nPNG\r\n--abc--\r\n");
+    assertThatThrownBy(() -> Multipart.firstFile(many.toString().getBytes(StandardCharsets.ISO_8859_1), "abc"))
+        .hasMessageContaining("parts");
+    String fat = "--abc\r\nX-Pad: " + "p".repeat(Multipart.MAX_PART_HEADERS) + "\r\n\r\nv\r\n--abc--\r\n";
+    assertThatThrownBy(() -> Multipart.firstFile(fat.getBytes(StandardCharsets.ISO_8859_1), "abc"))
+        .hasMessageContaining("bytes of headers");
+  }
 }

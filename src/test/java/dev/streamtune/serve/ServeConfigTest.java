@@ -30,4 +30,18 @@ class ServeConfigTest {
     assertThatThrownBy(() -> ServeConfig.from(ConfigSource.ofSettings(Map.of("serve.top.k", "0"))))
         .hasMessageContaining("serve.top.k");
   }
+
+  @Test
+  void theTokenIsASecretFromTheEnvironmentAndNeverShown() {
+    assertThat(ServeConfig.AUTH_TOKEN.secret()).isTrue();
+    assertThat(ServeConfig.defaults().authToken()).isNull();
+    ServeConfig guarded = ServeConfig.from(ConfigSource.of(Map.of(),
+        Map.of("STREAMTUNE_SERVE_AUTH_TOKEN", "a-long-enough-token")));
+    assertThat(guarded.authToken()).isEqualTo("a-long-enough-token");
+    assertThat(guarded.toString()).doesNotContain("a-long-enough-token").contains("bearer token");
+    assertThat(ServeConfig.from(ConfigSource.ofSettings(Map.of("serve.auth.token", "a-long-enough-token")))
+        .authToken()).as("not from the command line").isNull();
+    assertThatThrownBy(() -> ServeConfig.from(ConfigSource.of(Map.of(), Map.of("STREAMTUNE_SERVE_AUTH_TOKEN",
+        "short")))).hasMessageContaining("serve.auth.token").hasMessageNotContaining("short");
+  }
 }

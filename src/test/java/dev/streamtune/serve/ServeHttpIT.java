@@ -97,6 +97,58 @@ class ServeHttpIT {
     }
   }
 
+  @Test
+  void aBearerTokenGuardsClassifyAndTheDataButNotTheProbesMetricsOrThePage(Stack stack) throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "serve-auth-it");
+    Path a = Announcer.export(dir.resolve("a"), 1);
+    String token = "serve-it-token-" + java.util.UUID.randomUUID();
+    ServeConfig config = ServeConfig.defaults().with(0, Set.of("guarded"), dir.resolve("cache"))
+        .withAuthToken(token);
+    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3()); Announcer announcer = new Announcer(stack, s3);
+        ServeApp app = ServeApp.start(config, stack.kafka(), stack.registry(), stack.topics(), stack.s3())) {
+      String root = "http://127.0.0.1:" + app.port();
+      announcer.announce("guarded", 1, VersionStatus.PUBLISHED, a, false);
+      await().atMost(Duration.ofSeconds(60)).until(() -> get(root + "/readyz").statusCode() == 200);
+      byte[] png = ModelSubscriberIT.png();
+      String classify = root + "/v1/models/guarded:classify";
+
+      HttpResponse<String> none = post(classify, "image/png", png);
+      assertError(none, 401);
+      assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v ->
+          assertThat(v).startsWith("Bearer").doesNotContain("invalid_token"));
+      HttpResponse<String> wrong = send(HttpRequest.newBuilder(URI.create(classify)).header("Content-Type", "image/png")
+          .header("Authorization", "Bearer " + token + "x").POST(HttpRequest.BodyPublishers.ofByteArray(png)));
+      assertError(wrong, 401);
+      assertThat(wrong.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v ->
+          assertThat(v).contains("error=\"invalid_token\""));
+      HttpResponse<String> right = send(HttpRequest.newBuilder(URI.create(classify)).header("Content-Type", "image/png")
+          .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofByteArray(png)));
+      assertThat(right.statusCode()).as(right.body()).isEqualTo(200);
+      assertThat(JSON.readTree(right.body()).get("model").asText()).isEqualTo("guarded");
+
+      for (String data : new String[] {"/v1/models", "/v1/models/guarded/versions", "/v1/dashboard",
+          "/v1/deadletters", "/v1/models/guarded/versions/1/card", "/v1/no-such-thing"}) {
+        assertError(get(root + data), 401);
+        assertThat(send(HttpRequest.newBuilder(URI.create(root + data)).header("Authorization", "Bearer " + token)
+            .GET()).statusCode()).as(data).isNotEqualTo(401);
+      }
+      for (String open : new String[] {"/healthz", "/readyz", "/metrics", "/", "/ui/app.js"}) {
+        assertThat(get(root + open).statusCode()).as(open).isEqualTo(200);
+      }
+      assertThat(get(root + "/metrics").body()).contains("streamtune_serve_auth_refused_total").doesNotContain(token);
+      assertError(get(root + "/v1/models?q=" + "x".repeat(RequestLimits.MAX_URI_CHARS)), 414);
+      HttpRequest.Builder many = HttpRequest.newBuilder(URI.create(root + "/healthz"));
+      for (int i = 0; i < 120; i++) {
+        many.header("X-Filler-" + i, "x");
+      }
+      assertError(send(many.GET()), 431);
+    }
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   private HttpResponse<String> get(String url) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -36,4 +36,17 @@ class MinioObjectStoreIT {
       assertThat(s3.list("examples/none/")).isEmpty();
     }
   }
+
+  @Test
+  void getAtMostReadsNoMoreThanTheLimitPlusOneByte(Stack stack) {
+    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
+      byte[] data = new byte[100_000];
+      new java.util.Random(1).nextBytes(data);
+      s3.put("uploads/limit.bin", data, "application/octet-stream", Map.of());
+      assertThat(s3.getAtMost("uploads/limit.bin", 100_000)).contains(data);
+      assertThat(s3.getAtMost("uploads/limit.bin", 99_999).orElseThrow()).hasSize(100_000);
+      assertThat(s3.getAtMost("uploads/limit.bin", 10).orElseThrow()).hasSize(11);
+      assertThat(s3.getAtMost("uploads/none.bin", 10)).isEmpty();
+    }
+  }
 }

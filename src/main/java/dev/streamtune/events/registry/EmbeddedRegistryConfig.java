@@ -1,5 +1,6 @@
 package dev.streamtune.events.registry;
 
+import dev.streamtune.events.KafkaConfig;
 import java.util.Map;
 import java.util.Objects;
 
@@ -49,6 +50,15 @@ public record EmbeddedRegistryConfig(
         Compatibility.FULL_TRANSITIVE, Map.of(), Map.of());
   }
 
+  /**
+   * Like {@link #defaults(String)}, for a cluster with security: the registry's producer,
+   * consumer and admin client take every property of {@link KafkaConfig#clientProps()}.
+   */
+  public static EmbeddedRegistryConfig defaults(KafkaConfig kafka) {
+    return new EmbeddedRegistryConfig("127.0.0.1", 0, kafka.bootstrapServers(), "_schemas", (short) 1,
+        Compatibility.FULL_TRANSITIVE, Map.of(), kafka.clientProps());
+  }
+
   /** A copy listening on a fixed port. */
   public EmbeddedRegistryConfig withPort(int newPort) {
     return new EmbeddedRegistryConfig(host, newPort, bootstrapServers, topic, replicationFactor,
@@ -64,6 +74,7 @@ public record EmbeddedRegistryConfig(
   @Override
   public String toString() {
     return "EmbeddedRegistryConfig[" + host + ":" + port + ", kafka=" + bootstrapServers + ", topic=" + topic
-        + ", compatibility=" + defaultCompatibility + ", users=" + users.keySet() + "]";
+        + ", compatibility=" + defaultCompatibility + ", users=" + users.keySet() + ", kafkaProps="
+        + kafkaProps.keySet() + "]";
   }
 }

@@ -41,18 +41,30 @@ final class KafkaSchemaLog implements SchemaLog {
     this.clientProps = new HashMap<>(extra);
     clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     ensureTopic(replicationFactor);
+    this.producer = new KafkaProducer<>(producerProps(clientProps), new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  /** The producer's properties: the shared client properties, idempotent, acks=all. */
+  static Map<String, Object> producerProps(Map<String, Object> clientProps) {
     Map<String, Object> p = new HashMap<>(clientProps);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    return p;
+  }
+
+  /** The replaying consumer's properties: the shared client properties, read-committed. */
+  static Map<String, Object> consumerProps(Map<String, Object> clientProps) {
+    Map<String, Object> c = new HashMap<>(clientProps);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return c;
   }
 
   @Override
   public List<LogEntry> replay() {
-    Map<String, Object> c = new HashMap<>(clientProps);
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Object> c = consumerProps(clientProps);
     List<LogEntry> out = new ArrayList<>();
     TopicPartition tp = new TopicPartition(topic, 0);
     try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -1,5 +1,7 @@
 // Streamtune's dashboard: polls /v1/dashboard and /v1/deadletters, renders models, versions,
 // live status and dead letters, shows a version's model card, and classifies dropped images.
+// When serve demands a bearer token (serve.auth.token), a 401 shows the token form; the token is
+// kept in this tab's sessionStorage and sent on every data request.
 'use strict';
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -7,8 +9,16 @@ const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '
 const pct = (x) => (x == null ? '–' : (100 * x).toFixed(1) + '%');
 let state = { models: [] };
 
+const TOKEN_KEY = 'streamtune.token';
+const authHeaders = () => {
+  const t = sessionStorage.getItem(TOKEN_KEY);
+  return t ? { Authorization: 'Bearer ' + t } : {};
+};
+const askToken = () => { $('#token-form').hidden = false; };
+
 async function getJson(url) {
-  const r = await fetch(url, { cache: 'no-store' });
+  const r = await fetch(url, { cache: 'no-store', headers: authHeaders() });
+  if (r.status === 401) askToken();
   if (!r.ok) throw new Error(url + ': ' + r.status);
   return r.json();
 }
@@ -111,7 +121,12 @@ function route() {
   $('#version-title').textContent = `${model} v${version}`;
   $('#version-summary').innerHTML = v ? `<p class="status-${v.status}">${v.status}: ${esc(v.reason)}</p>
     <p>Accuracy ${pct(v.accuracy)}, macro-F1 ${pct(v.macroF1)}, ${v.examples} examples, ${v.mode.toLowerCase()} mode on ${esc(v.featureLayer)}.</p>` : '';
-  $('#card-frame').src = `/v1/models/${encodeURIComponent(model)}/versions/${version}/card`;
+  const card = `/v1/models/${encodeURIComponent(model)}/versions/${version}/card`;
+  if (!sessionStorage.getItem(TOKEN_KEY)) { $('#card-frame').src = card; return; }
+  fetch(card, { headers: authHeaders() }).then(async (r) => {
+    if (r.status === 401) askToken();
+    $('#card-frame').srcdoc = r.ok ? await r.text() : `<p>${esc(card)}: ${r.status}</p>`;
+  });
 }
 
 async function classify(file) {
@@ -120,8 +135,9 @@ async function classify(file) {
   if (!model) { out.textContent = 'No model is served yet.'; return; }
   out.textContent = 'Classifying ' + file.name + '…';
   const r = await fetch(`/v1/models/${encodeURIComponent(model)}:classify`, {
-    method: 'POST', headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file,
+    method: 'POST', headers: { 'Content-Type': file.type || 'application/octet-stream', ...authHeaders() }, body: file,
   });
+  if (r.status === 401) askToken();
   const body = await r.json();
   if (!r.ok) { out.innerHTML = `<p class="status-REJECTED">${esc(body.error)}</p>`; return; }
   out.innerHTML = `<p class="prediction">${esc(body.labels[0].label)} <span class="muted">(v${body.version} of ${esc(body.model)})</span></p>` +
@@ -137,6 +153,14 @@ drop.addEventListener('drop', (e) => {
   if (e.dataTransfer.files.length) classify(e.dataTransfer.files[0]);
 });
 $('#classify-file').addEventListener('change', (e) => { if (e.target.files.length) classify(e.target.files[0]); });
+$('#token-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  sessionStorage.setItem(TOKEN_KEY, $('#token').value.trim());
+  $('#token').value = '';
+  $('#token-form').hidden = true;
+  refresh().then(route);
+  refreshDeadLetters();
+});
 window.addEventListener('hashchange', route);
 refresh().then(route);
 refreshDeadLetters();

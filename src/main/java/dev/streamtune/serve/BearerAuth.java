@@ -1,0 +1,81 @@
+package dev.streamtune.serve;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.micrometer.core.instrument.Metrics;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Set;
+
+/**
+ * Serve's optional bearer-token check (RFC 6750). With a token configured, every request must
+ * carry {@code Authorization: Bearer <token>}, except the open paths: {@code /healthz},
+ * {@code /readyz} and {@code /metrics} (probes and scrapers carry no token) and the dashboard's
+ * static page, script and style (they hold no data; the page asks for the token and sends it on
+ * its own requests). A missing or wrong token gets a 401 with {@code WWW-Authenticate: Bearer}.
+ *
+ * <p>Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}, so the time taken
+ * says nothing about how much of a guess was right, nor about the token's length.
+ */
+final class BearerAuth {
+  /** Paths answered without a token. */
+  static final Set<String> OPEN = Set.of("/healthz", "/readyz", "/metrics", "/", "/index.html", "/ui/app.js",
+      "/ui/style.css");
+  private static final String PREFIX = "Bearer ";
+  private final byte[] expected;
+
+  private BearerAuth(byte[] expected) {
+    this.expected = expected;
+  }
+
+  /** A check for {@code token}, or one that lets everything through when it is null. */
+  static BearerAuth of(String token) {
+    return new BearerAuth(token == null ? null : sha256(token));
+  }
+
+  /** Whether a token is demanded at all. */
+  boolean enabled() {
+    return expected != null;
+  }
+
+  /**
+   * Whether a request for {@code path} with this {@code Authorization} header value (or null)
+   * may proceed.
+   */
+  boolean permits(String path, String authorization) {
+    if (expected == null || OPEN.contains(path)) {
+      return true;
+    }
+    if (authorization == null || authorization.length() <= PREFIX.length()
+        || !authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+      return false;
+    }
+    return MessageDigest.isEqual(expected, sha256(authorization.substring(PREFIX.length()).strip()));
+  }
+
+  /**
+   * Lets the request through, or sets {@code WWW-Authenticate} on the answer and throws a 401.
+   *
+   * @throws Http.Error 401 when the token is missing or wrong
+   */
+  void check(HttpExchange x, String path) {
+    String authorization = x.getRequestHeaders().getFirst("Authorization");
+    if (permits(path, authorization)) {
+      return;
+    }
+    boolean given = authorization != null;
+    x.getResponseHeaders().set("WWW-Authenticate", given
+        ? "Bearer realm=\"streamtune\", error=\"invalid_token\"" : "Bearer realm=\"streamtune\"");
+    Metrics.counter("streamtune.serve.auth.refused", "reason", given ? "invalid-token" : "no-token").increment();
+    throw new Http.Error(401, given ? "the bearer token is not valid"
+        : "this endpoint needs Authorization: Bearer <token>");
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.streamtune.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.streamtune.events.SecureKafka;
+import dev.streamtune.events.TopicNames;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class IngestKafkaPropsTest {
+
+  @Test
+  void everyClientKafkaStreamsCreatesCarriesTheClusterSecurity() {
+    Map<String, Object> props = IngestTopology.properties(IngestConfig.defaults(), SecureKafka.config(),
+        TopicNames.defaults());
+    SecureKafka.assertSecured(props);
+    StreamsConfig streams = new StreamsConfig(props);
+    SecureKafka.assertSecured(streams.getMainConsumerConfigs("ingest", "ingest-1", 0));
+    SecureKafka.assertSecured(streams.getRestoreConsumerConfigs("ingest-1-restore"));
+    SecureKafka.assertSecured(streams.getGlobalConsumerConfigs("ingest-1-global"));
+    SecureKafka.assertSecured(streams.getProducerConfigs("ingest-1-producer"));
+    SecureKafka.assertSecured(streams.getAdminConfigs("ingest-1-admin"));
+    assertThat(streams.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+  }
+}
