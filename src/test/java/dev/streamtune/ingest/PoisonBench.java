@@ -35,18 +35,26 @@ import org.apache.kafka.streams.KafkaStreams;
  * The poison benchmark behind {@code bench/poison/run.sh}: on one dev stack, ingest's throughput
  * when one record in ten is bad (drawn from {@link BadInputCorpus}: every kind of fault, the
  * 50,000×50,000 PNG and the 10,000-frame GIF included) against its throughput on good records
- * alone, in alternating pairs, each run on fresh topics and a fresh application. A run is timed
- * from its first record sent to its last good record stored and last bad one dead-lettered. After
- * each run it records the heap in use after a full GC and the process's resident set, so growth
- * across runs would show.
+ * alone, in alternating pairs after a warm-up run, each run on fresh topics and a fresh
+ * application. A run is timed from its first record sent to its last good record stored and last
+ * bad one dead-lettered. Then a soak: one application fed the same mix round after round, with the
+ * heap in use after a full GC and the process's resident set after each round, so that growth
+ * would show.
  */
 public final class PoisonBench {
+  private static final TopicPolicy POLICY = new TopicPolicy(6, (short) -1, Duration.ofHours(1));
+
   private PoisonBench() {}
 
-  /** {@code PoisonBench [RECORDS] [PAIRS]}: records per run (default 3000), pairs of runs (default 3). */
+  /**
+   * {@code PoisonBench [RECORDS] [PAIRS] [SOAK]}: records per run (default 3000), pairs of runs
+   * (default 3), rounds of the soak (default 10).
+   */
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
     int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+    List<Map<String, Object>> soak;
     Path dir = Path.of("target", "bench-poison").toAbsolutePath();
     dev.streamtune.devstack.DevStackTestAccess.deleteTree(dir);
     List<byte[]> jpegs = IngestBench.jpegs(n);
@@ -61,12 +69,13 @@ public final class PoisonBench {
       var requests = ConfluentAvroSerde.of(TrainingRequest.class, registry, stack.registry());
       List<BadInputCorpus.Case> corpus = new BadInputCorpus(images, requests, "images.labelled",
           stack.s3().bucket(), 42).generate();
-      run(stack, meters, images, dir, "warm-up", jpegs.subList(0, Math.min(500, n)), corpus, 0);
+      run(stack, meters, images, dir, "warm-up", jpegs, corpus, 10);
       for (int p = 0; p < pairs; p++) {
         for (int share : p % 2 == 0 ? new int[] {0, 10} : new int[] {10, 0}) {
           runs.add(run(stack, meters, images, dir, "p" + p + "-" + share, jpegs, corpus, share));
         }
       }
+      soak = soak(stack, meters, images, dir, jpegs, corpus, rounds);
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("recordsPerRun", n);
@@ -81,18 +90,64 @@ public final class PoisonBench {
     }
     result.put("ratiosPoisonToClean", ratios);
     result.put("medianRatio", ratios.stream().sorted().toList().get(ratios.size() / 2));
+    result.put("soak", soak);
     System.out.println(new ObjectMapper().writeValueAsString(result));
   }
+
+  private record Batch(List<ProducerRecord<byte[], byte[]>> records, int good, int bad) {}
 
   private static Map<String, Object> run(DevStack stack, SimpleMeterRegistry meters,
       ConfluentAvroSerde<LabelledImage> images, Path dir, String tag, List<byte[]> jpegs,
       List<BadInputCorpus.Case> corpus, int poisonPercent) throws Exception {
+    TopicNames topics = topics(stack, tag);
+    try (IngestApp app = start(stack, dir, tag, topics)) {
+      Map<String, Object> out = measure(stack, meters, batch(images, topics, tag, jpegs, corpus, poisonPercent));
+      out.put("run", tag);
+      out.put("poisonPercent", poisonPercent);
+      System.err.println("poison bench: " + out);
+      return out;
+    }
+  }
+
+  /** One ingest application fed round after round with 10% poison: heap and RSS after each. */
+  private static List<Map<String, Object>> soak(DevStack stack, SimpleMeterRegistry meters,
+      ConfluentAvroSerde<LabelledImage> images, Path dir, List<byte[]> jpegs, List<BadInputCorpus.Case> corpus,
+      int rounds) throws Exception {
+    TopicNames topics = topics(stack, "soak");
+    List<Map<String, Object>> out = new ArrayList<>();
+    try (IngestApp app = start(stack, dir, "soak", topics)) {
+      for (int r = 0; r < rounds; r++) {
+        Map<String, Object> m = measure(stack, meters, batch(images, topics, "soak-" + r, jpegs, corpus, 10));
+        m.put("round", r + 1);
+        System.err.println("poison bench soak: " + m);
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  private static TopicNames topics(DevStack stack, String tag) throws Exception {
     TopicNames topics = TopicNames.withPrefix("bench-" + tag + ".");
-    TopicPolicy policy = new TopicPolicy(6, (short) -1, Duration.ofHours(1));
     try (Admin admin = Admin.create(stack.kafka().clientProps())) {
-      TopicManager.ensure(admin, topics, policy);
+      TopicManager.ensure(admin, topics, POLICY);
       awaitLeaders(admin, topics.labelledImages());
     }
+    return topics;
+  }
+
+  private static IngestApp start(DevStack stack, Path dir, String tag, TopicNames topics) throws Exception {
+    IngestConfig config = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
+        .withApplication("bench-" + tag, dir.resolve("state-" + tag))
+        .withStorage(Set.of(stack.s3().bucket()), IngestConfig.defaults().storageRetry());
+    IngestApp app = IngestApp.start(config, stack.kafka(), stack.registry(), topics, POLICY, stack.s3());
+    while (app.state() != KafkaStreams.State.RUNNING) {
+      Thread.sleep(50);
+    }
+    return app;
+  }
+
+  private static Batch batch(ConfluentAvroSerde<LabelledImage> images, TopicNames topics, String tag,
+      List<byte[]> jpegs, List<BadInputCorpus.Case> corpus, int poisonPercent) {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     int bad = 0;
     for (int i = 0; i < jpegs.size(); i++) {
@@ -106,45 +161,38 @@ public final class PoisonBench {
       }
       records.add(new ProducerRecord<>(topics.labelledImages(), key.getBytes(StandardCharsets.UTF_8), value));
     }
-    int good = records.size() - bad;
-    IngestConfig config = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
-        .withApplication("bench-" + tag, dir.resolve("state-" + tag))
-        .withStorage(Set.of(stack.s3().bucket()), IngestConfig.defaults().storageRetry());
+    return new Batch(records, records.size() - bad, bad);
+  }
+
+  /** Sends a batch, waits until each good record is stored and each bad one dead-lettered. */
+  private static Map<String, Object> measure(DevStack stack, SimpleMeterRegistry meters, Batch batch)
+      throws Exception {
     Counter stored = meters.counter(IngestMetrics.STORED, "kind", "new");
     double stored0 = stored.count();
     double dead0 = deadLettered(meters);
-    long t0;
-    try (IngestApp app = IngestApp.start(config, stack.kafka(), stack.registry(), topics, policy, stack.s3())) {
-      while (app.state() != KafkaStreams.State.RUNNING) {
-        Thread.sleep(50);
-      }
-      Map<String, Object> p = new LinkedHashMap<>(stack.kafka().clientProps());
-      p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-      p.put(ProducerConfig.ACKS_CONFIG, "all");
-      p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
-      try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-        t0 = System.nanoTime();
-        records.forEach(producer::send);
-        producer.flush();
-      }
-      while (stored.count() - stored0 < good || deadLettered(meters) - dead0 < bad) {
-        Thread.sleep(20);
-      }
+    Map<String, Object> p = new LinkedHashMap<>(stack.kafka().clientProps());
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
+    long t0 = System.nanoTime();
+    try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      batch.records().forEach(producer::send);
+      producer.flush();
+    }
+    while (stored.count() - stored0 < batch.good() || deadLettered(meters) - dead0 < batch.bad()) {
+      Thread.sleep(20);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     System.gc();
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("run", tag);
-    out.put("poisonPercent", poisonPercent);
-    out.put("good", good);
-    out.put("bad", bad);
+    out.put("good", batch.good());
+    out.put("bad", batch.bad());
     out.put("seconds", seconds);
-    out.put("recordsPerSecond", records.size() / seconds);
-    out.put("goodPerSecond", good / seconds);
+    out.put("recordsPerSecond", batch.records().size() / seconds);
+    out.put("goodPerSecond", batch.good() / seconds);
     out.put("heapUsedAfterGcMiB", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
     out.put("rssMiB", procStatus("VmRSS"));
     out.put("peakRssMiB", procStatus("VmHWM"));
-    System.err.println("poison bench: " + out);
     return out;
   }
 
