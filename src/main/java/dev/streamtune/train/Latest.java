@@ -6,8 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code models/{modelId}/LATEST}: the last PUBLISHED version and run, for readers of the bucket
@@ -15,6 +18,7 @@ import java.util.regex.Pattern;
  * it behind the topic; {@link #repair} brings it level again from the topic when a trainer starts.
  */
 final class Latest {
+  private static final Logger LOG = LoggerFactory.getLogger(Latest.class);
   private static final Pattern VERSION = Pattern.compile("\"version\":(\\d+)");
 
   private Latest() {}
@@ -33,6 +37,22 @@ final class Latest {
   static int version(Optional<byte[]> latest) {
     Matcher m = VERSION.matcher(latest.map(b -> new String(b, StandardCharsets.UTF_8)).orElse(""));
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  /**
+   * Brings every model's LATEST level with {@code models.versions} as a trainer starts; a failure
+   * (S3 or Kafka down) is logged, and the next start or publish tries again.
+   */
+  static void repair(ObjectStore store, Supplier<VersionLog> log) {
+    try {
+      VersionLog l = log.get();
+      int n = repair(store, l.models().stream().flatMap(m -> l.serving(m).stream()).toList());
+      if (n > 0) {
+        LOG.info("Rewrote LATEST of {} model(s) that lagged models.versions", n);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Could not check LATEST against models.versions: {}", e.toString());
+    }
   }
 
   /**

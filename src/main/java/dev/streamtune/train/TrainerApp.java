@@ -122,7 +122,7 @@ public final class TrainerApp implements AutoCloseable {
 
   private void loop() {
     try {
-      repairLatest();
+      Latest.repair(parts.store(), () -> VersionLog.read(versions, parts.topics().modelVersions(), READ_TIMEOUT));
       while (running) {
         for (ConsumerRecord<String, byte[]> r : requests.poll(POLL)) {
           accept(r);
@@ -148,18 +148,6 @@ public final class TrainerApp implements AutoCloseable {
       }
       requests.close(Duration.ofSeconds(5));
       versions.close();
-    }
-  }
-
-  private void repairLatest() {
-    try {
-      VersionLog log = VersionLog.read(versions, parts.topics().modelVersions(), READ_TIMEOUT);
-      int n = Latest.repair(parts.store(), log.models().stream().flatMap(m -> log.serving(m).stream()).toList());
-      if (n > 0) {
-        LOG.info("Rewrote LATEST of {} model(s) that lagged models.versions", n);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("Could not check LATEST against models.versions: {}", e.toString());
     }
   }
 

@@ -89,7 +89,8 @@ public final class PoisonBench {
       ratios.add((double) poison.get("recordsPerSecond") / (double) clean.get("recordsPerSecond"));
     }
     result.put("ratiosPoisonToClean", ratios);
-    result.put("medianRatio", ratios.stream().sorted().toList().get(ratios.size() / 2));
+    List<Double> sorted = ratios.stream().sorted().toList();
+    result.put("medianRatio", (sorted.get((sorted.size() - 1) / 2) + sorted.get(sorted.size() / 2)) / 2);
     result.put("soak", soak);
     System.out.println(new ObjectMapper().writeValueAsString(result));
   }

@@ -33,7 +33,8 @@ import java.util.Random;
  * @param latestLabels {@code model/sha256} to the label the image must end under
  * @param poison the dead-letter reason expected per record key
  */
-record Workload(Path manifest, int distinctImages, Map<String, Integer> changesPerModel, Map<String, String> latestLabels, Map<String, String> poison) {
+record Workload(Path manifest, int distinctImages, Map<String, Integer> changesPerModel,
+    Map<String, String> latestLabels, Map<String, String> poison) {
 
   int expectedRequests(int threshold) {
     return changesPerModel.values().stream().mapToInt(n -> n / threshold).sum();
