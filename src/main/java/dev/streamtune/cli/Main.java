@@ -11,6 +11,7 @@ import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.ingest.IngestConfig;
+import dev.streamtune.serve.HealthConfig;
 import dev.streamtune.serve.ServeConfig;
 import dev.streamtune.train.TrainConfig;
 import dev.streamtune.store.S3Config;
@@ -56,10 +57,12 @@ public final class Main implements Runnable {
     SettingOptions.add(devStack.getCommandSpec(), DevStackConfig.SETTINGS, "devstack.");
     CommandLine embed = new CommandLine(new EmbedCommand());
     SettingOptions.add(embed.getCommandSpec(), FeatureConfig.SETTINGS, "ml.");
+    CommandLine baseModel = new CommandLine(new BaseModelCommand());
+    SettingOptions.add(baseModel.getCommandSpec(), FeatureConfig.SETTINGS, "ml.");
     CommandLine worker = new CommandLine(new WorkerCommand());
     SettingOptions.add(worker.getCommandSpec(), SettingOptions.all(IngestConfig.SETTINGS, TrainConfig.SETTINGS,
         FeatureConfig.SETTINGS, KafkaConfig.SETTINGS, RegistryConfig.SETTINGS, TopicNames.SETTINGS,
-        TopicPolicy.SETTINGS, S3Config.SETTINGS, ServeConfig.SETTINGS));
+        TopicPolicy.SETTINGS, S3Config.SETTINGS, ServeConfig.SETTINGS, HealthConfig.SETTINGS));
     CommandLine serve = new CommandLine(new ServeCommand());
     SettingOptions.add(serve.getCommandSpec(), SettingOptions.all(ServeConfig.SETTINGS, KafkaConfig.SETTINGS,
         RegistryConfig.SETTINGS, TopicNames.SETTINGS, S3Config.SETTINGS));
@@ -88,7 +91,8 @@ public final class Main implements Runnable {
     CommandLine demo = new CommandLine(new DemoCommand());
     SettingOptions.add(demo.getCommandSpec(), DemoConfig.SETTINGS, "demo.");
     CommandLine root = new CommandLine(new Main()).addSubcommand("demo", demo).addSubcommand("schemas", schemas)
-        .addSubcommand("dev-stack", devStack).addSubcommand("embed", embed).addSubcommand("worker", worker)
+        .addSubcommand("dev-stack", devStack).addSubcommand("embed", embed).addSubcommand("base-model", baseModel)
+        .addSubcommand("worker", worker)
         .addSubcommand("train", train).addSubcommand("produce", produce).addSubcommand("models", models)
         .addSubcommand("serve", serve).addSubcommand("watch", watch)
         .addSubcommand("config-reference", new ConfigReferenceCommand())
@@ -108,6 +112,7 @@ public final class Main implements Runnable {
     g.put("Features (the backbone)", FeatureConfig.SETTINGS);
     g.put("Trainer", TrainConfig.SETTINGS);
     g.put("Serve", ServeConfig.SETTINGS);
+    g.put("Worker health", HealthConfig.SETTINGS);
     g.put("Dev stack", DevStackConfig.SETTINGS);
     g.put("Demo", DemoConfig.SETTINGS);
     return g;

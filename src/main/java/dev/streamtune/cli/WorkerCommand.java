@@ -10,6 +10,8 @@ import dev.streamtune.ingest.IngestConfig;
 import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.ml.FeatureExtractor;
+import dev.streamtune.serve.HealthConfig;
+import dev.streamtune.serve.HealthServer;
 import dev.streamtune.serve.ServeApp;
 import dev.streamtune.serve.ServeConfig;
 import dev.streamtune.store.MinioObjectStore;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -58,9 +61,13 @@ final class WorkerCommand implements Callable<Integer> {
     }
     var source = SettingOptions.source(spec);
     List<AutoCloseable> running = new ArrayList<>();
+    List<HealthServer.Check> checks = new ArrayList<>();
     if (roles.contains("ingest")) {
-      running.add(IngestApp.start(IngestConfig.from(source), KafkaConfig.from(source), RegistryConfig.from(source),
-          TopicNames.from(source), TopicPolicy.from(source), S3Config.from(source)));
+      IngestApp ingest = IngestApp.start(IngestConfig.from(source), KafkaConfig.from(source),
+          RegistryConfig.from(source), TopicNames.from(source), TopicPolicy.from(source), S3Config.from(source));
+      running.add(ingest);
+      checks.add(new HealthServer.Check("ingest", () -> ingest.state().isRunningOrRebalancing()
+          || ingest.state() == KafkaStreams.State.CREATED, () -> ingest.state() == KafkaStreams.State.RUNNING));
     }
     if (roles.contains("train")) {
       S3Config s3 = S3Config.from(source);
@@ -69,17 +76,23 @@ final class WorkerCommand implements Callable<Integer> {
       MinioObjectStore store = new MinioObjectStore(s3);
       running.add(extractor);
       running.add(store);
-      running.add(TrainerApp.start(TrainConfig.from(source), new TrainerApp.Parts(KafkaConfig.from(source),
+      TrainerApp trainer = TrainerApp.start(TrainConfig.from(source), new TrainerApp.Parts(KafkaConfig.from(source),
           RegistryConfig.from(source), TopicNames.from(source), store, extractor,
           BaseModels.tfjsSource(features).orElse(null), Files.createTempDirectory("streamtune-train")),
-          TopicPolicy.from(source), Clock.systemUTC()));
+          TopicPolicy.from(source), Clock.systemUTC());
+      running.add(trainer);
+      checks.add(new HealthServer.Check("train", trainer::isRunning, trainer::isRunning));
     }
     if (roles.contains("serve")) {
       ServeApp serve = ServeApp.start(ServeConfig.from(source), KafkaConfig.from(source), RegistryConfig.from(source),
           TopicNames.from(source), S3Config.from(source));
       running.add(serve);
+      ServeConfig config = ServeConfig.from(source);
+      checks.add(new HealthServer.Check("serve", () -> true, () -> serve.subscriber().ready(config.models())));
       spec.commandLine().getOut().println("Serving on http://localhost:" + serve.port() + "/");
     }
+    HealthServer health = HealthServer.start(HealthConfig.from(source), checks);
+    running.add(health);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       for (int i = running.size() - 1; i >= 0; i--) {
@@ -92,7 +105,8 @@ final class WorkerCommand implements Callable<Integer> {
       stopped.countDown();
     }, "worker-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
-    out.println("Streamtune worker running roles " + roles + ". Ctrl-C (SIGINT or SIGTERM) stops it.");
+    out.println("Streamtune worker running roles " + roles + "; health on http://localhost:" + health.port()
+        + "/healthz, /readyz and /metrics. Ctrl-C (SIGINT or SIGTERM) stops it.");
     out.flush();
     stopped.await();
     return 0;

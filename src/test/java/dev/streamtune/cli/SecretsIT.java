@@ -33,12 +33,14 @@ import org.junit.jupiter.api.Test;
  * Secrets stay secret: a real {@code streamtune worker} (ingest, train and serve in a child JVM)
  * given an S3 secret key, registry basic-auth credentials and a Kafka JAAS line through the
  * environment and a {@code _FILE}, ingests a few images and serves {@code /metrics}; none of the
- * secrets appears in its whole log or in the metrics. And no secret can be given as an option,
- * where it would show in {@code ps}.
+ * secrets appears in its whole log or in the metrics of either port. Its health port answers
+ * {@code /readyz} with every role READY and {@code /healthz} with 200. And no secret can be given as
+ * an option, where it would show in {@code ps}.
  */
 @WithStack
 class SecretsIT {
   private static final Pattern SERVING = Pattern.compile("Serving on http://localhost:(\\d+)/");
+  private static final Pattern HEALTH = Pattern.compile("health on http://localhost:(\\d+)/healthz");
 
   @Test
   void noSecretAppearsInTheWorkersLogOrMetrics(Stack stack) throws Exception {
@@ -56,6 +58,7 @@ class SecretsIT {
     env.put("STREAMTUNE_TRAIN_GROUP_ID", stack.unique("secrets-trainer"));
     env.put("STREAMTUNE_TRAIN_TRANSACTIONAL_ID_PREFIX", stack.unique("secrets-tx"));
     env.put("STREAMTUNE_SERVE_PORT", "0");
+    env.put("STREAMTUNE_HEALTH_PORT", "0");
     env.put("STREAMTUNE_SERVE_CACHE_DIR", dir.resolve("serving").toString());
     Path log = dir.resolve("worker.log");
     ProcessBuilder pb = new ProcessBuilder("bin/streamtune", "worker").redirectErrorStream(true)
@@ -63,6 +66,7 @@ class SecretsIT {
     pb.environment().putAll(env);
     Process worker = pb.start();
     String metrics;
+    String healthMetrics;
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         var registry = new SchemaRegistryClient(stack.registry());
         var producer = new KafkaProducer<>(Map.<String, Object>copyOf(stack.kafka().clientProps()),
@@ -83,6 +87,20 @@ class SecretsIT {
       metrics = http.send(HttpRequest.newBuilder(base.resolve("metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(metrics).contains("streamtune_ingest_stored");
+      Matcher health = HEALTH.matcher(Files.readString(log));
+      assertThat(health.find()).as("the worker prints its health port").isTrue();
+      URI probes = URI.create("http://localhost:" + health.group(1) + "/");
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+        var ready = http.send(HttpRequest.newBuilder(probes.resolve("readyz")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"ingest\":\"READY\"", "\"train\":\"READY\"", "\"serve\":\"READY\"");
+      });
+      assertThat(http.send(HttpRequest.newBuilder(probes.resolve("healthz")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+      healthMetrics = http.send(HttpRequest.newBuilder(probes.resolve("metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(healthMetrics).contains("streamtune_ingest_stored");
     } finally {
       worker.destroy();
       worker.waitFor(30, TimeUnit.SECONDS);
@@ -92,6 +110,7 @@ class SecretsIT {
     for (String secret : new String[] {stack.secretKey(), registryPassword, jaasPassword}) {
       assertThat(text).as("the worker's log").doesNotContain(secret);
       assertThat(metrics).as("/metrics").doesNotContain(secret);
+      assertThat(healthMetrics).as("the health port's /metrics").doesNotContain(secret);
     }
   }
 

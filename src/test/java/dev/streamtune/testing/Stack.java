@@ -117,6 +117,7 @@ public final class Stack {
     env.put("STREAMTUNE_S3_SECRET_KEY", secretKey());
     env.put("STREAMTUNE_TOPIC_PREFIX", topicPrefix);
     env.put("STREAMTUNE_TOPIC_PARTITIONS", "3");
+    env.put("STREAMTUNE_HEALTH_PORT", "0");
     return env;
   }
 
