@@ -164,6 +164,7 @@ public final class TrainBench {
     env.put("STREAMTUNE_S3_BUCKET", stack.s3().bucket());
     env.put("STREAMTUNE_S3_ACCESS_KEY", stack.s3().accessKey());
     env.put("STREAMTUNE_S3_SECRET_KEY", stack.s3().secretKey());
+    env.put("STREAMTUNE_HEALTH_PORT", "0");
     env.remove("JAVA_OPTS");
     Process p = pb.start();
     try {
