@@ -3,8 +3,8 @@
 # from npm once and converted to a TensorFlow SavedModel, so a container starts offline and at once.
 # Stage 2 is a slim JRE 17 runtime that runs as a non-root user.
 #
-#   docker build -t streamtune:0.1.0 .
-#   docker run --rm streamtune:0.1.0 --help
+#   docker build -t streamtune:0.1.0-SNAPSHOT .
+#   docker run --rm streamtune:0.1.0-SNAPSHOT --help
 #
 # Memory: the JVM heap is capped at MaxRAMPercentage of the container's limit (40% by default);
 # TensorFlow's native memory (the backbone, each loaded model, training graphs) lives outside the

@@ -203,9 +203,9 @@ streamtune.secretsDir. Empty when no secret is named. Call with (dict "root" $ "
 
 {{/*
 One role's Deployment. Call with (dict "root" $ "role" "ingest"). The writable paths (the root
-filesystem is read-only) are emptyDirs: /tmp for every role, /var/cache/streamtune for train and
-serve (TensorFlow natives, converted backbones, downloaded versions), /var/lib/streamtune/state
-for ingest (Kafka Streams state, an emptyDir or a per-pod ephemeral volume).
+filesystem is read-only) are emptyDirs: /tmp for every role, /var/cache/streamtune for serve (the
+downloaded versions), /var/lib/streamtune/state for ingest (Kafka Streams state, an emptyDir or a
+per-pod ephemeral volume). TensorFlow's natives and the converted base model are in the image.
 */}}
 {{- define "streamtune.deployment" -}}
 {{- $root := .root }}
@@ -213,7 +213,7 @@ for ingest (Kafka Streams state, an emptyDir or a per-pod ephemeral volume).
 {{- $v := $root.Values }}
 {{- $r := index $v $role }}
 {{- $ctx := dict "root" $root "role" $role }}
-{{- $cache := or (eq $role "train") (eq $role "serve") }}
+{{- $cache := eq $role "serve" }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -268,12 +268,15 @@ spec:
           args: ["worker", "--roles", {{ $role | quote }}]
           securityContext:
             {{- toYaml $v.containerSecurityContext | nindent 12 }}
-          {{- if eq $role "serve" }}
           ports:
+            - name: health
+              containerPort: {{ $v.health.port }}
+              protocol: TCP
+            {{- if eq $role "serve" }}
             - name: http
               containerPort: {{ $v.serve.port }}
               protocol: TCP
-          {{- end }}
+            {{- end }}
           envFrom:
             - configMapRef:
                 name: {{ include "streamtune.configMapName" $root }}
@@ -281,16 +284,8 @@ spec:
             - name: JAVA_TOOL_OPTIONS
               value: {{ printf "-XX:MaxRAMPercentage=%v -XX:+ExitOnOutOfMemoryError %s" $r.heapPercent $r.javaOptions | trim | quote }}
             {{- include "streamtune.secretEnv" $ctx | nindent 12 }}
-            {{- if $cache }}
-            - name: ENGINE_CACHE_DIR
-              value: /var/cache/streamtune/djl
-            - name: DJL_CACHE_DIR
-              value: /var/cache/streamtune/djl
-            {{- end }}
-            {{- if eq $role "train" }}
-            - name: STREAMTUNE_ML_CACHE_DIR
-              value: /var/cache/streamtune/backbones
-            {{- end }}
+            - name: STREAMTUNE_HEALTH_PORT
+              value: {{ $v.health.port | quote }}
             {{- if eq $role "serve" }}
             - name: STREAMTUNE_SERVE_CACHE_DIR
               value: /var/cache/streamtune/serving

@@ -52,7 +52,7 @@ class ComposeFileTest {
     assertThat(services.get("minio-init").get("command").toString()).contains("mc mb --ignore-existing");
     for (String role : ROLES) {
       JsonNode s = services.get(role);
-      assertThat(s.get("image").asText()).as(role).isEqualTo("streamtune:0.1.0");
+      assertThat(s.get("image").asText()).as(role).isEqualTo("streamtune:0.1.0-SNAPSHOT");
       assertThat(s.get("build").asText()).as(role).isEqualTo(".");
       assertThat(s.get("command").toString()).as(role).isEqualTo("[\"worker\",\"--roles\",\"" + role + "\"]");
       assertThat(s.get("volumes").get(0).asText()).as(role).endsWith(":/var/lib/streamtune");

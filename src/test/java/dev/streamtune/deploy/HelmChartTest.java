@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * manifests parsed and checked: each role's Deployment runs {@code worker --roles <role>}, is
  * hardened (non-root, read-only root filesystem, no privilege escalation, no capabilities),
  * sized (requests and limits, heap a share of the memory limit) and configured from the ConfigMap,
- * with secrets only as references to existing Secrets; serve is probed on {@code /healthz} and
- * {@code /readyz} (ingest and train serve no HTTP in this version, so they carry no HTTP probe);
+ * with secrets only as references to existing Secrets; every role is probed on {@code /healthz} and
+ * {@code /readyz} of its health port, which the ServiceMonitor scrapes too;
  * the optional objects (KEDA, ServiceMonitor, Ingress) appear only when asked for; the values
  * schema refuses bad values; and every {@code STREAMTUNE_*} variable the chart sets is a setting
  * the code declares.
@@ -103,23 +103,29 @@ class HelmChartTest {
           .as(role + ": the writable paths on a read-only root").contains("/tmp");
     }
     assertThat(m.env("ingest")).containsKey("STREAMTUNE_INGEST_STATE_DIR");
-    assertThat(m.env("train")).containsKeys("STREAMTUNE_ML_CACHE_DIR", "ENGINE_CACHE_DIR");
-    assertThat(m.env("serve")).containsKeys("STREAMTUNE_SERVE_CACHE_DIR", "ENGINE_CACHE_DIR");
+    assertThat(m.env("serve")).containsKey("STREAMTUNE_SERVE_CACHE_DIR");
+    for (String role : ROLES) {
+      assertThat(m.env(role).get("STREAMTUNE_HEALTH_PORT").path("value").asText()).as(role).isEqualTo("8081");
+      assertThat(m.env(role)).as(role + ": TensorFlow's natives and the base model come with the image")
+          .doesNotContainKeys("ENGINE_CACHE_DIR", "DJL_CACHE_DIR", "STREAMTUNE_ML_CACHE_DIR");
+    }
   }
 
   @ParameterizedTest
   @MethodSource("renders")
-  void serveIsProbedOnHealthzAndReadyzAndNoRoleOnAPortItLacks(String which) {
+  void everyRoleIsProbedOnItsHealthPortAndServeAlsoServesHttp(String which) {
     Manifests m = of(which);
-    JsonNode serve = m.container("serve");
-    assertThat(serve.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/healthz");
-    assertThat(serve.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
-    assertThat(serve.at("/startupProbe/httpGet/path").asText()).isEqualTo("/healthz");
-    assertThat(serve.at("/ports/0/name").asText()).isEqualTo("http");
-    assertThat(serve.at("/livenessProbe/httpGet/port").asText()).isEqualTo("http");
-    for (String role : List.of("ingest", "train")) {
-      assertThat(m.container(role).findValues("httpGet")).as(role + " serves no HTTP").isEmpty();
+    for (String role : ROLES) {
+      JsonNode c = m.container(role);
+      assertThat(c.at("/livenessProbe/httpGet/path").asText()).as(role).isEqualTo("/healthz");
+      assertThat(c.at("/readinessProbe/httpGet/path").asText()).as(role).isEqualTo("/readyz");
+      assertThat(c.at("/startupProbe/httpGet/path").asText()).as(role).isEqualTo("/healthz");
+      assertThat(c.findValues("port")).extracting(JsonNode::asText).as(role).containsOnly("health");
+      assertThat(c.at("/ports/0/name").asText()).as(role).isEqualTo("health");
+      assertThat(c.at("/ports/0/containerPort").asInt()).as(role).isEqualTo(8081);
     }
+    assertThat(m.container("serve").at("/ports/1/name").asText()).isEqualTo("http");
+    assertThat(m.container("ingest").at("/ports/1").isMissingNode()).as("only serve serves HTTP").isTrue();
     JsonNode ingestProbe = Manifests.render(Map.of("ingest.livenessProbe.exec.command[0]", "true"))
         .container("ingest").path("livenessProbe");
     assertThat(ingestProbe.at("/exec/command/0").asText()).as("a probe given for ingest").isEqualTo("true");
@@ -192,10 +198,15 @@ class HelmChartTest {
 
   @Test
   void productionTurnsOnServiceMonitorIngressAndPdbs() {
-    JsonNode sm = production.find("ServiceMonitor", "serve");
-    assertThat(sm).isNotNull();
-    assertThat(sm.at("/spec/endpoints/0/path").asText()).isEqualTo("/metrics");
-    assertThat(sm.at("/spec/endpoints/0/port").asText()).isEqualTo("http");
+    assertThat(production.ofKind("ServiceMonitor")).singleElement().satisfies(sm -> {
+      assertThat(sm.at("/spec/endpoints/0/path").asText()).isEqualTo("/metrics");
+      assertThat(sm.at("/spec/endpoints/0/port").asText()).isEqualTo("health");
+      assertThat(sm.at("/spec/selector/matchLabels/app.kubernetes.io~1component").asText()).isEqualTo("metrics");
+    });
+    JsonNode metrics = production.find("Service", "metrics");
+    assertThat(metrics.at("/spec/clusterIP").asText()).isEqualTo("None");
+    assertThat(metrics.at("/spec/selector").has("app.kubernetes.io/component")).as("every role").isFalse();
+    assertThat(metrics.at("/spec/ports/0/targetPort").asText()).isEqualTo("health");
     assertThat(production.find("Ingress", "serve").at("/spec/rules/0/http/paths/0/backend/service/name").asText())
         .isEqualTo("st-streamtune-serve");
     assertThat(production.ofKind("PodDisruptionBudget")).hasSize(3);

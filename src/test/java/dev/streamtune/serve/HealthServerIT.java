@@ -1,0 +1,50 @@
+package dev.streamtune.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker's management endpoints on a real port: liveness and readiness follow each role's
+ * checks as they change, name the roles that fail, and only GET is answered.
+ */
+class HealthServerIT {
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void livenessAndReadinessFollowTheRolesAndNameTheOnesThatFail() throws Exception {
+    AtomicBoolean trainAlive = new AtomicBoolean(true);
+    AtomicBoolean ingestReady = new AtomicBoolean(false);
+    try (HealthServer h = HealthServer.start(new HealthConfig(0), List.of(
+        new HealthServer.Check("ingest", () -> true, ingestReady::get),
+        new HealthServer.Check("train", trainAlive::get, trainAlive::get)))) {
+      URI base = URI.create("http://localhost:" + h.port() + "/");
+      assertThat(get(base, "healthz")).isEqualTo("200 {\"status\":\"ALIVE\",\"roles\":{\"ingest\":\"ALIVE\","
+          + "\"train\":\"ALIVE\"}}");
+      assertThat(get(base, "readyz")).isEqualTo("503 {\"status\":\"NOT READY\",\"roles\":{\"ingest\":\"NOT READY\","
+          + "\"train\":\"READY\"}}");
+      ingestReady.set(true);
+      assertThat(get(base, "readyz")).startsWith("200 {\"status\":\"READY\"");
+      trainAlive.set(false);
+      assertThat(get(base, "healthz")).isEqualTo("503 {\"status\":\"NOT ALIVE\",\"roles\":{\"ingest\":\"ALIVE\","
+          + "\"train\":\"NOT ALIVE\"}}");
+      assertThat(get(base, "readyz")).startsWith("503 ").contains("\"train\":\"NOT READY\"");
+      assertThat(get(base, "metrics")).startsWith("200 ");
+      assertThat(get(base, "classify")).startsWith("404 ");
+      var post = http.send(HttpRequest.newBuilder(base.resolve("healthz")).POST(HttpRequest.BodyPublishers.noBody())
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(post.statusCode()).isEqualTo(405);
+    }
+  }
+
+  private String get(URI base, String path) throws Exception {
+    var r = http.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() + " " + r.body();
+  }
+}
