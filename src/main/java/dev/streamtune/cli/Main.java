@@ -58,7 +58,8 @@ public final class Main implements Runnable {
     CommandLine embed = new CommandLine(new EmbedCommand());
     SettingOptions.add(embed.getCommandSpec(), FeatureConfig.SETTINGS, "ml.");
     CommandLine baseModel = new CommandLine(new BaseModelCommand());
-    SettingOptions.add(baseModel.getCommandSpec(), FeatureConfig.SETTINGS, "ml.");
+    SettingOptions.add(baseModel.getCommandSpec(), SettingOptions.all(FeatureConfig.SETTINGS,
+        List.of(TrainConfig.TOP_CUT)));
     CommandLine worker = new CommandLine(new WorkerCommand());
     SettingOptions.add(worker.getCommandSpec(), SettingOptions.all(IngestConfig.SETTINGS, TrainConfig.SETTINGS,
         FeatureConfig.SETTINGS, KafkaConfig.SETTINGS, RegistryConfig.SETTINGS, TopicNames.SETTINGS,

@@ -84,24 +84,24 @@ final class WorkerCommand implements Callable<Integer> {
       checks.add(new HealthServer.Check("train", trainer::isRunning, trainer::isRunning));
     }
     if (roles.contains("serve")) {
-      ServeApp serve = ServeApp.start(ServeConfig.from(source), KafkaConfig.from(source), RegistryConfig.from(source),
+      ServeConfig serveConfig = ServeConfig.from(source);
+      ServeApp serve = ServeApp.start(serveConfig, KafkaConfig.from(source), RegistryConfig.from(source),
           TopicNames.from(source), S3Config.from(source));
       running.add(serve);
-      ServeConfig config = ServeConfig.from(source);
-      checks.add(new HealthServer.Check("serve", () -> true, () -> serve.subscriber().ready(config.models())));
+      checks.add(new HealthServer.Check("serve", () -> true, () -> serve.subscriber().ready(serveConfig.models())));
       spec.commandLine().getOut().println("Serving on http://localhost:" + serve.port() + "/");
     }
-    HealthServer health = HealthServer.start(HealthConfig.from(source), checks);
+    HealthServer health;
+    try {
+      health = HealthServer.start(HealthConfig.from(source), checks);
+    } catch (RuntimeException e) {
+      stop(running);
+      throw e;
+    }
     running.add(health);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      for (int i = running.size() - 1; i >= 0; i--) {
-        try {
-          running.get(i).close();
-        } catch (Exception e) {
-          System.err.println("streamtune: stopping failed: " + e);
-        }
-      }
+      stop(running);
       stopped.countDown();
     }, "worker-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
@@ -110,5 +110,15 @@ final class WorkerCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private static void stop(List<AutoCloseable> running) {
+    for (int i = running.size() - 1; i >= 0; i--) {
+      try {
+        running.get(i).close();
+      } catch (Exception e) {
+        System.err.println("streamtune: stopping failed: " + e);
+      }
+    }
   }
 }

@@ -55,13 +55,23 @@ public final class CutExtractor implements AutoCloseable {
   }
 
   /**
-   * Opens the bottom of {@code backbone} below {@code cut}, exporting it first if needed.
+   * Opens the bottom of {@code backbone} below {@code cut}, exporting it first if needed: next to
+   * the backbone's conversion, or, when that is read-only (a container image that baked the
+   * conversion but not this cut), under {@code java.io.tmpdir}.
    *
    * @param tfjsBaseModel the TF.js layers model the backbone was converted from
    * @throws IllegalArgumentException if the model has no such layer or it is not a 4-D map
    */
   public static CutExtractor open(Path tfjsBaseModel, Backbone backbone, String cut, FeatureConfig config) {
     Path dir = backbone.dir().resolve("bottom-" + cut);
+    if (!Files.exists(dir.resolve("saved_model.pb")) && !Files.isWritable(backbone.dir())) {
+      dir = Path.of(System.getProperty("java.io.tmpdir"), "streamtune-bottoms", backbone.digest(), "bottom-" + cut);
+      try {
+        Files.createDirectories(dir.getParent());
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot create " + dir.getParent(), e);
+      }
+    }
     int[] shape = export(tfjsBaseModel, cut, dir);
     Criteria<List<byte[]>, List<float[]>> criteria = Criteria.builder()
         .setTypes(Engine.<List<byte[]>>type(List.class), Engine.<List<float[]>>type(List.class))

@@ -11,8 +11,9 @@ import java.util.List;
  */
 public record HealthConfig(int port) {
   /** Port. */
-  public static final Setting<Integer> PORT = Setting.port("health.port", 8081,
-      "HTTP port of a worker's /healthz, /readyz and /metrics, whatever its roles (probes and scrapes go here)");
+  public static final Setting<Integer> PORT = Setting.port("health.port", 0,
+      "HTTP port of a worker's /healthz, /readyz and /metrics, whatever its roles, printed at start; the "
+          + "container image sets 8081, which its HEALTHCHECK, Compose and the Helm chart probe");
 
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS = List.of(PORT);

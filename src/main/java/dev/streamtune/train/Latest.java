@@ -27,7 +27,15 @@ final class Latest {
     return "models/" + modelId + "/LATEST";
   }
 
+  /**
+   * Points LATEST at {@code v}, unless it already names a higher version (a rollback, or another
+   * trainer, got there first): LATEST never moves back.
+   */
   static void write(ObjectStore store, ModelVersion v) {
+    if (version(store.get(key(v.getModelId()))) > v.getVersion()) {
+      LOG.info("LATEST of {} already names a version above {}; left as it is", v.getModelId(), v.getVersion());
+      return;
+    }
     String json = "{\"version\":" + v.getVersion() + ",\"runId\":\"" + v.getTraining().getRunId()
         + "\",\"savedModel\":\"" + v.getArtifacts().getSavedModel().getUri() + "\"}\n";
     store.put(key(v.getModelId()), json.getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
@@ -57,7 +65,8 @@ final class Latest {
 
   /**
    * Rewrites each model's LATEST that names an older version than its serving one; never moves
-   * one back, so a repair racing another trainer's newer write leaves the newer in place.
+   * one back (the check and the write are not atomic: a newer write landing between them is
+   * overwritten, and repaired at the next trainer start).
    *
    * @param serving each model's serving (highest PUBLISHED) version, from {@code models.versions}
    * @return the models repaired

@@ -226,6 +226,7 @@ public final class TrainerApp implements AutoCloseable {
     }
     pending.rewind(b.offsets().keySet()).forEach(requests::seek);
     notBefore = clock.instant().plus(RETRY_DELAY);
+    status.report(b.modelId(), 0, "", "retrying", 0, 0, Double.NaN, Double.NaN);
   }
 
   /**

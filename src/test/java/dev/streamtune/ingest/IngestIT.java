@@ -11,22 +11,16 @@ import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.store.MinioObjectStore;
+import dev.streamtune.testing.Invariants;
 import dev.streamtune.testing.NodeScript;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
@@ -66,40 +60,25 @@ class IngestIT {
         .withStorage(java.util.Set.of(stack.bucket()), IngestConfig.defaults().storageRetry());
   }
 
+  /**
+   * The topic's committed records once there are at least {@code expected}, read to the end
+   * offsets of that moment, so that a duplicate committed by then is counted too.
+   */
   static List<ConsumerRecord<byte[], byte[]>> read(KafkaConfig kafka, String topic, int expected) {
-    Map<String, Object> p = new HashMap<>(kafka.clientProps());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
-    try (var c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      c.subscribe(List.of(topic));
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        c.poll(Duration.ofMillis(200)).forEach(got::add);
-        return got.size() >= expected;
-      });
-      c.poll(Duration.ofSeconds(1)).forEach(got::add);
-    }
-    return got;
+    return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        .until(() -> Invariants.readToEnd(kafka, topic, new ByteArrayDeserializer()), r -> r.size() >= expected);
   }
 
+  /** The training requests on the topic once there are at least {@code expected}, as {@link #read} reads. */
   static List<TrainingRequest> requests(KafkaConfig kafka, RegistryConfig registryConfig, TopicNames topics,
       int expected) {
-    Map<String, Object> p = new HashMap<>(kafka.clientProps());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "requests-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<TrainingRequest> got = new ArrayList<>();
-    try (var registry = new SchemaRegistryClient(registryConfig);
-        var c = new KafkaConsumer<>(p, new StringDeserializer(),
-            ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig).deserializer())) {
-      c.subscribe(List.of(topics.trainingRequests()));
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        c.poll(Duration.ofMillis(200)).forEach(r -> got.add(r.value()));
-        return got.size() >= expected;
-      });
-      c.poll(Duration.ofSeconds(2)).forEach(r -> got.add(r.value()));
+    try (var registry = new SchemaRegistryClient(registryConfig)) {
+      var serde = ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig);
+      return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+          .until(() -> Invariants.readToEnd(kafka, topics.trainingRequests(), serde.deserializer()),
+              r -> r.size() >= expected)
+          .stream().map(ConsumerRecord::value).toList();
     }
-    return got;
   }
+
 }

@@ -82,6 +82,18 @@ public final class Invariants {
     return n[0];
   }
 
+  /** Every committed record of a topic, read to its end offsets now, values with {@code values}. */
+  public static <V> List<ConsumerRecord<byte[], V>> readToEnd(KafkaConfig kafka, String topic,
+      org.apache.kafka.common.serialization.Deserializer<V> values) {
+    Map<String, Object> p = new HashMap<>(kafka.clientProps());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<ConsumerRecord<byte[], V>> out = new ArrayList<>();
+    try (var c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), values)) {
+      readAll(c, topic, out::add);
+    }
+    return out;
+  }
+
   private static <K, V> void readAll(KafkaConsumer<K, V> c, String topic,
       java.util.function.Consumer<ConsumerRecord<K, V>> each) {
     var parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();

@@ -25,6 +25,15 @@ class LatestTest {
   }
 
   @Test
+  void aWriteNeverMovesLatestBack() {
+    Latest.write(store, SampleVersions.of("m", 8, VersionStatus.PUBLISHED, "s3://b/rollback/"));
+    Latest.write(store, SampleVersions.of("m", 7, VersionStatus.PUBLISHED, "s3://b/late/"));
+    assertThat(Latest.version(store.get("models/m/LATEST"))).isEqualTo(8);
+    Latest.write(store, SampleVersions.of("m", 9, VersionStatus.PUBLISHED, "s3://b/next/"));
+    assertThat(Latest.version(store.get("models/m/LATEST"))).isEqualTo(9);
+  }
+
+  @Test
   void repairBringsAMissingOrLaggingLatestLevelAndNeverMovesOneBack() {
     Latest.write(store, SampleVersions.of("behind", 1, VersionStatus.PUBLISHED, "s3://b/x/"));
     Latest.write(store, SampleVersions.of("ahead", 5, VersionStatus.PUBLISHED, "s3://b/y/"));

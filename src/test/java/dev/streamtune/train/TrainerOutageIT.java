@@ -56,12 +56,16 @@ class TrainerOutageIT {
       client.makeBucket(MakeBucketArgs.builder().bucket("outage").build());
     }
     AtomicBoolean started = new AtomicBoolean();
+    AtomicBoolean retried = new AtomicBoolean();
     FeatureConfig fc = FeatureConfig.defaults();
     try (MinioObjectStore s3 = new MinioObjectStore(config);
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
         TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), topics);
         TopicTail status = TopicTail.start(stack.kafka(), topics.trainingStatus(), 100,
-            e -> started.compareAndSet(false, e.text().contains("\"phase\":\"features\"")));
+            e -> {
+              started.compareAndSet(false, e.text().contains("\"phase\":\"features\""));
+              retried.compareAndSet(false, e.text().contains("\"phase\":\"retrying\""));
+            });
         TrainerApp trainer = TrainerApp.start(TrainConfig.defaults().withGroup(stack.unique("trainer"))
             .withTransactionalPrefix(stack.unique("tx")), new TrainerApp.Parts(stack.kafka(), stack.registry(), topics,
             s3, fx, BaseModels.tfjsSource(fc).orElse(null), Files.createDirectories(dir.resolve("work"))), policy,
@@ -73,6 +77,8 @@ class TrainerOutageIT {
       await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10)).until(trainer::isRunning);
       server[0] = EmbeddedS3.start(dir.resolve("s3"), port, stack.accessKey(), stack.secretKey());
 
+      await("the run hit the outage and was put back for a retry").atMost(Duration.ofSeconds(60))
+          .untilTrue(retried);
       ModelVersion v1 = h.awaitVersion("outage", 1, Duration.ofSeconds(240));
       assertThat(v1.getStatus()).as(v1.getReason()).isEqualTo(VersionStatus.PUBLISHED);
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Invariants.versionsSound(s3,
