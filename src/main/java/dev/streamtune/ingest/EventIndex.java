@@ -8,14 +8,12 @@ import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -44,9 +42,7 @@ final class EventIndex {
     if (eventIds.isEmpty()) {
       return found;
     }
-    Map<String, Object> c = new HashMap<>(kafka.clientProps());
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> c = kafka.readCommittedConsumerProps();
     try (var registry = new SchemaRegistryClient(registryConfig);
         var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       var serde = ConfluentAvroSerde.of(LabelledImage.class, registry, registryConfig).deserializer();

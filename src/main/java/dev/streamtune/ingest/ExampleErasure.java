@@ -83,24 +83,30 @@ public final class ExampleErasure {
     return erase(store, modelId, all, clock, byEvent, notFound);
   }
 
-  /** Erases images, by sha256, from a model's examples, caches and model cards. */
+  /**
+   * Erases images, by sha256, from a model's examples, caches and model cards. The cards are
+   * scrubbed first, while the images' bytes can still be read, so that a run cut short and done
+   * again leaves nothing behind.
+   */
   static Result erase(ObjectStore store, String modelId, Set<String> sha256s, Clock clock,
       Map<String, Set<String>> byEvent, Set<String> notFound) {
-    List<String> deleted = new ArrayList<>();
     Map<String, byte[]> images = new LinkedHashMap<>();
     if (!sha256s.isEmpty()) {
       for (String key : store.list("examples/" + modelId + "/")) {
         Matcher m = EXAMPLE.matcher(key);
         if (m.matches() && m.group(1).equals(modelId) && sha256s.contains(m.group(3))) {
           store.get(key).ifPresent(bytes -> images.put(key, bytes));
-          store.delete(key);
-          deleted.add(key);
         }
       }
     }
+    int cards = scrubModelCards(store, modelId, images.values());
+    List<String> deleted = new ArrayList<>();
+    for (String key : images.keySet()) {
+      store.delete(key);
+      deleted.add(key);
+    }
     CacheErasure.Result cache = sha256s.isEmpty() ? new CacheErasure.Result(0, 0)
         : CacheErasure.erase(store, modelId, sha256s, clock);
-    int cards = scrubModelCards(store, modelId, images.values());
     return new Result(byEvent, notFound, sha256s, deleted, cache, cards);
   }
 

@@ -13,11 +13,9 @@ import dev.streamtune.store.ObjectStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -69,9 +67,7 @@ public final class Rollback {
    */
   public static Optional<ModelVersion> run(KafkaConfig kafka, RegistryConfig registryConfig, TopicNames topics,
       ObjectStore store, String transactionalPrefix, String modelId, int version, String note, Clock clock) {
-    Map<String, Object> c = new HashMap<>(kafka.clientProps());
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> c = kafka.readCommittedConsumerProps();
     try (var registry = new SchemaRegistryClient(registryConfig);
         var producer = new KafkaProducer<>(Publishing.producerProps(kafka, transactionalPrefix, modelId),
             new StringSerializer(), ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).serializer());
