@@ -73,4 +73,22 @@ final class Janitor {
       return false;
     }
   }
+
+  /**
+   * Removes a model's orphaned runs after a publish; a failure is logged, and the next publish
+   * sweeps again. The log read at the start of the run still holds every decided version but the
+   * one just published: while the trainer holds the model's transactional id, no other can publish.
+   */
+  static void afterPublish(ObjectStore store, String modelId, VersionLog log, ModelVersion published, Instant now,
+      Duration grace) {
+    try {
+      Map<Integer, String> decided = runs(log.versions(modelId));
+      if (published != null) {
+        decided.put(published.getVersion(), published.getTraining().getRunId());
+      }
+      sweep(store, modelId, decided, now, grace);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not sweep orphaned runs of {}: {}", modelId, e.toString());
+    }
+  }
 }

@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>It publishes with the model's transactional id ({@code {train.transactional.id.prefix}-{modelId}})
  * and reads the version number after {@code initTransactions}, as a trainer does: a trainer running
  * for the model at that moment is fenced, and its candidate (warm-started from the bad version)
- * is never published; the model's next request trains again, from N. {@code LATEST} is rewritten
+ * is never published; that trainer runs the request again, from N. {@code LATEST} is rewritten
  * after the event.
  *
  * <p>Refused ({@link Refused}): an unknown version, a REJECTED one, or one whose SavedModel or

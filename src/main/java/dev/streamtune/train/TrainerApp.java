@@ -192,29 +192,55 @@ public final class TrainerApp implements AutoCloseable {
     try (var producer = c.producer()) {
       ModelVersion v = c.result().get();
       CrashPoints.reached("after-artifacts");
-      producer.beginTransaction();
-      if (v != null) {
-        producer.send(new ProducerRecord<>(parts.topics().modelVersions(), m + "/" + v.getVersion(), v));
+      if (!commit(producer, c, v)) {
+        return;
       }
-      producer.sendOffsetsToTransaction(pending.done(c.batch()), requests.groupMetadata());
-      producer.commitTransaction();
       CrashPoints.reached("after-publish");
       TrainMetrics.decided(v);
       if (v != null && v.getStatus() == dev.streamtune.events.VersionStatus.PUBLISHED) {
         Latest.write(parts.store(), v);
         CrashPoints.reached("after-latest");
       }
-      sweep(m, c.log(), v);
+      Janitor.afterPublish(parts.store(), m, c.log(), v, clock.instant(), ORPHAN_GRACE);
       status.report(m, c.version(), c.runId(), v == null ? "skipped" : v.getStatus().toString().toLowerCase(), 0, 0,
           Double.NaN, Double.NaN);
     } catch (ExecutionException e) {
       retryLater(c.batch(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Publishes the version and commits the request offsets in one transaction. When the commit
+   * fails (this producer was fenced, or it timed out), the run is not published; the request is
+   * run again if this trainer still owns its partitions (a rollback or a timeout cut the commit,
+   * and nobody else will answer it), and left to the new owner otherwise.
+   */
+  private boolean commit(KafkaProducer<String, ModelVersion> producer, Current c, ModelVersion v) {
+    String m = c.batch().modelId();
+    try {
+      producer.beginTransaction();
+      if (v != null) {
+        producer.send(new ProducerRecord<>(parts.topics().modelVersions(), m + "/" + v.getVersion(), v));
+      }
+      producer.sendOffsetsToTransaction(pending.done(c.batch()), requests.groupMetadata());
+      producer.commitTransaction();
+      return true;
     } catch (KafkaException e) {
       fenced.incrementAndGet();
-      LOG.warn("Version {} of {} (run {}) was not published: this trainer was fenced or lost the request's "
-          + "partition ({}); the run's artifacts are left for the janitor", c.version(), m, c.runId(), e.toString());
+      var owned = c.batch().offsets().keySet();
+      boolean stillOurs = !owned.isEmpty() && requests.assignment().containsAll(owned);
+      LOG.warn("Version {} of {} (run {}) was not published: {} ({}); the run's artifacts are left for the janitor",
+          c.version(), m, c.runId(), stillOurs ? "the commit failed while this trainer still owns the request, "
+              + "which will be run again" : "this trainer was fenced or lost the request's partition", e.toString());
+      if (stillOurs) {
+        Map<TopicPartition, Long> seek = pending.rewind(owned);
+        c.batch().offsets().forEach((tp, offsets) -> seek.merge(tp, offsets.first(), Math::min));
+        seek.forEach(requests::seek);
+        notBefore = clock.instant().plus(RETRY_DELAY);
+      }
+      return false;
     }
   }
 
@@ -227,23 +253,6 @@ public final class TrainerApp implements AutoCloseable {
     pending.rewind(b.offsets().keySet()).forEach(requests::seek);
     notBefore = clock.instant().plus(RETRY_DELAY);
     status.report(b.modelId(), 0, "", "retrying", 0, 0, Double.NaN, Double.NaN);
-  }
-
-  /**
-   * Removes the model's orphaned runs. The log read at the start of the run still holds every
-   * decided version but the one just published: while this trainer holds the model's
-   * transactional id, no other can publish one.
-   */
-  private void sweep(String modelId, VersionLog log, ModelVersion published) {
-    try {
-      Map<Integer, String> decided = Janitor.runs(log.versions(modelId));
-      if (published != null) {
-        decided.put(published.getVersion(), published.getTraining().getRunId());
-      }
-      Janitor.sweep(parts.store(), modelId, decided, clock.instant(), ORPHAN_GRACE);
-    } catch (RuntimeException e) {
-      LOG.warn("Could not sweep orphaned runs of {}: {}", modelId, e.toString());
-    }
   }
 
   /** The request consumer's properties: the trainer's group, read-committed, offsets committed in transactions. */

@@ -34,8 +34,10 @@ import org.junit.jupiter.api.Test;
  * the first epoch, after the artifacts (leaving an orphan run), after the event (before
  * {@code LATEST}, which the next worker repairs) and after {@code LATEST}. Each restart resumes the
  * unanswered request, and in the end every version is published exactly once, with matching
- * artifacts and {@code LATEST} level with the topic ({@link Invariants}). Two trainers answering the
- * same request race, and the one fenced by the other's {@code initTransactions} never publishes.
+ * artifacts and {@code LATEST} level with the topic ({@link Invariants}). Two trainers (in two
+ * groups) answering the same request race: the run fenced by the other's {@code initTransactions}
+ * is never published, and since its trainer still owns its copy of the request, it runs it again
+ * on top of the published version.
  */
 @WithStack
 class TrainerCrashIT {
@@ -117,7 +119,10 @@ class TrainerCrashIT {
             assertThat(trainers.stream().mapToInt(TrainerApp::fencedRuns).sum()).isEqualTo(1));
         assertThat(runs(s3, model, 1)).as("both trained; the fenced run is an orphan").hasSize(2);
         assertThat(records(stack, stack.topics(), model + "/1")).hasSize(1);
-        assertThat(h.versions().highest(model)).isEqualTo(1);
+        ModelVersion v2 = h.awaitVersion(model, 2, Duration.ofSeconds(240));
+        assertThat(v2.getParentVersion()).as("the fenced trainer still owned its copy of the request, so it ran it "
+            + "again, on top of version 1").isEqualTo(1);
+        assertThat(records(stack, stack.topics(), model + "/2")).hasSize(1);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Invariants.versionsSound(s3,
             Invariants.versionRecords(stack.kafka(), stack.registry(), stack.topics().modelVersions())));
         assertThat(trainers).allMatch(TrainerApp::isRunning);
