@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,8 +73,7 @@ public final class HealthServer implements AutoCloseable {
       } else if (path.equals("/readyz")) {
         answer(x, "ready", false);
       } else if (path.equals("/metrics")) {
-        Http.send(x, 200, "text/plain; version=0.0.4; charset=utf-8",
-            ServeMetrics.prometheus().scrape().getBytes(StandardCharsets.UTF_8));
+        Http.sendMetrics(x);
       } else {
         Http.send(x, 404, Http.JSON.createObjectNode().put("error", "no such endpoint; try /healthz, /readyz or "
             + "/metrics"));

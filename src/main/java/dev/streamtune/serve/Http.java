@@ -30,6 +30,12 @@ final class Http {
     x.getResponseBody().write(bytes);
   }
 
+  /** Answers the process's meters in Prometheus text. */
+  static void sendMetrics(HttpExchange x) throws IOException {
+    send(x, 200, "text/plain; version=0.0.4; charset=utf-8",
+        ServeMetrics.prometheus().scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** An answer other than 200, with its message for the {@code error} field. */
   static final class Error extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -137,10 +136,7 @@ public final class ServeServer implements AutoCloseable {
         Http.send(x, ready ? 200 : 503, JSON.createObjectNode().put("status", ready ? "READY" : "LOADING"));
       } else if (path.equals("/metrics")) {
         Http.allow(method, "GET");
-        byte[] text = ServeMetrics.prometheus().scrape().getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        x.sendResponseHeaders(200, text.length);
-        x.getResponseBody().write(text);
+        Http.sendMetrics(x);
       } else if (dashboard == null || !dashboard.handle(x, path, method)) {
         throw new Http.Error(404, "no such resource: " + path);
       }

@@ -14,12 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -67,14 +64,11 @@ public final class Rollback {
    */
   public static Optional<ModelVersion> run(KafkaConfig kafka, RegistryConfig registryConfig, TopicNames topics,
       ObjectStore store, String transactionalPrefix, String modelId, int version, String note, Clock clock) {
-    Map<String, Object> c = kafka.readCommittedConsumerProps();
     try (var registry = new SchemaRegistryClient(registryConfig);
         var producer = new KafkaProducer<>(Publishing.producerProps(kafka, transactionalPrefix, modelId),
-            new StringSerializer(), ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).serializer());
-        var consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-            ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).deserializer())) {
+            new StringSerializer(), ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).serializer())) {
       producer.initTransactions();
-      VersionLog log = VersionLog.read(consumer, topics.modelVersions(), READ_TIMEOUT);
+      VersionLog log = VersionLog.read(kafka, registryConfig, topics.modelVersions(), READ_TIMEOUT);
       Optional<ModelVersion> next = plan(modelId, log.versions(modelId), version, note, clock.instant());
       if (next.isEmpty()) {
         return next;
