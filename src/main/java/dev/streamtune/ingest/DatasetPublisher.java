@@ -3,6 +3,7 @@ package dev.streamtune.ingest;
 import dev.streamtune.events.ImageRef;
 import dev.streamtune.events.InlineImage;
 import dev.streamtune.events.LabelledImage;
+import dev.streamtune.events.Names;
 import dev.streamtune.ml.ImageDecodeException;
 import dev.streamtune.ml.ImageDecoder;
 import dev.streamtune.store.ObjectStore;

@@ -1,5 +1,6 @@
 package dev.streamtune.ingest;
 
+import dev.streamtune.events.Names;
 import dev.streamtune.config.ConfigSource;
 import dev.streamtune.config.Setting;
 import java.nio.file.Path;
