@@ -37,7 +37,7 @@ final class BaseModelCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf("%s%n  digest %s%n  converted in %s%n  feature layers %s%n  TF.js source %s%n", backbone.name(),
         backbone.digest(), backbone.dir(), backbone.featureDims(),
-        BaseModels.tfjsSource(config).map(Object::toString).orElse("none (a SavedModel base)"));
+        tfjs.map(Object::toString).orElse("none (a SavedModel base)"));
     return 0;
   }
 }

@@ -60,35 +60,36 @@ final class WorkerCommand implements Callable<Integer> {
       }
     }
     var source = SettingOptions.source(spec);
+    KafkaConfig kafka = KafkaConfig.from(source);
+    RegistryConfig registry = RegistryConfig.from(source);
+    TopicNames topics = TopicNames.from(source);
+    S3Config s3 = S3Config.from(source);
     List<AutoCloseable> running = new ArrayList<>();
     List<HealthServer.Check> checks = new ArrayList<>();
     if (roles.contains("ingest")) {
-      IngestApp ingest = IngestApp.start(IngestConfig.from(source), KafkaConfig.from(source),
-          RegistryConfig.from(source), TopicNames.from(source), TopicPolicy.from(source), S3Config.from(source));
+      IngestApp ingest = IngestApp.start(IngestConfig.from(source), kafka, registry, topics, TopicPolicy.from(source),
+          s3);
       running.add(ingest);
       checks.add(new HealthServer.Check("ingest", () -> ingest.state().isRunningOrRebalancing()
           || ingest.state() == KafkaStreams.State.CREATED, () -> ingest.state() == KafkaStreams.State.RUNNING));
     }
     if (roles.contains("train")) {
-      S3Config s3 = S3Config.from(source);
       FeatureConfig features = FeatureConfig.from(source);
       FeatureExtractor extractor = FeatureExtractor.open(BaseModels.backbone(features), features);
       MinioObjectStore store = new MinioObjectStore(s3);
       running.add(extractor);
       running.add(store);
-      TrainerApp trainer = TrainerApp.start(TrainConfig.from(source), new TrainerApp.Parts(KafkaConfig.from(source),
-          RegistryConfig.from(source), TopicNames.from(source), store, extractor,
+      TrainerApp trainer = TrainerApp.start(TrainConfig.from(source), new TrainerApp.Parts(kafka, registry, topics,
+          store, extractor,
           BaseModels.tfjsSource(features).orElse(null), Files.createTempDirectory("streamtune-train")),
           TopicPolicy.from(source), Clock.systemUTC());
       running.add(trainer);
       checks.add(new HealthServer.Check("train", trainer::isRunning, trainer::isRunning));
     }
     if (roles.contains("serve")) {
-      ServeConfig serveConfig = ServeConfig.from(source);
-      ServeApp serve = ServeApp.start(serveConfig, KafkaConfig.from(source), RegistryConfig.from(source),
-          TopicNames.from(source), S3Config.from(source));
+      ServeApp serve = ServeApp.start(ServeConfig.from(source), kafka, registry, topics, s3);
       running.add(serve);
-      checks.add(new HealthServer.Check("serve", () -> true, () -> serve.subscriber().ready(serveConfig.models())));
+      checks.add(new HealthServer.Check("serve", () -> true, serve::ready));
       spec.commandLine().getOut().println("Serving on http://localhost:" + serve.port() + "/");
     }
     HealthServer health;

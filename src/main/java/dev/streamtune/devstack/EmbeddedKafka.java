@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -148,9 +147,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    * waits until the first user can log in with SCRAM.
    */
   private void awaitReady(Duration timeout) {
-    Map<String, Object> conf = new HashMap<>(sasl == null ? Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers)
-        : clientConfig("PLAIN", BROKER_USER, brokerPassword).clientProps());
+    Map<String, Object> conf = clientConfig("PLAIN", BROKER_USER, brokerPassword).clientProps();
     conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     try (Admin admin = Admin.create(conf)) {
       admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

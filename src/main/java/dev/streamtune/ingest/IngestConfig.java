@@ -159,12 +159,6 @@ public record IngestConfig(
         minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, threads, n, sessionTimeout);
   }
 
-  /** A copy with another session timeout. */
-  public IngestConfig withSessionTimeout(Duration timeout) {
-    return new IngestConfig(applicationId, maxImageBytes, maxPixels, refBuckets, threshold, thresholdOverrides,
-        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, threads, storeWriters, timeout);
-  }
-
   private static boolean validOverrides(String s) {
     try {
       parseOverrides(s);

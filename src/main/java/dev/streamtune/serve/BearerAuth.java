@@ -19,10 +19,15 @@ import java.util.Set;
  */
 final class BearerAuth {
   /** Paths answered without a token. */
-  static final Set<String> OPEN = Set.of("/healthz", "/readyz", "/metrics", "/", "/index.html", "/ui/app.js",
-      "/ui/style.css");
+  static final Set<String> OPEN = open();
   private static final String PREFIX = "Bearer ";
   private final byte[] expected;
+
+  private static Set<String> open() {
+    Set<String> paths = new java.util.HashSet<>(Set.of("/healthz", "/readyz", "/metrics"));
+    paths.addAll(Dashboard.STATIC.keySet());
+    return Set.copyOf(paths);
+  }
 
   private BearerAuth(byte[] expected) {
     this.expected = expected;

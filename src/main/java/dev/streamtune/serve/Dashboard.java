@@ -12,6 +12,7 @@ import dev.streamtune.store.ArtifactFiles;
 import dev.streamtune.store.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -37,8 +38,11 @@ import java.util.regex.Pattern;
  */
 final class Dashboard implements AutoCloseable {
   private static final Pattern CARD = Pattern.compile("/v1/models/([A-Za-z0-9._-]{1,64})/versions/(\\d{1,9})/card");
-  private static final Map<String, String> STATIC = Map.of("/", "index.html", "/index.html", "index.html",
+  /** The page's static files by path: the same for every request, so read from the jar once. */
+  static final Map<String, String> STATIC = Map.of("/", "index.html", "/index.html", "index.html",
       "/ui/app.js", "app.js", "/ui/style.css", "style.css");
+  private static final Map<String, byte[]> FILES = Map.of("index.html", resource("index.html"), "app.js",
+      resource("app.js"), "style.css", resource("style.css"));
   private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
       "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
   private final ModelSubscriber subscriber;
@@ -89,9 +93,7 @@ final class Dashboard implements AutoCloseable {
     if (STATIC.containsKey(path)) {
       Http.allow(method, "GET");
       String name = STATIC.get(path);
-      try (InputStream in = Dashboard.class.getResourceAsStream("dashboard/" + name)) {
-        Http.send(x, 200, TYPES.get(name.substring(name.lastIndexOf('.') + 1)), in.readAllBytes());
-      }
+      Http.send(x, 200, TYPES.get(name.substring(name.lastIndexOf('.') + 1)), FILES.get(name));
     } else if (path.equals("/v1/dashboard")) {
       Http.allow(method, "GET");
       Http.send(x, 200, overview());
@@ -175,5 +177,13 @@ final class Dashboard implements AutoCloseable {
   public void close() {
     deadLetters.close();
     status.close();
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = Dashboard.class.getResourceAsStream("dashboard/" + name)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("The dashboard's " + name + " is missing from the jar", e);
+    }
   }
 }

@@ -51,6 +51,11 @@ public final class ServeApp implements AutoCloseable {
     return server.port();
   }
 
+  /** Whether serve is ready: what its {@code /readyz} answers. */
+  public boolean ready() {
+    return server.ready();
+  }
+
   /** The subscriber, for readiness and in-process classification. */
   public ModelSubscriber subscriber() {
     return subscriber;

@@ -75,12 +75,7 @@ public final class ServeServer implements AutoCloseable {
     server.createContext("/", this::handle);
   }
 
-  /** Starts serving the subscriber's models, without the dashboard. */
-  public static ServeServer start(ServeConfig config, ModelSubscriber subscriber) {
-    return start(config, subscriber, null);
-  }
-
-  /** Starts serving the subscriber's models, and the dashboard at {@code /} unless it is null. */
+  /** Starts serving the subscriber's models, and the dashboard at {@code /}. */
   static ServeServer start(ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard) {
     System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
     ServeMetrics.prometheus();
@@ -92,6 +87,11 @@ public final class ServeServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("Cannot listen on port " + config.port() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Whether it is caught up with {@code models.versions} and each model of {@code serve.models} is loaded. */
+  boolean ready() {
+    return subscriber.ready(config.models());
   }
 
   /** The port listened on. */
@@ -132,12 +132,12 @@ public final class ServeServer implements AutoCloseable {
         Http.send(x, 200, JSON.createObjectNode().put("status", "UP"));
       } else if (path.equals("/readyz")) {
         Http.allow(method, "GET");
-        boolean ready = subscriber.ready(config.models());
+        boolean ready = ready();
         Http.send(x, ready ? 200 : 503, JSON.createObjectNode().put("status", ready ? "READY" : "LOADING"));
       } else if (path.equals("/metrics")) {
         Http.allow(method, "GET");
         Http.sendMetrics(x);
-      } else if (dashboard == null || !dashboard.handle(x, path, method)) {
+      } else if (!dashboard.handle(x, path, method)) {
         throw new Http.Error(404, "no such resource: " + path);
       }
     } catch (Http.Error e) {

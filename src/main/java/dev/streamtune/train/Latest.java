@@ -36,6 +36,10 @@ final class Latest {
       LOG.info("LATEST of {} already names a version above {}; left as it is", v.getModelId(), v.getVersion());
       return;
     }
+    put(store, v);
+  }
+
+  private static void put(ObjectStore store, ModelVersion v) {
     String json = "{\"version\":" + v.getVersion() + ",\"runId\":\"" + v.getTraining().getRunId()
         + "\",\"savedModel\":\"" + v.getArtifacts().getSavedModel().getUri() + "\"}\n";
     store.put(key(v.getModelId()), json.getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
@@ -75,7 +79,7 @@ final class Latest {
     int repaired = 0;
     for (ModelVersion v : serving) {
       if (version(store.get(key(v.getModelId()))) < v.getVersion()) {
-        write(store, v);
+        put(store, v);
         repaired++;
       }
     }

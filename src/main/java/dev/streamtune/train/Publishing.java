@@ -1,7 +1,6 @@
 package dev.streamtune.train;
 
 import dev.streamtune.events.KafkaConfig;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -15,9 +14,8 @@ final class Publishing {
 
   /** The properties of the transactional producer that publishes a model's versions. */
   static Map<String, Object> producerProps(KafkaConfig kafka, String transactionalPrefix, String modelId) {
-    Map<String, Object> p = new HashMap<>(kafka.clientProps());
+    Map<String, Object> p = kafka.idempotentProducerProps();
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalPrefix + "-" + modelId);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
     return p;
   }
 }

@@ -230,12 +230,6 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
         tolerance, maxRecallDrop, checkImages, extractBatch, newTop, sessionTimeout);
   }
 
-  /** A copy with another session timeout. */
-  public TrainConfig withSessionTimeout(Duration timeout) {
-    return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, head, validationPercent, minAccuracy,
-        tolerance, maxRecallDrop, checkImages, extractBatch, top, timeout);
-  }
-
   /** A copy with another consumer group. */
   public TrainConfig withGroup(String id) {
     return new TrainConfig(id, transactionalPrefix, featureLayer, hidden, head, validationPercent, minAccuracy,
