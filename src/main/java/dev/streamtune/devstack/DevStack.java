@@ -5,6 +5,7 @@ import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.TopicManager;
 import dev.streamtune.events.registry.EmbeddedRegistryConfig;
 import dev.streamtune.events.registry.EmbeddedSchemaRegistry;
+import dev.streamtune.store.LocalFiles;
 import dev.streamtune.store.S3Config;
 import io.minio.BucketExistsArgs;
 import io.minio.MakeBucketArgs;
@@ -18,7 +19,6 @@ import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.streamtune.store.LocalFiles;
 
 /**
  * Kafka, S3 and a schema registry in this JVM on loopback: what {@code streamtune dev-stack},
@@ -69,7 +69,7 @@ public final class DevStack implements AutoCloseable {
     long t0 = System.nanoTime();
     Path dir = c.dir().toAbsolutePath();
     if (c.fresh()) {
-      deleteTree(dir);
+      LocalFiles.deleteTree(dir);
     }
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
@@ -167,9 +167,5 @@ public final class DevStack implements AutoCloseable {
     if (first != null) {
       throw first;
     }
-  }
-
-  static void deleteTree(Path dir) {
-    LocalFiles.deleteTree(dir);
   }
 }

@@ -1,5 +1,6 @@
 package dev.streamtune.ml;
 
+import dev.streamtune.store.LocalFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,8 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
-import org.tensorflow.Signature;
 import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -76,7 +77,7 @@ public final class BackboneConverter {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the conversion of " + tfjsDir + " to " + target, e);
     } finally {
-      Engine.deleteTree(tmp);
+      LocalFiles.deleteTree(tmp);
     }
   }
 

@@ -9,6 +9,7 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
+import dev.streamtune.store.LocalFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -134,7 +135,7 @@ public final class CutExtractor implements AutoCloseable {
       try {
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
-        Engine.deleteTree(tmp);
+        LocalFiles.deleteTree(tmp);
         if (!Files.exists(dir.resolve("saved_model.pb"))) {
           throw new UncheckedIOException("Cannot write " + dir, e);
         }

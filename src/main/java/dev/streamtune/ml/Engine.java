@@ -2,8 +2,6 @@ package dev.streamtune.ml;
 
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
-import java.nio.file.Path;
-import dev.streamtune.store.LocalFiles;
 
 /** The one place that names the deep-learning engine, and small file helpers of this package. */
 final class Engine {
@@ -70,9 +68,5 @@ final class Engine {
   @SuppressWarnings("unchecked")
   static <T> Class<T> type(Class<?> raw) {
     return (Class<T>) raw;
-  }
-
-  static void deleteTree(Path dir) {
-    LocalFiles.deleteTree(dir);
   }
 }

@@ -1,5 +1,6 @@
 package dev.streamtune.ml;
 
+import dev.streamtune.store.LocalFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +86,7 @@ final class SavedModelBackbones {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot convert the SavedModel " + savedModel, e);
     } finally {
-      Engine.deleteTree(tmp);
+      LocalFiles.deleteTree(tmp);
     }
   }
 

@@ -45,7 +45,7 @@ class DevStackCommandIT {
     if (process != null && process.isAlive()) {
       process.destroyForcibly();
     }
-    dev.streamtune.devstack.DevStackTestAccess.deleteTree(dir);
+    dev.streamtune.store.LocalFiles.deleteTree(dir);
   }
 
   @Test

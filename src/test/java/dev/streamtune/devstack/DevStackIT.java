@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.streamtune.events.EventSchemas;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.store.LocalFiles;
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -42,7 +43,7 @@ class DevStackIT {
 
   @AfterEach
   void cleanUp() {
-    DevStack.deleteTree(dir);
+    LocalFiles.deleteTree(dir);
   }
 
   @Test

@@ -53,7 +53,7 @@ public final class IngestBench {
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     int writers = args.length > 2 ? Integer.parseInt(args[2]) : IngestConfig.defaults().storeWriters();
     Path dir = Path.of("target", "bench-ingest").toAbsolutePath();
-    dev.streamtune.devstack.DevStackTestAccess.deleteTree(dir);
+    dev.streamtune.store.LocalFiles.deleteTree(dir);
     List<byte[]> jpegs = jpegs(n);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("events", n);

@@ -56,7 +56,7 @@ public final class PoisonBench {
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     List<Map<String, Object>> soak;
     Path dir = Path.of("target", "bench-poison").toAbsolutePath();
-    dev.streamtune.devstack.DevStackTestAccess.deleteTree(dir);
+    dev.streamtune.store.LocalFiles.deleteTree(dir);
     List<byte[]> jpegs = IngestBench.jpegs(n);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Metrics.addRegistry(meters);

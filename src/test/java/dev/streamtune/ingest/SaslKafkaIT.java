@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.streamtune.devstack.DevStackTestAccess;
+import dev.streamtune.store.LocalFiles;
 import dev.streamtune.devstack.EmbeddedKafka;
 import dev.streamtune.devstack.EmbeddedS3;
 import dev.streamtune.devstack.SaslUsers;
@@ -68,7 +68,7 @@ class SaslKafkaIT {
     if (kafka != null) {
       kafka.close();
     }
-    DevStackTestAccess.deleteTree(dir);
+    LocalFiles.deleteTree(dir);
   }
 
   @Test

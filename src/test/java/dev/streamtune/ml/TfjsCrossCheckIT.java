@@ -1,6 +1,7 @@
 package dev.streamtune.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.streamtune.store.LocalFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ class TfjsCrossCheckIT {
         Files.copy(dir.resolve("reference.json"), COMMITTED, StandardCopyOption.REPLACE_EXISTING);
       }
     } finally {
-      Engine.deleteTree(dir);
+      LocalFiles.deleteTree(dir);
     }
   }
 

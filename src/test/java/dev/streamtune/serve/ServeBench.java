@@ -40,7 +40,7 @@ public final class ServeBench {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     Path dir = Path.of("target", "bench-serve").toAbsolutePath();
-    dev.streamtune.devstack.DevStackTestAccess.deleteTree(dir);
+    dev.streamtune.store.LocalFiles.deleteTree(dir);
     byte[] jpeg = jpeg();
     ObjectNode out = JSON.createObjectNode().put("seconds", seconds).put("imageBytes", jpeg.length);
     Path model = Announcer.export(dir.resolve("model"), 1);

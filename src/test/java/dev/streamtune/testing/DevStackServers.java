@@ -2,7 +2,7 @@ package dev.streamtune.testing;
 
 import dev.streamtune.devstack.DevStack;
 import dev.streamtune.devstack.DevStackConfig;
-import dev.streamtune.devstack.DevStackTestAccess;
+import dev.streamtune.store.LocalFiles;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -50,6 +50,6 @@ final class DevStackServers implements Servers {
   @Override
   public void close() {
     stack.close();
-    DevStackTestAccess.deleteTree(dir);
+    LocalFiles.deleteTree(dir);
   }
 }

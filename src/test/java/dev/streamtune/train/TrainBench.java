@@ -62,7 +62,7 @@ public final class TrainBench {
         : List.of(TrainConfig.Mode.HEAD, TrainConfig.Mode.TOP);
     int topEpochs = Integer.getInteger("streamtune.bench.top.epochs", TrainConfig.defaults().top().options().maxEpochs());
     Path dir = Path.of("target", "bench-train").toAbsolutePath();
-    dev.streamtune.devstack.DevStackTestAccess.deleteTree(dir);
+    dev.streamtune.store.LocalFiles.deleteTree(dir);
     List<FashionMnist.Item> train = FashionMnist.read("train", trainN + 1_000);
     List<FashionMnist.Item> test = FashionMnist.read("t10k", testN);
     ObjectNode out = JSON.createObjectNode().put("train", trainN).put("test", testN).put("increments", increments);
