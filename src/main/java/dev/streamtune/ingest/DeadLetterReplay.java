@@ -2,9 +2,9 @@ package dev.streamtune.ingest;
 
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TopicScan;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -53,36 +52,23 @@ public final class DeadLetterReplay {
   public static Result replay(KafkaConfig kafka, TopicNames topics, Set<String> reasons, boolean dryRun) {
     Map<String, Object> c = kafka.readCommittedConsumerProps();
     Map<String, Object> p = kafka.idempotentProducerProps();
-    int read = 0;
-    int replayed = 0;
+    int[] replayed = {0};
     Map<String, Integer> byReason = new TreeMap<>();
     try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(topics.deadLetters(), Duration.ofSeconds(30)).stream()
-          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
-            continue;
-          }
-          read++;
-          String reason = header(r, DeadLetters.REASON, "UNKNOWN");
-          byReason.merge(reason, 1, Integer::sum);
-          if (!reasons.isEmpty() && !reasons.contains(reason)) {
-            continue;
-          }
-          replayed++;
+      TopicScan.toEnd(consumer, topics.deadLetters(), Duration.ofSeconds(30), null, r -> {
+        String reason = header(r, DeadLetters.REASON, "UNKNOWN");
+        byReason.merge(reason, 1, Integer::sum);
+        if (reasons.isEmpty() || reasons.contains(reason)) {
+          replayed[0]++;
           if (!dryRun) {
             producer.send(resend(r, topics));
           }
         }
-      }
+      });
       producer.flush();
     }
-    return new Result(read, replayed, byReason);
+    return new Result(byReason.values().stream().mapToInt(Integer::intValue).sum(), replayed[0], byReason);
   }
 
   /** The record to re-send for a dead letter: original topic, key, value and headers. */

@@ -7,16 +7,14 @@ import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.events.TopicScan;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -46,27 +44,20 @@ final class EventIndex {
     try (var registry = new SchemaRegistryClient(registryConfig);
         var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       var serde = ConfluentAvroSerde.of(LabelledImage.class, registry, registryConfig).deserializer();
-      List<TopicPartition> parts = consumer.partitionsFor(topic, TIMEOUT).stream()
-          .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts, TIMEOUT);
-      while (parts.stream().anyMatch(tp -> consumer.position(tp, TIMEOUT) < end.get(tp))) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          if (r.value() == null || r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
-            continue;
-          }
-          LabelledImage e;
-          try {
-            e = serde.deserialize(r.topic(), r.headers(), r.value());
-          } catch (RuntimeException undecodable) {
-            continue;
-          }
-          if (e != null && modelId.equals(e.getModelId()) && eventIds.contains(e.getEventId())) {
-            found.computeIfAbsent(e.getEventId(), k -> new TreeSet<>()).add(sha256(e));
-          }
+      TopicScan.toEnd(consumer, topic, TIMEOUT, null, r -> {
+        if (r.value() == null) {
+          return;
         }
-      }
+        LabelledImage e;
+        try {
+          e = serde.deserialize(r.topic(), r.headers(), r.value());
+        } catch (RuntimeException undecodable) {
+          return;
+        }
+        if (e != null && modelId.equals(e.getModelId()) && eventIds.contains(e.getEventId())) {
+          found.computeIfAbsent(e.getEventId(), k -> new TreeSet<>()).add(sha256(e));
+        }
+      });
     }
     return found;
   }

@@ -5,6 +5,7 @@ import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.events.TopicScan;
 import dev.streamtune.events.VersionStatus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,9 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -34,25 +33,13 @@ public final class VersionLog {
    * it must use {@code isolation.level=read_committed}.
    */
   public static VersionLog read(Consumer<String, ModelVersion> consumer, String topic, Duration timeout) {
-    List<TopicPartition> parts = consumer.partitionsFor(topic, timeout).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
-    consumer.assign(parts);
-    consumer.seekToBeginning(parts);
-    Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);
     VersionLog log = new VersionLog();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (parts.stream().anyMatch(p -> consumer.position(p, timeout) < end.get(p))) {
-      if (System.nanoTime() > deadline) {
-        throw new org.apache.kafka.common.errors.TimeoutException("Could not read " + topic + " to its end in "
-            + timeout);
+    TopicScan.toEnd(consumer, topic, timeout, timeout, r -> {
+      if (r.value() != null) {
+        log.byModel.computeIfAbsent(r.value().getModelId(), k -> new TreeMap<>())
+            .put(r.value().getVersion(), r.value());
       }
-      for (ConsumerRecord<String, ModelVersion> r : consumer.poll(Duration.ofMillis(200))) {
-        if (r.value() != null) {
-          log.byModel.computeIfAbsent(r.value().getModelId(), k -> new TreeMap<>())
-              .put(r.value().getVersion(), r.value());
-        }
-      }
-    }
+    });
     return log;
   }
 

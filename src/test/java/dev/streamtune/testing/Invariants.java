@@ -8,25 +8,23 @@ import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.events.TopicScan;
 import dev.streamtune.events.VersionStatus;
 import dev.streamtune.store.ArtifactFiles;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * The promises the fault-injection tests hold the system to after any fault, stated once. They
@@ -60,49 +58,25 @@ public final class Invariants {
 
   /** Every committed record of {@code models.versions}, in offset order per partition, compaction aside. */
   public static List<ModelVersion> versionRecords(KafkaConfig kafka, RegistryConfig registryConfig, String topic) {
-    Map<String, Object> p = new HashMap<>(kafka.clientProps());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    List<ModelVersion> out = new ArrayList<>();
-    try (var registry = new SchemaRegistryClient(registryConfig);
-        var c = new KafkaConsumer<>(p, new StringDeserializer(),
-            ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).deserializer())) {
-      readAll(c, topic, r -> out.add(r.value()));
+    try (var registry = new SchemaRegistryClient(registryConfig)) {
+      return readToEnd(kafka, topic, ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig)
+          .deserializer()).stream().map(ConsumerRecord::value).toList();
     }
-    return out;
   }
 
   /** How many committed records a topic holds, read without a schema registry. */
   public static long countRecords(KafkaConfig kafka, String topic) {
-    Map<String, Object> p = new HashMap<>(kafka.clientProps());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    long[] n = {0};
-    try (var c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      readAll(c, topic, r -> n[0]++);
-    }
-    return n[0];
+    return readToEnd(kafka, topic, new ByteArrayDeserializer()).size();
   }
 
   /** Every committed record of a topic, read to its end offsets now, values with {@code values}. */
   public static <V> List<ConsumerRecord<byte[], V>> readToEnd(KafkaConfig kafka, String topic,
-      org.apache.kafka.common.serialization.Deserializer<V> values) {
-    Map<String, Object> p = new HashMap<>(kafka.clientProps());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      Deserializer<V> values) {
     List<ConsumerRecord<byte[], V>> out = new ArrayList<>();
-    try (var c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), values)) {
-      readAll(c, topic, out::add);
+    try (var c = new KafkaConsumer<>(kafka.readCommittedConsumerProps(), new ByteArrayDeserializer(), values)) {
+      TopicScan.toEnd(c, topic, Duration.ofSeconds(60), null, out::add);
     }
     return out;
-  }
-
-  private static <K, V> void readAll(KafkaConsumer<K, V> c, String topic,
-      java.util.function.Consumer<ConsumerRecord<K, V>> each) {
-    var parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-    c.assign(parts);
-    c.seekToBeginning(parts);
-    var end = c.endOffsets(parts);
-    while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-      c.poll(Duration.ofMillis(200)).forEach(each);
-    }
   }
 
   /**
