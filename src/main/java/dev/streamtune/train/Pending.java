@@ -59,15 +59,29 @@ final class Pending {
     return Optional.of(b);
   }
 
-  /** Marks a batch answered and returns the offsets to commit with its answer. */
-  Map<TopicPartition, OffsetAndMetadata> done(Batch b) {
+  /**
+   * The offsets to commit with a batch's answer: on each of its partitions, the first request still
+   * outstanding once the batch is answered, or past the last one fetched. Changes nothing: the
+   * batch stays outstanding until {@link #done}, so a commit that fails can be rewound.
+   */
+  Map<TopicPartition, OffsetAndMetadata> offsetsAfter(Batch b) {
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    b.offsets().forEach((tp, offs) -> {
+      Long first = outstanding.getOrDefault(tp, new TreeSet<>()).stream().filter(o -> !offs.contains(o))
+          .findFirst().orElse(null);
+      commit.put(tp, new OffsetAndMetadata(first == null ? next.get(tp) : first));
+    });
+    return commit;
+  }
+
+  /** Marks a batch answered, once its offsets are committed, and returns them. */
+  Map<TopicPartition, OffsetAndMetadata> done(Batch b) {
+    Map<TopicPartition, OffsetAndMetadata> commit = offsetsAfter(b);
     b.offsets().forEach((tp, offs) -> {
       TreeSet<Long> out = outstanding.get(tp);
       if (out != null) {
         out.removeAll(offs);
       }
-      commit.put(tp, new OffsetAndMetadata(out == null || out.isEmpty() ? next.get(tp) : out.first()));
     });
     return commit;
   }

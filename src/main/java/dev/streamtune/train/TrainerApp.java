@@ -224,21 +224,20 @@ public final class TrainerApp implements AutoCloseable {
       if (v != null) {
         producer.send(new ProducerRecord<>(parts.topics().modelVersions(), m + "/" + v.getVersion(), v));
       }
-      producer.sendOffsetsToTransaction(pending.done(c.batch()), requests.groupMetadata());
+      producer.sendOffsetsToTransaction(pending.offsetsAfter(c.batch()), requests.groupMetadata());
       producer.commitTransaction();
+      pending.done(c.batch());
       return true;
     } catch (KafkaException e) {
       fenced.incrementAndGet();
-      var owned = c.batch().offsets().keySet();
-      boolean stillOurs = !owned.isEmpty() && requests.assignment().containsAll(owned);
+      boolean stillOurs = requests.assignment().containsAll(c.batch().offsets().keySet());
       LOG.warn("Version {} of {} (run {}) was not published: {} ({}); the run's artifacts are left for the janitor",
           c.version(), m, c.runId(), stillOurs ? "the commit failed while this trainer still owns the request, "
               + "which will be run again" : "this trainer was fenced or lost the request's partition", e.toString());
       if (stillOurs) {
-        Map<TopicPartition, Long> seek = pending.rewind(owned);
-        c.batch().offsets().forEach((tp, offsets) -> seek.merge(tp, offsets.first(), Math::min));
-        seek.forEach(requests::seek);
-        notBefore = clock.instant().plus(RETRY_DELAY);
+        rewind(c.batch());
+      } else {
+        pending.done(c.batch());
       }
       return false;
     }
@@ -250,9 +249,14 @@ public final class TrainerApp implements AutoCloseable {
     } else {
       LOG.error("Training {} failed; it will be retried on the next request or restart", b.modelId(), e);
     }
+    rewind(b);
+    status.report(b.modelId(), 0, "", "retrying", 0, 0, Double.NaN, Double.NaN);
+  }
+
+  /** Seeks back to a batch's requests, to run them again after {@code RETRY_DELAY}. */
+  private void rewind(Pending.Batch b) {
     pending.rewind(b.offsets().keySet()).forEach(requests::seek);
     notBefore = clock.instant().plus(RETRY_DELAY);
-    status.report(b.modelId(), 0, "", "retrying", 0, 0, Double.NaN, Double.NaN);
   }
 
   /** The request consumer's properties: the trainer's group, read-committed, offsets committed in transactions. */
