@@ -4,18 +4,17 @@ import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.TrainingReason;
 import dev.streamtune.events.TrainingRequest;
+import dev.streamtune.ml.PngHeaders;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
 /**
@@ -136,7 +135,7 @@ final class BadInputCorpus {
       out.add(inline("random bytes called a PNG", b, "image/png", "UNSUPPORTED_CONTENT_TYPE"));
     }
     for (int i = 0; i < 10; i++) {
-      out.add(inline("PNG declaring 50,000x50,000", hugePng(50_000 + i, 50_000), "image/png", "TOO_MANY_PIXELS"));
+      out.add(inline("PNG declaring 50,000x50,000", PngHeaders.declaring(50_000 + i, 50_000), "image/png", "TOO_MANY_PIXELS"));
     }
     for (int i = 0; i < 5; i++) {
       out.add(inline("GIF of 10,000 frames", gifOfFrames(10_000 + i), "image/gif", "TOO_MANY_FRAMES"));
@@ -223,14 +222,6 @@ final class BadInputCorpus {
     }
   }
 
-  /** A whole PNG (valid CRCs) whose header declares {@code w}×{@code h} pixels, with one tiny IDAT. */
-  static byte[] hugePng(int w, int h) {
-    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0)
-        .put((byte) 0).put((byte) 0);
-    return concat(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, chunk("IHDR", ihdr.array()),
-        chunk("IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01}), chunk("IEND", new byte[0]));
-  }
-
   /** A whole GIF of {@code frames} 1×1 frames. */
   static byte[] gifOfFrames(int frames) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -242,15 +233,6 @@ final class BadInputCorpus {
     }
     b.write(0x3B);
     return b.toByteArray();
-  }
-
-  private static byte[] chunk(String type, byte[] data) {
-    CRC32 crc = new CRC32();
-    byte[] t = type.getBytes(StandardCharsets.ISO_8859_1);
-    crc.update(t);
-    crc.update(data);
-    return ByteBuffer.allocate(12 + data.length).putInt(data.length).put(t).put(data).putInt((int) crc.getValue())
-        .array();
   }
 
   private static byte[] zigzagVarint(long v) {

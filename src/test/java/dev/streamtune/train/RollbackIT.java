@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.streamtune.events.ModelVersion;
-import dev.streamtune.events.TopicManager;
 import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.events.VersionStatus;
 import dev.streamtune.ml.BaseModels;
@@ -44,10 +43,7 @@ class RollbackIT {
   @Test
   void aRollbackReannouncesAnOlderVersionAsANewOneThatServeAndTheTrainerFollow(Stack stack) throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "rollback-it");
-    TopicPolicy policy = new TopicPolicy(3, (short) -1, Duration.ofHours(1));
-    try (var admin = stack.admin()) {
-      TopicManager.ensure(admin, stack.topics(), policy);
-    }
+    TopicPolicy policy = TrainerCrashIT.prepare(stack, stack.topics());
     String txPrefix = stack.unique("tx");
     TrainConfig config = TrainConfig.defaults().withGroup(stack.unique("trainer")).withTransactionalPrefix(txPrefix)
         .withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1));
@@ -58,11 +54,11 @@ class RollbackIT {
         TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(),
             stack.topics(), s3, fx, null, dir.resolve("work")), policy, Clock.systemUTC());
         TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), stack.topics())) {
-      store(s3, 0, 36);
+      TrainerCrashIT.store(s3, MODEL, 0, 36);
       h.request(MODEL);
       ModelVersion v1 = h.awaitVersion(MODEL, 1, Duration.ofSeconds(240));
       assertThat(v1.getStatus()).as(v1.getReason()).isEqualTo(VersionStatus.PUBLISHED);
-      store(s3, 36, 36);
+      TrainerCrashIT.store(s3, MODEL, 36, 36);
       h.request(MODEL);
       ModelVersion v2 = h.awaitVersion(MODEL, 2, Duration.ofSeconds(240));
       assertThat(v2.getStatus()).as(v2.getReason()).isEqualTo(VersionStatus.PUBLISHED);
@@ -98,7 +94,7 @@ class RollbackIT {
             }));
       }
 
-      store(s3, 72, 12);
+      TrainerCrashIT.store(s3, MODEL, 72, 12);
       h.request(MODEL);
       ModelVersion v5 = h.awaitVersion(MODEL, 5, Duration.ofSeconds(240));
       assertThat(v5.getParentVersion()).isEqualTo(4);
@@ -129,15 +125,6 @@ class RollbackIT {
       assertThat(text).containsAnyOf("Published version", "already current");
     }
     return status;
-  }
-
-  /** Puts TrainerIT's shapes {@code from} to {@code from + count} straight into the example layout. */
-  private static void store(MinioObjectStore s3, int from, int count) throws Exception {
-    for (var e : TrainerIT.images(from, count).entrySet()) {
-      String label = e.getKey().substring(0, e.getKey().indexOf('#'));
-      s3.put("examples/" + MODEL + "/" + label + "/" + Digests.sha256(e.getValue()) + ".png", e.getValue(),
-          "image/png", Map.of());
-    }
   }
 
   private static void announceRejected(Stack stack, ModelVersion v) throws Exception {

@@ -3,19 +3,11 @@ package dev.streamtune.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.streamtune.events.Artifact;
-import dev.streamtune.events.Artifacts;
-import dev.streamtune.events.BaseModel;
-import dev.streamtune.events.ExampleCounts;
-import dev.streamtune.events.Metrics;
 import dev.streamtune.events.ModelVersion;
-import dev.streamtune.events.Timings;
-import dev.streamtune.events.TrainingInfo;
-import dev.streamtune.events.TrainingMode;
 import dev.streamtune.events.VersionStatus;
+import dev.streamtune.testing.SampleVersions;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@link Rollback#plan}: which version a rollback publishes, and which it refuses. */
@@ -61,21 +53,8 @@ class RollbackTest {
   }
 
   private static ModelVersion version(int n, VersionStatus status) {
-    Artifact saved = new Artifact("s3://b/models/m/" + n + "/run-" + n + "/saved_model/", "sha-saved-" + n);
-    Artifact head = new Artifact("s3://b/models/m/" + n + "/run-" + n + "/head/", "sha-head-" + n);
-    return ModelVersion.newBuilder().setModelId("m").setVersion(n).setStatus(status)
-        .setReason(status == VersionStatus.PUBLISHED ? "" : "rejected by a test")
-        .setCreatedAt(Instant.EPOCH.plusSeconds(n)).setParentVersion(n > 1 ? n - 1 : null)
-        .setBaseModel(new BaseModel("mobilenet_v2", "digest")).setLabels(List.of("cat", "dog"))
-        .setExamples(ExampleCounts.newBuilder().setTotal(10L * n).setNewExamples(10L)
-            .setPerLabel(Map.of("cat", 5L * n, "dog", 5L * n)).setTrain(9L * n).setValidation(n).build())
-        .setDatasetDigest("dataset-" + n)
-        .setMetrics(Metrics.newBuilder().setAccuracy(0.8 + n / 100.0).setMacroF1(0.8).setLoss(0.5)
-            .setPerLabelRecall(Map.of()).setPerLabelPrecision(Map.of()).setParentAccuracy(null).build())
-        .setTraining(TrainingInfo.newBuilder().setMode(TrainingMode.HEAD).setFeatureLayer("out_relu")
-            .setNormalizationDigest("z").setColdStart(false).setFeatureCacheHits(0).setFeatureCacheMisses(10)
-            .setRequestId("r" + n).setRunId("run-" + n).build())
-        .setArtifacts(Artifacts.newBuilder().setSavedModel(saved).setHead(head).build())
-        .setTimings(new Timings(1000L, 2000L)).build();
+    return ModelVersion.newBuilder(SampleVersions.of("m", n, status, "s3://b/models/m/" + n + "/run-" + n
+        + "/saved_model/")).setReason(status == VersionStatus.PUBLISHED ? "" : "rejected by a test")
+        .setDatasetDigest("dataset-" + n).build();
   }
 }
