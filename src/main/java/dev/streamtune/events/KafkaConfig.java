@@ -90,12 +90,14 @@ public record KafkaConfig(
     String mechanism = source.get(SASL_MECHANISM);
     String jaas = source.get(SASL_JAAS);
     KafkaTls tls = KafkaTls.from(source);
-    String problem = problem(protocol, mechanism, jaas, tls);
-    if (problem != null) {
-      throw new ConfigException(problem);
+    KafkaConfig config;
+    try {
+      config = new KafkaConfig(source.get(BOOTSTRAP), protocol, mechanism, jaas, tls);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
     }
-    unused(protocol, mechanism, jaas, tls).ifPresent(LOG::warn);
-    return new KafkaConfig(source.get(BOOTSTRAP), protocol, mechanism, jaas, tls);
+    unused(protocol, mechanism, jaas, config.tls()).ifPresent(LOG::warn);
+    return config;
   }
 
   /** A plaintext cluster at {@code bootstrapServers}. */

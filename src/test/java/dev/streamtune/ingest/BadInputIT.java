@@ -73,12 +73,7 @@ class BadInputIT {
       }
 
       List<ConsumerRecord<byte[], byte[]>> dead = IngestIT.read(stack.kafka(), topics.deadLetters(), corpus.size());
-      Map<String, String> got = new HashMap<>();
-      for (ConsumerRecord<byte[], byte[]> d : dead) {
-        got.put(new String(d.key(), StandardCharsets.UTF_8),
-            new String(d.headers().lastHeader("streamtune.reason").value(), StandardCharsets.UTF_8));
-      }
-      assertThat(got).isEqualTo(expected);
+      assertThat(IngestIT.reasons(dead)).isEqualTo(expected);
       await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
           assertThat(s3.list("examples/m/")).hasSize(goodShas.size()));
       assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);

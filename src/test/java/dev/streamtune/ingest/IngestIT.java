@@ -15,10 +15,13 @@ import dev.streamtune.testing.Invariants;
 import dev.streamtune.testing.NodeScript;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -67,6 +70,14 @@ class IngestIT {
   static List<ConsumerRecord<byte[], byte[]>> read(KafkaConfig kafka, String topic, int expected) {
     return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
         .until(() -> Invariants.readToEnd(kafka, topic, new ByteArrayDeserializer()), r -> r.size() >= expected);
+  }
+
+  /** Each dead letter's reason ({@code streamtune.reason}), by its record key. */
+  static Map<String, String> reasons(List<ConsumerRecord<byte[], byte[]>> dead) {
+    Map<String, String> out = new HashMap<>();
+    dead.forEach(r -> out.put(new String(r.key(), StandardCharsets.UTF_8),
+        new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8)));
+    return out;
   }
 
   /** The training requests on the topic once there are at least {@code expected}, as {@link #read} reads. */

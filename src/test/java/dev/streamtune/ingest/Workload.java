@@ -12,7 +12,6 @@ import dev.streamtune.events.TrainingReason;
 import dev.streamtune.store.ArtifactFiles;
 import dev.streamtune.store.ObjectStore;
 import dev.streamtune.testing.Invariants;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,11 +58,8 @@ record Workload(Path manifest, int distinctImages, Map<String, Integer> changesP
   void assertOutcome(KafkaConfig kafka, RegistryConfig registry, TopicNames topics, ObjectStore s3, int threshold) {
     Invariants.storedExactlyOnce(s3, latestLabels);
     var dead = IngestIT.read(kafka, topics.deadLetters(), poison.size());
-    Map<String, String> reasons = new HashMap<>();
-    dead.forEach(r -> reasons.put(new String(r.key(), StandardCharsets.UTF_8),
-        new String(r.headers().lastHeader("streamtune.reason").value(), StandardCharsets.UTF_8)));
     assertThat(dead).as("each poison record dead-lettered once").hasSize(poison.size());
-    assertThat(reasons).isEqualTo(poison);
+    assertThat(IngestIT.reasons(dead)).isEqualTo(poison);
     Map<String, Long> perModel = new HashMap<>();
     IngestIT.requests(kafka, registry, topics, expectedRequests(threshold))
         .forEach(r -> {
