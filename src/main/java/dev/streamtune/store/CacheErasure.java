@@ -54,40 +54,33 @@ public final class CacheErasure {
     if (bytes == null) {
       return 0;
     }
-    byte[] rewritten;
-    int before;
-    int after;
+    String prefix = key.substring(0, key.lastIndexOf('/') + 1);
     if (activations) {
       ActivationPack pack = ActivationPack.decode(bytes);
-      Map<String, short[]> kept = kept(pack.entries(), sha256s);
-      before = pack.entries().size();
-      after = kept.size();
-      rewritten = new ActivationPack(pack.layer(), pack.shape(), kept).encode();
-    } else {
-      FeaturePack pack = FeaturePack.decode(bytes);
-      Map<String, float[][]> kept = kept(pack.entries(), sha256s);
-      before = pack.entries().size();
-      after = kept.size();
-      rewritten = new FeaturePack(pack.layers(), pack.dims(), kept).encode();
+      return rewrite(store, key, prefix, pack.entries(), sha256s, clock,
+          kept -> new ActivationPack(pack.layer(), pack.shape(), kept).encode());
     }
-    if (after == before) {
-      return 0;
-    }
-    if (after > 0) {
-      store.put(PackStore.newKey(key.substring(0, key.lastIndexOf('/') + 1), clock), rewritten,
-          "application/octet-stream", Map.of("entries", String.valueOf(after)));
-    }
-    store.delete(key);
-    return before - after;
+    FeaturePack pack = FeaturePack.decode(bytes);
+    return rewrite(store, key, prefix, pack.entries(), sha256s, clock,
+        kept -> new FeaturePack(pack.layers(), pack.dims(), kept).encode());
   }
 
-  private static <V> Map<String, V> kept(Map<String, V> entries, Set<String> erased) {
+  /** Replaces a pack by one without the erased entries (none at all when nothing is left). */
+  private static <V> int rewrite(ObjectStore store, String key, String prefix, Map<String, V> entries,
+      Set<String> erased, Clock clock, java.util.function.Function<Map<String, V>, byte[]> encode) {
     Map<String, V> kept = new LinkedHashMap<>();
     entries.forEach((sha, v) -> {
       if (!erased.contains(sha)) {
         kept.put(sha, v);
       }
     });
-    return kept;
+    if (kept.size() == entries.size()) {
+      return 0;
+    }
+    if (!kept.isEmpty()) {
+      PackStore.put(store, prefix, encode.apply(kept), kept.size(), clock);
+    }
+    store.delete(key);
+    return entries.size() - kept.size();
   }
 }

@@ -61,13 +61,17 @@ final class PackStore<V> {
     for (int i = 0; i < all.size(); i += maxPerPack) {
       Map<String, V> part = new LinkedHashMap<>();
       all.subList(i, Math.min(all.size(), i + maxPerPack)).forEach(e -> part.put(e.getKey(), e.getValue()));
-      store.put(newKey(prefix, clock), encode.apply(part), "application/octet-stream",
-          Map.of("entries", String.valueOf(part.size())));
+      put(store, prefix, encode.apply(part), part.size(), clock);
     }
   }
 
+  /** Writes one encoded pack of {@code entries} values as a new pack under {@code prefix}. */
+  static void put(ObjectStore store, String prefix, byte[] pack, int entries, Clock clock) {
+    store.put(newKey(prefix, clock), pack, "application/octet-stream", Map.of("entries", String.valueOf(entries)));
+  }
+
   /** A new pack's key under {@code prefix}: the time first, so that keys sort by age. */
-  static String newKey(String prefix, Clock clock) {
+  private static String newKey(String prefix, Clock clock) {
     return prefix + String.format("%013d", clock.millis()) + "-" + UUID.randomUUID().toString().substring(0, 8)
         + ".pack";
   }
