@@ -1,24 +1,18 @@
 package dev.streamtune.cli;
 
 import dev.streamtune.demo.Progress;
-import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.RegistryConfig;
-import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.ingest.DatasetPublisher;
+import dev.streamtune.ingest.EventSender;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.S3Config;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,18 +41,14 @@ final class ProduceCommand implements Callable<Integer> {
     var source = SettingOptions.source(spec);
     RegistryConfig registryConfig = RegistryConfig.from(source);
     TopicNames topics = TopicNames.from(source);
-    Map<String, Object> props = KafkaConfig.from(source).idempotentProducerProps();
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     PrintWriter out = spec.commandLine().getOut();
     var files = DatasetPublisher.images(dir);
-    try (var registry = new SchemaRegistryClient(registryConfig);
+    try (var sender = new EventSender(KafkaConfig.from(source), registryConfig, topics.labelledImages());
         var store = new MinioObjectStore(S3Config.from(source));
-        var producer = new KafkaProducer<>(props, new StringSerializer(),
-            ConfluentAvroSerde.of(LabelledImage.class, registry, registryConfig).serializer());
         var progress = new Progress("produce " + model, files.size(), out)) {
       var summary = new DatasetPublisher(store, Clock.systemUTC()).publish(files, model, refAboveKib * 1024,
-          e -> producer.send(new ProducerRecord<>(topics.labelledImages(), e.getModelId(), e)), f -> progress.step());
-      producer.flush();
+          sender::send, f -> progress.step());
+      sender.flush();
       out.printf("Sent %d events to %s (%d as ImageRefs), skipped %d files, %.1f MiB of images.%n", summary.sent(),
           topics.labelledImages(), summary.refs(), summary.skipped(), summary.bytes() / 1048576.0);
     }

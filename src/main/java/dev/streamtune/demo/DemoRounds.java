@@ -1,13 +1,12 @@
 package dev.streamtune.demo;
 
 import dev.streamtune.devstack.DevStack;
-import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.ModelVersion;
-import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.VersionStatus;
 import dev.streamtune.ingest.DatasetPublisher;
+import dev.streamtune.ingest.EventSender;
 import dev.streamtune.ml.ImageDecodeException;
 import dev.streamtune.serve.Classifier;
 import dev.streamtune.serve.ModelSubscriber;
@@ -25,10 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The demo's rounds: for each increment, publish its images as {@code LabelledImage} events, wait
@@ -63,13 +58,9 @@ final class DemoRounds {
     await("the model-version topic to be read", Duration.ofMinutes(1), () -> subscriber.ready(Set.of()));
     String modelId = modelId();
     Map<Path, byte[]> test = read(data.test());
-    Map<String, Object> props = stack.kafka().idempotentProducerProps();
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     List<ModelVersion> versions = new ArrayList<>();
     List<Double> accuracy = new ArrayList<>();
-    try (var registry = new SchemaRegistryClient(stack.registry());
-        var producer = new KafkaProducer<>(props, new StringSerializer(),
-            ConfluentAvroSerde.of(LabelledImage.class, registry, stack.registry()).serializer())) {
+    try (var sender = new EventSender(stack.kafka(), stack.registry(), topics.labelledImages())) {
       DatasetPublisher publisher = new DatasetPublisher(store, Clock.systemUTC());
       int expected = 0;
       for (int k = 0; k < data.increments().size(); k++) {
@@ -77,9 +68,8 @@ final class DemoRounds {
         expected += part.size();
         try (Progress p = new Progress("increment " + (k + 1) + "/" + data.increments().size() + ": producing",
             part.size(), out, terminal)) {
-          publisher.publish(part, modelId, REF_ABOVE,
-              e -> producer.send(new ProducerRecord<>(topics.labelledImages(), e.getModelId(), e)), f -> p.step());
-          producer.flush();
+          publisher.publish(part, modelId, REF_ABOVE, sender::send, f -> p.step());
+          sender.flush();
         }
         ModelVersion v = awaitVersion(modelId, expected, versions.size());
         double acc = v.getStatus() == VersionStatus.PUBLISHED ? score(modelId, v.getVersion(), test)
