@@ -4,7 +4,7 @@
 //       registers the schema under <topic>-value, encodes the fixed event, produces it,
 //       and prints {"id": <schema id>, "hex": "<the record value>"}
 //   node interop.mjs consume <bootstrap> <registryUrl> <topic>
-//       reads the first record of <topic>, decodes it, and prints it as JSON
+//       reads the first committed record of <topic> (read_committed), decodes it, and prints it as JSON
 //       (bytes as base64, the image union as {"type": <record name>, ...fields})
 //   node interop.mjs publish <bootstrap> <registryUrl> <topic> <avscFile> <manifest.json>
 //       produces the events a manifest lists, as an upstream app would: each entry is
@@ -68,7 +68,9 @@ async function produce(bootstrap, registryUrl, topic, avscFile) {
 
 async function consume(bootstrap, registryUrl, topic) {
   const { kafka, registry } = clients(bootstrap, registryUrl);
-  const consumer = kafka.consumer({ groupId: `interop-${Date.now()}` });
+  // read_committed, as every consumer of models.versions must: a fenced trainer's record is
+  // written and then aborted (kafkajs' default, spelled out because it matters).
+  const consumer = kafka.consumer({ groupId: `interop-${Date.now()}`, readUncommitted: false });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const decoded = await new Promise((resolve, reject) => {

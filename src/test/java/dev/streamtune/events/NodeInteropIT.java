@@ -90,6 +90,38 @@ class NodeInteropIT {
     assertThat(v.get("image").get("contentType").asText()).isEqualTo("image/png");
   }
 
+  /**
+   * A fenced trainer's version is written and then aborted: the documented Node subscriber reads
+   * {@code read_committed} and never sees it, only the committed version after it.
+   */
+  @Test
+  void nodeSubscriberNeverSeesAnAbortedVersion(Stack stack) throws Exception {
+    String topic = stack.unique("interop-versions");
+    stack.createTopics(topic);
+    LabelledImage aborted = LabelledImage.newBuilder(InteropFixture.event()).setEventId("aborted").build();
+    LabelledImage committed = LabelledImage.newBuilder(InteropFixture.event()).setEventId("committed").build();
+    try (var registry = new SchemaRegistryClient(stack.registry());
+        var producer = new KafkaProducer<>(Map.<String, Object>of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG, stack.unique("tx")),
+            new StringSerializer(), ConfluentAvroSerde.of(LabelledImage.class, registry, stack.registry())
+                .serializer())) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>(topic, "m/1", aborted)).get();
+      producer.flush();
+      producer.abortTransaction();
+      producer.beginTransaction();
+      producer.send(new ProducerRecord<>(topic, "m/2", committed));
+      producer.commitTransaction();
+    }
+
+    JsonNode first = node("consume", stack.bootstrapServers(), stack.registryUrl().toString(), topic);
+
+    assertThat(first.get("key").asText()).isEqualTo("m/2");
+    assertThat(first.get("value").get("eventId").asText()).isEqualTo("committed");
+  }
+
   private static ConsumerRecord<String, byte[]> consumeOne(Stack stack, String topic) {
     Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, stack.unique("g"),
