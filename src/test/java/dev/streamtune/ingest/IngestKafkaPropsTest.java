@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamtune.events.SecureKafka;
 import dev.streamtune.events.TopicNames;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class IngestKafkaPropsTest {
 
@@ -22,5 +27,20 @@ class IngestKafkaPropsTest {
     SecureKafka.assertSecured(streams.getProducerConfigs("ingest-1-producer"));
     SecureKafka.assertSecured(streams.getAdminConfigs("ingest-1-admin"));
     assertThat(streams.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+  }
+
+  @Test
+  void theStreamsConfigurationDrawsNoWarning() {
+    Logger log = (Logger) LoggerFactory.getLogger(StreamsConfig.class);
+    ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    seen.start();
+    log.addAppender(seen);
+    try {
+      new StreamsConfig(IngestTopology.properties(IngestConfig.defaults(), SecureKafka.config(), TopicNames.defaults()));
+    } finally {
+      log.detachAppender(seen);
+    }
+    assertThat(seen.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+        .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
   }
 }
