@@ -36,7 +36,10 @@ class IngestKafkaPropsTest {
     seen.start();
     log.addAppender(seen);
     try {
-      new StreamsConfig(IngestTopology.properties(IngestConfig.defaults(), SecureKafka.config(), TopicNames.defaults()));
+      StreamsConfig streams = new StreamsConfig(IngestTopology.properties(IngestConfig.defaults(), SecureKafka.config(),
+          TopicNames.defaults()));
+      // each stream thread's assignor reads a StreamsConfig back from its main consumer's configs
+      new StreamsConfig(streams.getMainConsumerConfigs("ingest", "ingest-1", 0));
     } finally {
       log.detachAppender(seen);
     }
