@@ -8,7 +8,8 @@
 //       (bytes as base64, the image union as {"type": <record name>, ...fields})
 //   node interop.mjs publish <bootstrap> <registryUrl> <topic> <avscFile> <manifest.json>
 //       produces the events a manifest lists, as an upstream app would: each entry is
-//       {key, eventId, modelId, label, file, contentType} (the image read from file), or
+//       {key, eventId, modelId, label, file, contentType} (the image read from file), the same
+//       with {refUri, sha256} instead of file (an ImageRef to an upload in object storage), or
 //       {key, rawHex} for bytes that are not an event at all; prints {"sent": n}
 //   node interop.mjs golden <avscFile> <schemaId>
 //       prints the hex of the fixed event as the client's own wire encoder and avsc write it,
@@ -108,7 +109,9 @@ async function publish(bootstrap, registryUrl, topic, avscFile, manifestFile) {
       }
       const event = {
         eventId: e.eventId, modelId: e.modelId, label: e.label,
-        image: { [INLINE]: { data: fs.readFileSync(e.file), contentType: e.contentType } },
+        image: e.refUri !== undefined
+          ? { [REF]: { uri: e.refUri, sha256: e.sha256, contentType: e.contentType } }
+          : { [INLINE]: { data: fs.readFileSync(e.file), contentType: e.contentType } },
         capturedAt: 1767225600000, attributes: { source: 'node-upstream' },
       };
       messages.push({ key: e.key, value: await registry.encode(id, event) });

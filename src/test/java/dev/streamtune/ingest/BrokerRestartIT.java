@@ -31,12 +31,16 @@ class BrokerRestartIT {
   @Test
   void ingestRidesOutABrokerRestartMidStream(Stack stack) throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "broker-restart");
-    Workload w = Workload.write(dir, 1200, 23);
+    Workload w;
+    try (MinioObjectStore refs = new MinioObjectStore(stack.s3())) {
+      w = Workload.write(dir, 1200, 23, refs, stack.bucket());
+    }
     TopicNames topics = stack.topics();
     EmbeddedKafka[] broker = {EmbeddedKafka.start(dir.resolve("kafka"), 0, 0)};
     KafkaConfig kafka = KafkaConfig.plaintext(broker[0].bootstrapServers());
     IngestConfig config = IngestConfig.defaults().withTriggers(THRESHOLD, 1, Duration.ZERO)
-        .withApplication(stack.unique("restart"), dir.resolve("state"));
+        .withApplication(stack.unique("restart"), dir.resolve("state"))
+        .withStorage(java.util.Set.of(stack.bucket()), IngestConfig.defaults().storageRetry());
     try (IngestApp app = IngestApp.start(config, kafka, stack.registry(), topics,
             new TopicPolicy(3, (short) 1, Duration.ofHours(1)), stack.s3());
         MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {

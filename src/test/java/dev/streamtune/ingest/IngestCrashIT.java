@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ingest as a real {@code streamtune worker} process, killed with SIGKILL five times at random
+ * Ingest as a real {@code streamtune worker} process, fed inline images and {@code ImageRef}s, killed with SIGKILL five times at random
  * points of a run (a seeded random share of the images stored, printed for a replay) and started
  * again each time. In the end every good example is stored exactly once under its latest label,
  * every poison record is dead-lettered once with its reason, and each model got exactly the
@@ -35,7 +35,10 @@ class IngestCrashIT {
   void aWorkerKilledFiveTimesAtRandomPointsLosesNothingAndDuplicatesNothing(Stack stack) throws Exception {
     TopicNames topics = stack.topics();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "ingest-crash");
-    Workload w = Workload.write(dir, 1500, 7);
+    Workload w;
+    try (MinioObjectStore refs = new MinioObjectStore(stack.s3())) {
+      w = Workload.write(dir, 1500, 7, refs, stack.bucket());
+    }
     Map<String, String> env = env(stack, dir);
     try (var admin = stack.admin()) {
       TopicManager.ensure(admin, topics, new TopicPolicy(3, (short) -1, Duration.ofHours(1)));
@@ -75,6 +78,7 @@ class IngestCrashIT {
     env.put("STREAMTUNE_INGEST_THRESHOLD", String.valueOf(THRESHOLD));
     env.put("STREAMTUNE_INGEST_SCHEDULE_MAX_DELAY", "0s");
     env.put("STREAMTUNE_INGEST_SESSION_TIMEOUT", "6s");
+    env.put("STREAMTUNE_INGEST_REF_BUCKETS", stack.bucket());
     return env;
   }
 

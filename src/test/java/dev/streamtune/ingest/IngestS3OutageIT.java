@@ -33,12 +33,15 @@ class IngestS3OutageIT {
   void anS3OutageLosesNothingDuplicatesNothingAndDeadLettersNothing(Stack stack) throws Exception {
     TopicNames topics = stack.topics();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "ingest-outage");
-    Workload w = Workload.write(dir, 1000, 11);
     EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"), 0, stack.accessKey(), stack.secretKey());
     int port = s3.endpoint().getPort();
     S3Config config = new S3Config(s3.endpoint(), "us-east-1", "outage", stack.accessKey(), stack.secretKey());
     try (var client = config.newClient()) {
       client.makeBucket(MakeBucketArgs.builder().bucket("outage").build());
+    }
+    Workload w;
+    try (MinioObjectStore refs = new MinioObjectStore(config)) {
+      w = Workload.write(dir, 1000, 11, refs, "outage");
     }
     TopicPolicy policy = new TopicPolicy(3, (short) -1, Duration.ofHours(1));
     try (var admin = stack.admin()) {

@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A reproducible upstream workload for the live ingest tests: new images, re-sent events, relabels
- * and poison of every kind, across three models. Events about one image share its key, as an
+ * A reproducible upstream workload for the live ingest tests: new images (inline, and optionally
+ * some as {@code ImageRef}s), re-sent events, relabels and poison of every kind, across three models. Events about one image share its key, as an
  * upstream app keyed by image would send them, so they stay in order and the last label is the
  * one that must be stored.
  *
@@ -70,6 +70,15 @@ record Workload(Path manifest, int distinctImages, Map<String, Integer> changesP
   }
 
   static Workload write(Path dir, int events, long seed) throws Exception {
+    return write(dir, events, seed, null, null);
+  }
+
+  /**
+   * A workload where every eighth new image is sent as an {@code ImageRef}: uploaded first to
+   * {@code uploads/{sha256}.png} in {@code refs}, the bucket {@code refBucket} that ingest must
+   * allow; its relabels and re-sends refer to the same object.
+   */
+  static Workload write(Path dir, int events, long seed, ObjectStore refs, String refBucket) throws Exception {
     Random r = new Random(seed);
     String[] models = {"alpha", "beta", "gamma"};
     ArrayNode manifest = new ObjectMapper().createArrayNode();
@@ -88,7 +97,8 @@ record Workload(Path manifest, int distinctImages, Map<String, Integer> changesP
       } else if ((i % 10 == 3 || i % 10 == 5) && !sent.isEmpty()) {
         String[] again = sent.get(r.nextInt(sent.size()));
         String label = i % 10 == 3 ? again[1] : "class" + ((Integer.parseInt(again[1].substring(5)) + 1) % 4);
-        e.put("key", again[3]).put("modelId", again[0]).put("label", label).put("file", again[2]);
+        e.put("key", again[3]).put("modelId", again[0]).put("label", label);
+        image(e, again[2], again[4], again[5]);
         if (!label.equals(again[1])) {
           again[1] = label;
           changes.merge(again[0], 1, Integer::sum);
@@ -97,9 +107,15 @@ record Workload(Path manifest, int distinctImages, Map<String, Integer> changesP
       } else {
         String f = file(dir, images++);
         String label = e.get("label").asText();
-        String sha = ArtifactFiles.sha256(Files.readAllBytes(Path.of(f)));
-        e.put("file", f);
-        sent.add(new String[] {model, label, f, key, sha});
+        byte[] png = Files.readAllBytes(Path.of(f));
+        String sha = ArtifactFiles.sha256(png);
+        String ref = null;
+        if (refs != null && images % 8 == 3) {
+          refs.put("uploads/" + sha + ".png", png, "image/png", Map.of());
+          ref = "s3://" + refBucket + "/uploads/" + sha + ".png";
+        }
+        image(e, f, sha, ref);
+        sent.add(new String[] {model, label, f, key, sha, ref});
         changes.merge(model, 1, Integer::sum);
         latest.put(model + "/" + sha, label);
       }
@@ -107,6 +123,14 @@ record Workload(Path manifest, int distinctImages, Map<String, Integer> changesP
     Path m = dir.resolve("manifest.json");
     new ObjectMapper().writeValue(m.toFile(), manifest);
     return new Workload(m, images, changes, latest, poison);
+  }
+
+  private static void image(ObjectNode e, String file, String sha, String ref) {
+    if (ref == null) {
+      e.put("file", file);
+    } else {
+      e.put("refUri", ref).put("sha256", sha);
+    }
   }
 
   private static void poison(Path dir, ArrayNode manifest, ObjectNode e, int i,
