@@ -77,6 +77,7 @@ public final class ModelSubscriber implements AutoCloseable {
   private final SubscriberStatus status;
   private List<TopicPartition> parts;
   private Map<TopicPartition, Long> end;
+  private long lastEndOffsets = System.nanoTime() - 2_000_000_000L;
   private volatile boolean caughtUp;
   private volatile boolean running = true;
 
@@ -268,6 +269,10 @@ public final class ModelSubscriber implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Sets the lag gauge from what the consumer knows; a partition not fetched from yet costs a
+   * request for the end offsets, at most once a second.
+   */
   private void measureLag() {
     if (parts == null) {
       return;
@@ -277,7 +282,13 @@ public final class ModelSubscriber implements AutoCloseable {
     for (TopicPartition tp : parts) {
       OptionalLong l = consumer.currentLag(tp);
       if (l.isEmpty()) {
-        ends = ends != null ? ends : consumer.endOffsets(parts, Duration.ofSeconds(5));
+        if (ends == null && System.nanoTime() - lastEndOffsets < 1_000_000_000L) {
+          return;
+        }
+        if (ends == null) {
+          lastEndOffsets = System.nanoTime();
+          ends = consumer.endOffsets(parts, Duration.ofSeconds(5));
+        }
         lag += Math.max(0, ends.get(tp) - consumer.position(tp));
       } else {
         lag += l.getAsLong();

@@ -250,23 +250,29 @@ public final class ServeServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads the body. A 408 leaves the stream unclosed: closing it would drain the rest from the slow
+   * client; the exchange's close, after the answer, cuts the connection instead.
+   */
   private byte[] body(HttpExchange x) throws IOException {
     String length = x.getRequestHeaders().getFirst("Content-Length");
-    try (InputStream in = x.getRequestBody()) {
-      if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > config.maxBodyBytes()) {
-        drain(in);
-        throw new Http.Error(413, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
-      }
-      byte[] data = reads.read(in, config.maxBodyBytes());
-      if (data.length > config.maxBodyBytes()) {
-        drain(in);
-        throw new Http.Error(413, "the body is over the limit of " + config.maxBodyBytes() + " bytes");
-      }
-      if (data.length == 0) {
-        throw new Http.Error(400, "the body is empty");
-      }
-      return data;
+    InputStream in = x.getRequestBody();
+    if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > config.maxBodyBytes()) {
+      drain(in);
+      in.close();
+      throw new Http.Error(413, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
     }
+    byte[] data = reads.read(in, config.maxBodyBytes());
+    if (data.length > config.maxBodyBytes()) {
+      drain(in);
+      in.close();
+      throw new Http.Error(413, "the body is over the limit of " + config.maxBodyBytes() + " bytes");
+    }
+    in.close();
+    if (data.length == 0) {
+      throw new Http.Error(400, "the body is empty");
+    }
+    return data;
   }
 
   /** Reads and drops what is left of a refused body (up to 64 MiB), so the client reads the answer. */
