@@ -89,7 +89,7 @@ final class WorkerCommand implements Callable<Integer> {
     if (roles.contains("serve")) {
       ServeApp serve = ServeApp.start(ServeConfig.from(source), kafka, registry, topics, s3);
       running.add(serve);
-      checks.add(new HealthServer.Check("serve", () -> true, serve::ready));
+      checks.add(new HealthServer.Check("serve", serve::alive, serve::ready, serve::problem));
       spec.commandLine().getOut().println("Serving on http://localhost:" + serve.port() + "/");
     }
     HealthServer health;

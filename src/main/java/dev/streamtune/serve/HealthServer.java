@@ -10,13 +10,16 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A worker's management endpoints, whatever roles it runs, for Kubernetes probes, Docker's
  * {@code HEALTHCHECK} and Prometheus: {@code GET /healthz} answers 200 while every role is alive
  * (503 names those that are not, so the orchestrator restarts the process); {@code GET /readyz}
  * 200 once every role is ready (ingest RUNNING, the trainer's loop up, serve's models loaded);
- * {@code GET /metrics} the process's meters in Prometheus text. Each answer's JSON lists the roles.
+ * {@code GET /metrics} the process's meters in Prometheus text. Each answer's JSON lists the roles,
+ * and under {@code problems} what a role says is wrong even while it counts as alive or ready
+ * (serve: "model subscriber stuck since …").
  * Nothing here is secret or takes input, so it needs no token.
  */
 public final class HealthServer implements AutoCloseable {
@@ -30,8 +33,15 @@ public final class HealthServer implements AutoCloseable {
    * @param role its name
    * @param alive false once it has failed for good
    * @param ready whether it does its work now
+   * @param problem what is wrong, in words, shown in both answers whatever their status (such as
+   *     "model subscriber stuck since …"); it returns null when nothing is
    */
-  public record Check(String role, BooleanSupplier alive, BooleanSupplier ready) {}
+  public record Check(String role, BooleanSupplier alive, BooleanSupplier ready, Supplier<String> problem) {
+    /** A check with nothing more to say than its status. */
+    public Check(String role, BooleanSupplier alive, BooleanSupplier ready) {
+      this(role, alive, ready, () -> null);
+    }
+  }
 
   private HealthServer(HttpServer server, ExecutorService pool, List<Check> checks) {
     this.server = server;
@@ -83,14 +93,22 @@ public final class HealthServer implements AutoCloseable {
 
   private void answer(HttpExchange x, String word, boolean liveness) throws IOException {
     ObjectNode roles = Http.JSON.createObjectNode();
+    ObjectNode problems = Http.JSON.createObjectNode();
     boolean all = true;
     for (Check c : checks) {
       boolean ok = liveness ? c.alive().getAsBoolean() : c.alive().getAsBoolean() && c.ready().getAsBoolean();
       roles.put(c.role(), (ok ? "" : "NOT ") + word.toUpperCase());
+      String problem = c.problem().get();
+      if (problem != null) {
+        problems.put(c.role(), problem);
+      }
       all &= ok;
     }
     ObjectNode body = Http.JSON.createObjectNode().put("status", (all ? "" : "NOT ") + word.toUpperCase());
     body.set("roles", roles);
+    if (!problems.isEmpty()) {
+      body.set("problems", problems);
+    }
     Http.send(x, all ? 200 : 503, body);
   }
 

@@ -40,10 +40,17 @@ final class Http {
   static final class Error extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final int status;
+    final int retryAfterSeconds;
 
     Error(int status, String message) {
+      this(status, message, 0);
+    }
+
+    /** An answer that tells the client to try again after some seconds ({@code Retry-After}). */
+    Error(int status, String message, int retryAfterSeconds) {
       super(message);
       this.status = status;
+      this.retryAfterSeconds = retryAfterSeconds;
     }
   }
 }

@@ -51,9 +51,22 @@ public final class ServeApp implements AutoCloseable {
     return server.port();
   }
 
-  /** Whether serve is ready: what its {@code /readyz} answers. */
+  /**
+   * Whether serve is ready: caught up, its models loaded, and its subscriber not stuck for
+   * {@code serve.subscriber.max.stuck}; what its {@code /readyz} answers.
+   */
   public boolean ready() {
     return server.ready();
+  }
+
+  /** Whether serve is alive: false once its subscriber stopped for good; what its {@code /healthz} answers. */
+  public boolean alive() {
+    return server.alive();
+  }
+
+  /** What is wrong with following {@code models.versions}, for the probes' answers; null when nothing. */
+  public String problem() {
+    return subscriber.status().problem().orElse(null);
   }
 
   /** The subscriber, for readiness and in-process classification. */

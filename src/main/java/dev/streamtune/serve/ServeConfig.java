@@ -3,9 +3,11 @@ package dev.streamtune.serve;
 import dev.streamtune.config.ConfigSource;
 import dev.streamtune.config.Setting;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -21,9 +23,15 @@ import java.util.stream.Collectors;
  * @param maxPixels the largest image accepted, in pixels, read from its header
  * @param authToken the bearer token that classify, the model and dashboard data endpoints demand,
  *     or null for none; a secret, read only from the environment or a file
+ * @param bind the address listened on: {@code serve.bind}, else {@code 0.0.0.0} when a token is set
+ *     and {@code 127.0.0.1} when not
+ * @param readTimeout how long a client has to send a whole request, headers and body
+ * @param maxConcurrent classifications at once, from reading the body to the answer
+ * @param maxStuck how long the model subscriber may fail to follow {@code models.versions} before
+ *     readiness fails
  */
 public record ServeConfig(int port, Set<String> models, int maxBodyBytes, int topK, int threads, Path cacheDir,
-    long maxPixels, String authToken) {
+    long maxPixels, String authToken, String bind, Duration readTimeout, int maxConcurrent, Duration maxStuck) {
   /** Port. */
   public static final Setting<Integer> PORT = Setting.port("serve.port", 8080, "HTTP port of serve");
   /** Models. */
@@ -53,14 +61,39 @@ public record ServeConfig(int port, Set<String> models, int maxBodyBytes, int to
           "must be at least 16 printable ASCII characters without spaces")
       .asSecret().asOptional();
 
+  /** Bind address. */
+  public static final Setting<String> BIND = Setting.string("serve.bind", null,
+          "address serve listens on; by default 127.0.0.1 (this host only) when serve.auth.token is not set and "
+          + "0.0.0.0 (every interface) when it is; the container image sets 0.0.0.0")
+      .must(a -> a.matches("[A-Za-z0-9.:%_-]{1,255}"), "must be a host name or an IP address")
+      .asOptional();
+  /** Read timeout. */
+  public static final Setting<Duration> READ_TIMEOUT = Setting.duration("serve.read.timeout", Duration.ofSeconds(10),
+          "time a client has to send a whole request, headers and body; a slower one is answered 408 or cut off, "
+          + "so it holds no HTTP thread longer")
+      .must(d -> d.toMillis() >= 100 && d.compareTo(Duration.ofMinutes(10)) <= 0, "must be from 100ms to 10m");
+  /** Concurrency limit. */
+  public static final Setting<Integer> MAX_CONCURRENT = Setting.integer("serve.max.concurrent", 4, 1, 1024,
+      "classifications at once, from reading the body to the answer; more are answered 503 with Retry-After: 1");
+  /** Stuck limit. */
+  public static final Setting<Duration> MAX_STUCK = Setting.duration("serve.subscriber.max.stuck",
+      Duration.ofMinutes(2), "how long the model subscriber may fail to read models.versions (registry, broker "
+          + "or storage outage) before /readyz answers 503; it keeps retrying, and /healthz fails only if it "
+          + "stopped for good");
+
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS = List.of(PORT, MODELS, MAX_BODY_KIB, TOP_K, THREADS, CACHE_DIR,
-      MAX_MEGAPIXELS, AUTH_TOKEN);
+      MAX_MEGAPIXELS, AUTH_TOKEN, BIND, READ_TIMEOUT, MAX_CONCURRENT, MAX_STUCK);
 
-  /** A config without a token. */
-  public ServeConfig(int port, Set<String> models, int maxBodyBytes, int topK, int threads, Path cacheDir,
-      long maxPixels) {
-    this(port, models, maxBodyBytes, topK, threads, cacheDir, maxPixels, null);
+  /** Checks the values and derives the bind address from the token when none is given. */
+  public ServeConfig {
+    models = Set.copyOf(models);
+    bind = bind != null ? bind : authToken == null ? "127.0.0.1" : "0.0.0.0";
+    Objects.requireNonNull(readTimeout, "readTimeout");
+    Objects.requireNonNull(maxStuck, "maxStuck");
+    if (maxConcurrent < 1 || threads < 1) {
+      throw new IllegalArgumentException("maxConcurrent and threads must be at least 1");
+    }
   }
 
   /** Reads the settings. */
@@ -69,7 +102,13 @@ public record ServeConfig(int port, Set<String> models, int maxBodyBytes, int to
     Set<String> set = models.equals("*") ? Set.of()
         : Arrays.stream(models.split(",")).map(String::trim).filter(m -> !m.isEmpty()).collect(Collectors.toSet());
     return new ServeConfig(s.get(PORT), set, s.get(MAX_BODY_KIB) * 1024, s.get(TOP_K), s.get(THREADS),
-        s.get(CACHE_DIR), s.get(MAX_MEGAPIXELS) * 1_000_000L, s.get(AUTH_TOKEN));
+        s.get(CACHE_DIR), s.get(MAX_MEGAPIXELS) * 1_000_000L, s.get(AUTH_TOKEN), s.get(BIND), s.get(READ_TIMEOUT),
+        s.get(MAX_CONCURRENT), s.get(MAX_STUCK));
+  }
+
+  /** Whether it listens only on a loopback address, where no other host can reach it. */
+  public boolean loopbackOnly() {
+    return bind.equals("localhost") || bind.startsWith("127.") || bind.equals("::1");
   }
 
   /** The defaults. */
@@ -79,20 +118,25 @@ public record ServeConfig(int port, Set<String> models, int maxBodyBytes, int to
 
   /** A copy with another port, models and cache directory. */
   public ServeConfig with(int newPort, Set<String> newModels, Path newCacheDir) {
-    return new ServeConfig(newPort, Set.copyOf(newModels), maxBodyBytes, topK, threads, newCacheDir, maxPixels,
-        authToken);
+    return new ServeConfig(newPort, newModels, maxBodyBytes, topK, threads, newCacheDir, maxPixels,
+        authToken, bind, readTimeout, maxConcurrent, maxStuck);
   }
 
-  /** A copy demanding this bearer token, or none when null. */
+  /**
+   * A copy demanding this bearer token, or none when null; the bind address follows the token
+   * unless {@code serve.bind} was given.
+   */
   public ServeConfig withAuthToken(String token) {
-    return new ServeConfig(port, models, maxBodyBytes, topK, threads, cacheDir, maxPixels, token);
+    return new ServeConfig(port, models, maxBodyBytes, topK, threads, cacheDir, maxPixels, token, null,
+        readTimeout, maxConcurrent, maxStuck);
   }
 
   @Override
   public String toString() {
     return "ServeConfig[port=" + port + ", models=" + models + ", maxBodyBytes=" + maxBodyBytes + ", topK=" + topK
         + ", threads=" + threads + ", cacheDir=" + cacheDir + ", maxPixels=" + maxPixels + ", auth="
-        + (authToken == null ? "off" : "bearer token") + "]";
+        + (authToken == null ? "off" : "bearer token") + ", bind=" + bind + ", readTimeout=" + readTimeout
+        + ", maxConcurrent=" + maxConcurrent + ", maxStuck=" + maxStuck + "]";
   }
 
   /** Whether a model is served. */

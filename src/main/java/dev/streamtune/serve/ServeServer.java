@@ -11,11 +11,13 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +48,13 @@ import org.slf4j.LoggerFactory;
  * content type (415), a body over {@code serve.max.body.kib} (413), a body that is not a
  * decodable image (400), a wrong method (405), a URI or headers over the {@link RequestLimits}
  * (414, 431), a missing or wrong bearer token when {@code serve.auth.token} is set (401, see
- * {@link BearerAuth}). A known model with no version loaded yet is 503.
+ * {@link BearerAuth}). A known model with no version loaded yet is 503, and so is a classification
+ * beyond {@code serve.max.concurrent} running at once (with {@code Retry-After: 1}). A request
+ * that takes longer than {@code serve.read.timeout} to arrive is answered 408 or cut off (see
+ * {@link ReadTimeout}).
+ *
+ * <p>It listens on {@code serve.bind}: {@code 127.0.0.1} unless a bearer token is set, and warns
+ * loudly when it listens beyond the host without one.
  */
 public final class ServeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServeServer.class);
@@ -59,19 +67,23 @@ public final class ServeServer implements AutoCloseable {
   private final ServeConfig config;
   private final Dashboard dashboard;
   private final BearerAuth auth;
+  private final ReadTimeout reads;
+  private final Semaphore classifications;
 
   private ServeServer(ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard) throws IOException {
     this.config = config;
     this.subscriber = subscriber;
     this.dashboard = dashboard;
     this.auth = BearerAuth.of(config.authToken());
-    this.server = HttpServer.create(new InetSocketAddress(config.port()), 64);
+    this.classifications = new Semaphore(config.maxConcurrent());
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(config.bind()), config.port()), 64);
     this.workers = Executors.newFixedThreadPool(config.threads(), r -> {
       Thread t = new Thread(r, "serve-http");
       t.setDaemon(true);
       return t;
     });
-    server.setExecutor(workers);
+    this.reads = new ReadTimeout(config.readTimeout(), workers);
+    server.setExecutor(reads.executor());
     server.createContext("/", this::handle);
   }
 
@@ -82,16 +94,30 @@ public final class ServeServer implements AutoCloseable {
     try {
       ServeServer s = new ServeServer(config, subscriber, dashboard);
       s.server.start();
-      LOG.info("Serving on http://localhost:{}/{}", s.port(), s.auth.enabled() ? " (bearer token required)" : "");
+      LOG.info("Serving on http://{}:{}/{}", config.bind(), s.port(),
+          s.auth.enabled() ? " (bearer token required)" : "");
+      if (!s.auth.enabled() && !config.loopbackOnly()) {
+        LOG.warn("SERVE LISTENS ON {} WITHOUT AUTHENTICATION: any host that reaches port {} can classify and read "
+            + "the models and dead letters. Set STREAMTUNE_SERVE_AUTH_TOKEN, or serve.bind=127.0.0.1 behind a "
+            + "proxy that authenticates.", config.bind(), s.port());
+      }
       return s;
     } catch (IOException e) {
       throw new IllegalStateException("Cannot listen on port " + config.port() + ": " + e.getMessage(), e);
     }
   }
 
-  /** Whether it is caught up with {@code models.versions} and each model of {@code serve.models} is loaded. */
+  /**
+   * Whether it is caught up with {@code models.versions}, each model of {@code serve.models} is
+   * loaded, and the subscriber has not been stuck for {@code serve.subscriber.max.stuck} or longer.
+   */
   boolean ready() {
-    return subscriber.ready(config.models());
+    return subscriber.ready(config.models()) && !subscriber.status().stuckFor(config.maxStuck());
+  }
+
+  /** Whether the subscriber still follows the topic, or retries: false once it stopped for good. */
+  boolean alive() {
+    return subscriber.status().alive();
   }
 
   /** The port listened on. */
@@ -103,6 +129,7 @@ public final class ServeServer implements AutoCloseable {
   public void close() {
     server.stop(1);
     workers.shutdown();
+    reads.close();
     try {
       workers.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -114,10 +141,11 @@ public final class ServeServer implements AutoCloseable {
     String path = x.getRequestURI().getPath();
     String method = x.getRequestMethod();
     try {
-      RequestLimits.check(x.getRequestURI(), x.getRequestHeaders());
-      auth.check(x, path);
       Matcher classify = CLASSIFY.matcher(path);
       Matcher versions = VERSIONS.matcher(path);
+      reads.headersRead(classify.matches() && method.equalsIgnoreCase("POST"));
+      RequestLimits.check(x.getRequestURI(), x.getRequestHeaders());
+      auth.check(x, path);
       if (classify.matches()) {
         Http.allow(method, "POST");
         classify(x, classify.group(1));
@@ -129,11 +157,12 @@ public final class ServeServer implements AutoCloseable {
         Http.send(x, 200, versions(versions.group(1)));
       } else if (path.equals("/healthz")) {
         Http.allow(method, "GET");
-        Http.send(x, 200, JSON.createObjectNode().put("status", "UP"));
+        boolean alive = alive();
+        Http.send(x, alive ? 200 : 503, problem(JSON.createObjectNode().put("status", alive ? "UP" : "DOWN")));
       } else if (path.equals("/readyz")) {
         Http.allow(method, "GET");
         boolean ready = ready();
-        Http.send(x, ready ? 200 : 503, JSON.createObjectNode().put("status", ready ? "READY" : "LOADING"));
+        Http.send(x, ready ? 200 : 503, problem(JSON.createObjectNode().put("status", ready ? "READY" : "LOADING")));
       } else if (path.equals("/metrics")) {
         Http.allow(method, "GET");
         Http.sendMetrics(x);
@@ -141,7 +170,17 @@ public final class ServeServer implements AutoCloseable {
         throw new Http.Error(404, "no such resource: " + path);
       }
     } catch (Http.Error e) {
+      if (e.status == 503 && e.retryAfterSeconds > 0) {
+        x.getResponseHeaders().set("Retry-After", Integer.toString(e.retryAfterSeconds));
+      }
+      if (e.status == 408) {
+        x.getResponseHeaders().set("Connection", "close");
+      }
       Http.send(x, e.status, JSON.createObjectNode().put("error", e.getMessage()).put("status", e.status));
+      if (e.status == 408) {
+        x.getResponseBody().flush();
+        reads.closeAfterAnswer();
+      }
     } catch (RuntimeException e) {
       LOG.error("{} {} failed", method, path, e);
       Http.send(x, 500, JSON.createObjectNode().put("error", "internal error: " + e).put("status", 500));
@@ -161,13 +200,21 @@ public final class ServeServer implements AutoCloseable {
       }
       Classifier c = subscriber.classifier(modelId).orElseThrow(() ->
           new Http.Error(503, "model " + modelId + " has no version loaded yet"));
-      byte[] image = image(x);
+      if (!classifications.tryAcquire()) {
+        outcome = "busy";
+        throw new Http.Error(503, "serve.max.concurrent (" + config.maxConcurrent() + ") classifications are "
+            + "running; try again", 1);
+      }
       Prediction p;
+      ServeMetrics.active().incrementAndGet();
       try {
-        p = c.classify(image, config.topK());
+        p = c.classify(image(x), config.topK());
       } catch (ImageDecodeException e) {
         outcome = "bad-image";
         throw new Http.Error(400, "the body is not a decodable image: " + e.getMessage());
+      } finally {
+        ServeMetrics.active().decrementAndGet();
+        classifications.release();
       }
       ObjectNode out = JSON.createObjectNode().put("model", p.modelId()).put("version", p.version());
       ArrayNode labels = out.putArray("labels");
@@ -203,23 +250,29 @@ public final class ServeServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads the body. A 408 leaves the stream unclosed: closing it would drain the rest from the slow
+   * client; the exchange's close, after the answer, cuts the connection instead.
+   */
   private byte[] body(HttpExchange x) throws IOException {
     String length = x.getRequestHeaders().getFirst("Content-Length");
-    try (InputStream in = x.getRequestBody()) {
-      if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > config.maxBodyBytes()) {
-        drain(in);
-        throw new Http.Error(413, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
-      }
-      byte[] data = in.readNBytes(config.maxBodyBytes() + 1);
-      if (data.length > config.maxBodyBytes()) {
-        drain(in);
-        throw new Http.Error(413, "the body is over the limit of " + config.maxBodyBytes() + " bytes");
-      }
-      if (data.length == 0) {
-        throw new Http.Error(400, "the body is empty");
-      }
-      return data;
+    InputStream in = x.getRequestBody();
+    if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > config.maxBodyBytes()) {
+      drain(in);
+      in.close();
+      throw new Http.Error(413, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
     }
+    byte[] data = reads.read(in, config.maxBodyBytes());
+    if (data.length > config.maxBodyBytes()) {
+      drain(in);
+      in.close();
+      throw new Http.Error(413, "the body is over the limit of " + config.maxBodyBytes() + " bytes");
+    }
+    in.close();
+    if (data.length == 0) {
+      throw new Http.Error(400, "the body is empty");
+    }
+    return data;
   }
 
   /** Reads and drops what is left of a refused body (up to 64 MiB), so the client reads the answer. */
@@ -230,6 +283,12 @@ public final class ServeServer implements AutoCloseable {
     while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
       left -= n;
     }
+  }
+
+  /** Adds what is wrong with the subscriber, if anything, to a probe's answer. */
+  private ObjectNode problem(ObjectNode body) {
+    subscriber.status().problem().ifPresent(p -> body.put("problem", p));
+    return body;
   }
 
   private ObjectNode models() {

@@ -88,6 +88,14 @@ final class Announcer implements AutoCloseable {
    * @param tamper when true, the announced sha256 is not the upload's
    */
   ModelVersion announce(String model, int version, VersionStatus status, Path savedModel, boolean tamper) {
+    ModelVersion v = upload(model, version, status, savedModel, tamper);
+    producer.send(new ProducerRecord<>(topic, model + "/" + version, v));
+    producer.flush();
+    return v;
+  }
+
+  /** Uploads {@code savedModel} under the version's run prefix and returns the version, announcing nothing. */
+  ModelVersion upload(String model, int version, VersionStatus status, Path savedModel, boolean tamper) {
     String prefix = "models/" + model + "/" + version + "/run-" + version + "/saved_model/";
     Map<String, String> manifest = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(savedModel)) {
@@ -101,7 +109,7 @@ final class Announcer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     String sha = ArtifactFiles.sha256(ArtifactFiles.manifest(manifest));
-    ModelVersion v = ModelVersion.newBuilder().setModelId(model).setVersion(version).setStatus(status)
+    return ModelVersion.newBuilder().setModelId(model).setVersion(version).setStatus(status)
         .setReason(status == VersionStatus.PUBLISHED ? "test version" : "rejected by a test")
         .setCreatedAt(Instant.now()).setParentVersion(version > 1 ? version - 1 : null)
         .setBaseModel(new BaseModel("mobilenet_v2", "digest")).setLabels(LABELS)
@@ -116,9 +124,6 @@ final class Announcer implements AutoCloseable {
         .setArtifacts(Artifacts.newBuilder().setSavedModel(new Artifact(ArtifactFiles.uri(store, prefix),
             tamper ? "0".repeat(64) : sha)).build())
         .setTimings(new Timings(1000L, 2000L)).build();
-    producer.send(new ProducerRecord<>(topic, model + "/" + version, v));
-    producer.flush();
-    return v;
   }
 
   @Override

@@ -43,6 +43,21 @@ class HealthServerIT {
     }
   }
 
+  @Test
+  void aRoleThatIsStuckSaysWhyInBothAnswers() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<String> problem = new java.util.concurrent.atomic.AtomicReference<>(
+        "model subscriber stuck since 2025-01-01T00:00:00Z (3 failed tries): registry down");
+    try (HealthServer h = HealthServer.start(new HealthConfig(0), List.of(
+        new HealthServer.Check("serve", () -> true, () -> false, problem::get)))) {
+      URI base = URI.create("http://localhost:" + h.port() + "/");
+      assertThat(get(base, "healthz")).isEqualTo("200 {\"status\":\"ALIVE\",\"roles\":{\"serve\":\"ALIVE\"},"
+          + "\"problems\":{\"serve\":\"" + problem.get() + "\"}}");
+      assertThat(get(base, "readyz")).startsWith("503 ").contains("\"problems\":{\"serve\":\"model subscriber stuck");
+      problem.set(null);
+      assertThat(get(base, "healthz")).doesNotContain("problems");
+    }
+  }
+
   private String get(URI base, String path) throws Exception {
     var r = http.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
     return r.statusCode() + " " + r.body();

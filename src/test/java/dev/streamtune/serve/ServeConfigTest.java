@@ -44,4 +44,43 @@ class ServeConfigTest {
     assertThatThrownBy(() -> ServeConfig.from(ConfigSource.of(Map.of(), Map.of("STREAMTUNE_SERVE_AUTH_TOKEN",
         "short")))).hasMessageContaining("serve.auth.token").hasMessageNotContaining("short");
   }
+
+  @Test
+  void anUnauthenticatedServeListensOnLoopbackUnlessToldOtherwise() {
+    ServeConfig open = ServeConfig.defaults();
+    assertThat(open.bind()).isEqualTo("127.0.0.1");
+    assertThat(open.loopbackOnly()).isTrue();
+    ServeConfig guarded = ServeConfig.from(ConfigSource.of(Map.of(),
+        Map.of("STREAMTUNE_SERVE_AUTH_TOKEN", "a-long-enough-token")));
+    assertThat(guarded.bind()).isEqualTo("0.0.0.0");
+    assertThat(guarded.loopbackOnly()).isFalse();
+    ServeConfig told = ServeConfig.from(ConfigSource.ofSettings(Map.of("serve.bind", "0.0.0.0")));
+    assertThat(told.bind()).isEqualTo("0.0.0.0");
+    assertThat(told.authToken()).isNull();
+    assertThat(told.with(0, java.util.Set.of("pets"), java.nio.file.Path.of("c")).bind()).isEqualTo("0.0.0.0");
+    assertThat(ServeConfig.from(ConfigSource.ofSettings(Map.of("serve.bind", "::1"))).loopbackOnly()).isTrue();
+    assertThatThrownBy(() -> ServeConfig.from(ConfigSource.ofSettings(Map.of("serve.bind", "a host"))))
+        .hasMessageContaining("serve.bind");
+  }
+
+  @Test
+  void theReadTimeoutConcurrencyLimitAndStuckLimitHaveDefaultsAndBounds() {
+    ServeConfig d = ServeConfig.defaults();
+    assertThat(d.readTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(d.maxConcurrent()).isEqualTo(4);
+    assertThat(d.maxStuck()).isEqualTo(java.time.Duration.ofMinutes(2));
+    ServeConfig set = ServeConfig.from(ConfigSource.ofSettings(Map.of("serve.read.timeout", "500ms",
+        "serve.max.concurrent", "1", "serve.subscriber.max.stuck", "0s")));
+    assertThat(set.readTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
+    assertThat(set.maxConcurrent()).isEqualTo(1);
+    assertThat(set.maxStuck()).isZero();
+    assertThat(set.toString()).contains("readTimeout=PT0.5S", "maxConcurrent=1", "bind=127.0.0.1");
+    for (Map.Entry<String, String> bad : Map.of("serve.read.timeout", "50ms", "serve.max.concurrent", "0",
+        "serve.subscriber.max.stuck", "soon").entrySet()) {
+      assertThatThrownBy(() -> ServeConfig.from(ConfigSource.ofSettings(Map.ofEntries(bad))))
+          .as(bad.toString()).hasMessageContaining(bad.getKey());
+    }
+    assertThatThrownBy(() -> ServeConfig.from(ConfigSource.ofSettings(Map.of("serve.read.timeout", "11m"))))
+        .hasMessageContaining("serve.read.timeout");
+  }
 }

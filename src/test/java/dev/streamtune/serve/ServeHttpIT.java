@@ -5,11 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamtune.config.ConfigSource;
 import dev.streamtune.events.VersionStatus;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,12 +24,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code streamtune serve}'s HTTP API against the stack: every endpoint, and every kind of bad
- * request with its status code and JSON error.
+ * request with its status code and JSON error; a classification over the concurrency limit gets
+ * 503, and clients too slow to send their request are cut off at the read timeout.
  */
 @WithStack
 class ServeHttpIT {
@@ -35,8 +47,9 @@ class ServeHttpIT {
   void everyEndpointAndEveryBadRequest(Stack stack) throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "serve-it");
     Path a = Announcer.export(dir.resolve("a"), 1);
-    ServeConfig base = ServeConfig.defaults();
-    ServeConfig config = new ServeConfig(0, Set.of(MODEL), 200 * 1024, 2, 4, dir.resolve("cache"), base.maxPixels());
+    ServeConfig config = ServeConfig.from(ConfigSource.ofSettings(Map.of("serve.max.body.kib", "200",
+        "serve.top.k", "2", "serve.threads", "4", "serve.max.concurrent", "1"))).with(0, Set.of(MODEL),
+        dir.resolve("cache"));
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3()); Announcer announcer = new Announcer(stack, s3);
         ServeApp app = ServeApp.start(config, stack.kafka(), stack.registry(), stack.topics(), stack.s3())) {
       String root = "http://127.0.0.1:" + app.port();
@@ -56,6 +69,24 @@ class ServeHttpIT {
       assertThat(answer.get("labels")).hasSize(2);
       assertThat(answer.at("/labels/0/probability").asDouble())
           .isGreaterThanOrEqualTo(answer.at("/labels/1/probability").asDouble());
+
+      try (Socket held = new Socket("127.0.0.1", app.port())) {
+        OutputStream out = held.getOutputStream();
+        out.write(("POST /v1/models/pets:classify HTTP/1.1\r\nHost: serve\r\nContent-Type: image/png\r\n"
+            + "Content-Length: " + png.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(png, 0, png.length / 2);
+        out.flush();
+        await().atMost(Duration.ofSeconds(10)).until(() -> get(root + "/metrics").body()
+            .contains("streamtune_serve_classifications_active 1.0"));
+        HttpResponse<String> busy = post(root + "/v1/models/pets:classify", "image/png", png);
+        assertError(busy, 503);
+        assertThat(busy.headers().firstValue("Retry-After")).contains("1");
+        out.write(png, png.length / 2, png.length - png.length / 2);
+        out.flush();
+        held.setSoTimeout(30_000);
+        assertThat(statusLine(held)).as("the held classification completes").isEqualTo("HTTP/1.1 200 OK");
+      }
+      assertThat(post(root + "/v1/models/pets:classify", "image/png", png).statusCode()).isEqualTo(200);
 
       String boundary = "----streamtune";
       ByteArrayOutputStream form = new ByteArrayOutputStream();
@@ -93,7 +124,7 @@ class ServeHttpIT {
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body()).contains("streamtune_serve_requests_seconds_count{model=\"pets\",outcome=\"ok\"}",
           "streamtune_serve_requests_seconds_bucket", "streamtune_serve_version{model=\"pets\"} 1.0",
-          "outcome=\"bad-image\"", "outcome=\"status-413\"");
+          "outcome=\"bad-image\"", "outcome=\"status-413\"", "outcome=\"busy\"");
     }
   }
 
@@ -142,6 +173,87 @@ class ServeHttpIT {
         many.header("X-Filler-" + i, "x");
       }
       assertError(send(many.GET()), 431);
+    }
+  }
+
+  @Test
+  void slowClientsAreCutOffAtTheReadTimeout(Stack stack) throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "serve-slow-it");
+    Path a = Announcer.export(dir.resolve("a"), 1);
+    ServeConfig config = ServeConfig.from(ConfigSource.ofSettings(Map.of("serve.read.timeout", "1s",
+        "serve.threads", "2"))).with(0, Set.of("slow"), dir.resolve("cache"));
+    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3()); Announcer announcer = new Announcer(stack, s3);
+        ServeApp app = ServeApp.start(config, stack.kafka(), stack.registry(), stack.topics(), stack.s3())) {
+      String root = "http://127.0.0.1:" + app.port();
+      announcer.announce("slow", 1, VersionStatus.PUBLISHED, a, false);
+      await().atMost(Duration.ofSeconds(60)).until(() -> get(root + "/readyz").statusCode() == 200);
+      String head = "POST /v1/models/slow:classify HTTP/1.1\r\nHost: serve\r\nContent-Type: image/png\r\n";
+
+      List<Socket> stalled = List.of(new Socket("127.0.0.1", app.port()), new Socket("127.0.0.1", app.port()));
+      long start = System.nanoTime();
+      for (Socket s : stalled) {
+        s.getOutputStream().write((head + "Content-Le").getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+      }
+      var health = http.sendAsync(HttpRequest.newBuilder(URI.create(root + "/healthz")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      for (Socket s : stalled) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> closed(s));
+        s.close();
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertThat(seconds).as("stalled headers are cut off at the read timeout, not before").isBetween(0.9, 6.0);
+      assertThat(health.get(5, TimeUnit.SECONDS).statusCode()).as("the worker threads are free again").isEqualTo(200);
+
+      ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
+      try (Socket s = new Socket("127.0.0.1", app.port())) {
+        OutputStream out = s.getOutputStream();
+        out.write((head + "Content-Length: 100000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        drip.scheduleAtFixedRate(() -> {
+          try {
+            out.write(new byte[10]);
+            out.flush();
+          } catch (IOException closedByTheServer) {
+            drip.shutdown();
+          }
+        }, 0, 100, TimeUnit.MILLISECONDS);
+        s.setSoTimeout(10_000);
+        assertThat(statusLine(s)).as("a body trickling in is answered 408").startsWith("HTTP/1.1 408");
+        await().atMost(Duration.ofSeconds(5)).until(() -> closed(s));
+      } finally {
+        drip.shutdownNow();
+      }
+      assertThat(get(root + "/metrics").body()).contains("outcome=\"status-408\"");
+    }
+  }
+
+  /** Reads a response's status line. */
+  private static String statusLine(Socket s) throws IOException {
+    StringBuilder line = new StringBuilder();
+    InputStream in = s.getInputStream();
+    for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
+      if (b != '\r') {
+        line.append((char) b);
+      }
+    }
+    return line.toString();
+  }
+
+  /** Whether the server closed the connection: end of stream or a reset, after what it sent. */
+  private static boolean closed(Socket s) throws IOException {
+    s.setSoTimeout(100);
+    try {
+      InputStream in = s.getInputStream();
+      while (true) {
+        if (in.read() == -1) {
+          return true;
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
     }
   }
 
