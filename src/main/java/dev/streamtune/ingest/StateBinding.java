@@ -113,7 +113,8 @@ final class StateBinding {
         write(marker(dir), identity(admin));
       }
     }).exceptionally(e -> {
-      LOG.info("Could not record the changelogs ingest's state belongs to ({}); the next start rebuilds it", e);
+      LOG.info("Could not record the changelogs ingest's state belongs to ({}); the next start rebuilds it",
+          (e.getCause() != null ? e.getCause() : e).toString());
       return null;
     });
   }
