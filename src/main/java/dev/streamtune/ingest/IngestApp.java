@@ -14,6 +14,7 @@ import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.S3Config;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the ingest topology: prepares the topics, starts Kafka Streams, and decides what a dying
+ * Runs the ingest topology: prepares the topics, binds the local state to the cluster and bucket
+ * ({@link StateBinding}), starts Kafka Streams, and decides what a dying
  * stream thread means. An outage (storage or registry, after the retry budget) replaces the thread,
  * which resumes from the last commit; anything else stops the app, saying why.
  */
@@ -34,9 +36,11 @@ public final class IngestApp implements AutoCloseable {
   private final SchemaRegistryClient registry;
   private final KafkaStreamsMetrics metrics;
   private final WriteBarrier barrier;
+  private final StateBinding binding;
 
   private IngestApp(KafkaStreams streams, MinioObjectStore store, SchemaRegistryClient registry,
-      KafkaStreamsMetrics metrics, WriteBarrier barrier) {
+      KafkaStreamsMetrics metrics, WriteBarrier barrier, StateBinding binding) {
+    this.binding = binding;
     this.barrier = barrier;
     this.streams = streams;
     this.store = store;
@@ -47,8 +51,12 @@ public final class IngestApp implements AutoCloseable {
   /** Prepares the topics and starts ingest. */
   public static IngestApp start(IngestConfig config, KafkaConfig kafka, RegistryConfig registryConfig,
       TopicNames topics, TopicPolicy policy, S3Config s3) {
+    StateBinding binding = new StateBinding(config.stateDir(), config.applicationId(), s3,
+        IngestTopology.changelogs(config.applicationId()));
+    Path stateDir;
     try (Admin admin = Admin.create(kafka.clientProps())) {
       TopicManager.ensure(admin, topics, policy);
+      stateDir = binding.bind(admin);
     }
     SchemaRegistryClient registry = new SchemaRegistryClient(registryConfig);
     MinioObjectStore store = new MinioObjectStore(s3);
@@ -56,7 +64,7 @@ public final class IngestApp implements AutoCloseable {
     var topology = IngestTopology.build(config, topics, ConfluentAvroSerde.of(LabelledImage.class, registry,
         registryConfig), ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig), store, barrier);
     Properties props = new Properties();
-    props.putAll(IngestTopology.properties(config, kafka, topics));
+    props.putAll(IngestTopology.properties(config.withApplication(config.applicationId(), stateDir), kafka, topics));
     KafkaStreams streams = new KafkaStreams(topology, props, BarrierProducer.supplier(barrier));
     streams.setUncaughtExceptionHandler(e -> {
       if (Failures.classify(e) == Failures.Disposition.RETRY) {
@@ -66,11 +74,12 @@ public final class IngestApp implements AutoCloseable {
       LOG.error("Ingest stops on an error that retrying cannot fix", e);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
+    streams.setStateListener(binding.recorder(stateDir, kafka.clientProps()));
     KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(Metrics.globalRegistry);
     streams.start();
-    LOG.info("Ingest started: {} → {}", topics.labelledImages(), s3.bucket());
-    return new IngestApp(streams, store, registry, metrics, barrier);
+    LOG.info("Ingest started: {} → {}, local state in {}", topics.labelledImages(), s3.bucket(), stateDir);
+    return new IngestApp(streams, store, registry, metrics, barrier, binding);
   }
 
   /** The Kafka Streams state, such as RUNNING. */
@@ -82,6 +91,7 @@ public final class IngestApp implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+    binding.awaitRecorded();
     barrier.close();
     metrics.close();
     store.close();

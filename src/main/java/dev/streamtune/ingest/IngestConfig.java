@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  *     turns the schedule off
  * @param scheduleCheck how often the schedule is checked
  * @param storageRetry how long storage calls are retried before the task fails and restarts
- * @param stateDir Kafka Streams state directory
+ * @param stateDir Kafka Streams state directory, under which each cluster and bucket has its own
+ *     (see {@code StateBinding})
  * @param threads stream threads
  * @param storeWriters object-storage writes in flight at once; 0 writes inline
  * @param sessionTimeout how long the group waits for a silent instance before its tasks move on
@@ -81,7 +82,9 @@ public record IngestConfig(
       Duration.ofSeconds(60), "how long storage calls are retried before the task restarts from its last commit");
   /** State dir. */
   public static final Setting<Path> STATE_DIR = Setting.path("ingest.state.dir", "~/.streamtune/state",
-      "Kafka Streams state directory");
+      "Kafka Streams state directory; the state of each Kafka cluster and bucket is kept under "
+          + "{cluster id}/{bucket}-{digest}, and state that does not match its cluster, bucket or changelogs is "
+          + "discarded and rebuilt");
   /** Threads. */
   public static final Setting<Integer> THREADS = Setting.integer("ingest.threads", 2, 1, 64, "stream threads");
 

@@ -7,7 +7,9 @@ import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.store.ObjectStore;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serde;
@@ -77,6 +79,12 @@ public final class IngestTopology {
             .to(topics.trainingStatus(), Produced.with(Serdes.String(), Serdes.String()).withName("status")),
             "status"));
     return b.build();
+  }
+
+  /** The changelog topics Kafka Streams keeps ingest's stores in, for {@code applicationId}. */
+  static List<String> changelogs(String applicationId) {
+    return Stream.of(StoreProcessor.STORE, TriggerProcessor.STORE).map(s -> applicationId + "-" + s + "-changelog")
+        .toList();
   }
 
   /**

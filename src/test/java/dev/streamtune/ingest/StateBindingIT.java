@@ -1,0 +1,95 @@
+package dev.streamtune.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.streamtune.devstack.EmbeddedKafka;
+import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.LabelledImage;
+import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.store.MinioObjectStore;
+import dev.streamtune.store.S3Config;
+import dev.streamtune.testing.Stack;
+import dev.streamtune.testing.WithStack;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ingest's local state belongs to the cluster and bucket it describes. One worker configuration
+ * (the same application id and {@code ingest.state.dir}) stores images for a first cluster and
+ * bucket; then it is pointed at a second cluster (a broker of its own, formatted afresh) and bucket,
+ * where another worker of the same application has already stored other images, so the second
+ * cluster's changelogs are longer than the offsets the first cluster's state recorded (Kafka
+ * Streams then finds nothing corrupt in that state). The images the first cluster saw are sent to
+ * the second: each must be stored there, none taken for a duplicate by state left on disk.
+ */
+@WithStack
+class StateBindingIT {
+  private static final int FIRST = 60;
+  private static final int OTHERS = 180;
+
+  @Test
+  void aWorkerPointedAtAnotherClusterAndBucketStoresEveryImageDespiteTheStateTheFirstLeftOnDisk(Stack stack)
+      throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "state-binding");
+    IngestConfig config = IngestIT.untriggered(stack, dir);
+    IngestConfig otherWorker = config.withApplication(config.applicationId(), dir.resolve("other-worker"));
+    List<LabelledImage> first = images(0, FIRST);
+    String second = stack.bucket() + "-b";
+    try (MinioClient minio = stack.minio()) {
+      minio.makeBucket(MakeBucketArgs.builder().bucket(second).build());
+    }
+    try (EmbeddedKafka a = EmbeddedKafka.start(dir.resolve("kafka-a"), 0, 0)) {
+      assertThat(ingest(stack, config, a, stack.s3(), first)).as("stored in the first bucket").isEqualTo(FIRST);
+    }
+    try (EmbeddedKafka b = EmbeddedKafka.start(dir.resolve("kafka-b"), 0, 0)) {
+      S3Config s3 = stack.s3().withBucket(second);
+      assertThat(ingest(stack, otherWorker, b, s3, images(FIRST, OTHERS))).as("stored by the other worker")
+          .isEqualTo(OTHERS);
+      assertThat(ingest(stack, config, b, s3, first)).as("stored in the second bucket, the first images included")
+          .isEqualTo(OTHERS + FIRST);
+    }
+  }
+
+  private static List<LabelledImage> images(int from, int count) {
+    return IntStream.range(from, from + count).mapToObj(i -> IngestTopologyTest.event("evt-" + i, "model" + i % 3,
+        "class" + i % 4, IngestTopologyTest.png(i + 1), "image/png")).toList();
+  }
+
+  /** Runs ingest on {@code broker} until every event sent is decided; the examples then in the bucket. */
+  private static int ingest(Stack stack, IngestConfig config, EmbeddedKafka broker, S3Config s3,
+      List<LabelledImage> events) {
+    TopicNames topics = stack.topics();
+    KafkaConfig kafka = KafkaConfig.plaintext(broker.bootstrapServers());
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Metrics.addRegistry(meters);
+    try (IngestApp app = IngestApp.start(config, kafka, stack.registry(), topics,
+            new TopicPolicy(6, (short) 1, Duration.ofHours(1)), s3);
+        EventSender sender = new EventSender(kafka, stack.registry(), topics.labelledImages());
+        MinioObjectStore store = new MinioObjectStore(s3)) {
+      events.forEach(sender::send);
+      sender.flush();
+      await().atMost(Duration.ofSeconds(90)).until(() -> decided(meters) >= events.size());
+      return store.list("examples/").size();
+    } finally {
+      Metrics.removeRegistry(meters);
+      meters.close();
+    }
+  }
+
+  /** Events stored (new or relabelled) or skipped as duplicates. */
+  private static double decided(SimpleMeterRegistry meters) {
+    return meters.find(IngestMetrics.STORED).counters().stream().mapToDouble(Counter::count).sum()
+        + meters.find(IngestMetrics.DUPLICATES).counters().stream().mapToDouble(Counter::count).sum();
+  }
+}
