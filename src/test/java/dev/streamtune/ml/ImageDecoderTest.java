@@ -62,6 +62,20 @@ class ImageDecoderTest {
     assertReason(Arrays.copyOf(jpeg, jpeg.length / 2), Reason.CORRUPT);
   }
 
+  /**
+   * What the trainer quarantines (issue 18): a JPEG cut in the middle of its scan but ending with
+   * FFD9 passes the header and end-marker checks ingest runs, and only the full decode refuses it.
+   */
+  @Test
+  void aJpegCutMidScanButEndingWithItsMarkerPassesTheProbeAndFailsTheDecode() throws IOException {
+    byte[] jpeg = encode(GoldenImagesAccess.noise(64, 64), "jpeg");
+    byte[] cut = Arrays.copyOf(jpeg, jpeg.length / 2 + 2);
+    cut[cut.length - 2] = (byte) 0xFF;
+    cut[cut.length - 1] = (byte) 0xD9;
+    assertThat(decoder.probe(cut).format()).isEqualTo("jpeg");
+    assertReason(cut, Reason.CORRUPT);
+  }
+
   @Test
   void truncatedPngIsCorrupt() throws IOException {
     byte[] png = encode(GoldenImagesAccess.noise(64, 64), "png");
