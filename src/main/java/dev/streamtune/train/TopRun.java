@@ -82,9 +82,10 @@ final class TopRun {
       }
       float[][] reference = TopTrainer.probabilities(baseModel, top, ActivationRows.of(bottom.extract(images)),
           t.options().threads());
-      return new Candidate(data, TrainingMode.TOP, top.head(), t.cut(), split, fit.validationProbabilities(), parentEval,
-          parent != null && !warm, acts.hits(), acts.misses(), reference, Map.of(Parent.TOP_FILE, top.weightsBytes(),
-          Parent.FIT_FILE, Integer.toString(fullFit).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+      return new Candidate(data, TrainingMode.TOP, top.head(), t.cut(), split, fit.validationProbabilities(),
+          parentEval, parent != null && !warm, acts.hits(), acts.misses(), reference,
+          Map.of(Parent.TOP_FILE, top.weightsBytes(), Parent.FIT_FILE,
+              Integer.toString(fullFit).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
           new Candidate.Exporter() {
             @Override
             public void savedModel(String modelId, int version, Path dir) {

@@ -12,8 +12,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * other exception, a hang or running out of memory is a finding. {@code JAZZER_FUZZ=1 mvn test
  * -Dtest=ImageDecodeFuzzTest} fuzzes for {@code maxDuration}; without it the seeds under
  * {@code src/test/resources/dev/streamtune/ml/ImageDecodeFuzzTestInputs/} (a JPEG, a JPEG cut in
- * the middle but ending with its end marker, 8- and 16-bit grey PNGs, and ingest's PNG, GIF and
- * BMP seeds) run as a regression test.
+ * the middle but ending with its end marker, a PNG with damaged pixel data under valid CRCs, 8- and
+ * 16-bit grey PNGs, and ingest's PNG, GIF and BMP seeds) run as a regression test.
  */
 class ImageDecodeFuzzTest {
   private static final ImageDecoder DECODER = new ImageDecoder(1_000_000);

@@ -76,6 +76,25 @@ class ImageDecoderTest {
     assertReason(cut, Reason.CORRUPT);
   }
 
+  /** Likewise a PNG whose compressed pixel data is damaged under valid chunk CRCs. */
+  @Test
+  void aPngWithDamagedPixelDataUnderValidCrcsPassesTheProbeAndFailsTheDecode() throws IOException {
+    byte[] png = encode(GoldenImagesAccess.noise(64, 64), "png");
+    int p = 8;
+    while (!new String(png, p + 4, 4, StandardCharsets.ISO_8859_1).equals("IDAT")) {
+      p += 12 + java.nio.ByteBuffer.wrap(png, p, 4).getInt();
+    }
+    int length = java.nio.ByteBuffer.wrap(png, p, 4).getInt();
+    for (int i = 0; i < 16; i++) {
+      png[p + 8 + length / 2 + i] ^= 0x5A;
+    }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(png, p + 4, 4 + length);
+    java.nio.ByteBuffer.wrap(png, p + 8 + length, 4).putInt((int) crc.getValue());
+    assertThat(decoder.probe(png).format()).isEqualTo("png");
+    assertReason(png, Reason.CORRUPT);
+  }
+
   @Test
   void truncatedPngIsCorrupt() throws IOException {
     byte[] png = encode(GoldenImagesAccess.noise(64, 64), "png");
