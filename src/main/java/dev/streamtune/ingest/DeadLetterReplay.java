@@ -1,5 +1,6 @@
 package dev.streamtune.ingest;
 
+import dev.streamtune.events.DeadLetterHeaders;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicScan;
@@ -26,7 +27,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * dropped and {@code streamtune.replayed-from} ({@code dlq-topic/partition/offset}) added.
  * Replaying is safe to repeat: ingest stores an image once and counts it once, however often it
  * arrives, so a second replay stores nothing new; records still bad go back to the dead-letter
- * topic with their reason.
+ * topic with their reason. The trainer's dead letters (stage {@code train}) are counted but never
+ * re-sent: they are references to quarantined objects, not events.
  */
 public final class DeadLetterReplay {
   /** The header a replayed record carries. */
@@ -59,7 +61,8 @@ public final class DeadLetterReplay {
       TopicScan.toEnd(consumer, topics.deadLetters(), Duration.ofSeconds(30), null, r -> {
         String reason = header(r, DeadLetters.REASON, "UNKNOWN");
         byReason.merge(reason, 1, Integer::sum);
-        if (reasons.isEmpty() || reasons.contains(reason)) {
+        boolean event = !DeadLetterHeaders.TRAIN_STAGE.equals(header(r, DeadLetters.STAGE, ""));
+        if (event && (reasons.isEmpty() || reasons.contains(reason))) {
           replayed[0]++;
           if (!dryRun) {
             producer.send(resend(r, topics));

@@ -1,6 +1,7 @@
 package dev.streamtune.ingest;
 
 import dev.streamtune.events.BadData;
+import dev.streamtune.events.DeadLetterHeaders;
 import dev.streamtune.events.Failures;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -25,11 +26,11 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class DeadLetters {
   /** decode or validate. */
-  static final String STAGE = "streamtune.stage";
+  static final String STAGE = DeadLetterHeaders.STAGE;
   /** The broken rule. */
-  static final String REASON = "streamtune.reason";
+  static final String REASON = DeadLetterHeaders.REASON;
   /** When the record was refused, ISO-8601. */
-  static final String TIME = "streamtune.time";
+  static final String TIME = DeadLetterHeaders.TIME;
 
   private DeadLetters() {}
 

@@ -28,9 +28,12 @@ import java.util.regex.Pattern;
  *   <li>{@code GET /v1/dashboard}: every model read from {@code models.versions}, with its served
  *       version, labels, examples per label and every version (REJECTED ones with their reasons),
  *       and the latest {@code training.status} lines of ingest (new examples, threshold) and of
- *       the trainer (phase, epoch, losses);
+ *       the trainer (phase, epoch, losses, examples quarantined); a version's {@code quarantined}
+ *       counts the examples it left out because they failed a full decode;
  *   <li>{@code GET /v1/models/{id}/versions/{v}/card}: the version's model card from object storage;
- *   <li>{@code GET /v1/deadletters}: the recent dead letters, newest first, with their reasons.
+ *   <li>{@code GET /v1/deadletters}: the recent dead letters, newest first, with their stage
+ *       ({@code decode} or {@code validate} from ingest, {@code train} for an example the trainer
+ *       quarantined, keyed by its object key) and reasons.
  * </ul>
  *
  * <p>Everything comes from topics and object storage, so the dashboard works in a serve process
@@ -135,6 +138,7 @@ final class Dashboard implements AutoCloseable {
         .put("macroF1", v.getMetrics().getMacroF1()).put("mode", v.getTraining().getMode().toString())
         .put("featureLayer", v.getTraining().getFeatureLayer()).put("examples", v.getExamples().getTotal())
         .put("newExamples", v.getExamples().getNewExamples())
+        .put("quarantined", v.getExamples().getQuarantined())
         .put("trainingMillis", v.getTimings().getTrainingMillis()).put("createdAt", v.getCreatedAt().toString())
         .put("card", v.getArtifacts().getModelCard() != null);
     if (v.getParentVersion() != null) {

@@ -15,7 +15,7 @@ import java.util.Set;
  * without it: the filtered pack is written under a new key, then the old one is deleted (a pack
  * left with no entry is just deleted). A crash in between leaves the old pack, so erasing again
  * finishes the job; erasing is idempotent. Packs are decoded by their own header, so no backbone
- * needs to be loaded.
+ * needs to be loaded. The images' {@link Quarantine} records, if any, are removed too.
  */
 public final class CacheErasure {
   private static final String FEATURES = "features/";
@@ -31,7 +31,7 @@ public final class CacheErasure {
    */
   public record Result(int entries, int packsRewritten) {}
 
-  /** Removes the images' cached values from the model's packs. */
+  /** Removes the images' cached values from the model's packs, and their quarantine records. */
   public static Result erase(ObjectStore store, String modelId, Set<String> sha256s, Clock clock) {
     int entries = 0;
     int packs = 0;
@@ -46,6 +46,7 @@ public final class CacheErasure {
         }
       }
     }
+    Quarantine.erase(store, modelId, sha256s);
     return new Result(entries, packs);
   }
 

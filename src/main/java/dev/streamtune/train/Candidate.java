@@ -8,6 +8,7 @@ import java.util.Map;
 /**
  * What a mode's training gives the rest of a run.
  *
+ * @param data the dataset trained on: the run's, without the examples quarantined while gathering
  * @param mode what was trained
  * @param head the head; for {@code TOP}, the one on the fine-tuned top. Its labels are the version's
  * @param cut the layer below which the network was frozen, or null for {@code HEAD}
@@ -23,7 +24,7 @@ import java.util.Map;
  *     {@code dataset.tsv}
  * @param exporter writes the exports
  */
-record Candidate(TrainingMode mode, Head head, String cut, Split split, float[][] validationProbabilities,
+record Candidate(Dataset data, TrainingMode mode, Head head, String cut, Split split, float[][] validationProbabilities,
     Evaluation parentEvaluation, boolean coldStart, long cacheHits, long cacheMisses, float[][] exportReference,
     Map<String, byte[]> headFiles, Exporter exporter) {
 

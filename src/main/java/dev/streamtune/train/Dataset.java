@@ -84,6 +84,15 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
     return new Dataset(modelId, sorted, validation);
   }
 
+  /** This dataset without the given images, split again. */
+  public Dataset without(java.util.Collection<String> sha256s, int validationPercent) {
+    if (sha256s.isEmpty()) {
+      return this;
+    }
+    java.util.Set<String> out = java.util.Set.copyOf(sha256s);
+    return of(modelId, examples.stream().filter(e -> !out.contains(e.sha256())).toList(), validationPercent);
+  }
+
   /** The labels, sorted. */
   public List<String> labels() {
     return new ArrayList<>(new TreeSet<>(examples.stream().map(Example::label).toList()));

@@ -1,5 +1,6 @@
 package dev.streamtune.train;
 
+import dev.streamtune.events.Failures;
 import dev.streamtune.ml.CutExtractor;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.Features;
@@ -13,6 +14,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 
@@ -22,6 +25,12 @@ import java.util.function.IntConsumer;
  * the cache as soon as it is done (so a crash mid-way keeps what was computed). {@link #features}
  * gathers the backbone's pooled features; {@link #activations} the frozen bottom's cut activations,
  * as binary16.
+ *
+ * <p>One bad image never fails the run: when a batch is refused as bad data ({@link Failures} says
+ * DEAD_LETTER, such as an image that passed ingest's header checks but does not decode), the batch
+ * is split in halves and each half computed again, down to the single image, which is handed to
+ * {@link Refusals} and left out; the rest of the batch is computed and cached as usual. Any other
+ * error (an outage, a bug) fails the run.
  *
  * @param <V> one image's cached value
  */
@@ -41,7 +50,12 @@ final class Gather<V> {
     void write(String modelId, Map<String, V> values);
   }
 
-  private Gather(ObjectStore store, Reader<V> read, Writer<V> write, Function<List<byte[]>, List<V>> compute) {
+  /** Told of each image the computation refused as bad data; it has no value. */
+  interface Refusals {
+    void refused(Dataset.Example example, RuntimeException error);
+  }
+
+  Gather(ObjectStore store, Reader<V> read, Writer<V> write, Function<List<byte[]>, List<V>> compute) {
     this.store = store;
     this.read = read;
     this.write = write;
@@ -75,19 +89,23 @@ final class Gather<V> {
    *
    * @param values per sha256
    * @param hits images found in the cache
-   * @param misses images that were computed
+   * @param misses images that were computed (or refused)
+   * @param refused sha256 of each image refused as bad data, which has no value
    */
-  record Result<V>(Map<String, V> values, long hits, long misses) {}
+  record Result<V>(Map<String, V> values, long hits, long misses, Set<String> refused) {}
 
   /**
    * The values of every example.
    *
    * @param progress told how many images have been computed so far
+   * @param refusals told of each image refused as bad data
    */
-  Result<V> gather(String modelId, List<Dataset.Example> examples, int batch, IntConsumer progress) {
+  Result<V> gather(String modelId, List<Dataset.Example> examples, int batch, IntConsumer progress,
+      Refusals refusals) {
     Map<String, V> values = new HashMap<>(read.read(modelId, examples.stream().map(Dataset.Example::sha256).toList()));
     long hits = values.size();
     List<Dataset.Example> missing = examples.stream().filter(e -> !values.containsKey(e.sha256())).toList();
+    Set<String> refused = new TreeSet<>();
     int done = 0;
     for (int i = 0; i < missing.size(); i += batch) {
       List<Dataset.Example> part = missing.subList(i, Math.min(missing.size(), i + batch));
@@ -96,16 +114,42 @@ final class Gather<V> {
         images.add(store.get(e.key()).orElseThrow(() -> new IllegalStateException(
             "Example " + e.key() + " was listed but is gone; it was relabelled or removed during the run")));
       }
-      List<V> computed = compute.apply(images);
       Map<String, V> batchValues = new HashMap<>();
-      for (int j = 0; j < part.size(); j++) {
-        batchValues.put(part.get(j).sha256(), computed.get(j));
+      compute(part, images, batchValues, (e, error) -> {
+        refused.add(e.sha256());
+        refusals.refused(e, error);
+      });
+      if (!batchValues.isEmpty()) {
+        write.write(modelId, batchValues);
       }
-      write.write(modelId, batchValues);
       values.putAll(batchValues);
       done += part.size();
       progress.accept(done);
     }
-    return new Result<>(values, hits, missing.size());
+    return new Result<>(values, hits, missing.size(), refused);
+  }
+
+  /** Computes a batch into {@code out}, halving it around images refused as bad data. */
+  private void compute(List<Dataset.Example> part, List<byte[]> images, Map<String, V> out,
+      Refusals refusals) {
+    List<V> computed;
+    try {
+      computed = compute.apply(images);
+    } catch (RuntimeException e) {
+      if (Failures.classify(e) != Failures.Disposition.DEAD_LETTER) {
+        throw e;
+      }
+      if (part.size() == 1) {
+        refusals.refused(part.get(0), e);
+        return;
+      }
+      int half = part.size() / 2;
+      compute(part.subList(0, half), images.subList(0, half), out, refusals);
+      compute(part.subList(half, part.size()), images.subList(half, images.size()), out, refusals);
+      return;
+    }
+    for (int j = 0; j < part.size(); j++) {
+      out.put(part.get(j).sha256(), computed.get(j));
+    }
   }
 }

@@ -35,11 +35,12 @@ final class HeadRun {
     this.clock = clock;
   }
 
-  Candidate fit(Dataset data, Parent parent, TrainingRun.Progress progress) {
-    progress.report("features", 0, data.examples().size(), Double.NaN, Double.NaN);
-    Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(data.modelId(),
-        data.examples(), config.extractBatch(),
-        n -> progress.report("features", n, data.examples().size(), Double.NaN, Double.NaN));
+  Candidate fit(Dataset listed, Parent parent, TrainingRun.Progress progress, Gather.Refusals refusals) {
+    progress.report("features", 0, listed.examples().size(), Double.NaN, Double.NaN);
+    Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(listed.modelId(),
+        listed.examples(), config.extractBatch(),
+        n -> progress.report("features", n, listed.examples().size(), Double.NaN, Double.NaN), refusals);
+    Dataset data = TrainingRun.usable(listed, features.refused(), config.validationPercent());
     Backbone backbone = extractor.backbone();
     boolean warm = parent != null && parent.top() == null
         && backbone.featureLayers().contains(parent.head().featureLayer())
@@ -62,7 +63,7 @@ final class HeadRun {
     Evaluation parentEval = parent == null || !backbone.featureLayers().contains(parent.head().featureLayer()) ? null
         : Evaluation.of(labels, HeadTrainer.probabilities(parent.head(), split.valX(parent.head().featureLayer())),
             split.valY());
-    return new Candidate(TrainingMode.HEAD, head, null, split, probabilities, parentEval, parent != null && !warm,
+    return new Candidate(data, TrainingMode.HEAD, head, null, split, probabilities, parentEval, parent != null && !warm,
         features.hits(), features.misses(), probabilities, Map.of(), new Candidate.Exporter() {
           @Override
           public void savedModel(String modelId, int version, Path dir) {

@@ -120,7 +120,10 @@ final class Reports {
         .append(pct(e.precision().get(label))).append("</td></tr>"));
     h.append("</table><p>").append(v.getExamples().getTrain()).append(" training, ")
         .append(v.getExamples().getValidation()).append(" validation, ").append(v.getExamples().getNewExamples())
-        .append(" new since the parent.</p><h2>Metrics (validation)</h2><table>")
+        .append(" new since the parent; ").append(v.getExamples().getQuarantined())
+        .append(" quarantined (passed ingest but failed a full decode; left out, listed under quarantine/").append(
+            esc(v.getModelId())).append("/ and on the dead-letter topic with stage train).</p>")
+        .append("<h2>Metrics (validation)</h2><table>")
         .append(row("accuracy", pct(e.accuracy())))
         .append(row("parent's accuracy, same set", v.getMetrics().getParentAccuracy() == null ? "–"
             : pct(v.getMetrics().getParentAccuracy())))

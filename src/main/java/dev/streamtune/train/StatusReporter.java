@@ -15,9 +15,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Live progress on {@code training.status}, keyed by model id, as JSON:
- * {@code {"source":"trainer","modelId","version","runId","phase","step","of","trainLoss","validationLoss","at"}}.
- * Phases: listing, features (step = images done), training (step = epoch), export, upload, then
- * published, rejected or skipped. Best effort: a lost status line is harmless.
+ * {@code {"source":"trainer","modelId","version","runId","phase","step","of","trainLoss","validationLoss",
+ * "quarantined","at"}}. Phases: listing, features (step = images done), training (step = epoch),
+ * export, upload, then published, rejected or skipped; {@code quarantined} (on a run's progress
+ * lines) counts the run's examples left out as quarantined so far. Best effort: a lost status line
+ * is harmless.
  */
 final class StatusReporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
@@ -42,6 +44,12 @@ final class StatusReporter implements AutoCloseable {
 
   void report(String modelId, int version, String runId, String phase, int step, int of, double trainLoss,
       double validationLoss) {
+    report(modelId, version, runId, phase, step, of, trainLoss, validationLoss, -1);
+  }
+
+  /** A line of a run's progress; {@code quarantined} is left out when negative. */
+  void report(String modelId, int version, String runId, String phase, int step, int of, double trainLoss,
+      double validationLoss, long quarantined) {
     var n = JSON.createObjectNode().put("source", "trainer").put("modelId", modelId).put("version", version)
         .put("runId", runId)
         .put("phase", phase).put("step", step).put("of", of).put("at", clock.instant().toString());
@@ -50,6 +58,9 @@ final class StatusReporter implements AutoCloseable {
     }
     if (!Double.isNaN(validationLoss)) {
       n.put("validationLoss", validationLoss);
+    }
+    if (quarantined >= 0) {
+      n.put("quarantined", quarantined);
     }
     LOG.debug("{}", n);
     producer.send(new ProducerRecord<>(topic, modelId, n.toString()), (meta, e) -> {

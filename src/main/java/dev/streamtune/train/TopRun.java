@@ -44,14 +44,15 @@ final class TopRun {
     this.clock = clock;
   }
 
-  Candidate fit(Dataset data, Parent parent, TrainingRun.Progress progress) {
+  Candidate fit(Dataset listed, Parent parent, TrainingRun.Progress progress, Gather.Refusals refusals) {
     TrainConfig.Top t = config.top();
     Backbone backbone = extractor.backbone();
     try (CutExtractor bottom = CutExtractor.open(baseModel, backbone, t.cut(), extractor.config())) {
-      progress.report("activations", 0, data.examples().size(), Double.NaN, Double.NaN);
+      progress.report("activations", 0, listed.examples().size(), Double.NaN, Double.NaN);
       Gather.Result<short[]> acts = Gather.activations(store, bottom, backbone.digest(), t.cut(), clock)
-          .gather(data.modelId(), data.examples(), config.extractBatch(),
-              n -> progress.report("activations", n, data.examples().size(), Double.NaN, Double.NaN));
+          .gather(listed.modelId(), listed.examples(), config.extractBatch(),
+              n -> progress.report("activations", n, listed.examples().size(), Double.NaN, Double.NaN), refusals);
+      Dataset data = TrainingRun.usable(listed, acts.refused(), config.validationPercent());
       boolean warm = parent != null && parent.top() != null && parent.top().cut().equals(t.cut())
           && parent.head().featureLayer().equals(t.featureLayer())
           && backbone.digest().equals(parent.version().getBaseModel().getDigest());
@@ -73,7 +74,7 @@ final class TopRun {
       TopModel top = fit.top();
       progress.report("scoring", 0, 0, Double.NaN, Double.NaN);
       Evaluation parentEval = warm && !grown ? Evaluation.of(labels, fit.initialProbabilities(), split.valY())
-          : parentEvaluation(data.modelId(), parent, warm, labels, split, val);
+          : parentEvaluation(data.modelId(), parent, warm, labels, split, val, refusals);
       int n = Math.min(config.checkImages(), split.validationExamples().size());
       List<byte[]> images = new ArrayList<>(n);
       for (Dataset.Example e : split.validationExamples().subList(0, n)) {
@@ -81,9 +82,10 @@ final class TopRun {
       }
       float[][] reference = TopTrainer.probabilities(baseModel, top, ActivationRows.of(bottom.extract(images)),
           t.options().threads());
-      return new Candidate(TrainingMode.TOP, top.head(), t.cut(), split, fit.validationProbabilities(), parentEval,
-          parent != null && !warm, acts.hits(), acts.misses(), reference, Map.of(Parent.TOP_FILE, top.weightsBytes(),
-          Parent.FIT_FILE, Integer.toString(fullFit).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+      return new Candidate(data, TrainingMode.TOP, top.head(), t.cut(), split, fit.validationProbabilities(),
+          parentEval, parent != null && !warm, acts.hits(), acts.misses(), reference,
+          Map.of(Parent.TOP_FILE, top.weightsBytes(), Parent.FIT_FILE,
+              Integer.toString(fullFit).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
           new Candidate.Exporter() {
             @Override
             public void savedModel(String modelId, int version, Path dir) {
@@ -99,7 +101,7 @@ final class TopRun {
   }
 
   private Evaluation parentEvaluation(String modelId, Parent parent, boolean warm, List<String> labels, Split split,
-      ActivationRows val) {
+      ActivationRows val, Gather.Refusals refusals) {
     if (parent == null) {
       return null;
     }
@@ -112,7 +114,10 @@ final class TopRun {
       return null;
     }
     Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(modelId,
-        split.validationExamples(), config.extractBatch(), n -> { });
+        split.validationExamples(), config.extractBatch(), n -> { }, refusals);
+    if (!features.refused().isEmpty()) {
+      return null;
+    }
     int layer = backbone.featureLayers().indexOf(parent.head().featureLayer());
     float[][] x = split.validationExamples().stream().map(e -> features.values().get(e.sha256())[layer])
         .toArray(float[][]::new);

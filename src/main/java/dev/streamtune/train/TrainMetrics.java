@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * The trainer's meters, in Micrometer's global registry (serve exposes them): versions decided by
- * status and mode, training time, and validation accuracy, per model.
+ * status and mode, training time, validation accuracy, and examples quarantined, per model.
  */
 final class TrainMetrics {
   private TrainMetrics() {}
@@ -21,5 +21,10 @@ final class TrainMetrics {
         v.getTraining().getMode().toString()).increment();
     Metrics.timer("streamtune.train.duration", "model", m).record(Duration.ofMillis(v.getTimings().getTrainingMillis()));
     Metrics.summary("streamtune.train.accuracy", "model", m).record(v.getMetrics().getAccuracy());
+  }
+
+  /** An example was quarantined for {@code reason}. */
+  static void quarantined(String modelId, String reason) {
+    Metrics.counter("streamtune.train.quarantined", "model", modelId, "reason", reason).increment();
   }
 }

@@ -177,9 +177,9 @@ public final class TrainerApp implements AutoCloseable {
       TrainingRun run = new TrainingRun(config, parts, clock);
       var input = new TrainingRun.Input(b.modelId(), version, runId, b.requestId(), b.requestedAt(), parent);
       current = new Current(b, producer, log, version, runId, runner.submit(() -> run.run(input,
-          (phase, epoch, max, tl, vl) -> {
+          (phase, epoch, max, tl, vl, quarantined) -> {
             CrashPoints.progress(phase, epoch);
-            status.report(b.modelId(), version, runId, phase, epoch, max, tl, vl);
+            status.report(b.modelId(), version, runId, phase, epoch, max, tl, vl, quarantined);
           })));
     } catch (RuntimeException e) {
       producer.close(Duration.ZERO);

@@ -24,10 +24,12 @@ import org.slf4j.LoggerFactory;
 import dev.streamtune.store.LocalFiles;
 
 /**
- * One training run of one model, up to (not including) publishing: list the examples, pick the
- * mode, train in it ({@link HeadRun} or {@link TopRun}: cached inputs, warm or cold start), evaluate it and the
+ * One training run of one model, up to (not including) publishing: list the examples (without
+ * those quarantined by earlier runs, {@link Quarantines}), pick the mode, train in it ({@link HeadRun} or {@link TopRun}: cached inputs, warm or cold start), evaluate it and the
  * parent on the same validation split, export and check the SavedModel, apply the guard-rails and
  * upload the artifacts under the run-unique prefix. Returns the {@link ModelVersion} to publish.
+ * An example that fails its full decode while its features are computed is quarantined and the
+ * run goes on without it; the version's {@code examples.quarantined} counts the examples left out.
  */
 final class TrainingRun {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
@@ -38,10 +40,16 @@ final class TrainingRun {
   private final Clock clock;
   private final Path workDir;
   private final Path tfjsBaseModel;
+  private final TrainerApp.Parts parts;
 
   /** Live progress: the phase, and for training the epoch and losses. */
   interface Progress {
     void report(String phase, int epoch, int maxEpochs, double trainLoss, double validationLoss);
+  }
+
+  /** Live progress as the trainer reports it: {@link Progress} and the examples quarantined so far. */
+  interface Reporter {
+    void report(String phase, int epoch, int maxEpochs, double trainLoss, double validationLoss, long quarantined);
   }
 
   /**
@@ -63,18 +71,42 @@ final class TrainingRun {
     this.clock = clock;
     this.workDir = parts.workDir();
     this.tfjsBaseModel = parts.tfjsBaseModel();
+    this.parts = parts;
   }
 
   /** Runs it; null when there is nothing to train (fewer than two labels). */
-  ModelVersion run(Input in, Progress reporter) {
+  ModelVersion run(Input in, Reporter reporter) {
+    try (Quarantines quarantines = new Quarantines(store, parts.kafka(), parts.topics().deadLetters(), in.modelId(),
+        in.runId(), clock)) {
+      return run(in, reporter, quarantines);
+    }
+  }
+
+  /**
+   * The dataset without the examples quarantined while gathering.
+   *
+   * @throws IllegalStateException when fewer than two labels are left (the next run, which lists
+   *     without them, then has nothing to train)
+   */
+  static Dataset usable(Dataset listed, java.util.Set<String> refused, int validationPercent) {
+    Dataset kept = listed.without(refused, validationPercent);
+    if (kept.labels().size() < 2) {
+      throw new IllegalStateException("Model " + listed.modelId() + " has " + kept.labels().size()
+          + " label(s) left after quarantining " + refused.size() + " example(s); a classifier needs two");
+    }
+    return kept;
+  }
+
+  private ModelVersion run(Input in, Reporter reporter, Quarantines quarantines) {
     long t0 = clock.millis();
     Map<String, Long> phases = new LinkedHashMap<>();
     Progress progress = (phase, n, max, tl, vl) -> {
       phases.putIfAbsent(phase, clock.millis());
-      reporter.report(phase, n, max, tl, vl);
+      reporter.report(phase, n, max, tl, vl, quarantines.count());
     };
     progress.report("listing", 0, 0, Double.NaN, Double.NaN);
-    Dataset data = Dataset.list(store, in.modelId(), config.validationPercent());
+    Dataset listed = Dataset.list(store, in.modelId(), config.validationPercent());
+    Dataset data = quarantines.without(listed, config.validationPercent());
     if (data.labels().size() < 2) {
       LOG.info("Model {} has {} label(s); a classifier needs two, so nothing is trained", in.modelId(),
           data.labels().size());
@@ -83,7 +115,9 @@ final class TrainingRun {
     Parent parent = in.parent() == null ? null : Parent.load(store, in.parent());
     TrainingMode mode = mode(config.top(), data.examples().size(), parent);
     Candidate c = mode == TrainingMode.TOP ? new TopRun(config, store, extractor, tfjsBaseModel, clock)
-        .fit(data, parent, progress) : new HeadRun(config, store, extractor, clock).fit(data, parent, progress);
+        .fit(data, parent, progress, quarantines)
+        : new HeadRun(config, store, extractor, clock).fit(data, parent, progress, quarantines);
+    data = c.data();
     Head head = c.head();
     List<String> labels = head.labels();
     Split split = c.split();
@@ -124,7 +158,8 @@ final class TrainingRun {
           .setBaseModel(new BaseModel(backbone.name(), backbone.digest())).setLabels(labels)
           .setExamples(ExampleCounts.newBuilder().setTotal(data.examples().size())
               .setNewExamples(parent == null ? data.examples().size() : data.changedSince(parent.dataset()))
-              .setPerLabel(data.perLabel()).setTrain(split.trainY().length).setValidation(split.valY().length).build())
+              .setPerLabel(data.perLabel()).setTrain(split.trainY().length).setValidation(split.valY().length)
+              .setQuarantined(listed.examples().size() - data.examples().size()).build())
           .setDatasetDigest(data.digest())
           .setMetrics(Metrics.newBuilder().setAccuracy(eval.accuracy()).setMacroF1(eval.macroF1())
               .setLoss(eval.loss()).setPerLabelRecall(eval.recall()).setPerLabelPrecision(eval.precision())

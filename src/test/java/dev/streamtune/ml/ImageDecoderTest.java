@@ -62,6 +62,39 @@ class ImageDecoderTest {
     assertReason(Arrays.copyOf(jpeg, jpeg.length / 2), Reason.CORRUPT);
   }
 
+  /**
+   * What the trainer quarantines (issue 18): a JPEG cut in the middle of its scan but ending with
+   * FFD9 passes the header and end-marker checks ingest runs, and only the full decode refuses it.
+   */
+  @Test
+  void aJpegCutMidScanButEndingWithItsMarkerPassesTheProbeAndFailsTheDecode() throws IOException {
+    byte[] jpeg = encode(GoldenImagesAccess.noise(64, 64), "jpeg");
+    byte[] cut = Arrays.copyOf(jpeg, jpeg.length / 2 + 2);
+    cut[cut.length - 2] = (byte) 0xFF;
+    cut[cut.length - 1] = (byte) 0xD9;
+    assertThat(decoder.probe(cut).format()).isEqualTo("jpeg");
+    assertReason(cut, Reason.CORRUPT);
+  }
+
+  /** Likewise a PNG whose compressed pixel data is damaged under valid chunk CRCs. */
+  @Test
+  void aPngWithDamagedPixelDataUnderValidCrcsPassesTheProbeAndFailsTheDecode() throws IOException {
+    byte[] png = encode(GoldenImagesAccess.noise(64, 64), "png");
+    int p = 8;
+    while (!new String(png, p + 4, 4, StandardCharsets.ISO_8859_1).equals("IDAT")) {
+      p += 12 + java.nio.ByteBuffer.wrap(png, p, 4).getInt();
+    }
+    int length = java.nio.ByteBuffer.wrap(png, p, 4).getInt();
+    for (int i = 0; i < 16; i++) {
+      png[p + 8 + length / 2 + i] ^= 0x5A;
+    }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(png, p + 4, 4 + length);
+    java.nio.ByteBuffer.wrap(png, p + 8 + length, 4).putInt((int) crc.getValue());
+    assertThat(decoder.probe(png).format()).isEqualTo("png");
+    assertReason(png, Reason.CORRUPT);
+  }
+
   @Test
   void truncatedPngIsCorrupt() throws IOException {
     byte[] png = encode(GoldenImagesAccess.noise(64, 64), "png");

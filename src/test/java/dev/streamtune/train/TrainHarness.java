@@ -58,9 +58,14 @@ final class TrainHarness implements AutoCloseable {
 
   /** Sends one labelled PNG with the given event id. */
   void send(String model, String label, byte[] png, String eventId) {
+    send(model, label, png, eventId, "image/png");
+  }
+
+  /** Sends one labelled image of the given content type with the given event id. */
+  void send(String model, String label, byte[] image, String eventId, String contentType) {
     producer.send(new ProducerRecord<>(topics.labelledImages(), model, LabelledImage.newBuilder()
         .setEventId(eventId).setModelId(model).setLabel(label)
-        .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(png)).setContentType("image/png").build())
+        .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(image)).setContentType(contentType).build())
         .setCapturedAt(Instant.now()).build()));
   }
 

@@ -52,7 +52,8 @@ function liveStatus(m) {
   if (tr && !['published', 'rejected', 'skipped'].includes(tr.phase)) {
     const step = tr.of > 0 ? ` ${tr.step}/${tr.of}` : '';
     const loss = tr.validationLoss != null ? `, validation loss ${tr.validationLoss.toFixed(3)}` : '';
-    parts.push(`<div class="training-status">Training version ${tr.version}: <b>${esc(tr.phase)}</b>${step}${loss}</div>`);
+    const bad = tr.quarantined > 0 ? `, <span class="quarantined">${tr.quarantined} quarantined</span>` : '';
+    parts.push(`<div class="training-status">Training version ${tr.version}: <b>${esc(tr.phase)}</b>${step}${loss}${bad}</div>`);
   } else if (tr) {
     parts.push(`<div class="training-status muted">Last training: version ${tr.version} ${esc(tr.phase)}</div>`);
   }
@@ -67,7 +68,7 @@ function modelCard(m) {
   const labels = perLabel.map(([l, n]) => `<tr><td>${esc(l)}</td><td>${n}</td><td style="width:50%"><div class="bar"><span style="width:${(100 * n) / max}%"></span></div></td></tr>`).join('');
   const rows = m.versions.slice().reverse().map((v) => `<tr class="version-row ${v.status}${v.version === m.served ? ' served' : ''}" data-version="${v.version}">
       <td>v${v.version}</td><td class="status-${v.status}">${v.status}${v.version === m.served ? ' (served)' : ''}</td>
-      <td>${pct(v.accuracy)}</td><td>${v.examples} (+${v.newExamples})</td><td>${v.mode.toLowerCase()}</td>
+      <td>${pct(v.accuracy)}</td><td>${v.examples} (+${v.newExamples})${v.quarantined > 0 ? ` <span class="quarantined" title="failed a full decode; left out">${v.quarantined} quarantined</span>` : ''}</td><td>${v.mode.toLowerCase()}</td>
       <td>${(v.trainingMillis / 1000).toFixed(1)} s</td>
       <td>${v.card ? `<a class="card-link" href="#/models/${encodeURIComponent(m.model)}/versions/${v.version}">model card</a>` : ''}</td>
       <td class="reason">${esc(v.reason)}</td></tr>`).join('');
@@ -120,7 +121,7 @@ function route() {
   const v = (state.models.find((x) => x.model === model)?.versions || []).find((x) => x.version === version);
   $('#version-title').textContent = `${model} v${version}`;
   $('#version-summary').innerHTML = v ? `<p class="status-${v.status}">${v.status}: ${esc(v.reason)}</p>
-    <p>Accuracy ${pct(v.accuracy)}, macro-F1 ${pct(v.macroF1)}, ${v.examples} examples, ${v.mode.toLowerCase()} mode on ${esc(v.featureLayer)}.</p>` : '';
+    <p>Accuracy ${pct(v.accuracy)}, macro-F1 ${pct(v.macroF1)}, ${v.examples} examples${v.quarantined > 0 ? ` (${v.quarantined} quarantined)` : ''}, ${v.mode.toLowerCase()} mode on ${esc(v.featureLayer)}.</p>` : '';
   const card = `/v1/models/${encodeURIComponent(model)}/versions/${version}/card`;
   if (!sessionStorage.getItem(TOKEN_KEY)) { $('#card-frame').src = card; return; }
   fetch(card, { headers: authHeaders() }).then(async (r) => {

@@ -1,0 +1,94 @@
+package dev.streamtune.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.streamtune.ml.ImageDecoder;
+import dev.streamtune.store.InMemoryObjectStore;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Gather} finds the bad image in a refused batch: the computation decodes the whole batch
+ * with the real {@link ImageDecoder} (as the extractors do, the first bad image failing the batch)
+ * and answers each image's width; one JPEG cut mid-scan but ending with FFD9 among eight images is
+ * handed to the refusals with its decoder error, the seven others get their values and are cached.
+ * An error that is not bad data fails the gather.
+ */
+class GatherTest {
+  private static final ImageDecoder DECODER = new ImageDecoder(1_000_000);
+
+  @Test
+  void aBadImageInABatchIsRefusedAloneAndTheRestIsComputedAndCached() throws Exception {
+    InMemoryObjectStore store = new InMemoryObjectStore("b");
+    List<Dataset.Example> examples = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      byte[] image = i == 5 ? cutJpeg(20 + i) : png(20 + i);
+      String sha = Digests.sha256(image);
+      String key = "examples/m/l/" + sha + (i == 5 ? ".jpg" : ".png");
+      store.put(key, image, "image/png", Map.of());
+      examples.add(new Dataset.Example(sha, "l", key));
+    }
+    Map<String, Integer> cache = new HashMap<>();
+    int[] batches = {0};
+    Gather<Integer> gather = new Gather<>(store, (m, shas) -> Map.of(), (m, values) -> cache.putAll(values), images -> {
+      batches[0]++;
+      return images.stream().map(b -> DECODER.decode(b).width()).toList();
+    });
+    Map<String, String> refused = new HashMap<>();
+    List<Integer> progress = new ArrayList<>();
+
+    Gather.Result<Integer> r = gather.gather("m", examples, 8, progress::add,
+        (e, error) -> refused.put(e.key(), error.getMessage()));
+
+    assertThat(refused).containsOnlyKeys(examples.get(5).key());
+    assertThat(refused.get(examples.get(5).key())).startsWith("CORRUPT");
+    assertThat(r.refused()).containsExactly(examples.get(5).sha256());
+    assertThat(r.values()).hasSize(7).doesNotContainKey(examples.get(5).sha256())
+        .containsEntry(examples.get(0).sha256(), 20).containsEntry(examples.get(7).sha256(), 27);
+    assertThat(cache).isEqualTo(r.values());
+    assertThat(r.misses()).isEqualTo(8);
+    assertThat(progress).containsExactly(8);
+    assertThat(batches[0]).as("halving: 8, 4+4, 2+2, 1+1").isEqualTo(7);
+  }
+
+  @Test
+  void anErrorThatIsNotBadDataFailsTheGather() throws Exception {
+    InMemoryObjectStore store = new InMemoryObjectStore("b");
+    byte[] image = png(10);
+    store.put("examples/m/l/x.png", image, "image/png", Map.of());
+    Gather<Integer> gather = new Gather<>(store, (m, shas) -> Map.of(), (m, values) -> { }, images -> {
+      throw new IllegalStateException("Feature extraction failed: out of native memory");
+    });
+    assertThatThrownBy(() -> gather.gather("m", List.of(new Dataset.Example(Digests.sha256(image), "l",
+        "examples/m/l/x.png")), 8, n -> { }, (e, error) -> { })).hasMessageContaining("native memory");
+  }
+
+  private static byte[] png(int width) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(new BufferedImage(width, 8, BufferedImage.TYPE_INT_RGB), "png", out);
+    return out.toByteArray();
+  }
+
+  private static byte[] cutJpeg(int width) throws Exception {
+    BufferedImage img = new BufferedImage(width, 32, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 32; y++) {
+      for (int x = 0; x < width; x++) {
+        img.setRGB(x, y, (x * 7919 + y * 104729) & 0xffffff);
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, "jpeg", out);
+    byte[] whole = out.toByteArray();
+    byte[] cut = java.util.Arrays.copyOf(whole, whole.length / 2 + 2);
+    cut[cut.length - 2] = (byte) 0xFF;
+    cut[cut.length - 1] = (byte) 0xD9;
+    return cut;
+  }
+}
