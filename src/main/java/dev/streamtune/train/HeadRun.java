@@ -38,7 +38,7 @@ final class HeadRun {
   Candidate fit(Dataset data, Parent parent, TrainingRun.Progress progress) {
     progress.report("features", 0, data.examples().size(), Double.NaN, Double.NaN);
     Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(data.modelId(),
-        data.examples(), config.extractBatch(),
+        data.examples(), config.extractBatch(), config.extractBytes(),
         n -> progress.report("features", n, data.examples().size(), Double.NaN, Double.NaN));
     Backbone backbone = extractor.backbone();
     boolean warm = parent != null && parent.top() == null

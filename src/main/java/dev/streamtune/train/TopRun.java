@@ -50,7 +50,7 @@ final class TopRun {
     try (CutExtractor bottom = CutExtractor.open(baseModel, backbone, t.cut(), extractor.config())) {
       progress.report("activations", 0, data.examples().size(), Double.NaN, Double.NaN);
       Gather.Result<short[]> acts = Gather.activations(store, bottom, backbone.digest(), t.cut(), clock)
-          .gather(data.modelId(), data.examples(), config.extractBatch(),
+          .gather(data.modelId(), data.examples(), config.extractBatch(), config.extractBytes(),
               n -> progress.report("activations", n, data.examples().size(), Double.NaN, Double.NaN));
       boolean warm = parent != null && parent.top() != null && parent.top().cut().equals(t.cut())
           && parent.head().featureLayer().equals(t.featureLayer())
@@ -112,7 +112,7 @@ final class TopRun {
       return null;
     }
     Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(modelId,
-        split.validationExamples(), config.extractBatch(), n -> { });
+        split.validationExamples(), config.extractBatch(), config.extractBytes(), n -> { });
     int layer = backbone.featureLayers().indexOf(parent.head().featureLayer());
     float[][] x = split.validationExamples().stream().map(e -> features.values().get(e.sha256())[layer])
         .toArray(float[][]::new);
