@@ -65,7 +65,7 @@ final class DecodeBudget {
   /**
    * Takes {@code cost} pixels (all of the budget at most), waiting until they are free.
    *
-   * @throws IllegalStateException when interrupted while waiting
+   * @throws Interrupted when interrupted while waiting
    */
   Lease take(long cost) {
     int n = (int) Math.max(1, Math.min(pixels, cost));
@@ -73,8 +73,17 @@ final class DecodeBudget {
       permits.acquire(n);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for the image decode budget", e);
+      throw new Interrupted(e);
     }
     return () -> permits.release(n);
+  }
+
+  /** A wait for the budget was interrupted: the decode did not run, and the image is not to blame. */
+  static final class Interrupted extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    Interrupted(InterruptedException cause) {
+      super("Interrupted while waiting for the image decode budget", cause);
+    }
   }
 }

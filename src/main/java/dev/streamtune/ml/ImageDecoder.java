@@ -189,7 +189,7 @@ public final class ImageDecoder {
       } finally {
         reader.dispose();
       }
-    } catch (ImageDecodeException e) {
+    } catch (ImageDecodeException | DecodeBudget.Interrupted e) {
       throw e;
     } catch (IOException | RuntimeException e) {
       for (Throwable c = e.getCause(); c != null; c = c.getCause()) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +54,18 @@ class DecodeBudgetTest {
       Thread.currentThread().interrupt();
       assertThatThrownBy(() -> budget.take(1)).isInstanceOf(IllegalStateException.class)
           .isNotInstanceOf(ImageDecodeException.class).hasMessageContaining("decode budget");
+      assertThat(Thread.interrupted()).isTrue();
+    }
+  }
+
+  @Test
+  void aDecodeInterruptedWhileWaitingIsNotACorruptImage() throws IOException {
+    DecodeBudget budget = DecodeBudget.of(1);
+    byte[] png = ImageDecoderTest.encode(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png");
+    try (DecodeBudget.Lease held = budget.take(1)) {
+      Thread.currentThread().interrupt();
+      assertThatThrownBy(() -> new ImageDecoder(1_000, budget).decode(png))
+          .isInstanceOf(IllegalStateException.class).isNotInstanceOf(ImageDecodeException.class);
       assertThat(Thread.interrupted()).isTrue();
     }
   }
