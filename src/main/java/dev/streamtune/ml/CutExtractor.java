@@ -77,7 +77,8 @@ public final class CutExtractor implements AutoCloseable {
     Criteria<List<byte[]>, List<float[]>> criteria = Criteria.builder()
         .setTypes(Engine.<List<byte[]>>type(List.class), Engine.<List<float[]>>type(List.class))
         .optModelPath(dir).optEngine(Engine.NAME)
-        .optTranslator(new Translator(new ImageInput(new ImageDecoder(config.maxPixels()))))
+        .optTranslator(new Translator(new ImageInput(
+            new ImageDecoder(config.maxPixels(), DecodeBudget.shared(config.decodeBudget())))))
         .build();
     try {
       return new CutExtractor(criteria.loadModel(), shape, config.batchSize());

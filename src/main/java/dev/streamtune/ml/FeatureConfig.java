@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param interOpThreads TensorFlow threads across ops
  * @param workers batches run at once by a bulk extraction, each on its own predictor, so decoding
  *     one batch overlaps the forward pass of another
+ * @param decodeBudget the pixels all of the process's image decodes may hold at once (images are
+ *     decoded subsampled to under 896 pixels a side, so this bounds decoding's heap whatever the
+ *     images and however many threads decode)
  */
 public record FeatureConfig(
     Path baseModel,
@@ -29,7 +32,8 @@ public record FeatureConfig(
     int batchSize,
     int intraOpThreads,
     int interOpThreads,
-    int workers) {
+    int workers,
+    long decodeBudget) {
 
   /** Where the default base model is fetched to. */
   public static final String DEFAULT_BASE_MODEL = "~/.streamtune/base-model/nsfwjs-4.4.0-mobilenet_v2";
@@ -64,17 +68,24 @@ public record FeatureConfig(
   public static final Setting<Integer> WORKERS = Setting.integer("ml.workers", 2, 1, 64,
       "batches a bulk extraction runs at once (overlaps decoding with the forward pass)");
 
+  /** Decode budget. */
+  public static final Setting<Integer> DECODE_BUDGET = Setting.integer("ml.decode.budget.megapixels", 0, 0, 100_000,
+      "decoded pixels, in millions, that all image decodes of a process may hold at once (each pixel counted as "
+          + DecodeBudget.BYTES_PER_PIXEL + " bytes of heap); 0 is a quarter of the maximum heap");
+
   /** Every setting of this record. */
-  public static final List<Setting<?>> SETTINGS =
-      List.of(BASE_MODEL, CACHE_DIR, FEATURE_LAYERS, MAX_MEGAPIXELS, BATCH_SIZE, INTRA_OP, INTER_OP, WORKERS);
+  public static final List<Setting<?>> SETTINGS = List.of(BASE_MODEL, CACHE_DIR, FEATURE_LAYERS, MAX_MEGAPIXELS,
+      BATCH_SIZE, INTRA_OP, INTER_OP, WORKERS, DECODE_BUDGET);
 
   /** Checks the values. */
   public FeatureConfig {
     Objects.requireNonNull(baseModel, "baseModel");
     Objects.requireNonNull(cacheDir, "cacheDir");
     featureLayers = List.copyOf(featureLayers);
-    if (maxPixels < 1 || batchSize < 1 || intraOpThreads < 1 || interOpThreads < 1 || workers < 1) {
-      throw new IllegalArgumentException("maxPixels, batchSize, thread and worker counts must be positive");
+    if (maxPixels < 1 || batchSize < 1 || intraOpThreads < 1 || interOpThreads < 1 || workers < 1
+        || decodeBudget < 1) {
+      throw new IllegalArgumentException(
+          "maxPixels, batchSize, thread and worker counts and the decode budget must be positive");
     }
   }
 
@@ -83,7 +94,8 @@ public record FeatureConfig(
     return new FeatureConfig(s.get(BASE_MODEL), s.get(CACHE_DIR), s.get(FEATURE_LAYERS),
         s.get(MAX_MEGAPIXELS) * 1_000_000L, s.get(BATCH_SIZE),
         s.get(INTRA_OP) == 0 ? Math.max(1, Runtime.getRuntime().availableProcessors()) : s.get(INTRA_OP),
-        s.get(INTER_OP), s.get(WORKERS));
+        s.get(INTER_OP), s.get(WORKERS),
+        s.get(DECODE_BUDGET) == 0 ? DecodeBudget.defaultPixels() : s.get(DECODE_BUDGET) * 1_000_000L);
   }
 
   /** The defaults. */
@@ -94,18 +106,24 @@ public record FeatureConfig(
   /** A copy with another pixel limit. */
   public FeatureConfig withMaxPixels(long n) {
     return new FeatureConfig(baseModel, cacheDir, featureLayers, n, batchSize, intraOpThreads, interOpThreads,
-        workers);
+        workers, decodeBudget);
   }
 
   /** A copy with another number of parallel batches. */
   public FeatureConfig withWorkers(int n) {
     return new FeatureConfig(baseModel, cacheDir, featureLayers, maxPixels, batchSize, intraOpThreads, interOpThreads,
-        n);
+        n, decodeBudget);
   }
 
   /** A copy with another batch size. */
   public FeatureConfig withBatchSize(int n) {
     return new FeatureConfig(baseModel, cacheDir, featureLayers, maxPixels, n, intraOpThreads, interOpThreads,
-        workers);
+        workers, decodeBudget);
+  }
+
+  /** A copy with another decode budget, in pixels. */
+  public FeatureConfig withDecodeBudget(long pixels) {
+    return new FeatureConfig(baseModel, cacheDir, featureLayers, maxPixels, batchSize, intraOpThreads, interOpThreads,
+        workers, pixels);
   }
 }

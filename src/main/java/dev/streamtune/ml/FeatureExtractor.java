@@ -62,6 +62,12 @@ public final class FeatureExtractor implements AutoCloseable {
    * @throws IllegalStateException when the model cannot be loaded
    */
   public static FeatureExtractor open(Backbone backbone, FeatureConfig config) {
+    return open(backbone, config,
+        new ImageDecoder(config.maxPixels(), DecodeBudget.shared(config.decodeBudget())));
+  }
+
+  /** Loads a backbone's feature model, decoding with {@code decoder}. */
+  static FeatureExtractor open(Backbone backbone, FeatureConfig config, ImageDecoder decoder) {
     ConfigProto threads = ConfigProto.newBuilder()
         .setIntraOpParallelismThreads(config.intraOpThreads())
         .setInterOpParallelismThreads(config.interOpThreads())
@@ -71,7 +77,7 @@ public final class FeatureExtractor implements AutoCloseable {
         .optModelPath(backbone.featuresModel())
         .optEngine(Engine.NAME)
         .optOption("ConfigProto", Base64.getEncoder().encodeToString(threads.toByteArray()))
-        .optTranslator(new FeatureTranslator(new ImageDecoder(config.maxPixels()), backbone))
+        .optTranslator(new FeatureTranslator(decoder, backbone))
         .build();
     try {
       return new FeatureExtractor(backbone, config, criteria.loadModel());

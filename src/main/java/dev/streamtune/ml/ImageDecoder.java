@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -20,25 +21,58 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <p>The pixel count is read from the header and checked against the limit before any pixel is
  * decoded, so a small file declaring a huge image costs nothing. Decoder warnings (such as a JPEG
- * that ends early) are errors. Thread-safe.
+ * that ends early) are errors; an {@link Error} the reader wraps (such as an
+ * {@link OutOfMemoryError} inside an {@code IIOException}) is rethrown as it is, never blamed on the
+ * image. Thread-safe.
+ *
+ * <p>Memory is bounded by the settings, not by the image: {@link #decode} subsamples a large image
+ * while it is read (ImageIO reads rows and keeps every n-th pixel; the full raster is never
+ * allocated) to between {@value #DECODE_SIDE} and twice that per side, which is all the network's
+ * 224×224 resize needs, and every decode first takes its pixels from a {@link DecodeBudget}
+ * shared across threads.
  */
 public final class ImageDecoder {
   /** The most frames a GIF may have: only the first is decoded, so longer animations are refused. */
   public static final int MAX_GIF_FRAMES = 500;
+  /**
+   * The least pixels per side a subsampled decode keeps: four times the network's input (a
+   * bilinear resize to 224 reads at most two source pixels per output pixel on each axis, 448).
+   * Images under twice this decode at full size, exactly as TF.js sees them.
+   */
+  public static final int DECODE_SIDE = 4 * Backbone.INPUT_SIZE;
   private static final Set<String> FORMATS = Set.of("png", "jpeg", "gif", "bmp");
   private final long maxPixels;
+  private final DecodeBudget budget;
+  private final int decodeSide;
 
   /** An image as 8-bit RGB, row-major, 3 bytes a pixel. */
   public record Rgb(int width, int height, byte[] pixels) {}
 
   /**
+   * A decoder sharing the process's default decode budget ({@link DecodeBudget#defaultPixels}).
+   *
    * @param maxPixels the most pixels (width × height) an image may have
    */
   public ImageDecoder(long maxPixels) {
-    if (maxPixels < 1) {
-      throw new IllegalArgumentException("maxPixels must be positive");
+    this(maxPixels, DecodeBudget.shared(DecodeBudget.defaultPixels()));
+  }
+
+  /**
+   * @param maxPixels the most pixels (width × height) an image may have
+   * @param budget the pixels decodes may hold at once, shared with other decoders
+   */
+  ImageDecoder(long maxPixels, DecodeBudget budget) {
+    this(maxPixels, budget, DECODE_SIDE);
+  }
+
+  /** A decoder keeping at least {@code decodeSide} pixels a side; tests measure subsampling with it. */
+  ImageDecoder(long maxPixels, DecodeBudget budget, int decodeSide) {
+    if (maxPixels < 1 || decodeSide < 1) {
+      throw new IllegalArgumentException("maxPixels and decodeSide must be positive");
     }
     this.maxPixels = maxPixels;
+    this.budget = budget;
+    this.decodeSide = decodeSide;
   }
 
   /**
@@ -74,7 +108,14 @@ public final class ImageDecoder {
 
 
   /**
-   * Decodes an image.
+   * Decodes an image for the network: a side under {@code 2 × DECODE_SIDE} pixels at full size, a
+   * longer one subsampled while it is read by the integer factor that keeps at least {@value
+   * #DECODE_SIDE} pixels (so under twice that), on a grid centred in the image; the full raster is
+   * never allocated. Waits for the decode's pixels from the budget.
+   *
+   * <p>A subsampled image is resized from the kept pixels, not from all of them, so its features
+   * differ slightly from TF.js's, which resizes the full image (see docs/ml.md for the measured
+   * effect); images under {@code 2 × DECODE_SIDE} a side are unaffected.
    *
    * @throws ImageDecodeException with the reason when the bytes cannot be used
    */
@@ -83,8 +124,27 @@ public final class ImageDecoder {
       reader.addIIOReadWarningListener((source, warning) -> {
         throw new ImageDecodeException(Reason.CORRUPT, warning, null);
       });
-      return rgb(reader.read(0));
+      int w = reader.getWidth(0);
+      int h = reader.getHeight(0);
+      int fx = Math.max(1, w / decodeSide);
+      int fy = Math.max(1, h / decodeSide);
+      ImageReadParam param = reader.getDefaultReadParam();
+      param.setSourceSubsampling(fx, fy, grid(w, fx), grid(h, fy));
+      long cost = (long) kept(w, fx) * kept(h, fy) + 2L * w;
+      try (DecodeBudget.Lease lease = budget.take(cost)) {
+        return rgb(reader.read(0, param));
+      }
     });
+  }
+
+  /** The first pixel kept, so the kept grid is centred: as many pixels left over at each end. */
+  static int grid(int side, int factor) {
+    return (side - 1) % factor / 2;
+  }
+
+  /** The pixels kept on a side. */
+  static int kept(int side, int factor) {
+    return (side - 1 - grid(side, factor)) / factor + 1;
   }
 
   private interface ReaderCall<T> {
@@ -129,9 +189,14 @@ public final class ImageDecoder {
       } finally {
         reader.dispose();
       }
-    } catch (ImageDecodeException e) {
+    } catch (ImageDecodeException | DecodeBudget.Interrupted e) {
       throw e;
     } catch (IOException | RuntimeException e) {
+      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+        if (c instanceof Error error) {
+          throw error;
+        }
+      }
       throw new ImageDecodeException(Reason.CORRUPT, failure + ": " + e.getMessage(), e);
     }
   }

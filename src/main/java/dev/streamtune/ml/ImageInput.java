@@ -8,13 +8,14 @@ import ai.djl.translate.TranslatorContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The input side of every translator here: decodes and preprocesses a batch of encoded images into
  * the {@code image} tensor [N,224,224,3], through one reused off-heap buffer per thread (a fresh
- * direct buffer per call would be freed only by GC).
+ * direct buffer per call would be freed only by GC). Each image is decoded (subsampled, see
+ * {@link ImageDecoder#decode}) and resized before the next is decoded, so a batch holds one
+ * decoded image at a time.
  */
 final class ImageInput {
   private static final int IMAGE_FLOATS = Backbone.INPUT_SIZE * Backbone.INPUT_SIZE * 3;
@@ -26,13 +27,9 @@ final class ImageInput {
   }
 
   NDList toNDList(TranslatorContext ctx, List<byte[]> images) {
-    List<ImageDecoder.Rgb> decoded = new ArrayList<>(images.size());
-    for (byte[] image : images) {
-      decoded.add(decoder.decode(image));
-    }
     FloatBuffer buf = buffer(images.size());
-    for (ImageDecoder.Rgb rgb : decoded) {
-      Preprocessing.write(rgb, buf);
+    for (byte[] image : images) {
+      Preprocessing.write(decoder.decode(image), buf);
     }
     buf.flip();
     Shape shape = new Shape(images.size(), Backbone.INPUT_SIZE, Backbone.INPUT_SIZE, 3);

@@ -95,25 +95,31 @@ final class Gather<V> {
   record Result<V>(Map<String, V> values, long hits, long misses, Set<String> refused) {}
 
   /**
-   * The values of every example.
+   * The values of every example. A round downloads the missing images until it has {@code batch}
+   * of them or holds {@code maxBytes} of them, so it holds at most {@code maxBytes} plus one image.
    *
    * @param progress told how many images have been computed so far
    * @param refusals told of each image refused as bad data
    */
-  Result<V> gather(String modelId, List<Dataset.Example> examples, int batch, IntConsumer progress,
+  Result<V> gather(String modelId, List<Dataset.Example> examples, int batch, long maxBytes, IntConsumer progress,
       Refusals refusals) {
     Map<String, V> values = new HashMap<>(read.read(modelId, examples.stream().map(Dataset.Example::sha256).toList()));
     long hits = values.size();
     List<Dataset.Example> missing = examples.stream().filter(e -> !values.containsKey(e.sha256())).toList();
     Set<String> refused = new TreeSet<>();
     int done = 0;
-    for (int i = 0; i < missing.size(); i += batch) {
-      List<Dataset.Example> part = missing.subList(i, Math.min(missing.size(), i + batch));
-      List<byte[]> images = new ArrayList<>(part.size());
-      for (Dataset.Example e : part) {
-        images.add(store.get(e.key()).orElseThrow(() -> new IllegalStateException(
-            "Example " + e.key() + " was listed but is gone; it was relabelled or removed during the run")));
+    for (int i = 0; i < missing.size(); ) {
+      int start = i;
+      long held = 0;
+      List<byte[]> images = new ArrayList<>();
+      while (i < missing.size() && images.size() < batch && held < maxBytes) {
+        Dataset.Example e = missing.get(i++);
+        byte[] image = store.get(e.key()).orElseThrow(() -> new IllegalStateException(
+            "Example " + e.key() + " was listed but is gone; it was relabelled or removed during the run"));
+        images.add(image);
+        held += image.length;
       }
+      List<Dataset.Example> part = missing.subList(start, i);
       Map<String, V> batchValues = new HashMap<>();
       compute(part, images, batchValues, (e, error) -> {
         refused.add(e.sha256());

@@ -38,7 +38,7 @@ final class HeadRun {
   Candidate fit(Dataset listed, Parent parent, TrainingRun.Progress progress, Gather.Refusals refusals) {
     progress.report("features", 0, listed.examples().size(), Double.NaN, Double.NaN);
     Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(listed.modelId(),
-        listed.examples(), config.extractBatch(),
+        listed.examples(), config.extractBatch(), config.extractBytes(),
         n -> progress.report("features", n, listed.examples().size(), Double.NaN, Double.NaN), refusals);
     Dataset data = TrainingRun.usable(listed, features.refused(), config.validationPercent());
     Backbone backbone = extractor.backbone();

@@ -50,7 +50,7 @@ final class TopRun {
     try (CutExtractor bottom = CutExtractor.open(baseModel, backbone, t.cut(), extractor.config())) {
       progress.report("activations", 0, listed.examples().size(), Double.NaN, Double.NaN);
       Gather.Result<short[]> acts = Gather.activations(store, bottom, backbone.digest(), t.cut(), clock)
-          .gather(listed.modelId(), listed.examples(), config.extractBatch(),
+          .gather(listed.modelId(), listed.examples(), config.extractBatch(), config.extractBytes(),
               n -> progress.report("activations", n, listed.examples().size(), Double.NaN, Double.NaN), refusals);
       Dataset data = TrainingRun.usable(listed, acts.refused(), config.validationPercent());
       boolean warm = parent != null && parent.top() != null && parent.top().cut().equals(t.cut())
@@ -114,7 +114,7 @@ final class TopRun {
       return null;
     }
     Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(modelId,
-        split.validationExamples(), config.extractBatch(), n -> { }, refusals);
+        split.validationExamples(), config.extractBatch(), config.extractBytes(), n -> { }, refusals);
     if (!features.refused().isEmpty()) {
       return null;
     }

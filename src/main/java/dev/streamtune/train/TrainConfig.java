@@ -24,13 +24,15 @@ import java.util.Map;
  * @param maxRecallDrop how far any label's recall may fall below the parent's
  * @param checkImages validation images the exported SavedModel is queried with
  * @param extractBatch images downloaded and passed through the backbone per round
+ * @param extractBytes image bytes a round may hold: a round stops downloading once it holds this
+ *     many (so it holds at most this plus one image), whatever {@code extractBatch} says
  * @param top when and how the top of the network is fine-tuned
  * @param sessionTimeout how long the group waits for a silent trainer before its requests move on
  */
 public record TrainConfig(String groupId, String transactionalPrefix, String featureLayer, int hidden, HeadOptions head,
     int validationPercent,
-    double minAccuracy, double tolerance, double maxRecallDrop, int checkImages, int extractBatch, Top top,
-    Duration sessionTimeout) {
+    double minAccuracy, double tolerance, double maxRecallDrop, int checkImages, int extractBatch, long extractBytes,
+    Top top, Duration sessionTimeout) {
 
   /**
    * The {@code top} mode's settings.
@@ -172,6 +174,10 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
   /** Extraction batch. */
   public static final Setting<Integer> EXTRACT_BATCH = Setting.integer("train.extract.batch", 256, 1, 100_000,
       "images downloaded and passed through the backbone per round");
+  /** Extraction bytes. */
+  public static final Setting<Integer> EXTRACT_MIB = Setting.integer("train.extract.mib", 0, 0, 1_000_000,
+      "image bytes, in MiB, one extraction round may hold (it stops downloading there, whatever "
+          + "train.extract.batch says); 0 is an eighth of the maximum heap");
 
   /** Session timeout. */
   public static final Setting<Duration> SESSION_TIMEOUT = Setting.duration("train.session.timeout",
@@ -183,8 +189,9 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
   public static final List<Setting<?>> SETTINGS = List.of(GROUP_ID, TRANSACTIONAL_PREFIX, FEATURE_LAYER, HIDDEN,
       LEARNING_RATE, L2, BATCH,
       EPOCHS, PATIENCE, MAX_SAMPLES, SEED, THREADS, VALIDATION, MIN_ACCURACY, TOLERANCE, MAX_RECALL_DROP,
-      CHECK_IMAGES, EXTRACT_BATCH, MODE, AUTO_TOP_EXAMPLES, TOP_CUT, TOP_FEATURE_LAYER, TOP_LEARNING_RATE,
-      TOP_HEAD_LEARNING_RATE, TOP_WEIGHT_DECAY, TOP_BATCH, TOP_EPOCHS, TOP_WARM_EPOCHS, TOP_PATIENCE, TOP_SAMPLES,
+      CHECK_IMAGES, EXTRACT_BATCH, EXTRACT_MIB, MODE, AUTO_TOP_EXAMPLES, TOP_CUT, TOP_FEATURE_LAYER,
+      TOP_LEARNING_RATE, TOP_HEAD_LEARNING_RATE, TOP_WEIGHT_DECAY, TOP_BATCH, TOP_EPOCHS, TOP_WARM_EPOCHS,
+      TOP_PATIENCE, TOP_SAMPLES,
       TOP_THREADS, TOP_WARM_SAMPLES, TOP_REFIT_GROWTH, SESSION_TIMEOUT);
 
   /** Reads the settings. */
@@ -194,6 +201,7 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
     return new TrainConfig(s.get(GROUP_ID), s.get(TRANSACTIONAL_PREFIX), s.get(FEATURE_LAYER), s.get(HIDDEN), head,
         s.get(VALIDATION),
         s.get(MIN_ACCURACY), s.get(TOLERANCE), s.get(MAX_RECALL_DROP), s.get(CHECK_IMAGES), s.get(EXTRACT_BATCH),
+        s.get(EXTRACT_MIB) == 0 ? Runtime.getRuntime().maxMemory() / 8 : s.get(EXTRACT_MIB) * (1L << 20),
         new Top(s.get(MODE), s.get(TOP_CUT), s.get(TOP_FEATURE_LAYER), new TopOptions(
             s.get(TOP_LEARNING_RATE).floatValue(), s.get(TOP_HEAD_LEARNING_RATE).floatValue(),
             s.get(TOP_WEIGHT_DECAY).floatValue(), s.get(TOP_BATCH), s.get(TOP_EPOCHS), s.get(TOP_PATIENCE),
@@ -209,31 +217,31 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
   /** A copy with other guard-rail thresholds. */
   public TrainConfig withGuardRails(double newMinAccuracy, double newTolerance, double newMaxRecallDrop) {
     return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, head, validationPercent,
-        newMinAccuracy, newTolerance, newMaxRecallDrop, checkImages, extractBatch, top, sessionTimeout);
+        newMinAccuracy, newTolerance, newMaxRecallDrop, checkImages, extractBatch, extractBytes, top, sessionTimeout);
   }
 
   /** A copy with other head options. */
   public TrainConfig withHead(HeadOptions newHead) {
     return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, newHead, validationPercent,
-        minAccuracy, tolerance, maxRecallDrop, checkImages, extractBatch, top, sessionTimeout);
+        minAccuracy, tolerance, maxRecallDrop, checkImages, extractBatch, extractBytes, top, sessionTimeout);
   }
 
   /** A copy with another transactional id prefix. */
   public TrainConfig withTransactionalPrefix(String prefix) {
     return new TrainConfig(groupId, prefix, featureLayer, hidden, head, validationPercent, minAccuracy, tolerance,
-        maxRecallDrop, checkImages, extractBatch, top, sessionTimeout);
+        maxRecallDrop, checkImages, extractBatch, extractBytes, top, sessionTimeout);
   }
 
   /** A copy with other top-mode settings. */
   public TrainConfig withTop(Top newTop) {
     return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, head, validationPercent, minAccuracy,
-        tolerance, maxRecallDrop, checkImages, extractBatch, newTop, sessionTimeout);
+        tolerance, maxRecallDrop, checkImages, extractBatch, extractBytes, newTop, sessionTimeout);
   }
 
   /** A copy with another consumer group. */
   public TrainConfig withGroup(String id) {
     return new TrainConfig(id, transactionalPrefix, featureLayer, hidden, head, validationPercent, minAccuracy,
         tolerance, maxRecallDrop,
-        checkImages, extractBatch, top, sessionTimeout);
+        checkImages, extractBatch, extractBytes, top, sessionTimeout);
   }
 }

@@ -52,6 +52,58 @@ class ImageDecoderTest {
   }
 
   @Test
+  void aLargeImageDecodesSubsampledToABoundedSizeWithoutItsFullRaster() {
+    ImageDecoder.Rgb rgb = decoder.decode(WorstImages.flatPng(8000, 5000, 16, 6));
+    for (int side : new int[] {rgb.width(), rgb.height()}) {
+      assertThat(side).isBetween(ImageDecoder.DECODE_SIDE, 2 * ImageDecoder.DECODE_SIDE - 1);
+    }
+    assertThat(rgb.width()).isEqualTo(1000);
+    assertThat(rgb.height()).isEqualTo(1000);
+    assertThat(rgb.pixels()).hasSize(1000 * 1000 * 3);
+    byte[] jpeg = WorstImages.flatJpeg(6000, 1000);
+    ImageDecoder.Rgb j = decoder.decode(jpeg);
+    assertThat(j.width()).isEqualTo(ImageDecoder.kept(6000, 6)).isEqualTo(1000);
+    assertThat(j.height()).isEqualTo(1000);
+  }
+
+  @Test
+  void subsampledPixelsAreTheSourcePixelsOnACentredGrid() throws IOException {
+    BufferedImage img = new BufferedImage(2700, 1800, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        img.setRGB(x, y, (x & 0xff) << 16 | (y & 0xff) << 8 | (x >> 8) << 4 | (y >> 8));
+      }
+    }
+    ImageDecoder.Rgb rgb = decoder.decode(encode(img, "png"));
+    assertThat(rgb.width()).isEqualTo(900);
+    assertThat(rgb.height()).isEqualTo(900);
+    for (int j = 0; j < rgb.height(); j += 37) {
+      for (int i = 0; i < rgb.width(); i += 41) {
+        int o = (j * rgb.width() + i) * 3;
+        int sx = 1 + 3 * i;
+        int sy = 2 * j;
+        assertThat(new int[] {rgb.pixels()[o] & 0xff, rgb.pixels()[o + 1] & 0xff, rgb.pixels()[o + 2] & 0xff})
+            .as("pixel %d,%d", i, j).containsExactly(sx & 0xff, sy & 0xff, (sx >> 8) << 4 | (sy >> 8));
+      }
+    }
+  }
+
+  @Test
+  void imagesUnderTwiceTheInputSizeDecodeAtFullSize() throws IOException {
+    ImageDecoder.Rgb rgb = decoder.decode(encode(new BufferedImage(2 * ImageDecoder.DECODE_SIDE - 1, 300, BufferedImage.TYPE_INT_RGB), "png"));
+    assertThat(rgb.width()).isEqualTo(2 * ImageDecoder.DECODE_SIDE - 1);
+    assertThat(rgb.height()).isEqualTo(300);
+  }
+
+  @Test
+  void aDecodeTakesItsPixelsFromTheBudgetAndGivesThemBack() throws IOException {
+    DecodeBudget budget = DecodeBudget.of(1_000_000);
+    ImageDecoder.Rgb rgb = new ImageDecoder(40_000_000, budget).decode(WorstImages.flatPng(4000, 3000, 8, 2));
+    assertThat(rgb.width()).isEqualTo(ImageDecoder.kept(4000, 4)).isEqualTo(1000);
+    assertThat(budget.available()).isEqualTo(1_000_000);
+  }
+
+  @Test
   void zeroBytesAreEmpty() {
     assertReason(new byte[0], Reason.EMPTY);
   }

@@ -17,7 +17,7 @@ class SavedModelBackboneTest {
     FeatureConfig d = FeatureConfig.defaults();
     FeatureConfig user = new FeatureConfig(reference.trainableModel(), cache,
         List.of("block_13_expand_relu/Relu6:0"), d.maxPixels(), d.batchSize(), d.intraOpThreads(),
-        d.interOpThreads(), 1);
+        d.interOpThreads(), 1, d.decodeBudget());
     Backbone converted = BaseModels.backbone(user);
     assertThat(converted.featureDims()).containsEntry("block_13_expand_relu/Relu6:0", 576);
     assertThat(converted.classes()).isEqualTo(5);
@@ -39,7 +39,7 @@ class SavedModelBackboneTest {
   void anUnknownTensorIsAClearError(@TempDir Path cache) {
     FeatureConfig d = FeatureConfig.defaults();
     FeatureConfig user = new FeatureConfig(TestBackbone.get().trainableModel(), cache, List.of("no_such_layer"),
-        d.maxPixels(), d.batchSize(), d.intraOpThreads(), d.interOpThreads(), 1);
+        d.maxPixels(), d.batchSize(), d.intraOpThreads(), d.interOpThreads(), 1, d.decodeBudget());
     assertThatThrownBy(() -> BaseModels.backbone(user)).hasMessageContaining("no tensor no_such_layer");
   }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * with the real {@link ImageDecoder} (as the extractors do, the first bad image failing the batch)
  * and answers each image's width; one JPEG cut mid-scan but ending with FFD9 among eight images is
  * handed to the refusals with its decoder error, the seven others get their values and are cached.
- * An error that is not bad data fails the gather.
+ * An error that is not bad data fails the gather. A round holds at most its byte budget plus one
+ * image, and at most its image count.
  */
 class GatherTest {
   private static final ImageDecoder DECODER = new ImageDecoder(1_000_000);
@@ -44,7 +45,7 @@ class GatherTest {
     Map<String, String> refused = new HashMap<>();
     List<Integer> progress = new ArrayList<>();
 
-    Gather.Result<Integer> r = gather.gather("m", examples, 8, progress::add,
+    Gather.Result<Integer> r = gather.gather("m", examples, 8, Long.MAX_VALUE, progress::add,
         (e, error) -> refused.put(e.key(), error.getMessage()));
 
     assertThat(refused).containsOnlyKeys(examples.get(5).key());
@@ -67,7 +68,49 @@ class GatherTest {
       throw new IllegalStateException("Feature extraction failed: out of native memory");
     });
     assertThatThrownBy(() -> gather.gather("m", List.of(new Dataset.Example(Digests.sha256(image), "l",
-        "examples/m/l/x.png")), 8, n -> { }, (e, error) -> { })).hasMessageContaining("native memory");
+        "examples/m/l/x.png")), 8, Long.MAX_VALUE, n -> { }, (e, error) -> { })).hasMessageContaining("native memory");
+  }
+
+  @Test
+  void aRoundStopsDownloadingOnceItHoldsTheByteBudget() {
+    InMemoryObjectStore store = new InMemoryObjectStore("test");
+    List<Dataset.Example> examples = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      String key = "img/" + i;
+      store.put(key, new byte[100 + i], "image/png", Map.of());
+      examples.add(new Dataset.Example(String.format("%064x", i), "x", key));
+    }
+    List<Integer> roundBytes = new ArrayList<>();
+    Map<String, Integer> cache = new HashMap<>();
+    Gather<Integer> gather = new Gather<>(store, (model, shas) -> Map.of(), (model, values) -> cache.putAll(values),
+        images -> {
+          roundBytes.add(images.stream().mapToInt(b -> b.length).sum());
+          return images.stream().map(b -> b.length).toList();
+        });
+    List<Integer> progress = new ArrayList<>();
+    var result = gather.gather("m", examples, 256, 250, progress::add, (e, error) -> { });
+    assertThat(roundBytes).containsExactly(303, 312, 321, 109);
+    assertThat(roundBytes).allSatisfy(b -> assertThat(b).isLessThan(250 + 110));
+    assertThat(progress).containsExactly(3, 6, 9, 10);
+    assertThat(result.values()).hasSize(10).isEqualTo(cache);
+    assertThat(result.values().get(String.format("%064x", 7))).isEqualTo(107);
+    assertThat(result.misses()).isEqualTo(10);
+  }
+
+  @Test
+  void theImageCountStillBoundsARound() {
+    InMemoryObjectStore store = new InMemoryObjectStore("test");
+    List<Dataset.Example> examples = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      store.put("img/" + i, new byte[10], "image/png", Map.of());
+      examples.add(new Dataset.Example(String.format("%064x", i), "x", "img/" + i));
+    }
+    List<Integer> rounds = new ArrayList<>();
+    new Gather<Integer>(store, (model, shas) -> Map.of(), (model, values) -> { }, images -> {
+      rounds.add(images.size());
+      return images.stream().map(b -> b.length).toList();
+    }).gather("m", examples, 2, Long.MAX_VALUE, n -> { }, (e, error) -> { });
+    assertThat(rounds).containsExactly(2, 2, 1);
   }
 
   private static byte[] png(int width) throws Exception {

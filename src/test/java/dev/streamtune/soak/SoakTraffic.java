@@ -1,0 +1,187 @@
+package dev.streamtune.soak;
+
+import dev.streamtune.demo.Shapes;
+import dev.streamtune.events.ConfluentAvroSerde;
+import dev.streamtune.events.ImageRef;
+import dev.streamtune.events.InlineImage;
+import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.LabelledImage;
+import dev.streamtune.events.RegistryConfig;
+import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.store.ArtifactFiles;
+import dev.streamtune.store.ObjectStore;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The upstream apps of the soak: one event per {@link #next} call, seeded, of the mix a real
+ * deployment sees: new images (inline, or as an {@code ImageRef} to an upload in object storage),
+ * re-sent events, relabels, and hostile records of every kind ingest refuses. It keeps what the
+ * system must end with: each good image's latest label, and the reason each hostile record must
+ * be dead-lettered with.
+ */
+final class SoakTraffic implements AutoCloseable {
+  static final List<String> MODELS = List.of("soak-a", "soak-b");
+  static final List<String> LABELS = List.of("circle", "square", "triangle", "star");
+  private final Random random;
+  private final String topic;
+  private final String refBucket;
+  private final ObjectStore refs;
+  private final SchemaRegistryClient registry;
+  private final Serializer<LabelledImage> serializer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final List<Sent> good = new ArrayList<>();
+  private final Map<String, String> latest = new ConcurrentHashMap<>();
+  private final Map<String, String> poison = new ConcurrentHashMap<>();
+  private final AtomicInteger events = new AtomicInteger();
+  private int images;
+
+  private record Sent(String key, String model, String sha, LabelledImage event) {}
+
+  /**
+   * @param refs the bucket {@code ImageRef}s point into (an allowed {@code ingest.ref.buckets})
+   */
+  SoakTraffic(KafkaConfig kafka, RegistryConfig registryConfig, String topic, ObjectStore refs, String refBucket,
+      long seed) {
+    this.random = new Random(seed);
+    this.topic = topic;
+    this.refs = refs;
+    this.refBucket = refBucket;
+    this.registry = new SchemaRegistryClient(registryConfig);
+    this.serializer = ConfluentAvroSerde.of(LabelledImage.class, registry, registryConfig).serializer();
+    this.producer = new KafkaProducer<>(kafka.idempotentProducerProps(), new StringSerializer(),
+        new ByteArraySerializer());
+  }
+
+  /** Sends the next event of the mix. */
+  void next() {
+    int n = events.incrementAndGet();
+    double dice = random.nextDouble();
+    if (dice < 0.05) {
+      hostile(n);
+    } else if (dice < 0.12 && !good.isEmpty()) {
+      relabel(n);
+    } else if (dice < 0.17 && !good.isEmpty()) {
+      Sent again = good.get(random.nextInt(good.size()));
+      send(again.key(), serializer.serialize(topic, again.event()));
+    } else {
+      fresh(n, dice < 0.27);
+    }
+  }
+
+  private void fresh(int n, boolean asRef) {
+    String model = MODELS.get(random.nextInt(MODELS.size()));
+    String label = LABELS.get(random.nextInt(LABELS.size()));
+    byte[] png = Shapes.image(label, 1_000_000L * random.nextInt(1000) + images++);
+    String sha = ArtifactFiles.sha256(png);
+    Object image = new InlineImage(ByteBuffer.wrap(png), "image/png");
+    if (asRef) {
+      try {
+        refs.put("uploads/" + sha + ".png", png, "image/png", Map.of());
+        image = new ImageRef("s3://" + refBucket + "/uploads/" + sha + ".png", sha, "image/png");
+      } catch (RuntimeException e) {
+        // storage is down: an upstream app would send the image inline
+      }
+    }
+    LabelledImage e = event("evt-" + n, model, label, image);
+    Sent s = new Sent("img-" + n, model, sha, e);
+    good.add(s);
+    latest.put(model + "/" + sha, label);
+    send(s.key(), serializer.serialize(topic, e));
+  }
+
+  private void relabel(int n) {
+    int i = random.nextInt(good.size());
+    Sent before = good.get(i);
+    String label = LABELS.get((LABELS.indexOf(before.event().getLabel()) + 1 + random.nextInt(LABELS.size() - 1))
+        % LABELS.size());
+    LabelledImage e = LabelledImage.newBuilder(before.event()).setEventId("evt-" + n).setLabel(label).build();
+    good.set(i, new Sent(before.key(), before.model(), before.sha(), e));
+    latest.put(before.model() + "/" + before.sha(), label);
+    send(before.key(), serializer.serialize(topic, e));
+  }
+
+  private void hostile(int n) {
+    String key = "bad-" + n;
+    String model = MODELS.get(random.nextInt(MODELS.size()));
+    byte[] png = Shapes.image("circle", 7_000_000_000L + n);
+    switch (random.nextInt(5)) {
+      case 0 -> {
+        poison.put(key, "WRONG_MAGIC_BYTE");
+        send(key, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+      }
+      case 1 -> {
+        poison.put(key, "BAD_LABEL");
+        send(key, serializer.serialize(topic, event("evt-" + n, model, "../../etc", inline(png))));
+      }
+      case 2 -> {
+        poison.put(key, "CONTENT_TYPE_MISMATCH");
+        send(key, serializer.serialize(topic, event("evt-" + n, model, "circle",
+            new InlineImage(ByteBuffer.wrap(png), "image/jpeg"))));
+      }
+      case 3 -> {
+        poison.put(key, "UNSUPPORTED_CONTENT_TYPE");
+        send(key, serializer.serialize(topic, event("evt-" + n, model, "circle",
+            new InlineImage(ByteBuffer.wrap("this is not an image".getBytes()), "image/png"))));
+      }
+      default -> {
+        poison.put(key, "BAD_MODEL_ID");
+        send(key, serializer.serialize(topic, event("evt-" + n, ".hidden", "circle", inline(png))));
+      }
+    }
+  }
+
+  private static InlineImage inline(byte[] png) {
+    return new InlineImage(ByteBuffer.wrap(png), "image/png");
+  }
+
+  private static LabelledImage event(String id, String model, String label, Object image) {
+    return LabelledImage.newBuilder().setEventId(id).setModelId(model).setLabel(label).setImage(image)
+        .setCapturedAt(Instant.ofEpochMilli(1_767_225_600_000L)).setAttributes(Map.of("source", "soak")).build();
+  }
+
+  private void send(String key, byte[] value) {
+    producer.send(new ProducerRecord<>(topic, key, value));
+  }
+
+  /** Events sent so far. */
+  int events() {
+    return events.get();
+  }
+
+  /** {@code model/sha256} to the label each good image must end under. */
+  Map<String, String> latestLabels() {
+    producer.flush();
+    return Map.copyOf(latest);
+  }
+
+  /** The dead-letter reason each hostile record's key must carry. */
+  Map<String, String> poison() {
+    producer.flush();
+    return Map.copyOf(poison);
+  }
+
+  /** Good images per model. */
+  Map<String, Long> examplesPerModel() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    latest.keySet().forEach(k -> out.merge(k.substring(0, k.indexOf('/')), 1L, Long::sum));
+    return out;
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+    registry.close();
+  }
+}
