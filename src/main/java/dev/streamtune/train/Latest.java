@@ -52,18 +52,23 @@ final class Latest {
   }
 
   /**
-   * Brings every model's LATEST level with {@code models.versions} as a trainer starts; a failure
-   * (S3 or Kafka down) is logged, and the next start or publish tries again.
+   * Brings every model's LATEST level with {@code models.versions}, as a trainer starts and after a
+   * failed write; a failure (S3 or Kafka down) is logged and returns false, for the caller to try
+   * again later.
+   *
+   * @return whether every LATEST was checked (and repaired where it lagged)
    */
-  static void repair(ObjectStore store, Supplier<VersionLog> log) {
+  static boolean repair(ObjectStore store, Supplier<VersionLog> log) {
     try {
       VersionLog l = log.get();
       int n = repair(store, l.models().stream().flatMap(m -> l.serving(m).stream()).toList());
       if (n > 0) {
         LOG.info("Rewrote LATEST of {} model(s) that lagged models.versions", n);
       }
+      return true;
     } catch (RuntimeException e) {
       LOG.warn("Could not check LATEST against models.versions: {}", e.toString());
+      return false;
     }
   }
 

@@ -1,10 +1,13 @@
 package dev.streamtune.train;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -13,11 +16,19 @@ import org.apache.kafka.common.TopicPartition;
  * Training requests fetched but not yet answered, coalesced per model, and the offsets that may be
  * committed once a model's run is done: up to, not past, the first request still outstanding on
  * each partition, so that finishing one model never consumes another model's request.
+ *
+ * <p>One batch at a time is running: {@link #take} hands it out, and {@link #done} or
+ * {@link #rewind} ends it. A rebalance may revoke any partition at any moment: every partition
+ * (eager assignors) or only those moved (cooperative ones). The requests of a revoked partition are
+ * forgotten, waiting or running, since its new owner fetches them again from the committed offset;
+ * a running batch that lost a partition is {@link #revoked}, and its answer must not be committed.
  */
 final class Pending {
   private final LinkedHashMap<String, Batch> byModel = new LinkedHashMap<>();
   private final Map<TopicPartition, TreeSet<Long>> outstanding = new HashMap<>();
   private final Map<TopicPartition, Long> next = new HashMap<>();
+  private final Set<TopicPartition> lostByRunning = new HashSet<>();
+  private Batch running;
 
   /**
    * The coalesced requests of one model.
@@ -26,7 +37,7 @@ final class Pending {
    * @param requestId the latest request's id
    * @param requestedAt the earliest request's time
    * @param count how many requests
-   * @param offsets each request's partition and offset
+   * @param offsets each request's partition and offset, of the partitions this trainer still owns
    */
   record Batch(String modelId, String requestId, Instant requestedAt, int count,
       Map<TopicPartition, TreeSet<Long>> offsets) {}
@@ -43,20 +54,30 @@ final class Pending {
     seen(tp, offset);
   }
 
-  /** Records an offset that needs no run (an unreadable request). */
+  /** Records an offset that needs no run (a malformed request). */
   void seen(TopicPartition tp, long offset) {
     next.merge(tp, offset + 1, Math::max);
   }
 
-  /** Takes the model waiting longest, if any. */
+  /** Takes the model waiting longest, if any, as the running batch. */
   Optional<Batch> take() {
     var it = byModel.values().iterator();
     if (!it.hasNext()) {
       return Optional.empty();
     }
-    Batch b = it.next();
+    running = it.next();
     it.remove();
-    return Optional.of(b);
+    lostByRunning.clear();
+    return Optional.of(running);
+  }
+
+  /**
+   * Whether a rebalance revoked any of the running batch's partitions since it was taken: another
+   * trainer (or this one, after an eager rebalance) fetches its requests again from the committed
+   * offset, so committing this run's answer would answer them twice.
+   */
+  boolean revoked(Batch b) {
+    return b == running && !lostByRunning.isEmpty();
   }
 
   /**
@@ -68,13 +89,15 @@ final class Pending {
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
     b.offsets().forEach((tp, offs) -> {
       Long first = outstanding.getOrDefault(tp, new TreeSet<>()).stream().filter(o -> !offs.contains(o))
-          .findFirst().orElse(null);
-      commit.put(tp, new OffsetAndMetadata(first == null ? next.get(tp) : first));
+          .findFirst().orElse(next.get(tp));
+      if (first != null) {
+        commit.put(tp, new OffsetAndMetadata(first));
+      }
     });
     return commit;
   }
 
-  /** Marks a batch answered, once its offsets are committed, and returns them. */
+  /** Marks a batch answered (or left to its partitions' new owner), and returns its offsets. */
   Map<TopicPartition, OffsetAndMetadata> done(Batch b) {
     Map<TopicPartition, OffsetAndMetadata> commit = offsetsAfter(b);
     b.offsets().forEach((tp, offs) -> {
@@ -83,14 +106,16 @@ final class Pending {
         out.removeAll(offs);
       }
     });
+    end(b);
     return commit;
   }
 
   /**
-   * Forgets the requests of these partitions and returns where to seek each to fetch them again:
-   * its first outstanding request, for a run that must be retried.
+   * Ends a batch that must run again: forgets the requests of its partitions and returns where to
+   * seek each to fetch them again (its first outstanding request).
    */
-  Map<TopicPartition, Long> rewind(java.util.Collection<TopicPartition> parts) {
+  Map<TopicPartition, Long> rewind(Batch b) {
+    Set<TopicPartition> parts = Set.copyOf(b.offsets().keySet());
     Map<TopicPartition, Long> seek = new HashMap<>();
     for (TopicPartition tp : parts) {
       TreeSet<Long> out = outstanding.get(tp);
@@ -98,12 +123,16 @@ final class Pending {
         seek.put(tp, out.first());
       }
     }
-    revoke(java.util.List.copyOf(parts));
+    end(b);
+    revoke(parts);
     return seek;
   }
 
-  /** Forgets everything of partitions no longer assigned (their requests go to the new owner). */
-  void revoke(java.util.Collection<TopicPartition> parts) {
+  /**
+   * Forgets everything of partitions no longer assigned (their requests go to the new owner): the
+   * whole assignment in an eager rebalance, the partitions moved in a cooperative one.
+   */
+  void revoke(Collection<TopicPartition> parts) {
     parts.forEach(tp -> {
       outstanding.remove(tp);
       next.remove(tp);
@@ -112,5 +141,19 @@ final class Pending {
       b.offsets().keySet().removeAll(parts);
       return b.offsets().isEmpty();
     });
+    if (running != null) {
+      for (TopicPartition tp : parts) {
+        if (running.offsets().remove(tp) != null) {
+          lostByRunning.add(tp);
+        }
+      }
+    }
+  }
+
+  private void end(Batch b) {
+    if (b == running) {
+      running = null;
+      lostByRunning.clear();
+    }
   }
 }

@@ -16,9 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,9 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -51,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * not rebalance it away; requests that arrive meanwhile are coalesced into one follow-up run. The
  * version number is the highest on {@code models.versions} plus one, read after fencing; artifacts
  * go under a run-unique prefix, and {@code models/{modelId}/LATEST} is written after the event.
+ *
+ * <p>Membership changes are normal: the group uses the cooperative-sticky assignor, so a trainer
+ * joining or leaving moves only the partitions that must move, and a run whose request's partition
+ * moved is not published (its new owner answers the request). A request the registry cannot
+ * decode during an outage is read again later; only a malformed one is skipped. No failure of one
+ * run, including one after its publish (such as writing {@code LATEST}), stops the loop.
  */
 public final class TrainerApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerApp.class);
@@ -65,15 +67,16 @@ public final class TrainerApp implements AutoCloseable {
   private final KafkaConsumer<String, ModelVersion> versions;
   private final StatusReporter status;
   private final SchemaRegistryClient registry;
-  private final ConfluentAvroSerde<TrainingRequest> requestSerde;
   private final ConfluentAvroSerde<ModelVersion> versionSerde;
   private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "trainer-run"));
   private final Pending pending = new Pending();
   private final Thread loop;
   private final AtomicInteger fenced = new AtomicInteger();
+  private final Intake intake;
   private volatile boolean running = true;
   private Current current;
   private Instant notBefore = Instant.EPOCH;
+  private Instant repairLatestAt;
 
   /**
    * What the trainer talks to.
@@ -98,11 +101,12 @@ public final class TrainerApp implements AutoCloseable {
     this.parts = parts;
     this.clock = clock;
     this.registry = new SchemaRegistryClient(parts.registry());
-    this.requests = new KafkaConsumer<>(requestConsumerProps(parts.kafka(), config), new StringDeserializer(),
+    this.requests = new KafkaConsumer<>(Intake.consumerProps(parts.kafka(), config), new StringDeserializer(),
         new ByteArrayDeserializer());
     this.versions = new KafkaConsumer<>(parts.kafka().readCommittedConsumerProps(), new StringDeserializer(),
         ConfluentAvroSerde.of(ModelVersion.class, registry, parts.registry()).deserializer());
-    this.requestSerde = ConfluentAvroSerde.of(TrainingRequest.class, registry, parts.registry());
+    this.intake = new Intake(requests, ConfluentAvroSerde.of(TrainingRequest.class, registry, parts.registry())
+        .deserializer(), pending, () -> current != null, clock, RETRY_DELAY);
     this.versionSerde = ConfluentAvroSerde.of(ModelVersion.class, registry, parts.registry());
     this.status = new StatusReporter(parts.kafka(), parts.topics().trainingStatus(), clock);
     this.loop = new Thread(this::loop, "trainer-loop");
@@ -114,7 +118,7 @@ public final class TrainerApp implements AutoCloseable {
       TopicManager.ensure(admin, parts.topics(), policy);
     }
     TrainerApp app = new TrainerApp(config, parts, clock);
-    app.requests.subscribe(List.of(parts.topics().trainingRequests()), app.new Rebalance());
+    app.requests.subscribe(List.of(parts.topics().trainingRequests()), app.intake);
     app.loop.start();
     LOG.info("Trainer started: {} → {}", parts.topics().trainingRequests(), parts.topics().modelVersions());
     return app;
@@ -122,19 +126,18 @@ public final class TrainerApp implements AutoCloseable {
 
   private void loop() {
     try {
-      Latest.repair(parts.store(), () -> VersionLog.read(versions, parts.topics().modelVersions(), READ_TIMEOUT));
+      repairLatest();
       while (running) {
-        for (ConsumerRecord<String, byte[]> r : requests.poll(POLL)) {
-          accept(r);
-        }
-        if (current == null) {
-          if (!clock.instant().isBefore(notBefore)) {
-            pending.take().ifPresent(this::begin);
-          }
-        } else if (current.result().isDone()) {
-          finish(current);
-          current = null;
-          requests.resume(requests.paused());
+        ConsumerRecords<String, byte[]> polled = requests.poll(POLL);
+        try {
+          intake.read(polled);
+          step();
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          LOG.error("A trainer step failed; the loop goes on and takes the next request in {} s",
+              RETRY_DELAY.toSeconds(), e);
+          notBefore = clock.instant().plus(RETRY_DELAY);
         }
       }
     } catch (WakeupException e) {
@@ -151,22 +154,41 @@ public final class TrainerApp implements AutoCloseable {
     }
   }
 
-  private void accept(ConsumerRecord<String, byte[]> r) {
-    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-    try {
-      TrainingRequest q = requestSerde.deserializer().deserialize(r.topic(), r.headers(), r.value());
-      pending.add(q.getModelId(), q.getRequestId(), q.getRequestedAt(), tp, r.offset());
-    } catch (RuntimeException e) {
-      LOG.error("Skipping unreadable training request at {}@{}: {}", tp, r.offset(), e.toString());
-      pending.seen(tp, r.offset());
+  /** One turn of the loop: start the next run, or finish the current one, and the due retries. */
+  private void step() {
+    Instant now = clock.instant();
+    intake.resumeDue(current == null);
+    if (current == null) {
+      if (repairLatestAt != null && !now.isBefore(repairLatestAt)) {
+        repairLatest();
+      }
+      if (!now.isBefore(notBefore)) {
+        pending.take().ifPresent(this::begin);
+      }
+    } else if (current.result().isDone()) {
+      Current c = current;
+      current = null;
+      try {
+        finish(c);
+      } finally {
+        requests.resume(intake.resumable());
+      }
     }
+  }
+
+  /** Brings LATEST level with the topic; on failure (S3 or Kafka down) tries again later. */
+  private void repairLatest() {
+    boolean done = Latest.repair(parts.store(), () -> VersionLog.read(versions, parts.topics().modelVersions(),
+        READ_TIMEOUT));
+    repairLatestAt = done ? null : clock.instant().plus(RETRY_DELAY);
   }
 
   private void begin(Pending.Batch b) {
     requests.pause(requests.assignment());
-    var producer = new KafkaProducer<>(Publishing.producerProps(parts.kafka(), config.transactionalPrefix(),
-        b.modelId()), new StringSerializer(), versionSerde.serializer());
+    KafkaProducer<String, ModelVersion> producer = null;
     try {
+      producer = new KafkaProducer<>(Publishing.producerProps(parts.kafka(), config.transactionalPrefix(),
+          b.modelId()), new StringSerializer(), versionSerde.serializer());
       producer.initTransactions();
       VersionLog log = VersionLog.read(versions, parts.topics().modelVersions(), READ_TIMEOUT);
       int version = log.highest(b.modelId()) + 1;
@@ -182,7 +204,9 @@ public final class TrainerApp implements AutoCloseable {
             status.report(b.modelId(), version, runId, phase, epoch, max, tl, vl, quarantined);
           })));
     } catch (RuntimeException e) {
-      producer.close(Duration.ZERO);
+      if (producer != null) {
+        producer.close(Duration.ZERO);
+      }
       retryLater(b, e);
     }
   }
@@ -190,25 +214,55 @@ public final class TrainerApp implements AutoCloseable {
   private void finish(Current c) {
     String m = c.batch().modelId();
     try (var producer = c.producer()) {
+      if (pending.revoked(c.batch())) {
+        abandon(c);
+        return;
+      }
       ModelVersion v = c.result().get();
       CrashPoints.reached("after-artifacts");
       if (!commit(producer, c, v)) {
         return;
       }
       CrashPoints.reached("after-publish");
+      afterPublish(c, v);
+    } catch (ExecutionException e) {
+      retryLater(c.batch(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      retryLater(c.batch(), e);
+    }
+  }
+
+  /**
+   * What follows a publish: metrics, LATEST, the janitor, the status line. The version is out,
+   * so a failure here is logged and never undoes it; LATEST is repaired from the topic later.
+   */
+  private void afterPublish(Current c, ModelVersion v) {
+    String m = c.batch().modelId();
+    try {
       TrainMetrics.decided(v);
       if (v != null && v.getStatus() == dev.streamtune.events.VersionStatus.PUBLISHED) {
         Latest.write(parts.store(), v);
         CrashPoints.reached("after-latest");
       }
-      Janitor.afterPublish(parts.store(), m, c.log(), v, clock.instant(), ORPHAN_GRACE);
-      status.report(m, c.version(), c.runId(), v == null ? "skipped" : v.getStatus().toString().toLowerCase(), 0, 0,
-          Double.NaN, Double.NaN);
-    } catch (ExecutionException e) {
-      retryLater(c.batch(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("Version {} of {} is published, but LATEST could not be written; it is repaired from {} in {} s: {}",
+          c.version(), m, parts.topics().modelVersions(), RETRY_DELAY.toSeconds(), e.toString());
+      repairLatestAt = clock.instant().plus(RETRY_DELAY);
     }
+    Janitor.afterPublish(parts.store(), m, c.log(), v, clock.instant(), ORPHAN_GRACE);
+    status.report(m, c.version(), c.runId(), v == null ? "skipped" : v.getStatus().toString().toLowerCase(), 0, 0,
+        Double.NaN, Double.NaN);
+  }
+
+  /** Drops a run whose request's partition a rebalance moved: its new owner answers the request. */
+  private void abandon(Current c) {
+    fenced.incrementAndGet();
+    LOG.warn("Version {} of {} (run {}) is not published: a rebalance moved its request's partition during the run, "
+        + "and the partition's owner (perhaps this trainer again) answers it; the run's artifacts are left for the "
+        + "janitor", c.version(), c.batch().modelId(), c.runId());
+    pending.done(c.batch());
   }
 
   /**
@@ -255,22 +309,18 @@ public final class TrainerApp implements AutoCloseable {
 
   /** Seeks back to a batch's requests, to run them again after {@code RETRY_DELAY}. */
   private void rewind(Pending.Batch b) {
-    pending.rewind(b.offsets().keySet()).forEach(requests::seek);
+    pending.rewind(b).forEach(requests::seek);
     notBefore = clock.instant().plus(RETRY_DELAY);
-  }
-
-  /** The request consumer's properties: the trainer's group, read-committed, offsets committed in transactions. */
-  static Map<String, Object> requestConsumerProps(KafkaConfig kafka, TrainConfig config) {
-    Map<String, Object> c = kafka.readCommittedConsumerProps();
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
-    return c;
   }
 
   /** Runs whose result was not published because this trainer was fenced or lost the request. */
   public int fencedRuns() {
     return fenced.get();
+  }
+
+  /** How many times a request could not be decoded (an outage) and was put back to be read again. */
+  public int deferredReads() {
+    return intake.deferred();
   }
 
   /** Whether the loop is still running. */
@@ -291,19 +341,5 @@ public final class TrainerApp implements AutoCloseable {
     runner.shutdownNow();
     status.close();
     registry.close();
-  }
-
-  private final class Rebalance implements ConsumerRebalanceListener {
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-      pending.revoke(revoked);
-    }
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-      if (current != null) {
-        requests.pause(assigned);
-      }
-    }
   }
 }

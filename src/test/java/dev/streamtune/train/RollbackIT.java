@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.events.TopicTail;
 import dev.streamtune.events.VersionStatus;
 import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.FeatureConfig;
@@ -13,6 +14,7 @@ import dev.streamtune.ml.HeadOptions;
 import dev.streamtune.serve.ModelSubscriber;
 import dev.streamtune.serve.ServeConfig;
 import dev.streamtune.store.MinioObjectStore;
+import dev.streamtune.testing.Invariants;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
 import java.io.PrintWriter;
@@ -21,7 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,11 +40,14 @@ import org.junit.jupiter.api.Test;
  * that does not exist, is refused with status 2 and publishes nothing; rolling back to 1 publishes
  * version 4 with version 1's artifacts, LATEST names it, serve swaps to version 1's SavedModel,
  * and the next training (version 5) warm-starts from it: its new examples are counted against
- * version 1's dataset, not version 2's.
+ * version 1's dataset, not version 2's. Rolling back to version 2 while version 6 trains publishes
+ * the rollback as version 6 and fences the running trainer: its run is never announced (its
+ * artifacts are an orphan), and it answers the request again as version 7, on top of the rollback.
  */
 @WithStack
 class RollbackIT {
   private static final String MODEL = "rollback";
+  private static final Pattern FEATURES = Pattern.compile("\"version\":(\\d+).*\"phase\":\"features\"");
 
   @Test
   void aRollbackReannouncesAnOlderVersionAsANewOneThatServeAndTheTrainerFollow(Stack stack) throws Exception {
@@ -49,11 +58,18 @@ class RollbackIT {
         .withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1));
     FeatureConfig fc = FeatureConfig.defaults();
     Files.createDirectories(dir.resolve("work"));
+    AtomicInteger started = new AtomicInteger();
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
         TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(),
             stack.topics(), s3, fx, null, dir.resolve("work")), policy, Clock.systemUTC());
-        TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), stack.topics())) {
+        TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), stack.topics());
+        TopicTail status = TopicTail.start(stack.kafka(), stack.topics().trainingStatus(), 100, e -> {
+          Matcher m = FEATURES.matcher(e.text());
+          if (m.find()) {
+            started.set(Integer.parseInt(m.group(1)));
+          }
+        })) {
       TrainerCrashIT.store(s3, MODEL, 0, 36);
       h.request(MODEL);
       ModelVersion v1 = h.awaitVersion(MODEL, 1, Duration.ofSeconds(240));
@@ -102,6 +118,26 @@ class RollbackIT {
       assertThat(v5.getExamples().getNewExamples()).as("counted against version 1's 36 examples, not 2's 72")
           .isEqualTo(48);
       assertThat(trainer.fencedRuns()).isZero();
+
+      TrainerCrashIT.store(s3, MODEL, 84, 180);
+      h.request(MODEL);
+      await("version 6 is training").atMost(Duration.ofSeconds(120)).until(() -> started.get() == 6);
+      assertThat(rollback(stack, txPrefix, "2", "--reason", "during a run")).isZero();
+      await().atMost(Duration.ofSeconds(240)).until(() -> trainer.fencedRuns() == 1);
+      ModelVersion v7 = h.awaitVersion(MODEL, 7, Duration.ofSeconds(240));
+      assertThat(v7.getStatus()).as(v7.getReason()).isEqualTo(VersionStatus.PUBLISHED);
+      assertThat(v7.getParentVersion()).as("the request answered again, on top of the rollback").isEqualTo(6);
+      List<ModelVersion> records = Invariants.versionRecords(stack.kafka(), stack.registry(),
+          stack.topics().modelVersions()).stream().filter(v -> v.getModelId().equals(MODEL)).toList();
+      assertThat(records).extracting(ModelVersion::getVersion).as("one record per version")
+          .containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7);
+      ModelVersion v6 = records.stream().filter(v -> v.getVersion() == 6).findFirst().orElseThrow();
+      assertThat(v6.getReason()).as("version 6 is the rollback, never the fenced run")
+          .isEqualTo("ROLLBACK to v2 by operator: during a run");
+      assertThat(v6.getTraining().getRunId()).isEqualTo(v2.getTraining().getRunId());
+      assertThat(s3.list("models/" + MODEL + "/6/")).as("the fenced run got as far as its artifacts: an orphan")
+          .isNotEmpty().noneMatch(k -> k.contains(v2.getTraining().getRunId()));
+      assertThat(trainer.isRunning()).isTrue();
     }
   }
 

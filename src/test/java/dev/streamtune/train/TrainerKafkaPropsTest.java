@@ -15,10 +15,11 @@ class TrainerKafkaPropsTest {
     var producer = Publishing.producerProps(kafka, config.transactionalPrefix(), "cats");
     SecureKafka.assertSecured(producer);
     assertThat(producer).containsEntry("transactional.id", config.transactionalPrefix() + "-cats");
-    var requests = TrainerApp.requestConsumerProps(kafka, config);
+    var requests = Intake.consumerProps(kafka, config);
     SecureKafka.assertSecured(requests);
     assertThat(requests).containsEntry("group.id", config.groupId()).containsEntry("isolation.level",
-        "read_committed");
+        "read_committed").containsEntry("partition.assignment.strategy",
+        "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
     SecureKafka.assertSecured(StatusReporter.props(kafka));
   }
 }

@@ -18,6 +18,8 @@ import dev.streamtune.ingest.IngestConfig;
 import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.ml.FeatureExtractor;
+import dev.streamtune.ml.HeadOptions;
+import dev.streamtune.store.ObjectStore;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.S3Config;
 import dev.streamtune.testing.Invariants;
@@ -38,7 +40,10 @@ import org.junit.jupiter.api.Test;
  * stopped while a version trains: the run fails, is retried, and once S3 is back the version is
  * published once with matching artifacts. The schema registry stopped after version 1: ingest goes
  * on decoding and storing with its cached schemas, the trigger fires, and version 2 trains and is
- * published while the registry is still down; a restarted registry serves the same ids.
+ * published while the registry is still down; a restarted registry serves the same ids. S3 stopped
+ * between a version's publish and its {@code LATEST}: the loop goes on and {@code LATEST} is repaired
+ * once S3 is back. The registry down when a request arrives that no one in the trainer has decoded
+ * yet: the request is read again, not skipped, and answered once the registry is back.
  */
 @WithStack
 class TrainerOutageIT {
@@ -86,6 +91,126 @@ class TrainerOutageIT {
       assertThat(Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions())).hasSize(1);
     } finally {
       server[0].close();
+    }
+  }
+
+  @Test
+  void anS3OutageBetweenThePublishAndLatestStopsNothingAndLatestIsRepaired(Stack stack) throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "trainer-latest-outage");
+    TopicNames topics = TopicNames.withPrefix(stack.unique("latestout") + ".");
+    TopicPolicy policy = TrainerCrashIT.prepare(stack, topics);
+    EmbeddedS3[] server = {EmbeddedS3.start(dir.resolve("s3"), 0, stack.accessKey(), stack.secretKey())};
+    int port = server[0].endpoint().getPort();
+    S3Config config = new S3Config(server[0].endpoint(), "us-east-1", "latest", stack.accessKey(), stack.secretKey());
+    try (var client = config.newClient()) {
+      client.makeBucket(MakeBucketArgs.builder().bucket("latest").build());
+    }
+    AtomicBoolean down = new AtomicBoolean();
+    FeatureConfig fc = FeatureConfig.defaults();
+    try (MinioObjectStore s3 = new MinioObjectStore(config);
+        FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
+        TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), topics);
+        TrainerApp trainer = TrainerApp.start(TrainConfig.defaults().withGroup(stack.unique("trainer"))
+            .withTransactionalPrefix(stack.unique("tx")).withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42,
+                1)), new TrainerApp.Parts(stack.kafka(), stack.registry(), topics, new StopsBeforeLatest(s3, () -> {
+                  if (down.compareAndSet(false, true)) {
+                    server[0].close();
+                  }
+                }), fx, null, Files.createDirectories(dir.resolve("work"))), policy, Clock.systemUTC())) {
+      TrainerCrashIT.store(s3, "latest", 0, 36);
+      h.request("latest");
+      ModelVersion v1 = h.awaitVersion("latest", 1, Duration.ofSeconds(240));
+      assertThat(v1.getStatus()).as(v1.getReason()).isEqualTo(VersionStatus.PUBLISHED);
+      assertThat(down).as("S3 went down after the publish, as LATEST was written").isTrue();
+      await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(25)).until(trainer::isRunning);
+      server[0] = EmbeddedS3.start(dir.resolve("s3"), port, stack.accessKey(), stack.secretKey());
+
+      await("LATEST repaired").atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+          assertThat(new String(s3.get("models/latest/LATEST").orElseThrow())).contains("\"version\":1",
+              v1.getTraining().getRunId()));
+      assertThat(trainer.isRunning()).isTrue();
+      Invariants.versionsSound(s3, Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions()));
+    } finally {
+      server[0].close();
+    }
+  }
+
+  @Test
+  void aRequestArrivingWhileTheRegistryIsDownIsAnsweredOnceItIsBack(Stack stack) throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "registry-request-outage");
+    TopicNames topics = TopicNames.withPrefix(stack.unique("regreq") + ".");
+    TopicPolicy policy = TrainerCrashIT.prepare(stack, topics);
+    EmbeddedRegistryConfig rc = new EmbeddedRegistryConfig("127.0.0.1", 0, stack.bootstrapServers(),
+        stack.unique("_schemas"), (short) 1, Compatibility.FULL_TRANSITIVE, Map.of(), Map.of());
+    EmbeddedSchemaRegistry[] server = {EmbeddedSchemaRegistry.start(rc)};
+    RegistryConfig registry = RegistryConfig.of(server[0].url());
+    FeatureConfig fc = FeatureConfig.defaults();
+    String model = "regreq";
+    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
+        FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
+        TrainHarness h = new TrainHarness(stack.kafka(), registry, topics)) {
+      TrainerCrashIT.store(s3, model, 0, 36);
+      h.request(model);
+      server[0].close();
+      try (TrainerApp trainer = TrainerApp.start(TrainConfig.defaults().withGroup(stack.unique("trainer"))
+          .withTransactionalPrefix(stack.unique("tx")).withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42,
+              1)), new TrainerApp.Parts(stack.kafka(), registry, topics, s3, fx, null,
+              Files.createDirectories(dir.resolve("work"))), policy, Clock.systemUTC())) {
+        await("the trainer met the request it cannot decode").atMost(Duration.ofSeconds(60))
+            .until(() -> trainer.deferredReads() > 0);
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(15)).until(trainer::isRunning);
+        server[0] = EmbeddedSchemaRegistry.start(rc.withPort(server[0].url().getPort()));
+
+        ModelVersion v1 = h.awaitVersion(model, 1, Duration.ofSeconds(120));
+        assertThat(v1.getStatus()).as(v1.getReason()).isEqualTo(VersionStatus.PUBLISHED);
+        assertThat(trainer.isRunning()).isTrue();
+      }
+    } finally {
+      server[0].close();
+    }
+  }
+
+  /**
+   * The real store, whose server a test stops at the moment the trainer first writes a LATEST:
+   * after the version's event is committed, before LATEST is written.
+   */
+  private record StopsBeforeLatest(ObjectStore store, Runnable stop) implements ObjectStore {
+    @Override
+    public void put(String key, byte[] data, String contentType, Map<String, String> metadata) {
+      if (key.endsWith("/LATEST")) {
+        stop.run();
+      }
+      store.put(key, data, contentType, metadata);
+    }
+
+    @Override
+    public java.util.Optional<byte[]> get(String key) {
+      return store.get(key);
+    }
+
+    @Override
+    public java.util.List<String> list(String prefix) {
+      return store.list(prefix);
+    }
+
+    @Override
+    public void delete(String key) {
+      store.delete(key);
+    }
+
+    @Override
+    public void copy(String from, String to, Map<String, String> metadata) {
+      store.copy(from, to, metadata);
+    }
+
+    @Override
+    public String bucket() {
+      return store.bucket();
+    }
+
+    @Override
+    public ObjectStore inBucket(String bucket) {
+      return store.inBucket(bucket);
     }
   }
 
