@@ -7,7 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retries storage calls that fail with an outage ({@link Failures} says RETRY), with exponential
+ * Retries storage calls made for one record that fail with an outage ({@link Failures#forRecord}
+ * says RETRY), with exponential
  * backoff, for a bounded time; then the error propagates and fails the stream task, which
  * restarts from its last commit. Other errors propagate at once.
  */
@@ -28,7 +29,7 @@ final class StorageRetry {
       try {
         return call.get();
       } catch (RuntimeException e) {
-        if (Failures.classify(e) != Failures.Disposition.RETRY || System.nanoTime() + backoff.toNanos() > deadline) {
+        if (Failures.forRecord(e) != Failures.Disposition.RETRY || System.nanoTime() + backoff.toNanos() > deadline) {
           throw e;
         }
         LOG.warn("Storage unavailable ({}), retrying {} in {} ms", e.getMessage(), what, backoff.toMillis());
