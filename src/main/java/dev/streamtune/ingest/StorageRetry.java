@@ -1,6 +1,8 @@
 package dev.streamtune.ingest;
 
 import dev.streamtune.events.Failures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -22,8 +24,24 @@ final class StorageRetry {
     this.budget = budget;
   }
 
+  /** The time each call, or each batch of writes behind one commit, may be retried. */
+  Duration budget() {
+    return budget;
+  }
+
   <T> T call(String what, Supplier<T> call) {
-    long deadline = System.nanoTime() + budget.toNanos();
+    return callBy(System.nanoTime() + budget.toNanos(), what, call);
+  }
+
+  /**
+   * Calls, retrying outages until {@code deadline} ({@link System#nanoTime}); past it, fails at
+   * once without calling, as an outage (the transaction is replayed).
+   */
+  <T> T callBy(long deadline, String what, Supplier<T> call) {
+    if (System.nanoTime() > deadline) {
+      throw new UncheckedIOException(new IOException("The commit's storage budget of " + budget.toSeconds()
+          + " s is spent; not trying " + what));
+    }
     Duration backoff = FIRST;
     while (true) {
       try {
@@ -45,7 +63,11 @@ final class StorageRetry {
   }
 
   void run(String what, Runnable call) {
-    call(what, () -> {
+    runBy(System.nanoTime() + budget.toNanos(), what, call);
+  }
+
+  void runBy(long deadline, String what, Runnable call) {
+    callBy(deadline, what, () -> {
       call.run();
       return null;
     });

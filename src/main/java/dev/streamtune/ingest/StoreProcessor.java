@@ -92,12 +92,13 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
     String target = key(e.getModelId(), e.getLabel(), sha, ext);
     String old = oldLabel == null ? null : key(e.getModelId(), oldLabel, sha, ext);
     Map<String, String> meta = ExampleMetadata.of(e);
+    long deadline = barrier.deadline(retry.budget());
     try {
       barrier.submit(record.key(), () -> {
         try {
-          retry.run("put " + target, () -> store.put(target, bytes, "image/" + format, meta));
+          retry.runBy(deadline, "put " + target, () -> store.put(target, bytes, "image/" + format, meta));
           if (old != null) {
-            retry.run("delete " + old, () -> store.delete(old));
+            retry.runBy(deadline, "delete " + old, () -> store.delete(old));
           }
         } catch (RuntimeException ex) {
           if (Failures.forRecord(ex) == Failures.Disposition.DEAD_LETTER) {
