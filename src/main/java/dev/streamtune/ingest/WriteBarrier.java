@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * overtake an earlier write of the same image), and at most {@code maxInFlight} are pending per
  * thread. The writes issued between two commits share one deadline ({@link #deadline}), so an
  * outage holds a commit for one retry budget (plus one call), however many writes are queued,
- * well inside the transaction timeout. With {@code threads == 0} every write runs inline, as {@code TopologyTestDriver}, which
- * has no producer to hold, needs.
+ * well inside the transaction timeout. With {@code threads == 0} every write runs inline, as
+ * {@code TopologyTestDriver}, which has no producer to hold, needs.
  */
 final class WriteBarrier implements AutoCloseable {
   private final ExecutorService pool;

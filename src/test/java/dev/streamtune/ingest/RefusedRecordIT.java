@@ -66,7 +66,8 @@ class RefusedRecordIT {
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         SchemaRegistryClient registry = new SchemaRegistryClient(stack.registry());
         IngestApp app = IngestApp.start(config, stack.kafka(), stack.registry(), topics,
-            new TopicPolicy(3, (short) -1, Duration.ofHours(1)), stack.s3(), s -> new Policy(s, s3, swapOnce, swapped));
+            new TopicPolicy(3, (short) -1, Duration.ofHours(1)), stack.s3(),
+            s -> new Policy(s, s3, swapOnce, swapped));
         var producer = new KafkaProducer<>(Map.<String, Object>copyOf(stack.kafka().clientProps()),
             new StringSerializer(), ConfluentAvroSerde.of(LabelledImage.class, registry, stack.registry()).serializer())) {
       s3.put(SWAP, original, "image/png", Map.of());
