@@ -11,6 +11,11 @@ import java.util.concurrent.TimeoutException;
  * <p>Outages are not bad data: an unreachable or failing registry is retried and never sends a
  * record to the dead-letter topic. A malformed payload is dead-lettered. Anything else, including
  * refused credentials and bad configuration, stops the work with a clear message.
+ *
+ * <p>A request made on behalf of one record (reading the object an event refers to, writing one
+ * example) is judged by {@link #forRecord}: every 4xx a server answers it with is bad data, since
+ * retrying cannot change the answer and stopping would replay the same record forever; only
+ * server and network faults are retried, and refused credentials still stop the work.
  */
 public final class Failures {
 
@@ -23,6 +28,9 @@ public final class Failures {
     /** A bug or a misconfiguration: stop, saying why. */
     FATAL
   }
+
+  private static final java.util.Set<String> CREDENTIAL_CODES = java.util.Set.of("InvalidAccessKeyId",
+      "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired");
 
   private Failures() {}
 
@@ -47,6 +55,32 @@ public final class Failures {
       }
     }
     return Disposition.FATAL;
+  }
+
+  /**
+   * Classifies an error of a request made on behalf of one record: a server's 4xx refusal
+   * ({@link ServerRefusal}) is DEAD_LETTER, except 408 and 429 (retried) and refused credentials
+   * (401, or S3's {@code InvalidAccessKeyId}, {@code SignatureDoesNotMatch}, {@code ExpiredToken},
+   * {@code InvalidToken}: FATAL, since every record would be refused alike); no answer or a 5xx is
+   * RETRY; anything else as {@link #classify}.
+   */
+  public static Disposition forRecord(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof ServerRefusal r && (r.status() == 0 || r.status() >= 500)) {
+        return Disposition.RETRY;
+      }
+      if (t instanceof ServerRefusal r && r.status() >= 400 && r.status() < 500) {
+        if (r.status() == 408 || r.status() == 429) {
+          return Disposition.RETRY;
+        }
+        return r.status() == 401 || CREDENTIAL_CODES.contains(r.code()) ? Disposition.FATAL
+            : Disposition.DEAD_LETTER;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return classify(error);
   }
 
   /**

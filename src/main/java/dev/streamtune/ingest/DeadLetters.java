@@ -3,12 +3,17 @@ package dev.streamtune.ingest;
 import dev.streamtune.events.BadData;
 import dev.streamtune.events.DeadLetterHeaders;
 import dev.streamtune.events.Failures;
+import dev.streamtune.events.LabelledImage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -25,14 +30,66 @@ import org.apache.kafka.streams.processor.api.Record;
  * commit: an outage never dead-letters a record.
  */
 final class DeadLetters {
-  /** decode or validate. */
+  /** decode, validate or store (train, for the trainer's quarantine). */
   static final String STAGE = DeadLetterHeaders.STAGE;
   /** The broken rule. */
   static final String REASON = DeadLetterHeaders.REASON;
   /** When the record was refused, ISO-8601. */
   static final String TIME = DeadLetterHeaders.TIME;
 
+  /** Where a record came from, {@code topic/partition/offset}, carried past the repartition. */
+  static final String SOURCE = "streamtune.source";
+  /** The record's original key, carried past the repartition (absent for a null key). */
+  static final String SOURCE_KEY = "streamtune.source-key";
+
   private DeadLetters() {}
+
+  /** A dead letter of the store stage, in the form it is produced: original key and wire-format value. */
+  record StoreDeadLetter(byte[] key, byte[] value) {}
+
+  /**
+   * Builds the store stage's dead letters. After the repartition the record's raw bytes are the
+   * internal topic's, so Kafka Streams' handler would point {@code dlq replay} at that topic: this
+   * rebuilds the original instead, the event in the input's wire format under its original key,
+   * with the input's topic, partition and offset in the {@code __streams.errors.*} headers.
+   */
+  static final class Rebuild {
+    private final String inputTopic;
+    private final Serializer<LabelledImage> wire;
+
+    Rebuild(String inputTopic, Serializer<LabelledImage> wire) {
+      this.inputTopic = inputTopic;
+      this.wire = wire;
+    }
+
+    Record<String, Object> of(Record<String, LabelledImage> record, ValidationException e, long now) {
+      Headers headers = new RecordHeaders();
+      for (Header h : record.headers()) {
+        if (!h.key().startsWith("streamtune.") && !h.key().startsWith("__streams.errors.")) {
+          headers.add(h);
+        }
+      }
+      Header source = record.headers().lastHeader(SOURCE);
+      String[] at = (source == null ? inputTopic + "/-1/-1" : new String(source.value(), StandardCharsets.UTF_8))
+          .split("/");
+      Header key = record.headers().lastHeader(SOURCE_KEY);
+      add(headers, "__streams.errors.exception", e.getClass().getName());
+      add(headers, "__streams.errors.message", e.getMessage());
+      add(headers, "__streams.errors.topic", at[0]);
+      add(headers, "__streams.errors.partition", at[1]);
+      add(headers, "__streams.errors.offset", at[2]);
+      add(headers, STAGE, "store");
+      add(headers, REASON, e.reason());
+      add(headers, TIME, Instant.ofEpochMilli(now).toString());
+      IngestMetrics.deadLettered("store", e.reason());
+      return new Record<>(record.key(), new StoreDeadLetter(key == null ? null : key.value(),
+          wire.serialize(inputTopic, record.value())), record.timestamp(), headers);
+    }
+
+    private static void add(Headers headers, String name, String value) {
+      headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
 
   static List<ProducerRecord<byte[], byte[]>> tag(List<ProducerRecord<byte[], byte[]>> records, String stage,
       Exception e, long now) {
@@ -88,8 +145,8 @@ final class DeadLetters {
       if (Failures.classify(e) != Failures.Disposition.DEAD_LETTER) {
         return Response.fail();
       }
-      return Response.resume(tag(builtIn.handleError(context, record, e).deadLetterQueueRecords(), "validate", e,
-          System.currentTimeMillis()));
+      return Response.resume(tag(builtIn.handleError(context, record, e).deadLetterQueueRecords(),
+          "store".equals(context.processorNodeId()) ? "store" : "validate", e, System.currentTimeMillis()));
     }
   }
 }

@@ -11,12 +11,14 @@ import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.store.MinioObjectStore;
+import dev.streamtune.store.ObjectStore;
 import dev.streamtune.store.S3Config;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -51,6 +53,12 @@ public final class IngestApp implements AutoCloseable {
   /** Prepares the topics and starts ingest. */
   public static IngestApp start(IngestConfig config, KafkaConfig kafka, RegistryConfig registryConfig,
       TopicNames topics, TopicPolicy policy, S3Config s3) {
+    return start(config, kafka, registryConfig, topics, policy, s3, UnaryOperator.identity());
+  }
+
+  /** As {@link #start}, with the topology's storage seen through {@code storage} (a test's hook). */
+  static IngestApp start(IngestConfig config, KafkaConfig kafka, RegistryConfig registryConfig,
+      TopicNames topics, TopicPolicy policy, S3Config s3, UnaryOperator<ObjectStore> storage) {
     StateBinding binding = new StateBinding(config.stateDir(), config.applicationId(), s3,
         IngestTopology.changelogs(config.applicationId()));
     Path stateDir;
@@ -62,7 +70,8 @@ public final class IngestApp implements AutoCloseable {
     MinioObjectStore store = new MinioObjectStore(s3);
     WriteBarrier barrier = new WriteBarrier(config.storeWriters(), config.storeWriters() * 4);
     var topology = IngestTopology.build(config, topics, ConfluentAvroSerde.of(LabelledImage.class, registry,
-        registryConfig), ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig), store, barrier);
+        registryConfig), ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig), storage.apply(store),
+        barrier);
     Properties props = new Properties();
     props.putAll(IngestTopology.properties(config.withApplication(config.applicationId(), stateDir), kafka, topics));
     KafkaStreams streams = new KafkaStreams(topology, props, BarrierProducer.supplier(barrier));

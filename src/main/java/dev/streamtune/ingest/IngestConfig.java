@@ -32,6 +32,9 @@ import java.util.stream.Collectors;
  * @param threads stream threads
  * @param storeWriters object-storage writes in flight at once; 0 writes inline
  * @param sessionTimeout how long the group waits for a silent instance before its tasks move on
+ * @param maxAttributes most attributes an event may carry
+ * @param maxMetadataBytes largest object metadata (event id, capture time and attributes, as
+ *     S3 counts it) an event may need
  */
 public record IngestConfig(
     String applicationId,
@@ -47,7 +50,9 @@ public record IngestConfig(
     Path stateDir,
     int threads,
     int storeWriters,
-    Duration sessionTimeout) {
+    Duration sessionTimeout,
+    int maxAttributes,
+    int maxMetadataBytes) {
 
   /** Application id. */
   public static final Setting<String> APPLICATION_ID = Setting.string("ingest.application.id", "streamtune-ingest",
@@ -97,10 +102,19 @@ public record IngestConfig(
       Duration.ofSeconds(45), "how long the group waits for a crashed or cut-off instance before its tasks move to "
           + "another (the broker allows 6s to 5m by default)").must(d -> d.toMillis() >= 1000, "must be at least 1s");
 
+  /** Attribute count limit. */
+  public static final Setting<Integer> MAX_ATTRIBUTES = Setting.integer("ingest.max.attributes", 32, 0, 256,
+      "most attributes an event may carry; more is dead-lettered (TOO_MANY_ATTRIBUTES)");
+
+  /** Metadata size limit. */
+  public static final Setting<Integer> MAX_METADATA_BYTES = Setting.integer("ingest.max.metadata.bytes", 1536, 128,
+      1800, "largest object metadata (x-amz-meta- names and values of event id, capture time and attributes) "
+          + "an event may need, under S3's 2 KiB; more is dead-lettered (ATTRIBUTES_TOO_LARGE)");
+
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS = List.of(APPLICATION_ID, MAX_IMAGE_KIB, MAX_MEGAPIXELS, REF_BUCKETS,
       THRESHOLD, THRESHOLD_OVERRIDES, MIN_EXAMPLES, MAX_DELAY, SCHEDULE_CHECK, STORAGE_RETRY, STATE_DIR, THREADS,
-      STORE_WRITERS, SESSION_TIMEOUT);
+      STORE_WRITERS, SESSION_TIMEOUT, MAX_ATTRIBUTES, MAX_METADATA_BYTES);
 
   /** Checks and copies the values. */
   public IngestConfig {
@@ -109,6 +123,9 @@ public record IngestConfig(
     thresholdOverrides = Map.copyOf(thresholdOverrides);
     if (threshold < 1 || minExamples < 1 || maxImageBytes < 1 || maxPixels < 1 || threads < 1) {
       throw new IllegalArgumentException("limits, thresholds and threads must be positive");
+    }
+    if (maxAttributes < 0 || maxMetadataBytes < 128 || maxMetadataBytes > 1800) {
+      throw new IllegalArgumentException("maxAttributes must be >= 0 and maxMetadataBytes 128-1800");
     }
   }
 
@@ -119,7 +136,7 @@ public record IngestConfig(
             .collect(Collectors.toSet()),
         s.get(THRESHOLD), parseOverrides(s.get(THRESHOLD_OVERRIDES)), s.get(MIN_EXAMPLES), s.get(MAX_DELAY),
         s.get(SCHEDULE_CHECK), s.get(STORAGE_RETRY), s.get(STATE_DIR), s.get(THREADS), s.get(STORE_WRITERS),
-        s.get(SESSION_TIMEOUT));
+        s.get(SESSION_TIMEOUT), s.get(MAX_ATTRIBUTES), s.get(MAX_METADATA_BYTES));
   }
 
   /** The defaults. */
@@ -135,31 +152,43 @@ public record IngestConfig(
   /** A copy with other trigger settings. */
   public IngestConfig withTriggers(int newThreshold, int newMinExamples, Duration newMaxDelay) {
     return new IngestConfig(applicationId, maxImageBytes, maxPixels, refBuckets, newThreshold, thresholdOverrides,
-        newMinExamples, newMaxDelay, scheduleCheck, storageRetry, stateDir, threads, storeWriters, sessionTimeout);
+        newMinExamples, newMaxDelay, scheduleCheck, storageRetry, stateDir, threads, storeWriters,
+        sessionTimeout, maxAttributes, maxMetadataBytes);
   }
 
   /** A copy with another application id and state directory. */
   public IngestConfig withApplication(String id, Path dir) {
     return new IngestConfig(id, maxImageBytes, maxPixels, refBuckets, threshold, thresholdOverrides, minExamples,
-        maxDelay, scheduleCheck, storageRetry, dir, threads, storeWriters, sessionTimeout);
+        maxDelay, scheduleCheck, storageRetry, dir, threads, storeWriters,
+        sessionTimeout, maxAttributes, maxMetadataBytes);
   }
 
   /** A copy reading ImageRefs from other buckets, retrying storage for another budget. */
   public IngestConfig withStorage(Set<String> buckets, Duration retry) {
     return new IngestConfig(applicationId, maxImageBytes, maxPixels, buckets, threshold, thresholdOverrides,
-        minExamples, maxDelay, scheduleCheck, retry, stateDir, threads, storeWriters, sessionTimeout);
+        minExamples, maxDelay, scheduleCheck, retry, stateDir, threads, storeWriters,
+        sessionTimeout, maxAttributes, maxMetadataBytes);
   }
 
   /** A copy with another number of stream threads. */
   public IngestConfig withThreads(int n) {
     return new IngestConfig(applicationId, maxImageBytes, maxPixels, refBuckets, threshold, thresholdOverrides,
-        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, n, storeWriters, sessionTimeout);
+        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, n, storeWriters,
+        sessionTimeout, maxAttributes, maxMetadataBytes);
   }
 
   /** A copy with another number of concurrent storage writes. */
   public IngestConfig withStoreWriters(int n) {
     return new IngestConfig(applicationId, maxImageBytes, maxPixels, refBuckets, threshold, thresholdOverrides,
-        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, threads, n, sessionTimeout);
+        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, threads, n,
+        sessionTimeout, maxAttributes, maxMetadataBytes);
+  }
+
+  /** A copy with other attribute limits. */
+  public IngestConfig withAttributeLimits(int newMaxAttributes, int newMaxMetadataBytes) {
+    return new IngestConfig(applicationId, maxImageBytes, maxPixels, refBuckets, threshold, thresholdOverrides,
+        minExamples, maxDelay, scheduleCheck, storageRetry, stateDir, threads, storeWriters, sessionTimeout,
+        newMaxAttributes, newMaxMetadataBytes);
   }
 
   private static boolean validOverrides(String s) {

@@ -14,11 +14,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -29,7 +31,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * images.labelled ─decode─▶ validate ─▶ repartition by modelId/sha256 ─▶ store (examples state)
- *   ─▶ repartition by modelId ─▶ trigger (model-counters state, punctuator) ─▶ training.requests
+ *   ├─▶ images.labelled.dlq (records bad at the store stage, rebuilt as they came in)
+ *   └─▶ repartition by modelId ─▶ trigger (model-counters state, punctuator) ─▶ training.requests
  *                                                                        └─▶ training.status (counts)
  * bad records ─▶ images.labelled.dlq (KIP-1034 handlers, {@link DeadLetters})
  * </pre>
@@ -57,6 +60,7 @@ public final class IngestTopology {
       Serde<TrainingRequest> requests, ObjectStore store, WriteBarrier barrier) {
     StorageRetry retry = new StorageRetry(config.storageRetry());
     Validator validator = new Validator(config, store, retry);
+    Rejections rejections = new Rejections();
     StreamsBuilder b = new StreamsBuilder();
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreProcessor.STORE),
         Serdes.String(), Serdes.String()));
@@ -66,9 +70,22 @@ public final class IngestTopology {
         .process(() -> new ValidateProcessor(validator), Named.as("validate"))
         .repartition(Repartitioned.with(Serdes.String(), new AvroBinarySerde<>(LabelledImage.class))
             .withName("by-image"))
-        .process(() -> new StoreProcessor(validator, store, retry, config.maxPixels(), barrier), Named.as("store"),
-            StoreProcessor.STORE)
-        .repartition(Repartitioned.with(Serdes.String(), Serdes.Long()).withName("by-model"))
+        .process(() -> new StoreProcessor(validator, store, retry, config.maxPixels(), barrier, rejections,
+            topics.labelledImages(), images.serializer()), Named.as("store"), StoreProcessor.STORE)
+        .split(Named.as("stored-"))
+        .branch((k, v) -> StoreProcessor.isDeadLetter(v), Branched.withConsumer(s -> s
+            .map((k, v) -> KeyValue.pair(((DeadLetters.StoreDeadLetter) v).key(), ((DeadLetters.StoreDeadLetter) v)
+                .value()), Named.as("as-dead-letter"))
+            .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("store-dlq")),
+            "dlq"))
+        .defaultBranch(Branched.withConsumer(s -> counts(s.mapValues(v -> (Long) v, Named.as("as-count")), config,
+            topics, requests), "counts"));
+    return b.build();
+  }
+
+  private static void counts(KStream<String, Long> counts, IngestConfig config, TopicNames topics,
+      Serde<TrainingRequest> requests) {
+    counts.repartition(Repartitioned.with(Serdes.String(), Serdes.Long()).withName("by-model"))
         .process(() -> new TriggerProcessor(config), Named.as("trigger"), TriggerProcessor.STORE)
         .split(Named.as("out-"))
         .branch((k, v) -> v instanceof TrainingRequest, Branched.withConsumer(s -> s
@@ -78,7 +95,6 @@ public final class IngestTopology {
         .defaultBranch(Branched.withConsumer(s -> s.mapValues(Object::toString, Named.as("as-status"))
             .to(topics.trainingStatus(), Produced.with(Serdes.String(), Serdes.String()).withName("status")),
             "status"));
-    return b.build();
   }
 
   /** The changelog topics Kafka Streams keeps ingest's stores in, for {@code applicationId}. */

@@ -1,13 +1,16 @@
 package dev.streamtune.ingest;
 
 import dev.streamtune.events.Failures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retries storage calls that fail with an outage ({@link Failures} says RETRY), with exponential
+ * Retries storage calls made for one record that fail with an outage ({@link Failures#forRecord}
+ * says RETRY), with exponential
  * backoff, for a bounded time; then the error propagates and fails the stream task, which
  * restarts from its last commit. Other errors propagate at once.
  */
@@ -21,14 +24,30 @@ final class StorageRetry {
     this.budget = budget;
   }
 
+  /** The time each call, or each batch of writes behind one commit, may be retried. */
+  Duration budget() {
+    return budget;
+  }
+
   <T> T call(String what, Supplier<T> call) {
-    long deadline = System.nanoTime() + budget.toNanos();
+    return callBy(System.nanoTime() + budget.toNanos(), what, call);
+  }
+
+  /**
+   * Calls, retrying outages until {@code deadline} ({@link System#nanoTime}); past it, fails at
+   * once without calling, as an outage (the transaction is replayed).
+   */
+  <T> T callBy(long deadline, String what, Supplier<T> call) {
+    if (System.nanoTime() > deadline) {
+      throw new UncheckedIOException(new IOException("The commit's storage budget of " + budget.toSeconds()
+          + " s is spent; not trying " + what));
+    }
     Duration backoff = FIRST;
     while (true) {
       try {
         return call.get();
       } catch (RuntimeException e) {
-        if (Failures.classify(e) != Failures.Disposition.RETRY || System.nanoTime() + backoff.toNanos() > deadline) {
+        if (Failures.forRecord(e) != Failures.Disposition.RETRY || System.nanoTime() + backoff.toNanos() > deadline) {
           throw e;
         }
         LOG.warn("Storage unavailable ({}), retrying {} in {} ms", e.getMessage(), what, backoff.toMillis());
@@ -44,7 +63,11 @@ final class StorageRetry {
   }
 
   void run(String what, Runnable call) {
-    call(what, () -> {
+    runBy(System.nanoTime() + budget.toNanos(), what, call);
+  }
+
+  void runBy(long deadline, String what, Runnable call) {
+    callBy(deadline, what, () -> {
       call.run();
       return null;
     });

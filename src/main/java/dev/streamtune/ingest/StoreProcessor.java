@@ -1,14 +1,15 @@
 package dev.streamtune.ingest;
 
+import dev.streamtune.events.Failures;
 import dev.streamtune.events.ImageRef;
 import dev.streamtune.events.InlineImage;
 import dev.streamtune.events.LabelledImage;
+import dev.streamtune.ingest.ValidationException.Reason;
 import dev.streamtune.ml.ImageDecoder;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,37 +21,57 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code examples/{model}/{label}/{sha256}.{ext}}; a relabel writes the new location, then deletes
  * the old. Both are idempotent, so a replay after a crash or an aborted transaction writes the same
  * objects again and, since the store rolled back with it, counts each change once. Emits one
- * change per new example or relabel, keyed by model id.
+ * change ({@code 1L}) per new example or relabel, keyed by model id.
+ *
+ * <p>An {@code ImageRef} is read again here, after the repartition, and its bytes must still have
+ * the sha256 validation saw (so also its size and pixels); an object replaced since is
+ * dead-lettered ({@code REF_SHA_MISMATCH}). A record that is bad here (that check, a 4xx reading
+ * the object, or a write refused in an earlier try, see {@link Rejections}) is emitted as a {@link
+ * DeadLetters.StoreDeadLetter}: the original event in the input's wire format with headers
+ * pointing at the input topic, so that {@code dlq replay} re-sends it there.
  *
  * <p>The writes go through the {@link WriteBarrier}: several are in flight at once, and the
  * thread's transaction does not commit until they have all finished.
  */
-final class StoreProcessor implements Processor<String, LabelledImage, String, Long> {
+final class StoreProcessor implements Processor<String, LabelledImage, String, Object> {
   static final String STORE = "examples";
   private final Validator validator;
   private final ObjectStore store;
   private final StorageRetry retry;
   private final ImageDecoder decoder;
   private final WriteBarrier barrier;
-  private ProcessorContext<String, Long> context;
+  private final Rejections rejections;
+  private final DeadLetters.Rebuild rebuild;
+  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, String> examples;
 
-  StoreProcessor(Validator validator, ObjectStore store, StorageRetry retry, long maxPixels, WriteBarrier barrier) {
+  StoreProcessor(Validator validator, ObjectStore store, StorageRetry retry, long maxPixels, WriteBarrier barrier,
+      Rejections rejections, String inputTopic, Serializer<LabelledImage> wire) {
     this.validator = validator;
     this.store = store;
     this.retry = retry;
     this.decoder = new ImageDecoder(maxPixels);
     this.barrier = barrier;
+    this.rejections = rejections;
+    this.rebuild = new DeadLetters.Rebuild(inputTopic, wire);
   }
 
   @Override
-  public void init(ProcessorContext<String, Long> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.examples = context.getStateStore(STORE);
   }
 
   @Override
   public void process(Record<String, LabelledImage> record) {
+    try {
+      store(record);
+    } catch (ValidationException e) {
+      context.forward(rebuild.of(record, e, context.currentSystemTimeMs()));
+    }
+  }
+
+  private void store(Record<String, LabelledImage> record) {
     LabelledImage e = record.value();
     String state = examples.get(record.key());
     String oldLabel = state == null ? null : state.substring(0, state.indexOf('\t'));
@@ -58,24 +79,51 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, L
       IngestMetrics.duplicate();
       return;
     }
-    byte[] bytes = e.getImage() instanceof InlineImage inline ? Validator.toArray(inline.getData())
-        : validator.read((ImageRef) e.getImage());
+    String id = record.key() + "\t" + e.getEventId();
+    String refused = rejections.take(id);
+    if (refused != null) {
+      throw new ValidationException(Reason.STORE_REFUSED, refused);
+    }
+    String sha = record.key().substring(record.key().indexOf('/') + 1);
+    byte[] bytes = e.getImage() instanceof InlineImage inline ? Validator.toArray(inline.getData()) : reread(e, sha);
     var header = record.headers().lastHeader(ValidateProcessor.FORMAT);
     String format = header != null ? new String(header.value(), StandardCharsets.US_ASCII) : decoder.probe(bytes).format();
     String ext = ImageDecoder.extension(format);
-    String sha = record.key().substring(record.key().indexOf('/') + 1);
     String target = key(e.getModelId(), e.getLabel(), sha, ext);
     String old = oldLabel == null ? null : key(e.getModelId(), oldLabel, sha, ext);
-    Map<String, String> meta = metadata(e);
-    barrier.submit(record.key(), () -> {
-      retry.run("put " + target, () -> store.put(target, bytes, "image/" + format, meta));
-      if (old != null) {
-        retry.run("delete " + old, () -> store.delete(old));
-      }
-      IngestMetrics.stored(old == null ? "new" : "relabel", bytes.length);
-    });
+    Map<String, String> meta = ExampleMetadata.of(e);
+    long deadline = barrier.deadline(retry.budget());
+    try {
+      barrier.submit(record.key(), () -> {
+        try {
+          retry.runBy(deadline, "put " + target, () -> store.put(target, bytes, "image/" + format, meta));
+          if (old != null) {
+            retry.runBy(deadline, "delete " + old, () -> store.delete(old));
+          }
+        } catch (RuntimeException ex) {
+          if (Failures.forRecord(ex) == Failures.Disposition.DEAD_LETTER) {
+            throw rejections.remember(id, "writing " + target + ": " + ex.getMessage());
+          }
+          throw ex;
+        }
+        IngestMetrics.stored(old == null ? "new" : "relabel", bytes.length);
+      });
+    } catch (Rejections.Refused inline) {
+      throw new ValidationException(Reason.STORE_REFUSED, rejections.take(id));
+    }
     examples.put(record.key(), e.getLabel() + "\t" + e.getEventId());
     context.forward(record.withKey(e.getModelId()).withValue(1L));
+  }
+
+  private byte[] reread(LabelledImage e, String sha) {
+    ImageRef ref = (ImageRef) e.getImage();
+    byte[] bytes = validator.read(ref);
+    String now = Validator.sha256(bytes);
+    if (!now.equals(sha)) {
+      throw new ValidationException(Reason.REF_SHA_MISMATCH, "the object at " + ref.getUri() + " was replaced after "
+          + "validation: its sha256 is now " + now + ", validated as " + sha);
+    }
+    return bytes;
   }
 
   /** Where an example lives. */
@@ -83,16 +131,9 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, L
     return "examples/" + modelId + "/" + label + "/" + sha256 + "." + ext;
   }
 
-  private static Map<String, String> metadata(LabelledImage e) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("event-id", ascii(e.getEventId()));
-    m.put("captured-at", e.getCapturedAt().toString());
-    e.getAttributes().forEach((k, v) -> m.put("attr-" + k.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-"),
-        ascii(v)));
-    return m;
+  /** Whether an output of this processor is a dead letter rather than a count. */
+  static boolean isDeadLetter(Object value) {
+    return value instanceof DeadLetters.StoreDeadLetter;
   }
 
-  private static String ascii(String s) {
-    return s.replaceAll("[^\\x20-\\x7e]", "?");
-  }
 }

@@ -25,8 +25,24 @@ public final class ValidationException extends RuntimeException implements dev.s
     REF_NOT_ALLOWED,
     /** An ImageRef to an object that does not exist. */
     REF_MISSING,
-    /** An ImageRef whose content does not match its sha256. */
-    REF_SHA_MISMATCH
+    /**
+     * An ImageRef whose content does not match its sha256: at validation, or when storing, if the
+     * object was replaced after validation read it.
+     */
+    REF_SHA_MISMATCH,
+    /** An ImageRef whose object key is over S3's 1,024 bytes. */
+    REF_KEY_TOO_LONG,
+    /** Object storage refused reading an ImageRef with a 4xx, such as 403 AccessDenied. */
+    REF_REFUSED,
+    /** More attributes than {@code ingest.max.attributes}. */
+    TOO_MANY_ATTRIBUTES,
+    /**
+     * The object metadata the attributes (with event id and capture time) become is over
+     * {@code ingest.max.metadata.bytes}, which stays under S3's 2 KiB of user metadata.
+     */
+    ATTRIBUTES_TOO_LARGE,
+    /** Object storage refused writing the example with a 4xx (found at commit; dead-lettered on replay). */
+    STORE_REFUSED
   }
 
   private final Reason reason;

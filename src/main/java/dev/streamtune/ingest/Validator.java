@@ -7,9 +7,12 @@ import dev.streamtune.events.Names;
 import dev.streamtune.ingest.ValidationException.Reason;
 import dev.streamtune.ml.ImageDecodeException;
 import dev.streamtune.ml.ImageDecoder;
+import dev.streamtune.events.Failures;
 import dev.streamtune.store.ObjectStore;
+import dev.streamtune.store.ObjectStoreException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -24,6 +27,9 @@ import java.util.Map;
 final class Validator {
   private static final Map<String, String> CONTENT_TYPES = Map.of("image/png", "png", "image/jpeg", "jpeg",
       "image/jpg", "jpeg", "image/pjpeg", "jpeg", "image/gif", "gif", "image/bmp", "bmp", "image/x-ms-bmp", "bmp");
+
+  /** S3's longest object key, in UTF-8 bytes. */
+  static final int MAX_KEY_BYTES = 1024;
 
   /** What validation learned about a good event. */
   record Valid(String sha256, ImageDecoder.Info info, byte[] bytes) {}
@@ -54,6 +60,7 @@ final class Validator {
       throw new ValidationException(Reason.BAD_LABEL, "label " + quote(e.getLabel())
           + " must be 1-64 of A-Z a-z 0-9 . _ - and not start with a dot");
     }
+    checkAttributes(e);
     byte[] bytes;
     String contentType;
     String claimedSha = null;
@@ -88,7 +95,23 @@ final class Validator {
     return new Valid(sha, info, bytes);
   }
 
-  /** The bytes an ImageRef points at, if it points into an allowed bucket. */
+  private void checkAttributes(LabelledImage e) {
+    if (e.getAttributes().size() > config.maxAttributes()) {
+      throw new ValidationException(Reason.TOO_MANY_ATTRIBUTES, e.getAttributes().size()
+          + " attributes, over the limit of " + config.maxAttributes() + " (ingest.max.attributes)");
+    }
+    int size = ExampleMetadata.size(ExampleMetadata.of(e));
+    if (size > config.maxMetadataBytes()) {
+      throw new ValidationException(Reason.ATTRIBUTES_TOO_LARGE, "the event id, capture time and attributes "
+          + "make " + size + " bytes of object metadata, over the limit of " + config.maxMetadataBytes()
+          + " (ingest.max.metadata.bytes; S3 refuses more than 2 KiB)");
+    }
+  }
+
+  /**
+   * The bytes an ImageRef points at, if it points into an allowed bucket. A 4xx answer (403
+   * AccessDenied, 404 NoSuchBucket, 400 ...) is bad data, as {@link Failures#forRecord} decides.
+   */
   byte[] read(ImageRef ref) {
     URI uri;
     try {
@@ -103,9 +126,23 @@ final class Validator {
       throw new ValidationException(Reason.REF_NOT_ALLOWED, quote(ref.getUri()) + " is not s3:// in one of the "
           + "allowed buckets " + config.refBuckets());
     }
+    if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+      throw new ValidationException(Reason.REF_KEY_TOO_LONG, "the object key of " + quote(ref.getUri()) + " is "
+          + key.getBytes(StandardCharsets.UTF_8).length + " bytes; S3 allows " + MAX_KEY_BYTES);
+    }
     int limit = (int) Math.min(Integer.MAX_VALUE - 1, config.maxImageBytes());
-    byte[] bytes = retry.call("read " + ref.getUri(), () -> store.inBucket(bucket).getAtMost(key, limit))
-        .orElseThrow(() -> new ValidationException(Reason.REF_MISSING, "no object at " + ref.getUri()));
+    byte[] bytes;
+    try {
+      bytes = retry.call("read " + ref.getUri(), () -> store.inBucket(bucket).getAtMost(key, limit))
+          .orElseThrow(() -> new ValidationException(Reason.REF_MISSING, "no object at " + ref.getUri()));
+    } catch (ObjectStoreException ex) {
+      if (Failures.forRecord(ex) != Failures.Disposition.DEAD_LETTER) {
+        throw ex;
+      }
+      throw new ValidationException("NoSuchBucket".equals(ex.code()) || "NoSuchKey".equals(ex.code())
+          ? Reason.REF_MISSING : Reason.REF_REFUSED, "reading " + quote(ref.getUri()) + ": S3 answered "
+          + ex.status() + " " + ex.code());
+    }
     if (bytes.length > config.maxImageBytes()) {
       throw new ValidationException(Reason.TOO_BIG, "the object at " + ref.getUri() + " is over the limit of "
           + config.maxImageBytes() + " bytes (ingest.max.image.kib); it was not downloaded");

@@ -1,5 +1,6 @@
 package dev.streamtune.ingest;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,14 +18,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Writes for one key run in the order they were issued (a relabel's put and delete never
  * overtake an earlier write of the same image), and at most {@code maxInFlight} are pending per
- * thread. With {@code threads == 0} every write runs inline, as {@code TopologyTestDriver}, which
- * has no producer to hold, needs.
+ * thread. The writes issued between two commits share one deadline ({@link #deadline}), so an
+ * outage holds a commit for one retry budget (plus one call), however many writes are queued,
+ * well inside the transaction timeout. With {@code threads == 0} every write runs inline, as
+ * {@code TopologyTestDriver}, which has no producer to hold, needs.
  */
 final class WriteBarrier implements AutoCloseable {
   private final ExecutorService pool;
   private final int maxInFlight;
   private final ThreadLocal<ArrayDeque<CompletableFuture<Void>>> pending = ThreadLocal.withInitial(ArrayDeque::new);
   private final Map<String, CompletableFuture<Void>> lastByKey = new ConcurrentHashMap<>();
+  private final ThreadLocal<long[]> deadline = ThreadLocal.withInitial(() -> new long[1]);
 
   WriteBarrier(int threads, int maxInFlight) {
     this.pool = threads == 0 ? null : Executors.newFixedThreadPool(threads, r -> {
@@ -38,6 +42,21 @@ final class WriteBarrier implements AutoCloseable {
   /** A barrier that runs every write inline. */
   static WriteBarrier inline() {
     return new WriteBarrier(0, 1);
+  }
+
+  /**
+   * The deadline ({@link System#nanoTime}) of this thread's writes until its next commit: each write
+   * may retry an outage until then, so the whole commit, not each write, is bounded by {@code budget}.
+   */
+  long deadline(Duration budget) {
+    if (pool == null) {
+      return System.nanoTime() + budget.toNanos();
+    }
+    long[] d = deadline.get();
+    if (d[0] == 0) {
+      d[0] = System.nanoTime() + budget.toNanos();
+    }
+    return d[0];
   }
 
   /** Issues a write for {@code key}, after any earlier write of the same key. */
@@ -70,6 +89,7 @@ final class WriteBarrier implements AutoCloseable {
   void await() {
     RuntimeException first = null;
     ArrayDeque<CompletableFuture<Void>> mine = pending.get();
+    deadline.get()[0] = 0;
     while (!mine.isEmpty()) {
       try {
         mine.pollFirst().join();

@@ -62,7 +62,7 @@ public final class InMemoryObjectStore implements ObjectStore {
   public synchronized void copy(String from, String to, Map<String, String> metadata) {
     StoredObject o = objects().get(from);
     if (o == null) {
-      throw new ObjectStoreException("No object " + from + " in bucket " + bucket + " to copy", null);
+      throw new ObjectStoreException("No object " + from + " in bucket " + bucket + " to copy", 404, "NoSuchKey", null);
     }
     objects().put(to, new StoredObject(o.data(), o.contentType(), Map.copyOf(metadata)));
   }

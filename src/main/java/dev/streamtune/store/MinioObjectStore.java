@@ -209,7 +209,8 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
             + e.response().code(), new IOException(e));
       }
       throw new ObjectStoreException("S3 refused " + what + " in bucket " + bucket + ": "
-          + e.errorResponse().code() + " " + e.errorResponse().message(), e);
+          + e.errorResponse().code() + " " + e.errorResponse().message(), e.response() == null ? -1
+          : e.response().code(), e.errorResponse().code(), e);
     } catch (InvalidResponseException | ServerException e) {
       throw new UncheckedIOException("S3 failed " + what + " in bucket " + bucket + ": " + e.getMessage(),
           new IOException(e));

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  * @param validation sha256 of each validation image
  */
 public record Dataset(String modelId, List<Example> examples, java.util.Set<String> validation) {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Dataset.class);
   private static final Pattern KEY = Pattern.compile("examples/([^/]+)/([^/]+)/([0-9a-f]{64})\\.([a-z0-9]+)");
 
   /**
@@ -47,15 +48,26 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
   }
 
   /**
-   * Lists a model's examples. An image in two label folders at once (a relabel caught half-way)
-   * counts once, under the first label in sorted order.
+   * Lists a model's examples. An image in two label folders at once counts once, under the first
+   * label in sorted order, and is not silent: each such conflict is logged as a warning naming the
+   * image and its folders, and counted in {@code streamtune.train.label.conflicts{model}}. A
+   * relabel caught half-way by a crash is one (ingest's replay finishes it); a late write of a
+   * fenced ingest instance landing after another instance's relabel is another, which stays until
+   * an operator deletes the stale object (docs/operations.md).
    */
   public static Dataset list(ObjectStore store, String modelId, int validationPercent) {
     Map<String, Example> bySha = new TreeMap<>();
     for (String key : store.list("examples/" + modelId + "/")) {
       var m = KEY.matcher(key);
       if (m.matches() && m.group(1).equals(modelId)) {
-        bySha.putIfAbsent(m.group(3), new Example(m.group(3), m.group(2), key));
+        Example e = new Example(m.group(3), m.group(2), key);
+        Example kept = bySha.putIfAbsent(e.sha256(), e);
+        if (kept != null && !kept.label().equals(e.label())) {
+          LOG.warn("Label conflict in model {}: image {} is in label folders {} and {} ({}); training uses {}",
+              modelId, e.sha256(), kept.label(), e.label(), key, kept.label());
+          io.micrometer.core.instrument.Metrics.counter("streamtune.train.label.conflicts", "model", modelId)
+              .increment();
+        }
       }
     }
     return of(modelId, new ArrayList<>(bySha.values()), validationPercent);

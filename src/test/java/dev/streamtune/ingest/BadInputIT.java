@@ -74,9 +74,24 @@ class BadInputIT {
 
       List<ConsumerRecord<byte[], byte[]>> dead = IngestIT.read(stack.kafka(), topics.deadLetters(), corpus.size());
       assertThat(IngestIT.reasons(dead)).isEqualTo(expected);
+      assertThat(dead).as("exactly one dead letter per bad record, none for a good one").hasSize(corpus.size());
+      for (ConsumerRecord<byte[], byte[]> d : dead) {
+        String key = new String(d.key(), StandardCharsets.UTF_8);
+        BadInputCorpus.Case sent = corpus.get(Integer.parseInt(key.substring("bad-".length())));
+        assertThat(d.value()).as(key + " keeps its original value").isEqualTo(sent.value());
+        assertThat(header(d, "__streams.errors.topic")).as(key).isEqualTo(topics.labelledImages());
+        assertThat(header(d, DeadLetters.STAGE)).as(key).isIn("decode", "validate");
+        assertThat(header(d, DeadLetters.TIME)).as(key).isNotBlank();
+        assertThat(header(d, "__streams.errors.message")).as(key).isNotBlank();
+      }
       await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
           assertThat(s3.list("examples/m/")).hasSize(goodShas.size()));
       assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    var h = r.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }

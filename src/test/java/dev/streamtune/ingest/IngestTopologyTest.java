@@ -44,6 +44,7 @@ class IngestTopologyTest {
   private final ConfluentAvroSerde<LabelledImage> images =
       new ConfluentAvroSerde<>(LabelledImage.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
   private final InMemoryObjectStore store = new InMemoryObjectStore("streamtune");
+  private java.util.function.UnaryOperator<dev.streamtune.store.ObjectStore> hook = s -> s;
   private TopologyTestDriver driver;
   private TestInputTopic<byte[], LabelledImage> input;
   private TestInputTopic<byte[], byte[]> rawInput;
@@ -63,7 +64,7 @@ class IngestTopologyTest {
     Properties props = new Properties();
     props.putAll(IngestTopology.properties(c, KafkaConfig.plaintext("unused:9092"), topics));
     var requestSerde = new ConfluentAvroSerde<>(TrainingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
-    driver = new TopologyTestDriver(IngestTopology.build(c, topics, images, requestSerde, store), props,
+    driver = new TopologyTestDriver(IngestTopology.build(c, topics, images, requestSerde, hook.apply(store)), props,
         Instant.parse("2026-01-01T00:00:00Z"));
     input = driver.createInputTopic(topics.labelledImages(), new ByteArraySerializer(), images.serializer());
     rawInput = driver.createInputTopic(topics.labelledImages(), new ByteArraySerializer(), new ByteArraySerializer());
@@ -99,6 +100,143 @@ class IngestTopologyTest {
   }
 
   @Test
+  void attributesAreLimitedAtValidationByCountAndByTheMetadataTheyBecome() {
+    byte[] png = png(3);
+    Map<String, String> many = new java.util.HashMap<>();
+    for (int i = 0; i <= IngestConfig.defaults().maxAttributes(); i++) {
+      many.put("k" + i, "v");
+    }
+    assertDeadLetter(withAttributes(event("a1", "m", "cat", png, "image/png"), many), "TOO_MANY_ATTRIBUTES");
+    assertDeadLetter(withAttributes(event("a2", "m", "cat", png, "image/png"), Map.of("note", "x".repeat(2000))),
+        "ATTRIBUTES_TOO_LARGE");
+    assertDeadLetter(LabelledImage.newBuilder(event("a3", "m", "cat", png, "image/png")).setEventId("e".repeat(2000))
+        .build(), "ATTRIBUTES_TOO_LARGE");
+    many.remove("k0");
+    input.pipeInput(withAttributes(event("a4", "m", "cat", png, "image/png"), many));
+    assertThat(dlq.isEmpty()).isTrue();
+    String key = "examples/m/cat/" + Validator.sha256(png) + ".png";
+    assertThat(ExampleMetadata.size(store.object(key).orElseThrow().metadata()))
+        .isLessThanOrEqualTo(IngestConfig.defaults().maxMetadataBytes());
+  }
+
+  @Test
+  void anImageRefKeyOverS3sLimitIsRefusedBeforeAnyRequest() {
+    byte[] png = png(4);
+    assertDeadLetter(ref("k1", "s3://streamtune/uploads/" + "k".repeat(1017) + ".png", Validator.sha256(png)),
+        "REF_KEY_TOO_LONG");
+  }
+
+  @Test
+  void anImageRefThatStorageRefusesWith4xxIsDeadLettered() {
+    hook = s -> new Refusing(s, 403, "AccessDenied");
+    start(IngestConfig.defaults().withTriggers(3, 2, Duration.ofMinutes(10)));
+    byte[] png = png(5);
+    store.put("uploads/forbidden/a.png", png, "image/png", Map.of());
+    assertDeadLetter(ref("f1", "s3://streamtune/uploads/forbidden/a.png", Validator.sha256(png)), "REF_REFUSED");
+    hook = s -> new Refusing(s, 404, "NoSuchBucket");
+    start(IngestConfig.defaults().withTriggers(3, 2, Duration.ofMinutes(10)));
+    assertDeadLetter(ref("f2", "s3://streamtune/uploads/forbidden/a.png", Validator.sha256(png)), "REF_MISSING");
+  }
+
+  @Test
+  void anObjectReplacedAfterValidationIsDeadLetteredAtTheStoreStageAsTheOriginalRecord() {
+    byte[] png = png(6);
+    byte[] other = png(7);
+    store.put("uploads/swap.png", png, "image/png", Map.of());
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean(true);
+    hook = s -> new Refusing(s, 0, "") {
+      @Override
+      public java.util.Optional<byte[]> getAtMost(String key, int maxBytes) {
+        var read = super.getAtMost(key, maxBytes);
+        if (once.getAndSet(false)) {
+          store.put("uploads/swap.png", other, "image/png", Map.of());
+        }
+        return read;
+      }
+    };
+    start(IngestConfig.defaults().withTriggers(1, 1, Duration.ofMinutes(10)));
+    assertDeadLetter(ref("s1", "s3://streamtune/uploads/swap.png", Validator.sha256(png)), "store", "REF_SHA_MISMATCH");
+    assertThat(store.list("examples/")).isEmpty();
+    assertThat(requests.isEmpty()).as("nothing counted").isTrue();
+  }
+
+  @Test
+  void anExampleWriteRefusedWith4xxIsOneDeadLetterAndCountsNothing() {
+    hook = s -> new Refusing(s, 403, "AccessDenied");
+    start(IngestConfig.defaults().withTriggers(2, 2, Duration.ofMinutes(10)));
+    assertDeadLetter(event("w1", "m", "denied", png(8), "image/png"), "store", "STORE_REFUSED");
+    assertThat(store.list("examples/")).isEmpty();
+    input.pipeInput(event("w2", "m", "cat", png(9), "image/png"));
+    assertThat(requests.isEmpty()).as("the refused record is not counted").isTrue();
+    input.pipeInput(event("w3", "m", "cat", png(10), "image/png"));
+    assertThat(requests.readValuesToList()).hasSize(1);
+    assertThat(store.list("examples/m/")).hasSize(2);
+  }
+
+  /** The store with a bucket policy: reads under uploads/forbidden/ and writes to label "denied" are refused. */
+  private static class Refusing implements dev.streamtune.store.ObjectStore {
+    private final dev.streamtune.store.ObjectStore s;
+    private final int status;
+    private final String code;
+
+    Refusing(dev.streamtune.store.ObjectStore s, int status, String code) {
+      this.s = s;
+      this.status = status;
+      this.code = code;
+    }
+
+    @Override
+    public void put(String key, byte[] data, String contentType, Map<String, String> metadata) {
+      if (key.contains("/denied/")) {
+        throw new dev.streamtune.store.ObjectStoreException("refused " + key, status, code, null);
+      }
+      s.put(key, data, contentType, metadata);
+    }
+
+    @Override
+    public java.util.Optional<byte[]> getAtMost(String key, int maxBytes) {
+      if (key.startsWith("uploads/forbidden/")) {
+        throw new dev.streamtune.store.ObjectStoreException("refused " + key, status, code, null);
+      }
+      return s.getAtMost(key, maxBytes);
+    }
+
+    @Override
+    public java.util.Optional<byte[]> get(String key) {
+      return s.get(key);
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+      return s.list(prefix);
+    }
+
+    @Override
+    public void delete(String key) {
+      s.delete(key);
+    }
+
+    @Override
+    public void copy(String from, String to, Map<String, String> metadata) {
+      s.copy(from, to, metadata);
+    }
+
+    @Override
+    public String bucket() {
+      return s.bucket();
+    }
+
+    @Override
+    public dev.streamtune.store.ObjectStore inBucket(String other) {
+      return other.equals(bucket()) ? this : s.inBucket(other);
+    }
+  }
+
+  private static LabelledImage withAttributes(LabelledImage e, Map<String, String> attributes) {
+    return LabelledImage.newBuilder(e).setAttributes(attributes).build();
+  }
+
+  @Test
   void aGoodEventIsStoredInItsClassFolderWithMetadata() {
     byte[] png = png(1);
     input.pipeInput(event("e1", "shapes", "circle", png, "image/png"));
@@ -116,7 +254,7 @@ class IngestTopologyTest {
     IngestConfig small = IngestConfig.defaults().withTriggers(3, 2, Duration.ZERO);
     start(new IngestConfig(small.applicationId(), 4096, 1_000_000, small.refBuckets(), 3, Map.of(), 2,
         Duration.ZERO, small.scheduleCheck(), Duration.ofSeconds(1), small.stateDir(), 1, 0,
-        small.sessionTimeout()));
+        small.sessionTimeout(), small.maxAttributes(), small.maxMetadataBytes()));
     byte[] png = png(2);
     store.inBucket("elsewhere").put("x.png", png, "image/png", Map.of());
     store.put("uploads/a.png", png, "image/png", Map.of());
@@ -242,10 +380,18 @@ class IngestTopologyTest {
   }
 
   private void assertDeadLetter(LabelledImage event, String reason) {
+    assertDeadLetter(event, "validate", reason);
+  }
+
+  private void assertDeadLetter(LabelledImage event, String stage, String reason) {
     input.pipeInput("key".getBytes(StandardCharsets.UTF_8), event);
     TestRecord<byte[], byte[]> r = dlq.readRecord();
     assertThat(header(r, "streamtune.reason")).as(event.getEventId()).isEqualTo(reason);
-    assertThat(header(r, "streamtune.stage")).isEqualTo("validate");
+    assertThat(header(r, "streamtune.stage")).isEqualTo(stage);
+    assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("key");
+    assertThat(header(r, "__streams.errors.topic")).isEqualTo(topics.labelledImages());
+    assertThat(images.deserializer().deserialize(topics.labelledImages(), r.value())).isEqualTo(event);
+    assertThat(dlq.isEmpty()).as("one dead letter").isTrue();
     assertThat(header(r, "streamtune.time")).isNotBlank();
     assertThat(header(r, "__streams.errors.message")).contains(reason);
     assertThat(images.deserializer().deserialize(topics.labelledImages(), r.value()).getEventId())

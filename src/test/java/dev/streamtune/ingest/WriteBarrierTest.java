@@ -49,6 +49,36 @@ class WriteBarrierTest {
     }
   }
 
+  /**
+   * The writes behind one commit share one retry budget: a write issued once it is spent (say, the
+   * 64th queued behind an outage) is not tried but fails the commit at once, as an outage, instead
+   * of holding the transaction for a budget of its own; the next commit's writes get a fresh one.
+   */
+  @Test
+  void theWritesOfOneCommitShareOneBudget() {
+    StorageRetry retry = new StorageRetry(java.time.Duration.ofMillis(300));
+    java.util.concurrent.atomic.AtomicInteger tried = new java.util.concurrent.atomic.AtomicInteger();
+    Runnable down = () -> {
+      throw new java.io.UncheckedIOException(new java.io.IOException("S3 down"));
+    };
+    try (WriteBarrier b = new WriteBarrier(2, 16)) {
+      long first = b.deadline(retry.budget());
+      b.submit("a", () -> retry.runBy(first, "put a", down));
+      org.awaitility.Awaitility.await().until(() -> System.nanoTime() > first);
+      long second = b.deadline(retry.budget());
+      b.submit("b", () -> retry.runBy(second, "put b", () -> {
+        tried.incrementAndGet();
+        down.run();
+      }));
+      assertThatThrownBy(b::await).isInstanceOf(java.io.UncheckedIOException.class);
+      assertThat(tried).as("a write issued past the commit's budget is not tried").hasValue(0);
+      long next = b.deadline(retry.budget());
+      b.submit("c", () -> retry.runBy(next, "put c", tried::incrementAndGet));
+      b.await();
+      assertThat(tried).as("the next commit has a budget of its own").hasValue(1);
+    }
+  }
+
   @Test
   void inlineRunsAtOnce() {
     List<String> done = new CopyOnWriteArrayList<>();
