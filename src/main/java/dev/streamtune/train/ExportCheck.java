@@ -24,17 +24,24 @@ record ExportCheck(String failure, List<Reports.Miss> misses) {
   private static final int MISSES = 8;
 
   /**
-   * @param trained the training graph's probabilities for the validation examples, in order
+   * @param trained the training graph's probabilities for the validation examples, in order; a
+   *     null row, or an image relabelled or erased since the listing, is left out of the check
    */
   static ExportCheck run(ObjectStore store, Path savedModel, Split split, Head head, float[][] trained,
       Evaluation eval, int n) {
     List<Dataset.Example> examples = split.validationExamples();
-    int count = Math.min(n, examples.size());
-    List<byte[]> images = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      String key = examples.get(i).key();
-      images.add(store.get(key).orElseThrow(() -> new IllegalStateException(key + " vanished during the run")));
+    List<Integer> checked = new ArrayList<>();
+    List<byte[]> images = new ArrayList<>();
+    for (int i = 0; i < Math.min(n, examples.size()); i++) {
+      int at = i;
+      if (trained[i] != null) {
+        store.get(examples.get(i).key()).ifPresent(b -> {
+          checked.add(at);
+          images.add(b);
+        });
+      }
     }
+    int count = images.size();
     double maxDiff = 0;
     int agree = 0;
     List<Reports.Miss> misses = new ArrayList<>();
@@ -43,16 +50,17 @@ record ExportCheck(String failure, List<Reports.Miss> misses) {
         List<byte[]> batch = images.subList(start, Math.min(count, start + 16));
         float[][] actual = c.probabilities(batch);
         for (int i = 0; i < batch.size(); i++) {
+          int at = checked.get(start + i);
           float[] a = actual[i];
-          float[] e = trained[start + i];
+          float[] e = trained[at];
           for (int k = 0; k < e.length; k++) {
             maxDiff = Math.max(maxDiff, Math.abs(a[k] - e[k]));
           }
           agree += argmax(a) == argmax(e) ? 1 : 0;
-          int truth = split.valY()[start + i];
-          int predicted = eval.predicted()[start + i];
+          int truth = split.valY()[at];
+          int predicted = eval.predicted()[at];
           if (predicted != truth && misses.size() < MISSES) {
-            String key = examples.get(start + i).key();
+            String key = examples.get(at).key();
             misses.add(new Reports.Miss(batch.get(i), "image/" + key.substring(key.lastIndexOf('.') + 1),
                 head.labels().get(truth), head.labels().get(predicted)));
           }

@@ -14,10 +14,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a network computes for each of a dataset's images, cache first: the cached values are read,
@@ -35,6 +38,7 @@ import java.util.function.IntConsumer;
  * @param <V> one image's cached value
  */
 final class Gather<V> {
+  private static final Logger LOG = LoggerFactory.getLogger(Gather.class);
   private static final int FEATURE_PACK = 4096;
   private static final int ACTIVATION_PACK = 512;
   private final ObjectStore store;
@@ -89,10 +93,12 @@ final class Gather<V> {
    *
    * @param values per sha256
    * @param hits images found in the cache
-   * @param misses images that were computed (or refused)
-   * @param refused sha256 of each image refused as bad data, which has no value
+   * @param misses images that were computed (or skipped)
+   * @param skipped sha256 of each image without a value: refused as bad data (and handed to the
+   *     refusals), or gone from storage since the listing (relabelled or erased during the run,
+   *     so the next run finds it under its new key)
    */
-  record Result<V>(Map<String, V> values, long hits, long misses, Set<String> refused) {}
+  record Result<V>(Map<String, V> values, long hits, long misses, Set<String> skipped) {}
 
   /**
    * The values of every example. A round downloads the missing images until it has {@code batch}
@@ -106,38 +112,44 @@ final class Gather<V> {
     Map<String, V> values = new HashMap<>(read.read(modelId, examples.stream().map(Dataset.Example::sha256).toList()));
     long hits = values.size();
     List<Dataset.Example> missing = examples.stream().filter(e -> !values.containsKey(e.sha256())).toList();
-    Set<String> refused = new TreeSet<>();
-    int done = 0;
+    Set<String> skipped = new TreeSet<>();
     for (int i = 0; i < missing.size(); ) {
       int start = i;
       long held = 0;
       List<byte[]> images = new ArrayList<>();
+      List<Dataset.Example> part = new ArrayList<>();
       while (i < missing.size() && images.size() < batch && held < maxBytes) {
         Dataset.Example e = missing.get(i++);
-        byte[] image = store.get(e.key()).orElseThrow(() -> new IllegalStateException(
-            "Example " + e.key() + " was listed but is gone; it was relabelled or removed during the run"));
-        images.add(image);
-        held += image.length;
+        Optional<byte[]> image = store.get(e.key());
+        if (image.isEmpty()) {
+          LOG.info("Example {} was relabelled or erased since the listing; this run goes without it", e.key());
+          skipped.add(e.sha256());
+          continue;
+        }
+        part.add(e);
+        images.add(image.get());
+        held += image.get().length;
       }
-      List<Dataset.Example> part = missing.subList(start, i);
       Map<String, V> batchValues = new HashMap<>();
       compute(part, images, batchValues, (e, error) -> {
-        refused.add(e.sha256());
+        skipped.add(e.sha256());
         refusals.refused(e, error);
       });
       if (!batchValues.isEmpty()) {
         write.write(modelId, batchValues);
       }
       values.putAll(batchValues);
-      done += part.size();
-      progress.accept(done);
+      progress.accept(i);
     }
-    return new Result<>(values, hits, missing.size(), refused);
+    return new Result<>(values, hits, missing.size(), skipped);
   }
 
   /** Computes a batch into {@code out}, halving it around images refused as bad data. */
   private void compute(List<Dataset.Example> part, List<byte[]> images, Map<String, V> out,
       Refusals refusals) {
+    if (part.isEmpty()) {
+      return;
+    }
     List<V> computed;
     try {
       computed = compute.apply(images);

@@ -40,7 +40,7 @@ final class HeadRun {
     Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(listed.modelId(),
         listed.examples(), config.extractBatch(), config.extractBytes(),
         n -> progress.report("features", n, listed.examples().size(), Double.NaN, Double.NaN), refusals);
-    Dataset data = TrainingRun.usable(listed, features.refused(), config.validationPercent());
+    Dataset data = TrainingRun.usable(listed, features.skipped(), config.validationPercent());
     Backbone backbone = extractor.backbone();
     boolean warm = parent != null && parent.top() == null
         && backbone.featureLayers().contains(parent.head().featureLayer())

@@ -52,7 +52,7 @@ final class TopRun {
       Gather.Result<short[]> acts = Gather.activations(store, bottom, backbone.digest(), t.cut(), clock)
           .gather(listed.modelId(), listed.examples(), config.extractBatch(), config.extractBytes(),
               n -> progress.report("activations", n, listed.examples().size(), Double.NaN, Double.NaN), refusals);
-      Dataset data = TrainingRun.usable(listed, acts.refused(), config.validationPercent());
+      Dataset data = TrainingRun.usable(listed, acts.skipped(), config.validationPercent());
       boolean warm = parent != null && parent.top() != null && parent.top().cut().equals(t.cut())
           && parent.head().featureLayer().equals(t.featureLayer())
           && backbone.digest().equals(parent.version().getBaseModel().getDigest());
@@ -75,13 +75,7 @@ final class TopRun {
       progress.report("scoring", 0, 0, Double.NaN, Double.NaN);
       Evaluation parentEval = warm && !grown ? Evaluation.of(labels, fit.initialProbabilities(), split.valY())
           : parentEvaluation(data.modelId(), parent, warm, labels, split, val, refusals);
-      int n = Math.min(config.checkImages(), split.validationExamples().size());
-      List<byte[]> images = new ArrayList<>(n);
-      for (Dataset.Example e : split.validationExamples().subList(0, n)) {
-        images.add(store.get(e.key()).orElseThrow(() -> new IllegalStateException(e.key() + " vanished during the run")));
-      }
-      float[][] reference = TopTrainer.probabilities(baseModel, top, ActivationRows.of(bottom.extract(images)),
-          t.options().threads());
+      float[][] reference = reference(split, top, bottom, t.options().threads());
       return new Candidate(data, TrainingMode.TOP, top.head(), t.cut(), split, fit.validationProbabilities(),
           parentEval, parent != null && !warm, acts.hits(), acts.misses(), reference,
           Map.of(Parent.TOP_FILE, top.weightsBytes(), Parent.FIT_FILE,
@@ -115,13 +109,38 @@ final class TopRun {
     }
     Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(modelId,
         split.validationExamples(), config.extractBatch(), config.extractBytes(), n -> { }, refusals);
-    if (!features.refused().isEmpty()) {
+    if (!features.skipped().isEmpty()) {
       return null;
     }
     int layer = backbone.featureLayers().indexOf(parent.head().featureLayer());
     float[][] x = split.validationExamples().stream().map(e -> features.values().get(e.sha256())[layer])
         .toArray(float[][]::new);
     return Evaluation.of(labels, HeadTrainer.probabilities(parent.head(), x), split.valY());
+  }
+
+  /**
+   * The trained model's probabilities for the first validation images, straight from their bytes,
+   * for the export check; an image relabelled or erased since the listing gets a null row.
+   */
+  private float[][] reference(Split split, TopModel top, CutExtractor bottom, int threads) {
+    int n = Math.min(config.checkImages(), split.validationExamples().size());
+    float[][] reference = new float[n][];
+    List<Integer> present = new ArrayList<>(n);
+    List<byte[]> images = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int at = i;
+      store.get(split.validationExamples().get(i).key()).ifPresent(b -> {
+        present.add(at);
+        images.add(b);
+      });
+    }
+    if (!images.isEmpty()) {
+      float[][] p = TopTrainer.probabilities(baseModel, top, ActivationRows.of(bottom.extract(images)), threads);
+      for (int j = 0; j < p.length; j++) {
+        reference[present.get(j)] = p[j];
+      }
+    }
+    return reference;
   }
 
   private static ActivationRows rows(List<Dataset.Example> examples, Map<String, short[]> values) {

@@ -88,11 +88,11 @@ final class TrainingRun {
    * @throws IllegalStateException when fewer than two labels are left (the next run, which lists
    *     without them, then has nothing to train)
    */
-  static Dataset usable(Dataset listed, java.util.Set<String> refused, int validationPercent) {
-    Dataset kept = listed.without(refused, validationPercent);
+  static Dataset usable(Dataset listed, java.util.Set<String> skipped, int validationPercent) {
+    Dataset kept = listed.without(skipped, validationPercent);
     if (kept.labels().size() < 2) {
       throw new IllegalStateException("Model " + listed.modelId() + " has " + kept.labels().size()
-          + " label(s) left after quarantining " + refused.size() + " example(s); a classifier needs two");
+          + " label(s) left without " + skipped.size() + " quarantined or vanished example(s); a classifier needs two");
     }
     return kept;
   }

@@ -4,10 +4,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 
 /**
- * What happens to a real deployment, in a fixed cycle with seeded timing: trainers and ingest
+ * What happens to a real deployment, in a fixed cycle (the caller times the steps): trainers and ingest
  * instances join and leave (a rolling deploy's SIGTERM, a crash's SIGKILL, a scale-out), and S3 and
  * the schema registry each go down for 30 s. Between steps it checks that no process ended on its
  * own.
@@ -23,17 +22,21 @@ final class Chaos {
   private final SoakReport report;
   private int step;
 
-  Chaos(Fleet fleet, ContinuousOperationIT.Servers servers, Random random, SoakReport report) {
+  Chaos(Fleet fleet, ContinuousOperationIT.Servers servers, SoakReport report) {
     this.fleet = fleet;
     this.servers = servers;
     this.report = report;
-    this.step = 0;
   }
 
   /** Lets the system run for {@code d}, failing at once if a process ends on its own. */
   void wait(Duration d) {
     await().during(d).atMost(d.plusSeconds(10)).pollInterval(Duration.ofSeconds(1))
         .until(() -> fleet.unexpectedExits().isEmpty());
+  }
+
+  /** Steps taken so far. */
+  int steps() {
+    return step;
   }
 
   /** Takes the next step of the cycle. */

@@ -27,9 +27,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The upstream apps of the soak: one event per {@link #next} call, seeded, of the mix a real
  * deployment sees: new images (inline, or as an {@code ImageRef} to an upload in object storage),
- * re-sent events, relabels, and hostile records of every kind ingest refuses. It keeps what the
- * system must end with: each good image's latest label, and the reason each hostile record must
- * be dead-lettered with.
+ * re-sent events, relabels, and hostile records: every kind ingest refuses (bad bytes, names,
+ * content types, oversized attributes, an over-long or missing {@code ImageRef}) and images that
+ * pass ingest but fail the trainer's full decode. It keeps what the system must end with: each
+ * good image's latest label, and the reason each hostile record must be dead-lettered with.
  */
 final class SoakTraffic implements AutoCloseable {
   static final List<String> MODELS = List.of("soak-a", "soak-b");
@@ -44,6 +45,7 @@ final class SoakTraffic implements AutoCloseable {
   private final List<Sent> good = new ArrayList<>();
   private final Map<String, String> latest = new ConcurrentHashMap<>();
   private final Map<String, String> poison = new ConcurrentHashMap<>();
+  private final Map<String, Long> quarantined = new ConcurrentHashMap<>();
   private final AtomicInteger events = new AtomicInteger();
   private int images;
 
@@ -116,7 +118,7 @@ final class SoakTraffic implements AutoCloseable {
     String key = "bad-" + n;
     String model = MODELS.get(random.nextInt(MODELS.size()));
     byte[] png = Shapes.image("circle", 7_000_000_000L + n);
-    switch (random.nextInt(5)) {
+    switch (random.nextInt(9)) {
       case 0 -> {
         poison.put(key, "WRONG_MAGIC_BYTE");
         send(key, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
@@ -135,11 +137,63 @@ final class SoakTraffic implements AutoCloseable {
         send(key, serializer.serialize(topic, event("evt-" + n, model, "circle",
             new InlineImage(ByteBuffer.wrap("this is not an image".getBytes()), "image/png"))));
       }
-      default -> {
+      case 4 -> {
         poison.put(key, "BAD_MODEL_ID");
         send(key, serializer.serialize(topic, event("evt-" + n, ".hidden", "circle", inline(png))));
       }
+      case 5 -> {
+        poison.put(key, "ATTRIBUTES_TOO_LARGE");
+        send(key, serializer.serialize(topic, LabelledImage.newBuilder(event("evt-" + n, model, "circle", inline(png)))
+            .setAttributes(Map.of("note", "x".repeat(4096))).build()));
+      }
+      case 6 -> {
+        poison.put(key, "REF_KEY_TOO_LONG");
+        send(key, serializer.serialize(topic, event("evt-" + n, model, "circle", new ImageRef("s3://" + refBucket
+            + "/" + "k".repeat(1100) + ".png", ArtifactFiles.sha256(png), "image/png"))));
+      }
+      case 7 -> {
+        poison.put(key, "REF_MISSING");
+        send(key, serializer.serialize(topic, event("evt-" + n, model, "circle", new ImageRef("s3://" + refBucket
+            + "/uploads/never-uploaded-" + n + ".png", ArtifactFiles.sha256(png), "image/png"))));
+      }
+      default -> undecodable(n, model);
     }
+  }
+
+  /**
+   * A JPEG cut in the middle of its scan but ending with its end marker: ingest's checks pass and
+   * it is stored, the trainer's full decode fails, and it is quarantined with a dead letter of stage
+   * {@code train} keyed by its object key.
+   */
+  private void undecodable(int n, String model) {
+    byte[] jpeg = cutJpeg(n);
+    String sha = ArtifactFiles.sha256(jpeg);
+    latest.put(model + "/" + sha, "circle");
+    quarantined.merge(model, 1L, Long::sum);
+    poison.put("examples/" + model + "/circle/" + sha + ".jpg", "CORRUPT");
+    send("cut-" + n, serializer.serialize(topic, event("evt-" + n, model, "circle",
+        new InlineImage(ByteBuffer.wrap(jpeg), "image/jpeg"))));
+  }
+
+  private static byte[] cutJpeg(int seed) {
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(96, 96,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    Random r = new Random(seed);
+    for (int y = 0; y < 96; y++) {
+      for (int x = 0; x < 96; x++) {
+        img.setRGB(x, y, r.nextInt(0xffffff));
+      }
+    }
+    var out = new java.io.ByteArrayOutputStream();
+    try {
+      javax.imageio.ImageIO.write(img, "jpeg", out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    byte[] cut = java.util.Arrays.copyOf(out.toByteArray(), out.size() / 2 + 2);
+    cut[cut.length - 2] = (byte) 0xFF;
+    cut[cut.length - 1] = (byte) 0xD9;
+    return cut;
   }
 
   private static InlineImage inline(byte[] png) {
@@ -172,10 +226,11 @@ final class SoakTraffic implements AutoCloseable {
     return Map.copyOf(poison);
   }
 
-  /** Good images per model. */
+  /** Images per model that its versions train on: those stored, less those the trainer quarantines. */
   Map<String, Long> examplesPerModel() {
     Map<String, Long> out = new java.util.TreeMap<>();
     latest.keySet().forEach(k -> out.merge(k.substring(0, k.indexOf('/')), 1L, Long::sum));
+    quarantined.forEach((m, q) -> out.merge(m, -q, Long::sum));
     return out;
   }
 
