@@ -20,6 +20,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kafka Streams' own dead-letter support (KIP-1034, {@code errors.dead.letter.queue.topic.name})
@@ -41,6 +43,8 @@ final class DeadLetters {
   static final String SOURCE = "streamtune.source";
   /** The record's original key, carried past the repartition (absent for a null key). */
   static final String SOURCE_KEY = "streamtune.source-key";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
   private DeadLetters() {}
 
@@ -81,7 +85,7 @@ final class DeadLetters {
       add(headers, STAGE, "store");
       add(headers, REASON, e.reason());
       add(headers, TIME, Instant.ofEpochMilli(now).toString());
-      IngestMetrics.deadLettered("store", e.reason());
+      report("store", e.reason(), at[0] + "-" + at[1] + "@" + at[2], e.getMessage());
       return new Record<>(record.key(), new StoreDeadLetter(key == null ? null : key.value(),
           wire.serialize(inputTopic, record.value())), record.timestamp(), headers);
     }
@@ -91,10 +95,16 @@ final class DeadLetters {
     }
   }
 
-  static List<ProducerRecord<byte[], byte[]>> tag(List<ProducerRecord<byte[], byte[]>> records, String stage,
-      Exception e, long now) {
-    String reason = findBadData(e);
+  /** Counts a dead letter and logs it once, with where it came from and why: the only log line a bad record gets. */
+  private static void report(String stage, String reason, String where, String message) {
     IngestMetrics.deadLettered(stage, reason);
+    LOG.warn("Dead-lettered the record at {} ({} stage): {}: {}", where, stage, reason, message);
+  }
+
+  static List<ProducerRecord<byte[], byte[]>> tag(List<ProducerRecord<byte[], byte[]>> records, String stage,
+      ErrorHandlerContext context, Exception e, long now) {
+    String reason = findBadData(e);
+    report(stage, reason, context.topic() + "-" + context.partition() + "@" + context.offset(), e.getMessage());
     for (ProducerRecord<byte[], byte[]> r : records) {
       r.headers().add(STAGE, stage.getBytes(StandardCharsets.UTF_8));
       r.headers().add(REASON, reason.getBytes(StandardCharsets.UTF_8));
@@ -126,8 +136,8 @@ final class DeadLetters {
       if (Failures.classify(e) != Failures.Disposition.DEAD_LETTER) {
         return Response.fail();
       }
-      return Response.resume(tag(builtIn.handleError(context, record, e).deadLetterQueueRecords(), "decode", e,
-          System.currentTimeMillis()));
+      return Response.resume(tag(builtIn.handleError(context, record, e).deadLetterQueueRecords(), "decode", context,
+          e, System.currentTimeMillis()));
     }
   }
 
@@ -146,7 +156,7 @@ final class DeadLetters {
         return Response.fail();
       }
       return Response.resume(tag(builtIn.handleError(context, record, e).deadLetterQueueRecords(),
-          "store".equals(context.processorNodeId()) ? "store" : "validate", e, System.currentTimeMillis()));
+          "store".equals(context.processorNodeId()) ? "store" : "validate", context, e, System.currentTimeMillis()));
     }
   }
 }

@@ -5,19 +5,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Retries storage calls made for one record that fail with an outage ({@link Failures#forRecord}
- * says RETRY), with exponential
- * backoff, for a bounded time; then the error propagates and fails the stream task, which
- * restarts from its last commit. Other errors propagate at once.
+ * says RETRY), with exponential backoff, for a bounded time; then the error propagates and fails
+ * the stream task, which restarts from its last commit. Other errors propagate at once. An outage
+ * is logged once when it starts, summarised while it lasts and once when storage answers again,
+ * however many writes retry meanwhile ({@link OutageLog}).
  */
 final class StorageRetry {
-  private static final Logger LOG = LoggerFactory.getLogger(StorageRetry.class);
   private static final Duration FIRST = Duration.ofMillis(100);
   private static final Duration MAX = Duration.ofSeconds(5);
+  private static final OutageLog OUTAGE = new OutageLog(Duration.ofSeconds(30));
   private final Duration budget;
 
   StorageRetry(Duration budget) {
@@ -45,12 +44,14 @@ final class StorageRetry {
     Duration backoff = FIRST;
     while (true) {
       try {
-        return call.get();
+        T result = call.get();
+        OUTAGE.answered();
+        return result;
       } catch (RuntimeException e) {
         if (Failures.forRecord(e) != Failures.Disposition.RETRY || System.nanoTime() + backoff.toNanos() > deadline) {
           throw e;
         }
-        LOG.warn("Storage unavailable ({}), retrying {} in {} ms", e.getMessage(), what, backoff.toMillis());
+        OUTAGE.retrying(what, e);
       }
       try {
         Thread.sleep(backoff.toMillis());

@@ -384,7 +384,18 @@ class IngestTopologyTest {
   }
 
   private void assertDeadLetter(LabelledImage event, String stage, String reason) {
-    input.pipeInput("key".getBytes(StandardCharsets.UTF_8), event);
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+        .getLogger(DeadLetters.class);
+    var logged = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    logged.start();
+    logger.addAppender(logged);
+    try {
+      input.pipeInput("key".getBytes(StandardCharsets.UTF_8), event);
+    } finally {
+      logger.detachAppender(logged);
+    }
+    assertThat(logged.list).as("one log line per bad record, with its reason")
+        .singleElement().satisfies(e -> assertThat(e.getFormattedMessage()).contains(stage + " stage", reason));
     TestRecord<byte[], byte[]> r = dlq.readRecord();
     assertThat(header(r, "streamtune.reason")).as(event.getEventId()).isEqualTo(reason);
     assertThat(header(r, "streamtune.stage")).isEqualTo(stage);
