@@ -22,14 +22,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -53,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * moved is not published (its new owner answers the request). A request the registry cannot
  * decode during an outage is read again later; only a malformed one is skipped. No failure of one
  * run, including one after its publish (such as writing {@code LATEST}), stops the loop.
+ *
+ * <p>This class is the lifecycle and the loop: {@link Intake} turns fetched requests into
+ * {@link Pending} batches, a {@link TrainingRun} trains one on its own thread, {@link RunCommit}
+ * publishes it in the transaction (or drops it), and {@link AfterPublish} writes {@code LATEST},
+ * sweeps orphans and reports the final status.
  */
 public final class TrainerApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerApp.class);
@@ -71,12 +72,12 @@ public final class TrainerApp implements AutoCloseable {
   private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "trainer-run"));
   private final Pending pending = new Pending();
   private final Thread loop;
-  private final AtomicInteger fenced = new AtomicInteger();
   private final Intake intake;
+  private final RunCommit commit;
+  private final AfterPublish after;
   private volatile boolean running = true;
   private Current current;
   private Instant notBefore = Instant.EPOCH;
-  private Instant repairLatestAt;
 
   /**
    * What the trainer talks to.
@@ -109,6 +110,9 @@ public final class TrainerApp implements AutoCloseable {
         .deserializer(), pending, () -> current != null, clock, RETRY_DELAY);
     this.versionSerde = ConfluentAvroSerde.of(ModelVersion.class, registry, parts.registry());
     this.status = new StatusReporter(parts.kafka(), parts.topics().trainingStatus(), clock);
+    this.commit = new RunCommit(requests, pending, parts.topics().modelVersions());
+    this.after = new AfterPublish(parts.store(), () -> VersionLog.read(versions, parts.topics().modelVersions(),
+        READ_TIMEOUT), parts.topics().modelVersions(), status, clock, RETRY_DELAY, ORPHAN_GRACE);
     this.loop = new Thread(this::loop, "trainer-loop");
   }
 
@@ -126,7 +130,7 @@ public final class TrainerApp implements AutoCloseable {
 
   private void loop() {
     try {
-      repairLatest();
+      after.repairLatest();
       while (running) {
         ConsumerRecords<String, byte[]> polled = requests.poll(POLL);
         try {
@@ -159,9 +163,7 @@ public final class TrainerApp implements AutoCloseable {
     Instant now = clock.instant();
     intake.resumeDue(current == null);
     if (current == null) {
-      if (repairLatestAt != null && !now.isBefore(repairLatestAt)) {
-        repairLatest();
-      }
+      after.repairIfDue(now);
       if (!now.isBefore(notBefore)) {
         pending.take().ifPresent(this::begin);
       }
@@ -174,13 +176,6 @@ public final class TrainerApp implements AutoCloseable {
         requests.resume(intake.resumable());
       }
     }
-  }
-
-  /** Brings LATEST level with the topic; on failure (S3 or Kafka down) tries again later. */
-  private void repairLatest() {
-    boolean done = Latest.repair(parts.store(), () -> VersionLog.read(versions, parts.topics().modelVersions(),
-        READ_TIMEOUT));
-    repairLatestAt = done ? null : clock.instant().plus(RETRY_DELAY);
   }
 
   private void begin(Pending.Batch b) {
@@ -211,89 +206,33 @@ public final class TrainerApp implements AutoCloseable {
     }
   }
 
+  /**
+   * Ends the current run: dropped when a rebalance moved its request, else committed by
+   * {@link RunCommit} and completed by {@link AfterPublish}; a failed run, or a commit to run again,
+   * is rewound and retried after {@code RETRY_DELAY}.
+   */
   private void finish(Current c) {
-    String m = c.batch().modelId();
+    Pending.Batch b = c.batch();
     try (var producer = c.producer()) {
-      if (pending.revoked(c.batch())) {
-        abandon(c);
+      if (commit.abandonIfRevoked(b, c.version(), c.runId())) {
         return;
       }
       ModelVersion v = c.result().get();
       CrashPoints.reached("after-artifacts");
-      if (!commit(producer, c, v)) {
-        return;
+      switch (commit.commit(producer, b, c.version(), c.runId(), v)) {
+        case PUBLISHED -> {
+          CrashPoints.reached("after-publish");
+          after.run(b.modelId(), c.version(), c.runId(), c.log(), v);
+        }
+        case RUN_AGAIN -> rewind(b);
+        case LEFT -> { }
       }
-      CrashPoints.reached("after-publish");
-      afterPublish(c, v);
     } catch (ExecutionException e) {
-      retryLater(c.batch(), e.getCause());
+      retryLater(b, e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      retryLater(c.batch(), e);
-    }
-  }
-
-  /**
-   * What follows a publish: metrics, LATEST, the janitor, the status line. The version is out,
-   * so a failure here is logged and never undoes it; LATEST is repaired from the topic later.
-   */
-  private void afterPublish(Current c, ModelVersion v) {
-    String m = c.batch().modelId();
-    try {
-      TrainMetrics.decided(v);
-      if (v != null && v.getStatus() == dev.streamtune.events.VersionStatus.PUBLISHED) {
-        Latest.write(parts.store(), v);
-        CrashPoints.reached("after-latest");
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("Version {} of {} is published, but LATEST could not be written; it is repaired from {} in {} s: {}",
-          c.version(), m, parts.topics().modelVersions(), RETRY_DELAY.toSeconds(), e.toString());
-      repairLatestAt = clock.instant().plus(RETRY_DELAY);
-    }
-    Janitor.afterPublish(parts.store(), m, c.log(), v, clock.instant(), ORPHAN_GRACE);
-    status.report(m, c.version(), c.runId(), v == null ? "skipped" : v.getStatus().toString().toLowerCase(), 0, 0,
-        Double.NaN, Double.NaN);
-  }
-
-  /** Drops a run whose request's partition a rebalance moved: its new owner answers the request. */
-  private void abandon(Current c) {
-    fenced.incrementAndGet();
-    LOG.warn("Version {} of {} (run {}) is not published: a rebalance moved its request's partition during the run, "
-        + "and the partition's owner (perhaps this trainer again) answers it; the run's artifacts are left for the "
-        + "janitor", c.version(), c.batch().modelId(), c.runId());
-    pending.done(c.batch());
-  }
-
-  /**
-   * Publishes the version and commits the request offsets in one transaction. When the commit
-   * fails (this producer was fenced, or it timed out), the run is not published; the request is
-   * run again if this trainer still owns its partitions (a rollback or a timeout cut the commit,
-   * and nobody else will answer it), and left to the new owner otherwise.
-   */
-  private boolean commit(KafkaProducer<String, ModelVersion> producer, Current c, ModelVersion v) {
-    String m = c.batch().modelId();
-    try {
-      producer.beginTransaction();
-      if (v != null) {
-        producer.send(new ProducerRecord<>(parts.topics().modelVersions(), m + "/" + v.getVersion(), v));
-      }
-      producer.sendOffsetsToTransaction(pending.offsetsAfter(c.batch()), requests.groupMetadata());
-      producer.commitTransaction();
-      pending.done(c.batch());
-      return true;
-    } catch (KafkaException e) {
-      fenced.incrementAndGet();
-      boolean stillOurs = requests.assignment().containsAll(c.batch().offsets().keySet());
-      LOG.warn("Version {} of {} (run {}) was not published: {} ({}); the run's artifacts are left for the janitor",
-          c.version(), m, c.runId(), stillOurs ? "the commit failed while this trainer still owns the request, "
-              + "which will be run again" : "this trainer was fenced or lost the request's partition", e.toString());
-      if (stillOurs) {
-        rewind(c.batch());
-      } else {
-        pending.done(c.batch());
-      }
-      return false;
+      retryLater(b, e);
     }
   }
 
@@ -315,7 +254,7 @@ public final class TrainerApp implements AutoCloseable {
 
   /** Runs whose result was not published because this trainer was fenced or lost the request. */
   public int fencedRuns() {
-    return fenced.get();
+    return commit.fenced();
   }
 
   /** How many times a request could not be decoded (an outage) and was put back to be read again. */

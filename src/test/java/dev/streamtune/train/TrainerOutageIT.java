@@ -19,6 +19,7 @@ import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.HeadOptions;
+import dev.streamtune.store.ForwardingStore;
 import dev.streamtune.store.ObjectStore;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.S3Config;
@@ -54,16 +55,11 @@ class TrainerOutageIT {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "trainer-s3-outage");
     TopicNames topics = TopicNames.withPrefix(stack.unique("s3out") + ".");
     TopicPolicy policy = TrainerCrashIT.prepare(stack, topics);
-    EmbeddedS3[] server = {EmbeddedS3.start(dir.resolve("s3"), 0, stack.accessKey(), stack.secretKey())};
-    int port = server[0].endpoint().getPort();
-    S3Config config = new S3Config(server[0].endpoint(), "us-east-1", "outage", stack.accessKey(), stack.secretKey());
-    try (var client = config.newClient()) {
-      client.makeBucket(MakeBucketArgs.builder().bucket("outage").build());
-    }
     AtomicBoolean started = new AtomicBoolean();
     AtomicBoolean retried = new AtomicBoolean();
     FeatureConfig fc = FeatureConfig.defaults();
-    try (MinioObjectStore s3 = new MinioObjectStore(config);
+    try (OwnS3 server = new OwnS3(stack, dir.resolve("s3"), "outage");
+        MinioObjectStore s3 = new MinioObjectStore(server.config);
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
         TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), topics);
         TopicTail status = TopicTail.start(stack.kafka(), topics.trainingStatus(), 100,
@@ -78,9 +74,9 @@ class TrainerOutageIT {
       TrainerCrashIT.store(s3, "outage", 0, 36);
       h.request("outage");
       await().atMost(Duration.ofSeconds(120)).untilTrue(started);
-      server[0].close();
+      server.stop();
       await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10)).until(trainer::isRunning);
-      server[0] = EmbeddedS3.start(dir.resolve("s3"), port, stack.accessKey(), stack.secretKey());
+      server.restart();
 
       await("the run hit the outage and was put back for a retry").atMost(Duration.ofSeconds(60))
           .untilTrue(retried);
@@ -89,8 +85,6 @@ class TrainerOutageIT {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Invariants.versionsSound(s3,
           Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions())));
       assertThat(Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions())).hasSize(1);
-    } finally {
-      server[0].close();
     }
   }
 
@@ -99,22 +93,17 @@ class TrainerOutageIT {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "trainer-latest-outage");
     TopicNames topics = TopicNames.withPrefix(stack.unique("latestout") + ".");
     TopicPolicy policy = TrainerCrashIT.prepare(stack, topics);
-    EmbeddedS3[] server = {EmbeddedS3.start(dir.resolve("s3"), 0, stack.accessKey(), stack.secretKey())};
-    int port = server[0].endpoint().getPort();
-    S3Config config = new S3Config(server[0].endpoint(), "us-east-1", "latest", stack.accessKey(), stack.secretKey());
-    try (var client = config.newClient()) {
-      client.makeBucket(MakeBucketArgs.builder().bucket("latest").build());
-    }
     AtomicBoolean down = new AtomicBoolean();
     FeatureConfig fc = FeatureConfig.defaults();
-    try (MinioObjectStore s3 = new MinioObjectStore(config);
+    try (OwnS3 server = new OwnS3(stack, dir.resolve("s3"), "latest");
+        MinioObjectStore s3 = new MinioObjectStore(server.config);
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
         TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), topics);
         TrainerApp trainer = TrainerApp.start(TrainConfig.defaults().withGroup(stack.unique("trainer"))
             .withTransactionalPrefix(stack.unique("tx")).withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42,
                 1)), new TrainerApp.Parts(stack.kafka(), stack.registry(), topics, new StopsBeforeLatest(s3, () -> {
                   if (down.compareAndSet(false, true)) {
-                    server[0].close();
+                    server.stop();
                   }
                 }), fx, null, Files.createDirectories(dir.resolve("work"))), policy, Clock.systemUTC())) {
       TrainerCrashIT.store(s3, "latest", 0, 36);
@@ -123,15 +112,13 @@ class TrainerOutageIT {
       assertThat(v1.getStatus()).as(v1.getReason()).isEqualTo(VersionStatus.PUBLISHED);
       assertThat(down).as("S3 went down after the publish, as LATEST was written").isTrue();
       await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(25)).until(trainer::isRunning);
-      server[0] = EmbeddedS3.start(dir.resolve("s3"), port, stack.accessKey(), stack.secretKey());
+      server.restart();
 
       await("LATEST repaired").atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
           assertThat(new String(s3.get("models/latest/LATEST").orElseThrow())).contains("\"version\":1",
               v1.getTraining().getRunId()));
       assertThat(trainer.isRunning()).isTrue();
       Invariants.versionsSound(s3, Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions()));
-    } finally {
-      server[0].close();
     }
   }
 
@@ -140,33 +127,28 @@ class TrainerOutageIT {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "registry-request-outage");
     TopicNames topics = TopicNames.withPrefix(stack.unique("regreq") + ".");
     TopicPolicy policy = TrainerCrashIT.prepare(stack, topics);
-    EmbeddedRegistryConfig rc = new EmbeddedRegistryConfig("127.0.0.1", 0, stack.bootstrapServers(),
-        stack.unique("_schemas"), (short) 1, Compatibility.FULL_TRANSITIVE, Map.of(), Map.of());
-    EmbeddedSchemaRegistry[] server = {EmbeddedSchemaRegistry.start(rc)};
-    RegistryConfig registry = RegistryConfig.of(server[0].url());
     FeatureConfig fc = FeatureConfig.defaults();
     String model = "regreq";
-    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
+    try (OwnRegistry server = new OwnRegistry(stack);
+        MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
-        TrainHarness h = new TrainHarness(stack.kafka(), registry, topics)) {
+        TrainHarness h = new TrainHarness(stack.kafka(), server.client, topics)) {
       TrainerCrashIT.store(s3, model, 0, 36);
       h.request(model);
-      server[0].close();
+      server.stop();
       try (TrainerApp trainer = TrainerApp.start(TrainConfig.defaults().withGroup(stack.unique("trainer"))
           .withTransactionalPrefix(stack.unique("tx")).withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42,
-              1)), new TrainerApp.Parts(stack.kafka(), registry, topics, s3, fx, null,
+              1)), new TrainerApp.Parts(stack.kafka(), server.client, topics, s3, fx, null,
               Files.createDirectories(dir.resolve("work"))), policy, Clock.systemUTC())) {
         await("the trainer met the request it cannot decode").atMost(Duration.ofSeconds(60))
             .until(() -> trainer.deferredReads() > 0);
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(15)).until(trainer::isRunning);
-        server[0] = EmbeddedSchemaRegistry.start(rc.withPort(server[0].url().getPort()));
+        server.restart();
 
         ModelVersion v1 = h.awaitVersion(model, 1, Duration.ofSeconds(120));
         assertThat(v1.getStatus()).as(v1.getReason()).isEqualTo(VersionStatus.PUBLISHED);
         assertThat(trainer.isRunning()).isTrue();
       }
-    } finally {
-      server[0].close();
     }
   }
 
@@ -174,43 +156,20 @@ class TrainerOutageIT {
    * The real store, whose server a test stops at the moment the trainer first writes a LATEST:
    * after the version's event is committed, before LATEST is written.
    */
-  private record StopsBeforeLatest(ObjectStore store, Runnable stop) implements ObjectStore {
+  private static final class StopsBeforeLatest extends ForwardingStore {
+    private final Runnable stop;
+
+    StopsBeforeLatest(ObjectStore real, Runnable stop) {
+      super(real);
+      this.stop = stop;
+    }
+
     @Override
     public void put(String key, byte[] data, String contentType, Map<String, String> metadata) {
       if (key.endsWith("/LATEST")) {
         stop.run();
       }
-      store.put(key, data, contentType, metadata);
-    }
-
-    @Override
-    public java.util.Optional<byte[]> get(String key) {
-      return store.get(key);
-    }
-
-    @Override
-    public java.util.List<String> list(String prefix) {
-      return store.list(prefix);
-    }
-
-    @Override
-    public void delete(String key) {
-      store.delete(key);
-    }
-
-    @Override
-    public void copy(String from, String to, Map<String, String> metadata) {
-      store.copy(from, to, metadata);
-    }
-
-    @Override
-    public String bucket() {
-      return store.bucket();
-    }
-
-    @Override
-    public ObjectStore inBucket(String bucket) {
-      return store.inBucket(bucket);
+      real.put(key, data, contentType, metadata);
     }
   }
 
@@ -219,28 +178,25 @@ class TrainerOutageIT {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "registry-outage");
     TopicNames topics = TopicNames.withPrefix(stack.unique("regout") + ".");
     TopicPolicy policy = TrainerCrashIT.prepare(stack, topics);
-    EmbeddedRegistryConfig rc = new EmbeddedRegistryConfig("127.0.0.1", 0, stack.bootstrapServers(),
-        stack.unique("_schemas"), (short) 1, Compatibility.FULL_TRANSITIVE, Map.of(), Map.of());
-    EmbeddedSchemaRegistry[] server = {EmbeddedSchemaRegistry.start(rc)};
-    RegistryConfig registry = RegistryConfig.of(server[0].url());
     IngestConfig ingest = IngestConfig.defaults().withTriggers(24, 1, Duration.ZERO)
         .withApplication(stack.unique("ingest"), dir.resolve("state"))
         .withStorage(java.util.Set.of(stack.bucket()), Duration.ofSeconds(5));
     FeatureConfig fc = FeatureConfig.defaults();
     String model = "regout";
-    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
+    try (OwnRegistry server = new OwnRegistry(stack);
+        MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
-        TrainHarness h = new TrainHarness(stack.kafka(), registry, topics);
-        IngestApp in = IngestApp.start(ingest, stack.kafka(), registry, topics, policy, stack.s3());
+        TrainHarness h = new TrainHarness(stack.kafka(), server.client, topics);
+        IngestApp in = IngestApp.start(ingest, stack.kafka(), server.client, topics, policy, stack.s3());
         TrainerApp trainer = TrainerApp.start(TrainConfig.defaults().withGroup(stack.unique("trainer"))
             .withTransactionalPrefix(stack.unique("tx")).withGuardRails(0.5, 1, 1),
-            new TrainerApp.Parts(stack.kafka(), registry, topics, s3, fx, BaseModels.tfjsSource(fc).orElse(null),
+            new TrainerApp.Parts(stack.kafka(), server.client, topics, s3, fx, BaseModels.tfjsSource(fc).orElse(null),
                 Files.createDirectories(dir.resolve("work"))), policy, Clock.systemUTC())) {
       TrainerIT.images(0, 24).forEach((key, png) -> h.send(model, key.substring(0, key.indexOf('#')), png));
       h.flush();
       assertThat(h.awaitVersion(model, 1, Duration.ofSeconds(180)).getStatus()).isEqualTo(VersionStatus.PUBLISHED);
 
-      server[0].close();
+      server.stop();
       long down = System.nanoTime();
       TrainerIT.images(24, 24).forEach((key, png) -> h.send(model, key.substring(0, key.indexOf('#')), png));
       h.flush();
@@ -253,15 +209,73 @@ class TrainerOutageIT {
           left.toSeconds());
       await().during(left.isNegative() ? Duration.ZERO : left).atMost(OUTAGE.plusSeconds(10))
           .until(() -> trainer.isRunning() && in.state() == KafkaStreams.State.RUNNING);
-      server[0] = EmbeddedSchemaRegistry.start(rc.withPort(server[0].url().getPort()));
+      server.restart();
 
       ModelVersion v2 = h.awaitVersion(model, 2, Duration.ofSeconds(60));
       assertThat(v2.getStatus()).as(v2.getReason()).isEqualTo(VersionStatus.PUBLISHED);
       assertThat(v2.getExamples().getTotal()).isEqualTo(48);
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Invariants.versionsSound(s3,
-          Invariants.versionRecords(stack.kafka(), registry, topics.modelVersions())));
-    } finally {
-      server[0].close();
+          Invariants.versionRecords(stack.kafka(), server.client, topics.modelVersions())));
+    }
+  }
+
+  /** An S3 server of the test's own, with one bucket, stopped and started again on its port and data. */
+  private static final class OwnS3 implements AutoCloseable {
+    private final Stack stack;
+    private final Path data;
+    private final int port;
+    private EmbeddedS3 server;
+    final S3Config config;
+
+    OwnS3(Stack stack, Path data, String bucket) throws Exception {
+      this.stack = stack;
+      this.data = data;
+      this.server = EmbeddedS3.start(data, 0, stack.accessKey(), stack.secretKey());
+      this.port = server.endpoint().getPort();
+      this.config = new S3Config(server.endpoint(), "us-east-1", bucket, stack.accessKey(), stack.secretKey());
+      try (var client = config.newClient()) {
+        client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+      }
+    }
+
+    void stop() {
+      server.close();
+    }
+
+    void restart() {
+      server = EmbeddedS3.start(data, port, stack.accessKey(), stack.secretKey());
+    }
+
+    @Override
+    public void close() {
+      server.close();
+    }
+  }
+
+  /** A schema registry of the test's own, on the stack's Kafka, stopped and started again on its port. */
+  private static final class OwnRegistry implements AutoCloseable {
+    private final EmbeddedRegistryConfig config;
+    private EmbeddedSchemaRegistry server;
+    final RegistryConfig client;
+
+    OwnRegistry(Stack stack) {
+      this.config = new EmbeddedRegistryConfig("127.0.0.1", 0, stack.bootstrapServers(), stack.unique("_schemas"),
+          (short) 1, Compatibility.FULL_TRANSITIVE, Map.of(), Map.of());
+      this.server = EmbeddedSchemaRegistry.start(config);
+      this.client = RegistryConfig.of(server.url());
+    }
+
+    void stop() {
+      server.close();
+    }
+
+    void restart() {
+      server = EmbeddedSchemaRegistry.start(config.withPort(server.url().getPort()));
+    }
+
+    @Override
+    public void close() {
+      server.close();
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.streamtune.train;
 import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.ml.FeatureExtractor;
+import dev.streamtune.store.ForwardingStore;
 import dev.streamtune.store.InMemoryObjectStore;
 import dev.streamtune.store.ObjectStore;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -56,7 +56,14 @@ final class WorstRound {
   }
 
   /** Serves {@code img/<copy>/<file>} as a fresh copy of the file; everything else from the real store. */
-  private record Templates(ObjectStore real, Path dir) implements ObjectStore {
+  private static final class Templates extends ForwardingStore {
+    private final Path dir;
+
+    Templates(ObjectStore real, Path dir) {
+      super(real);
+      this.dir = dir;
+    }
+
     @Override
     public Optional<byte[]> get(String key) {
       if (!key.startsWith("img/")) {
@@ -67,36 +74,6 @@ final class WorstRound {
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    }
-
-    @Override
-    public void put(String key, byte[] data, String contentType, Map<String, String> metadata) {
-      real.put(key, data, contentType, metadata);
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-      return real.list(prefix);
-    }
-
-    @Override
-    public void delete(String key) {
-      real.delete(key);
-    }
-
-    @Override
-    public void copy(String from, String to, Map<String, String> metadata) {
-      real.copy(from, to, metadata);
-    }
-
-    @Override
-    public String bucket() {
-      return real.bucket();
-    }
-
-    @Override
-    public ObjectStore inBucket(String bucket) {
-      return real.inBucket(bucket);
     }
   }
 }
