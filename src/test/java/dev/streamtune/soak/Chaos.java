@@ -1,5 +1,6 @@
 package dev.streamtune.soak;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -31,7 +32,7 @@ final class Chaos {
   /** Lets the system run for {@code d}, failing at once if a process ends on its own. */
   void wait(Duration d) {
     await().during(d).atMost(d.plusSeconds(10)).pollInterval(Duration.ofSeconds(1))
-        .until(() -> fleet.unexpectedExits().isEmpty());
+        .untilAsserted(() -> assertThat(fleet.unexpectedExits()).as("processes that exited on their own").isEmpty());
   }
 
   /** Steps taken so far. */
