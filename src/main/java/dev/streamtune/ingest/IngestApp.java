@@ -62,12 +62,16 @@ public final class IngestApp implements AutoCloseable {
     StateBinding binding = new StateBinding(config.stateDir(), config.applicationId(), s3,
         IngestTopology.changelogs(config.applicationId()));
     Path stateDir;
+    MinioObjectStore store = new MinioObjectStore(s3);
     try (Admin admin = Admin.create(kafka.clientProps())) {
       TopicManager.ensure(admin, topics, policy);
+      checkHistory(admin, store, config.applicationId());
       stateDir = binding.bind(admin);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
     }
     SchemaRegistryClient registry = new SchemaRegistryClient(registryConfig);
-    MinioObjectStore store = new MinioObjectStore(s3);
     WriteBarrier barrier = new WriteBarrier(config.storeWriters(), config.storeWriters() * 4);
     var topology = IngestTopology.build(config, topics, ConfluentAvroSerde.of(LabelledImage.class, registry,
         registryConfig), ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig), storage.apply(store),
@@ -89,6 +93,16 @@ public final class IngestApp implements AutoCloseable {
     streams.start();
     LOG.info("Ingest started: {} → {}, local state in {}", topics.labelledImages(), s3.bucket(), stateDir);
     return new IngestApp(streams, store, registry, metrics, barrier, binding);
+  }
+
+  private static void checkHistory(Admin admin, MinioObjectStore store, String applicationId) {
+    try {
+      BucketHistory.check(store, applicationId, BucketHistory.records(admin,
+          IngestTopology.changelogs(applicationId).get(0)));
+    } catch (java.io.UncheckedIOException e) {
+      LOG.warn("Could not check bucket {} against ingest's history, storage is unavailable ({}); starting anyway",
+          store.bucket(), e.getMessage());
+    }
   }
 
   /** The Kafka Streams state, such as RUNNING. */

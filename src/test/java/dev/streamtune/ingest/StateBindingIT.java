@@ -1,8 +1,10 @@
 package dev.streamtune.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.streamtune.config.ConfigException;
 import dev.streamtune.devstack.EmbeddedKafka;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.LabelledImage;
@@ -58,6 +60,27 @@ class StateBindingIT {
           .isEqualTo(OTHERS);
       assertThat(ingest(stack, config, b, s3, first)).as("stored in the second bucket, the first images included")
           .isEqualTo(OTHERS + FIRST);
+    }
+  }
+
+  /**
+   * The same application on the same cluster pointed at a new, empty bucket would count every
+   * image it stored before as a duplicate: it is refused at start, naming the fix.
+   */
+  @Test
+  void anApplicationWithHistoryIsRefusedANewEmptyBucket(Stack stack) throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bucket-history");
+    IngestConfig config = IngestIT.untriggered(stack, dir);
+    String fresh = stack.bucket() + "-fresh";
+    try (MinioClient minio = stack.minio()) {
+      minio.makeBucket(MakeBucketArgs.builder().bucket(fresh).build());
+    }
+    try (EmbeddedKafka a = EmbeddedKafka.start(dir.resolve("kafka"), 0, 0)) {
+      assertThat(ingest(stack, config, a, stack.s3(), images(0, 12))).isEqualTo(12);
+      assertThatThrownBy(() -> IngestApp.start(config, KafkaConfig.plaintext(a.bootstrapServers()), stack.registry(),
+          stack.topics(), new TopicPolicy(6, (short) 1, Duration.ofHours(1)), stack.s3().withBucket(fresh)))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("new ingest.application.id");
+      assertThat(ingest(stack, config, a, stack.s3(), images(12, 3))).as("its own bucket still works").isEqualTo(15);
     }
   }
 
