@@ -119,8 +119,7 @@ final class Dashboard implements AutoCloseable {
     ArrayNode list = out.putArray("models");
     for (String m : models) {
       ObjectNode n = list.addObject().put("model", m);
-      ModelVersion served = subscriber.classifier(m).flatMap(Classifier::served).orElse(null);
-      n.put("served", served == null ? 0 : served.getVersion());
+      n.put("served", subscriber.servedVersion(m));
       JsonNode[] s = lines.getOrDefault(m, new JsonNode[2]);
       n.set("ingest", s[0]);
       n.set("trainer", s[1]);

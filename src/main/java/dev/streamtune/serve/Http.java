@@ -23,6 +23,11 @@ final class Http {
     send(x, status, "application/json", JSON.writeValueAsBytes(body));
   }
 
+  /** Answers {@code {"error": message, "status": status}}. */
+  static void sendError(HttpExchange x, int status, String message) throws IOException {
+    send(x, status, JSON.createObjectNode().put("error", message).put("status", status));
+  }
+
   /** Answers bytes of a content type. */
   static void send(HttpExchange x, int status, String contentType, byte[] bytes) throws IOException {
     x.getResponseHeaders().set("Content-Type", contentType);
