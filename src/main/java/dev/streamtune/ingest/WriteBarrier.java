@@ -70,7 +70,7 @@ final class WriteBarrier implements AutoCloseable {
       CompletableFuture<Void> oldest = mine.peekFirst();
       oldest.handle((v, e) -> null).join();
       if (oldest.isCompletedExceptionally()) {
-        break;
+        failure(oldest);
       }
       mine.pollFirst();
     }
@@ -80,6 +80,18 @@ final class WriteBarrier implements AutoCloseable {
     lastByKey.put(key, f);
     f.whenComplete((v, e) -> lastByKey.remove(key, f));
     mine.addLast(f);
+  }
+
+  /**
+   * Throws the failure of a write that failed: the transaction cannot commit, so issuing more writes
+   * (and holding their bytes) would only delay the abort and replay.
+   */
+  private static void failure(CompletableFuture<Void> failed) {
+    try {
+      failed.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
   }
 
   /**

@@ -173,6 +173,10 @@ public final class ModelSubscriber implements AutoCloseable {
         status.stopped(e.toString());
         LOG.error("The model subscriber stopped: woken up while running");
       }
+    } catch (Error e) {
+      status.stopped(e.toString());
+      LOG.error("The model subscriber stopped on an error of the JVM; serve is no longer live", e);
+      throw e;
     } finally {
       topic.close();
     }

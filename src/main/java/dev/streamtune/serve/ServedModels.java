@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * than the one loaded and than the one queued; {@link #loadPending} downloads each queued version,
  * checks its sha256, opens it and swaps it in. A version that fails for a reason
  * {@link Failures} does not retry (a sha256 mismatch, a model that does not open) is refused for
- * good, as is every older one; an outage leaves it queued and is thrown for the subscriber to retry.
+ * good, as is every older one; an outage leaves it queued, the other models' versions are still
+ * loaded, and the first outage is then thrown for the subscriber to retry.
  * With no object store, nothing is queued. The subscriber's thread writes; the queries may come
  * from any thread.
  */
@@ -104,6 +105,7 @@ final class ServedModels implements AutoCloseable {
    * @throws RuntimeException an outage that {@link Failures} retries; that version stays queued
    */
   void loadPending() {
+    RuntimeException outage = null;
     for (ModelVersion v : List.copyOf(pending.values())) {
       pending.remove(v.getModelId());
       if (refused.getOrDefault(v.getModelId(), 0) >= v.getVersion()) {
@@ -114,13 +116,17 @@ final class ServedModels implements AutoCloseable {
       } catch (RuntimeException e) {
         if (Failures.classify(e) == Failures.Disposition.RETRY) {
           pending.putIfAbsent(v.getModelId(), v);
-          throw e;
+          outage = outage == null ? e : outage;
+          continue;
         }
         refused.put(v.getModelId(), v.getVersion());
         LOG.error("Refused {} version {}; still serving {}: {}", v.getModelId(), v.getVersion(),
             classifier(v.getModelId()).flatMap(Classifier::served).map(x -> "version " + x.getVersion())
                 .orElse("nothing"), e.getMessage());
       }
+    }
+    if (outage != null) {
+      throw outage;
     }
   }
 

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RunCommit {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommit.class);
+  private static final int COMMIT_ATTEMPTS = 3;
   private final Consumer<String, byte[]> requests;
   private final Pending pending;
   private final String versionsTopic;
@@ -85,12 +86,20 @@ final class RunCommit {
         producer.send(new ProducerRecord<>(versionsTopic, m + "/" + v.getVersion(), v));
       }
       producer.sendOffsetsToTransaction(pending.offsetsAfter(b), requests.groupMetadata());
-      producer.commitTransaction();
+      commitAwaiting(producer, m, version);
       pending.done(b);
       return Outcome.PUBLISHED;
     } catch (KafkaException e) {
-      fenced.incrementAndGet();
       boolean stillOurs = requests.assignment().containsAll(b.offsets().keySet());
+      boolean unknown = e instanceof org.apache.kafka.common.errors.TimeoutException
+          || e instanceof org.apache.kafka.common.errors.InterruptException;
+      if (stillOurs && unknown && landed(b)) {
+        LOG.info("Version {} of {} (run {}): the commit reported {}, but its offsets are committed: it was published",
+            version, m, runId, e.toString());
+        pending.done(b);
+        return Outcome.PUBLISHED;
+      }
+      fenced.incrementAndGet();
       LOG.warn("Version {} of {} (run {}) was not published: {} ({}); the run's artifacts are left for the janitor",
           version, m, runId, stillOurs ? "the commit failed while this trainer still owns the request, "
               + "which will be run again" : "this trainer was fenced or lost the request's partition", e.toString());
@@ -99,6 +108,35 @@ final class RunCommit {
       }
       pending.done(b);
       return Outcome.LEFT;
+    }
+  }
+
+  /**
+   * Commits, awaiting again a commit that timed out: Kafka may still be completing it, and calling
+   * {@code commitTransaction} again is the documented way to wait for the outcome.
+   */
+  private static void commitAwaiting(KafkaProducer<String, ModelVersion> producer, String model, int version) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        producer.commitTransaction();
+        return;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        if (attempt == COMMIT_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn("Committing version {} of {} timed out ({}); awaiting it again", version, model, e.getMessage());
+      }
+    }
+  }
+
+  /** Whether the group's committed offsets already are the batch's: its transaction did commit. */
+  private boolean landed(Pending.Batch b) {
+    try {
+      var committed = requests.committed(b.offsets().keySet(), java.time.Duration.ofSeconds(30));
+      return pending.offsetsAfter(b).entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+          && committed.get(e.getKey()).offset() == e.getValue().offset());
+    } catch (KafkaException e) {
+      return false;
     }
   }
 

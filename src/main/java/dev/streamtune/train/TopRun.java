@@ -110,7 +110,9 @@ final class TopRun {
     Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(modelId,
         split.validationExamples(), config.extractBatch(), config.extractBytes(), n -> { }, refusals);
     if (!features.skipped().isEmpty()) {
-      return null;
+      throw new java.io.UncheckedIOException(new java.io.IOException(features.skipped().size() + " validation "
+          + "example(s) of " + modelId + " changed during the run, so the parent cannot be scored on the same set; "
+          + "the run is tried again on the current examples"));
     }
     int layer = backbone.featureLayers().indexOf(parent.head().featureLayer());
     float[][] x = split.validationExamples().stream().map(e -> features.values().get(e.sha256())[layer])

@@ -203,6 +203,7 @@ public final class TrainerApp implements AutoCloseable {
         producer.close(Duration.ZERO);
       }
       retryLater(b, e);
+      requests.resume(intake.resumable());
     }
   }
 

@@ -159,7 +159,7 @@ final class TrainingRun {
           .setExamples(ExampleCounts.newBuilder().setTotal(data.examples().size())
               .setNewExamples(parent == null ? data.examples().size() : data.changedSince(parent.dataset()))
               .setPerLabel(data.perLabel()).setTrain(split.trainY().length).setValidation(split.valY().length)
-              .setQuarantined(listed.examples().size() - data.examples().size()).build())
+              .setQuarantined(quarantines.count()).build())
           .setDatasetDigest(data.digest())
           .setMetrics(Metrics.newBuilder().setAccuracy(eval.accuracy()).setMacroF1(eval.macroF1())
               .setLoss(eval.loss()).setPerLabelRecall(eval.recall()).setPerLabelPrecision(eval.precision())
