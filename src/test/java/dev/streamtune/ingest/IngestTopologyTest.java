@@ -174,13 +174,12 @@ class IngestTopologyTest {
   }
 
   /** The store with a bucket policy: reads under uploads/forbidden/ and writes to label "denied" are refused. */
-  private static class Refusing implements dev.streamtune.store.ObjectStore {
-    private final dev.streamtune.store.ObjectStore s;
+  private static class Refusing extends dev.streamtune.store.ForwardingStore {
     private final int status;
     private final String code;
 
     Refusing(dev.streamtune.store.ObjectStore s, int status, String code) {
-      this.s = s;
+      super(s);
       this.status = status;
       this.code = code;
     }
@@ -190,7 +189,7 @@ class IngestTopologyTest {
       if (key.contains("/denied/")) {
         throw new dev.streamtune.store.ObjectStoreException("refused " + key, status, code, null);
       }
-      s.put(key, data, contentType, metadata);
+      real.put(key, data, contentType, metadata);
     }
 
     @Override
@@ -198,37 +197,12 @@ class IngestTopologyTest {
       if (key.startsWith("uploads/forbidden/")) {
         throw new dev.streamtune.store.ObjectStoreException("refused " + key, status, code, null);
       }
-      return s.getAtMost(key, maxBytes);
-    }
-
-    @Override
-    public java.util.Optional<byte[]> get(String key) {
-      return s.get(key);
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-      return s.list(prefix);
-    }
-
-    @Override
-    public void delete(String key) {
-      s.delete(key);
-    }
-
-    @Override
-    public void copy(String from, String to, Map<String, String> metadata) {
-      s.copy(from, to, metadata);
-    }
-
-    @Override
-    public String bucket() {
-      return s.bucket();
+      return real.getAtMost(key, maxBytes);
     }
 
     @Override
     public dev.streamtune.store.ObjectStore inBucket(String other) {
-      return other.equals(bucket()) ? this : s.inBucket(other);
+      return other.equals(bucket()) ? this : real.inBucket(other);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.store.ForwardingStore;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.ObjectStore;
 import dev.streamtune.store.ObjectStoreException;
@@ -159,19 +160,24 @@ class RefusedRecordIT {
    * writes to the {@code denied} label answer 403 AccessDenied, as a policy denying them would;
    * the first read of {@link #SWAP} (validation's) swaps the object before returning.
    */
-  private record Policy(ObjectStore s, ObjectStore direct, AtomicBoolean swapOnce, byte[] swapped)
-      implements ObjectStore {
+  private static final class Policy extends ForwardingStore {
+    private final ObjectStore direct;
+    private final AtomicBoolean swapOnce;
+    private final byte[] swapped;
+
+    Policy(ObjectStore s, ObjectStore direct, AtomicBoolean swapOnce, byte[] swapped) {
+      super(s);
+      this.direct = direct;
+      this.swapOnce = swapOnce;
+      this.swapped = swapped;
+    }
+
     @Override
     public void put(String key, byte[] data, String contentType, Map<String, String> metadata) {
       if (key.contains("/denied/")) {
         throw new ObjectStoreException("S3 refused put " + key + ": AccessDenied", 403, "AccessDenied", null);
       }
-      s.put(key, data, contentType, metadata);
-    }
-
-    @Override
-    public Optional<byte[]> get(String key) {
-      return s.get(key);
+      real.put(key, data, contentType, metadata);
     }
 
     @Override
@@ -179,7 +185,7 @@ class RefusedRecordIT {
       if (key.startsWith("uploads/forbidden/")) {
         throw new ObjectStoreException("S3 refused get " + key + ": AccessDenied", 403, "AccessDenied", null);
       }
-      Optional<byte[]> read = s.getAtMost(key, maxBytes);
+      Optional<byte[]> read = real.getAtMost(key, maxBytes);
       if (key.equals(SWAP) && swapOnce.getAndSet(false)) {
         direct.put(SWAP, swapped, "image/png", Map.of());
       }
@@ -187,28 +193,8 @@ class RefusedRecordIT {
     }
 
     @Override
-    public List<String> list(String prefix) {
-      return s.list(prefix);
-    }
-
-    @Override
-    public void delete(String key) {
-      s.delete(key);
-    }
-
-    @Override
-    public void copy(String from, String to, Map<String, String> metadata) {
-      s.copy(from, to, metadata);
-    }
-
-    @Override
-    public String bucket() {
-      return s.bucket();
-    }
-
-    @Override
     public ObjectStore inBucket(String bucket) {
-      return bucket.equals(s.bucket()) ? this : new Policy(s.inBucket(bucket), direct, swapOnce, swapped);
+      return bucket.equals(real.bucket()) ? this : new Policy(real.inBucket(bucket), direct, swapOnce, swapped);
     }
   }
 }

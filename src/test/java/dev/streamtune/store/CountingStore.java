@@ -6,14 +6,13 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Counts the requests that reach a real store, to check how many GETs a read costs. */
-final class CountingStore implements ObjectStore {
+final class CountingStore extends ForwardingStore {
   final AtomicInteger gets = new AtomicInteger();
   final AtomicInteger lists = new AtomicInteger();
   final AtomicInteger puts = new AtomicInteger();
-  private final ObjectStore real;
 
   CountingStore(ObjectStore real) {
-    this.real = real;
+    super(real);
   }
 
   @Override
@@ -32,25 +31,5 @@ final class CountingStore implements ObjectStore {
   public List<String> list(String prefix) {
     lists.incrementAndGet();
     return real.list(prefix);
-  }
-
-  @Override
-  public void delete(String key) {
-    real.delete(key);
-  }
-
-  @Override
-  public void copy(String from, String to, Map<String, String> metadata) {
-    real.copy(from, to, metadata);
-  }
-
-  @Override
-  public String bucket() {
-    return real.bucket();
-  }
-
-  @Override
-  public ObjectStore inBucket(String bucket) {
-    return real.inBucket(bucket);
   }
 }
