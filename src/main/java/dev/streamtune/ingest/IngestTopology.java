@@ -6,6 +6,7 @@ import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.store.ObjectStore;
+import dev.streamtune.store.S3Config;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +106,9 @@ public final class IngestTopology {
 
   /**
    * The Kafka Streams properties ingest runs with: exactly-once v2, the dead-letter handlers, and
-   * a transaction timeout above the storage retry budget, so retrying an outage never times the
-   * transaction out first.
+   * a transaction timeout above the storage retry budget plus one storage call that hangs to its
+   * timeout (a write issued just before the commit's budget runs out), so retrying an outage never
+   * times the transaction out first.
    */
   public static Map<String, Object> properties(IngestConfig config, KafkaConfig kafka, TopicNames topics) {
     Map<String, Object> p = new HashMap<>(kafka.clientProps());
@@ -120,7 +122,9 @@ public final class IngestTopology {
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-    int txTimeout = (int) Math.max(120_000, config.storageRetry().toMillis() * 2 + 60_000);
+    long budget = config.storageRetry().toMillis();
+    int txTimeout = (int) Math.max(Math.max(120_000, budget * 2 + 60_000),
+        budget + S3Config.CALL_TIMEOUT.toMillis() + 30_000);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), txTimeout);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), txTimeout);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);

@@ -59,13 +59,16 @@ public record S3Config(URI endpoint, String region, String bucket, String access
     return new S3Config(endpoint, region, newBucket, accessKey, secretKey);
   }
 
+  /** The longest one read or write of the client may wait for the server before it fails. */
+  public static final Duration CALL_TIMEOUT = Duration.ofMinutes(2);
+
   /** A new client, on sockets with TCP_NODELAY; close it. */
   public MinioClient newClient() {
     OkHttpClient http = new OkHttpClient.Builder()
         .socketFactory(new NoDelaySocketFactory())
         .connectTimeout(Duration.ofSeconds(10))
-        .readTimeout(Duration.ofMinutes(2))
-        .writeTimeout(Duration.ofMinutes(2))
+        .readTimeout(CALL_TIMEOUT)
+        .writeTimeout(CALL_TIMEOUT)
         .build();
     return MinioClient.builder().endpoint(endpoint.toString()).region(region).credentials(accessKey, secretKey)
         .httpClient(http, true).build();

@@ -27,6 +27,10 @@ class IngestKafkaPropsTest {
     SecureKafka.assertSecured(streams.getProducerConfigs("ingest-1-producer"));
     SecureKafka.assertSecured(streams.getAdminConfigs("ingest-1-admin"));
     assertThat(streams.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+    assertThat((Integer) props.get(StreamsConfig.producerPrefix("transaction.timeout.ms")))
+        .as("the commit's storage budget plus one call hanging to its timeout fit the transaction")
+        .isGreaterThan((int) (IngestConfig.defaults().storageRetry().plus(dev.streamtune.store.S3Config.CALL_TIMEOUT)
+            .toMillis()));
   }
 
   @Test
