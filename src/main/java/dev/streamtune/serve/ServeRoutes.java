@@ -52,11 +52,20 @@ final class ServeRoutes {
     return subscriber.status().alive();
   }
 
+  /**
+   * Whether a body follows the headers, on any route: one that is never read is still drained when
+   * the exchange closes, so its read timeout must hold too.
+   */
+  private static boolean hasBody(HttpExchange x) {
+    String length = x.getRequestHeaders().getFirst("Content-Length");
+    return x.getRequestHeaders().containsKey("Transfer-Encoding") || (length != null && !length.trim().equals("0"));
+  }
+
   /** Checks and answers one request, or throws the {@link Http.Error} to answer. */
   void route(HttpExchange x, String path, String method) throws IOException {
     Matcher classifying = CLASSIFY.matcher(path);
     Matcher versions = VERSIONS.matcher(path);
-    reads.headersRead(classifying.matches() && method.equalsIgnoreCase("POST"));
+    reads.headersRead(hasBody(x));
     RequestLimits.check(x.getRequestURI(), x.getRequestHeaders());
     auth.check(x, path);
     if (classifying.matches()) {

@@ -225,6 +225,14 @@ class ServeHttpIT {
         drip.shutdownNow();
       }
       assertThat(get(root + "/metrics").body()).contains("outcome=\"status-408\"");
+
+      try (Socket s = new Socket("127.0.0.1", app.port())) {
+        s.getOutputStream().write("POST /healthz HTTP/1.1\r\nHost: serve\r\nContent-Length: 65536\r\n\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        await("a body on any route, never sent, is cut off at the read timeout too").atMost(Duration.ofSeconds(6))
+            .until(() -> closed(s));
+      }
     }
   }
 
