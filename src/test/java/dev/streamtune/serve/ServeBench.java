@@ -48,7 +48,7 @@ public final class ServeBench {
     try (DevStack stack = DevStack.start(DevStackConfig.ephemeral(dir.resolve("stack"), true));
         MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         Announcer announcer = new Announcer(stack.kafka(), stack.registry(), topics, s3);
-        ServeApp app = ServeApp.start(ServeConfig.defaults().with(0, Set.of("bench"), dir.resolve("cache")),
+        ServeApp app = ServeApp.start(unlimited(ServeConfig.defaults().with(0, Set.of("bench"), dir.resolve("cache"))),
             stack.kafka(), stack.registry(), topics, stack.s3());
         ExportedClassifier raw = ExportedClassifier.open(model, 40_000_000)) {
       announcer.announce("bench", 1, VersionStatus.PUBLISHED, model, false);
@@ -125,5 +125,11 @@ public final class ServeBench {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     ImageIO.write(img, "jpg", b);
     return b.toByteArray();
+  }
+
+  /** The defaults with no concurrency limit below the benchmark's clients, so none is answered 503. */
+  private static ServeConfig unlimited(ServeConfig c) {
+    return new ServeConfig(c.port(), c.models(), c.maxBodyBytes(), c.topK(), c.threads(), c.cacheDir(), c.maxPixels(),
+        c.authToken(), c.bind(), c.readTimeout(), Math.max(c.maxConcurrent(), c.threads()), c.maxStuck());
   }
 }
