@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -31,5 +32,24 @@ class RepeatedLibraryLogsTest {
     }
     assertThat(seen.list).extracting(ILoggingEvent::getFormattedMessage)
         .containsExactly("State transition from RUNNING to ERROR");
+  }
+
+  @Test
+  void aFailingTasksOwnErrorsAreDroppedTooAndOtherLoggersKeepTheirs() {
+    Logger node = (Logger) LoggerFactory.getLogger("org.apache.kafka.streams.processor.internals.ProcessorNode");
+    Logger executor = (Logger) LoggerFactory.getLogger("org.apache.kafka.streams.processor.internals.TaskExecutor");
+    Logger other = (Logger) LoggerFactory.getLogger("org.apache.kafka.clients.NetworkClient");
+    ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    seen.start();
+    List.of(node, executor, other).forEach(l -> l.addAppender(seen));
+    try {
+      node.error("Processing exception handler is set to fail upon a processing error.");
+      executor.error("stream-thread [t-1] Failed to process stream task 1_0 due to the following error:",
+          new IllegalStateException("S3 did not answer"));
+      other.error("Failed to process stream task 1_0 due to the following error:");
+    } finally {
+      List.of(node, executor, other).forEach(l -> l.detachAppender(seen));
+    }
+    assertThat(seen.list).extracting(e -> e.getLoggerName()).containsExactly("org.apache.kafka.clients.NetworkClient");
   }
 }
