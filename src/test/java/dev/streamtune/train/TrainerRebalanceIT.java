@@ -12,7 +12,9 @@ import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.HeadOptions;
+import dev.streamtune.store.ForwardingStore;
 import dev.streamtune.store.MinioObjectStore;
+import dev.streamtune.store.ObjectStore;
 import dev.streamtune.testing.Invariants;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
@@ -21,6 +23,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -49,6 +54,7 @@ class TrainerRebalanceIT {
     TrainConfig config = TrainConfig.defaults().withGroup(stack.unique("trainer"))
         .withTransactionalPrefix(stack.unique("tx")).withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1));
     AtomicBoolean started = new AtomicBoolean();
+    CountDownLatch hold = new CountDownLatch(1);
     FeatureConfig fc = FeatureConfig.defaults();
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
@@ -56,7 +62,7 @@ class TrainerRebalanceIT {
         TopicTail status = TopicTail.start(stack.kafka(), topics.trainingStatus(), 100,
             e -> started.compareAndSet(false, e.text().contains("\"phase\":\"features\"")));
         TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(), topics,
-            s3, fx, null, Files.createDirectories(dir.resolve("work"))), policy, Clock.systemUTC())) {
+            held(s3, hold), fx, null, Files.createDirectories(dir.resolve("work"))), policy, Clock.systemUTC())) {
       TrainerCrashIT.store(s3, MODEL, 0, 72);
       h.request(MODEL);
       await().atMost(Duration.ofSeconds(120)).untilTrue(started);
@@ -67,6 +73,8 @@ class TrainerRebalanceIT {
         await("the joiner gets its share").atMost(Duration.ofSeconds(60))
             .until(() -> !joiner.poll(Duration.ofMillis(100)).isEmpty() || !joiner.assignment().isEmpty());
         assertThat(h.versions().highest(MODEL)).as("the group rebalanced while version 1 was training").isZero();
+      } finally {
+        hold.countDown();
       }
 
       ModelVersion v1 = awaitVersion(h, trainer, 1);
@@ -87,5 +95,28 @@ class TrainerRebalanceIT {
         .failFast("the trainer loop stopped", () -> !trainer.isRunning())
         .until(() -> h.versions().highest(MODEL) >= version);
     return h.awaitVersion(MODEL, version, Duration.ofSeconds(10));
+  }
+
+  /**
+   * The bucket, with the run's image downloads held until {@code hold} opens: version 1 is still
+   * training whatever the machine's speed while the group rebalances.
+   */
+  private static ObjectStore held(ObjectStore s3, CountDownLatch hold) {
+    return new ForwardingStore(s3) {
+      @Override
+      public Optional<byte[]> get(String key) {
+        if (key.startsWith("examples/")) {
+          try {
+            if (!hold.await(3, TimeUnit.MINUTES)) {
+              throw new IllegalStateException("the test never released the run");
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        }
+        return real.get(key);
+      }
+    };
   }
 }
