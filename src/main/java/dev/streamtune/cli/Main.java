@@ -40,6 +40,7 @@ public final class Main implements Runnable {
 
   /** Runs a command line and exits with its status. */
   public static void main(String[] args) {
+    ThreadDeaths.install();
     System.exit(execute(args));
   }
 
