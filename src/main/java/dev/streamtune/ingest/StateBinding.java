@@ -43,13 +43,16 @@ import org.slf4j.LoggerFactory;
  * back finds its own. Beside the application's state a marker records the cluster id, endpoint,
  * bucket and the changelogs' topic ids; at start, state whose marker differs from the cluster's
  * (a changelog deleted or recreated, as a cluster restored from backup has them) or that has no
- * marker is discarded, saying why, and Kafka Streams rebuilds it from the changelogs. A changelog
+ * marker is discarded, saying why, and Kafka Streams rebuilds it from the changelogs; the process
+ * id is kept ({@link #discard}), so the restarted worker still fences what a killed one left open. A changelog
  * that did not exist when the marker was written (the first start creates them) counts as
  * different, so the marker is written again once ingest runs ({@link #recorder}).
  */
 final class StateBinding {
   private static final Logger LOG = LoggerFactory.getLogger(StateBinding.class);
   static final String ABSENT = "-";
+  /** The file Kafka Streams keeps its process id in, in the application's state directory. */
+  static final String PROCESS_FILE = "kafka-streams-process-metadata";
   private final Path root;
   private final String applicationId;
   private final S3Config s3;
@@ -83,7 +86,7 @@ final class StateBinding {
     mismatch(recorded, hasState(state), current).ifPresent(why -> {
       LOG.warn("Discarding ingest's local state in {}: {}; Kafka Streams rebuilds it from the changelogs", state,
           why);
-      LocalFiles.deleteTree(state);
+      discard(state);
     });
     write(marker(dir), current);
     return dir;
@@ -124,6 +127,23 @@ final class StateBinding {
     CompletableFuture<Void> r = recording;
     if (r != null) {
       r.join();
+    }
+  }
+
+  /**
+   * Deletes the stores under {@code state} but keeps the Kafka Streams process id: the id is part of
+   * each stream thread's transactional id, and only a producer with the same id aborts the open
+   * transaction a killed worker left, which otherwise stalls its partitions for every
+   * read-committed reader until the transaction times out.
+   */
+  static void discard(Path state) {
+    if (!Files.isDirectory(state)) {
+      return;
+    }
+    try (var entries = Files.list(state)) {
+      entries.filter(p -> !p.getFileName().toString().equals(PROCESS_FILE)).forEach(LocalFiles::deleteTree);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot discard " + state, e);
     }
   }
 
@@ -192,7 +212,7 @@ final class StateBinding {
 
   private static boolean hasState(Path state) {
     try (var files = Files.list(state)) {
-      return files.findAny().isPresent();
+      return files.map(f -> f.getFileName().toString()).anyMatch(f -> !f.equals(PROCESS_FILE) && !f.equals(".lock"));
     } catch (IOException e) {
       return Files.exists(state);
     }

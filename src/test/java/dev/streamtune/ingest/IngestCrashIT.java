@@ -52,8 +52,9 @@ class IngestCrashIT {
         int at = (int) (w.distinctImages() * (k + random.nextDouble()) / (KILLS + 1));
         System.out.printf("IngestCrashIT (seed %d): kill %d of %d once %d of %d images are stored%n", seed, k + 1,
             KILLS, at, w.distinctImages());
-        Process worker = worker(env, dir.resolve("worker-" + k + ".log"));
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+        Path log = dir.resolve("worker-" + k + ".log");
+        Process worker = worker(env, log);
+        await(at + " images stored by the worker of " + log).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
             .until(() -> s3.list("examples/").size() >= at);
         worker.destroyForcibly();
         assertThat(worker.waitFor(20, TimeUnit.SECONDS)).isTrue();

@@ -14,16 +14,25 @@ import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.S3Config;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,6 +93,58 @@ class StateBindingIT {
     }
   }
 
+  /**
+   * A worker killed mid-transaction leaves its transaction open, and the partitions it wrote stall
+   * for every read-committed reader until a producer with the same transactional id (application,
+   * process id, thread) aborts it, or the transaction timeout does. State discarded at start (a
+   * worker killed before it recorded its changelogs has it discarded on restart) must keep the
+   * process id, so the restarted worker fences the dead one's transaction at once.
+   */
+  @Test
+  void aRestartThatDiscardsTheStateStillFencesTheKilledWorkersOpenTransaction(Stack stack) throws Exception {
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "state-fence");
+    IngestConfig config = IngestIT.untriggered(stack, dir);
+    KafkaConfig kafka = stack.kafka();
+    S3Config s3 = stack.s3().withBucket(stack.bucket() + "-fence");
+    try (MinioClient minio = stack.minio()) {
+      minio.makeBucket(MakeBucketArgs.builder().bucket(s3.bucket()).build());
+    }
+    assertThat(ingest(stack, config, kafka, s3, images(0, 12))).isEqualTo(12);
+    Path metadata = only(dir, "kafka-streams-process-metadata");
+    String processId = new ObjectMapper().readTree(metadata.toFile()).get("processId").asText();
+    try (KafkaProducer<byte[], byte[]> dead = deadWorker(config, kafka, stack.topics(), processId)) {
+      String input = stack.topics().labelledImages();
+      for (var partition : dead.partitionsFor(input)) {
+        dead.send(new ProducerRecord<>(input, partition.partition(), null, new byte[] {1})).get();
+      }
+      Files.delete(only(dir, config.applicationId() + ".binding"));
+      assertThat(ingest(stack, config, kafka, s3, images(12, 12))).as("stored despite the open transaction")
+          .isEqualTo(24);
+      assertThat(Files.readString(metadata)).as("the process id the state was discarded around").contains(processId);
+    }
+  }
+
+  /** A producer in the middle of a transaction, as a worker killed while processing leaves it. */
+  private static KafkaProducer<byte[], byte[]> deadWorker(IngestConfig config, KafkaConfig kafka, TopicNames topics,
+      String processId) {
+    Map<String, Object> props = new HashMap<>(kafka.clientProps());
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.applicationId() + "-" + processId + "-1");
+    props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, IngestTopology.properties(config, kafka, topics)
+        .get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)));
+    var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    producer.initTransactions();
+    producer.beginTransaction();
+    return producer;
+  }
+
+  private static Path only(Path dir, String name) throws IOException {
+    try (var files = Files.walk(dir)) {
+      return files.filter(f -> f.getFileName().toString().equals(name)).reduce((a, b) -> {
+        throw new IllegalStateException("two " + name + " under " + dir);
+      }).orElseThrow();
+    }
+  }
+
   private static List<LabelledImage> images(int from, int count) {
     return IntStream.range(from, from + count).mapToObj(i -> IngestTopologyTest.event("evt-" + i, "model" + i % 3,
         "class" + i % 4, IngestTopologyTest.png(i + 1), "image/png")).toList();
@@ -92,8 +153,12 @@ class StateBindingIT {
   /** Runs ingest on {@code broker} until every event sent is decided; the examples then in the bucket. */
   private static int ingest(Stack stack, IngestConfig config, EmbeddedKafka broker, S3Config s3,
       List<LabelledImage> events) {
+    return ingest(stack, config, KafkaConfig.plaintext(broker.bootstrapServers()), s3, events);
+  }
+
+  private static int ingest(Stack stack, IngestConfig config, KafkaConfig kafka, S3Config s3,
+      List<LabelledImage> events) {
     TopicNames topics = stack.topics();
-    KafkaConfig kafka = KafkaConfig.plaintext(broker.bootstrapServers());
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Metrics.addRegistry(meters);
     try (IngestApp app = IngestApp.start(config, kafka, stack.registry(), topics,
