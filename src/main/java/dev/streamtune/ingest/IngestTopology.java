@@ -60,7 +60,7 @@ public final class IngestTopology {
   static Topology build(IngestConfig config, TopicNames topics, Serde<LabelledImage> images,
       Serde<TrainingRequest> requests, ObjectStore store, WriteBarrier barrier) {
     StorageRetry retry = new StorageRetry(config.storageRetry());
-    Validator validator = new Validator(config, store, retry);
+    Validator validator = new Validator(config, store, retry, barrier);
     Rejections rejections = new Rejections();
     StreamsBuilder b = new StreamsBuilder();
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreProcessor.STORE),

@@ -28,10 +28,6 @@ final class StorageRetry {
     return budget;
   }
 
-  <T> T call(String what, Supplier<T> call) {
-    return callBy(System.nanoTime() + budget.toNanos(), what, call);
-  }
-
   /**
    * Calls, retrying outages until {@code deadline} ({@link System#nanoTime}); past it, fails at
    * once without calling, as an outage (the transaction is replayed).
@@ -61,10 +57,6 @@ final class StorageRetry {
       }
       backoff = backoff.multipliedBy(2).compareTo(MAX) > 0 ? MAX : backoff.multipliedBy(2);
     }
-  }
-
-  void run(String what, Runnable call) {
-    runBy(System.nanoTime() + budget.toNanos(), what, call);
   }
 
   void runBy(long deadline, String what, Runnable call) {

@@ -38,12 +38,18 @@ final class Validator {
   private final ObjectStore store;
   private final ImageDecoder decoder;
   private final StorageRetry retry;
+  private final WriteBarrier barrier;
 
-  Validator(IngestConfig config, ObjectStore store, StorageRetry retry) {
+  /**
+   * @param barrier whose per-commit deadline ({@link WriteBarrier#deadline}) bounds the reads too:
+   *     an outage holds a commit for one retry budget, however many ImageRefs it reads and writes
+   */
+  Validator(IngestConfig config, ObjectStore store, StorageRetry retry, WriteBarrier barrier) {
     this.config = config;
     this.store = store;
     this.decoder = new ImageDecoder(config.maxPixels());
     this.retry = retry;
+    this.barrier = barrier;
   }
 
   /**
@@ -109,7 +115,8 @@ final class Validator {
   }
 
   /**
-   * The bytes an ImageRef points at, if it points into an allowed bucket. A 4xx answer (403
+   * The bytes an ImageRef points at, if it points into an allowed bucket, retrying an outage within
+   * the commit's storage budget. A 4xx answer (403
    * AccessDenied, 404 NoSuchBucket, 400 ...) is bad data, as {@link Failures#forRecord} decides.
    */
   byte[] read(ImageRef ref) {
@@ -133,7 +140,8 @@ final class Validator {
     int limit = (int) Math.min(Integer.MAX_VALUE - 1, config.maxImageBytes());
     byte[] bytes;
     try {
-      bytes = retry.call("read " + ref.getUri(), () -> store.inBucket(bucket).getAtMost(key, limit))
+      bytes = retry.callBy(barrier.deadline(retry.budget()), "read " + ref.getUri(),
+          () -> store.inBucket(bucket).getAtMost(key, limit))
           .orElseThrow(() -> new ValidationException(Reason.REF_MISSING, "no object at " + ref.getUri()));
     } catch (ObjectStoreException ex) {
       if (Failures.forRecord(ex) != Failures.Disposition.DEAD_LETTER) {

@@ -23,7 +23,8 @@ class StorageRetryTest {
   @Test
   void anOutageIsLoggedOnceWhenItStartsAndOnceWhenItEnds() {
     AtomicInteger calls = new AtomicInteger();
-    List<ILoggingEvent> log = logged(() -> new StorageRetry(Duration.ofSeconds(30)).call("put k", () -> {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    List<ILoggingEvent> log = logged(() -> new StorageRetry(Duration.ofSeconds(30)).callBy(deadline, "put k", () -> {
       if (calls.incrementAndGet() <= 3) {
         throw new UncheckedIOException(new IOException("S3 did not answer put k"));
       }
