@@ -4,6 +4,7 @@ import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.store.CacheErasure;
+import dev.streamtune.store.ExampleLayout;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -43,7 +43,6 @@ import java.util.regex.Pattern;
  */
 public final class ExampleErasure {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-  private static final Pattern EXAMPLE = Pattern.compile("examples/([^/]+)/([^/]+)/([0-9a-f]{64})\\.[a-z0-9]+");
 
   private ExampleErasure() {}
 
@@ -92,11 +91,9 @@ public final class ExampleErasure {
       Map<String, Set<String>> byEvent, Set<String> notFound) {
     Map<String, byte[]> images = new LinkedHashMap<>();
     if (!sha256s.isEmpty()) {
-      for (String key : store.list("examples/" + modelId + "/")) {
-        Matcher m = EXAMPLE.matcher(key);
-        if (m.matches() && m.group(1).equals(modelId) && sha256s.contains(m.group(3))) {
-          store.get(key).ifPresent(bytes -> images.put(key, bytes));
-        }
+      for (String key : store.list(ExampleLayout.prefix(modelId))) {
+        ExampleLayout.parse(modelId, key).filter(e -> sha256s.contains(e.sha256()))
+            .ifPresent(e -> store.get(key).ifPresent(bytes -> images.put(key, bytes)));
       }
     }
     int cards = scrubModelCards(store, modelId, images.values());

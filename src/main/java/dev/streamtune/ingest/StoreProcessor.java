@@ -6,8 +6,10 @@ import dev.streamtune.events.InlineImage;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.ingest.ValidationException.Reason;
 import dev.streamtune.ml.ImageDecoder;
+import dev.streamtune.store.ExampleLayout;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,7 +22,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * duplicate, and only then touches object storage: a new example is written to
  * {@code examples/{model}/{label}/{sha256}.{ext}}; a relabel writes the new location, then deletes
  * the old. Both are idempotent, so a replay after a crash or an aborted transaction writes the same
- * objects again and, since the store rolled back with it, counts each change once. Emits one
+ * objects again and, since the store rolled back with it, counts each change once. Each write
+ * carries the image's label revision ({@link ExampleLayout#REVISION}), counted in the same store,
+ * so a fenced instance's late write is outranked by the new owner's. Emits one
  * change ({@code 1L}) per new example or relabel, keyed by model id.
  *
  * <p>An {@code ImageRef} is read again here, after the repartition, and its bytes must still have
@@ -73,8 +77,10 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
 
   private void store(Record<String, LabelledImage> record) {
     LabelledImage e = record.value();
-    String state = examples.get(record.key());
-    String oldLabel = state == null ? null : state.substring(0, state.indexOf('\t'));
+    String stored = examples.get(record.key());
+    String[] state = stored == null ? null : stored.split("\t", -1);
+    String oldLabel = state == null ? null : state[0];
+    long revision = (state != null && state.length > 2 ? Long.parseLong(state[2]) : 0) + 1;
     if (e.getLabel().equals(oldLabel)) {
       IngestMetrics.duplicate();
       return;
@@ -91,7 +97,8 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
     String ext = ImageDecoder.extension(format);
     String target = key(e.getModelId(), e.getLabel(), sha, ext);
     String old = oldLabel == null ? null : key(e.getModelId(), oldLabel, sha, ext);
-    Map<String, String> meta = ExampleMetadata.of(e);
+    Map<String, String> meta = new LinkedHashMap<>(ExampleMetadata.of(e));
+    meta.put(ExampleLayout.REVISION, Long.toString(revision));
     long deadline = barrier.deadline(retry.budget());
     try {
       barrier.submit(record.key(), () -> {
@@ -111,7 +118,7 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
     } catch (Rejections.Refused inline) {
       throw new ValidationException(Reason.STORE_REFUSED, rejections.take(id));
     }
-    examples.put(record.key(), e.getLabel() + "\t" + e.getEventId());
+    examples.put(record.key(), e.getLabel() + "\t" + e.getEventId() + "\t" + revision);
     context.forward(record.withKey(e.getModelId()).withValue(1L));
   }
 
@@ -128,7 +135,7 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
 
   /** Where an example lives. */
   static String key(String modelId, String label, String sha256, String ext) {
-    return "examples/" + modelId + "/" + label + "/" + sha256 + "." + ext;
+    return ExampleLayout.key(modelId, label, sha256, ext);
   }
 
   /** Whether an output of this processor is a dead letter rather than a count. */

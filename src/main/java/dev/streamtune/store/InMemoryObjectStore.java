@@ -43,6 +43,11 @@ public final class InMemoryObjectStore implements ObjectStore {
     return Optional.ofNullable(objects().get(key)).map(o -> o.data().clone());
   }
 
+  @Override
+  public synchronized Optional<Map<String, String>> metadata(String key) {
+    return Optional.ofNullable(objects().get(key)).map(StoredObject::metadata);
+  }
+
   /** An object with its metadata. */
   public synchronized Optional<StoredObject> object(String key) {
     return Optional.ofNullable(objects().get(key));

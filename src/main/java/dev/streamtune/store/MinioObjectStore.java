@@ -10,6 +10,7 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
+import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.InvalidResponseException;
 import io.minio.errors.ServerException;
@@ -84,6 +85,23 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
   }
 
   /** {@inheritDoc} The object's Content-Length is checked before its body is read. */
+  @Override
+  public Optional<Map<String, String>> metadata(String key) {
+    return call("stat " + key, () -> {
+      try {
+        Map<String, String> out = new java.util.TreeMap<>();
+        client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).userMetadata()
+            .forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), v));
+        return Optional.of(out);
+      } catch (ErrorResponseException e) {
+        if ("NoSuchKey".equals(e.errorResponse().code())) {
+          return Optional.empty();
+        }
+        throw e;
+      }
+    });
+  }
+
   @Override
   public Optional<byte[]> getAtMost(String key, int maxBytes) {
     return call("get " + key, () -> {

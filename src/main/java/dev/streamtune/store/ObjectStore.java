@@ -28,6 +28,12 @@ public interface ObjectStore {
     return get(key).map(b -> b.length > maxBytes ? java.util.Arrays.copyOf(b, maxBytes + 1) : b);
   }
 
+  /**
+   * An object's user metadata (names lower-case, without the {@code x-amz-meta-} prefix), or empty
+   * if there is no object.
+   */
+  Optional<Map<String, String>> metadata(String key);
+
   /** The keys under a prefix, recursively, in lexicographic order. */
   List<String> list(String prefix);
 

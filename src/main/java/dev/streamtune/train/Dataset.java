@@ -1,5 +1,6 @@
 package dev.streamtune.train;
 
+import dev.streamtune.store.ExampleLayout;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * A model's current examples, as listed from {@code examples/{modelId}/{label}/{sha256}.{ext}}
@@ -30,7 +30,6 @@ import java.util.regex.Pattern;
  */
 public record Dataset(String modelId, List<Example> examples, java.util.Set<String> validation) {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Dataset.class);
-  private static final Pattern KEY = Pattern.compile("examples/([^/]+)/([^/]+)/([0-9a-f]{64})\\.([a-z0-9]+)");
 
   /**
    * One stored example.
@@ -48,29 +47,36 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
   }
 
   /**
-   * Lists a model's examples. An image in two label folders at once counts once, under the first
-   * label in sorted order, and is not silent: each such conflict is logged as a warning naming the
-   * image and its folders, and counted in {@code streamtune.train.label.conflicts{model}}. A
-   * relabel caught half-way by a crash is one (ingest's replay finishes it); a late write of a
-   * fenced ingest instance landing after another instance's relabel is another, which stays until
-   * an operator deletes the stale object (docs/operations.md).
+   * Lists a model's examples. An image in two label folders at once counts once, under the label
+   * of its higher revision ({@link ExampleLayout#REVISION}; the first label in sorted order when
+   * neither has one), and is not silent: each such conflict is logged as a warning naming the image,
+   * its folders and the one training uses, and counted in {@code
+   * streamtune.train.label.conflicts{model}}. A relabel caught half-way by a crash is one (ingest's
+   * replay finishes it); a late write of a fenced ingest instance landing after another instance's
+   * relabel is another, which the revision resolves and which stays until an operator deletes the
+   * stale object (docs/operations.md).
    */
   public static Dataset list(ObjectStore store, String modelId, int validationPercent) {
     Map<String, Example> bySha = new TreeMap<>();
-    for (String key : store.list("examples/" + modelId + "/")) {
-      var m = KEY.matcher(key);
-      if (m.matches() && m.group(1).equals(modelId)) {
-        Example e = new Example(m.group(3), m.group(2), key);
+    for (String key : store.list(ExampleLayout.prefix(modelId))) {
+      ExampleLayout.parse(modelId, key).ifPresent(p -> {
+        Example e = new Example(p.sha256(), p.label(), key);
         Example kept = bySha.putIfAbsent(e.sha256(), e);
         if (kept != null && !kept.label().equals(e.label())) {
-          LOG.warn("Label conflict in model {}: image {} is in label folders {} and {} ({}); training uses {}",
-              modelId, e.sha256(), kept.label(), e.label(), key, kept.label());
+          Example winner = revision(store, e) > revision(store, kept) ? e : kept;
+          bySha.put(e.sha256(), winner);
+          LOG.warn("Label conflict in model {}: image {} is in label folders {} and {}; training uses {}, the "
+              + "higher revision", modelId, e.sha256(), kept.label(), e.label(), winner.label());
           io.micrometer.core.instrument.Metrics.counter("streamtune.train.label.conflicts", "model", modelId)
               .increment();
         }
-      }
+      });
     }
     return of(modelId, new ArrayList<>(bySha.values()), validationPercent);
+  }
+
+  private static long revision(ObjectStore store, Example e) {
+    return store.metadata(e.key()).map(ExampleLayout::revision).orElse(-1L);
   }
 
   /** A dataset of the given examples, split. */

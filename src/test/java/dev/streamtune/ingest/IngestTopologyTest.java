@@ -294,6 +294,10 @@ class IngestTopologyTest {
     input.pipeInput(event("e1", "m", "cat", png, "image/png"));
     input.pipeInput(event("e2", "m", "dog", png, "image/png"));
     assertThat(store.list("examples/m/")).containsExactly("examples/m/dog/" + sha + ".png");
+    assertThat(store.metadata("examples/m/dog/" + sha + ".png").orElseThrow()).as("the second label decision")
+        .containsEntry("revision", "2");
+    input.pipeInput(event("e4", "m", "cat", png, "image/png"));
+    assertThat(store.metadata("examples/m/cat/" + sha + ".png").orElseThrow()).containsEntry("revision", "3");
     input.pipeInput(event("e3", "m", "dog", png(8), "image/png"));
     TrainingRequest r = requests.readValue();
     assertThat(r.getReason()).isEqualTo(TrainingReason.THRESHOLD);

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -27,11 +28,15 @@ class ValidatorTest {
   @Test
   void theImageRefReadsOfOneCommitShareItsStorageBudget() {
     AtomicInteger tried = new AtomicInteger();
+    AtomicBoolean outage = new AtomicBoolean(true);
     ObjectStore down = new ForwardingStore(new InMemoryObjectStore("streamtune")) {
       @Override
       public Optional<byte[]> get(String key) {
         tried.incrementAndGet();
-        throw new UncheckedIOException(new IOException("S3 did not answer"));
+        if (outage.get()) {
+          throw new UncheckedIOException(new IOException("S3 did not answer"));
+        }
+        return super.get(key);
       }
 
       @Override
@@ -57,6 +62,10 @@ class ValidatorTest {
       barrier.await();
       assertThatThrownBy(() -> validator.read(c)).isInstanceOf(UncheckedIOException.class);
       assertThat(tried).as("the next commit has a budget of its own").hasValueGreaterThan(first);
+      barrier.await();
+      outage.set(false);
+      down.put("d.png", new byte[] {1}, "image/png", java.util.Map.of());
+      assertThat(validator.read(ref("d"))).as("storage answers again").containsExactly(1);
     }
   }
 

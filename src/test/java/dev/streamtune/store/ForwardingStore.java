@@ -28,6 +28,11 @@ public abstract class ForwardingStore implements ObjectStore {
   }
 
   @Override
+  public Optional<Map<String, String>> metadata(String key) {
+    return real.metadata(key);
+  }
+
+  @Override
   public List<String> list(String prefix) {
     return real.list(prefix);
   }

@@ -49,4 +49,15 @@ class MinioObjectStoreIT {
       assertThat(s3.getAtMost("uploads/none.bin", 10)).isEmpty();
     }
   }
+
+  @Test
+  void metadataReadsAnObjectsUserMetadataWithoutItsBytes(Stack stack) {
+    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
+      s3.put("uploads/meta.bin", new byte[] {1, 2}, "application/octet-stream",
+          Map.of("revision", "7", "Event-Id", "e-1"));
+      assertThat(s3.metadata("uploads/meta.bin").orElseThrow()).containsEntry("revision", "7")
+          .containsEntry("event-id", "e-1");
+      assertThat(s3.metadata("uploads/none.bin")).isEmpty();
+    }
+  }
 }

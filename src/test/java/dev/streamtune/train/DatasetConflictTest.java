@@ -32,4 +32,21 @@ class DatasetConflictTest {
       Metrics.removeRegistry(meters);
     }
   }
+
+  /**
+   * A fenced ingest instance's late write repeats an older label decision: the image was relabelled
+   * cat (revision 2) to dog (revision 3) by the new owner, and the zombie's write of cat (revision
+   * 2) landed after the new owner deleted it. Training uses dog, the higher revision, although cat
+   * sorts first.
+   */
+  @Test
+  void theHigherRevisionDecidesTheLabelOfAnImageInTwoFolders() {
+    InMemoryObjectStore store = new InMemoryObjectStore("streamtune");
+    String sha = "a".repeat(64);
+    store.put("examples/m/cat/" + sha + ".png", new byte[] {1}, "image/png", Map.of("revision", "2"));
+    store.put("examples/m/dog/" + sha + ".png", new byte[] {1}, "image/png", Map.of("revision", "3"));
+    assertThat(Dataset.list(store, "m", 10).labelsBySha()).containsExactly(Map.entry(sha, "dog"));
+    store.put("examples/m/eel/" + sha + ".png", new byte[] {1}, "image/png", Map.of("revision", "1"));
+    assertThat(Dataset.list(store, "m", 10).labelsBySha()).containsExactly(Map.entry(sha, "dog"));
+  }
 }
