@@ -123,11 +123,11 @@ public record ServeConfig(int port, Set<String> models, int maxBodyBytes, int to
   }
 
   /**
-   * A copy demanding this bearer token, or none when null; the bind address follows the token
-   * unless {@code serve.bind} was given.
+   * A copy demanding this bearer token, or none when null, on the same bind address: a token never
+   * widens where serve listens, and an explicit {@code serve.bind} is kept.
    */
   public ServeConfig withAuthToken(String token) {
-    return new ServeConfig(port, models, maxBodyBytes, topK, threads, cacheDir, maxPixels, token, null,
+    return new ServeConfig(port, models, maxBodyBytes, topK, threads, cacheDir, maxPixels, token, bind,
         readTimeout, maxConcurrent, maxStuck);
   }
 

@@ -58,6 +58,10 @@ class ServeConfigTest {
     assertThat(told.bind()).isEqualTo("0.0.0.0");
     assertThat(told.authToken()).isNull();
     assertThat(told.with(0, java.util.Set.of("pets"), java.nio.file.Path.of("c")).bind()).isEqualTo("0.0.0.0");
+    ServeConfig loopback = ServeConfig.from(ConfigSource.ofSettings(Map.of("serve.bind", "::1")));
+    assertThat(loopback.withAuthToken("a-long-enough-token").bind()).as("a token never widens a bind")
+        .isEqualTo("::1");
+    assertThat(told.withAuthToken("a-long-enough-token").bind()).isEqualTo("0.0.0.0");
     assertThat(ServeConfig.from(ConfigSource.ofSettings(Map.of("serve.bind", "::1"))).loopbackOnly()).isTrue();
     assertThatThrownBy(() -> ServeConfig.from(ConfigSource.ofSettings(Map.of("serve.bind", "a host"))))
         .hasMessageContaining("serve.bind");
