@@ -84,6 +84,21 @@ public final class Failures {
   }
 
   /**
+   * Classifies an error of a write to Streamtune's own bucket on behalf of one record: as {@link
+   * #forRecord}, except that a bucket that does not exist ({@code NoSuchBucket}) is FATAL, since
+   * every record's write would be refused alike and dead-lettering them all would only empty the
+   * stream into the dead-letter topic.
+   */
+  public static Disposition forWrite(Throwable error) {
+    for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof ServerRefusal r && "NoSuchBucket".equals(r.code())) {
+        return Disposition.FATAL;
+      }
+    }
+    return forRecord(error);
+  }
+
+  /**
    * Classifies an HTTP answer: no answer (0), 408, 429 and 5xx are retried; other statuses,
    * including 401 and 403, are fatal.
    */

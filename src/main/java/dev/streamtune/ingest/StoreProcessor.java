@@ -108,7 +108,7 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
             retry.runBy(deadline, "delete " + old, () -> store.delete(old));
           }
         } catch (RuntimeException ex) {
-          if (Failures.forRecord(ex) == Failures.Disposition.DEAD_LETTER) {
+          if (Failures.forWrite(ex) == Failures.Disposition.DEAD_LETTER) {
             throw rejections.remember(id, "writing " + target + ": " + ex.getMessage());
           }
           throw ex;

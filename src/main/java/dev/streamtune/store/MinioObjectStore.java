@@ -24,12 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** {@link ObjectStore} on the MinIO Java SDK, for one bucket. Thread-safe; close it. */
 public final class MinioObjectStore implements ObjectStore, AutoCloseable {
+  private static final Pattern RESPONSE_CODE = Pattern.compile("Response code: (\\d{3})");
   private final MinioClient client;
   private final String bucket;
 
@@ -214,6 +217,18 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
     }
   }
 
+  /**
+   * An answer that is not S3's XML (a proxy's or gateway's HTML page): its 4xx is a refusal like any
+   * other (408 and 429 are outages, as {@code Failures.forRecord} decides), anything else an outage.
+   */
+  static RuntimeException nonXml(InvalidResponseException e, String what, String bucket) {
+    Matcher m = RESPONSE_CODE.matcher(String.valueOf(e.getMessage()));
+    int status = m.find() ? Integer.parseInt(m.group(1)) : 0;
+    String message = "S3 answered " + what + " in bucket " + bucket + " with a non-S3 response: " + e.getMessage();
+    return status >= 400 && status < 500 ? new ObjectStoreException(message, status, "NonS3Response", e)
+        : new UncheckedIOException(message, new IOException(e));
+  }
+
   private interface Call<T> {
     T run() throws Exception;
   }
@@ -229,7 +244,9 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
       throw new ObjectStoreException("S3 refused " + what + " in bucket " + bucket + ": "
           + e.errorResponse().code() + " " + e.errorResponse().message(), e.response() == null ? -1
           : e.response().code(), e.errorResponse().code(), e);
-    } catch (InvalidResponseException | ServerException e) {
+    } catch (InvalidResponseException e) {
+      throw nonXml(e, what, bucket);
+    } catch (ServerException e) {
       throw new UncheckedIOException("S3 failed " + what + " in bucket " + bucket + ": " + e.getMessage(),
           new IOException(e));
     } catch (IOException e) {

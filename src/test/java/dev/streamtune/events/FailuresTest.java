@@ -113,6 +113,15 @@ class FailuresTest {
   }
 
   @Test
+  void aWriteToOurOwnBucketThatIsGoneStopsInsteadOfDeadLetteringEveryRecord() {
+    assertThat(Failures.forWrite(refused(404, "NoSuchBucket"))).isEqualTo(FATAL);
+    assertThat(Failures.forWrite(new IllegalStateException(refused(404, "NoSuchBucket")))).isEqualTo(FATAL);
+    assertThat(Failures.forWrite(refused(400, "MetadataTooLarge"))).isEqualTo(DEAD_LETTER);
+    assertThat(Failures.forWrite(refused(503, "SlowDown"))).isEqualTo(RETRY);
+    assertThat(Failures.forRecord(refused(404, "NoSuchBucket"))).as("an ImageRef's bucket").isEqualTo(DEAD_LETTER);
+  }
+
+  @Test
   void outsideARecordAStorageRefusalStaysFatal() {
     assertThat(Failures.classify(refused(403, "AccessDenied"))).isEqualTo(FATAL);
   }
