@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.streamtune.events.VersionStatus;
 import dev.streamtune.testing.NodeScript;
+import dev.streamtune.testing.Tools;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ class DemoIT {
     Files.deleteIfExists(screenshot);
     DemoSummary summary;
     JsonNode browser;
+    Tools.chromium();
     try (Demo demo = Demo.start(config, out, false)) {
       Path image;
       try (var files = Files.list(dir.resolve("dataset").resolve("shapes-3x25-15").resolve("test").resolve("star"))) {

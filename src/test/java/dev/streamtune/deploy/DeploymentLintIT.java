@@ -1,11 +1,10 @@
 package dev.streamtune.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
+import dev.streamtune.testing.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,15 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * The deployment files through real tools: {@code dockerfilelint} (npm, installed by
  * {@code npm ci} in {@code src/test/node}) over the {@code Dockerfile}, and Compose's own
  * validation ({@code docker-compose config}, Debian's {@code docker-compose} package) over
- * {@code docker-compose.yml}. Each proves first that it does refuse a broken file. Where a tool is
- * missing the test is skipped, except under CI ({@code CI} set), whose {@code .ci/run} installs both.
+ * {@code docker-compose.yml}. Each proves first that it does refuse a broken file. A missing tool
+ * fails the test naming the command that installs it ({@link Tools}; {@code bin/test} installs both).
  */
 class DeploymentLintIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,7 +29,7 @@ class DeploymentLintIT {
   void dockerfilelintFindsNothingButItsOwnHealthcheckBug() throws Exception {
     Path lint = Path.of(System.getProperty("streamtune.node.dir", "src/test/node"), "node_modules", ".bin",
         "dockerfilelint");
-    need(Files.isExecutable(lint), "dockerfilelint (npm ci --prefix src/test/node)");
+    Tools.need("dockerfilelint", Optional.of(lint), "npm ci --prefix src/test/node");
     Path bad = Files.createTempFile(Path.of("target"), "Dockerfile", ".bad");
     Files.writeString(bad, "FROM ubuntu\nRUN apt-get install curl\nUSER root\n");
     assertThat(issues(lint, bad)).as("the linter works").isNotEmpty();
@@ -45,14 +43,14 @@ class DeploymentLintIT {
 
   @Test
   void composeValidatesTheFileAndRefusesABrokenCopy() throws Exception {
-    Optional<Path> compose = onPath("docker-compose");
-    need(compose.isPresent(), "docker-compose (Debian package docker-compose)");
-    assertThat(run(compose.get().toString(), "-f", "docker-compose.yml", "config", "-q")).isEqualTo("exit 0: ");
+    Path compose = Tools.need("docker-compose", Tools.onPath("docker-compose"),
+        "sudo apt-get install -y docker-compose");
+    assertThat(run(compose.toString(), "-f", "docker-compose.yml", "config", "-q")).isEqualTo("exit 0: ");
 
     Path broken = Files.createTempFile(Path.of("target"), "compose", ".yml");
     Files.writeString(broken, Files.readString(Path.of("docker-compose.yml"))
         .replace("  serve:\n", "  serve:\n    replicas_typo: 2\n"));
-    assertThat(run(compose.get().toString(), "-f", broken.toString(), "--project-directory", ".", "config", "-q"))
+    assertThat(run(compose.toString(), "-f", broken.toString(), "--project-directory", ".", "config", "-q"))
         .startsWith("exit 1").contains("replicas_typo");
   }
 
@@ -70,17 +68,5 @@ class DeploymentLintIT {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
     return "exit " + p.exitValue() + ": " + out.strip();
-  }
-
-  private static Optional<Path> onPath(String name) {
-    return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .map(d -> Path.of(d, name)).filter(Files::isExecutable).findFirst();
-  }
-
-  private static void need(boolean present, String what) {
-    if (System.getenv("CI") != null) {
-      assertThat(present).as(what + " must be installed under CI").isTrue();
-    }
-    assumeTrue(present, what + " is not installed");
   }
 }
