@@ -51,9 +51,14 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
   @Override
   public int register(String subject, String schema) {
-    int id = idsBySubjectSchema.computeIfAbsent(cacheKey(subject, schema),
-        k -> call("POST", "/subjects/" + enc(subject) + "/versions", schemaBody(schema)).get("id").asInt());
-    schemasById.computeIfAbsent(id, i -> parse(schema));
+    String key = cacheKey(subject, schema);
+    Integer cached = idsBySubjectSchema.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    int id = call("POST", "/subjects/" + enc(subject) + "/versions", schemaBody(schema)).get("id").asInt();
+    idsBySubjectSchema.putIfAbsent(key, id);
+    schemasById.putIfAbsent(id, parse(schema));
     return id;
   }
 
@@ -62,7 +67,9 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     JsonNode n = call("POST", "/subjects/" + enc(subject), schemaBody(schema));
     RegisteredSchema found = registered(n, subject);
     idsBySubjectSchema.putIfAbsent(cacheKey(subject, schema), found.id());
-    schemasById.computeIfAbsent(found.id(), i -> parse(schema));
+    if (!schemasById.containsKey(found.id())) {
+      schemasById.putIfAbsent(found.id(), parse(schema));
+    }
     return found;
   }
 

@@ -87,6 +87,8 @@ final class Fleet implements AutoCloseable {
     return m.process != null && m.process.isAlive();
   }
 
+  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
   /** Resident memory of a running member, in KiB, from {@code /proc}. */
   OptionalLong rssKib(String name) {
     Member m = members.get(name);
@@ -99,6 +101,32 @@ final class Fleet implements AutoCloseable {
     } catch (IOException | UncheckedIOException e) {
       return OptionalLong.empty();
     }
+  }
+
+  /**
+   * Java heap in use by a running member, in KiB, after a full collection ({@code jcmd GC.run}
+   * then {@code GC.heap_info}), so that garbage not yet collected does not read as growth.
+   */
+  OptionalLong heapKib(String name) {
+    Member m = members.get(name);
+    if (m.process == null || !m.process.isAlive()) {
+      return OptionalLong.empty();
+    }
+    try {
+      jcmd(m.process.pid(), "GC.run");
+      var used = HEAP_USED.matcher(jcmd(m.process.pid(), "GC.heap_info"));
+      return used.find() ? OptionalLong.of(Long.parseLong(used.group(1))) : OptionalLong.empty();
+    } catch (IOException | InterruptedException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    p.waitFor(60, TimeUnit.SECONDS);
+    return out;
   }
 
   /** Names of the members. */

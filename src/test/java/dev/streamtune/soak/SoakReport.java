@@ -35,10 +35,17 @@ final class SoakReport {
     root.withArray("outages").add(server);
   }
 
-  /** Each running process's RSS in MiB, under {@code rssMiB.{when}}. */
+  /**
+   * Each running process's RSS and live Java heap (after a full collection) in MiB, under
+   * {@code rssMiB.{when}} and {@code heapMiB.{when}}.
+   */
   void sample(String when, Fleet fleet) {
-    ObjectNode n = root.withObject("/rssMiB").putObject(when);
-    fleet.names().forEach(name -> fleet.rssKib(name).ifPresent(kib -> n.put(name, kib / 1024)));
+    ObjectNode rss = root.withObject("/rssMiB").putObject(when);
+    ObjectNode heap = root.withObject("/heapMiB").putObject(when);
+    fleet.names().forEach(name -> {
+      fleet.rssKib(name).ifPresent(kib -> rss.put(name, kib / 1024));
+      fleet.heapKib(name).ifPresent(kib -> heap.put(name, kib / 1024));
+    });
   }
 
   void finish(int events, int hostile, Map<String, List<ModelVersion>> versions) {
