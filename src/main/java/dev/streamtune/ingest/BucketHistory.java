@@ -1,5 +1,6 @@
 package dev.streamtune.ingest;
 
+import dev.streamtune.store.BucketLayout;
 import dev.streamtune.config.ConfigException;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ final class BucketHistory {
 
   /** The marker's key. */
   static String marker(String applicationId) {
-    return "ingest/" + applicationId;
+    return BucketLayout.ingestMarker(applicationId);
   }
 
   /**
@@ -59,7 +60,7 @@ final class BucketHistory {
     if (bucket.get(key).isPresent()) {
       return;
     }
-    if (changelogRecords > 0 && bucket.list("examples/").isEmpty()) {
+    if (changelogRecords > 0 && bucket.list(BucketLayout.examples()).isEmpty()) {
       throw new ConfigException("ingest.application.id '" + applicationId + "' has stored examples before ("
           + changelogRecords + " records in its examples changelog), but bucket '" + bucket.bucket()
           + "' has none of them: this application would count those images as duplicates and never store them "

@@ -1,5 +1,6 @@
 package dev.streamtune.ingest;
 
+import dev.streamtune.store.BucketLayout;
 import dev.streamtune.events.ImageRef;
 import dev.streamtune.events.InlineImage;
 import dev.streamtune.events.LabelledImage;
@@ -117,7 +118,7 @@ public final class DatasetPublisher {
           .setModelId(modelId).setLabel(label).setCapturedAt(clock.instant())
           .setAttributes(Map.of("source", "streamtune produce", "file", f.getFileName().toString()));
       if (data.length > refAbove) {
-        String key = "uploads/" + modelId + "/" + sha + "." + info.extension();
+        String key = BucketLayout.upload(modelId, sha, info.extension());
         store.put(key, data, contentType, Map.of());
         event.setImage(ImageRef.newBuilder().setUri("s3://" + store.bucket() + "/" + key).setSha256(sha)
             .setContentType(contentType).build());

@@ -4,7 +4,7 @@ import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.store.CacheErasure;
-import dev.streamtune.store.ExampleLayout;
+import dev.streamtune.store.BucketLayout;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -91,8 +91,8 @@ public final class ExampleErasure {
       Map<String, Set<String>> byEvent, Set<String> notFound) {
     Map<String, byte[]> images = new LinkedHashMap<>();
     if (!sha256s.isEmpty()) {
-      for (String key : store.list(ExampleLayout.prefix(modelId))) {
-        ExampleLayout.parse(modelId, key).filter(e -> sha256s.contains(e.sha256()))
+      for (String key : store.list(BucketLayout.prefix(modelId))) {
+        BucketLayout.parse(modelId, key).filter(e -> sha256s.contains(e.sha256()))
             .ifPresent(e -> store.get(key).ifPresent(bytes -> images.put(key, bytes)));
       }
     }
@@ -114,7 +114,7 @@ public final class ExampleErasure {
     }
     List<String> inline = images.stream().map(b -> "base64," + Base64.getEncoder().encodeToString(b)).toList();
     int scrubbed = 0;
-    for (String key : store.list("models/" + modelId + "/")) {
+    for (String key : store.list(BucketLayout.models(modelId))) {
       if (!key.endsWith("/model-card.html")) {
         continue;
       }

@@ -1,5 +1,6 @@
 package dev.streamtune.ingest;
 
+import dev.streamtune.digest.Sha256;
 import dev.streamtune.store.LocalFiles;
 import dev.streamtune.store.S3Config;
 import java.io.IOException;
@@ -7,12 +8,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -249,10 +247,6 @@ final class StateBinding {
   }
 
   private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.of(s);
   }
 }

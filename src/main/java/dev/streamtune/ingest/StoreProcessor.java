@@ -6,7 +6,7 @@ import dev.streamtune.events.InlineImage;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.ingest.ValidationException.Reason;
 import dev.streamtune.ml.ImageDecoder;
-import dev.streamtune.store.ExampleLayout;
+import dev.streamtune.store.BucketLayout;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -23,7 +23,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code examples/{model}/{label}/{sha256}.{ext}}; a relabel writes the new location, then deletes
  * the old. Both are idempotent, so a replay after a crash or an aborted transaction writes the same
  * objects again and, since the store rolled back with it, counts each change once. Each write
- * carries the image's label revision ({@link ExampleLayout#REVISION}), counted in the same store,
+ * carries the image's label revision ({@link BucketLayout#REVISION}), counted in the same store,
  * so a fenced instance's late write is outranked by the new owner's. Emits one
  * change ({@code 1L}) per new example or relabel, keyed by model id.
  *
@@ -98,7 +98,7 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
     String target = key(e.getModelId(), e.getLabel(), sha, ext);
     String old = oldLabel == null ? null : key(e.getModelId(), oldLabel, sha, ext);
     Map<String, String> meta = new LinkedHashMap<>(ExampleMetadata.of(e));
-    meta.put(ExampleLayout.REVISION, Long.toString(revision));
+    meta.put(BucketLayout.REVISION, Long.toString(revision));
     long deadline = barrier.deadline(retry.budget());
     try {
       barrier.submit(record.key(), () -> {
@@ -135,7 +135,7 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
 
   /** Where an example lives. */
   static String key(String modelId, String label, String sha256, String ext) {
-    return ExampleLayout.key(modelId, label, sha256, ext);
+    return BucketLayout.key(modelId, label, sha256, ext);
   }
 
   /** Whether an output of this processor is a dead letter rather than a count. */

@@ -1,5 +1,6 @@
 package dev.streamtune.ingest;
 
+import dev.streamtune.digest.Sha256;
 import dev.streamtune.events.ImageRef;
 import dev.streamtune.events.InlineImage;
 import dev.streamtune.events.LabelledImage;
@@ -13,9 +14,6 @@ import dev.streamtune.store.ObjectStoreException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 
@@ -180,11 +178,7 @@ final class Validator {
   }
 
   static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException ex) {
-      throw new IllegalStateException(ex);
-    }
+    return Sha256.hex(bytes);
   }
 
   private static String quote(String s) {

@@ -1,10 +1,9 @@
 package dev.streamtune.serve;
 
+import dev.streamtune.digest.Sha256;
 import com.sun.net.httpserver.HttpExchange;
 import io.micrometer.core.instrument.Metrics;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Set;
 
 /**
@@ -77,10 +76,6 @@ final class BearerAuth {
   }
 
   private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.of(s);
   }
 }

@@ -37,7 +37,7 @@ public final class ActivationCache {
 
   /** The prefix of a model's packs. */
   public String prefix(String modelId) {
-    return "activations/" + backboneDigest + "/" + layer + "/" + modelId + "/";
+    return BucketLayout.activations(backboneDigest, layer, modelId);
   }
 
   /** The cached activations (binary16 bits) of the requested images that are in the cache. */

@@ -1,13 +1,11 @@
 package dev.streamtune.store;
 
+import dev.streamtune.digest.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,11 +21,7 @@ public final class ArtifactFiles {
 
   /** Lower-case hex sha256 of the bytes. */
   public static String sha256(byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(data);
   }
 
   /** The manifest text: sorted {@code path sha256} lines. */

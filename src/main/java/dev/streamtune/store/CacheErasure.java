@@ -18,8 +18,8 @@ import java.util.Set;
  * needs to be loaded. The images' {@link Quarantine} records, if any, are removed too.
  */
 public final class CacheErasure {
-  private static final String FEATURES = "features/";
-  private static final String ACTIVATIONS = "activations/";
+  private static final String FEATURES = BucketLayout.FEATURES;
+  private static final String ACTIVATIONS = BucketLayout.ACTIVATIONS;
 
   private CacheErasure() {}
 

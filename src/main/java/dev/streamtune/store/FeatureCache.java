@@ -40,7 +40,7 @@ public final class FeatureCache {
 
   /** The prefix of a model's packs. */
   public String prefix(String modelId) {
-    return "features/" + backboneDigest + "/" + modelId + "/";
+    return BucketLayout.features(backboneDigest, modelId);
   }
 
   /**

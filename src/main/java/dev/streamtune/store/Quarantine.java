@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Examples set aside because they passed ingest's checks but failed later, at a full decode: one
@@ -27,8 +26,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Quarantine {
-  private static final String ROOT = "quarantine/";
-  private static final Pattern KEY = Pattern.compile("quarantine/([^/]+)/([0-9a-f]{64})\\.json");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Quarantine() {}
@@ -50,12 +47,12 @@ public final class Quarantine {
 
   /** The prefix of a model's records. */
   public static String prefix(String modelId) {
-    return ROOT + modelId + "/";
+    return BucketLayout.quarantine(modelId);
   }
 
   /** The object key of an image's record. */
   public static String key(String modelId, String sha256) {
-    return prefix(modelId) + sha256 + ".json";
+    return BucketLayout.quarantine(modelId, sha256);
   }
 
   /** Records an image; recording it again replaces the record. */
@@ -71,10 +68,7 @@ public final class Quarantine {
   public static Set<String> shas(ObjectStore store, String modelId) {
     Set<String> out = new TreeSet<>();
     for (String k : store.list(prefix(modelId))) {
-      var m = KEY.matcher(k);
-      if (m.matches() && m.group(1).equals(modelId)) {
-        out.add(m.group(2));
-      }
+      BucketLayout.quarantined(modelId, k).ifPresent(out::add);
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package dev.streamtune.train;
 
+import dev.streamtune.store.BucketLayout;
 import dev.streamtune.events.Artifact;
 import dev.streamtune.store.ArtifactFiles;
 import dev.streamtune.store.ObjectStore;
@@ -27,7 +28,7 @@ final class ArtifactWriter {
   }
 
   static String prefix(String modelId, int version, String runId) {
-    return "models/" + modelId + "/" + version + "/" + runId + "/";
+    return BucketLayout.run(modelId, version, runId);
   }
 
   Artifact file(String name, byte[] data, String contentType) {

@@ -1,6 +1,6 @@
 package dev.streamtune.train;
 
-import dev.streamtune.store.ExampleLayout;
+import dev.streamtune.store.BucketLayout;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
 
   /**
    * Lists a model's examples. An image in two label folders at once counts once, under the label
-   * of its higher revision ({@link ExampleLayout#REVISION}; the first label in sorted order when
+   * of its higher revision ({@link BucketLayout#REVISION}; the first label in sorted order when
    * neither has one), and is not silent: each such conflict is logged as a warning naming the image,
    * its folders and the one training uses, and counted in {@code
    * streamtune.train.label.conflicts{model}}. A relabel caught half-way by a crash is one (ingest's
@@ -58,8 +58,8 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
    */
   public static Dataset list(ObjectStore store, String modelId, int validationPercent) {
     Map<String, Example> bySha = new TreeMap<>();
-    for (String key : store.list(ExampleLayout.prefix(modelId))) {
-      ExampleLayout.parse(modelId, key).ifPresent(p -> {
+    for (String key : store.list(BucketLayout.prefix(modelId))) {
+      BucketLayout.parse(modelId, key).ifPresent(p -> {
         Example e = new Example(p.sha256(), p.label(), key);
         Example kept = bySha.putIfAbsent(e.sha256(), e);
         if (kept != null && !kept.label().equals(e.label())) {
@@ -76,7 +76,7 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
   }
 
   private static long revision(ObjectStore store, Example e) {
-    return store.metadata(e.key()).map(ExampleLayout::revision).orElse(-1L);
+    return store.metadata(e.key()).map(BucketLayout::revision).orElse(-1L);
   }
 
   /** A dataset of the given examples, split. */

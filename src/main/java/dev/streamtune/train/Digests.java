@@ -1,21 +1,17 @@
 package dev.streamtune.train;
 
+import dev.streamtune.digest.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /** sha256 helpers. */
 final class Digests {
   private Digests() {}
 
   static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.digest();
   }
 
   static String sha256(byte[] data) {
-    return dev.streamtune.store.ArtifactFiles.sha256(data);
+    return Sha256.hex(data);
   }
 }

@@ -1,5 +1,6 @@
 package dev.streamtune.train;
 
+import dev.streamtune.store.BucketLayout;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.store.ObjectStore;
 import java.time.Duration;
@@ -46,7 +47,7 @@ final class Janitor {
     Set<String> named = new HashSet<>();
     decided.forEach((version, run) -> named.add(ArtifactWriter.prefix(modelId, version, run)));
     int highest = decided.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
-    String root = "models/" + modelId + "/";
+    String root = BucketLayout.models(modelId);
     Set<String> orphans = new java.util.TreeSet<>();
     for (String key : store.list(root)) {
       String[] parts = key.substring(root.length()).split("/", 3);

@@ -1,5 +1,8 @@
 package dev.streamtune.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamtune.store.BucketLayout;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +20,12 @@ import org.slf4j.LoggerFactory;
  */
 final class Latest {
   private static final Logger LOG = LoggerFactory.getLogger(Latest.class);
-  private static final Pattern VERSION = Pattern.compile("\"version\":(\\d+)");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private Latest() {}
 
   static String key(String modelId) {
-    return "models/" + modelId + "/LATEST";
+    return BucketLayout.latest(modelId);
   }
 
   /**
@@ -40,15 +41,19 @@ final class Latest {
   }
 
   private static void put(ObjectStore store, ModelVersion v) {
-    String json = "{\"version\":" + v.getVersion() + ",\"runId\":\"" + v.getTraining().getRunId()
-        + "\",\"savedModel\":\"" + v.getArtifacts().getSavedModel().getUri() + "\"}\n";
+    String json = JSON.createObjectNode().put("version", v.getVersion()).put("runId", v.getTraining().getRunId())
+        .put("savedModel", v.getArtifacts().getSavedModel().getUri()) + "\n";
     store.put(key(v.getModelId()), json.getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
   }
 
   /** The version a LATEST object names, or 0 when it is missing or unreadable. */
   static int version(Optional<byte[]> latest) {
-    Matcher m = VERSION.matcher(latest.map(b -> new String(b, StandardCharsets.UTF_8)).orElse(""));
-    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    try {
+      JsonNode n = latest.isPresent() ? JSON.readTree(latest.get()) : null;
+      return n != null && n.path("version").canConvertToInt() ? n.path("version").asInt() : 0;
+    } catch (java.io.IOException e) {
+      return 0;
+    }
   }
 
   /**
