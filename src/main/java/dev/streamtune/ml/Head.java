@@ -61,9 +61,9 @@ public record Head(List<String> labels, String featureLayer, float[] mean, float
    *
    * @param stats z-score statistics of the training features, from {@link #statistics}
    */
-  public static Head initial(List<String> labels, String featureLayer, float[][] stats, int hidden, long seed) {
+  public static Head initial(List<String> labels, String featureLayer, Statistics stats, int hidden, long seed) {
     Random r = new Random(seed);
-    int d = stats[0].length;
+    int d = stats.mean().length;
     int k = labels.size();
     List<float[]> p = new ArrayList<>();
     if (hidden > 0) {
@@ -75,14 +75,19 @@ public record Head(List<String> labels, String featureLayer, float[] mean, float
       p.add(glorot(r, d, k));
       p.add(new float[k]);
     }
-    return new Head(labels, featureLayer, stats[0], stats[1], hidden, p);
+    return new Head(labels, featureLayer, stats.mean(), stats.std(), hidden, p);
   }
 
   /**
-   * Z-score statistics of feature vectors: {@code [mean, std]}, with the standard deviation
-   * floored so that constant dimensions do not explode.
+   * Z-score statistics of feature vectors, per dimension.
+   *
+   * @param mean the mean
+   * @param std the standard deviation, floored so that constant dimensions do not explode
    */
-  public static float[][] statistics(float[][] x) {
+  public record Statistics(float[] mean, float[] std) {}
+
+  /** Z-score statistics of feature vectors. */
+  public static Statistics statistics(float[][] x) {
     int d = x[0].length;
     double[] sum = new double[d];
     double[] sq = new double[d];
@@ -99,7 +104,7 @@ public record Head(List<String> labels, String featureLayer, float[] mean, float
       mean[j] = (float) m;
       std[j] = (float) Math.max(MIN_STD, Math.sqrt(Math.max(0, sq[j] / x.length - m * m)));
     }
-    return new float[][] {mean, std};
+    return new Statistics(mean, std);
   }
 
   /** Input dimensions. */

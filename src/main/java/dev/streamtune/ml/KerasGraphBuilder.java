@@ -188,11 +188,11 @@ final class KerasGraphBuilder {
         y = named.nn.biasAdd(y, param(named, l.name() + "/bias"));
       }
     } else {
-      Weight[] folded = fold(kernel, bias ? model.weight(l.name() + "/bias") : null, bn);
-      Operand<TFloat32> k = variable(named, kernelName, folded[0]);
+      Folded folded = fold(kernel, bias ? model.weight(l.name() + "/bias") : null, bn);
+      Operand<TFloat32> k = variable(named, kernelName, folded.kernel());
       y = depthwise ? named.nn.depthwiseConv2dNative(in(l, 0), k, strides, padding)
           : named.nn.conv2d(in(l, 0), k, strides, padding);
-      y = named.nn.biasAdd(y, variable(named, bn + "/folded_bias", folded[1]));
+      y = named.nn.biasAdd(y, variable(named, bn + "/folded_bias", folded.bias()));
     }
     return activation(l, named, y, c.path("activation").asText("linear"));
   }
@@ -216,8 +216,11 @@ final class KerasGraphBuilder {
         && bn.name().equals(foldableBatchNorm(producer));
   }
 
+  /** A convolution with a BatchNormalization folded in: its scaled kernel and its bias. */
+  private record Folded(Weight kernel, Weight bias) {}
+
   /** Scales each output channel of the kernel and builds the bias of {@code conv → BN}. */
-  private Weight[] fold(Weight kernel, Weight convBias, String bn) {
+  private Folded fold(Weight kernel, Weight convBias, String bn) {
     double eps = layerNamed(bn).config().path("epsilon").asDouble(1e-3);
     float[] mean = model.weight(bn + "/moving_mean").values();
     float[] var = model.weight(bn + "/moving_variance").values();
@@ -235,7 +238,7 @@ final class KerasGraphBuilder {
     for (int i = 0; i < k.length; i++) {
       k[i] = (float) (k[i] * scale[i % channels]);
     }
-    return new Weight[] {new Weight(kernel.shape(), k), new Weight(new long[] {channels}, bias)};
+    return new Folded(new Weight(kernel.shape(), k), new Weight(new long[] {channels}, bias));
   }
 
   private Operand<TFloat32> batchNorm(Layer l, Ops named, Operand<TFloat32> x) {

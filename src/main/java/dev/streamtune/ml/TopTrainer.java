@@ -50,7 +50,7 @@ public final class TopTrainer {
     int channels = TfjsExporter.channels(model.layers(), featureLayer, new java.util.HashMap<>());
     float[] ones = new float[channels];
     java.util.Arrays.fill(ones, 1f);
-    return new TopModel(cut, Map.of(), Head.initial(labels, featureLayer, new float[][] {new float[channels], ones},
+    return new TopModel(cut, Map.of(), Head.initial(labels, featureLayer, new Head.Statistics(new float[channels], ones),
         0, seed));
   }
 

@@ -60,7 +60,7 @@ final class BearerAuth {
   /**
    * Lets the request through, or sets {@code WWW-Authenticate} on the answer and throws a 401.
    *
-   * @throws Http.Error 401 when the token is missing or wrong
+   * @throws Http.HttpError 401 when the token is missing or wrong
    */
   void check(HttpExchange x, String path) {
     String authorization = x.getRequestHeaders().getFirst("Authorization");
@@ -71,7 +71,7 @@ final class BearerAuth {
     x.getResponseHeaders().set("WWW-Authenticate", given
         ? "Bearer realm=\"streamtune\", error=\"invalid_token\"" : "Bearer realm=\"streamtune\"");
     Metrics.counter("streamtune.serve.auth.refused", "reason", given ? "invalid-token" : "no-token").increment();
-    throw new Http.Error(401, given ? "the bearer token is not valid"
+    throw new Http.HttpError(401, given ? "the bearer token is not valid"
         : "this endpoint needs Authorization: Bearer <token>");
   }
 

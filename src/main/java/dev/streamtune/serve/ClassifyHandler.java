@@ -17,7 +17,7 @@ import java.util.concurrent.Semaphore;
  * {@code multipart/form-data} body), classifies it with the model's {@link Classifier} and answers
  * the top {@code serve.top.k} labels and the version that answered.
  *
- * <p>It refuses with an {@link Http.Error}: a model not served here or never read (404), a model
+ * <p>It refuses with an {@link Http.HttpError}: a model not served here or never read (404), a model
  * with no version loaded yet (503), more than {@code serve.max.concurrent} classifications at once
  * (503, {@code Retry-After: 1}), a wrong content type (415), a body over {@code serve.max.body.kib}
  * (413, after reading and dropping the rest so the client reads the answer), an empty body or one
@@ -45,14 +45,14 @@ final class ClassifyHandler {
     try {
       if (!config.serves(modelId) || (!subscriber.models().contains(modelId) && !config.models().contains(modelId))) {
         outcome = "unknown-model";
-        throw new Http.Error(404, config.serves(modelId) ? "unknown model " + modelId
+        throw new Http.HttpError(404, config.serves(modelId) ? "unknown model " + modelId
             : "model " + modelId + " is not served here (serve.models)");
       }
       Classifier c = subscriber.classifier(modelId).orElseThrow(() ->
-          new Http.Error(503, "model " + modelId + " has no version loaded yet"));
+          new Http.HttpError(503, "model " + modelId + " has no version loaded yet"));
       if (!classifications.tryAcquire()) {
         outcome = "busy";
-        throw new Http.Error(503, "serve.max.concurrent (" + config.maxConcurrent() + ") classifications are "
+        throw new Http.HttpError(503, "serve.max.concurrent (" + config.maxConcurrent() + ") classifications are "
             + "running; try again", 1);
       }
       Prediction p;
@@ -61,7 +61,7 @@ final class ClassifyHandler {
         p = c.classify(image(x), config.topK());
       } catch (ImageDecodeException e) {
         outcome = "bad-image";
-        throw new Http.Error(400, "the body is not a decodable image: " + e.getMessage());
+        throw new Http.HttpError(400, "the body is not a decodable image: " + e.getMessage());
       } finally {
         ServeMetrics.active().decrementAndGet();
         classifications.release();
@@ -71,7 +71,7 @@ final class ClassifyHandler {
       p.labels().forEach(s -> labels.addObject().put("label", s.label()).put("probability", s.probability()));
       Http.send(x, 200, out);
       outcome = "ok";
-    } catch (Http.Error e) {
+    } catch (Http.HttpError e) {
       outcome = outcome.equals("error") ? "status-" + e.status : outcome;
       throw e;
     } finally {
@@ -86,7 +86,7 @@ final class ClassifyHandler {
     String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
     var boundary = Multipart.boundary(type);
     if (boundary.isEmpty() && !lower.startsWith("image/") && !lower.startsWith("application/octet-stream")) {
-      throw new Http.Error(415, "send the image as the body (image/* or application/octet-stream) or as a "
+      throw new Http.HttpError(415, "send the image as the body (image/* or application/octet-stream) or as a "
           + "multipart/form-data file, not " + (type == null ? "no content type" : type));
     }
     byte[] body = body(x);
@@ -96,7 +96,7 @@ final class ClassifyHandler {
     try {
       return Multipart.firstFile(body, boundary.get());
     } catch (IllegalArgumentException e) {
-      throw new Http.Error(400, e.getMessage());
+      throw new Http.HttpError(400, e.getMessage());
     }
   }
 
@@ -110,17 +110,17 @@ final class ClassifyHandler {
     if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > config.maxBodyBytes()) {
       drain(in);
       in.close();
-      throw new Http.Error(413, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
+      throw new Http.HttpError(413, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
     }
     byte[] data = reads.read(in, config.maxBodyBytes());
     if (data.length > config.maxBodyBytes()) {
       drain(in);
       in.close();
-      throw new Http.Error(413, "the body is over the limit of " + config.maxBodyBytes() + " bytes");
+      throw new Http.HttpError(413, "the body is over the limit of " + config.maxBodyBytes() + " bytes");
     }
     in.close();
     if (data.length == 0) {
-      throw new Http.Error(400, "the body is empty");
+      throw new Http.HttpError(400, "the body is empty");
     }
     return data;
   }

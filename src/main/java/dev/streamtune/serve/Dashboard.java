@@ -168,12 +168,12 @@ final class Dashboard implements AutoCloseable {
 
   private byte[] card(String modelId, int version) {
     ModelVersion v = subscriber.history(modelId).stream().filter(h -> h.getVersion() == version).findFirst()
-        .orElseThrow(() -> new Http.Error(404, "no version " + version + " of model " + modelId));
+        .orElseThrow(() -> new Http.HttpError(404, "no version " + version + " of model " + modelId));
     if (v.getArtifacts().getModelCard() == null) {
-      throw new Http.Error(404, "version " + version + " of model " + modelId + " has no model card");
+      throw new Http.HttpError(404, "version " + version + " of model " + modelId + " has no model card");
     }
     String key = ArtifactFiles.key(store, v.getArtifacts().getModelCard().getUri());
-    return store.get(key).orElseThrow(() -> new Http.Error(404, "the model card " + key + " is gone"));
+    return store.get(key).orElseThrow(() -> new Http.HttpError(404, "the model card " + key + " is gone"));
   }
 
   @Override

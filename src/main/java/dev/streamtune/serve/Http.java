@@ -14,7 +14,7 @@ final class Http {
   /** Refuses any method but {@code allowed} with a 405. */
   static void allow(String method, String allowed) {
     if (!method.equalsIgnoreCase(allowed)) {
-      throw new Error(405, method + " is not allowed here; use " + allowed);
+      throw new HttpError(405, method + " is not allowed here; use " + allowed);
     }
   }
 
@@ -42,17 +42,17 @@ final class Http {
   }
 
   /** An answer other than 200, with its message for the {@code error} field. */
-  static final class Error extends RuntimeException {
+  static final class HttpError extends RuntimeException {
     private static final long serialVersionUID = 1L;
     final int status;
     final int retryAfterSeconds;
 
-    Error(int status, String message) {
+    HttpError(int status, String message) {
       this(status, message, 0);
     }
 
     /** An answer that tells the client to try again after some seconds ({@code Retry-After}). */
-    Error(int status, String message, int retryAfterSeconds) {
+    HttpError(int status, String message, int retryAfterSeconds) {
       super(message);
       this.status = status;
       this.retryAfterSeconds = retryAfterSeconds;

@@ -95,7 +95,7 @@ final class ReadTimeout implements AutoCloseable {
    * The handler has the headers: answers 408 when they came too late, else stops watching the
    * exchange unless the handler will read a body.
    *
-   * @throws Http.Error 408
+   * @throws Http.HttpError 408
    */
   void headersRead(boolean bodyFollows) {
     Exchange x = current.get();
@@ -113,7 +113,7 @@ final class ReadTimeout implements AutoCloseable {
    * Reads a body of up to {@code max + 1} bytes (one more than allowed tells that it is too long),
    * by the exchange's deadline.
    *
-   * @throws Http.Error 408 when the deadline passes first
+   * @throws Http.HttpError 408 when the deadline passes first
    */
   byte[] read(InputStream in, int max) throws IOException {
     Exchange x = current.get();
@@ -147,8 +147,8 @@ final class ReadTimeout implements AutoCloseable {
     Thread.currentThread().interrupt();
   }
 
-  private Http.Error timedOut() {
-    return new Http.Error(408, "the request took longer than serve.read.timeout ("
+  private Http.HttpError timedOut() {
+    return new Http.HttpError(408, "the request took longer than serve.read.timeout ("
         + Duration.ofNanos(timeoutNanos).toMillis() + " ms) to arrive");
   }
 

@@ -25,11 +25,11 @@ final class RequestLimits {
   /**
    * Refuses a request over a limit.
    *
-   * @throws Http.Error 414 or 431
+   * @throws Http.HttpError 414 or 431
    */
   static void check(URI uri, Headers headers) {
     if (uri.toString().length() > MAX_URI_CHARS) {
-      throw new Http.Error(414, "the request URI is over " + MAX_URI_CHARS + " characters");
+      throw new Http.HttpError(414, "the request URI is over " + MAX_URI_CHARS + " characters");
     }
     int lines = 0;
     long bytes = 0;
@@ -40,7 +40,7 @@ final class RequestLimits {
       }
     }
     if (lines > MAX_HEADERS || bytes > MAX_HEADER_BYTES) {
-      throw new Http.Error(431, "the request has " + lines + " header lines and " + bytes + " bytes of headers; "
+      throw new Http.HttpError(431, "the request has " + lines + " header lines and " + bytes + " bytes of headers; "
           + "the limits are " + MAX_HEADERS + " and " + MAX_HEADER_BYTES);
     }
   }

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * the {@link ClassifyHandler}; it answers the read-only endpoints itself ({@code GET /v1/models},
  * {@code GET /v1/models/{id}/versions}, the probes {@code /healthz} and {@code /readyz}, and
  * {@code /metrics}); any other path goes to the {@link Dashboard}, and a 404 when that does not
- * know it either. A wrong method is a 405. Failures are thrown as {@link Http.Error}, for the server
+ * know it either. A wrong method is a 405. Failures are thrown as {@link Http.HttpError}, for the server
  * to answer. Thread-safe.
  */
 final class ServeRoutes {
@@ -61,7 +61,7 @@ final class ServeRoutes {
     return x.getRequestHeaders().containsKey("Transfer-Encoding") || (length != null && !length.trim().equals("0"));
   }
 
-  /** Checks and answers one request, or throws the {@link Http.Error} to answer. */
+  /** Checks and answers one request, or throws the {@link Http.HttpError} to answer. */
   void route(HttpExchange x, String path, String method) throws IOException {
     Matcher classifying = CLASSIFY.matcher(path);
     Matcher versions = VERSIONS.matcher(path);
@@ -85,7 +85,7 @@ final class ServeRoutes {
       Http.allow(method, "GET");
       Http.sendMetrics(x);
     } else if (!dashboard.handle(x, path, method)) {
-      throw new Http.Error(404, "no such resource: " + path);
+      throw new Http.HttpError(404, "no such resource: " + path);
     }
   }
 
@@ -112,7 +112,7 @@ final class ServeRoutes {
   private ObjectNode versions(String modelId) {
     List<ModelVersion> all = subscriber.history(modelId);
     if (all.isEmpty()) {
-      throw new Http.Error(404, "unknown model " + modelId);
+      throw new Http.HttpError(404, "unknown model " + modelId);
     }
     ObjectNode out = Http.JSON.createObjectNode().put("model", modelId);
     int served = subscriber.servedVersion(modelId);

@@ -124,7 +124,7 @@ public final class ServeServer implements AutoCloseable {
     String method = x.getRequestMethod();
     try {
       routes.route(x, path, method);
-    } catch (Http.Error e) {
+    } catch (Http.HttpError e) {
       if (e.status == 503 && e.retryAfterSeconds > 0) {
         x.getResponseHeaders().set("Retry-After", Integer.toString(e.retryAfterSeconds));
       }

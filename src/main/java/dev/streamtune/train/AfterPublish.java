@@ -69,7 +69,7 @@ final class AfterPublish {
       repairAt = clock.instant().plus(retryDelay);
     }
     Janitor.afterPublish(store, modelId, log, v, clock.instant(), orphanGrace);
-    status.report(modelId, version, runId, v == null ? "skipped" : v.getStatus().toString().toLowerCase(), 0, 0,
+    status.report(modelId, version, runId, v == null ? Phase.SKIPPED : Phase.valueOf(v.getStatus().name()), 0, 0,
         Double.NaN, Double.NaN);
   }
 

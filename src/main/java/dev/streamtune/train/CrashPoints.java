@@ -20,10 +20,10 @@ final class CrashPoints {
   private CrashPoints() {}
 
   /** Maps a run's progress reports to the points inside a run. */
-  static void progress(String phase, int step) {
-    if (step == 0 && (phase.equals("features") || phase.equals("activations"))) {
+  static void progress(Phase phase, int step) {
+    if (step == 0 && (phase == Phase.FEATURES || phase == Phase.ACTIVATIONS)) {
       reached("before-features");
-    } else if (step == 1 && phase.equals("training")) {
+    } else if (step == 1 && phase == Phase.TRAINING) {
       reached("mid-training");
     }
   }

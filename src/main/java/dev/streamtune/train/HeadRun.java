@@ -36,10 +36,10 @@ final class HeadRun {
   }
 
   Candidate fit(Dataset listed, Parent parent, TrainingRun.Progress progress, Gather.Refusals refusals) {
-    progress.report("features", 0, listed.examples().size(), Double.NaN, Double.NaN);
+    progress.report(Phase.FEATURES, 0, listed.examples().size(), Double.NaN, Double.NaN);
     Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(listed.modelId(),
         listed.examples(), config.extractBatch(), config.extractBytes(),
-        n -> progress.report("features", n, listed.examples().size(), Double.NaN, Double.NaN), refusals);
+        n -> progress.report(Phase.FEATURES, n, listed.examples().size(), Double.NaN, Double.NaN), refusals);
     Dataset data = TrainingRun.usable(listed, features.skipped(), config.validationPercent());
     Backbone backbone = extractor.backbone();
     boolean warm = parent != null && parent.top() == null
@@ -48,8 +48,8 @@ final class HeadRun {
     List<String> labels = new ArrayList<>(warm ? parent.head().labels() : List.of());
     data.labels().stream().filter(l -> !labels.contains(l)).forEach(labels::add);
     Split split = new Split(data, labels, features.values(), backbone.featureLayers());
-    progress.report("training", 0, config.head().maxEpochs(), Double.NaN, Double.NaN);
-    HeadTrainer.EpochListener epochs = (e, max, tl, vl) -> progress.report("training", e, max, tl, vl);
+    progress.report(Phase.TRAINING, 0, config.head().maxEpochs(), Double.NaN, Double.NaN);
+    HeadTrainer.EpochListener epochs = (e, max, tl, vl) -> progress.report(Phase.TRAINING, e, max, tl, vl);
     HeadTrainer.Fit fit;
     if (warm) {
       Head init = parent.head().withLabels(labels);

@@ -42,17 +42,17 @@ final class StatusReporter implements AutoCloseable {
     return p;
   }
 
-  void report(String modelId, int version, String runId, String phase, int step, int of, double trainLoss,
+  void report(String modelId, int version, String runId, Phase phase, int step, int of, double trainLoss,
       double validationLoss) {
     report(modelId, version, runId, phase, step, of, trainLoss, validationLoss, -1);
   }
 
   /** A line of a run's progress; {@code quarantined} is left out when negative. */
-  void report(String modelId, int version, String runId, String phase, int step, int of, double trainLoss,
+  void report(String modelId, int version, String runId, Phase phase, int step, int of, double trainLoss,
       double validationLoss, long quarantined) {
     var n = JSON.createObjectNode().put("source", "trainer").put("modelId", modelId).put("version", version)
         .put("runId", runId)
-        .put("phase", phase).put("step", step).put("of", of).put("at", clock.instant().toString());
+        .put("phase", phase.wire()).put("step", step).put("of", of).put("at", clock.instant().toString());
     if (!Double.isNaN(trainLoss)) {
       n.put("trainLoss", trainLoss);
     }

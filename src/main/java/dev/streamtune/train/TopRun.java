@@ -48,10 +48,10 @@ final class TopRun {
     TrainConfig.Top t = config.top();
     Backbone backbone = extractor.backbone();
     try (CutExtractor bottom = CutExtractor.open(baseModel, backbone, t.cut(), extractor.config())) {
-      progress.report("activations", 0, listed.examples().size(), Double.NaN, Double.NaN);
+      progress.report(Phase.ACTIVATIONS, 0, listed.examples().size(), Double.NaN, Double.NaN);
       Gather.Result<short[]> acts = Gather.activations(store, bottom, backbone.digest(), t.cut(), clock)
           .gather(listed.modelId(), listed.examples(), config.extractBatch(), config.extractBytes(),
-              n -> progress.report("activations", n, listed.examples().size(), Double.NaN, Double.NaN), refusals);
+              n -> progress.report(Phase.ACTIVATIONS, n, listed.examples().size(), Double.NaN, Double.NaN), refusals);
       Dataset data = TrainingRun.usable(listed, acts.skipped(), config.validationPercent());
       boolean warm = parent != null && parent.top() != null && parent.top().cut().equals(t.cut())
           && parent.head().featureLayer().equals(t.featureLayer())
@@ -68,11 +68,11 @@ final class TopRun {
           && (t.refitGrowth() == 0 || split.trainY().length < t.refitGrowth() * parent.fullFitExamples());
       TopOptions options = light ? t.options().warm(t.warmEpochs(), t.warmSamples(), grown) : t.options();
       int fullFit = light ? parent.fullFitExamples() : split.trainY().length;
-      progress.report("training", 0, options.maxEpochs(), Double.NaN, Double.NaN);
+      progress.report(Phase.TRAINING, 0, options.maxEpochs(), Double.NaN, Double.NaN);
       TopTrainer.Fit fit = TopTrainer.train(baseModel, init, train, split.trainY(), val, split.valY(), options,
-          (e, max, tl, vl) -> progress.report("training", e, max, tl, vl));
+          (e, max, tl, vl) -> progress.report(Phase.TRAINING, e, max, tl, vl));
       TopModel top = fit.top();
-      progress.report("scoring", 0, 0, Double.NaN, Double.NaN);
+      progress.report(Phase.SCORING, 0, 0, Double.NaN, Double.NaN);
       Evaluation parentEval = warm && !grown ? Evaluation.of(labels, fit.initialProbabilities(), split.valY())
           : parentEvaluation(data.modelId(), parent, warm, labels, split, val, refusals);
       float[][] reference = reference(split, top, bottom, t.options().threads());

@@ -244,7 +244,7 @@ public final class TrainerApp implements AutoCloseable {
       LOG.error("Training {} failed; it will be retried on the next request or restart", b.modelId(), e);
     }
     rewind(b);
-    status.report(b.modelId(), 0, "", "retrying", 0, 0, Double.NaN, Double.NaN);
+    status.report(b.modelId(), 0, "", Phase.RETRYING, 0, 0, Double.NaN, Double.NaN);
   }
 
   /** Seeks back to a batch's requests, to run them again after {@code RETRY_DELAY}. */

@@ -44,12 +44,12 @@ final class TrainingRun {
 
   /** Live progress: the phase, and for training the epoch and losses. */
   interface Progress {
-    void report(String phase, int epoch, int maxEpochs, double trainLoss, double validationLoss);
+    void report(Phase phase, int epoch, int maxEpochs, double trainLoss, double validationLoss);
   }
 
   /** Live progress as the trainer reports it: {@link Progress} and the examples quarantined so far. */
   interface Reporter {
-    void report(String phase, int epoch, int maxEpochs, double trainLoss, double validationLoss, long quarantined);
+    void report(Phase phase, int epoch, int maxEpochs, double trainLoss, double validationLoss, long quarantined);
   }
 
   /**
@@ -101,10 +101,10 @@ final class TrainingRun {
     long t0 = clock.millis();
     Map<String, Long> phases = new LinkedHashMap<>();
     Progress progress = (phase, n, max, tl, vl) -> {
-      phases.putIfAbsent(phase, clock.millis());
+      phases.putIfAbsent(phase.wire(), clock.millis());
       reporter.report(phase, n, max, tl, vl, quarantines.count());
     };
-    progress.report("listing", 0, 0, Double.NaN, Double.NaN);
+    progress.report(Phase.LISTING, 0, 0, Double.NaN, Double.NaN);
     Dataset listed = Dataset.list(store, in.modelId(), config.validationPercent());
     Dataset data = quarantines.without(listed, config.validationPercent());
     if (data.labels().size() < 2) {
@@ -125,16 +125,16 @@ final class TrainingRun {
     Evaluation eval = Evaluation.of(labels, c.validationProbabilities(), split.valY());
     Evaluation parentEval = c.parentEvaluation();
 
-    progress.report("export", 0, 0, Double.NaN, Double.NaN);
+    progress.report(Phase.EXPORT, 0, 0, Double.NaN, Double.NaN);
     Path dir = workDir.resolve(in.runId());
     try {
       Path savedModel = dir.resolve("saved_model");
       c.exporter().savedModel(in.modelId(), in.version(), savedModel);
-      progress.report("check", 0, 0, Double.NaN, Double.NaN);
+      progress.report(Phase.CHECK, 0, 0, Double.NaN, Double.NaN);
       ExportCheck check = ExportCheck.run(store, savedModel, split, head, c.exportReference(), eval,
           config.checkImages());
       GuardRails.Decision decision = GuardRails.decide(config, eval, parentEval, check.failure());
-      progress.report("upload", 0, 0, Double.NaN, Double.NaN);
+      progress.report(Phase.UPLOAD, 0, 0, Double.NaN, Double.NaN);
       ArtifactWriter w = new ArtifactWriter(store, in.modelId(), in.version(), in.runId());
       Map<String, byte[]> headFiles = new LinkedHashMap<>();
       headFiles.put("head.json", head.toJson());

@@ -51,7 +51,7 @@ class ClassifierExporterTest {
 
   @Test
   void refusesAHeadForAnotherLayerWidth() {
-    Head head = Head.initial(List.of("a", "b"), "block_13_expand_relu", new float[][] {new float[3], new float[] {1, 1, 1}},
+    Head head = Head.initial(List.of("a", "b"), "block_13_expand_relu", new Head.Statistics(new float[3], new float[] {1, 1, 1}),
         0, 1);
     assertThatThrownBy(() -> ClassifierExporter.export(TestBackbone.get(), head, "m", 1, tmp.resolve("x")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("576");

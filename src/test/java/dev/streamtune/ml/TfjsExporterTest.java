@@ -119,7 +119,7 @@ class TfjsExporterTest {
       mean[i] = (float) (r.nextDouble() * 3);
       std[i] = (float) (0.05 + r.nextDouble() * 2);
     }
-    Head h = Head.initial(List.of("a", "b", "c"), layer, new float[][] {mean, std}, hidden, r.nextLong());
+    Head h = Head.initial(List.of("a", "b", "c"), layer, new Head.Statistics(mean, std), hidden, r.nextLong());
     List<float[]> p = new ArrayList<>(h.params());
     for (int i = 1; i < p.size(); i += 2) {
       float[] b = p.get(i).clone();

@@ -92,7 +92,7 @@ class TopTrainerTest {
     assertThatThrownBy(() -> KerasLayersModel.read(FeatureConfig.defaults().baseModel())
         .withWeights(Map.of("Conv_1/kernel", new float[3])))
         .hasMessageContaining("Conv_1/kernel");
-    Head mlp = Head.initial(List.of("a", "b"), "out_relu", new float[][] {new float[1280], ones(1280)}, 4, 1);
+    Head mlp = Head.initial(List.of("a", "b"), "out_relu", new Head.Statistics(new float[1280], ones(1280)), 4, 1);
     assertThatThrownBy(() -> TopTrainer.train(FeatureConfig.defaults().baseModel(), new TopModel(CUT, Map.of(), mlp),
         ActivationRows.of(maps), labels, ActivationRows.of(List.of()), new int[0], TopOptions.defaults(), null))
         .hasMessageContaining("linear head");

@@ -77,7 +77,7 @@ final class Announcer implements AutoCloseable {
     int d = b.featureDims().get("out_relu");
     float[] ones = new float[d];
     java.util.Arrays.fill(ones, 1f);
-    Head head = Head.initial(LABELS, "out_relu", new float[][] {new float[d], ones}, 0, seed);
+    Head head = Head.initial(LABELS, "out_relu", new Head.Statistics(new float[d], ones), 0, seed);
     ClassifierExporter.export(b, head, "m", (int) seed, dir);
     return dir;
   }

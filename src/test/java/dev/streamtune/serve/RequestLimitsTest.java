@@ -16,7 +16,7 @@ class RequestLimitsTest {
     assertThatCode(() -> RequestLimits.check(ok, new Headers())).doesNotThrowAnyException();
     URI over = URI.create("/v1/models?q=" + "x".repeat(RequestLimits.MAX_URI_CHARS - 12));
     assertThatThrownBy(() -> RequestLimits.check(over, new Headers()))
-        .isInstanceOfSatisfying(Http.Error.class, e -> assertThat(e.status)
+        .isInstanceOfSatisfying(Http.HttpError.class, e -> assertThat(e.status)
             .isEqualTo(414));
   }
 
@@ -31,7 +31,7 @@ class RequestLimitsTest {
     Headers large = new Headers();
     large.add("Cookie", "c".repeat(RequestLimits.MAX_HEADER_BYTES));
     assertThatThrownBy(() -> RequestLimits.check(uri, large))
-        .isInstanceOfSatisfying(Http.Error.class, e -> assertThat(e.status)
+        .isInstanceOfSatisfying(Http.HttpError.class, e -> assertThat(e.status)
             .isEqualTo(431));
     Headers usual = new Headers();
     usual.add("Authorization", "Bearer abc");

@@ -162,7 +162,7 @@ class TrainLogicTest {
   void modeFollowsTheSettingAndAutoSwitchesToTopForGood() {
     TrainConfig.Top top = TrainConfig.defaults().top();
     assertThat(top.mode()).isEqualTo(TrainConfig.Mode.AUTO);
-    dev.streamtune.ml.Head head = dev.streamtune.ml.Head.initial(List.of("a", "b"), "out_relu", new float[][] {{0f}, {1f}}, 0, 1);
+    dev.streamtune.ml.Head head = dev.streamtune.ml.Head.initial(List.of("a", "b"), "out_relu", new dev.streamtune.ml.Head.Statistics(new float[] {0f}, new float[] {1f}), 0, 1);
     Parent headParent = new Parent(null, head, null, Map.of(), 0);
     Parent topParent = new Parent(null, head, new dev.streamtune.ml.TopModel("block_10_project_BN", Map.of(), head), Map.of(),
         100);
