@@ -8,7 +8,7 @@ import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.Features;
-import dev.streamtune.ml.ImageDecodeException;
+import dev.streamtune.image.ImageDecodeException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.VersionStatus;
 import dev.streamtune.ingest.DatasetPublisher;
 import dev.streamtune.ingest.EventSender;
-import dev.streamtune.ml.ImageDecodeException;
+import dev.streamtune.image.ImageDecodeException;
 import dev.streamtune.serve.Classifier;
 import dev.streamtune.serve.ModelSubscriber;
 import dev.streamtune.store.ObjectStore;

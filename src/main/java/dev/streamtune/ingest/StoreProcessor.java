@@ -5,7 +5,7 @@ import dev.streamtune.events.ImageRef;
 import dev.streamtune.events.InlineImage;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.ingest.ValidationException.Reason;
-import dev.streamtune.ml.ImageDecoder;
+import dev.streamtune.image.ImageDecoder;
 import dev.streamtune.store.BucketLayout;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.streamtune.ml;
 
+import dev.streamtune.image.ImageDecoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;

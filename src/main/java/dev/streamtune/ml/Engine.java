@@ -1,5 +1,6 @@
 package dev.streamtune.ml;
 
+import dev.streamtune.image.ImageDecodeException;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 

@@ -1,5 +1,7 @@
 package dev.streamtune.ml;
 
+import dev.streamtune.image.ImageDecoder;
+import dev.streamtune.image.ImageDecodeException;
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;

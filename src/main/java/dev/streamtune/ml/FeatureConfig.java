@@ -1,5 +1,6 @@
 package dev.streamtune.ml;
 
+import dev.streamtune.image.DecodeBudget;
 import dev.streamtune.config.ConfigSource;
 import dev.streamtune.config.Setting;
 import java.nio.file.Path;

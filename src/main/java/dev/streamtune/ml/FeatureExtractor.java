@@ -1,5 +1,8 @@
 package dev.streamtune.ml;
 
+import dev.streamtune.image.ImageDecoder;
+import dev.streamtune.image.ImageDecodeException;
+import dev.streamtune.image.DecodeBudget;
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.Criteria;

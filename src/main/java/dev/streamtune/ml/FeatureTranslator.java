@@ -1,5 +1,6 @@
 package dev.streamtune.ml;
 
+import dev.streamtune.image.ImageDecoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.translate.NoBatchifyTranslator;

@@ -1,5 +1,6 @@
 package dev.streamtune.ml;
 
+import dev.streamtune.image.ImageDecoder;
 import java.nio.FloatBuffer;
 
 /**

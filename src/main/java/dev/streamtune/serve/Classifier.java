@@ -47,7 +47,7 @@ public final class Classifier implements AutoCloseable {
    * The {@code topK} most probable labels of an encoded image (JPEG, PNG, GIF or BMP).
    *
    * @throws NotLoadedException if no version is loaded yet
-   * @throws dev.streamtune.ml.ImageDecodeException if the bytes are not a decodable image
+   * @throws dev.streamtune.image.ImageDecodeException if the bytes are not a decodable image
    */
   public Prediction classify(byte[] image, int topK) {
     Loaded l = acquire();

@@ -3,7 +3,7 @@ package dev.streamtune.serve;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import dev.streamtune.ml.ImageDecodeException;
+import dev.streamtune.image.ImageDecodeException;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.TrainingReason;
 import dev.streamtune.events.TrainingRequest;
-import dev.streamtune.ml.PngHeaders;
+import dev.streamtune.image.PngHeaders;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -239,7 +239,7 @@ class IngestTopologyTest {
     assertDeadLetter(event("e4", "m", "cat", png, "image/jpeg"), "CONTENT_TYPE_MISMATCH");
     assertDeadLetter(event("e5", "m", "cat", png, "image/webp"), "UNSUPPORTED_CONTENT_TYPE");
     assertDeadLetter(event("e6", "m", "cat", noise(64, 64), "image/png"), "TOO_BIG");
-    assertDeadLetter(event("e7", "m", "cat", dev.streamtune.ml.PngHeaders.declaring(2000, 2000), "image/png"),
+    assertDeadLetter(event("e7", "m", "cat", dev.streamtune.image.PngHeaders.declaring(2000, 2000), "image/png"),
         "TOO_MANY_PIXELS");
     assertDeadLetter(event("e8", "m", "cat", java.util.Arrays.copyOf(png, 20), "image/png"), "CORRUPT_IMAGE");
     assertDeadLetter(ref("e9", "s3://elsewhere/x.png", Validator.sha256(png)), "REF_NOT_ALLOWED");

@@ -1,5 +1,6 @@
 package dev.streamtune.ml;
 
+import dev.streamtune.image.ImageDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamtune.store.HalfFloat;

@@ -1,9 +1,12 @@
 package dev.streamtune.ml;
 
+import dev.streamtune.image.PngHeaders;
+import dev.streamtune.image.TestImages;
+import dev.streamtune.image.ImageDecodeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.streamtune.ml.ImageDecodeException.Reason;
+import dev.streamtune.image.ImageDecodeException.Reason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,11 +47,11 @@ class FeatureExtractorTest {
 
   @Test
   void malformedInputsAreTypedErrorsAndTheEngineKeepsWorking() throws Exception {
-    byte[] jpeg = ImageDecoderTest.encode(GoldenImagesAccess.noise(64, 64), "jpeg");
+    byte[] jpeg = TestImages.encode(TestImages.noise(64, 64), "jpeg");
     assertFails(Arrays.copyOf(jpeg, jpeg.length / 2), Reason.CORRUPT);
     assertFails(new byte[0], Reason.EMPTY);
-    assertFails(ImageDecoderTest.pngHeader(10_000, 10_000), Reason.TOO_LARGE);
-    assertFails(ImageDecoderTest.encode(GoldenImagesAccess.noise(8, 8), "tiff"), Reason.UNSUPPORTED_FORMAT);
+    assertFails(PngHeaders.declaring(10_000, 10_000), Reason.TOO_LARGE);
+    assertFails(TestImages.encode(TestImages.noise(8, 8), "tiff"), Reason.UNSUPPORTED_FORMAT);
     assertThat(fx.extract(GoldenImages.synthetic().get("one.png")).layer("out_relu")).hasSize(1280);
   }
 

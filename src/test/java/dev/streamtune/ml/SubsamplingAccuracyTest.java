@@ -1,5 +1,7 @@
 package dev.streamtune.ml;
 
+import dev.streamtune.image.ImageDecoder;
+import dev.streamtune.image.DecodeBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;

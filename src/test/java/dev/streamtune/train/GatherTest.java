@@ -3,7 +3,7 @@ package dev.streamtune.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.streamtune.ml.ImageDecoder;
+import dev.streamtune.image.ImageDecoder;
 import dev.streamtune.store.InMemoryObjectStore;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

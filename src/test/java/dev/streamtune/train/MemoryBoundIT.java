@@ -3,7 +3,7 @@ package dev.streamtune.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamtune.ingest.IngestConfig;
-import dev.streamtune.ml.WorstImages;
+import dev.streamtune.image.WorstImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.streamtune.ml;
+package dev.streamtune.image;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

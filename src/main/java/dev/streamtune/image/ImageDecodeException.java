@@ -1,4 +1,4 @@
-package dev.streamtune.ml;
+package dev.streamtune.image;
 
 /** An image's bytes cannot be used; {@link #reason()} says why. */
 public final class ImageDecodeException extends RuntimeException implements dev.streamtune.events.BadData {

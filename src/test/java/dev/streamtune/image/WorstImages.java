@@ -1,4 +1,4 @@
-package dev.streamtune.ml;
+package dev.streamtune.image;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;

@@ -1,4 +1,4 @@
-package dev.streamtune.ml;
+package dev.streamtune.image;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,9 +16,9 @@ import java.util.concurrent.Semaphore;
  * bytes of heap (the reader's raster at up to 8 bytes a pixel for 16-bit RGBA, the RGB copy, and
  * slack). Thread-safe.
  */
-final class DecodeBudget {
+public final class DecodeBudget {
   /** Heap bytes counted per pixel in flight. */
-  static final int BYTES_PER_PIXEL = 16;
+  public static final int BYTES_PER_PIXEL = 16;
   private static final Map<Long, DecodeBudget> SHARED = new ConcurrentHashMap<>();
   private final int pixels;
   private final Semaphore permits;
@@ -32,27 +32,27 @@ final class DecodeBudget {
   }
 
   /** A budget of its own, not shared with other decoders. */
-  static DecodeBudget of(long pixels) {
+  public static DecodeBudget of(long pixels) {
     return new DecodeBudget(pixels);
   }
 
   /** The process's budget of this size: every decoder opened with the same setting shares it. */
-  static DecodeBudget shared(long pixels) {
+  public static DecodeBudget shared(long pixels) {
     return SHARED.computeIfAbsent(pixels, DecodeBudget::new);
   }
 
   /** The default: a quarter of the maximum heap, at {@value #BYTES_PER_PIXEL} bytes a pixel. */
-  static long defaultPixels() {
+  public static long defaultPixels() {
     return Math.max(1, Runtime.getRuntime().maxMemory() / 4 / BYTES_PER_PIXEL);
   }
 
   /** The budget, in pixels. */
-  long pixels() {
+  public long pixels() {
     return pixels;
   }
 
   /** The pixels not taken now. */
-  long available() {
+  public long available() {
     return permits.availablePermits();
   }
 

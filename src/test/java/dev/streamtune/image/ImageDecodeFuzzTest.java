@@ -1,4 +1,4 @@
-package dev.streamtune.ml;
+package dev.streamtune.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

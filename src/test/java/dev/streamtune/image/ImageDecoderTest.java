@@ -1,9 +1,9 @@
-package dev.streamtune.ml;
+package dev.streamtune.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.streamtune.ml.ImageDecodeException.Reason;
+import dev.streamtune.image.ImageDecodeException.Reason;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,12 +20,12 @@ class ImageDecoderTest {
     BufferedImage img = new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB);
     img.setRGB(0, 0, 0x102030);
     for (String format : new String[] {"png", "bmp", "gif", "jpeg"}) {
-      ImageDecoder.Rgb rgb = decoder.decode(encode(img, format));
+      ImageDecoder.Rgb rgb = decoder.decode(TestImages.encode(img, format));
       assertThat(rgb.width()).as(format).isEqualTo(4);
       assertThat(rgb.height()).isEqualTo(3);
       assertThat(rgb.pixels()).hasSize(4 * 3 * 3);
     }
-    ImageDecoder.Rgb png = decoder.decode(encode(img, "png"));
+    ImageDecoder.Rgb png = decoder.decode(TestImages.encode(img, "png"));
     assertThat(Arrays.copyOf(png.pixels(), 3)).containsExactly(0x10, 0x20, 0x30);
   }
 
@@ -34,7 +34,7 @@ class ImageDecoderTest {
     BufferedImage grey = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
     grey.getRaster().setSample(0, 0, 0, 100);
     grey.getRaster().setSample(1, 0, 0, 200);
-    assertThat(decoder.decode(encode(grey, "png")).pixels()).containsExactly(100, 100, 100, (byte) 200,
+    assertThat(decoder.decode(TestImages.encode(grey, "png")).pixels()).containsExactly(100, 100, 100, (byte) 200,
         (byte) 200, (byte) 200);
   }
 
@@ -42,13 +42,13 @@ class ImageDecoderTest {
   void alphaIsDroppedNotComposited() throws IOException {
     BufferedImage argb = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
     argb.setRGB(0, 0, 0x40ff8000);
-    assertThat(decoder.decode(encode(argb, "png")).pixels()).containsExactly((byte) 0xff, (byte) 0x80, 0);
+    assertThat(decoder.decode(TestImages.encode(argb, "png")).pixels()).containsExactly((byte) 0xff, (byte) 0x80, 0);
   }
 
   @Test
   void aOneByOneImageDecodes() throws IOException {
     BufferedImage one = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-    assertThat(decoder.decode(encode(one, "png")).pixels()).hasSize(3);
+    assertThat(decoder.decode(TestImages.encode(one, "png")).pixels()).hasSize(3);
   }
 
   @Test
@@ -74,7 +74,7 @@ class ImageDecoderTest {
         img.setRGB(x, y, (x & 0xff) << 16 | (y & 0xff) << 8 | (x >> 8) << 4 | (y >> 8));
       }
     }
-    ImageDecoder.Rgb rgb = decoder.decode(encode(img, "png"));
+    ImageDecoder.Rgb rgb = decoder.decode(TestImages.encode(img, "png"));
     assertThat(rgb.width()).isEqualTo(900);
     assertThat(rgb.height()).isEqualTo(900);
     for (int j = 0; j < rgb.height(); j += 37) {
@@ -90,7 +90,7 @@ class ImageDecoderTest {
 
   @Test
   void imagesUnderTwiceTheInputSizeDecodeAtFullSize() throws IOException {
-    ImageDecoder.Rgb rgb = decoder.decode(encode(new BufferedImage(2 * ImageDecoder.DECODE_SIDE - 1, 300, BufferedImage.TYPE_INT_RGB), "png"));
+    ImageDecoder.Rgb rgb = decoder.decode(TestImages.encode(new BufferedImage(2 * ImageDecoder.DECODE_SIDE - 1, 300, BufferedImage.TYPE_INT_RGB), "png"));
     assertThat(rgb.width()).isEqualTo(2 * ImageDecoder.DECODE_SIDE - 1);
     assertThat(rgb.height()).isEqualTo(300);
   }
@@ -110,7 +110,7 @@ class ImageDecoderTest {
 
   @Test
   void truncatedJpegIsCorrupt() throws IOException {
-    byte[] jpeg = encode(GoldenImagesAccess.noise(64, 64), "jpeg");
+    byte[] jpeg = TestImages.encode(TestImages.noise(64, 64), "jpeg");
     assertReason(Arrays.copyOf(jpeg, jpeg.length / 2), Reason.CORRUPT);
   }
 
@@ -120,7 +120,7 @@ class ImageDecoderTest {
    */
   @Test
   void aJpegCutMidScanButEndingWithItsMarkerPassesTheProbeAndFailsTheDecode() throws IOException {
-    byte[] jpeg = encode(GoldenImagesAccess.noise(64, 64), "jpeg");
+    byte[] jpeg = TestImages.encode(TestImages.noise(64, 64), "jpeg");
     byte[] cut = Arrays.copyOf(jpeg, jpeg.length / 2 + 2);
     cut[cut.length - 2] = (byte) 0xFF;
     cut[cut.length - 1] = (byte) 0xD9;
@@ -131,7 +131,7 @@ class ImageDecoderTest {
   /** Likewise a PNG whose compressed pixel data is damaged under valid chunk CRCs. */
   @Test
   void aPngWithDamagedPixelDataUnderValidCrcsPassesTheProbeAndFailsTheDecode() throws IOException {
-    byte[] png = encode(GoldenImagesAccess.noise(64, 64), "png");
+    byte[] png = TestImages.encode(TestImages.noise(64, 64), "png");
     int p = 8;
     while (!new String(png, p + 4, 4, StandardCharsets.ISO_8859_1).equals("IDAT")) {
       p += 12 + java.nio.ByteBuffer.wrap(png, p, 4).getInt();
@@ -149,22 +149,22 @@ class ImageDecoderTest {
 
   @Test
   void truncatedPngIsCorrupt() throws IOException {
-    byte[] png = encode(GoldenImagesAccess.noise(64, 64), "png");
+    byte[] png = TestImages.encode(TestImages.noise(64, 64), "png");
     assertReason(Arrays.copyOf(png, png.length / 2), Reason.CORRUPT);
     assertReason(Arrays.copyOf(png, 20), Reason.CORRUPT);
   }
 
   @Test
   void hugeImagesAreRefusedFromTheHeaderBeforeDecoding() {
-    assertThatThrownBy(() -> decoder.decode(pngHeader(10_000, 10_000)))
+    assertThatThrownBy(() -> decoder.decode(PngHeaders.declaring(10_000, 10_000)))
         .isInstanceOfSatisfying(ImageDecodeException.class, e -> assertThat(e.kind()).isEqualTo(Reason.TOO_LARGE))
         .hasMessageContaining("10000x10000").hasMessageContaining("40000000");
-    assertReason(pngHeader(50_000, 50_000), Reason.TOO_LARGE);
+    assertReason(PngHeaders.declaring(50_000, 50_000), Reason.TOO_LARGE);
   }
 
   @Test
   void thePixelLimitIsConfigurable() throws IOException {
-    byte[] img = encode(new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB), "png");
+    byte[] img = TestImages.encode(new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB), "png");
     assertThat(new ImageDecoder(10_000).decode(img).width()).isEqualTo(100);
     assertThatThrownBy(() -> new ImageDecoder(9_999).decode(img))
         .isInstanceOfSatisfying(ImageDecodeException.class, e -> assertThat(e.kind()).isEqualTo(Reason.TOO_LARGE));
@@ -172,7 +172,7 @@ class ImageDecoderTest {
 
   @Test
   void otherFormatsAndRandomBytesAreUnsupported() throws IOException {
-    assertReason(encode(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "tiff"), Reason.UNSUPPORTED_FORMAT);
+    assertReason(TestImages.encode(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "tiff"), Reason.UNSUPPORTED_FORMAT);
     assertReason("definitely not an image".getBytes(StandardCharsets.UTF_8), Reason.UNSUPPORTED_FORMAT);
     assertReason(new byte[] {0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50}, Reason.UNSUPPORTED_FORMAT);
   }
@@ -180,22 +180,5 @@ class ImageDecoderTest {
   private void assertReason(byte[] bytes, Reason reason) {
     assertThatThrownBy(() -> decoder.decode(bytes))
         .isInstanceOfSatisfying(ImageDecodeException.class, e -> assertThat(e.kind()).isEqualTo(reason));
-  }
-
-  static byte[] encode(BufferedImage img, String format) throws IOException {
-    BufferedImage src = img;
-    if (!format.equals("png") && img.getType() == BufferedImage.TYPE_INT_ARGB) {
-      src = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_RGB);
-      src.getGraphics().drawImage(img, 0, 0, null);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    if (!ImageIO.write(src, format, out)) {
-      throw new IOException("no writer for " + format);
-    }
-    return out.toByteArray();
-  }
-
-  static byte[] pngHeader(int w, int h) {
-    return PngHeaders.declaring(w, h);
   }
 }

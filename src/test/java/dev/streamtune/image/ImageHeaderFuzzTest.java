@@ -1,4 +1,4 @@
-package dev.streamtune.ml;
+package dev.streamtune.image;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 

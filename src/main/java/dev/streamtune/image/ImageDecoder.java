@@ -1,6 +1,6 @@
-package dev.streamtune.ml;
+package dev.streamtune.image;
 
-import dev.streamtune.ml.ImageDecodeException.Reason;
+import dev.streamtune.image.ImageDecodeException.Reason;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.Raster;
@@ -35,11 +35,12 @@ public final class ImageDecoder {
   /** The most frames a GIF may have: only the first is decoded, so longer animations are refused. */
   public static final int MAX_GIF_FRAMES = 500;
   /**
-   * The least pixels per side a subsampled decode keeps: four times the network's input (a
-   * bilinear resize to 224 reads at most two source pixels per output pixel on each axis, 448).
-   * Images under twice this decode at full size, exactly as TF.js sees them.
+   * The least pixels per side a subsampled decode keeps: four times the network's input of 224
+   * ({@code ml.Backbone.INPUT_SIZE}, checked by {@code ml.DecodeSettingsTest}; a bilinear resize to 224
+   * reads at most two source pixels per output pixel on each axis, 448). Images under twice this
+   * decode at full size, exactly as TF.js sees them.
    */
-  public static final int DECODE_SIDE = 4 * Backbone.INPUT_SIZE;
+  public static final int DECODE_SIDE = 4 * 224;
   private static final Set<String> FORMATS = Set.of("png", "jpeg", "gif", "bmp");
   private final long maxPixels;
   private final DecodeBudget budget;
@@ -61,12 +62,12 @@ public final class ImageDecoder {
    * @param maxPixels the most pixels (width × height) an image may have
    * @param budget the pixels decodes may hold at once, shared with other decoders
    */
-  ImageDecoder(long maxPixels, DecodeBudget budget) {
+  public ImageDecoder(long maxPixels, DecodeBudget budget) {
     this(maxPixels, budget, DECODE_SIDE);
   }
 
   /** A decoder keeping at least {@code decodeSide} pixels a side; tests measure subsampling with it. */
-  ImageDecoder(long maxPixels, DecodeBudget budget, int decodeSide) {
+  public ImageDecoder(long maxPixels, DecodeBudget budget, int decodeSide) {
     if (maxPixels < 1 || decodeSide < 1) {
       throw new IllegalArgumentException("maxPixels and decodeSide must be positive");
     }

@@ -1,4 +1,4 @@
-package dev.streamtune.ml;
+package dev.streamtune.image;
 
 /**
  * Walks a GIF's block structure without decoding any pixels (GIF89a: header, logical screen

@@ -1,4 +1,4 @@
-package dev.streamtune.ml;
+package dev.streamtune.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -61,7 +61,7 @@ class DecodeBudgetTest {
   @Test
   void aDecodeInterruptedWhileWaitingIsNotACorruptImage() throws IOException {
     DecodeBudget budget = DecodeBudget.of(1);
-    byte[] png = ImageDecoderTest.encode(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png");
+    byte[] png = TestImages.encode(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png");
     try (DecodeBudget.Lease held = budget.take(1)) {
       Thread.currentThread().interrupt();
       assertThatThrownBy(() -> new ImageDecoder(1_000, budget).decode(png))
@@ -75,8 +75,5 @@ class DecodeBudgetTest {
     assertThat(DecodeBudget.shared(12_345)).isSameAs(DecodeBudget.shared(12_345));
     assertThat(DecodeBudget.defaultPixels())
         .isEqualTo(Runtime.getRuntime().maxMemory() / 4 / DecodeBudget.BYTES_PER_PIXEL);
-    assertThat(FeatureConfig.defaults().decodeBudget()).isEqualTo(DecodeBudget.defaultPixels());
-    assertThatThrownBy(() -> FeatureConfig.defaults().withDecodeBudget(0))
-        .isInstanceOf(IllegalArgumentException.class);
   }
 }
