@@ -38,8 +38,15 @@ import picocli.CommandLine.Spec;
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Option(names = "--verbose", scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "Show every log line on the terminal (the commands a person runs print their own lines and keep "
+          + "the logs in a file under ~/.streamtune/logs)")
+  boolean verbose;
+
   /** Runs a command line and exits with its status. */
   public static void main(String[] args) {
+    LogOutput.configure(List.of(args), System.getenv(), java.nio.file.Path.of(System.getProperty("user.home"),
+        ".streamtune", "logs"), System.err, java.time.Clock.systemDefaultZone());
     ThreadDeaths.install();
     System.exit(execute(args));
   }

@@ -16,6 +16,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.MDC;
 
 /**
  * Decides, from the examples state store, whether an event is a new example, a relabel or a
@@ -68,7 +69,7 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
 
   @Override
   public void process(Record<String, LabelledImage> record) {
-    try {
+    try (var m = MDC.putCloseable("modelId", record.value().getModelId())) {
       store(record);
     } catch (ValidationException e) {
       context.forward(rebuild.of(record, e, context.currentSystemTimeMs()));

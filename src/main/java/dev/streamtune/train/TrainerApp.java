@@ -30,6 +30,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.MDC;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,11 +194,14 @@ public final class TrainerApp implements AutoCloseable {
       LOG.info("Training {} version {} (run {}), answering {} request(s)", b.modelId(), version, runId, b.count());
       TrainingRun run = new TrainingRun(config, parts, clock);
       var input = new TrainingRun.Input(b.modelId(), version, runId, b.requestId(), b.requestedAt(), parent);
-      current = new Current(b, producer, log, version, runId, runner.submit(() -> run.run(input,
-          (phase, epoch, max, tl, vl, quarantined) -> {
+      current = new Current(b, producer, log, version, runId, runner.submit(() -> {
+        try (var m = MDC.putCloseable("modelId", b.modelId()); var r = MDC.putCloseable("runId", runId)) {
+          return run.run(input, (phase, epoch, max, tl, vl, quarantined) -> {
             CrashPoints.progress(phase, epoch);
             status.report(b.modelId(), version, runId, phase, epoch, max, tl, vl, quarantined);
-          })));
+          });
+        }
+      }));
     } catch (RuntimeException e) {
       if (producer != null) {
         producer.close(Duration.ZERO);
