@@ -38,8 +38,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * alone, in alternating pairs after a warm-up run, each run on fresh topics and a fresh
  * application. A run is timed from its first record sent to its last good record stored and last
  * bad one dead-lettered. Then a soak: one application fed the same mix round after round, with the
- * heap in use after a full GC and the process's resident set after each round, so that growth
- * would show.
+ * heap in use after a full GC and the process's resident set after each round, so that growth would
+ * show.
  */
 public final class PoisonBench {
   private static final TopicPolicy POLICY = new TopicPolicy(6, (short) -1, Duration.ofHours(1));
@@ -67,8 +67,9 @@ public final class PoisonBench {
       s3.put(BadInputCorpus.REF_KEY, BadInputCorpus.REF_OBJECT, "image/png", Map.of());
       var images = ConfluentAvroSerde.of(LabelledImage.class, registry, stack.registry());
       var requests = ConfluentAvroSerde.of(TrainingRequest.class, registry, stack.registry());
-      List<BadInputCorpus.Case> corpus = new BadInputCorpus(images, requests, "images.labelled",
-          stack.s3().bucket(), 42).generate();
+      List<BadInputCorpus.Case> corpus =
+          new BadInputCorpus(images, requests, "images.labelled", stack.s3().bucket(), 42)
+              .generate();
       run(stack, meters, images, dir, "warm-up", jpegs, corpus, 10);
       for (int p = 0; p < pairs; p++) {
         for (int share : p % 2 == 0 ? new int[] {0, 10} : new int[] {10, 0}) {
@@ -90,19 +91,28 @@ public final class PoisonBench {
     }
     result.put("ratiosPoisonToClean", ratios);
     List<Double> sorted = ratios.stream().sorted().toList();
-    result.put("medianRatio", (sorted.get((sorted.size() - 1) / 2) + sorted.get(sorted.size() / 2)) / 2);
+    result.put(
+        "medianRatio", (sorted.get((sorted.size() - 1) / 2) + sorted.get(sorted.size() / 2)) / 2);
     result.put("soak", soak);
     System.out.println(new ObjectMapper().writeValueAsString(result));
   }
 
   private record Batch(List<ProducerRecord<byte[], byte[]>> records, int good, int bad) {}
 
-  private static Map<String, Object> run(DevStack stack, SimpleMeterRegistry meters,
-      ConfluentAvroSerde<LabelledImage> images, Path dir, String tag, List<byte[]> jpegs,
-      List<BadInputCorpus.Case> corpus, int poisonPercent) throws Exception {
+  private static Map<String, Object> run(
+      DevStack stack,
+      SimpleMeterRegistry meters,
+      ConfluentAvroSerde<LabelledImage> images,
+      Path dir,
+      String tag,
+      List<byte[]> jpegs,
+      List<BadInputCorpus.Case> corpus,
+      int poisonPercent)
+      throws Exception {
     TopicNames topics = topics(stack, tag);
     try (IngestApp app = start(stack, dir, tag, topics)) {
-      Map<String, Object> out = measure(stack, meters, batch(images, topics, tag, jpegs, corpus, poisonPercent));
+      Map<String, Object> out =
+          measure(stack, meters, batch(images, topics, tag, jpegs, corpus, poisonPercent));
       out.put("run", tag);
       out.put("poisonPercent", poisonPercent);
       System.err.println("poison bench: " + out);
@@ -111,14 +121,21 @@ public final class PoisonBench {
   }
 
   /** One ingest application fed round after round with 10% poison: heap and RSS after each. */
-  private static List<Map<String, Object>> soak(DevStack stack, SimpleMeterRegistry meters,
-      ConfluentAvroSerde<LabelledImage> images, Path dir, List<byte[]> jpegs, List<BadInputCorpus.Case> corpus,
-      int rounds) throws Exception {
+  private static List<Map<String, Object>> soak(
+      DevStack stack,
+      SimpleMeterRegistry meters,
+      ConfluentAvroSerde<LabelledImage> images,
+      Path dir,
+      List<byte[]> jpegs,
+      List<BadInputCorpus.Case> corpus,
+      int rounds)
+      throws Exception {
     TopicNames topics = topics(stack, "soak");
     List<Map<String, Object>> out = new ArrayList<>();
     try (IngestApp app = start(stack, dir, "soak", topics)) {
       for (int r = 0; r < rounds; r++) {
-        Map<String, Object> m = measure(stack, meters, batch(images, topics, "soak-" + r, jpegs, corpus, 10));
+        Map<String, Object> m =
+            measure(stack, meters, batch(images, topics, "soak-" + r, jpegs, corpus, 10));
         m.put("round", r + 1);
         System.err.println("poison bench soak: " + m);
         out.add(m);
@@ -136,19 +153,28 @@ public final class PoisonBench {
     return topics;
   }
 
-  private static IngestApp start(DevStack stack, Path dir, String tag, TopicNames topics) throws Exception {
-    IngestConfig config = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
-        .withApplication("bench-" + tag, dir.resolve("state-" + tag))
-        .withStorage(Set.of(stack.s3().bucket()), IngestConfig.defaults().storageRetry());
-    IngestApp app = IngestApp.start(config, stack.kafka(), stack.registry(), topics, POLICY, stack.s3());
+  private static IngestApp start(DevStack stack, Path dir, String tag, TopicNames topics)
+      throws Exception {
+    IngestConfig config =
+        IngestConfig.defaults()
+            .withTriggers(1_000_000, 1, Duration.ZERO)
+            .withApplication("bench-" + tag, dir.resolve("state-" + tag))
+            .withStorage(Set.of(stack.s3().bucket()), IngestConfig.defaults().storageRetry());
+    IngestApp app =
+        IngestApp.start(config, stack.kafka(), stack.registry(), topics, POLICY, stack.s3());
     while (app.state() != KafkaStreams.State.RUNNING) {
       Thread.sleep(50);
     }
     return app;
   }
 
-  private static Batch batch(ConfluentAvroSerde<LabelledImage> images, TopicNames topics, String tag,
-      List<byte[]> jpegs, List<BadInputCorpus.Case> corpus, int poisonPercent) {
+  private static Batch batch(
+      ConfluentAvroSerde<LabelledImage> images,
+      TopicNames topics,
+      String tag,
+      List<byte[]> jpegs,
+      List<BadInputCorpus.Case> corpus,
+      int poisonPercent) {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     int bad = 0;
     for (int i = 0; i < jpegs.size(); i++) {
@@ -157,17 +183,24 @@ public final class PoisonBench {
       if (poisonPercent > 0 && i % (100 / poisonPercent) == 7 % (100 / poisonPercent)) {
         value = corpus.get(bad++ % corpus.size()).value();
       } else {
-        value = images.serializer().serialize(topics.labelledImages(),
-            IngestTopologyTest.event(key, "m-" + tag, "c" + i % 5, jpegs.get(i), "image/jpeg"));
+        value =
+            images
+                .serializer()
+                .serialize(
+                    topics.labelledImages(),
+                    IngestTopologyTest.event(
+                        key, "m-" + tag, "c" + i % 5, jpegs.get(i), "image/jpeg"));
       }
-      records.add(new ProducerRecord<>(topics.labelledImages(), key.getBytes(StandardCharsets.UTF_8), value));
+      records.add(
+          new ProducerRecord<>(
+              topics.labelledImages(), key.getBytes(StandardCharsets.UTF_8), value));
     }
     return new Batch(records, records.size() - bad, bad);
   }
 
   /** Sends a batch, waits until each good record is stored and each bad one dead-lettered. */
-  private static Map<String, Object> measure(DevStack stack, SimpleMeterRegistry meters, Batch batch)
-      throws Exception {
+  private static Map<String, Object> measure(
+      DevStack stack, SimpleMeterRegistry meters, Batch batch) throws Exception {
     Counter stored = meters.counter(IngestMetrics.STORED, "kind", "new");
     double stored0 = stored.count();
     double dead0 = deadLettered(meters);
@@ -176,7 +209,8 @@ public final class PoisonBench {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 << 20);
     long t0 = System.nanoTime();
-    try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (var producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       batch.records().forEach(producer::send);
       producer.flush();
     }
@@ -191,14 +225,18 @@ public final class PoisonBench {
     out.put("seconds", seconds);
     out.put("recordsPerSecond", batch.records().size() / seconds);
     out.put("goodPerSecond", batch.good() / seconds);
-    out.put("heapUsedAfterGcMiB", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
+    out.put(
+        "heapUsedAfterGcMiB",
+        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20);
     out.put("rssMiB", procStatus("VmRSS"));
     out.put("peakRssMiB", procStatus("VmHWM"));
     return out;
   }
 
   private static double deadLettered(SimpleMeterRegistry meters) {
-    return meters.find(IngestMetrics.DEAD_LETTERED).counters().stream().mapToDouble(Counter::count).sum();
+    return meters.find(IngestMetrics.DEAD_LETTERED).counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   private static void awaitLeaders(Admin admin, String topic) throws Exception {

@@ -18,8 +18,8 @@ import javax.imageio.ImageIO;
  * The feature-extraction benchmark behind {@code bench/features/run.sh}.
  *
  * <ul>
- *   <li>{@code prepare DIR N}: writes N varied 320×240 PNGs (crops of the test photos and
- *       synthetic recipes), the images both Streamtune and the TF.js peer read.
+ *   <li>{@code prepare DIR N}: writes N varied 320×240 PNGs (crops of the test photos and synthetic
+ *       recipes), the images both Streamtune and the TF.js peer read.
  *   <li>{@code run DIR SECONDS BATCH...}: images per second from PNG bytes in memory to feature
  *       vectors, decoding included, per batch size, after a warm-up; one JSON line each.
  *   <li>{@code soak DIR COUNT}: COUNT extractions at the configured batch size, sampling RSS.
@@ -34,7 +34,8 @@ public final class FeatureBench {
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "prepare" -> prepare(Path.of(args[1]), Integer.parseInt(args[2]));
-      case "run" -> run(Path.of(args[1]), Double.parseDouble(args[2]), List.of(args).subList(3, args.length));
+      case "run" ->
+          run(Path.of(args[1]), Double.parseDouble(args[2]), List.of(args).subList(3, args.length));
       case "soak" -> soak(Path.of(args[1]), Integer.parseInt(args[2]));
       default -> throw new IllegalArgumentException("prepare | run | soak");
     }
@@ -53,8 +54,12 @@ public final class FeatureBench {
       int x = (src.getWidth() - w) * ((i * 13) % 10) / 10;
       int y = (src.getHeight() - h) * ((i * 17) % 10) / 10;
       BufferedImage out = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
-      out.getGraphics().drawImage(src.getSubimage(x, y, w, h).getScaledInstance(320, 240, Image.SCALE_SMOOTH),
-          0, 0, null);
+      out.getGraphics()
+          .drawImage(
+              src.getSubimage(x, y, w, h).getScaledInstance(320, 240, Image.SCALE_SMOOTH),
+              0,
+              0,
+              null);
       Files.write(dir.resolve(String.format("img-%04d.png", i)), GoldenImages.png(out));
     }
   }
@@ -63,7 +68,8 @@ public final class FeatureBench {
     List<byte[]> images = load(dir);
     for (String b : batches) {
       int batch = Integer.parseInt(b);
-      FeatureConfig config = FeatureConfig.defaults().withBatchSize(batch).withWorkers(batch == 1 ? 1 : 2);
+      FeatureConfig config =
+          FeatureConfig.defaults().withBatchSize(batch).withWorkers(batch == 1 ? 1 : 2);
       int chunk = batch * 8;
       try (FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(config), config)) {
         for (int w = 0; w < 2; w++) {

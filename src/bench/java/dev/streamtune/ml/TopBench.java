@@ -17,8 +17,8 @@ import org.tensorflow.types.TFloat32;
 /**
  * How fast the trainable top of MobileNetV2 runs on this machine, for sizing the {@code top} mode:
  * images per second through the layers above a cut, forward only and forward plus the gradients of
- * every top weight, at one batch size. {@code TopBench [CUT] [BATCH] [STEPS]}, defaults
- * {@code block_10_project_BN 32 10}.
+ * every top weight, at one batch size. {@code TopBench [CUT] [BATCH] [STEPS]}, defaults {@code
+ * block_10_project_BN 32 10}.
  */
 public final class TopBench {
   private TopBench() {}
@@ -30,25 +30,36 @@ public final class TopBench {
     TestBackbone.get();
     Engine.load();
     KerasLayersModel model = KerasLayersModel.read(FeatureConfig.defaults().baseModel());
-    try (Graph g = new Graph(); Session s = new Session(g, ConfigProto.newBuilder()
-        .setIntraOpParallelismThreads(Runtime.getRuntime().availableProcessors()).setInterOpParallelismThreads(1)
-        .build())) {
+    try (Graph g = new Graph();
+        Session s =
+            new Session(
+                g,
+                ConfigProto.newBuilder()
+                    .setIntraOpParallelismThreads(Runtime.getRuntime().availableProcessors())
+                    .setInterOpParallelismThreads(1)
+                    .build())) {
       Ops tf = Ops.create(g);
       long[] shape = cutShape(model, cut, batch);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(shape)));
       KerasGraphBuilder.Top top = KerasGraphBuilder.buildFrom(tf, model, cut, x);
-      Operand<TFloat32> pooled = tf.math.mean(top.outputs().get("out_relu"), tf.constant(new int[] {1, 2}));
+      Operand<TFloat32> pooled =
+          tf.math.mean(top.outputs().get("out_relu"), tf.constant(new int[] {1, 2}));
       Operand<TFloat32> loss = tf.reduceSum(tf.math.square(pooled), tf.constant(new int[] {0, 1}));
       List<Output<?>> wrt = new ArrayList<>();
-      top.variables().forEach((name, v) -> {
-        if (!name.startsWith("dense_")) {
-          wrt.add(v.asOutput());
-        }
-      });
+      top.variables()
+          .forEach(
+              (name, v) -> {
+                if (!name.startsWith("dense_")) {
+                  wrt.add(v.asOutput());
+                }
+              });
       Output<?>[] grads = g.addGradients(loss.asOutput(), wrt.toArray(Output<?>[]::new));
       s.initialize();
-      long params = top.variables().entrySet().stream().filter(e -> !e.getKey().startsWith("dense_"))
-          .mapToLong(e -> e.getValue().shape().size()).sum();
+      long params =
+          top.variables().entrySet().stream()
+              .filter(e -> !e.getKey().startsWith("dense_"))
+              .mapToLong(e -> e.getValue().shape().size())
+              .sum();
       float[] data = new float[(int) Shape.of(shape).size()];
       Random r = new Random(1);
       for (int i = 0; i < data.length; i++) {
@@ -56,15 +67,20 @@ public final class TopBench {
       }
       try (TFloat32 in = TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(data, true, false))) {
         double forward = time(steps, () -> s.runner().feed(x, in).fetch(pooled).run().close());
-        double backward = time(steps, () -> {
-          var runner = s.runner().feed(x, in).fetch(loss);
-          for (Output<?> gr : grads) {
-            runner.fetch(gr);
-          }
-          runner.run().close();
-        });
-        System.out.printf("{\"cut\":\"%s\",\"batch\":%d,\"topWeights\":%d,\"forwardImagesPerSecond\":%.1f,"
-            + "\"trainImagesPerSecond\":%.1f}%n", cut, batch, params, batch / forward, batch / backward);
+        double backward =
+            time(
+                steps,
+                () -> {
+                  var runner = s.runner().feed(x, in).fetch(loss);
+                  for (Output<?> gr : grads) {
+                    runner.fetch(gr);
+                  }
+                  runner.run().close();
+                });
+        System.out.printf(
+            "{\"cut\":\"%s\",\"batch\":%d,\"topWeights\":%d,\"forwardImagesPerSecond\":%.1f,"
+                + "\"trainImagesPerSecond\":%.1f}%n",
+            cut, batch, params, batch / forward, batch / backward);
       }
     }
   }

@@ -9,8 +9,8 @@ import java.util.stream.IntStream;
  * Offline experiment for the streamed {@code top} mode on Fashion-MNIST: the training images in
  * increments, the first trained cold with {@link TopOptions#defaults()}, each later one warm from
  * the previous top with {@link TopOptions#warm} scaled as given, every tenth image held out for
- * validation (as the trainer's split would), and each increment scored on the test images.
- * {@code TopStreamExperiment [TRAIN] [TEST] [INCREMENTS] [WARM_SCALE] [WARM_SAMPLES]}.
+ * validation (as the trainer's split would), and each increment scored on the test images. {@code
+ * TopStreamExperiment [TRAIN] [TEST] [INCREMENTS] [WARM_SCALE] [WARM_SAMPLES]}.
  */
 public final class TopStreamExperiment {
   private static final String CUT = "block_10_project_BN";
@@ -28,27 +28,49 @@ public final class TopStreamExperiment {
     List<FashionMnist.Item> testItems = FashionMnist.read("t10k", testN);
     List<float[]> train;
     List<float[]> test;
-    try (CutExtractor bottom = CutExtractor.open(config.baseModel(), TestBackbone.get(), CUT, config)) {
+    try (CutExtractor bottom =
+        CutExtractor.open(config.baseModel(), TestBackbone.get(), CUT, config)) {
       train = bottom.extract(trainItems.stream().map(FashionMnist.Item::png).toList());
       test = bottom.extract(testItems.stream().map(FashionMnist.Item::png).toList());
     }
     int[] y = trainItems.stream().mapToInt(i -> FashionMnist.LABELS.indexOf(i.label())).toArray();
-    int[] testY = testItems.stream().mapToInt(i -> FashionMnist.LABELS.indexOf(i.label())).toArray();
+    int[] testY =
+        testItems.stream().mapToInt(i -> FashionMnist.LABELS.indexOf(i.label())).toArray();
     TopOptions cold = TopOptions.defaults();
     TopOptions d = cold.warm(1, warmSamples, false);
-    TopOptions warm = new TopOptions(cold.learningRate() * scale, cold.headLearningRate() * scale, d.weightDecay(),
-        d.batchSize(), 1, d.patience(), warmSamples, d.seed(), d.threads());
-    TopModel top = TopTrainer.initial(config.baseModel(), CUT, "out_relu", FashionMnist.LABELS, cold.seed());
+    TopOptions warm =
+        new TopOptions(
+            cold.learningRate() * scale,
+            cold.headLearningRate() * scale,
+            d.weightDecay(),
+            d.batchSize(),
+            1,
+            d.patience(),
+            warmSamples,
+            d.seed(),
+            d.threads());
+    TopModel top =
+        TopTrainer.initial(config.baseModel(), CUT, "out_relu", FashionMnist.LABELS, cold.seed());
     int step = trainN / increments;
     for (int k = 1; k <= increments; k++) {
       int n = k * step;
       int[] fitIdx = IntStream.range(0, n).filter(i -> i % 10 != 0).toArray();
       int[] valIdx = IntStream.range(0, n).filter(i -> i % 10 == 0).toArray();
       long t0 = System.nanoTime();
-      TopTrainer.Fit fit = TopTrainer.train(config.baseModel(), top, rows(train, fitIdx), pick(y, fitIdx),
-          rows(train, valIdx), pick(y, valIdx), k == 1 ? cold : warm, null);
+      TopTrainer.Fit fit =
+          TopTrainer.train(
+              config.baseModel(),
+              top,
+              rows(train, fitIdx),
+              pick(y, fitIdx),
+              rows(train, valIdx),
+              pick(y, valIdx),
+              k == 1 ? cold : warm,
+              null);
       top = fit.top();
-      float[][] p = TopTrainer.probabilities(config.baseModel(), top, ActivationRows.of(test), cold.threads());
+      float[][] p =
+          TopTrainer.probabilities(
+              config.baseModel(), top, ActivationRows.of(test), cold.threads());
       int correct = 0;
       for (int i = 0; i < testN; i++) {
         int best = 0;
@@ -57,8 +79,14 @@ public final class TopStreamExperiment {
         }
         correct += best == testY[i] ? 1 : 0;
       }
-      System.out.printf("increment %d (%d images): kept epoch %d of %d, test accuracy %.4f, %.0f s%n", k, n,
-          fit.bestEpoch(), fit.epochs(), (double) correct / testN, (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          "increment %d (%d images): kept epoch %d of %d, test accuracy %.4f, %.0f s%n",
+          k,
+          n,
+          fit.bestEpoch(),
+          fit.epochs(),
+          (double) correct / testN,
+          (System.nanoTime() - t0) / 1e9);
     }
   }
 

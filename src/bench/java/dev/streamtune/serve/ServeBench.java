@@ -29,8 +29,8 @@ import javax.imageio.ImageIO;
  * The serve benchmark behind {@code bench/serve/run.sh}: classify requests per second and p50/p99
  * latency through {@code POST /v1/models/{id}:classify}, at concurrency 1 and 8, against the same
  * model called directly through its DJL predictor in the same JVM (the ratio is HTTP's overhead).
- * One JVM runs the dev stack, the subscriber, the server and the clients, on the same cores.
- * {@code ServeBench [SECONDS]}, default 20 per measurement.
+ * One JVM runs the dev stack, the subscriber, the server and the clients, on the same cores. {@code
+ * ServeBench [SECONDS]}, default 20 per measurement.
  */
 public final class ServeBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,8 +48,13 @@ public final class ServeBench {
     try (DevStack stack = DevStack.start(DevStackConfig.ephemeral(dir.resolve("stack"), true));
         MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         Announcer announcer = new Announcer(stack.kafka(), stack.registry(), topics, s3);
-        ServeApp app = ServeApp.start(unlimited(ServeConfig.defaults().with(0, Set.of("bench"), dir.resolve("cache"))),
-            stack.kafka(), stack.registry(), topics, stack.s3());
+        ServeApp app =
+            ServeApp.start(
+                unlimited(ServeConfig.defaults().with(0, Set.of("bench"), dir.resolve("cache"))),
+                stack.kafka(),
+                stack.registry(),
+                topics,
+                stack.s3());
         ExportedClassifier raw = ExportedClassifier.open(model, 40_000_000)) {
       announcer.announce("bench", 1, VersionStatus.PUBLISHED, model, false);
       long deadline = System.nanoTime() + 120_000_000_000L;
@@ -58,19 +63,24 @@ public final class ServeBench {
       }
       HttpClient http = HttpClient.newHttpClient();
       URI uri = URI.create("http://127.0.0.1:" + app.port() + "/v1/models/bench:classify");
-      HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "image/jpeg")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build();
-      Callable<Void> viaHttp = () -> {
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-          throw new IllegalStateException(r.statusCode() + " " + r.body());
-        }
-        return null;
-      };
-      Callable<Void> direct = () -> {
-        raw.probabilities(List.of(jpeg));
-        return null;
-      };
+      HttpRequest request =
+          HttpRequest.newBuilder(uri)
+              .header("Content-Type", "image/jpeg")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg))
+              .build();
+      Callable<Void> viaHttp =
+          () -> {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+              throw new IllegalStateException(r.statusCode() + " " + r.body());
+            }
+            return null;
+          };
+      Callable<Void> direct =
+          () -> {
+            raw.probabilities(List.of(jpeg));
+            return null;
+          };
       measure(direct, 1, 5);
       measure(viaHttp, 1, 5);
       for (int c : new int[] {1, 8}) {
@@ -86,21 +96,24 @@ public final class ServeBench {
     System.out.println(JSON.writeValueAsString(out));
   }
 
-  private static ObjectNode measure(Callable<Void> call, int threads, int seconds) throws Exception {
+  private static ObjectNode measure(Callable<Void> call, int threads, int seconds)
+      throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     long t0 = System.nanoTime();
     List<Future<List<Long>>> fs = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      fs.add(pool.submit(() -> {
-        List<Long> lat = new ArrayList<>();
-        while (System.nanoTime() < end) {
-          long s = System.nanoTime();
-          call.call();
-          lat.add(System.nanoTime() - s);
-        }
-        return lat;
-      }));
+      fs.add(
+          pool.submit(
+              () -> {
+                List<Long> lat = new ArrayList<>();
+                while (System.nanoTime() < end) {
+                  long s = System.nanoTime();
+                  call.call();
+                  lat.add(System.nanoTime() - s);
+                }
+                return lat;
+              }));
     }
     List<Long> all = new ArrayList<>();
     for (Future<List<Long>> f : fs) {
@@ -109,7 +122,9 @@ public final class ServeBench {
     double elapsed = (System.nanoTime() - t0) / 1e9;
     pool.shutdown();
     long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
-    return JSON.createObjectNode().put("requests", sorted.length).put("perSecond", sorted.length / elapsed)
+    return JSON.createObjectNode()
+        .put("requests", sorted.length)
+        .put("perSecond", sorted.length / elapsed)
         .put("p50Millis", sorted[sorted.length / 2] / 1e6)
         .put("p99Millis", sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6);
   }
@@ -119,7 +134,12 @@ public final class ServeBench {
     BufferedImage img = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < 240; y++) {
       for (int x = 0; x < 320; x++) {
-        img.setRGB(x, y, ((x + r.nextInt(40)) & 0xff) << 16 | ((y + r.nextInt(40)) & 0xff) << 8 | (x ^ y) & 0xff);
+        img.setRGB(
+            x,
+            y,
+            ((x + r.nextInt(40)) & 0xff) << 16
+                | ((y + r.nextInt(40)) & 0xff) << 8
+                | (x ^ y) & 0xff);
       }
     }
     ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -127,9 +147,22 @@ public final class ServeBench {
     return b.toByteArray();
   }
 
-  /** The defaults with no concurrency limit below the benchmark's clients, so none is answered 503. */
+  /**
+   * The defaults with no concurrency limit below the benchmark's clients, so none is answered 503.
+   */
   private static ServeConfig unlimited(ServeConfig c) {
-    return new ServeConfig(c.port(), c.models(), c.maxBodyBytes(), c.topK(), c.threads(), c.cacheDir(), c.maxPixels(),
-        c.authToken(), c.bind(), c.readTimeout(), Math.max(c.maxConcurrent(), c.threads()), c.maxStuck());
+    return new ServeConfig(
+        c.port(),
+        c.models(),
+        c.maxBodyBytes(),
+        c.topK(),
+        c.threads(),
+        c.cacheDir(),
+        c.maxPixels(),
+        c.authToken(),
+        c.bind(),
+        c.readTimeout(),
+        Math.max(c.maxConcurrent(), c.threads()),
+        c.maxStuck());
   }
 }

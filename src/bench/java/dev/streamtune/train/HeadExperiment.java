@@ -1,12 +1,12 @@
 package dev.streamtune.train;
 
+import dev.streamtune.demo.FashionMnist;
 import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.Head;
 import dev.streamtune.ml.HeadOptions;
 import dev.streamtune.ml.HeadTrainer;
-import dev.streamtune.demo.FashionMnist;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.nio.file.Files;
@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Offline experiment behind the trainer's defaults: the same split and head training as a run,
- * on Fashion-MNIST features computed once (cached in {@code target/fm-features.bin}), comparing
+ * Offline experiment behind the trainer's defaults: the same split and head training as a run, on
+ * Fashion-MNIST features computed once (cached in {@code target/fm-features.bin}), comparing
  * one-shot training with streaming in increments of warm starts. Guard-rails are not applied.
  * {@code HeadExperiment LAYER LR PATIENCE [INCREMENTS]}.
  */
@@ -48,7 +48,12 @@ public final class HeadExperiment {
     System.out.printf("streamed in %d: test %.4f%n", increments, accuracy(h, testX, testY));
   }
 
-  private static Head fit(Head parent, List<FashionMnist.Item> train, float[][] all, int n, String layer,
+  private static Head fit(
+      Head parent,
+      List<FashionMnist.Item> train,
+      float[][] all,
+      int n,
+      String layer,
       HeadOptions o) {
     List<Dataset.Example> ex = new ArrayList<>();
     java.util.Map<String, Integer> index = new java.util.HashMap<>();
@@ -62,24 +67,36 @@ public final class HeadExperiment {
     d.labels().stream().filter(l -> !labels.contains(l)).forEach(labels::add);
     float[][] tx = d.train().stream().map(e -> all[index.get(e.sha256())]).toArray(float[][]::new);
     int[] ty = d.train().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
-    float[][] vx = d.validationExamples().stream().map(e -> all[index.get(e.sha256())]).toArray(float[][]::new);
+    float[][] vx =
+        d.validationExamples().stream()
+            .map(e -> all[index.get(e.sha256())])
+            .toArray(float[][]::new);
     int[] vy = d.validationExamples().stream().mapToInt(e -> labels.indexOf(e.label())).toArray();
-    Head init = parent == null ? Head.initial(labels, layer, Head.statistics(tx), 0, 42) : parent.withLabels(labels);
+    Head init =
+        parent == null
+            ? Head.initial(labels, layer, Head.statistics(tx), 0, 42)
+            : parent.withLabels(labels);
     HeadTrainer.Fit f = HeadTrainer.train(init, tx, ty, vx, vy, o, null);
-    System.out.printf("  n=%d epochs=%d best=%d valLoss=%.4f%n", n, f.epochs(), f.bestEpoch(), f.validationLoss());
+    System.out.printf(
+        "  n=%d epochs=%d best=%d valLoss=%.4f%n",
+        n, f.epochs(), f.bestEpoch(), f.validationLoss());
     return f.head();
   }
 
   private static double accuracy(Head h, float[][] x, int[] y) {
-    int[] mapped = java.util.Arrays.stream(y).map(t -> h.labels().indexOf(FashionMnist.LABELS.get(t))).toArray();
+    int[] mapped =
+        java.util.Arrays.stream(y)
+            .map(t -> h.labels().indexOf(FashionMnist.LABELS.get(t)))
+            .toArray();
     return Evaluation.of(h.labels(), HeadTrainer.probabilities(h, x), mapped).accuracy();
   }
 
-  private static float[][] features(String layer, List<FashionMnist.Item> train, List<FashionMnist.Item> test)
-      throws Exception {
+  private static float[][] features(
+      String layer, List<FashionMnist.Item> train, List<FashionMnist.Item> test) throws Exception {
     Path cache = Path.of("target", "fm-features-" + layer + ".bin");
     if (Files.exists(cache)) {
-      try (var in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(cache)))) {
+      try (var in =
+          new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(cache)))) {
         int n = in.readInt();
         int d = in.readInt();
         float[][] out = new float[n][d];
@@ -99,7 +116,8 @@ public final class HeadExperiment {
     try (FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc)) {
       out = fx.extract(images).stream().map(f -> f.layer(layer)).toArray(float[][]::new);
     }
-    try (var o = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(cache)))) {
+    try (var o =
+        new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(cache)))) {
       o.writeInt(out.length);
       o.writeInt(out[0].length);
       for (float[] row : out) {

@@ -10,15 +10,23 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code streamtune config-reference}: every setting as Markdown, generated from the declarations. */
-@Command(name = "config-reference", mixinStandardHelpOptions = true,
-    description = "Print the configuration reference (every setting, its option, environment variable, default and "
-        + "description) as Markdown, generated from the code; --write puts it between the config-reference "
-        + "markers of a Markdown file, as in README.md.")
+/**
+ * {@code streamtune config-reference}: every setting as Markdown, generated from the declarations.
+ */
+@Command(
+    name = "config-reference",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print the configuration reference (every setting, its option, environment variable, default and "
+            + "description) as Markdown, generated from the code; --write puts it between the config-reference "
+            + "markers of a Markdown file, as in README.md.")
 final class ConfigReferenceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--write", paramLabel = "FILE", description = "replace the reference section of this file")
+  @Option(
+      names = "--write",
+      paramLabel = "FILE",
+      description = "replace the reference section of this file")
   Path write;
 
   @Override

@@ -16,8 +16,11 @@ final class DevStackBanner {
     String b = e.bootstrapServers();
     String r = e.registryUrl().toString();
     String s3 = e.s3Endpoint().toString();
-    return String.join("\n",
-        "Streamtune dev stack is up. Data: " + e.dataDir() + " (kept between runs; --fresh wipes it)",
+    return String.join(
+        "\n",
+        "Streamtune dev stack is up. Data: "
+            + e.dataDir()
+            + " (kept between runs; --fresh wipes it)",
         "",
         "  Kafka bootstrap servers   " + b,
         "  Schema registry URL       " + r,
@@ -47,8 +50,15 @@ final class DevStackBanner {
         "registry = SchemaRegistryClient({'url': '" + r + "'})",
         "",
         "# S3: aws-cli, or any SDK with path-style addressing",
-        "AWS_ACCESS_KEY_ID=" + e.accessKey() + " AWS_SECRET_ACCESS_KEY=" + e.secretKey()
-            + " aws --endpoint-url " + s3 + " s3 ls s3://" + e.bucket() + "/",
+        "AWS_ACCESS_KEY_ID="
+            + e.accessKey()
+            + " AWS_SECRET_ACCESS_KEY="
+            + e.secretKey()
+            + " aws --endpoint-url "
+            + s3
+            + " s3 ls s3://"
+            + e.bucket()
+            + "/",
         "",
         "# kcat",
         "kcat -b " + b + " -L",

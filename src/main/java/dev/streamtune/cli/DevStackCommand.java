@@ -10,10 +10,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code streamtune dev-stack}: the embedded stack, up until Ctrl-C. */
-@Command(name = "dev-stack", mixinStandardHelpOptions = true,
-    description = {"Start a Kafka broker (KRaft), an S3 server and a schema registry in one JVM on loopback, "
-        + "print their endpoints and client configs, and run until Ctrl-C.",
-        "Any client can use it: Java, kafkajs, confluent-kafka, kcat, aws-cli."})
+@Command(
+    name = "dev-stack",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start a Kafka broker (KRaft), an S3 server and a schema registry in one JVM on loopback, "
+          + "print their endpoints and client configs, and run until Ctrl-C.",
+      "Any client can use it: Java, kafkajs, confluent-kafka, kcat, aws-cli."
+    })
 final class DevStackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -22,13 +26,17 @@ final class DevStackCommand implements Callable<Integer> {
     DevStackConfig config = DevStackConfig.from(SettingOptions.source(spec));
     DevStack stack = DevStack.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        stack.close();
-      } finally {
-        stopped.countDown();
-      }
-    }, "dev-stack-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    stack.close();
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "dev-stack-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
     out.print(DevStackBanner.render(stack.endpoints()));
     out.flush();

@@ -5,7 +5,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code streamtune dlq}: operator commands on the dead-letter topic. */
-@Command(name = "dlq", mixinStandardHelpOptions = true, description = "Operator commands on the dead-letter topic.")
+@Command(
+    name = "dlq",
+    mixinStandardHelpOptions = true,
+    description = "Operator commands on the dead-letter topic.")
 final class DlqGroup implements Runnable {
   @Spec CommandSpec spec;
 

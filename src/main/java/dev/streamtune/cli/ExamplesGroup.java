@@ -5,7 +5,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code streamtune examples}: operator commands on a model's stored examples. */
-@Command(name = "examples", mixinStandardHelpOptions = true,
+@Command(
+    name = "examples",
+    mixinStandardHelpOptions = true,
     description = "Operator commands on a model's stored examples.")
 final class ExamplesGroup implements Runnable {
   @Spec CommandSpec spec;

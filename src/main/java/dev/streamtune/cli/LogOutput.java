@@ -26,17 +26,20 @@ import org.slf4j.LoggerFactory;
  * starting point). The long-running roles ({@code worker}, {@code serve}) keep every log line on
  * standard error, as log shippers expect, in JSON lines when {@code STREAMTUNE_LOG_FORMAT=json}.
  * The commands a person runs ({@code demo}, {@code produce}, {@code dev-stack}, …) print their own
- * lines only: every log line goes to a file under {@code ~/.streamtune/logs}, whose path is
- * printed once, and only Streamtune's own warnings and errors reach the terminal. {@code
- * --verbose} (or {@code STREAMTUNE_VERBOSE=true}) keeps the logs on the terminal; {@code
- * STREAMTUNE_LOG_LEVEL} sets Streamtune's level.
+ * lines only: every log line goes to a file under {@code ~/.streamtune/logs}, whose path is printed
+ * once, and only Streamtune's own warnings and errors reach the terminal. {@code --verbose} (or
+ * {@code STREAMTUNE_VERBOSE=true}) keeps the logs on the terminal; {@code STREAMTUNE_LOG_LEVEL}
+ * sets Streamtune's level.
  */
 public final class LogOutput {
   /** The commands whose logs stay on standard error. */
   static final Set<String> SERVICES = Set.of("worker", "serve");
+
   private static final String STREAMTUNE = "dev.streamtune";
+
   /** {@code logback.xml}'s pattern: the model and run of the line's work, when there are. */
-  static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{24} - %replace([%X{modelId} %X{runId}] ){'\\[ \\] ', ''}%msg%n";
+  static final String PATTERN =
+      "%d{HH:mm:ss.SSS} %-5level %logger{24} - %replace([%X{modelId} %X{runId}] ){'\\[ \\] ', ''}%msg%n";
 
   private LogOutput() {}
 
@@ -49,18 +52,20 @@ public final class LogOutput {
    * @param terminal where the path of the log file is printed
    * @return the log file, or null when logs stay on standard error
    */
-  public static Path configure(List<String> args, Map<String, String> env, Path dir, PrintStream terminal,
-      Clock clock) {
+  public static Path configure(
+      List<String> args, Map<String, String> env, Path dir, PrintStream terminal, Clock clock) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     String level = env.get("STREAMTUNE_LOG_LEVEL");
     if (level != null) {
       context.getLogger(STREAMTUNE).setLevel(Level.toLevel(level, Level.INFO));
     }
     String command = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
-    boolean verbose = args.contains("--verbose") || "true".equalsIgnoreCase(env.get("STREAMTUNE_VERBOSE"));
+    boolean verbose =
+        args.contains("--verbose") || "true".equalsIgnoreCase(env.get("STREAMTUNE_VERBOSE"));
     boolean json = "json".equalsIgnoreCase(env.getOrDefault("STREAMTUNE_LOG_FORMAT", "text"));
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    boolean help = args.stream().anyMatch(a -> List.of("-h", "--help", "-V", "--version").contains(a));
+    boolean help =
+        args.stream().anyMatch(a -> List.of("-h", "--help", "-V", "--version").contains(a));
     if (SERVICES.contains(command) || verbose || command.isEmpty() || help) {
       if (json) {
         root.detachAndStopAllAppenders();
@@ -68,8 +73,14 @@ public final class LogOutput {
       }
       return null;
     }
-    Path file = dir.resolve(command + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
-        .withZone(clock.getZone()).format(clock.instant()) + ".log");
+    Path file =
+        dir.resolve(
+            command
+                + "-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
+                    .withZone(clock.getZone())
+                    .format(clock.instant())
+                + ".log");
     root.detachAndStopAllAppenders();
     FileAppender<ILoggingEvent> toFile = new FileAppender<>();
     toFile.setContext(context);
@@ -88,12 +99,13 @@ public final class LogOutput {
     @Override
     public FilterReply decide(ILoggingEvent e) {
       return e.getLoggerName().startsWith(STREAMTUNE) && e.getLevel().isGreaterOrEqual(Level.WARN)
-          ? FilterReply.NEUTRAL : FilterReply.DENY;
+          ? FilterReply.NEUTRAL
+          : FilterReply.DENY;
     }
   }
 
-  private static ConsoleAppender<ILoggingEvent> console(LoggerContext context, Encoder<ILoggingEvent> encoder,
-      Filter<ILoggingEvent> filter) {
+  private static ConsoleAppender<ILoggingEvent> console(
+      LoggerContext context, Encoder<ILoggingEvent> encoder, Filter<ILoggingEvent> filter) {
     ConsoleAppender<ILoggingEvent> c = new ConsoleAppender<>();
     c.setContext(context);
     c.setName("STDERR");

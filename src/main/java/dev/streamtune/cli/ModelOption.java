@@ -3,7 +3,10 @@ package dev.streamtune.cli;
 import dev.streamtune.config.ConfigException;
 import dev.streamtune.events.Names;
 
-/** The {@code --model} option's rule, DESIGN.md's for model ids: 1-64 of [A-Za-z0-9._-], not starting with a dot. */
+/**
+ * The {@code --model} option's rule, DESIGN.md's for model ids: 1-64 of [A-Za-z0-9._-], not
+ * starting with a dot.
+ */
 final class ModelOption {
   private ModelOption() {}
 
@@ -14,7 +17,8 @@ final class ModelOption {
    */
   static String check(String model) {
     if (!Names.valid(model)) {
-      throw new ConfigException("Invalid --model " + model + ": 1-64 of A-Z a-z 0-9 . _ -, not starting with a dot");
+      throw new ConfigException(
+          "Invalid --model " + model + ": 1-64 of A-Z a-z 0-9 . _ -, not starting with a dot");
     }
     return model;
   }

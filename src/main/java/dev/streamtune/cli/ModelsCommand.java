@@ -16,12 +16,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code streamtune models [--model m]}: lists versions from {@code models.versions};
- * {@code streamtune models rollback} ({@link RollbackCommand}) makes an older one current again.
+ * {@code streamtune models [--model m]}: lists versions from {@code models.versions}; {@code
+ * streamtune models rollback} ({@link RollbackCommand}) makes an older one current again.
  */
-@Command(name = "models", mixinStandardHelpOptions = true,
-    description = "List model versions from models.versions: status, accuracy, parent, labels and reason. "
-        + "Subcommand: rollback.")
+@Command(
+    name = "models",
+    mixinStandardHelpOptions = true,
+    description =
+        "List model versions from models.versions: status, accuracy, parent, labels and reason. "
+            + "Subcommand: rollback.")
 final class ModelsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -32,16 +35,29 @@ final class ModelsCommand implements Callable<Integer> {
   public Integer call() {
     var source = SettingOptions.source(spec);
     PrintWriter out = spec.commandLine().getOut();
-    VersionLog log = VersionLog.read(KafkaConfig.from(source), RegistryConfig.from(source),
-        TopicNames.from(source).modelVersions(), Duration.ofSeconds(30));
+    VersionLog log =
+        VersionLog.read(
+            KafkaConfig.from(source),
+            RegistryConfig.from(source),
+            TopicNames.from(source).modelVersions(),
+            Duration.ofSeconds(30));
     List<String> models = model == null ? log.models() : List.of(model);
-    out.printf("%-20s %7s %-9s %-4s %8s %8s %7s  %s%n", "MODEL", "VERSION", "STATUS", "MODE", "ACCURACY", "PARENT",
-        "LABELS", "REASON");
+    out.printf(
+        "%-20s %7s %-9s %-4s %8s %8s %7s  %s%n",
+        "MODEL", "VERSION", "STATUS", "MODE", "ACCURACY", "PARENT", "LABELS", "REASON");
     for (String m : models) {
       for (ModelVersion v : log.versions(m)) {
-        out.printf(Locale.ROOT, "%-20s %7d %-9s %-4s %8.4f %8s %7d  %s%n", m, v.getVersion(), v.getStatus(),
-            v.getTraining().getMode(), v.getMetrics().getAccuracy(), v.getParentVersion() == null ? "-" : v.getParentVersion().toString(),
-            v.getLabels().size(), v.getReason());
+        out.printf(
+            Locale.ROOT,
+            "%-20s %7d %-9s %-4s %8.4f %8s %7d  %s%n",
+            m,
+            v.getVersion(),
+            v.getStatus(),
+            v.getTraining().getMode(),
+            v.getMetrics().getAccuracy(),
+            v.getParentVersion() == null ? "-" : v.getParentVersion().toString(),
+            v.getLabels().size(),
+            v.getReason());
       }
     }
     if (models.isEmpty() || models.stream().allMatch(m -> log.versions(m).isEmpty())) {

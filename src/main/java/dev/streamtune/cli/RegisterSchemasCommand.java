@@ -22,14 +22,21 @@ import picocli.CommandLine.Spec;
  * {@code streamtune schemas register}: registers the {@code .avsc} text of every event under its
  * topic's subject, for registries where serializers must not auto-register.
  */
-@Command(name = "register", mixinStandardHelpOptions = true,
-    description = "Register the event schemas (LabelledImage, TrainingRequest, ModelVersion) under their "
-        + "topics' subjects, with FULL_TRANSITIVE compatibility.")
+@Command(
+    name = "register",
+    mixinStandardHelpOptions = true,
+    description =
+        "Register the event schemas (LabelledImage, TrainingRequest, ModelVersion) under their "
+            + "topics' subjects, with FULL_TRANSITIVE compatibility.")
 final class RegisterSchemasCommand implements Runnable {
   @Spec CommandSpec spec;
 
-  @Option(names = "--compatibility", paramLabel = "<level>", defaultValue = "FULL_TRANSITIVE",
-      description = "compatibility level set on each subject first; KEEP leaves the registry's (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--compatibility",
+      paramLabel = "<level>",
+      defaultValue = "FULL_TRANSITIVE",
+      description =
+          "compatibility level set on each subject first; KEEP leaves the registry's (default: ${DEFAULT-VALUE})")
   String compatibility;
 
   @Override
@@ -44,14 +51,17 @@ final class RegisterSchemasCommand implements Runnable {
     PrintWriter out = spec.commandLine().getOut();
     try (SchemaRegistry registry = new SchemaRegistryClient(config)) {
       for (var e : byTopic.entrySet()) {
-        String subject = config.subjectStrategy().subject(e.getKey(), false, EventSchemas.schema(e.getValue()));
+        String subject =
+            config.subjectStrategy().subject(e.getKey(), false, EventSchemas.schema(e.getValue()));
         if (!compatibility.equalsIgnoreCase("KEEP")) {
           registry.setCompatibility(subject, compatibility);
         }
         String text = EventSchemas.text(e.getValue());
         int id = registry.register(subject, text);
         RegisteredSchema r = registry.lookup(subject, text);
-        out.printf("%-40s id %d, version %d (%s)%n", subject, id, r.version(), registry.compatibility(subject));
+        out.printf(
+            "%-40s id %d, version %d (%s)%n",
+            subject, id, r.version(), registry.compatibility(subject));
       }
     }
     out.flush();

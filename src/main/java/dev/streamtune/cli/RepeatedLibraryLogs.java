@@ -14,22 +14,27 @@ import org.slf4j.Marker;
  * storage outage), Kafka Streams logs ERRORs with the whole stack trace as the task fails and again
  * as the uncaught-exception handler replaces the thread or shuts the client down, and ingest's
  * handler has already said, in one line for an outage and with the trace for anything else, what
- * happened and what it does about it.
- * Installed by {@code logback.xml}; every other line of those loggers passes.
+ * happened and what it does about it. Installed by {@code logback.xml}; every other line of those
+ * loggers passes.
  */
 public final class RepeatedLibraryLogs extends TurboFilter {
   private static final String STREAMS = "org.apache.kafka.streams.";
-  private static final Map<String, List<String>> REPEATS = Map.of(
-      STREAMS + "KafkaStreams", List.of("Replacing thread in the streams uncaught exception handler",
-          "Encountered the following exception during processing and the registered exception handler opted to"),
-      STREAMS + "processor.internals.ProcessorNode", List.of("Processing exception handler is set to fail"),
-      STREAMS + "processor.internals.TaskExecutor", List.of("Failed to process stream task"));
+  private static final Map<String, List<String>> REPEATS =
+      Map.of(
+          STREAMS + "KafkaStreams",
+              List.of(
+                  "Replacing thread in the streams uncaught exception handler",
+                  "Encountered the following exception during processing and the registered exception handler opted to"),
+          STREAMS + "processor.internals.ProcessorNode",
+              List.of("Processing exception handler is set to fail"),
+          STREAMS + "processor.internals.TaskExecutor", List.of("Failed to process stream task"));
 
   @Override
-  public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params,
-      Throwable t) {
-    if (format != null && level == Level.ERROR && REPEATS.getOrDefault(logger.getName(), List.of()).stream()
-        .anyMatch(format::contains)) {
+  public FilterReply decide(
+      Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+    if (format != null
+        && level == Level.ERROR
+        && REPEATS.getOrDefault(logger.getName(), List.of()).stream().anyMatch(format::contains)) {
       return FilterReply.DENY;
     }
     return FilterReply.NEUTRAL;

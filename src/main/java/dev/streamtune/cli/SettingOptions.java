@@ -28,35 +28,48 @@ final class SettingOptions {
   }
 
   /**
-   * Like {@link #add(CommandSpec, List)}, but options of keys starting with {@code strip} drop
-   * it: {@code devstack.fresh} becomes {@code --fresh} on the dev-stack command.
+   * Like {@link #add(CommandSpec, List)}, but options of keys starting with {@code strip} drop it:
+   * {@code devstack.fresh} becomes {@code --fresh} on the dev-stack command.
    */
   static void add(CommandSpec spec, List<Setting<?>> settings, String strip) {
     StringBuilder secrets = new StringBuilder();
     for (Setting<?> s : settings) {
       if (s.secret()) {
-        secrets.append(String.format("%n  %s (or %s_FILE): %s", s.envVar(), s.envVar(), s.description()));
+        secrets.append(
+            String.format("%n  %s (or %s_FILE): %s", s.envVar(), s.envVar(), s.description()));
         continue;
       }
-      String def = s.defaultValue() == null ? "none" : dev.streamtune.config.ConfigReference.shown(s.defaultValue());
-      String name = strip.isEmpty() || !s.key().startsWith(strip) ? s.option()
-          : "--" + s.key().substring(strip.length()).replace('.', '-');
+      String def =
+          s.defaultValue() == null
+              ? "none"
+              : dev.streamtune.config.ConfigReference.shown(s.defaultValue());
+      String name =
+          strip.isEmpty() || !s.key().startsWith(strip)
+              ? s.option()
+              : "--" + s.key().substring(strip.length()).replace('.', '-');
       OptionSpec.Builder option = OptionSpec.builder(name);
       if (s.defaultValue() instanceof Boolean) {
         option.arity("0..1").fallbackValue("true");
       }
-      spec.addOption(option
-          .userObject(s.key())
-          .paramLabel(label(s))
-          .type(String.class)
-          .description(s.description() + " (env " + s.envVar() + "; default: " + (def.isEmpty() ? "empty" : def)
-              + ")")
-          .build());
+      spec.addOption(
+          option
+              .userObject(s.key())
+              .paramLabel(label(s))
+              .type(String.class)
+              .description(
+                  s.description()
+                      + " (env "
+                      + s.envVar()
+                      + "; default: "
+                      + (def.isEmpty() ? "empty" : def)
+                      + ")")
+              .build());
     }
     if (secrets.length() > 0) {
       String[] old = spec.usageMessage().footer();
       String[] footer = java.util.Arrays.copyOf(old, old.length + 1);
-      footer[old.length] = "%nSecrets, from the environment only:" + secrets.toString().replace("%", "%%");
+      footer[old.length] =
+          "%nSecrets, from the environment only:" + secrets.toString().replace("%", "%%");
       spec.usageMessage().footer(footer);
     }
   }
@@ -70,8 +83,13 @@ final class SettingOptions {
       return "<duration>";
     }
     if (d instanceof Enum<?> e) {
-      return "<" + String.join("|", java.util.Arrays.stream(e.getDeclaringClass().getEnumConstants())
-          .map(Object::toString).toList()) + ">";
+      return "<"
+          + String.join(
+              "|",
+              java.util.Arrays.stream(e.getDeclaringClass().getEnumConstants())
+                  .map(Object::toString)
+                  .toList())
+          + ">";
     }
     return "<" + s.key().substring(s.key().lastIndexOf('.') + 1) + ">";
   }

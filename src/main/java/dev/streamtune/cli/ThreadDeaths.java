@@ -4,11 +4,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process's last word on a thread that ends with an exception, through the logs instead of
- * the JVM's bare stack trace on standard error. A Kafka Streams stream thread ends so whenever
- * ingest's stream-thread handler replaces it (an outage) or shuts the client down, and that
- * handler has already logged why: its end is one line. Any other thread's end is an ERROR with its
- * stack trace, since nothing else has reported it.
+ * The process's last word on a thread that ends with an exception, through the logs instead of the
+ * JVM's bare stack trace on standard error. A Kafka Streams stream thread ends so whenever ingest's
+ * stream-thread handler replaces it (an outage) or shuts the client down, and that handler has
+ * already logged why: its end is one line. Any other thread's end is an ERROR with its stack trace,
+ * since nothing else has reported it.
  */
 final class ThreadDeaths implements Thread.UncaughtExceptionHandler {
   private static final Logger LOG = LoggerFactory.getLogger(ThreadDeaths.class);
@@ -23,7 +23,10 @@ final class ThreadDeaths implements Thread.UncaughtExceptionHandler {
   @Override
   public void uncaughtException(Thread t, Throwable e) {
     if (t.getName().contains("-StreamThread-")) {
-      LOG.info("Stream thread {} ended after its handler decided what to do: {}", t.getName(), e.toString());
+      LOG.info(
+          "Stream thread {} ended after its handler decided what to do: {}",
+          t.getName(),
+          e.toString());
     } else {
       LOG.error("Thread {} ended on an exception nothing handled", t.getName(), e);
     }

@@ -15,9 +15,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code streamtune watch}: prints each model-version announcement as it arrives. */
-@Command(name = "watch", mixinStandardHelpOptions = true,
-    description = "Print every announcement on models.versions, from the beginning, then each new one as it "
-        + "arrives, until Ctrl-C.")
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print every announcement on models.versions, from the beginning, then each new one as it "
+            + "arrives, until Ctrl-C.")
 final class WatchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -32,13 +35,17 @@ final class WatchCommand implements Callable<Integer> {
     var source = SettingOptions.source(spec);
     PrintWriter out = spec.commandLine().getOut();
     CountDownLatch stopped = new CountDownLatch(1);
-    try (ModelSubscriber s = ModelSubscriber.watch(KafkaConfig.from(source), RegistryConfig.from(source),
-        TopicNames.from(source).modelVersions(), v -> {
-          if (model == null || model.equals(v.getModelId())) {
-            out.println(json ? v.toString() : line(v));
-            out.flush();
-          }
-        })) {
+    try (ModelSubscriber s =
+        ModelSubscriber.watch(
+            KafkaConfig.from(source),
+            RegistryConfig.from(source),
+            TopicNames.from(source).modelVersions(),
+            v -> {
+              if (model == null || model.equals(v.getModelId())) {
+                out.println(json ? v.toString() : line(v));
+                out.flush();
+              }
+            })) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "watch-shutdown"));
       stopped.await();
     }
@@ -48,10 +55,20 @@ final class WatchCommand implements Callable<Integer> {
   /** One announcement as a line. */
   static String line(ModelVersion v) {
     var m = v.getMetrics();
-    return String.format(Locale.ROOT, "%s version %d %s %s accuracy %.4f%s, %d examples, trained in %.1f s: %s",
-        v.getModelId(), v.getVersion(), v.getStatus(), v.getTraining().getMode(), m.getAccuracy(),
-        m.getParentAccuracy() == null ? "" : String.format(Locale.ROOT, " (parent %d: %.4f)", v.getParentVersion(),
-            m.getParentAccuracy()), v.getExamples().getTotal(), v.getTimings().getTrainingMillis() / 1000.0,
+    return String.format(
+        Locale.ROOT,
+        "%s version %d %s %s accuracy %.4f%s, %d examples, trained in %.1f s: %s",
+        v.getModelId(),
+        v.getVersion(),
+        v.getStatus(),
+        v.getTraining().getMode(),
+        m.getAccuracy(),
+        m.getParentAccuracy() == null
+            ? ""
+            : String.format(
+                Locale.ROOT, " (parent %d: %.4f)", v.getParentVersion(), m.getParentAccuracy()),
+        v.getExamples().getTotal(),
+        v.getTimings().getTrainingMillis() / 1000.0,
         v.getReason());
   }
 }

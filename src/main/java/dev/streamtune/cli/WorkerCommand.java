@@ -18,9 +18,9 @@ import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.S3Config;
 import dev.streamtune.train.TrainConfig;
 import dev.streamtune.train.TrainerApp;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,17 +33,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code streamtune worker}: runs roles against configured servers until SIGTERM. */
-@Command(name = "worker", mixinStandardHelpOptions = true,
-    description = {"Run Streamtune's roles against the configured Kafka, schema registry and S3, until SIGTERM "
-        + "or Ctrl-C, which stop them gracefully.",
-        "Roles available: ingest (labelled images into object storage, dead letters, training requests), "
-            + "train (incremental fine-tuning, guard-rails, model-version events) and serve (hot-swapped models "
-            + "over HTTP, with health checks and metrics)."})
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run Streamtune's roles against the configured Kafka, schema registry and S3, until SIGTERM "
+          + "or Ctrl-C, which stop them gracefully.",
+      "Roles available: ingest (labelled images into object storage, dead letters, training requests), "
+          + "train (incremental fine-tuning, guard-rails, model-version events) and serve (hot-swapped models "
+          + "over HTTP, with health checks and metrics)."
+    })
 final class WorkerCommand implements Callable<Integer> {
   static final Set<String> ROLES = Set.of("ingest", "train", "serve");
   @Spec CommandSpec spec;
 
-  @Option(names = "--roles", split = ",", defaultValue = "ingest,train,serve", paramLabel = "<role>",
+  @Option(
+      names = "--roles",
+      split = ",",
+      defaultValue = "ingest,train,serve",
+      paramLabel = "<role>",
       description = "comma-separated roles to run (default: ${DEFAULT-VALUE})")
   List<String> roles;
 
@@ -53,7 +61,8 @@ final class WorkerCommand implements Callable<Integer> {
   }
 
   /** Starts the roles and waits for SIGTERM or Ctrl-C, which stops them in reverse order. */
-  static int run(CommandSpec spec, List<String> roles) throws InterruptedException, java.io.IOException {
+  static int run(CommandSpec spec, List<String> roles)
+      throws InterruptedException, java.io.IOException {
     for (String r : roles) {
       if (!ROLES.contains(r)) {
         throw new ConfigException("Unknown role " + r + " for --roles; available: " + ROLES);
@@ -67,11 +76,17 @@ final class WorkerCommand implements Callable<Integer> {
     List<AutoCloseable> running = new ArrayList<>();
     List<HealthServer.Check> checks = new ArrayList<>();
     if (roles.contains("ingest")) {
-      IngestApp ingest = IngestApp.start(IngestConfig.from(source), kafka, registry, topics, TopicPolicy.from(source),
-          s3);
+      IngestApp ingest =
+          IngestApp.start(
+              IngestConfig.from(source), kafka, registry, topics, TopicPolicy.from(source), s3);
       running.add(ingest);
-      checks.add(new HealthServer.Check("ingest", () -> ingest.state().isRunningOrRebalancing()
-          || ingest.state() == KafkaStreams.State.CREATED, () -> ingest.state() == KafkaStreams.State.RUNNING));
+      checks.add(
+          new HealthServer.Check(
+              "ingest",
+              () ->
+                  ingest.state().isRunningOrRebalancing()
+                      || ingest.state() == KafkaStreams.State.CREATED,
+              () -> ingest.state() == KafkaStreams.State.RUNNING));
     }
     if (roles.contains("train")) {
       FeatureConfig features = FeatureConfig.from(source);
@@ -79,10 +94,19 @@ final class WorkerCommand implements Callable<Integer> {
       MinioObjectStore store = new MinioObjectStore(s3);
       running.add(extractor);
       running.add(store);
-      TrainerApp trainer = TrainerApp.start(TrainConfig.from(source), new TrainerApp.Parts(kafka, registry, topics,
-          store, extractor,
-          BaseModels.tfjsSource(features).orElse(null), Files.createTempDirectory("streamtune-train")),
-          TopicPolicy.from(source), Clock.systemUTC());
+      TrainerApp trainer =
+          TrainerApp.start(
+              TrainConfig.from(source),
+              new TrainerApp.Parts(
+                  kafka,
+                  registry,
+                  topics,
+                  store,
+                  extractor,
+                  BaseModels.tfjsSource(features).orElse(null),
+                  Files.createTempDirectory("streamtune-train")),
+              TopicPolicy.from(source),
+              Clock.systemUTC());
       running.add(trainer);
       checks.add(new HealthServer.Check("train", trainer::isRunning, trainer::isRunning));
     }
@@ -101,13 +125,21 @@ final class WorkerCommand implements Callable<Integer> {
     }
     running.add(health);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop(running);
-      stopped.countDown();
-    }, "worker-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop(running);
+                  stopped.countDown();
+                },
+                "worker-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
-    out.println("Streamtune worker running roles " + roles + "; health on http://localhost:" + health.port()
-        + "/healthz, /readyz and /metrics. Ctrl-C (SIGINT or SIGTERM) stops it.");
+    out.println(
+        "Streamtune worker running roles "
+            + roles
+            + "; health on http://localhost:"
+            + health.port()
+            + "/healthz, /readyz and /metrics. Ctrl-C (SIGINT or SIGTERM) stops it.");
     out.flush();
     stopped.await();
     return 0;

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where setting values come from, in order: CLI options, then the environment, then the
- * setting's default. Secrets skip the CLI: they come from {@code STREAMTUNE_X} or from the file
- * named by {@code STREAMTUNE_X_FILE}.
+ * Where setting values come from, in order: CLI options, then the environment, then the setting's
+ * default. Secrets skip the CLI: they come from {@code STREAMTUNE_X} or from the file named by
+ * {@code STREAMTUNE_X_FILE}.
  */
 public final class ConfigSource {
   private final Map<String, String> cli;
@@ -42,8 +42,8 @@ public final class ConfigSource {
   /**
    * Reads, parses and checks one setting.
    *
-   * @throws ConfigException naming the setting when the value is missing, malformed or breaks
-   *     its rule
+   * @throws ConfigException naming the setting when the value is missing, malformed or breaks its
+   *     rule
    */
   public <T> T get(Setting<T> s) {
     Optional<String> raw = raw(s);
@@ -61,8 +61,8 @@ public final class ConfigSource {
       if (s.optional()) {
         return null;
       }
-      throw new ConfigException("Missing setting " + s.key() + ": give " + s.sources()
-          + " (" + s.description() + ")");
+      throw new ConfigException(
+          "Missing setting " + s.key() + ": give " + s.sources() + " (" + s.description() + ")");
     }
     if (!s.rule().test(value)) {
       throw invalid(s, s.secret() ? "(hidden)" : String.valueOf(value));
@@ -83,15 +83,29 @@ public final class ConfigSource {
       try {
         return Optional.of(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip());
       } catch (IOException e) {
-        throw new ConfigException("Cannot read " + s.envVar() + "_FILE " + file + " for setting "
-            + s.key() + ": " + e.getMessage());
+        throw new ConfigException(
+            "Cannot read "
+                + s.envVar()
+                + "_FILE "
+                + file
+                + " for setting "
+                + s.key()
+                + ": "
+                + e.getMessage());
       }
     }
     return Optional.empty();
   }
 
   private static ConfigException invalid(Setting<?> s, String shown) {
-    return new ConfigException("Invalid value " + shown + " for setting " + s.key() + " ("
-        + s.sources() + "): " + (s.ruleText() == null ? "invalid" : s.ruleText()));
+    return new ConfigException(
+        "Invalid value "
+            + shown
+            + " for setting "
+            + s.key()
+            + " ("
+            + s.sources()
+            + "): "
+            + (s.ruleText() == null ? "invalid" : s.ruleText()));
   }
 }

@@ -75,54 +75,114 @@ public record Setting<T>(
 
   /** Returns a copy with a rule on the value. */
   public Setting<T> must(Predicate<T> newRule, String newRuleText) {
-    return new Setting<>(key, description, defaultValue, parser, rule.and(newRule),
-        ruleText == null ? newRuleText : ruleText + "; " + newRuleText, secret, optional);
+    return new Setting<>(
+        key,
+        description,
+        defaultValue,
+        parser,
+        rule.and(newRule),
+        ruleText == null ? newRuleText : ruleText + "; " + newRuleText,
+        secret,
+        optional);
   }
 
   /** A text setting. */
   public static Setting<String> string(String key, String defaultValue, String description) {
-    return new Setting<>(key, description, defaultValue, s -> s, s -> !s.isBlank(), "must not be blank",
-        false, false);
+    return new Setting<>(
+        key,
+        description,
+        defaultValue,
+        s -> s,
+        s -> !s.isBlank(),
+        "must not be blank",
+        false,
+        false);
   }
 
   /** A whole-number setting within [min, max]. */
-  public static Setting<Integer> integer(String key, int defaultValue, int min, int max, String description) {
-    return new Setting<>(key, description, defaultValue, Integer::valueOf, v -> v >= min && v <= max,
-        "must be a whole number from " + min + " to " + max, false, false);
+  public static Setting<Integer> integer(
+      String key, int defaultValue, int min, int max, String description) {
+    return new Setting<>(
+        key,
+        description,
+        defaultValue,
+        Integer::valueOf,
+        v -> v >= min && v <= max,
+        "must be a whole number from " + min + " to " + max,
+        false,
+        false);
   }
 
   /** A decimal number within [min, max]. */
-  public static Setting<Double> decimal(String key, double defaultValue, double min, double max, String description) {
-    return new Setting<>(key, description, defaultValue, Double::valueOf, v -> v >= min && v <= max,
-        "must be a number from " + min + " to " + max, false, false);
+  public static Setting<Double> decimal(
+      String key, double defaultValue, double min, double max, String description) {
+    return new Setting<>(
+        key,
+        description,
+        defaultValue,
+        Double::valueOf,
+        v -> v >= min && v <= max,
+        "must be a number from " + min + " to " + max,
+        false,
+        false);
   }
 
   /** A yes/no setting: true or false. */
   public static Setting<Boolean> bool(String key, boolean defaultValue, String description) {
-    return new Setting<>(key, description, defaultValue, Setting::parseBoolean, v -> true,
-        "must be true or false", false, false);
+    return new Setting<>(
+        key,
+        description,
+        defaultValue,
+        Setting::parseBoolean,
+        v -> true,
+        "must be true or false",
+        false,
+        false);
   }
 
   /** A duration such as {@code 500ms}, {@code 30s}, {@code 5m} or ISO-8601 {@code PT30S}. */
   public static Setting<Duration> duration(String key, Duration defaultValue, String description) {
-    return new Setting<>(key, description, defaultValue, Setting::parseDuration, d -> !d.isNegative(),
-        "must be a duration such as 500ms, 30s or 5m, not negative", false, false);
+    return new Setting<>(
+        key,
+        description,
+        defaultValue,
+        Setting::parseDuration,
+        d -> !d.isNegative(),
+        "must be a duration such as 500ms, 30s or 5m, not negative",
+        false,
+        false);
   }
 
   /** An http or https URL. */
   public static Setting<URI> httpUrl(String key, String defaultValue, String description) {
-    return new Setting<>(key, description, defaultValue == null ? null : URI.create(defaultValue),
+    return new Setting<>(
+        key,
+        description,
+        defaultValue == null ? null : URI.create(defaultValue),
         URI::create,
         u -> ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null,
-        "must be an http:// or https:// URL with a host", false, false);
+        "must be an http:// or https:// URL with a host",
+        false,
+        false);
   }
 
   /** A file-system path; {@code ~/} at the start means the user's home. */
-  public static Setting<java.nio.file.Path> path(String key, String defaultValue, String description) {
-    Function<String, java.nio.file.Path> parser = s -> s.startsWith("~/")
-        ? java.nio.file.Path.of(System.getProperty("user.home"), s.substring(2)) : java.nio.file.Path.of(s);
-    return new Setting<>(key, description, defaultValue == null ? null : parser.apply(defaultValue), parser,
-        p -> !p.toString().isBlank(), "must be a path", false, false);
+  public static Setting<java.nio.file.Path> path(
+      String key, String defaultValue, String description) {
+    Function<String, java.nio.file.Path> parser =
+        s ->
+            s.startsWith("~/")
+                ? java.nio.file.Path.of(System.getProperty("user.home"), s.substring(2))
+                : java.nio.file.Path.of(s);
+    return new Setting<>(
+        key,
+        description,
+        defaultValue == null ? null : parser.apply(defaultValue),
+        parser,
+        p -> !p.toString().isBlank(),
+        "must be a path",
+        false,
+        false);
   }
 
   /** A TCP port; 0 picks a free one. */
@@ -133,9 +193,17 @@ public record Setting<T>(
   /** One constant of an enum, case-insensitive. */
   public static <E extends Enum<E>> Setting<E> oneOf(
       String key, Class<E> type, E defaultValue, String description) {
-    Function<String, E> parser = s -> Enum.valueOf(type, s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-    return new Setting<>(key, description, defaultValue, parser, v -> true,
-        "must be one of " + java.util.Arrays.toString(type.getEnumConstants()), false, false);
+    Function<String, E> parser =
+        s -> Enum.valueOf(type, s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    return new Setting<>(
+        key,
+        description,
+        defaultValue,
+        parser,
+        v -> true,
+        "must be one of " + java.util.Arrays.toString(type.getEnumConstants()),
+        false,
+        false);
   }
 
   static boolean parseBoolean(String s) {

@@ -30,8 +30,8 @@ import java.util.Set;
  * the dev stack and the ingest, train and serve roles, then streams a labelled dataset in
  * increments ({@link DemoData}) as an upstream app would. Ingest's threshold is one increment, so
  * each increment triggers a training by itself; the demo waits for each announced version, scores
- * the served model on held-out images through the serve role, and prints the version, its
- * accuracy and change, examples and training time, then a summary.
+ * the served model on held-out images through the serve role, and prints the version, its accuracy
+ * and change, examples and training time, then a summary.
  *
  * <pre>{@code
  * try (Demo demo = Demo.start(DemoConfig.defaults(), out, terminal)) {
@@ -61,22 +61,47 @@ public final class Demo implements AutoCloseable {
     Files.createDirectories(config.dir());
     this.data = dataset();
     int threshold = data.increments().stream().mapToInt(List::size).min().orElse(1);
-    DevStackConfig stackConfig = DevStackConfig.ephemeral(config.dir().resolve("stack"), config.fresh());
+    DevStackConfig stackConfig =
+        DevStackConfig.ephemeral(config.dir().resolve("stack"), config.fresh());
     TopicNames topics = stackConfig.topics();
     DevStack stack = open(DevStack.start(stackConfig));
     TopicPolicy policy = new TopicPolicy(3, (short) -1, Duration.ofHours(1));
-    open(IngestApp.start(IngestConfig.defaults().withTriggers(threshold, 1, Duration.ZERO)
-        .withApplication("streamtune-demo-ingest", config.dir().resolve("ingest-state")), stack.kafka(),
-        stack.registry(), topics, policy, stack.s3()));
+    open(
+        IngestApp.start(
+            IngestConfig.defaults()
+                .withTriggers(threshold, 1, Duration.ZERO)
+                .withApplication("streamtune-demo-ingest", config.dir().resolve("ingest-state")),
+            stack.kafka(),
+            stack.registry(),
+            topics,
+            policy,
+            stack.s3()));
     FeatureConfig features = FeatureConfig.defaults();
-    FeatureExtractor extractor = open(FeatureExtractor.open(BaseModels.backbone(features), features));
+    FeatureExtractor extractor =
+        open(FeatureExtractor.open(BaseModels.backbone(features), features));
     MinioObjectStore store = open(new MinioObjectStore(stack.s3()));
-    open(TrainerApp.start(TrainConfig.defaults().withGroup("streamtune-demo-trainer"), new TrainerApp.Parts(
-        stack.kafka(), stack.registry(), topics, store, extractor,
-        BaseModels.tfjsSource(features).orElse(null), Files.createDirectories(config.dir().resolve("work"))),
-        policy, Clock.systemUTC()));
-    serve = open(ServeApp.start(ServeConfig.defaults().with(config.port(), Set.of(),
-        config.dir().resolve("serving")), stack.kafka(), stack.registry(), topics, stack.s3()));
+    open(
+        TrainerApp.start(
+            TrainConfig.defaults().withGroup("streamtune-demo-trainer"),
+            new TrainerApp.Parts(
+                stack.kafka(),
+                stack.registry(),
+                topics,
+                store,
+                extractor,
+                BaseModels.tfjsSource(features).orElse(null),
+                Files.createDirectories(config.dir().resolve("work"))),
+            policy,
+            Clock.systemUTC()));
+    serve =
+        open(
+            ServeApp.start(
+                ServeConfig.defaults()
+                    .with(config.port(), Set.of(), config.dir().resolve("serving")),
+                stack.kafka(),
+                stack.registry(),
+                topics,
+                stack.s3()));
     StatusConsole console = open(new StatusConsole(out, terminal));
     open(TopicTail.start(stack.kafka(), topics.trainingStatus(), 1, console::accept));
     rounds = new DemoRounds(config, data, stack, topics, store, serve.subscriber(), out, terminal);
@@ -106,8 +131,12 @@ public final class Demo implements AutoCloseable {
 
   /** Streams every increment, waits for its version, and returns the summary it printed. */
   public DemoSummary run() throws Exception {
-    out.printf("Streamtune demo: %d classes (%s), %d training images in %d increments, %d held out for testing.%n",
-        data.labels().size(), String.join(", ", data.labels()), data.trainSize(), data.increments().size(),
+    out.printf(
+        "Streamtune demo: %d classes (%s), %d training images in %d increments, %d held out for testing.%n",
+        data.labels().size(),
+        String.join(", ", data.labels()),
+        data.trainSize(),
+        data.increments().size(),
         data.test().size());
     out.println("Dashboard: " + dashboardUrl());
     out.flush();
@@ -121,8 +150,9 @@ public final class Demo implements AutoCloseable {
     Path root = config.dir().resolve("dataset");
     if (config.fashionMnist()) {
       if (!FashionMnist.installed()) {
-        throw new IllegalStateException("--fashion-mnist needs Debian's dataset-fashion-mnist: sudo apt-get install "
-            + "dataset-fashion-mnist");
+        throw new IllegalStateException(
+            "--fashion-mnist needs Debian's dataset-fashion-mnist: sudo apt-get install "
+                + "dataset-fashion-mnist");
       }
       Path dir = root.resolve("fashion-mnist-" + config.increments() + "x" + config.perClass());
       if (!Files.exists(dir)) {
@@ -130,7 +160,14 @@ public final class Demo implements AutoCloseable {
       }
       return DemoData.of(dir.resolve("train"), dir.resolve("test"), config.increments());
     }
-    Path dir = root.resolve("shapes-" + config.increments() + "x" + config.perClass() + "-" + config.testPerClass());
+    Path dir =
+        root.resolve(
+            "shapes-"
+                + config.increments()
+                + "x"
+                + config.perClass()
+                + "-"
+                + config.testPerClass());
     if (!Files.exists(dir)) {
       Shapes.write(dir.resolve("train"), config.increments() * config.perClass(), 0);
       Shapes.write(dir.resolve("test"), config.testPerClass(), 1_000_000);
@@ -145,7 +182,8 @@ public final class Demo implements AutoCloseable {
 
   /** Whether everything is still up: the ingest app RUNNING and the trainer's loop alive. */
   public boolean healthy() {
-    return running.stream().allMatch(p -> !(p instanceof IngestApp i) || i.state().isRunningOrRebalancing())
+    return running.stream()
+            .allMatch(p -> !(p instanceof IngestApp i) || i.state().isRunningOrRebalancing())
         && running.stream().allMatch(p -> !(p instanceof TrainerApp t) || t.isRunning());
   }
 
@@ -156,7 +194,11 @@ public final class Demo implements AutoCloseable {
       try {
         running.get(i).close();
       } catch (Exception e) {
-        out.println("streamtune demo: stopping " + running.get(i).getClass().getSimpleName() + " failed: " + e);
+        out.println(
+            "streamtune demo: stopping "
+                + running.get(i).getClass().getSimpleName()
+                + " failed: "
+                + e);
       }
     }
     out.flush();

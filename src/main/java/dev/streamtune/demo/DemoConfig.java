@@ -22,42 +22,102 @@ import java.util.Map;
  * @param keepRunning whether to leave everything up after the summary, until Ctrl-C
  * @param versionTimeout the longest wait for each version
  */
-public record DemoConfig(Path dir, boolean fresh, Path images, boolean fashionMnist, int increments, int perClass,
-    int testPerClass, int port, boolean keepRunning, Duration versionTimeout) {
+public record DemoConfig(
+    Path dir,
+    boolean fresh,
+    Path images,
+    boolean fashionMnist,
+    int increments,
+    int perClass,
+    int testPerClass,
+    int port,
+    boolean keepRunning,
+    Duration versionTimeout) {
 
   /** Data directory. */
-  public static final Setting<Path> DIR = Setting.path("demo.dir", "~/.streamtune/demo",
-      "where the demo keeps its embedded stack, state and generated images");
+  public static final Setting<Path> DIR =
+      Setting.path(
+          "demo.dir",
+          "~/.streamtune/demo",
+          "where the demo keeps its embedded stack, state and generated images");
+
   /** Wipe first. */
-  public static final Setting<Boolean> FRESH = Setting.bool("demo.fresh", false,
-      "delete what an earlier demo left in demo.dir first");
+  public static final Setting<Boolean> FRESH =
+      Setting.bool("demo.fresh", false, "delete what an earlier demo left in demo.dir first");
+
   /** User images. */
-  public static final Setting<Path> IMAGES = Setting.path("demo.images", null,
-      "train on your own folder-per-class images (DIR/label/image) instead of generated shapes").asOptional();
+  public static final Setting<Path> IMAGES =
+      Setting.path(
+              "demo.images",
+              null,
+              "train on your own folder-per-class images (DIR/label/image) instead of generated shapes")
+          .asOptional();
+
   /** Fashion-MNIST. */
-  public static final Setting<Boolean> FASHION_MNIST = Setting.bool("demo.fashion.mnist", false,
-      "train on Fashion-MNIST from Debian's dataset-fashion-mnist package instead of generated shapes");
+  public static final Setting<Boolean> FASHION_MNIST =
+      Setting.bool(
+          "demo.fashion.mnist",
+          false,
+          "train on Fashion-MNIST from Debian's dataset-fashion-mnist package instead of generated shapes");
+
   /** Increments. */
-  public static final Setting<Integer> INCREMENTS = Setting.integer("demo.increments", 4, 1, 100,
-      "how many parts the training images arrive in; each part trains a version");
+  public static final Setting<Integer> INCREMENTS =
+      Setting.integer(
+          "demo.increments",
+          4,
+          1,
+          100,
+          "how many parts the training images arrive in; each part trains a version");
+
   /** Images per class per increment. */
-  public static final Setting<Integer> PER_CLASS = Setting.integer("demo.per.class", 25, 2, 10_000,
-      "training images per class in each part (generated datasets)");
+  public static final Setting<Integer> PER_CLASS =
+      Setting.integer(
+          "demo.per.class",
+          25,
+          2,
+          10_000,
+          "training images per class in each part (generated datasets)");
+
   /** Test images per class. */
-  public static final Setting<Integer> TEST_PER_CLASS = Setting.integer("demo.test.per.class", 25, 1, 10_000,
-      "held-out images per class that every version is scored on (generated datasets)");
+  public static final Setting<Integer> TEST_PER_CLASS =
+      Setting.integer(
+          "demo.test.per.class",
+          25,
+          1,
+          10_000,
+          "held-out images per class that every version is scored on (generated datasets)");
+
   /** Port. */
-  public static final Setting<Integer> PORT = Setting.port("demo.port", 8080, "HTTP port of the dashboard and API");
+  public static final Setting<Integer> PORT =
+      Setting.port("demo.port", 8080, "HTTP port of the dashboard and API");
+
   /** Keep running. */
-  public static final Setting<Boolean> KEEP_RUNNING = Setting.bool("demo.keep.running", false,
-      "leave the stack, the roles and the dashboard up after the summary, until Ctrl-C");
+  public static final Setting<Boolean> KEEP_RUNNING =
+      Setting.bool(
+          "demo.keep.running",
+          false,
+          "leave the stack, the roles and the dashboard up after the summary, until Ctrl-C");
+
   /** Version timeout. */
-  public static final Setting<Duration> VERSION_TIMEOUT = Setting.duration("demo.version.timeout",
-      Duration.ofMinutes(5), "the longest wait for each version before the demo gives up");
+  public static final Setting<Duration> VERSION_TIMEOUT =
+      Setting.duration(
+          "demo.version.timeout",
+          Duration.ofMinutes(5),
+          "the longest wait for each version before the demo gives up");
 
   /** Every setting, for options and the configuration reference. */
-  public static final List<Setting<?>> SETTINGS = List.of(DIR, FRESH, IMAGES, FASHION_MNIST, INCREMENTS, PER_CLASS,
-      TEST_PER_CLASS, PORT, KEEP_RUNNING, VERSION_TIMEOUT);
+  public static final List<Setting<?>> SETTINGS =
+      List.of(
+          DIR,
+          FRESH,
+          IMAGES,
+          FASHION_MNIST,
+          INCREMENTS,
+          PER_CLASS,
+          TEST_PER_CLASS,
+          PORT,
+          KEEP_RUNNING,
+          VERSION_TIMEOUT);
 
   /** Checks the combination. */
   public DemoConfig {
@@ -68,8 +128,17 @@ public record DemoConfig(Path dir, boolean fresh, Path images, boolean fashionMn
 
   /** Reads the settings. */
   public static DemoConfig from(ConfigSource s) {
-    return new DemoConfig(s.get(DIR), s.get(FRESH), s.get(IMAGES), s.get(FASHION_MNIST), s.get(INCREMENTS),
-        s.get(PER_CLASS), s.get(TEST_PER_CLASS), s.get(PORT), s.get(KEEP_RUNNING), s.get(VERSION_TIMEOUT));
+    return new DemoConfig(
+        s.get(DIR),
+        s.get(FRESH),
+        s.get(IMAGES),
+        s.get(FASHION_MNIST),
+        s.get(INCREMENTS),
+        s.get(PER_CLASS),
+        s.get(TEST_PER_CLASS),
+        s.get(PORT),
+        s.get(KEEP_RUNNING),
+        s.get(VERSION_TIMEOUT));
   }
 
   /** The defaults. */
@@ -77,9 +146,21 @@ public record DemoConfig(Path dir, boolean fresh, Path images, boolean fashionMn
     return from(ConfigSource.ofSettings(Map.of()));
   }
 
-  /** A copy in another directory, fresh, on a free port, with a smaller generated dataset: for tests. */
+  /**
+   * A copy in another directory, fresh, on a free port, with a smaller generated dataset: for
+   * tests.
+   */
   public DemoConfig small(Path newDir, int newIncrements, int newPerClass, int newTestPerClass) {
-    return new DemoConfig(newDir, true, images, fashionMnist, newIncrements, newPerClass, newTestPerClass, 0,
-        keepRunning, versionTimeout);
+    return new DemoConfig(
+        newDir,
+        true,
+        images,
+        fashionMnist,
+        newIncrements,
+        newPerClass,
+        newTestPerClass,
+        0,
+        keepRunning,
+        versionTimeout);
   }
 }

@@ -34,7 +34,8 @@ public record DemoData(List<String> labels, List<List<Path>> increments, List<Pa
    */
   public static DemoData of(Path trainDir, Path testDir, int n) {
     Map<String, List<Path>> train = byLabel(DatasetPublisher.images(trainDir));
-    return new DemoData(List.copyOf(train.keySet()), spread(train, n), DatasetPublisher.images(testDir));
+    return new DemoData(
+        List.copyOf(train.keySet()), spread(train, n), DatasetPublisher.images(testDir));
   }
 
   /**
@@ -49,19 +50,23 @@ public record DemoData(List<String> labels, List<List<Path>> increments, List<Pa
     Map<String, List<Path>> train = new TreeMap<>();
     List<Path> test = new ArrayList<>();
     Random r = new Random(seed);
-    all.forEach((label, files) -> {
-      if (files.size() < 2) {
-        return;
-      }
-      List<Path> shuffled = new ArrayList<>(files);
-      Collections.shuffle(shuffled, r);
-      int held = Math.max(1, (int) Math.round(files.size() * testFraction));
-      test.addAll(shuffled.subList(0, held));
-      train.put(label, shuffled.subList(held, shuffled.size()));
-    });
+    all.forEach(
+        (label, files) -> {
+          if (files.size() < 2) {
+            return;
+          }
+          List<Path> shuffled = new ArrayList<>(files);
+          Collections.shuffle(shuffled, r);
+          int held = Math.max(1, (int) Math.round(files.size() * testFraction));
+          test.addAll(shuffled.subList(0, held));
+          train.put(label, shuffled.subList(held, shuffled.size()));
+        });
     if (train.size() < 2) {
-      throw new IllegalArgumentException(dir + " needs at least two class folders (DIR/label/image) of two images "
-          + "or more; it has " + all.keySet());
+      throw new IllegalArgumentException(
+          dir
+              + " needs at least two class folders (DIR/label/image) of two images "
+              + "or more; it has "
+              + all.keySet());
     }
     return new DemoData(List.copyOf(train.keySet()), spread(train, n), test);
   }
@@ -77,7 +82,8 @@ public record DemoData(List<String> labels, List<List<Path>> increments, List<Pa
   }
 
   private static Map<String, List<Path>> byLabel(List<Path> files) {
-    return files.stream().collect(Collectors.groupingBy(DemoData::label, TreeMap::new, Collectors.toList()));
+    return files.stream()
+        .collect(Collectors.groupingBy(DemoData::label, TreeMap::new, Collectors.toList()));
   }
 
   private static List<List<Path>> spread(Map<String, List<Path>> byLabel, int n) {
@@ -85,11 +91,14 @@ public record DemoData(List<String> labels, List<List<Path>> increments, List<Pa
     for (int k = 0; k < n; k++) {
       parts.add(new ArrayList<>());
     }
-    byLabel.values().forEach(files -> {
-      for (int i = 0; i < files.size(); i++) {
-        parts.get((int) ((long) i * n / files.size())).add(files.get(i));
-      }
-    });
+    byLabel
+        .values()
+        .forEach(
+            files -> {
+              for (int i = 0; i < files.size(); i++) {
+                parts.get((int) ((long) i * n / files.size())).add(files.get(i));
+              }
+            });
     return parts;
   }
 }

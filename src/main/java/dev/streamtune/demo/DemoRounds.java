@@ -1,13 +1,12 @@
 package dev.streamtune.demo;
 
 import dev.streamtune.devstack.DevStack;
-import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.VersionStatus;
+import dev.streamtune.image.ImageDecodeException;
 import dev.streamtune.ingest.DatasetPublisher;
 import dev.streamtune.ingest.EventSender;
-import dev.streamtune.image.ImageDecodeException;
 import dev.streamtune.serve.Classifier;
 import dev.streamtune.serve.ModelSubscriber;
 import dev.streamtune.store.ObjectStore;
@@ -41,8 +40,15 @@ final class DemoRounds {
   private final PrintWriter out;
   private final boolean terminal;
 
-  DemoRounds(DemoConfig config, DemoData data, DevStack stack, TopicNames topics, ObjectStore store,
-      ModelSubscriber subscriber, PrintWriter out, boolean terminal) {
+  DemoRounds(
+      DemoConfig config,
+      DemoData data,
+      DevStack stack,
+      TopicNames topics,
+      ObjectStore store,
+      ModelSubscriber subscriber,
+      PrintWriter out,
+      boolean terminal) {
     this.config = config;
     this.data = data;
     this.stack = stack;
@@ -55,7 +61,10 @@ final class DemoRounds {
 
   DemoSummary run() throws Exception {
     long t0 = System.nanoTime();
-    await("the model-version topic to be read", Duration.ofMinutes(1), () -> subscriber.ready(Set.of()));
+    await(
+        "the model-version topic to be read",
+        Duration.ofMinutes(1),
+        () -> subscriber.ready(Set.of()));
     String modelId = modelId();
     Map<Path, byte[]> test = read(data.test());
     List<ModelVersion> versions = new ArrayList<>();
@@ -66,21 +75,30 @@ final class DemoRounds {
       for (int k = 0; k < data.increments().size(); k++) {
         List<Path> part = data.increments().get(k);
         expected += part.size();
-        try (Progress p = new Progress("increment " + (k + 1) + "/" + data.increments().size() + ": producing",
-            part.size(), out, terminal)) {
+        try (Progress p =
+            new Progress(
+                "increment " + (k + 1) + "/" + data.increments().size() + ": producing",
+                part.size(),
+                out,
+                terminal)) {
           publisher.publish(part, modelId, REF_ABOVE, sender::send, f -> p.step());
           sender.flush();
         }
         ModelVersion v = awaitVersion(modelId, expected, versions.size());
-        double acc = v.getStatus() == VersionStatus.PUBLISHED ? score(modelId, v.getVersion(), test)
-            : accuracy.isEmpty() ? Double.NaN : accuracy.get(accuracy.size() - 1);
+        double acc =
+            v.getStatus() == VersionStatus.PUBLISHED
+                ? score(modelId, v.getVersion(), test)
+                : accuracy.isEmpty() ? Double.NaN : accuracy.get(accuracy.size() - 1);
         versions.add(v);
         accuracy.add(acc);
-        out.println(DemoText.version(v, acc, accuracy.size() < 2 ? Double.NaN : accuracy.get(accuracy.size() - 2)));
+        out.println(
+            DemoText.version(
+                v, acc, accuracy.size() < 2 ? Double.NaN : accuracy.get(accuracy.size() - 2)));
         out.flush();
       }
     }
-    DemoSummary s = new DemoSummary(modelId, versions, accuracy, Duration.ofNanos(System.nanoTime() - t0));
+    DemoSummary s =
+        new DemoSummary(modelId, versions, accuracy, Duration.ofNanos(System.nanoTime() - t0));
     out.print(DemoText.summary(s, test.size()));
     out.flush();
     return s;
@@ -88,8 +106,16 @@ final class DemoRounds {
 
   /** The first of {@code name}, {@code name-2}, … that no earlier run of this stack used. */
   private String modelId() {
-    String base = config.images() != null ? config.images().toAbsolutePath().normalize().getFileName().toString()
-        .replaceAll("[^A-Za-z0-9_-]", "-") : config.fashionMnist() ? "fashion-mnist" : "shapes";
+    String base =
+        config.images() != null
+            ? config
+                .images()
+                .toAbsolutePath()
+                .normalize()
+                .getFileName()
+                .toString()
+                .replaceAll("[^A-Za-z0-9_-]", "-")
+            : config.fashionMnist() ? "fashion-mnist" : "shapes";
     base = base.isEmpty() ? "images" : base.substring(0, Math.min(50, base.length()));
     Set<String> used = subscriber.models();
     String id = base;
@@ -97,30 +123,50 @@ final class DemoRounds {
       id = base + "-" + n;
     }
     if (!id.equals(base)) {
-      out.println("Model " + base + " has versions from an earlier demo on this stack, so this run trains " + id
-          + " (--fresh starts over).");
+      out.println(
+          "Model "
+              + base
+              + " has versions from an earlier demo on this stack, so this run trains "
+              + id
+              + " (--fresh starts over).");
     }
     return id;
   }
 
   private ModelVersion awaitVersion(String modelId, int examples, int seen) {
-    Supplier<Optional<ModelVersion>> next = () -> subscriber.history(modelId).stream().skip(seen)
-        .filter(v -> v.getExamples().getTotal() >= examples).findFirst();
-    await("version " + (seen + 1) + " of " + modelId + " (" + examples + " examples)", config.versionTimeout(),
+    Supplier<Optional<ModelVersion>> next =
+        () ->
+            subscriber.history(modelId).stream()
+                .skip(seen)
+                .filter(v -> v.getExamples().getTotal() >= examples)
+                .findFirst();
+    await(
+        "version " + (seen + 1) + " of " + modelId + " (" + examples + " examples)",
+        config.versionTimeout(),
         () -> next.get().isPresent());
     return next.get().orElseThrow();
   }
 
   private double score(String modelId, int version, Map<Path, byte[]> test) {
-    await("version " + version + " of " + modelId + " to be served", config.versionTimeout(),
-        () -> subscriber.classifier(modelId).flatMap(Classifier::served).map(ModelVersion::getVersion)
-            .orElse(0) >= version);
+    await(
+        "version " + version + " of " + modelId + " to be served",
+        config.versionTimeout(),
+        () ->
+            subscriber
+                    .classifier(modelId)
+                    .flatMap(Classifier::served)
+                    .map(ModelVersion::getVersion)
+                    .orElse(0)
+                >= version);
     Classifier c = subscriber.classifier(modelId).orElseThrow();
     int right = 0;
     int scored = 0;
     for (Map.Entry<Path, byte[]> e : test.entrySet()) {
       try {
-        right += c.classify(e.getValue(), 1).labels().get(0).label().equals(DemoData.label(e.getKey())) ? 1 : 0;
+        right +=
+            c.classify(e.getValue(), 1).labels().get(0).label().equals(DemoData.label(e.getKey()))
+                ? 1
+                : 0;
         scored++;
       } catch (ImageDecodeException notAnImage) {
         continue;
@@ -146,8 +192,12 @@ final class DemoRounds {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.get()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("The demo waited " + timeout.toSeconds() + " s for " + what
-            + " and gave up; see the log above (demo.version.timeout raises the wait)");
+        throw new IllegalStateException(
+            "The demo waited "
+                + timeout.toSeconds()
+                + " s for "
+                + what
+                + " and gave up; see the log above (demo.version.timeout raises the wait)");
       }
       try {
         Thread.sleep(100);

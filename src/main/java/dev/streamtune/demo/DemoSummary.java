@@ -13,7 +13,8 @@ import java.util.List;
  * @param testAccuracy the served model's accuracy on the held-out images after each version
  * @param took the whole run
  */
-public record DemoSummary(String modelId, List<ModelVersion> versions, List<Double> testAccuracy, Duration took) {
+public record DemoSummary(
+    String modelId, List<ModelVersion> versions, List<Double> testAccuracy, Duration took) {
   /** Copies the lists. */
   public DemoSummary {
     versions = List.copyOf(versions);

@@ -12,13 +12,27 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import javax.imageio.ImageIO;
 
-/** For {@code streamtune demo --fashion-mnist}, benchmarks and experiments: Fashion-MNIST from Debian's {@code dataset-fashion-mnist} (IDX files), as 28×28 grey PNGs. */
+/**
+ * For {@code streamtune demo --fashion-mnist}, benchmarks and experiments: Fashion-MNIST from
+ * Debian's {@code dataset-fashion-mnist} (IDX files), as 28×28 grey PNGs.
+ */
 public final class FashionMnist {
   /** Where Debian's package puts the IDX files. */
   public static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
+
   /** The ten classes, in label-index order. */
-  public static final List<String> LABELS = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
-      "sneaker", "bag", "ankle-boot");
+  public static final List<String> LABELS =
+      List.of(
+          "t-shirt",
+          "trouser",
+          "pullover",
+          "dress",
+          "coat",
+          "sandal",
+          "shirt",
+          "sneaker",
+          "bag",
+          "ankle-boot");
 
   private FashionMnist() {}
 
@@ -53,9 +67,9 @@ public final class FashionMnist {
   }
 
   /**
-   * Writes the first {@code trainPerClass} training images of each class to
-   * {@code dir/train/label/} and the first {@code testPerClass} test images of each to
-   * {@code dir/test/label/}, as PNGs.
+   * Writes the first {@code trainPerClass} training images of each class to {@code
+   * dir/train/label/} and the first {@code testPerClass} test images of each to {@code
+   * dir/test/label/}, as PNGs.
    */
   public static void write(Path dir, int trainPerClass, int testPerClass) {
     try {

@@ -28,15 +28,19 @@ public final class Progress implements AutoCloseable {
   }
 
   /**
-   * @param terminal whether {@code out} is a terminal: a bar (on standard error) if so, plain
-   *     lines on {@code out} if not
+   * @param terminal whether {@code out} is a terminal: a bar (on standard error) if so, plain lines
+   *     on {@code out} if not
    */
   public Progress(String task, long total, PrintWriter out, boolean terminal) {
     this.task = task;
     this.total = total;
     if (terminal) {
-      this.bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-          .setStyle(ProgressBarStyle.ASCII).build();
+      this.bar =
+          new ProgressBarBuilder()
+              .setTaskName(task)
+              .setInitialMax(total)
+              .setStyle(ProgressBarStyle.ASCII)
+              .build();
       this.plain = null;
     } else {
       this.bar = null;

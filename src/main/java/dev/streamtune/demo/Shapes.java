@@ -24,15 +24,16 @@ import javax.imageio.ImageIO;
 /**
  * The demo's default dataset, generated in code so that it runs anywhere: eight classes of shapes
  * ({@link #LABELS}) in random colours on random gradient backgrounds, at random positions, scales
- * and rotations, some outlined instead of filled, behind clutter lines and pixel noise. Two
- * classes are close pairs (square and diamond differ only by a rotation of 45° within ±15°; ring
- * and circle by the hole), so a few examples do not suffice and accuracy climbs with data.
- * Deterministic for a seed; 96×96 PNGs of 5 to 15 KiB.
+ * and rotations, some outlined instead of filled, behind clutter lines and pixel noise. Two classes
+ * are close pairs (square and diamond differ only by a rotation of 45° within ±15°; ring and circle
+ * by the hole), so a few examples do not suffice and accuracy climbs with data. Deterministic for a
+ * seed; 96×96 PNGs of 5 to 15 KiB.
  */
 public final class Shapes {
   /** The classes. */
-  public static final List<String> LABELS = List.of("circle", "ring", "square", "diamond", "triangle", "star",
-      "cross", "hexagon");
+  public static final List<String> LABELS =
+      List.of("circle", "ring", "square", "diamond", "triangle", "star", "cross", "hexagon");
+
   private static final int SIZE = 96;
 
   private Shapes() {}
@@ -43,7 +44,8 @@ public final class Shapes {
     BufferedImage img = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setPaint(new GradientPaint(0, 0, randomColor(r, 150, 255), SIZE, SIZE, randomColor(r, 150, 255)));
+    g.setPaint(
+        new GradientPaint(0, 0, randomColor(r, 150, 255), SIZE, SIZE, randomColor(r, 150, 255)));
     g.fillRect(0, 0, SIZE, SIZE);
     for (int i = 0; i < r.nextInt(4); i++) {
       g.setColor(randomColor(r, 90, 230));
@@ -54,8 +56,11 @@ public final class Shapes {
     double cx = size / 2 + r.nextDouble() * (SIZE - size);
     double cy = size / 2 + r.nextDouble() * (SIZE - size);
     double turn = label.equals("diamond") ? Math.PI / 4 : 0;
-    double angle = turn + (label.equals("square") || label.equals("diamond") ? Math.toRadians(r.nextGaussian() * 7)
-        : r.nextDouble() * 2 * Math.PI);
+    double angle =
+        turn
+            + (label.equals("square") || label.equals("diamond")
+                ? Math.toRadians(r.nextGaussian() * 7)
+                : r.nextDouble() * 2 * Math.PI);
     AffineTransform at = new AffineTransform();
     at.translate(cx, cy);
     at.rotate(angle);
@@ -82,8 +87,8 @@ public final class Shapes {
   }
 
   /**
-   * Writes {@code perClass} images of every class to {@code dir/label/NNNNN.png}, seeds
-   * {@code firstSeed} on; returns {@code dir}.
+   * Writes {@code perClass} images of every class to {@code dir/label/NNNNN.png}, seeds {@code
+   * firstSeed} on; returns {@code dir}.
    */
   public static Path write(Path dir, int perClass, long firstSeed) {
     try {

@@ -9,8 +9,8 @@ import java.io.PrintWriter;
 /**
  * Shows the trainer's progress, read from {@code training.status}, on the console: a bar for the
  * backbone passes ({@code features}, or {@code activations} in top mode) and one for the epochs,
- * and a line when artifacts upload. Bars become plain lines when output is not a terminal.
- * Feed it {@link TopicTail} entries on one thread.
+ * and a line when artifacts upload. Bars become plain lines when output is not a terminal. Feed it
+ * {@link TopicTail} entries on one thread.
  */
 final class StatusConsole implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,14 +42,18 @@ final class StatusConsole implements AutoCloseable {
       close();
       current = key;
       switch (phase) {
-        case "features", "activations" -> bar = of > 0 ? new Progress(key.replace(phase, "backbone passes"), of,
-            out, terminal) : null;
-        case "training" -> bar = of > 0 ? new Progress(key.replace(phase, "epochs"), of, out, terminal) : null;
+        case "features", "activations" ->
+            bar =
+                of > 0
+                    ? new Progress(key.replace(phase, "backbone passes"), of, out, terminal)
+                    : null;
+        case "training" ->
+            bar = of > 0 ? new Progress(key.replace(phase, "epochs"), of, out, terminal) : null;
         case "upload" -> {
           out.println(key.replace(phase, "uploading artifacts"));
           out.flush();
         }
-        default -> { }
+        default -> {}
       }
     }
     if (bar != null) {

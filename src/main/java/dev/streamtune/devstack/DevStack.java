@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code streamtune demo} and the integration tests run on when there is no Docker.
  *
  * <p>It starts a KRaft broker ({@link EmbeddedKafka}) and an S3 server ({@link EmbeddedS3}) in
- * parallel, then the schema registry on the broker; it creates the bucket and Streamtune's
- * topics. Data stays in {@link DevStackConfig#dir()} between runs unless {@code fresh} is set.
- * {@link #close()} stops everything in reverse order.
+ * parallel, then the schema registry on the broker; it creates the bucket and Streamtune's topics.
+ * Data stays in {@link DevStackConfig#dir()} between runs unless {@code fresh} is set. {@link
+ * #close()} stops everything in reverse order.
  *
  * <pre>{@code
  * try (DevStack stack = DevStack.start(DevStackConfig.ephemeral(dir, true))) {
@@ -49,8 +49,14 @@ public final class DevStack implements AutoCloseable {
    * @param secretKey S3 secret key
    * @param dataDir where the data lives
    */
-  public record Endpoints(String bootstrapServers, URI registryUrl, URI s3Endpoint, String bucket,
-      String accessKey, String secretKey, Path dataDir) {}
+  public record Endpoints(
+      String bootstrapServers,
+      URI registryUrl,
+      URI s3Endpoint,
+      String bucket,
+      String accessKey,
+      String secretKey,
+      Path dataDir) {}
 
   private final Deque<AutoCloseable> started;
   private final Endpoints endpoints;
@@ -73,10 +79,12 @@ public final class DevStack implements AutoCloseable {
     }
     Deque<AutoCloseable> started = new ArrayDeque<>();
     try {
-      var kafkaF = CompletableFuture.supplyAsync(
-          () -> EmbeddedKafka.start(dir.resolve("kafka"), c.kafkaPort(), c.controllerPort()));
-      var s3F = CompletableFuture.supplyAsync(
-          () -> EmbeddedS3.start(dir.resolve("s3"), c.s3Port(), c.accessKey(), c.secretKey()));
+      var kafkaF =
+          CompletableFuture.supplyAsync(
+              () -> EmbeddedKafka.start(dir.resolve("kafka"), c.kafkaPort(), c.controllerPort()));
+      var s3F =
+          CompletableFuture.supplyAsync(
+              () -> EmbeddedS3.start(dir.resolve("s3"), c.s3Port(), c.accessKey(), c.secretKey()));
       CompletableFuture.allOf(kafkaF, s3F).exceptionally(x -> null).join();
       for (CompletableFuture<? extends AutoCloseable> f : java.util.List.of(kafkaF, s3F)) {
         if (!f.isCompletedExceptionally()) {
@@ -92,14 +100,24 @@ public final class DevStack implements AutoCloseable {
         var report = TopicManager.ensure(admin, c.topics(), c.topicPolicy());
         LOG.info("Topics created: {}; already there: {}", report.created(), report.checked());
       }
-      EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
-          EmbeddedRegistryConfig.defaults(kafkaConfig).withPort(c.registryPort()));
+      EmbeddedSchemaRegistry registry =
+          EmbeddedSchemaRegistry.start(
+              EmbeddedRegistryConfig.defaults(kafkaConfig).withPort(c.registryPort()));
       started.push(registry);
-      S3Config s3Config = new S3Config(s3.endpoint(), "us-east-1", c.bucket(), c.accessKey(), c.secretKey());
+      S3Config s3Config =
+          new S3Config(s3.endpoint(), "us-east-1", c.bucket(), c.accessKey(), c.secretKey());
       ensureBucket(s3Config);
-      Endpoints e = new Endpoints(kafka.bootstrapServers(), registry.url(), s3.endpoint(), c.bucket(),
-          c.accessKey(), c.secretKey(), dir);
-      LOG.info("Dev stack up in {} ms: {}", (System.nanoTime() - t0) / 1_000_000, e.bootstrapServers());
+      Endpoints e =
+          new Endpoints(
+              kafka.bootstrapServers(),
+              registry.url(),
+              s3.endpoint(),
+              c.bucket(),
+              c.accessKey(),
+              c.secretKey(),
+              dir);
+      LOG.info(
+          "Dev stack up in {} ms: {}", (System.nanoTime() - t0) / 1_000_000, e.bootstrapServers());
       return new DevStack(started, e);
     } catch (RuntimeException e) {
       closeAll(started);
@@ -124,7 +142,11 @@ public final class DevStack implements AutoCloseable {
 
   /** An S3 config pointing at this stack's bucket. */
   public S3Config s3() {
-    return new S3Config(endpoints.s3Endpoint(), "us-east-1", endpoints.bucket(), endpoints.accessKey(),
+    return new S3Config(
+        endpoints.s3Endpoint(),
+        "us-east-1",
+        endpoints.bucket(),
+        endpoints.accessKey(),
         endpoints.secretKey());
   }
 
@@ -136,7 +158,8 @@ public final class DevStack implements AutoCloseable {
 
   private static void rethrow(CompletableFuture<?> f) {
     if (f.isCompletedExceptionally()) {
-      Throwable cause = f.handle((v, x) -> x instanceof CompletionException ce ? ce.getCause() : x).join();
+      Throwable cause =
+          f.handle((v, x) -> x instanceof CompletionException ce ? ce.getCause() : x).join();
       throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
     }
   }
@@ -147,7 +170,8 @@ public final class DevStack implements AutoCloseable {
         client.makeBucket(MakeBucketArgs.builder().bucket(s3.bucket()).build());
       }
     } catch (Exception e) {
-      throw new IllegalStateException("Cannot create bucket " + s3.bucket() + " on " + s3.endpoint() + ": " + e, e);
+      throw new IllegalStateException(
+          "Cannot create bucket " + s3.bucket() + " on " + s3.endpoint() + ": " + e, e);
     }
   }
 

@@ -35,11 +35,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Kafka KRaft cluster (broker and controller in one) running in this JVM on
- * loopback, with its data in a directory of the caller's choice.
+ * A single-node Kafka KRaft cluster (broker and controller in one) running in this JVM on loopback,
+ * with its data in a directory of the caller's choice.
  *
- * <p>The storage is formatted on first use and kept: starting again on the same directory finds
- * the same topics and offsets. {@link #close()} stops the server; it does not delete the data.
+ * <p>The storage is formatted on first use and kept: starting again on the same directory finds the
+ * same topics and offsets. {@link #close()} stops the server; it does not delete the data.
  *
  * <p>The client listener is PLAINTEXT, or SASL_PLAINTEXT when started with {@link SaslUsers} users:
  * each user may log in with PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, and an unknown user or a wrong
@@ -55,7 +55,11 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final SaslUsers sasl;
   private final String brokerPassword;
 
-  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path dataDir, SaslUsers sasl,
+  private EmbeddedKafka(
+      KafkaRaftServer server,
+      String bootstrapServers,
+      Path dataDir,
+      SaslUsers sasl,
       String brokerPassword) {
     this.server = server;
     this.bootstrapServers = bootstrapServers;
@@ -76,10 +80,11 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Like {@link #start(Path, int, int)}, with a SASL_PLAINTEXT client listener when {@code sasl}
-   * is not null. The SCRAM credentials are (re)written at every start.
+   * Like {@link #start(Path, int, int)}, with a SASL_PLAINTEXT client listener when {@code sasl} is
+   * not null. The SCRAM credentials are (re)written at every start.
    */
-  public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort, SaslUsers sasl) {
+  public static EmbeddedKafka start(
+      Path dataDir, int brokerPort, int controllerPort, SaslUsers sasl) {
     try {
       Files.createDirectories(dataDir);
       Path propsFile = dataDir.resolve("server.properties");
@@ -102,13 +107,17 @@ public final class EmbeddedKafka implements AutoCloseable {
       if (sasl != null) {
         props.putAll(sasl.listenerJaas(BROKER_USER, brokerPassword));
       }
-      KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+      KafkaRaftServer server =
+          new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
       server.startup();
       String bootstrap = "127.0.0.1:" + bport;
       EmbeddedKafka kafka = new EmbeddedKafka(server, bootstrap, dataDir, sasl, brokerPassword);
       kafka.awaitReady(Duration.ofSeconds(60));
-      LOG.info("Kafka broker ready at {} ({}) with data in {}", bootstrap, sasl == null ? "PLAINTEXT"
-          : "SASL_PLAINTEXT", dataDir);
+      LOG.info(
+          "Kafka broker ready at {} ({}) with data in {}",
+          bootstrap,
+          sasl == null ? "PLAINTEXT" : "SASL_PLAINTEXT",
+          dataDir);
       return kafka;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start the embedded Kafka broker in " + dataDir, e);
@@ -125,9 +134,12 @@ public final class EmbeddedKafka implements AutoCloseable {
    *
    * @param mechanism PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512; ignored without SASL
    */
-  public dev.streamtune.events.KafkaConfig clientConfig(String mechanism, String user, String password) {
-    return sasl == null ? dev.streamtune.events.KafkaConfig.plaintext(bootstrapServers)
-        : dev.streamtune.events.KafkaConfig.sasl(bootstrapServers, "SASL_PLAINTEXT", mechanism, user, password, null);
+  public dev.streamtune.events.KafkaConfig clientConfig(
+      String mechanism, String user, String password) {
+    return sasl == null
+        ? dev.streamtune.events.KafkaConfig.plaintext(bootstrapServers)
+        : dev.streamtune.events.KafkaConfig.sasl(
+            bootstrapServers, "SASL_PLAINTEXT", mechanism, user, password, null);
   }
 
   /** The data directory. */
@@ -143,8 +155,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Waits until the broker answers; with SASL, also writes every user's SCRAM credentials and
-   * waits until the first user can log in with SCRAM.
+   * Waits until the broker answers; with SASL, also writes every user's SCRAM credentials and waits
+   * until the first user can log in with SCRAM.
    */
   private void awaitReady(Duration timeout) {
     Map<String, Object> conf = clientConfig("PLAIN", BROKER_USER, brokerPassword).clientProps();
@@ -152,24 +164,37 @@ public final class EmbeddedKafka implements AutoCloseable {
     try (Admin admin = Admin.create(conf)) {
       admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (sasl != null) {
-        for (ScramMechanism m : List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)) {
+        for (ScramMechanism m :
+            List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)) {
           List<UserScramCredentialAlteration> scram = new ArrayList<>();
-          sasl.users().forEach((user, password) ->
-              scram.add(new UserScramCredentialUpsertion(user, new ScramCredentialInfo(m, 4096), password)));
-          admin.alterUserScramCredentials(scram).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          sasl.users()
+              .forEach(
+                  (user, password) ->
+                      scram.add(
+                          new UserScramCredentialUpsertion(
+                              user, new ScramCredentialInfo(m, 4096), password)));
+          admin
+              .alterUserScramCredentials(scram)
+              .all()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         awaitScramLogin(timeout);
       }
     } catch (Exception e) {
       close();
-      throw new IllegalStateException("The embedded Kafka broker did not answer at " + bootstrapServers, e);
+      throw new IllegalStateException(
+          "The embedded Kafka broker did not answer at " + bootstrapServers, e);
     }
   }
 
-  /** The broker applies SCRAM credentials from the metadata log shortly after the controller commits them. */
+  /**
+   * The broker applies SCRAM credentials from the metadata log shortly after the controller commits
+   * them.
+   */
   private void awaitScramLogin(Duration timeout) throws Exception {
     var first = new TreeMap<>(sasl.users()).firstEntry();
-    Map<String, Object> conf = clientConfig("SCRAM-SHA-512", first.getKey(), first.getValue()).clientProps();
+    Map<String, Object> conf =
+        clientConfig("SCRAM-SHA-512", first.getKey(), first.getValue()).clientProps();
     conf.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
     conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -178,7 +203,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
         return;
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof SaslAuthenticationException) || System.nanoTime() > deadline) {
+        if (!(e.getCause() instanceof SaslAuthenticationException)
+            || System.nanoTime() > deadline) {
           throw e;
         }
       }
@@ -220,17 +246,27 @@ public final class EmbeddedKafka implements AutoCloseable {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     int rc;
     try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
-      rc = StorageTool.execute(new String[] {"format", "--standalone", "-t",
-          Uuid.randomUuid().toString(), "-c", propsFile.toString()}, out);
+      rc =
+          StorageTool.execute(
+              new String[] {
+                "format",
+                "--standalone",
+                "-t",
+                Uuid.randomUuid().toString(),
+                "-c",
+                propsFile.toString()
+              },
+              out);
     }
     if (rc != 0) {
-      throw new IllegalStateException("Formatting Kafka storage failed (" + rc + "): " + buf.toString(StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          "Formatting Kafka storage failed (" + rc + "): " + buf.toString(StandardCharsets.UTF_8));
     }
   }
 
   /**
-   * The asked-for port, else the one this data directory used before (a KRaft controller's
-   * address is part of its formatted quorum), else a free one.
+   * The asked-for port, else the one this data directory used before (a KRaft controller's address
+   * is part of its formatted quorum), else a free one.
    */
   private static int chosen(int asked, Properties previous, String key) throws IOException {
     if (asked != 0) {

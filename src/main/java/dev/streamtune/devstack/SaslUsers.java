@@ -10,8 +10,10 @@ import java.util.TreeMap;
  * @param users user name to password; names of 1-64 of {@code A-Z a-z 0-9 . _ -}
  */
 public record SaslUsers(Map<String, String> users) {
-  private static final String PLAIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
-  private static final String SCRAM_MODULE = "org.apache.kafka.common.security.scram.ScramLoginModule";
+  private static final String PLAIN_MODULE =
+      "org.apache.kafka.common.security.plain.PlainLoginModule";
+  private static final String SCRAM_MODULE =
+      "org.apache.kafka.common.security.scram.ScramLoginModule";
 
   /** Checks and copies the users. */
   public SaslUsers {
@@ -20,7 +22,8 @@ public record SaslUsers(Map<String, String> users) {
       throw new IllegalArgumentException("SASL needs at least one user");
     }
     for (var u : users.entrySet()) {
-      if (!u.getKey().matches("[A-Za-z0-9._-]{1,64}") || u.getKey().equals(EmbeddedKafka.BROKER_USER)) {
+      if (!u.getKey().matches("[A-Za-z0-9._-]{1,64}")
+          || u.getKey().equals(EmbeddedKafka.BROKER_USER)) {
         throw new IllegalArgumentException("illegal SASL user name " + u.getKey());
       }
       if (u.getValue().isEmpty()) {
@@ -34,14 +37,26 @@ public record SaslUsers(Map<String, String> users) {
    * inter-broker traffic), SCRAM reading the credentials the broker stores.
    */
   Map<String, String> listenerJaas(String brokerUser, String brokerPassword) {
-    StringBuilder plain = new StringBuilder(PLAIN_MODULE).append(" required username=").append(quoted(brokerUser))
-        .append(" password=").append(quoted(brokerPassword))
-        .append(" user_").append(brokerUser).append('=').append(quoted(brokerPassword));
-    new TreeMap<>(users).forEach((u, pw) -> plain.append(" user_").append(u).append('=').append(quoted(pw)));
+    StringBuilder plain =
+        new StringBuilder(PLAIN_MODULE)
+            .append(" required username=")
+            .append(quoted(brokerUser))
+            .append(" password=")
+            .append(quoted(brokerPassword))
+            .append(" user_")
+            .append(brokerUser)
+            .append('=')
+            .append(quoted(brokerPassword));
+    new TreeMap<>(users)
+        .forEach((u, pw) -> plain.append(" user_").append(u).append('=').append(quoted(pw)));
     String prefix = "listener.name.sasl_plaintext.";
-    return Map.of(prefix + "plain.sasl.jaas.config", plain.append(';').toString(),
-        prefix + "scram-sha-256.sasl.jaas.config", SCRAM_MODULE + " required;",
-        prefix + "scram-sha-512.sasl.jaas.config", SCRAM_MODULE + " required;");
+    return Map.of(
+        prefix + "plain.sasl.jaas.config",
+        plain.append(';').toString(),
+        prefix + "scram-sha-256.sasl.jaas.config",
+        SCRAM_MODULE + " required;",
+        prefix + "scram-sha-512.sasl.jaas.config",
+        SCRAM_MODULE + " required;");
   }
 
   private static String quoted(String s) {

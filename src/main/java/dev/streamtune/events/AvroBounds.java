@@ -7,9 +7,9 @@ import org.apache.avro.Schema;
  * Walks an Avro binary body by its writer schema before it is decoded, checking every declared
  * length and count against the bytes that are really there, so that a hostile record cannot make
  * the decoder allocate (or loop over) what a length field claims: a 20-byte record that declares a
- * 2 GB string is refused here, without the allocation. Avro's own limits
- * ({@code org.apache.avro.limits.*}) are system properties that an embedding application may not
- * set; this check does not depend on them.
+ * 2 GB string is refused here, without the allocation. Avro's own limits ({@code
+ * org.apache.avro.limits.*}) are system properties that an embedding application may not set; this
+ * check does not depend on them.
  */
 final class AvroBounds {
   private final byte[] b;
@@ -42,7 +42,7 @@ final class AvroBounds {
 
   private void walk(Schema s) throws Violation {
     switch (s.getType()) {
-      case NULL -> { }
+      case NULL -> {}
       case BOOLEAN -> skip(1);
       case INT, LONG, ENUM -> varint();
       case FLOAT -> skip(4);
@@ -75,7 +75,8 @@ final class AvroBounds {
         length();
       }
       if (count > b.length - p) {
-        throw new Violation(true, "a block declares " + count + " items with " + (b.length - p) + " bytes left");
+        throw new Violation(
+            true, "a block declares " + count + " items with " + (b.length - p) + " bytes left");
       }
       for (long i = 0; i < count; i++) {
         if (map) {
@@ -96,7 +97,8 @@ final class AvroBounds {
 
   private void skip(long n) throws Violation {
     if (n > b.length - p) {
-      throw new Violation(true, "a value declares " + n + " bytes with " + (b.length - p) + " left");
+      throw new Violation(
+          true, "a value declares " + n + " bytes with " + (b.length - p) + " left");
     }
     p += (int) n;
   }

@@ -1,8 +1,8 @@
 package dev.streamtune.events;
 
 /**
- * Implemented by exceptions that mean the record itself is bad, never an outage: {@link
- * Failures} dead-letters them, and {@link #reason()} goes into the dead-letter headers.
+ * Implemented by exceptions that mean the record itself is bad, never an outage: {@link Failures}
+ * dead-letters them, and {@link #reason()} goes into the dead-letter headers.
  */
 public interface BadData {
 

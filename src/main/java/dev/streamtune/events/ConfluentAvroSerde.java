@@ -39,7 +39,8 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
   /** A serde with the subject strategy and auto-register choice of a registry config. */
   public static <T extends SpecificRecord> ConfluentAvroSerde<T> of(
       Class<T> type, SchemaRegistry registry, RegistryConfig config) {
-    return new ConfluentAvroSerde<>(type, registry, config.subjectStrategy(), config.autoRegister());
+    return new ConfluentAvroSerde<>(
+        type, registry, config.subjectStrategy(), config.autoRegister());
   }
 
   @Override

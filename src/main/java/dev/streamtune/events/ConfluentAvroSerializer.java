@@ -17,9 +17,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * Writes a generated Avro record in Confluent's wire format: byte 0, the schema id as 4 bytes
  * big-endian, then the Avro binary encoding.
  *
- * <p>The schema id comes from registering (auto-register on) or looking up (off) the type's
- * {@code .avsc} text under the subject that the {@link SubjectNameStrategy} names; it is cached
- * per subject. Thread-safe.
+ * <p>The schema id comes from registering (auto-register on) or looking up (off) the type's {@code
+ * .avsc} text under the subject that the {@link SubjectNameStrategy} names; it is cached per
+ * subject. Thread-safe.
  */
 public final class ConfluentAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
   private final SchemaRegistry registry;
@@ -67,13 +67,16 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
       writer.write(data, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
-      throw new SerializationException("Cannot encode " + schema.getFullName() + " for topic "
-          + topic + ": " + e.getMessage(), e);
+      throw new SerializationException(
+          "Cannot encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(),
+          e);
     }
     return out.toByteArray();
   }
 
   private int schemaId(String subject) {
-    return autoRegister ? registry.register(subject, schemaText) : registry.lookup(subject, schemaText).id();
+    return autoRegister
+        ? registry.register(subject, schemaText)
+        : registry.lookup(subject, schemaText).id();
   }
 }

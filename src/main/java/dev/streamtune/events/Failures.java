@@ -14,8 +14,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>A request made on behalf of one record (reading the object an event refers to, writing one
  * example) is judged by {@link #forRecord}: every 4xx a server answers it with is bad data, since
- * retrying cannot change the answer and stopping would replay the same record forever; only
- * server and network faults are retried, and refused credentials still stop the work.
+ * retrying cannot change the answer and stopping would replay the same record forever; only server
+ * and network faults are retried, and refused credentials still stop the work.
  */
 public final class Failures {
 
@@ -29,8 +29,13 @@ public final class Failures {
     FATAL
   }
 
-  private static final java.util.Set<String> CREDENTIAL_CODES = java.util.Set.of("InvalidAccessKeyId",
-      "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired");
+  private static final java.util.Set<String> CREDENTIAL_CODES =
+      java.util.Set.of(
+          "InvalidAccessKeyId",
+          "SignatureDoesNotMatch",
+          "ExpiredToken",
+          "InvalidToken",
+          "TokenRefreshRequired");
 
   private Failures() {}
 
@@ -46,7 +51,9 @@ public final class Failures {
       if (t instanceof ConfigException) {
         return Disposition.FATAL;
       }
-      if (t instanceof IOException || t instanceof UncheckedIOException || t instanceof TimeoutException
+      if (t instanceof IOException
+          || t instanceof UncheckedIOException
+          || t instanceof TimeoutException
           || t instanceof org.apache.kafka.common.errors.RetriableException) {
         return Disposition.RETRY;
       }
@@ -58,11 +65,11 @@ public final class Failures {
   }
 
   /**
-   * Classifies an error of a request made on behalf of one record: a server's 4xx refusal
-   * ({@link ServerRefusal}) is DEAD_LETTER, except 408 and 429 (retried) and refused credentials
-   * (401, or S3's {@code InvalidAccessKeyId}, {@code SignatureDoesNotMatch}, {@code ExpiredToken},
-   * {@code InvalidToken}: FATAL, since every record would be refused alike); no answer or a 5xx is
-   * RETRY; anything else as {@link #classify}.
+   * Classifies an error of a request made on behalf of one record: a server's 4xx refusal ({@link
+   * ServerRefusal}) is DEAD_LETTER, except 408 and 429 (retried) and refused credentials (401, or
+   * S3's {@code InvalidAccessKeyId}, {@code SignatureDoesNotMatch}, {@code ExpiredToken}, {@code
+   * InvalidToken}: FATAL, since every record would be refused alike); no answer or a 5xx is RETRY;
+   * anything else as {@link #classify}.
    */
   public static Disposition forRecord(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
@@ -73,7 +80,8 @@ public final class Failures {
         if (r.status() == 408 || r.status() == 429) {
           return Disposition.RETRY;
         }
-        return r.status() == 401 || CREDENTIAL_CODES.contains(r.code()) ? Disposition.FATAL
+        return r.status() == 401 || CREDENTIAL_CODES.contains(r.code())
+            ? Disposition.FATAL
             : Disposition.DEAD_LETTER;
       }
       if (t.getCause() == t) {

@@ -22,7 +22,10 @@ public final class MalformedPayloadException extends SerializationException impl
     UNKNOWN_SCHEMA_ID,
     /** The Avro body ends before the writer schema says it should. */
     TRUNCATED_BODY,
-    /** The Avro body does not decode with the writer schema (bad union index, absurd length, trailing bytes). */
+    /**
+     * The Avro body does not decode with the writer schema (bad union index, absurd length,
+     * trailing bytes).
+     */
     CORRUPT_BODY,
     /** The writer schema cannot be resolved into the reader type. */
     INCOMPATIBLE_SCHEMA

@@ -23,15 +23,16 @@ import org.apache.avro.Schema;
  * Confluent Schema Registry, Apicurio's ccompat API, Karapace and the embedded registry.
  *
  * <p>Schemas by id and ids by (subject, schema) are cached forever, as they never change; a schema
- * registered or looked up is cached by its id too, so a process reads back what it wrote while
- * the registry is down. 5xx answers and connection errors are retried with exponential backoff;
- * 4xx answers fail at once with the registry's message. Basic auth is sent when configured; https uses the JDK trust store
- * ({@code javax.net.ssl.trustStore}). Thread-safe.
+ * registered or looked up is cached by its id too, so a process reads back what it wrote while the
+ * registry is down. 5xx answers and connection errors are retried with exponential backoff; 4xx
+ * answers fail at once with the registry's message. Basic auth is sent when configured; https uses
+ * the JDK trust store ({@code javax.net.ssl.trustStore}). Thread-safe.
  */
 public final class SchemaRegistryClient implements SchemaRegistry {
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
   /** The largest registry answer read; a longer one is refused, not buffered. */
   static final int MAX_RESPONSE_BYTES = 8 << 20;
 
@@ -56,7 +57,10 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     if (cached != null) {
       return cached;
     }
-    int id = call("POST", "/subjects/" + enc(subject) + "/versions", schemaBody(schema)).get("id").asInt();
+    int id =
+        call("POST", "/subjects/" + enc(subject) + "/versions", schemaBody(schema))
+            .get("id")
+            .asInt();
     idsBySubjectSchema.putIfAbsent(key, id);
     schemasById.putIfAbsent(id, parse(schema));
     return id;
@@ -92,7 +96,8 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
   @Override
   public RegisteredSchema version(String subject, int version) {
-    return registered(call("GET", "/subjects/" + enc(subject) + "/versions/" + version, null), subject);
+    return registered(
+        call("GET", "/subjects/" + enc(subject) + "/versions/" + version, null), subject);
   }
 
   @Override
@@ -113,8 +118,11 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   @Override
   public CompatibilityCheck checkCompatibility(String subject, String schema) {
     try {
-      JsonNode n = call("POST", "/compatibility/subjects/" + enc(subject) + "/versions/latest?verbose=true",
-          schemaBody(schema));
+      JsonNode n =
+          call(
+              "POST",
+              "/compatibility/subjects/" + enc(subject) + "/versions/latest?verbose=true",
+              schemaBody(schema));
       List<String> messages = new ArrayList<>();
       if (n.has("messages")) {
         n.get("messages").forEach(m -> messages.add(m.asText()));
@@ -133,7 +141,9 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   public String compatibility(String subject) {
     String path = subject == null ? "/config" : "/config/" + enc(subject) + "?defaultToGlobal=true";
     JsonNode n = call("GET", path, null);
-    return n.has("compatibilityLevel") ? n.get("compatibilityLevel").asText() : n.path("compatibility").asText();
+    return n.has("compatibilityLevel")
+        ? n.get("compatibilityLevel").asText()
+        : n.path("compatibility").asText();
   }
 
   @Override
@@ -149,28 +159,39 @@ public final class SchemaRegistryClient implements SchemaRegistry {
       try {
         return once(method, path, body);
       } catch (SchemaRegistryException e) {
-        if (Failures.classifyStatus(e.status()) != Failures.Disposition.RETRY || attempt >= config.retries()) {
+        if (Failures.classifyStatus(e.status()) != Failures.Disposition.RETRY
+            || attempt >= config.retries()) {
           throw e;
         }
       }
       attempt++;
       sleep(backoff);
-      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      backoff =
+          backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+              ? MAX_BACKOFF
+              : backoff.multipliedBy(2);
     }
   }
 
   private JsonNode once(String method, String path, JsonNode body) {
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(config.timeout())
-        .header("Accept", CONTENT_TYPE + ", application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(config.timeout())
+            .header("Accept", CONTENT_TYPE + ", application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
     if (body != null) {
       req.header("Content-Type", CONTENT_TYPE);
     }
     if (config.basicAuthUserInfo() != null) {
-      req.header("Authorization", "Basic " + Base64.getEncoder()
-          .encodeToString(config.basicAuthUserInfo().getBytes(StandardCharsets.UTF_8)));
+      req.header(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString(config.basicAuthUserInfo().getBytes(StandardCharsets.UTF_8)));
     }
     HttpResponse<java.io.InputStream> resp;
     String text;
@@ -178,8 +199,8 @@ public final class SchemaRegistryClient implements SchemaRegistry {
       resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
       text = boundedText(resp.body(), resp.statusCode());
     } catch (IOException e) {
-      throw new SchemaRegistryException(0, 0, "Schema registry " + base + " did not answer " + method + " "
-          + path + ": " + e, e);
+      throw new SchemaRegistryException(
+          0, 0, "Schema registry " + base + " did not answer " + method + " " + path + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SchemaRegistryException(0, 0, "Interrupted while calling the schema registry", e);
@@ -188,12 +209,29 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     if (resp.statusCode() / 100 != 2) {
       int code = json == null ? 0 : json.path("error_code").asInt(0);
       String message = json == null ? text : json.path("message").asText(text);
-      throw new SchemaRegistryException(resp.statusCode(), code, "Schema registry " + method + " " + path
-          + " answered " + resp.statusCode() + (code == 0 ? "" : " (error " + code + ")") + ": " + message);
+      throw new SchemaRegistryException(
+          resp.statusCode(),
+          code,
+          "Schema registry "
+              + method
+              + " "
+              + path
+              + " answered "
+              + resp.statusCode()
+              + (code == 0 ? "" : " (error " + code + ")")
+              + ": "
+              + message);
     }
     if (json == null) {
-      throw new SchemaRegistryException(resp.statusCode(), 0, "Schema registry " + method + " " + path
-          + " answered with a body that is not JSON: " + abbreviate(text));
+      throw new SchemaRegistryException(
+          resp.statusCode(),
+          0,
+          "Schema registry "
+              + method
+              + " "
+              + path
+              + " answered with a body that is not JSON: "
+              + abbreviate(text));
     }
     return json;
   }
@@ -201,15 +239,21 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   /**
    * Reads an answer of up to {@link #MAX_RESPONSE_BYTES} as UTF-8, and closes it.
    *
-   * @throws SchemaRegistryException with the answer's status when it is longer (so a 2xx one is
-   *     not retried: a registry answering that much is misconfigured, not down)
+   * @throws SchemaRegistryException with the answer's status when it is longer (so a 2xx one is not
+   *     retried: a registry answering that much is misconfigured, not down)
    */
   static String boundedText(java.io.InputStream in, int status) throws IOException {
     try (in) {
       byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
       if (bytes.length > MAX_RESPONSE_BYTES) {
-        throw new SchemaRegistryException(status, 0, "The schema registry answered " + status + " with over "
-            + MAX_RESPONSE_BYTES + " bytes; refused");
+        throw new SchemaRegistryException(
+            status,
+            0,
+            "The schema registry answered "
+                + status
+                + " with over "
+                + MAX_RESPONSE_BYTES
+                + " bytes; refused");
       }
       return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -227,8 +271,11 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   }
 
   private static RegisteredSchema registered(JsonNode n, String subject) {
-    return new RegisteredSchema(n.path("subject").asText(subject), n.path("version").asInt(),
-        n.path("id").asInt(), n.path("schema").asText());
+    return new RegisteredSchema(
+        n.path("subject").asText(subject),
+        n.path("version").asInt(),
+        n.path("id").asInt(),
+        n.path("schema").asText());
   }
 
   private static ObjectNode schemaBody(String schema) {
@@ -243,8 +290,11 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     try {
       return new Schema.Parser().parse(text);
     } catch (RuntimeException e) {
-      throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_SCHEMA,
-          "Not a valid Avro schema: " + e.getMessage(), e);
+      throw new SchemaRegistryException(
+          422,
+          SchemaRegistryException.INVALID_SCHEMA,
+          "Not a valid Avro schema: " + e.getMessage(),
+          e);
     }
   }
 
@@ -261,7 +311,8 @@ public final class SchemaRegistryClient implements SchemaRegistry {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SchemaRegistryException(0, 0, "Interrupted while waiting to retry the schema registry", e);
+      throw new SchemaRegistryException(
+          0, 0, "Interrupted while waiting to retry the schema registry", e);
     }
   }
 

@@ -11,18 +11,25 @@ package dev.streamtune.events;
 public final class SchemaRegistryException extends RuntimeException {
   /** Confluent's code: subject not found. */
   public static final int SUBJECT_NOT_FOUND = 40401;
+
   /** Confluent's code: version not found. */
   public static final int VERSION_NOT_FOUND = 40402;
+
   /** Confluent's code: schema not found. */
   public static final int SCHEMA_NOT_FOUND = 40403;
+
   /** Confluent's code: no subject-level compatibility configured. */
   public static final int SUBJECT_CONFIG_NOT_FOUND = 40408;
+
   /** Confluent's code: incompatible schema. */
   public static final int INCOMPATIBLE = 409;
+
   /** Confluent's code: invalid schema. */
   public static final int INVALID_SCHEMA = 42201;
+
   /** Confluent's code: invalid version. */
   public static final int INVALID_VERSION = 42202;
+
   /** Confluent's code: invalid compatibility level. */
   public static final int INVALID_COMPATIBILITY = 42203;
 

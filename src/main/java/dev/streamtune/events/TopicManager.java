@@ -20,8 +20,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates Streamtune's topics when they are missing, and refuses a cluster whose existing topics
- * would break the design: a {@code models.versions} that is not compacted would lose versions,
- * and input topics with fewer partitions than configured would cap the parallelism silently.
+ * would break the design: a {@code models.versions} that is not compacted would lose versions, and
+ * input topics with fewer partitions than configured would cap the parallelism silently.
  */
 public final class TopicManager {
   private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
@@ -42,7 +42,8 @@ public final class TopicManager {
    * @param replicas replicas of its first partition
    * @param configs its effective configs
    */
-  public record TopicState(String name, int partitions, int replicas, Map<String, String> configs) {}
+  public record TopicState(
+      String name, int partitions, int replicas, Map<String, String> configs) {}
 
   private TopicManager() {}
 
@@ -86,14 +87,18 @@ public final class TopicManager {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("Cannot create topics " + topics.stream().map(NewTopic::name).toList()
-          + ": " + e.getCause().getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot create topics "
+              + topics.stream().map(NewTopic::name).toList()
+              + ": "
+              + e.getCause().getMessage(),
+          e);
     }
   }
 
   /**
-   * Describes topics, waiting out the moments after a creation when the cluster does not know
-   * them everywhere yet.
+   * Describes topics, waiting out the moments after a creation when the cluster does not know them
+   * everywhere yet.
    */
   public static Map<String, TopicState> describe(Admin admin, Collection<String> topics) {
     long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
@@ -102,7 +107,8 @@ public final class TopicManager {
         return describeOnce(admin, topics);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
-          throw new IllegalStateException("Cannot describe topics " + topics + ": " + e.getCause().getMessage(), e);
+          throw new IllegalStateException(
+              "Cannot describe topics " + topics + ": " + e.getCause().getMessage(), e);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -120,25 +126,39 @@ public final class TopicManager {
   private static Map<String, TopicState> describeOnce(Admin admin, Collection<String> topics)
       throws InterruptedException, ExecutionException {
     Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
-    List<ConfigResource> res = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+    List<ConfigResource> res =
+        topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
     Map<String, TopicState> out = new HashMap<>();
-    admin.describeConfigs(res).all().get().forEach((r, c) -> {
-      Map<String, String> configs = new HashMap<>();
-      for (ConfigEntry e : c.entries()) {
-        if (e.value() != null) {
-          configs.put(e.name(), e.value());
-        }
-      }
-      TopicDescription d = described.get(r.name());
-      out.put(r.name(), new TopicState(r.name(), d.partitions().size(), d.partitions().get(0).replicas().size(),
-          Map.copyOf(configs)));
-    });
+    admin
+        .describeConfigs(res)
+        .all()
+        .get()
+        .forEach(
+            (r, c) -> {
+              Map<String, String> configs = new HashMap<>();
+              for (ConfigEntry e : c.entries()) {
+                if (e.value() != null) {
+                  configs.put(e.name(), e.value());
+                }
+              }
+              TopicDescription d = described.get(r.name());
+              out.put(
+                  r.name(),
+                  new TopicState(
+                      r.name(),
+                      d.partitions().size(),
+                      d.partitions().get(0).replicas().size(),
+                      Map.copyOf(configs)));
+            });
     return out;
   }
 
   static List<NewTopic> wanted(TopicNames names, TopicPolicy policy) {
     Optional<Integer> p = Optional.of(policy.partitions());
-    Optional<Short> rf = policy.replicationFactor() == -1 ? Optional.empty() : Optional.of(policy.replicationFactor());
+    Optional<Short> rf =
+        policy.replicationFactor() == -1
+            ? Optional.empty()
+            : Optional.of(policy.replicationFactor());
     return List.of(
         new NewTopic(names.labelledImages(), p, rf),
         new NewTopic(names.deadLetters(), p, rf),
@@ -146,7 +166,10 @@ public final class TopicManager {
         new NewTopic(names.modelVersions(), p, rf)
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
         new NewTopic(names.trainingStatus(), p, rf)
-            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(policy.statusRetention().toMillis()))));
+            .configs(
+                Map.of(
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    String.valueOf(policy.statusRetention().toMillis()))));
   }
 
   static void check(TopicState t, TopicNames names, TopicPolicy policy) {
@@ -154,21 +177,43 @@ public final class TopicManager {
     if (name.equals(names.modelVersions())) {
       String cleanup = t.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);
       if (!TopicConfig.CLEANUP_POLICY_COMPACT.equals(cleanup)) {
-        throw new IllegalStateException("Topic " + name + " has cleanup.policy=" + cleanup + ", but it must be "
-            + "compact alone: with deletion, old model versions would vanish for new subscribers. Fix it with "
-            + "kafka-configs --alter --entity-type topics --entity-name " + name
-            + " --add-config cleanup.policy=compact");
+        throw new IllegalStateException(
+            "Topic "
+                + name
+                + " has cleanup.policy="
+                + cleanup
+                + ", but it must be "
+                + "compact alone: with deletion, old model versions would vanish for new subscribers. Fix it with "
+                + "kafka-configs --alter --entity-type topics --entity-name "
+                + name
+                + " --add-config cleanup.policy=compact");
       }
     }
     if ((name.equals(names.labelledImages()) || name.equals(names.trainingRequests()))
         && t.partitions() < policy.partitions()) {
-      throw new IllegalStateException("Topic " + name + " has " + t.partitions() + " partitions, fewer than "
-          + "topic.partitions=" + policy.partitions() + ". Add partitions (kafka-topics --alter --partitions "
-          + policy.partitions() + ") or set topic.partitions to " + t.partitions() + ".");
+      throw new IllegalStateException(
+          "Topic "
+              + name
+              + " has "
+              + t.partitions()
+              + " partitions, fewer than "
+              + "topic.partitions="
+              + policy.partitions()
+              + ". Add partitions (kafka-topics --alter --partitions "
+              + policy.partitions()
+              + ") or set topic.partitions to "
+              + t.partitions()
+              + ".");
     }
     if (policy.replicationFactor() > 0 && t.replicas() < policy.replicationFactor()) {
-      throw new IllegalStateException("Topic " + name + " has " + t.replicas() + " replicas, fewer than "
-          + "topic.replication.factor=" + policy.replicationFactor());
+      throw new IllegalStateException(
+          "Topic "
+              + name
+              + " has "
+              + t.replicas()
+              + " replicas, fewer than "
+              + "topic.replication.factor="
+              + policy.replicationFactor());
     }
   }
 }

@@ -23,31 +23,54 @@ public record TopicNames(
   private static final String LEGAL = "[A-Za-z0-9._-]{1,200}";
 
   /** Prefix put before every name, such as {@code team-a.}; empty by default. */
-  public static final Setting<String> PREFIX = new Setting<>("topic.prefix", "prefix put before every topic name",
-      "", s -> s, s -> s.isEmpty() || s.matches(LEGAL), "may hold only A-Z a-z 0-9 . _ -", false, false);
+  public static final Setting<String> PREFIX =
+      new Setting<>(
+          "topic.prefix",
+          "prefix put before every topic name",
+          "",
+          s -> s,
+          s -> s.isEmpty() || s.matches(LEGAL),
+          "may hold only A-Z a-z 0-9 . _ -",
+          false,
+          false);
+
   /** Input topic. */
-  public static final Setting<String> LABELLED_IMAGES = name("topic.images", "images.labelled",
-      "topic of labelled-image events");
+  public static final Setting<String> LABELLED_IMAGES =
+      name("topic.images", "images.labelled", "topic of labelled-image events");
+
   /** Dead letters. */
-  public static final Setting<String> DEAD_LETTERS = name("topic.dead.letters", "images.labelled.dlq",
-      "dead-letter topic for records ingest refuses");
+  public static final Setting<String> DEAD_LETTERS =
+      name(
+          "topic.dead.letters",
+          "images.labelled.dlq",
+          "dead-letter topic for records ingest refuses");
+
   /** Training requests. */
-  public static final Setting<String> TRAINING_REQUESTS = name("topic.training.requests", "training.requests",
-      "topic of training requests");
+  public static final Setting<String> TRAINING_REQUESTS =
+      name("topic.training.requests", "training.requests", "topic of training requests");
+
   /** Model versions. */
-  public static final Setting<String> MODEL_VERSIONS = name("topic.model.versions", "models.versions",
-      "compacted topic of model-version events");
+  public static final Setting<String> MODEL_VERSIONS =
+      name("topic.model.versions", "models.versions", "compacted topic of model-version events");
+
   /** Training status. */
-  public static final Setting<String> TRAINING_STATUS = name("topic.training.status", "training.status",
-      "topic of live training progress");
+  public static final Setting<String> TRAINING_STATUS =
+      name("topic.training.status", "training.status", "topic of live training progress");
 
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS =
-      List.of(PREFIX, LABELLED_IMAGES, DEAD_LETTERS, TRAINING_REQUESTS, MODEL_VERSIONS, TRAINING_STATUS);
+      List.of(
+          PREFIX,
+          LABELLED_IMAGES,
+          DEAD_LETTERS,
+          TRAINING_REQUESTS,
+          MODEL_VERSIONS,
+          TRAINING_STATUS);
 
   /** Checks that each name is a legal Kafka topic name. */
   public TopicNames {
-    for (String n : List.of(labelledImages, deadLetters, trainingRequests, modelVersions, trainingStatus)) {
+    for (String n :
+        List.of(labelledImages, deadLetters, trainingRequests, modelVersions, trainingStatus)) {
       if (n == null || !n.matches(LEGAL) || n.equals(".") || n.equals("..")) {
         throw new IllegalArgumentException("illegal topic name " + n);
       }
@@ -67,11 +90,16 @@ public record TopicNames(
   /** Reads the names and the prefix from a source. */
   public static TopicNames from(ConfigSource source) {
     String p = source.get(PREFIX);
-    return new TopicNames(p + source.get(LABELLED_IMAGES), p + source.get(DEAD_LETTERS),
-        p + source.get(TRAINING_REQUESTS), p + source.get(MODEL_VERSIONS), p + source.get(TRAINING_STATUS));
+    return new TopicNames(
+        p + source.get(LABELLED_IMAGES),
+        p + source.get(DEAD_LETTERS),
+        p + source.get(TRAINING_REQUESTS),
+        p + source.get(MODEL_VERSIONS),
+        p + source.get(TRAINING_STATUS));
   }
 
   private static Setting<String> name(String key, String def, String description) {
-    return Setting.string(key, def, description).must(s -> s.matches(LEGAL), "may hold only A-Z a-z 0-9 . _ -");
+    return Setting.string(key, def, description)
+        .must(s -> s.matches(LEGAL), "may hold only A-Z a-z 0-9 . _ -");
   }
 }

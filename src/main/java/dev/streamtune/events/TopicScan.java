@@ -23,10 +23,16 @@ public final class TopicScan {
    * @param limit longest the whole read may take, or null for no limit
    * @throws TimeoutException when {@code limit} passes before the end is reached
    */
-  public static <K, V> void toEnd(Consumer<K, V> consumer, String topic, Duration timeout, Duration limit,
+  public static <K, V> void toEnd(
+      Consumer<K, V> consumer,
+      String topic,
+      Duration timeout,
+      Duration limit,
       java.util.function.Consumer<ConsumerRecord<K, V>> each) {
-    List<TopicPartition> parts = consumer.partitionsFor(topic, timeout).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
+    List<TopicPartition> parts =
+        consumer.partitionsFor(topic, timeout).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList();
     consumer.assign(parts);
     consumer.seekToBeginning(parts);
     Map<TopicPartition, Long> end = consumer.endOffsets(parts, timeout);

@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the end of a topic and keeps its last records in memory, for dashboards and consoles:
- * the recent dead letters, the live {@code training.status}. A consumer without a group (assign,
- * then seek to {@code keep} records before each partition's end) reading committed records only;
- * it waits for the topic to exist and notices partitions added later. Thread-safe; close it.
+ * Follows the end of a topic and keeps its last records in memory, for dashboards and consoles: the
+ * recent dead letters, the live {@code training.status}. A consumer without a group (assign, then
+ * seek to {@code keep} records before each partition's end) reading committed records only; it
+ * waits for the topic to exist and notices partitions added later. Thread-safe; close it.
  *
  * <pre>{@code
  * try (TopicTail dlq = TopicTail.start(kafka, topics.deadLetters(), 100, null)) {
@@ -43,7 +43,12 @@ public final class TopicTail implements AutoCloseable {
    * @param headers the headers as UTF-8 text, the last of each name
    * @param timestamp the record's time
    */
-  public record Entry(String key, byte[] value, Map<String, String> headers, Instant timestamp, int partition,
+  public record Entry(
+      String key,
+      byte[] value,
+      Map<String, String> headers,
+      Instant timestamp,
+      int partition,
       long offset) {
     /** The value as UTF-8 text ({@code ""} for none). */
     public String text() {
@@ -61,7 +66,8 @@ public final class TopicTail implements AutoCloseable {
 
   private TopicTail(KafkaConfig kafka, String topic, int keep, Consumer<Entry> listener) {
     Map<String, Object> p = kafka.readCommittedConsumerProps();
-    this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.topic = topic;
     this.keep = keep;
     this.listener = listener;
@@ -75,7 +81,8 @@ public final class TopicTail implements AutoCloseable {
    * @param keep how many records to keep (at least 1), also how far back from the end it starts
    * @param listener told of each record on the tail's thread, or null
    */
-  public static TopicTail start(KafkaConfig kafka, String topic, int keep, Consumer<Entry> listener) {
+  public static TopicTail start(
+      KafkaConfig kafka, String topic, int keep, Consumer<Entry> listener) {
     if (keep < 1) {
       throw new IllegalArgumentException("keep must be at least 1, not " + keep);
     }
@@ -129,11 +136,14 @@ public final class TopicTail implements AutoCloseable {
     if (infos == null || infos.size() == assigned.size()) {
       return assigned;
     }
-    List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+    List<TopicPartition> parts =
+        infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
     List<TopicPartition> added = parts.stream().filter(tp -> !assigned.contains(tp)).toList();
     consumer.assign(parts);
     Map<TopicPartition, Long> begin = consumer.beginningOffsets(added);
-    consumer.endOffsets(added).forEach((tp, end) -> consumer.seek(tp, Math.max(begin.get(tp), end - keep)));
+    consumer
+        .endOffsets(added)
+        .forEach((tp, end) -> consumer.seek(tp, Math.max(begin.get(tp), end - keep)));
     return parts;
   }
 
@@ -158,8 +168,13 @@ public final class TopicTail implements AutoCloseable {
     for (Header h : r.headers()) {
       headers.put(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
     }
-    return new Entry(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), r.value(),
-        Collections.unmodifiableMap(headers), Instant.ofEpochMilli(r.timestamp()), r.partition(), r.offset());
+    return new Entry(
+        r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+        r.value(),
+        Collections.unmodifiableMap(headers),
+        Instant.ofEpochMilli(r.timestamp()),
+        r.partition(),
+        r.offset());
   }
 
   @Override

@@ -19,6 +19,7 @@ import java.util.concurrent.Semaphore;
 public final class DecodeBudget {
   /** Heap bytes counted per pixel in flight. */
   public static final int BYTES_PER_PIXEL = 16;
+
   private static final Map<Long, DecodeBudget> SHARED = new ConcurrentHashMap<>();
   private final int pixels;
   private final Semaphore permits;
@@ -78,7 +79,9 @@ public final class DecodeBudget {
     return () -> permits.release(n);
   }
 
-  /** A wait for the budget was interrupted: the decode did not run, and the image is not to blame. */
+  /**
+   * A wait for the budget was interrupted: the decode did not run, and the image is not to blame.
+   */
   static final class Interrupted extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 

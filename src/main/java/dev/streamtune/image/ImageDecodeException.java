@@ -1,7 +1,8 @@
 package dev.streamtune.image;
 
 /** An image's bytes cannot be used; {@link #reason()} says why. */
-public final class ImageDecodeException extends RuntimeException implements dev.streamtune.events.BadData {
+public final class ImageDecodeException extends RuntimeException
+    implements dev.streamtune.events.BadData {
 
   /** Why an image was refused. */
   public enum Reason {

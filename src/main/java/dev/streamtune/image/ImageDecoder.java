@@ -15,32 +15,36 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes JPEG, PNG, GIF (first frame) and BMP with ImageIO into 8-bit RGB, the way TF.js sees
- * an image: alpha is dropped (not composited), grey is replicated to three channels, and the
- * stored sample values are used as they are, with no colour-space conversion.
+ * Decodes JPEG, PNG, GIF (first frame) and BMP with ImageIO into 8-bit RGB, the way TF.js sees an
+ * image: alpha is dropped (not composited), grey is replicated to three channels, and the stored
+ * sample values are used as they are, with no colour-space conversion.
  *
  * <p>The pixel count is read from the header and checked against the limit before any pixel is
  * decoded, so a small file declaring a huge image costs nothing. Decoder warnings (such as a JPEG
- * that ends early) are errors; an {@link Error} the reader wraps (such as an
- * {@link OutOfMemoryError} inside an {@code IIOException}) is rethrown as it is, never blamed on the
+ * that ends early) are errors; an {@link Error} the reader wraps (such as an {@link
+ * OutOfMemoryError} inside an {@code IIOException}) is rethrown as it is, never blamed on the
  * image. Thread-safe.
  *
  * <p>Memory is bounded by the settings, not by the image: {@link #decode} subsamples a large image
  * while it is read (ImageIO reads rows and keeps every n-th pixel; the full raster is never
  * allocated) to between {@value #DECODE_SIDE} and twice that per side, which is all the network's
- * 224×224 resize needs, and every decode first takes its pixels from a {@link DecodeBudget}
- * shared across threads.
+ * 224×224 resize needs, and every decode first takes its pixels from a {@link DecodeBudget} shared
+ * across threads.
  */
 public final class ImageDecoder {
-  /** The most frames a GIF may have: only the first is decoded, so longer animations are refused. */
+  /**
+   * The most frames a GIF may have: only the first is decoded, so longer animations are refused.
+   */
   public static final int MAX_GIF_FRAMES = 500;
+
   /**
    * The least pixels per side a subsampled decode keeps: four times the network's input of 224
-   * ({@code ml.Backbone.INPUT_SIZE}, checked by {@code ml.DecodeSettingsTest}; a bilinear resize to 224
-   * reads at most two source pixels per output pixel on each axis, 448). Images under twice this
-   * decode at full size, exactly as TF.js sees them.
+   * ({@code ml.Backbone.INPUT_SIZE}, checked by {@code ml.DecodeSettingsTest}; a bilinear resize to
+   * 224 reads at most two source pixels per output pixel on each axis, 448). Images under twice
+   * this decode at full size, exactly as TF.js sees them.
    */
   public static final int DECODE_SIDE = 4 * 224;
+
   private static final Set<String> FORMATS = Set.of("png", "jpeg", "gif", "bmp");
   private final long maxPixels;
   private final DecodeBudget budget;
@@ -66,7 +70,9 @@ public final class ImageDecoder {
     this(maxPixels, budget, DECODE_SIDE);
   }
 
-  /** A decoder keeping at least {@code decodeSide} pixels a side; tests measure subsampling with it. */
+  /**
+   * A decoder keeping at least {@code decodeSide} pixels a side; tests measure subsampling with it.
+   */
   public ImageDecoder(long maxPixels, DecodeBudget budget, int decodeSide) {
     if (maxPixels < 1 || decodeSide < 1) {
       throw new IllegalArgumentException("maxPixels and decodeSide must be positive");
@@ -90,23 +96,32 @@ public final class ImageDecoder {
     }
   }
 
-  /** The file extension for a format name this decoder reports, such as {@code jpg} for {@code jpeg}. */
+  /**
+   * The file extension for a format name this decoder reports, such as {@code jpg} for {@code
+   * jpeg}.
+   */
   public static String extension(String format) {
     return format.equals("jpeg") ? "jpg" : format;
   }
 
   /**
-   * Reads the format and size from the header alone, checking the pixel limit and, for a GIF,
-   * the frame limit, and checks that the file is whole ({@link ImageIntegrity}: chunk CRCs and
-   * end markers); decodes no pixels, so a decompression bomb costs nothing.
+   * Reads the format and size from the header alone, checking the pixel limit and, for a GIF, the
+   * frame limit, and checks that the file is whole ({@link ImageIntegrity}: chunk CRCs and end
+   * markers); decodes no pixels, so a decompression bomb costs nothing.
    *
    * @throws ImageDecodeException with the reason when the bytes cannot be used
    */
   public Info probe(byte[] bytes) {
-    return withReader(bytes, "unreadable image header", true, reader ->
-        new Info(reader.getFormatName().toLowerCase(Locale.ROOT), reader.getWidth(0), reader.getHeight(0)));
+    return withReader(
+        bytes,
+        "unreadable image header",
+        true,
+        reader ->
+            new Info(
+                reader.getFormatName().toLowerCase(Locale.ROOT),
+                reader.getWidth(0),
+                reader.getHeight(0)));
   }
-
 
   /**
    * Decodes an image for the network: a side under {@code 2 × DECODE_SIDE} pixels at full size, a
@@ -121,21 +136,26 @@ public final class ImageDecoder {
    * @throws ImageDecodeException with the reason when the bytes cannot be used
    */
   public Rgb decode(byte[] bytes) {
-    return withReader(bytes, "the image does not decode", false, reader -> {
-      reader.addIIOReadWarningListener((source, warning) -> {
-        throw new ImageDecodeException(Reason.CORRUPT, warning, null);
-      });
-      int w = reader.getWidth(0);
-      int h = reader.getHeight(0);
-      int fx = Math.max(1, w / decodeSide);
-      int fy = Math.max(1, h / decodeSide);
-      ImageReadParam param = reader.getDefaultReadParam();
-      param.setSourceSubsampling(fx, fy, grid(w, fx), grid(h, fy));
-      long cost = (long) kept(w, fx) * kept(h, fy) + 2L * w;
-      try (DecodeBudget.Lease lease = budget.take(cost)) {
-        return rgb(reader.read(0, param));
-      }
-    });
+    return withReader(
+        bytes,
+        "the image does not decode",
+        false,
+        reader -> {
+          reader.addIIOReadWarningListener(
+              (source, warning) -> {
+                throw new ImageDecodeException(Reason.CORRUPT, warning, null);
+              });
+          int w = reader.getWidth(0);
+          int h = reader.getHeight(0);
+          int fx = Math.max(1, w / decodeSide);
+          int fy = Math.max(1, h / decodeSide);
+          ImageReadParam param = reader.getDefaultReadParam();
+          param.setSourceSubsampling(fx, fy, grid(w, fx), grid(h, fy));
+          long cost = (long) kept(w, fx) * kept(h, fy) + 2L * w;
+          try (DecodeBudget.Lease lease = budget.take(cost)) {
+            return rgb(reader.read(0, param));
+          }
+        });
   }
 
   /** The first pixel kept, so the kept grid is centred: as many pixels left over at each end. */
@@ -168,18 +188,27 @@ public final class ImageDecoder {
         long w = reader.getWidth(0);
         long h = reader.getHeight(0);
         if (w * h > maxPixels) {
-          throw new ImageDecodeException(Reason.TOO_LARGE, w + "x" + h + " is " + (w * h)
-              + " pixels, over the limit of " + maxPixels, null);
+          throw new ImageDecodeException(
+              Reason.TOO_LARGE,
+              w + "x" + h + " is " + (w * h) + " pixels, over the limit of " + maxPixels,
+              null);
         }
         String format = reader.getFormatName().toLowerCase(Locale.ROOT);
         String damage = null;
         if (format.equals("gif")) {
           GifFrames.Walk walk = GifFrames.walk(bytes, MAX_GIF_FRAMES);
           if (walk.frames() > MAX_GIF_FRAMES) {
-            throw new ImageDecodeException(Reason.TOO_MANY_FRAMES, "the GIF has more than " + MAX_GIF_FRAMES
-                + " frames; only the first is used, so animations that long are refused", null);
+            throw new ImageDecodeException(
+                Reason.TOO_MANY_FRAMES,
+                "the GIF has more than "
+                    + MAX_GIF_FRAMES
+                    + " frames; only the first is used, so animations that long are refused",
+                null);
           }
-          damage = walk.complete() ? null : "truncated or damaged: the GIF's blocks end before its trailer";
+          damage =
+              walk.complete()
+                  ? null
+                  : "truncated or damaged: the GIF's blocks end before its trailer";
         } else if (whole) {
           damage = ImageIntegrity.damage(format, bytes);
         }
@@ -216,8 +245,8 @@ public final class ImageDecoder {
       }
       r.dispose();
     }
-    throw new ImageDecodeException(Reason.UNSUPPORTED_FORMAT,
-        "not a JPEG, PNG, GIF or BMP image (by its magic bytes)", null);
+    throw new ImageDecodeException(
+        Reason.UNSUPPORTED_FORMAT, "not a JPEG, PNG, GIF or BMP image (by its magic bytes)", null);
   }
 
   private static Rgb rgb(BufferedImage img) {
@@ -226,7 +255,8 @@ public final class ImageDecoder {
     byte[] out = new byte[w * h * 3];
     Raster raster = img.getRaster();
     if (img.getColorModel() instanceof ComponentColorModel cm && cm.getNumColorComponents() == 1
-        || img.getColorModel() instanceof ComponentColorModel && raster.getSampleModel().getSampleSize(0) == 16) {
+        || img.getColorModel() instanceof ComponentColorModel
+            && raster.getSampleModel().getSampleSize(0) == 16) {
       readSamples(img, raster, out);
       return new Rgb(w, h, out);
     }

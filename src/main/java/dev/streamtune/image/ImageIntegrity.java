@@ -8,8 +8,8 @@ import java.util.zip.CRC32;
 /**
  * Checks that an image file is whole without decoding it, in microseconds: a PNG's chunks up to
  * IEND with their CRCs, a JPEG's end-of-image marker, a BMP's declared size (a GIF's blocks are
- * walked by {@link GifFrames}, once for its frame count and its trailer). A truncated upload or a damaged PNG is thus refused at ingest, before it is
- * stored and before training trips over it.
+ * walked by {@link GifFrames}, once for its frame count and its trailer). A truncated upload or a
+ * damaged PNG is thus refused at ingest, before it is stored and before training trips over it.
  */
 final class ImageIntegrity {
   private static final int JPEG_TAIL = 4096;
@@ -25,8 +25,13 @@ final class ImageIntegrity {
     return switch (format) {
       case "png" -> png(b);
       case "jpeg" -> jpeg(b);
-      case "bmp" -> b.length >= 6 && Integer.toUnsignedLong(ByteBuffer.wrap(b, 2, 4).order(ByteOrder.LITTLE_ENDIAN)
-          .getInt()) > b.length ? "truncated: the BMP declares more bytes than it has" : null;
+      case "bmp" ->
+          b.length >= 6
+                  && Integer.toUnsignedLong(
+                          ByteBuffer.wrap(b, 2, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
+                      > b.length
+              ? "truncated: the BMP declares more bytes than it has"
+              : null;
       default -> null;
     };
   }

@@ -39,7 +39,9 @@ final class BarrierProducer implements Producer<byte[], byte[]> {
     this.barrier = barrier;
   }
 
-  /** Plain Kafka clients, as Kafka Streams makes by default, with each producer behind the barrier. */
+  /**
+   * Plain Kafka clients, as Kafka Streams makes by default, with each producer behind the barrier.
+   */
   static KafkaClientSupplier supplier(WriteBarrier barrier) {
     return new KafkaClientSupplier() {
       @Override
@@ -49,13 +51,15 @@ final class BarrierProducer implements Producer<byte[], byte[]> {
 
       @Override
       public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
-        return new BarrierProducer(new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()),
+        return new BarrierProducer(
+            new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()),
             barrier);
       }
 
       @Override
       public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(
+            config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       }
 
       @Override
@@ -81,7 +85,8 @@ final class BarrierProducer implements Producer<byte[], byte[]> {
   }
 
   @Override
-  public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+  public void sendOffsetsToTransaction(
+      Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
     barrier.await();
     delegate.sendOffsetsToTransaction(offsets, group);
   }

@@ -1,12 +1,12 @@
 package dev.streamtune.ingest;
 
-import dev.streamtune.store.BucketLayout;
 import dev.streamtune.events.ImageRef;
 import dev.streamtune.events.InlineImage;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.Names;
 import dev.streamtune.image.ImageDecodeException;
 import dev.streamtune.image.ImageDecoder;
+import dev.streamtune.store.BucketLayout;
 import dev.streamtune.store.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,11 +23,11 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Publishes a folder-per-class dataset ({@code DIR/label/image.png}, as Keras and Teachable
- * Machine keep them) as {@code LabelledImage} events for one model. Images above a size go through
- * the claim check: uploaded to {@code uploads/{model}/{sha256}.{ext}} first, then sent as an
- * {@code ImageRef}. Event ids derive from (model, label, image), so publishing the same folder
- * again is an idempotent replay for ingest.
+ * Publishes a folder-per-class dataset ({@code DIR/label/image.png}, as Keras and Teachable Machine
+ * keep them) as {@code LabelledImage} events for one model. Images above a size go through the
+ * claim check: uploaded to {@code uploads/{model}/{sha256}.{ext}} first, then sent as an {@code
+ * ImageRef}. Event ids derive from (model, label, image), so publishing the same folder again is an
+ * idempotent replay for ingest.
  */
 public final class DatasetPublisher {
 
@@ -81,7 +81,8 @@ public final class DatasetPublisher {
    * @param refAbove images larger than this many bytes are claim-checked
    * @param progress told after each file
    */
-  public Summary publish(List<Path> files, String modelId, long refAbove, Sender sender, Consumer<Path> progress) {
+  public Summary publish(
+      List<Path> files, String modelId, long refAbove, Sender sender, Consumer<Path> progress) {
     if (!Names.valid(modelId)) {
       throw new IllegalArgumentException("Invalid model id " + modelId);
     }
@@ -112,19 +113,33 @@ public final class DatasetPublisher {
       }
       String sha = Validator.sha256(data);
       String contentType = "image/" + info.format();
-      LabelledImage.Builder event = LabelledImage.newBuilder()
-          .setEventId(UUID.nameUUIDFromBytes((modelId + "/" + label + "/" + sha).getBytes(StandardCharsets.UTF_8))
-              .toString())
-          .setModelId(modelId).setLabel(label).setCapturedAt(clock.instant())
-          .setAttributes(Map.of("source", "streamtune produce", "file", f.getFileName().toString()));
+      LabelledImage.Builder event =
+          LabelledImage.newBuilder()
+              .setEventId(
+                  UUID.nameUUIDFromBytes(
+                          (modelId + "/" + label + "/" + sha).getBytes(StandardCharsets.UTF_8))
+                      .toString())
+              .setModelId(modelId)
+              .setLabel(label)
+              .setCapturedAt(clock.instant())
+              .setAttributes(
+                  Map.of("source", "streamtune produce", "file", f.getFileName().toString()));
       if (data.length > refAbove) {
         String key = BucketLayout.upload(modelId, sha, info.extension());
         store.put(key, data, contentType, Map.of());
-        event.setImage(ImageRef.newBuilder().setUri("s3://" + store.bucket() + "/" + key).setSha256(sha)
-            .setContentType(contentType).build());
+        event.setImage(
+            ImageRef.newBuilder()
+                .setUri("s3://" + store.bucket() + "/" + key)
+                .setSha256(sha)
+                .setContentType(contentType)
+                .build());
         refs++;
       } else {
-        event.setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(data)).setContentType(contentType).build());
+        event.setImage(
+            InlineImage.newBuilder()
+                .setData(ByteBuffer.wrap(data))
+                .setContentType(contentType)
+                .build());
       }
       sender.send(event.build());
       sent++;

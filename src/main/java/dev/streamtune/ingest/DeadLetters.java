@@ -26,21 +26,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Kafka Streams' own dead-letter support (KIP-1034, {@code errors.dead.letter.queue.topic.name})
  * with Streamtune's decision on top: bad data ({@link Failures} says DEAD_LETTER) goes to the
- * dead-letter topic with the original key, value and headers, the built-in
- * {@code __streams.errors.*} headers, and ours: {@value #STAGE}, {@value #REASON} and
- * {@value #TIME}. Anything else (an outage, a bug) fails the task, which restarts from its last
- * commit: an outage never dead-letters a record.
+ * dead-letter topic with the original key, value and headers, the built-in {@code
+ * __streams.errors.*} headers, and ours: {@value #STAGE}, {@value #REASON} and {@value #TIME}.
+ * Anything else (an outage, a bug) fails the task, which restarts from its last commit: an outage
+ * never dead-letters a record.
  */
 final class DeadLetters {
   /** decode, validate or store (train, for the trainer's quarantine). */
   static final String STAGE = DeadLetterHeaders.STAGE;
+
   /** The broken rule. */
   static final String REASON = DeadLetterHeaders.REASON;
+
   /** When the record was refused, ISO-8601. */
   static final String TIME = DeadLetterHeaders.TIME;
 
   /** Where a record came from, {@code topic/partition/offset}, carried past the repartition. */
   static final String SOURCE = "streamtune.source";
+
   /** The record's original key, carried past the repartition (absent for a null key). */
   static final String SOURCE_KEY = "streamtune.source-key";
 
@@ -48,7 +51,10 @@ final class DeadLetters {
 
   private DeadLetters() {}
 
-  /** A dead letter of the store stage, in the form it is produced: original key and wire-format value. */
+  /**
+   * A dead letter of the store stage, in the form it is produced: original key and wire-format
+   * value.
+   */
   record StoreDeadLetter(byte[] key, byte[] value) {}
 
   /**
@@ -66,7 +72,8 @@ final class DeadLetters {
       this.wire = wire;
     }
 
-    Record<String, Object> of(Record<String, LabelledImage> record, ValidationException e, long now) {
+    Record<String, Object> of(
+        Record<String, LabelledImage> record, ValidationException e, long now) {
       Headers headers = new RecordHeaders();
       for (Header h : record.headers()) {
         if (!h.key().startsWith("streamtune.") && !h.key().startsWith("__streams.errors.")) {
@@ -74,8 +81,11 @@ final class DeadLetters {
         }
       }
       Header source = record.headers().lastHeader(SOURCE);
-      String[] at = (source == null ? inputTopic + "/-1/-1" : new String(source.value(), StandardCharsets.UTF_8))
-          .split("/");
+      String[] at =
+          (source == null
+                  ? inputTopic + "/-1/-1"
+                  : new String(source.value(), StandardCharsets.UTF_8))
+              .split("/");
       Header key = record.headers().lastHeader(SOURCE_KEY);
       add(headers, "__streams.errors.exception", e.getClass().getName());
       add(headers, "__streams.errors.message", e.getMessage());
@@ -86,8 +96,12 @@ final class DeadLetters {
       add(headers, REASON, e.reason());
       add(headers, TIME, Instant.ofEpochMilli(now).toString());
       report("store", e.reason(), at[0] + "-" + at[1] + "@" + at[2], e.getMessage());
-      return new Record<>(record.key(), new StoreDeadLetter(key == null ? null : key.value(),
-          wire.serialize(inputTopic, record.value())), record.timestamp(), headers);
+      return new Record<>(
+          record.key(),
+          new StoreDeadLetter(
+              key == null ? null : key.value(), wire.serialize(inputTopic, record.value())),
+          record.timestamp(),
+          headers);
     }
 
     private static void add(Headers headers, String name, String value) {
@@ -95,16 +109,27 @@ final class DeadLetters {
     }
   }
 
-  /** Counts a dead letter and logs it once, with where it came from and why: the only log line a bad record gets. */
+  /**
+   * Counts a dead letter and logs it once, with where it came from and why: the only log line a bad
+   * record gets.
+   */
   private static void report(String stage, String reason, String where, String message) {
     IngestMetrics.deadLettered(stage, reason);
     LOG.warn("Dead-lettered the record at {} ({} stage): {}: {}", where, stage, reason, message);
   }
 
-  static List<ProducerRecord<byte[], byte[]>> tag(List<ProducerRecord<byte[], byte[]>> records, String stage,
-      ErrorHandlerContext context, Exception e, long now) {
+  static List<ProducerRecord<byte[], byte[]>> tag(
+      List<ProducerRecord<byte[], byte[]>> records,
+      String stage,
+      ErrorHandlerContext context,
+      Exception e,
+      long now) {
     String reason = findBadData(e);
-    report(stage, reason, context.topic() + "-" + context.partition() + "@" + context.offset(), e.getMessage());
+    report(
+        stage,
+        reason,
+        context.topic() + "-" + context.partition() + "@" + context.offset(),
+        e.getMessage());
     for (ProducerRecord<byte[], byte[]> r : records) {
       r.headers().add(STAGE, stage.getBytes(StandardCharsets.UTF_8));
       r.headers().add(REASON, reason.getBytes(StandardCharsets.UTF_8));
@@ -132,18 +157,25 @@ final class DeadLetters {
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception e) {
+    public Response handleError(
+        ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception e) {
       if (Failures.classify(e) != Failures.Disposition.DEAD_LETTER) {
         return Response.fail();
       }
-      return Response.resume(tag(builtIn.handleError(context, record, e).deadLetterQueueRecords(), "decode", context,
-          e, System.currentTimeMillis()));
+      return Response.resume(
+          tag(
+              builtIn.handleError(context, record, e).deadLetterQueueRecords(),
+              "decode",
+              context,
+              e,
+              System.currentTimeMillis()));
     }
   }
 
   /** Dead-letters records that break a rule; fails on outages and bugs. */
   public static final class OnProcess implements ProcessingExceptionHandler {
-    private final LogAndContinueProcessingExceptionHandler builtIn = new LogAndContinueProcessingExceptionHandler();
+    private final LogAndContinueProcessingExceptionHandler builtIn =
+        new LogAndContinueProcessingExceptionHandler();
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -155,8 +187,13 @@ final class DeadLetters {
       if (Failures.classify(e) != Failures.Disposition.DEAD_LETTER) {
         return Response.fail();
       }
-      return Response.resume(tag(builtIn.handleError(context, record, e).deadLetterQueueRecords(),
-          "store".equals(context.processorNodeId()) ? "store" : "validate", context, e, System.currentTimeMillis()));
+      return Response.resume(
+          tag(
+              builtIn.handleError(context, record, e).deadLetterQueueRecords(),
+              "store".equals(context.processorNodeId()) ? "store" : "validate",
+              context,
+              e,
+              System.currentTimeMillis()));
     }
   }
 }

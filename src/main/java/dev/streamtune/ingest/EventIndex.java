@@ -34,37 +34,49 @@ final class EventIndex {
    * The images of each wanted event of {@code modelId} found on {@code topic}, by event id: one
    * sha256, or more should a producer have reused an event id.
    */
-  static Map<String, Set<String>> sha256s(KafkaConfig kafka, RegistryConfig registryConfig, String topic,
-      String modelId, Set<String> eventIds) {
+  static Map<String, Set<String>> sha256s(
+      KafkaConfig kafka,
+      RegistryConfig registryConfig,
+      String topic,
+      String modelId,
+      Set<String> eventIds) {
     Map<String, Set<String>> found = new TreeMap<>();
     if (eventIds.isEmpty()) {
       return found;
     }
     Map<String, Object> c = kafka.readCommittedConsumerProps();
     try (var registry = new SchemaRegistryClient(registryConfig);
-        var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      var serde = ConfluentAvroSerde.of(LabelledImage.class, registry, registryConfig).deserializer();
-      TopicScan.toEnd(consumer, topic, TIMEOUT, null, r -> {
-        if (r.value() == null) {
-          return;
-        }
-        LabelledImage e;
-        try {
-          e = serde.deserialize(r.topic(), r.headers(), r.value());
-        } catch (RuntimeException undecodable) {
-          return;
-        }
-        if (e != null && modelId.equals(e.getModelId()) && eventIds.contains(e.getEventId())) {
-          found.computeIfAbsent(e.getEventId(), k -> new TreeSet<>()).add(sha256(e));
-        }
-      });
+        var consumer =
+            new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      var serde =
+          ConfluentAvroSerde.of(LabelledImage.class, registry, registryConfig).deserializer();
+      TopicScan.toEnd(
+          consumer,
+          topic,
+          TIMEOUT,
+          null,
+          r -> {
+            if (r.value() == null) {
+              return;
+            }
+            LabelledImage e;
+            try {
+              e = serde.deserialize(r.topic(), r.headers(), r.value());
+            } catch (RuntimeException undecodable) {
+              return;
+            }
+            if (e != null && modelId.equals(e.getModelId()) && eventIds.contains(e.getEventId())) {
+              found.computeIfAbsent(e.getEventId(), k -> new TreeSet<>()).add(sha256(e));
+            }
+          });
     }
     return found;
   }
 
   /** The sha256 ingest keys an event's image by. */
   static String sha256(LabelledImage e) {
-    return e.getImage() instanceof InlineImage inline ? Validator.sha256(Validator.toArray(inline.getData()))
+    return e.getImage() instanceof InlineImage inline
+        ? Validator.sha256(Validator.toArray(inline.getData()))
         : ((ImageRef) e.getImage()).getSha256().toLowerCase(Locale.ROOT);
   }
 }

@@ -12,10 +12,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * What an upstream app does with the events {@link DatasetPublisher} makes: sends each
- * {@code LabelledImage} to {@code images.labelled}, keyed by model id, with an idempotent producer
- * and the registry's wire format. Close it to flush and release the producer and the registry
- * client.
+ * What an upstream app does with the events {@link DatasetPublisher} makes: sends each {@code
+ * LabelledImage} to {@code images.labelled}, keyed by model id, with an idempotent producer and the
+ * registry's wire format. Close it to flush and release the producer and the registry client.
  */
 public final class EventSender implements AutoCloseable {
   private final SchemaRegistryClient registry;
@@ -27,8 +26,11 @@ public final class EventSender implements AutoCloseable {
     Map<String, Object> props = kafka.idempotentProducerProps();
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     this.registry = new SchemaRegistryClient(registryConfig);
-    this.producer = new KafkaProducer<>(props, new StringSerializer(),
-        ConfluentAvroSerde.of(LabelledImage.class, registry, registryConfig).serializer());
+    this.producer =
+        new KafkaProducer<>(
+            props,
+            new StringSerializer(),
+            ConfluentAvroSerde.of(LabelledImage.class, registry, registryConfig).serializer());
     this.topic = topic;
   }
 

@@ -3,8 +3,8 @@ package dev.streamtune.ingest;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.TopicNames;
-import dev.streamtune.store.CacheErasure;
 import dev.streamtune.store.BucketLayout;
+import dev.streamtune.store.CacheErasure;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,14 +23,16 @@ import java.util.regex.Pattern;
  *
  * <p>An event id is looked up on {@code images.labelled} ({@link EventIndex}), so it must still be
  * within the topic's retention; a sha256 needs no lookup. For each image it then deletes
+ *
  * <ul>
  *   <li>the example object, {@code examples/{modelId}/{label}/{sha256}.{ext}}, in whatever label
- *       folder it is (a relabel caught half-way leaves two);</li>
+ *       folder it is (a relabel caught half-way leaves two);
  *   <li>its cached backbone features and cut activations, by rewriting the packs that hold them
- *       ({@link CacheErasure});</li>
+ *       ({@link CacheErasure});
  *   <li>its thumbnail in the model cards of the model's versions, which show misclassified
- *       validation images inline (the card's bytes then differ from the sha256 in the event).</li>
+ *       validation images inline (the card's bytes then differ from the sha256 in the event).
  * </ul>
+ *
  * The trainer lists the examples from the bucket, so the next version trains, and validates,
  * without them. Each step is idempotent: erasing again after a crash, or erasing an image already
  * gone, is safe.
@@ -56,8 +58,13 @@ public final class ExampleErasure {
    * @param cache cached values removed
    * @param modelCards model cards an inline thumbnail of an image was removed from
    */
-  public record Result(Map<String, Set<String>> byEventId, Set<String> eventIdsNotFound, Set<String> sha256s,
-      List<String> objectsDeleted, CacheErasure.Result cache, int modelCards) {}
+  public record Result(
+      Map<String, Set<String>> byEventId,
+      Set<String> eventIdsNotFound,
+      Set<String> sha256s,
+      List<String> objectsDeleted,
+      CacheErasure.Result cache,
+      int modelCards) {}
 
   /**
    * Erases images from a model's dataset and caches.
@@ -66,15 +73,22 @@ public final class ExampleErasure {
    * @param eventIds images by the id of the event that carried them
    * @throws IllegalArgumentException when a sha256 is not 64 hex digits
    */
-  public static Result erase(KafkaConfig kafka, RegistryConfig registry, TopicNames topics, ObjectStore store,
-      String modelId, Set<String> sha256s, Set<String> eventIds, Clock clock) {
+  public static Result erase(
+      KafkaConfig kafka,
+      RegistryConfig registry,
+      TopicNames topics,
+      ObjectStore store,
+      String modelId,
+      Set<String> sha256s,
+      Set<String> eventIds,
+      Clock clock) {
     for (String sha : sha256s) {
       if (!SHA256.matcher(sha).matches()) {
         throw new IllegalArgumentException("Not a sha256 (64 lower-case hex digits): " + sha);
       }
     }
-    Map<String, Set<String>> byEvent = EventIndex.sha256s(kafka, registry, topics.labelledImages(), modelId,
-        eventIds);
+    Map<String, Set<String>> byEvent =
+        EventIndex.sha256s(kafka, registry, topics.labelledImages(), modelId, eventIds);
     Set<String> notFound = new TreeSet<>(eventIds);
     notFound.removeAll(byEvent.keySet());
     Set<String> all = new TreeSet<>(sha256s);
@@ -87,12 +101,18 @@ public final class ExampleErasure {
    * scrubbed first, while the images' bytes can still be read, so that a run cut short and done
    * again leaves nothing behind.
    */
-  static Result erase(ObjectStore store, String modelId, Set<String> sha256s, Clock clock,
-      Map<String, Set<String>> byEvent, Set<String> notFound) {
+  static Result erase(
+      ObjectStore store,
+      String modelId,
+      Set<String> sha256s,
+      Clock clock,
+      Map<String, Set<String>> byEvent,
+      Set<String> notFound) {
     Map<String, byte[]> images = new LinkedHashMap<>();
     if (!sha256s.isEmpty()) {
       for (String key : store.list(BucketLayout.prefix(modelId))) {
-        BucketLayout.parse(modelId, key).filter(e -> sha256s.contains(e.sha256()))
+        BucketLayout.parse(modelId, key)
+            .filter(e -> sha256s.contains(e.sha256()))
             .ifPresent(e -> store.get(key).ifPresent(bytes -> images.put(key, bytes)));
       }
     }
@@ -102,17 +122,21 @@ public final class ExampleErasure {
       store.delete(key);
       deleted.add(key);
     }
-    CacheErasure.Result cache = sha256s.isEmpty() ? new CacheErasure.Result(0, 0)
-        : CacheErasure.erase(store, modelId, sha256s, clock);
+    CacheErasure.Result cache =
+        sha256s.isEmpty()
+            ? new CacheErasure.Result(0, 0)
+            : CacheErasure.erase(store, modelId, sha256s, clock);
     return new Result(byEvent, notFound, sha256s, deleted, cache, cards);
   }
 
   /** Removes the images' inline thumbnails ({@code base64,...}) from the model's cards. */
-  private static int scrubModelCards(ObjectStore store, String modelId, java.util.Collection<byte[]> images) {
+  private static int scrubModelCards(
+      ObjectStore store, String modelId, java.util.Collection<byte[]> images) {
     if (images.isEmpty()) {
       return 0;
     }
-    List<String> inline = images.stream().map(b -> "base64," + Base64.getEncoder().encodeToString(b)).toList();
+    List<String> inline =
+        images.stream().map(b -> "base64," + Base64.getEncoder().encodeToString(b)).toList();
     int scrubbed = 0;
     for (String key : store.list(BucketLayout.models(modelId))) {
       if (!key.endsWith("/model-card.html")) {
@@ -124,7 +148,8 @@ public final class ExampleErasure {
         clean = clean.replace(s, "base64,");
       }
       if (!clean.equals(html)) {
-        store.put(key, clean.getBytes(StandardCharsets.UTF_8), "text/html", Map.of("erased", "true"));
+        store.put(
+            key, clean.getBytes(StandardCharsets.UTF_8), "text/html", Map.of("erased", "true"));
         scrubbed++;
       }
     }

@@ -21,8 +21,11 @@ final class ExampleMetadata {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("event-id", ascii(e.getEventId()));
     m.put("captured-at", e.getCapturedAt().toString());
-    e.getAttributes().forEach((k, v) -> m.put("attr-" + k.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-"),
-        ascii(v)));
+    e.getAttributes()
+        .forEach(
+            (k, v) ->
+                m.put(
+                    "attr-" + k.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-"), ascii(v)));
     return m;
   }
 
@@ -33,8 +36,9 @@ final class ExampleMetadata {
   static int size(Map<String, String> metadata) {
     int n = 0;
     for (var e : metadata.entrySet()) {
-      n += (PREFIX + e.getKey()).getBytes(StandardCharsets.UTF_8).length
-          + e.getValue().getBytes(StandardCharsets.UTF_8).length;
+      n +=
+          (PREFIX + e.getKey()).getBytes(StandardCharsets.UTF_8).length
+              + e.getValue().getBytes(StandardCharsets.UTF_8).length;
     }
     return n;
   }

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the ingest topology: prepares the topics, binds the local state to the cluster and bucket
- * ({@link StateBinding}), starts Kafka Streams, and decides what a dying
- * stream thread means. An outage (storage or registry, after the retry budget) replaces the thread,
- * which resumes from the last commit; anything else stops the app, saying why.
+ * ({@link StateBinding}), starts Kafka Streams, and decides what a dying stream thread means. An
+ * outage (storage or registry, after the retry budget) replaces the thread, which resumes from the
+ * last commit; anything else stops the app, saying why.
  */
 public final class IngestApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestApp.class);
@@ -40,8 +40,13 @@ public final class IngestApp implements AutoCloseable {
   private final WriteBarrier barrier;
   private final StateBinding binding;
 
-  private IngestApp(KafkaStreams streams, MinioObjectStore store, SchemaRegistryClient registry,
-      KafkaStreamsMetrics metrics, WriteBarrier barrier, StateBinding binding) {
+  private IngestApp(
+      KafkaStreams streams,
+      MinioObjectStore store,
+      SchemaRegistryClient registry,
+      KafkaStreamsMetrics metrics,
+      WriteBarrier barrier,
+      StateBinding binding) {
     this.binding = binding;
     this.barrier = barrier;
     this.streams = streams;
@@ -51,16 +56,33 @@ public final class IngestApp implements AutoCloseable {
   }
 
   /** Prepares the topics and starts ingest. */
-  public static IngestApp start(IngestConfig config, KafkaConfig kafka, RegistryConfig registryConfig,
-      TopicNames topics, TopicPolicy policy, S3Config s3) {
+  public static IngestApp start(
+      IngestConfig config,
+      KafkaConfig kafka,
+      RegistryConfig registryConfig,
+      TopicNames topics,
+      TopicPolicy policy,
+      S3Config s3) {
     return start(config, kafka, registryConfig, topics, policy, s3, UnaryOperator.identity());
   }
 
-  /** As {@link #start}, with the topology's storage seen through {@code storage} (a test's hook). */
-  static IngestApp start(IngestConfig config, KafkaConfig kafka, RegistryConfig registryConfig,
-      TopicNames topics, TopicPolicy policy, S3Config s3, UnaryOperator<ObjectStore> storage) {
-    StateBinding binding = new StateBinding(config.stateDir(), config.applicationId(), s3,
-        IngestTopology.changelogs(config.applicationId()));
+  /**
+   * As {@link #start}, with the topology's storage seen through {@code storage} (a test's hook).
+   */
+  static IngestApp start(
+      IngestConfig config,
+      KafkaConfig kafka,
+      RegistryConfig registryConfig,
+      TopicNames topics,
+      TopicPolicy policy,
+      S3Config s3,
+      UnaryOperator<ObjectStore> storage) {
+    StateBinding binding =
+        new StateBinding(
+            config.stateDir(),
+            config.applicationId(),
+            s3,
+            IngestTopology.changelogs(config.applicationId()));
     Path stateDir;
     MinioObjectStore store = new MinioObjectStore(s3);
     try (Admin admin = Admin.create(kafka.clientProps())) {
@@ -73,35 +95,53 @@ public final class IngestApp implements AutoCloseable {
     }
     SchemaRegistryClient registry = new SchemaRegistryClient(registryConfig);
     WriteBarrier barrier = new WriteBarrier(config.storeWriters(), config.storeWriters() * 4);
-    var topology = IngestTopology.build(config, topics, ConfluentAvroSerde.of(LabelledImage.class, registry,
-        registryConfig), ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig), storage.apply(store),
-        barrier);
+    var topology =
+        IngestTopology.build(
+            config,
+            topics,
+            ConfluentAvroSerde.of(LabelledImage.class, registry, registryConfig),
+            ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig),
+            storage.apply(store),
+            barrier);
     Properties props = new Properties();
-    props.putAll(IngestTopology.properties(config.withApplication(config.applicationId(), stateDir), kafka, topics));
+    props.putAll(
+        IngestTopology.properties(
+            config.withApplication(config.applicationId(), stateDir), kafka, topics));
     KafkaStreams streams = new KafkaStreams(topology, props, BarrierProducer.supplier(barrier));
-    streams.setUncaughtExceptionHandler(e -> {
-      if (Failures.classify(e) == Failures.Disposition.RETRY) {
-        LOG.warn("Ingest thread failed on an outage; replacing it to resume from the last commit: {}", e.toString());
-        return StreamThreadExceptionResponse.REPLACE_THREAD;
-      }
-      LOG.error("Ingest stops on an error that retrying cannot fix", e);
-      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          if (Failures.classify(e) == Failures.Disposition.RETRY) {
+            LOG.warn(
+                "Ingest thread failed on an outage; replacing it to resume from the last commit: {}",
+                e.toString());
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+          }
+          LOG.error("Ingest stops on an error that retrying cannot fix", e);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
     streams.setStateListener(binding.recorder(stateDir, kafka.clientProps()));
     KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(Metrics.globalRegistry);
     streams.start();
-    LOG.info("Ingest started: {} → {}, local state in {}", topics.labelledImages(), s3.bucket(), stateDir);
+    LOG.info(
+        "Ingest started: {} → {}, local state in {}",
+        topics.labelledImages(),
+        s3.bucket(),
+        stateDir);
     return new IngestApp(streams, store, registry, metrics, barrier, binding);
   }
 
   private static void checkHistory(Admin admin, MinioObjectStore store, String applicationId) {
     try {
-      BucketHistory.check(store, applicationId, BucketHistory.records(admin,
-          IngestTopology.changelogs(applicationId).get(0)));
+      BucketHistory.check(
+          store,
+          applicationId,
+          BucketHistory.records(admin, IngestTopology.changelogs(applicationId).get(0)));
     } catch (java.io.UncheckedIOException e) {
-      LOG.warn("Could not check bucket {} against ingest's history, storage is unavailable ({}); starting anyway",
-          store.bucket(), e.getMessage());
+      LOG.warn(
+          "Could not check bucket {} against ingest's history, storage is unavailable ({}); starting anyway",
+          store.bucket(),
+          e.getMessage());
     }
   }
 

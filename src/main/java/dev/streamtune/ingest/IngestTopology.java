@@ -51,66 +51,123 @@ public final class IngestTopology {
    * @param store the bucket examples go to (and {@code ImageRef}s are read from); writes run
    *     inline, as {@code TopologyTestDriver} needs
    */
-  public static Topology build(IngestConfig config, TopicNames topics, Serde<LabelledImage> images,
-      Serde<TrainingRequest> requests, ObjectStore store) {
+  public static Topology build(
+      IngestConfig config,
+      TopicNames topics,
+      Serde<LabelledImage> images,
+      Serde<TrainingRequest> requests,
+      ObjectStore store) {
     return build(config, topics, images, requests, store, WriteBarrier.inline());
   }
 
   /** Builds the topology with its storage writes behind {@code barrier} (see {@link IngestApp}). */
-  static Topology build(IngestConfig config, TopicNames topics, Serde<LabelledImage> images,
-      Serde<TrainingRequest> requests, ObjectStore store, WriteBarrier barrier) {
+  static Topology build(
+      IngestConfig config,
+      TopicNames topics,
+      Serde<LabelledImage> images,
+      Serde<TrainingRequest> requests,
+      ObjectStore store,
+      WriteBarrier barrier) {
     StorageRetry retry = new StorageRetry(config.storageRetry());
     Validator validator = new Validator(config, store, retry, barrier);
     Rejections rejections = new Rejections();
     StreamsBuilder b = new StreamsBuilder();
-    b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreProcessor.STORE),
-        Serdes.String(), Serdes.String()));
-    b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TriggerProcessor.STORE),
-        Serdes.String(), Serdes.String()));
+    b.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreProcessor.STORE),
+            Serdes.String(),
+            Serdes.String()));
+    b.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(TriggerProcessor.STORE),
+            Serdes.String(),
+            Serdes.String()));
     b.stream(topics.labelledImages(), Consumed.with(Serdes.ByteArray(), images).withName("decode"))
         .process(() -> new ValidateProcessor(validator), Named.as("validate"))
-        .repartition(Repartitioned.with(Serdes.String(), new AvroBinarySerde<>(LabelledImage.class))
-            .withName("by-image"))
-        .process(() -> new StoreProcessor(validator, store, retry, config.maxPixels(), barrier, rejections,
-            topics.labelledImages(), images.serializer()), Named.as("store"), StoreProcessor.STORE)
+        .repartition(
+            Repartitioned.with(Serdes.String(), new AvroBinarySerde<>(LabelledImage.class))
+                .withName("by-image"))
+        .process(
+            () ->
+                new StoreProcessor(
+                    validator,
+                    store,
+                    retry,
+                    config.maxPixels(),
+                    barrier,
+                    rejections,
+                    topics.labelledImages(),
+                    images.serializer()),
+            Named.as("store"),
+            StoreProcessor.STORE)
         .split(Named.as("stored-"))
-        .branch((k, v) -> StoreProcessor.isDeadLetter(v), Branched.withConsumer(s -> s
-            .map((k, v) -> KeyValue.pair(((DeadLetters.StoreDeadLetter) v).key(), ((DeadLetters.StoreDeadLetter) v)
-                .value()), Named.as("as-dead-letter"))
-            .to(topics.deadLetters(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("store-dlq")),
-            "dlq"))
-        .defaultBranch(Branched.withConsumer(s -> counts(s.mapValues(v -> (Long) v, Named.as("as-count")), config,
-            topics, requests), "counts"));
+        .branch(
+            (k, v) -> StoreProcessor.isDeadLetter(v),
+            Branched.withConsumer(
+                s ->
+                    s.map(
+                            (k, v) ->
+                                KeyValue.pair(
+                                    ((DeadLetters.StoreDeadLetter) v).key(),
+                                    ((DeadLetters.StoreDeadLetter) v).value()),
+                            Named.as("as-dead-letter"))
+                        .to(
+                            topics.deadLetters(),
+                            Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                                .withName("store-dlq")),
+                "dlq"))
+        .defaultBranch(
+            Branched.withConsumer(
+                s ->
+                    counts(
+                        s.mapValues(v -> (Long) v, Named.as("as-count")), config, topics, requests),
+                "counts"));
     return b.build();
   }
 
-  private static void counts(KStream<String, Long> counts, IngestConfig config, TopicNames topics,
+  private static void counts(
+      KStream<String, Long> counts,
+      IngestConfig config,
+      TopicNames topics,
       Serde<TrainingRequest> requests) {
-    counts.repartition(Repartitioned.with(Serdes.String(), Serdes.Long()).withName("by-model"))
+    counts
+        .repartition(Repartitioned.with(Serdes.String(), Serdes.Long()).withName("by-model"))
         .process(() -> new TriggerProcessor(config), Named.as("trigger"), TriggerProcessor.STORE)
         .split(Named.as("out-"))
-        .branch((k, v) -> v instanceof TrainingRequest, Branched.withConsumer(s -> s
-            .mapValues(v -> (TrainingRequest) v, Named.as("as-request"))
-            .to(topics.trainingRequests(), Produced.with(Serdes.String(), requests).withName("requests")),
-            "requests"))
-        .defaultBranch(Branched.withConsumer(s -> s.mapValues(Object::toString, Named.as("as-status"))
-            .to(topics.trainingStatus(), Produced.with(Serdes.String(), Serdes.String()).withName("status")),
-            "status"));
+        .branch(
+            (k, v) -> v instanceof TrainingRequest,
+            Branched.withConsumer(
+                s ->
+                    s.mapValues(v -> (TrainingRequest) v, Named.as("as-request"))
+                        .to(
+                            topics.trainingRequests(),
+                            Produced.with(Serdes.String(), requests).withName("requests")),
+                "requests"))
+        .defaultBranch(
+            Branched.withConsumer(
+                s ->
+                    s.mapValues(Object::toString, Named.as("as-status"))
+                        .to(
+                            topics.trainingStatus(),
+                            Produced.with(Serdes.String(), Serdes.String()).withName("status")),
+                "status"));
   }
 
   /** The changelog topics Kafka Streams keeps ingest's stores in, for {@code applicationId}. */
   static List<String> changelogs(String applicationId) {
-    return Stream.of(StoreProcessor.STORE, TriggerProcessor.STORE).map(s -> applicationId + "-" + s + "-changelog")
+    return Stream.of(StoreProcessor.STORE, TriggerProcessor.STORE)
+        .map(s -> applicationId + "-" + s + "-changelog")
         .toList();
   }
 
   /**
-   * The Kafka Streams properties ingest runs with: exactly-once v2, the dead-letter handlers, and
-   * a transaction timeout above the storage retry budget plus one storage call that hangs to its
+   * The Kafka Streams properties ingest runs with: exactly-once v2, the dead-letter handlers, and a
+   * transaction timeout above the storage retry budget plus one storage call that hangs to its
    * timeout (a write issued just before the commit's budget runs out), so retrying an outage never
    * times the transaction out first.
    */
-  public static Map<String, Object> properties(IngestConfig config, KafkaConfig kafka, TopicNames topics) {
+  public static Map<String, Object> properties(
+      IngestConfig config, KafkaConfig kafka, TopicNames topics) {
     Map<String, Object> p = new HashMap<>(kafka.clientProps());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -118,17 +175,24 @@ public final class IngestTopology {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnDecode.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.OnProcess.class);
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-    p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
+    p.put(
+        StreamsConfig.mainConsumerPrefix(
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+        true);
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
     long budget = config.storageRetry().toMillis();
-    int txTimeout = (int) Math.max(Math.max(120_000, budget * 2 + 60_000),
-        budget + S3Config.CALL_TIMEOUT.toMillis() + 30_000);
+    int txTimeout =
+        (int)
+            Math.max(
+                Math.max(120_000, budget * 2 + 60_000),
+                budget + S3Config.CALL_TIMEOUT.toMillis() + 30_000);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), txTimeout);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), txTimeout);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+    p.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
         (int) config.sessionTimeout().toMillis());
     return p;
   }

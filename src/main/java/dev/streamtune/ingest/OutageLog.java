@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The log of a storage outage as an operator wants it: one WARN when the first call fails, a
  * summary every {@code every} while calls keep failing (how many retries, for how long, the last
- * error), and one INFO when storage answers again. Shared by every writer thread of the process,
- * so an outage seen by many concurrent writes is still a handful of lines. Thread-safe.
+ * error), and one INFO when storage answers again. Shared by every writer thread of the process, so
+ * an outage seen by many concurrent writes is still a handful of lines. Thread-safe.
  */
 final class OutageLog {
   private static final Logger LOG = LoggerFactory.getLogger(StorageRetry.class);
@@ -27,12 +27,18 @@ final class OutageLog {
     if (retries++ == 0) {
       since = now;
       lastSummary = now;
-      LOG.warn("Storage is unavailable ({}); retrying {} and every other call with backoff, summarised every {} s",
-          e.getMessage(), what, everyNanos / 1_000_000_000L);
+      LOG.warn(
+          "Storage is unavailable ({}); retrying {} and every other call with backoff, summarised every {} s",
+          e.getMessage(),
+          what,
+          everyNanos / 1_000_000_000L);
     } else if (now - lastSummary >= everyNanos) {
       lastSummary = now;
-      LOG.warn("Storage still unavailable after {} s: {} retries so far; last: {}", (now - since) / 1_000_000_000L,
-          retries, e.getMessage());
+      LOG.warn(
+          "Storage still unavailable after {} s: {} retries so far; last: {}",
+          (now - since) / 1_000_000_000L,
+          retries,
+          e.getMessage());
     }
   }
 
@@ -43,7 +49,9 @@ final class OutageLog {
     }
     synchronized (this) {
       if (retries > 0) {
-        LOG.info("Storage answers again after {} s and {} retries", (System.nanoTime() - since) / 1_000_000_000L,
+        LOG.info(
+            "Storage answers again after {} s and {} retries",
+            (System.nanoTime() - since) / 1_000_000_000L,
             retries);
         retries = 0;
       }

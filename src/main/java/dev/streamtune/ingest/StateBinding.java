@@ -35,22 +35,24 @@ import org.slf4j.LoggerFactory;
  * Binds ingest's local Kafka Streams state (the stores deciding new, relabel or duplicate) to what
  * it describes: the Kafka cluster, the bucket, and the changelog topics it was restored from.
  *
- * <p>The state of each cluster and bucket lives in a directory of its own,
- * {@code {ingest.state.dir}/{cluster id}/{bucket}-{digest of endpoint and bucket}}, so a worker
- * pointed at another cluster or bucket never reads state built for a different one, and switching
- * back finds its own. Beside the application's state a marker records the cluster id, endpoint,
- * bucket and the changelogs' topic ids; at start, state whose marker differs from the cluster's
- * (a changelog deleted or recreated, as a cluster restored from backup has them) or that has no
- * marker is discarded, saying why, and Kafka Streams rebuilds it from the changelogs; the process
- * id is kept ({@link #discard}), so the restarted worker still fences what a killed one left open. A changelog
+ * <p>The state of each cluster and bucket lives in a directory of its own, {@code
+ * {ingest.state.dir}/{cluster id}/{bucket}-{digest of endpoint and bucket}}, so a worker pointed at
+ * another cluster or bucket never reads state built for a different one, and switching back finds
+ * its own. Beside the application's state a marker records the cluster id, endpoint, bucket and the
+ * changelogs' topic ids; at start, state whose marker differs from the cluster's (a changelog
+ * deleted or recreated, as a cluster restored from backup has them) or that has no marker is
+ * discarded, saying why, and Kafka Streams rebuilds it from the changelogs; the process id is kept
+ * ({@link #discard}), so the restarted worker still fences what a killed one left open. A changelog
  * that did not exist when the marker was written (the first start creates them) counts as
  * different, so the marker is written again once ingest runs ({@link #recorder}).
  */
 final class StateBinding {
   private static final Logger LOG = LoggerFactory.getLogger(StateBinding.class);
   static final String ABSENT = "-";
+
   /** The file Kafka Streams keeps its process id in, in the application's state directory. */
   static final String PROCESS_FILE = "kafka-streams-process-metadata";
+
   private final Path root;
   private final String applicationId;
   private final S3Config s3;
@@ -81,11 +83,15 @@ final class StateBinding {
     Path dir = directory(root, current.get("cluster.id"), s3.endpoint(), s3.bucket());
     Path state = dir.resolve(applicationId);
     Map<String, String> recorded = read(marker(dir));
-    mismatch(recorded, hasState(state), current).ifPresent(why -> {
-      LOG.warn("Discarding ingest's local state in {}: {}; Kafka Streams rebuilds it from the changelogs", state,
-          why);
-      discard(state);
-    });
+    mismatch(recorded, hasState(state), current)
+        .ifPresent(
+            why -> {
+              LOG.warn(
+                  "Discarding ingest's local state in {}: {}; Kafka Streams rebuilds it from the changelogs",
+                  state,
+                  why);
+              discard(state);
+            });
     write(marker(dir), current);
     return dir;
   }
@@ -109,15 +115,20 @@ final class StateBinding {
     if (recording != null) {
       return;
     }
-    recording = CompletableFuture.runAsync(() -> {
-      try (Admin admin = Admin.create(adminProps)) {
-        write(marker(dir), identity(admin));
-      }
-    }).exceptionally(e -> {
-      LOG.info("Could not record the changelogs ingest's state belongs to ({}); the next start rebuilds it",
-          (e.getCause() != null ? e.getCause() : e).toString());
-      return null;
-    });
+    recording =
+        CompletableFuture.runAsync(
+                () -> {
+                  try (Admin admin = Admin.create(adminProps)) {
+                    write(marker(dir), identity(admin));
+                  }
+                })
+            .exceptionally(
+                e -> {
+                  LOG.info(
+                      "Could not record the changelogs ingest's state belongs to ({}); the next start rebuilds it",
+                      (e.getCause() != null ? e.getCause() : e).toString());
+                  return null;
+                });
   }
 
   /** Waits for a recording {@link #recorder} started, if any. */
@@ -129,8 +140,8 @@ final class StateBinding {
   }
 
   /**
-   * Deletes the stores under {@code state} but keeps the Kafka Streams process id: the id is part of
-   * each stream thread's transactional id, and only a producer with the same id aborts the open
+   * Deletes the stores under {@code state} but keeps the Kafka Streams process id: the id is part
+   * of each stream thread's transactional id, and only a producer with the same id aborts the open
    * transaction a killed worker left, which otherwise stalls its partitions for every
    * read-committed reader until the transaction times out.
    */
@@ -139,7 +150,9 @@ final class StateBinding {
       return;
     }
     try (var entries = Files.list(state)) {
-      entries.filter(p -> !p.getFileName().toString().equals(PROCESS_FILE)).forEach(LocalFiles::deleteTree);
+      entries
+          .filter(p -> !p.getFileName().toString().equals(PROCESS_FILE))
+          .forEach(LocalFiles::deleteTree);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot discard " + state, e);
     }
@@ -152,21 +165,33 @@ final class StateBinding {
   }
 
   /**
-   * Why state recorded as {@code recorded} cannot be trusted for a cluster now described by
-   * {@code current}; empty when it can.
+   * Why state recorded as {@code recorded} cannot be trusted for a cluster now described by {@code
+   * current}; empty when it can.
    *
    * @param recorded the marker's entries, null when there is none
    * @param hasState whether there is state on disk
    * @param current the cluster's entries now
    */
-  static Optional<String> mismatch(Map<String, String> recorded, boolean hasState, Map<String, String> current) {
+  static Optional<String> mismatch(
+      Map<String, String> recorded, boolean hasState, Map<String, String> current) {
     if (recorded == null) {
-      return hasState ? Optional.of("it records no cluster, bucket or changelogs it belongs to") : Optional.empty();
+      return hasState
+          ? Optional.of("it records no cluster, bucket or changelogs it belongs to")
+          : Optional.empty();
     }
     TreeSet<String> keys = new TreeSet<>(recorded.keySet());
     keys.addAll(current.keySet());
-    return keys.stream().filter(k -> !Objects.equals(recorded.get(k), current.get(k))).findFirst()
-        .map(k -> "it belongs to " + k + " " + show(recorded.get(k)) + ", the cluster has " + show(current.get(k)));
+    return keys.stream()
+        .filter(k -> !Objects.equals(recorded.get(k), current.get(k)))
+        .findFirst()
+        .map(
+            k ->
+                "it belongs to "
+                    + k
+                    + " "
+                    + show(recorded.get(k))
+                    + ", the cluster has "
+                    + show(current.get(k)));
   }
 
   private static String show(String value) {
@@ -210,7 +235,9 @@ final class StateBinding {
 
   private static boolean hasState(Path state) {
     try (var files = Files.list(state)) {
-      return files.map(f -> f.getFileName().toString()).anyMatch(f -> !f.equals(PROCESS_FILE) && !f.equals(".lock"));
+      return files
+          .map(f -> f.getFileName().toString())
+          .anyMatch(f -> !f.equals(PROCESS_FILE) && !f.equals(".lock"));
     } catch (IOException e) {
       return Files.exists(state);
     }
@@ -238,7 +265,8 @@ final class StateBinding {
       Files.createDirectories(marker.getParent());
       Path tmp = marker.resolveSibling(marker.getFileName() + ".tmp");
       try (OutputStream out = Files.newOutputStream(tmp)) {
-        p.store(out, "What ingest's local state belongs to; state that does not match is discarded");
+        p.store(
+            out, "What ingest's local state belongs to; state that does not match is discarded");
       }
       Files.move(tmp, marker, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

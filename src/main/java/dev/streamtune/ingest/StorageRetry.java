@@ -34,8 +34,12 @@ final class StorageRetry {
    */
   <T> T callBy(long deadline, String what, Supplier<T> call) {
     if (System.nanoTime() > deadline) {
-      throw new UncheckedIOException(new IOException("The commit's storage budget of " + budget.toSeconds()
-          + " s is spent; not trying " + what));
+      throw new UncheckedIOException(
+          new IOException(
+              "The commit's storage budget of "
+                  + budget.toSeconds()
+                  + " s is spent; not trying "
+                  + what));
     }
     Duration backoff = FIRST;
     while (true) {
@@ -44,7 +48,8 @@ final class StorageRetry {
         OUTAGE.answered();
         return result;
       } catch (RuntimeException e) {
-        if (Failures.forRecord(e) != Failures.Disposition.RETRY || System.nanoTime() + backoff.toNanos() > deadline) {
+        if (Failures.forRecord(e) != Failures.Disposition.RETRY
+            || System.nanoTime() + backoff.toNanos() > deadline) {
           throw e;
         }
         OUTAGE.retrying(what, e);
@@ -60,9 +65,12 @@ final class StorageRetry {
   }
 
   void runBy(long deadline, String what, Runnable call) {
-    callBy(deadline, what, () -> {
-      call.run();
-      return null;
-    });
+    callBy(
+        deadline,
+        what,
+        () -> {
+          call.run();
+          return null;
+        });
   }
 }

@@ -4,8 +4,8 @@ import dev.streamtune.events.Failures;
 import dev.streamtune.events.ImageRef;
 import dev.streamtune.events.InlineImage;
 import dev.streamtune.events.LabelledImage;
-import dev.streamtune.ingest.ValidationException.Reason;
 import dev.streamtune.image.ImageDecoder;
+import dev.streamtune.ingest.ValidationException.Reason;
 import dev.streamtune.store.BucketLayout;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
@@ -20,20 +20,20 @@ import org.slf4j.MDC;
 
 /**
  * Decides, from the examples state store, whether an event is a new example, a relabel or a
- * duplicate, and only then touches object storage: a new example is written to
- * {@code examples/{model}/{label}/{sha256}.{ext}}; a relabel writes the new location, then deletes
- * the old. Both are idempotent, so a replay after a crash or an aborted transaction writes the same
+ * duplicate, and only then touches object storage: a new example is written to {@code
+ * examples/{model}/{label}/{sha256}.{ext}}; a relabel writes the new location, then deletes the
+ * old. Both are idempotent, so a replay after a crash or an aborted transaction writes the same
  * objects again and, since the store rolled back with it, counts each change once. Each write
- * carries the image's label revision ({@link BucketLayout#REVISION}), counted in the same store,
- * so a fenced instance's late write is outranked by the new owner's. Emits one
- * change ({@code 1L}) per new example or relabel, keyed by model id.
+ * carries the image's label revision ({@link BucketLayout#REVISION}), counted in the same store, so
+ * a fenced instance's late write is outranked by the new owner's. Emits one change ({@code 1L}) per
+ * new example or relabel, keyed by model id.
  *
  * <p>An {@code ImageRef} is read again here, after the repartition, and its bytes must still have
  * the sha256 validation saw (so also its size and pixels); an object replaced since is
  * dead-lettered ({@code REF_SHA_MISMATCH}). A record that is bad here (that check, a 4xx reading
  * the object, or a write refused in an earlier try, see {@link Rejections}) is emitted as a {@link
- * DeadLetters.StoreDeadLetter}: the original event in the input's wire format with headers
- * pointing at the input topic, so that {@code dlq replay} re-sends it there.
+ * DeadLetters.StoreDeadLetter}: the original event in the input's wire format with headers pointing
+ * at the input topic, so that {@code dlq replay} re-sends it there.
  *
  * <p>The writes go through the {@link WriteBarrier}: several are in flight at once, and the
  * thread's transaction does not commit until they have all finished.
@@ -50,8 +50,15 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, String> examples;
 
-  StoreProcessor(Validator validator, ObjectStore store, StorageRetry retry, long maxPixels, WriteBarrier barrier,
-      Rejections rejections, String inputTopic, Serializer<LabelledImage> wire) {
+  StoreProcessor(
+      Validator validator,
+      ObjectStore store,
+      StorageRetry retry,
+      long maxPixels,
+      WriteBarrier barrier,
+      Rejections rejections,
+      String inputTopic,
+      Serializer<LabelledImage> wire) {
     this.validator = validator;
     this.store = store;
     this.retry = retry;
@@ -92,9 +99,15 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
       throw new ValidationException(Reason.STORE_REFUSED, refused);
     }
     String sha = record.key().substring(record.key().indexOf('/') + 1);
-    byte[] bytes = e.getImage() instanceof InlineImage inline ? Validator.toArray(inline.getData()) : reread(e, sha);
+    byte[] bytes =
+        e.getImage() instanceof InlineImage inline
+            ? Validator.toArray(inline.getData())
+            : reread(e, sha);
     var header = record.headers().lastHeader(ValidateProcessor.FORMAT);
-    String format = header != null ? new String(header.value(), StandardCharsets.US_ASCII) : decoder.probe(bytes).format();
+    String format =
+        header != null
+            ? new String(header.value(), StandardCharsets.US_ASCII)
+            : decoder.probe(bytes).format();
     String ext = ImageDecoder.extension(format);
     String target = key(e.getModelId(), e.getLabel(), sha, ext);
     String old = oldLabel == null ? null : key(e.getModelId(), oldLabel, sha, ext);
@@ -102,20 +115,25 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
     meta.put(BucketLayout.REVISION, Long.toString(revision));
     long deadline = barrier.deadline(retry.budget());
     try {
-      barrier.submit(record.key(), () -> {
-        try {
-          retry.runBy(deadline, "put " + target, () -> store.put(target, bytes, "image/" + format, meta));
-          if (old != null) {
-            retry.runBy(deadline, "delete " + old, () -> store.delete(old));
-          }
-        } catch (RuntimeException ex) {
-          if (Failures.forWrite(ex) == Failures.Disposition.DEAD_LETTER) {
-            throw rejections.remember(id, "writing " + target + ": " + ex.getMessage());
-          }
-          throw ex;
-        }
-        IngestMetrics.stored(old == null ? "new" : "relabel", bytes.length);
-      });
+      barrier.submit(
+          record.key(),
+          () -> {
+            try {
+              retry.runBy(
+                  deadline,
+                  "put " + target,
+                  () -> store.put(target, bytes, "image/" + format, meta));
+              if (old != null) {
+                retry.runBy(deadline, "delete " + old, () -> store.delete(old));
+              }
+            } catch (RuntimeException ex) {
+              if (Failures.forWrite(ex) == Failures.Disposition.DEAD_LETTER) {
+                throw rejections.remember(id, "writing " + target + ": " + ex.getMessage());
+              }
+              throw ex;
+            }
+            IngestMetrics.stored(old == null ? "new" : "relabel", bytes.length);
+          });
     } catch (Rejections.Refused inline) {
       throw new ValidationException(Reason.STORE_REFUSED, rejections.take(id));
     }
@@ -128,8 +146,15 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
     byte[] bytes = validator.read(ref);
     String now = Validator.sha256(bytes);
     if (!now.equals(sha)) {
-      throw new ValidationException(Reason.REF_SHA_MISMATCH, "the object at " + ref.getUri() + " was replaced after "
-          + "validation: its sha256 is now " + now + ", validated as " + sha);
+      throw new ValidationException(
+          Reason.REF_SHA_MISMATCH,
+          "the object at "
+              + ref.getUri()
+              + " was replaced after "
+              + "validation: its sha256 is now "
+              + now
+              + ", validated as "
+              + sha);
     }
     return bytes;
   }
@@ -143,5 +168,4 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
   static boolean isDeadLetter(Object value) {
     return value instanceof DeadLetters.StoreDeadLetter;
   }
-
 }

@@ -1,14 +1,14 @@
 package dev.streamtune.ingest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamtune.events.TrainingReason;
 import dev.streamtune.events.TrainingRequest;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -19,14 +19,14 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Counts new examples per model and emits a {@code TrainingRequest}: THRESHOLD when a model's
- * count reaches its threshold, SCHEDULE when a wall-clock punctuator finds a model with at least
- * {@code minExamples} waiting longer than {@code maxDelay}. Each emission resets the count.
+ * Counts new examples per model and emits a {@code TrainingRequest}: THRESHOLD when a model's count
+ * reaches its threshold, SCHEDULE when a wall-clock punctuator finds a model with at least {@code
+ * minExamples} waiting longer than {@code maxDelay}. Each emission resets the count.
  *
- * <p>Once a second (wall clock) it also forwards, for each model whose count changed, a status
- * line for {@code training.status} as JSON text:
- * {@code {"source":"ingest","modelId","newExamples","threshold","at"}}, so that dashboards in any
- * process show how far a model is from its next training.
+ * <p>Once a second (wall clock) it also forwards, for each model whose count changed, a status line
+ * for {@code training.status} as JSON text: {@code
+ * {"source":"ingest","modelId","newExamples","threshold","at"}}, so that dashboards in any process
+ * show how far a model is from its next training.
  */
 final class TriggerProcessor implements Processor<String, Long, String, Object> {
   static final String STORE = "model-counters";
@@ -81,9 +81,14 @@ final class TriggerProcessor implements Processor<String, Long, String, Object> 
 
   private void status(long now) {
     for (String modelId : changed) {
-      String json = JSON.createObjectNode().put("source", "ingest").put("modelId", modelId)
-          .put("newExamples", read(counters.get(modelId))[0]).put("threshold", config.thresholdOf(modelId))
-          .put("at", Instant.ofEpochMilli(now).toString()).toString();
+      String json =
+          JSON.createObjectNode()
+              .put("source", "ingest")
+              .put("modelId", modelId)
+              .put("newExamples", read(counters.get(modelId))[0])
+              .put("threshold", config.thresholdOf(modelId))
+              .put("at", Instant.ofEpochMilli(now).toString())
+              .toString();
       context.forward(new Record<>(modelId, json, now));
     }
     changed.clear();
@@ -92,8 +97,14 @@ final class TriggerProcessor implements Processor<String, Long, String, Object> 
   private void emit(String modelId, long count, TrainingReason reason, long now) {
     counters.put(modelId, "0;0");
     changed.add(modelId);
-    TrainingRequest request = TrainingRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
-        .setModelId(modelId).setNewExamples(count).setReason(reason).setRequestedAt(Instant.ofEpochMilli(now)).build();
+    TrainingRequest request =
+        TrainingRequest.newBuilder()
+            .setRequestId(UUID.randomUUID().toString())
+            .setModelId(modelId)
+            .setNewExamples(count)
+            .setReason(reason)
+            .setRequestedAt(Instant.ofEpochMilli(now))
+            .build();
     context.forward(new Record<>(modelId, request, now));
   }
 

@@ -1,7 +1,8 @@
 package dev.streamtune.ingest;
 
 /** A decoded event breaks one of ingest's rules; it is dead-lettered with {@link #reason()}. */
-public final class ValidationException extends RuntimeException implements dev.streamtune.events.BadData {
+public final class ValidationException extends RuntimeException
+    implements dev.streamtune.events.BadData {
 
   /** The broken rule. */
   public enum Reason {
@@ -37,11 +38,14 @@ public final class ValidationException extends RuntimeException implements dev.s
     /** More attributes than {@code ingest.max.attributes}. */
     TOO_MANY_ATTRIBUTES,
     /**
-     * The object metadata the attributes (with event id and capture time) become is over
-     * {@code ingest.max.metadata.bytes}, which stays under S3's 2 KiB of user metadata.
+     * The object metadata the attributes (with event id and capture time) become is over {@code
+     * ingest.max.metadata.bytes}, which stays under S3's 2 KiB of user metadata.
      */
     ATTRIBUTES_TOO_LARGE,
-    /** Object storage refused writing the example with a 4xx (found at commit; dead-lettered on replay). */
+    /**
+     * Object storage refused writing the example with a 4xx (found at commit; dead-lettered on
+     * replay).
+     */
     STORE_REFUSED
   }
 

@@ -19,23 +19,29 @@ import java.util.concurrent.TimeUnit;
  * <p>Writes for one key run in the order they were issued (a relabel's put and delete never
  * overtake an earlier write of the same image), and at most {@code maxInFlight} are pending per
  * thread. The writes issued between two commits share one deadline ({@link #deadline}), so an
- * outage holds a commit for one retry budget (plus one call), however many writes are queued,
- * well inside the transaction timeout. With {@code threads == 0} every write runs inline, as
- * {@code TopologyTestDriver}, which has no producer to hold, needs.
+ * outage holds a commit for one retry budget (plus one call), however many writes are queued, well
+ * inside the transaction timeout. With {@code threads == 0} every write runs inline, as {@code
+ * TopologyTestDriver}, which has no producer to hold, needs.
  */
 final class WriteBarrier implements AutoCloseable {
   private final ExecutorService pool;
   private final int maxInFlight;
-  private final ThreadLocal<ArrayDeque<CompletableFuture<Void>>> pending = ThreadLocal.withInitial(ArrayDeque::new);
+  private final ThreadLocal<ArrayDeque<CompletableFuture<Void>>> pending =
+      ThreadLocal.withInitial(ArrayDeque::new);
   private final Map<String, CompletableFuture<Void>> lastByKey = new ConcurrentHashMap<>();
   private final ThreadLocal<long[]> deadline = ThreadLocal.withInitial(() -> new long[1]);
 
   WriteBarrier(int threads, int maxInFlight) {
-    this.pool = threads == 0 ? null : Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "ingest-s3-writer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool =
+        threads == 0
+            ? null
+            : Executors.newFixedThreadPool(
+                threads,
+                r -> {
+                  Thread t = new Thread(r, "ingest-s3-writer");
+                  t.setDaemon(true);
+                  return t;
+                });
     this.maxInFlight = Math.max(1, maxInFlight);
   }
 
@@ -45,8 +51,9 @@ final class WriteBarrier implements AutoCloseable {
   }
 
   /**
-   * The deadline ({@link System#nanoTime}) of this thread's writes until its next commit: each write
-   * may retry an outage until then, so the whole commit, not each write, is bounded by {@code budget}.
+   * The deadline ({@link System#nanoTime}) of this thread's writes until its next commit: each
+   * write may retry an outage until then, so the whole commit, not each write, is bounded by {@code
+   * budget}.
    */
   long deadline(Duration budget) {
     if (pool == null) {
@@ -75,22 +82,26 @@ final class WriteBarrier implements AutoCloseable {
       mine.pollFirst();
     }
     CompletableFuture<Void> before = lastByKey.get(key);
-    CompletableFuture<Void> f = before == null ? CompletableFuture.runAsync(write, pool)
-        : before.handle((v, e) -> null).thenRunAsync(write, pool);
+    CompletableFuture<Void> f =
+        before == null
+            ? CompletableFuture.runAsync(write, pool)
+            : before.handle((v, e) -> null).thenRunAsync(write, pool);
     lastByKey.put(key, f);
     f.whenComplete((v, e) -> lastByKey.remove(key, f));
     mine.addLast(f);
   }
 
   /**
-   * Throws the failure of a write that failed: the transaction cannot commit, so issuing more writes
-   * (and holding their bytes) would only delay the abort and replay.
+   * Throws the failure of a write that failed: the transaction cannot commit, so issuing more
+   * writes (and holding their bytes) would only delay the abort and replay.
    */
   private static void failure(CompletableFuture<Void> failed) {
     try {
       failed.join();
     } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     }
   }
 
@@ -107,7 +118,10 @@ final class WriteBarrier implements AutoCloseable {
         mine.pollFirst().join();
       } catch (CompletionException e) {
         if (first == null) {
-          first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+          first =
+              e.getCause() instanceof RuntimeException r
+                  ? r
+                  : new IllegalStateException(e.getCause());
         }
       }
     }

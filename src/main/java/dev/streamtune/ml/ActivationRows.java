@@ -3,8 +3,8 @@ package dev.streamtune.ml;
 import java.util.List;
 
 /**
- * Rows of activation maps, each read into a float buffer when a batch needs it, so that a large
- * set can be held compactly (as binary16, for instance) while a fine-tuning runs over it.
+ * Rows of activation maps, each read into a float buffer when a batch needs it, so that a large set
+ * can be held compactly (as binary16, for instance) while a fine-tuning runs over it.
  */
 public interface ActivationRows {
   /** How many rows there are. */

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A converted backbone on disk: a SavedModel for feature extraction (BatchNorm folded) and one
- * with the model's own variables for fine-tuning, plus what they output.
+ * A converted backbone on disk: a SavedModel for feature extraction (BatchNorm folded) and one with
+ * the model's own variables for fine-tuning, plus what they output.
  *
  * <p>Its {@link #digest()} keys the feature cache: features from two backbones never mix.
  *
@@ -22,10 +22,15 @@ import java.util.Map;
  * @param featureDims the candidate layers, in order, with the length of their pooled vectors
  * @param classNames the classes of the model's own head, in output order; empty if it has none
  */
-public record Backbone(Path dir, String name, String digest, Map<String, Integer> featureDims,
+public record Backbone(
+    Path dir,
+    String name,
+    String digest,
+    Map<String, Integer> featureDims,
     List<String> classNames) {
   /** The input side in pixels; images are resized to this square. */
   public static final int INPUT_SIZE = 224;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Copies the map, keeping its order. */
@@ -59,7 +64,9 @@ public record Backbone(Path dir, String name, String digest, Map<String, Integer
     try {
       JsonNode n = JSON.readTree(dir.resolve("backbone.json").toFile());
       Map<String, Integer> dims = new LinkedHashMap<>();
-      n.get("featureDims").fields().forEachRemaining(e -> dims.put(e.getKey(), e.getValue().asInt()));
+      n.get("featureDims")
+          .fields()
+          .forEachRemaining(e -> dims.put(e.getKey(), e.getValue().asInt()));
       List<String> classNames = new ArrayList<>();
       n.path("classNames").forEach(c -> classNames.add(c.asText()));
       return new Backbone(dir, n.get("name").asText(), n.get("digest").asText(), dims, classNames);
@@ -70,9 +77,14 @@ public record Backbone(Path dir, String name, String digest, Map<String, Integer
 
   /** Writes {@code backbone.json}. */
   void write() {
-    var n = JSON.createObjectNode().put("name", name).put("digest", digest)
-        .put("inputSize", INPUT_SIZE)
-        .put("preprocessing", "RGB, alpha dropped, /255, bilinear resize to 224 with alignCorners=true");
+    var n =
+        JSON.createObjectNode()
+            .put("name", name)
+            .put("digest", digest)
+            .put("inputSize", INPUT_SIZE)
+            .put(
+                "preprocessing",
+                "RGB, alpha dropped, /255, bilinear resize to 224 with alignCorners=true");
     classNames.forEach(n.putArray("classNames")::add);
     var dims = n.putObject("featureDims");
     featureDims.forEach(dims::put);

@@ -24,11 +24,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class BaseModels {
   /** sha256 of the default model's decoded weight shard. */
-  public static final String DEFAULT_SHARD_SHA256 = "8e7dddbb16acacc1bf1601b1b8a761e730ff934b7f2d7771312b2f000e5f5f13";
+  public static final String DEFAULT_SHARD_SHA256 =
+      "8e7dddbb16acacc1bf1601b1b8a761e730ff934b7f2d7771312b2f000e5f5f13";
+
   /** The default model's own classes, in output order. */
-  public static final List<String> DEFAULT_CLASSES = List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+  public static final List<String> DEFAULT_CLASSES =
+      List.of("Drawing", "Hentai", "Neutral", "Porn", "Sexy");
+
   /** Name of the default model's shard. */
   static final String DEFAULT_SHARD = "group1-shard1of1.bin";
+
   private static final Logger LOG = LoggerFactory.getLogger(BaseModels.class);
 
   private BaseModels() {}
@@ -45,13 +50,21 @@ public final class BaseModels {
     if (isDefault) {
       ensureDefault(dir);
     } else if (SavedModelBackbones.isSavedModel(dir)) {
-      return SavedModelBackbones.convert(dir, config.cacheDir(), dir.getFileName().toString(), config.featureLayers());
+      return SavedModelBackbones.convert(
+          dir, config.cacheDir(), dir.getFileName().toString(), config.featureLayers());
     } else if (!Files.exists(dir.resolve("model.json"))) {
-      throw new IllegalStateException("No model at " + dir + ": ml.base.model must be a TF.js layers model "
-          + "(model.json and its weight shards) or a TensorFlow SavedModel (saved_model.pb)");
+      throw new IllegalStateException(
+          "No model at "
+              + dir
+              + ": ml.base.model must be a TF.js layers model "
+              + "(model.json and its weight shards) or a TensorFlow SavedModel (saved_model.pb)");
     }
     String name = isDefault ? "mobilenet_v2 1.0 224 (nsfwjs@4.4.0)" : dir.getFileName().toString();
-    return BackboneConverter.convert(dir, config.cacheDir(), name, config.featureLayers(),
+    return BackboneConverter.convert(
+        dir,
+        config.cacheDir(),
+        name,
+        config.featureLayers(),
         isDefault ? DEFAULT_CLASSES : List.of());
   }
 
@@ -61,12 +74,13 @@ public final class BaseModels {
    */
   public static java.util.Optional<Path> tfjsSource(FeatureConfig config) {
     Path dir = config.baseModel();
-    return Files.exists(dir.resolve("model.json")) ? java.util.Optional.of(dir) : java.util.Optional.empty();
+    return Files.exists(dir.resolve("model.json"))
+        ? java.util.Optional.of(dir)
+        : java.util.Optional.empty();
   }
 
   /**
-   * Makes sure the default model is in {@code dir} with the right checksum, fetching it if
-   * missing.
+   * Makes sure the default model is in {@code dir} with the right checksum, fetching it if missing.
    */
   public static void ensureDefault(Path dir) {
     Path shard = dir.resolve(DEFAULT_SHARD);
@@ -75,9 +89,17 @@ public final class BaseModels {
     }
     String actual = sha256(shard);
     if (!actual.equals(DEFAULT_SHARD_SHA256)) {
-      throw new IllegalStateException("The base model weights " + shard + " have sha256 " + actual + ", but "
-          + "nsfwjs@4.4.0's are " + DEFAULT_SHARD_SHA256 + ". The files are damaged or not that model: delete "
-          + dir + " and run again to fetch them anew.");
+      throw new IllegalStateException(
+          "The base model weights "
+              + shard
+              + " have sha256 "
+              + actual
+              + ", but "
+              + "nsfwjs@4.4.0's are "
+              + DEFAULT_SHARD_SHA256
+              + ". The files are damaged or not that model: delete "
+              + dir
+              + " and run again to fetch them anew.");
     }
   }
 
@@ -93,15 +115,26 @@ public final class BaseModels {
         Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
       }
       Files.createDirectories(dir);
-      Process p = new ProcessBuilder("node", script.toString(), dir.toString()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("node", script.toString(), dir.toString())
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        throw new IllegalStateException("Fetching the base model failed: " + out.strip()
-            + "\nOn a machine with Node.js and npm, run: node tools/base-model/fetch.mjs " + dir);
+        throw new IllegalStateException(
+            "Fetching the base model failed: "
+                + out.strip()
+                + "\nOn a machine with Node.js and npm, run: node tools/base-model/fetch.mjs "
+                + dir);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot fetch the base model into " + dir + " (it needs Node.js and npm on "
-          + "the PATH once): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot fetch the base model into "
+              + dir
+              + " (it needs Node.js and npm on "
+              + "the PATH once): "
+              + e.getMessage(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while fetching the base model", e);

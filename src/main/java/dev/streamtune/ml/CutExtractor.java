@@ -1,8 +1,5 @@
 package dev.streamtune.ml;
 
-import dev.streamtune.image.ImageDecoder;
-import dev.streamtune.image.ImageDecodeException;
-import dev.streamtune.image.DecodeBudget;
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
@@ -12,6 +9,9 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
+import dev.streamtune.image.DecodeBudget;
+import dev.streamtune.image.ImageDecodeException;
+import dev.streamtune.image.ImageDecoder;
 import dev.streamtune.store.LocalFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,10 +66,16 @@ public final class CutExtractor implements AutoCloseable {
    * @param tfjsBaseModel the TF.js layers model the backbone was converted from
    * @throws IllegalArgumentException if the model has no such layer or it is not a 4-D map
    */
-  public static CutExtractor open(Path tfjsBaseModel, Backbone backbone, String cut, FeatureConfig config) {
+  public static CutExtractor open(
+      Path tfjsBaseModel, Backbone backbone, String cut, FeatureConfig config) {
     Path dir = backbone.dir().resolve("bottom-" + cut);
     if (!Files.exists(dir.resolve("saved_model.pb")) && !Files.isWritable(backbone.dir())) {
-      dir = Path.of(System.getProperty("java.io.tmpdir"), "streamtune-bottoms", backbone.digest(), "bottom-" + cut);
+      dir =
+          Path.of(
+              System.getProperty("java.io.tmpdir"),
+              "streamtune-bottoms",
+              backbone.digest(),
+              "bottom-" + cut);
       try {
         Files.createDirectories(dir.getParent());
       } catch (IOException e) {
@@ -77,12 +83,17 @@ public final class CutExtractor implements AutoCloseable {
       }
     }
     int[] shape = export(tfjsBaseModel, cut, dir);
-    Criteria<List<byte[]>, List<float[]>> criteria = Criteria.builder()
-        .setTypes(Engine.<List<byte[]>>type(List.class), Engine.<List<float[]>>type(List.class))
-        .optModelPath(dir).optEngine(Engine.NAME)
-        .optTranslator(new Translator(new ImageInput(
-            new ImageDecoder(config.maxPixels(), DecodeBudget.shared(config.decodeBudget())))))
-        .build();
+    Criteria<List<byte[]>, List<float[]>> criteria =
+        Criteria.builder()
+            .setTypes(Engine.<List<byte[]>>type(List.class), Engine.<List<float[]>>type(List.class))
+            .optModelPath(dir)
+            .optEngine(Engine.NAME)
+            .optTranslator(
+                new Translator(
+                    new ImageInput(
+                        new ImageDecoder(
+                            config.maxPixels(), DecodeBudget.shared(config.decodeBudget())))))
+            .build();
     try {
       return new CutExtractor(criteria.loadModel(), shape, config.batchSize());
     } catch (IOException e) {
@@ -105,7 +116,11 @@ public final class CutExtractor implements AutoCloseable {
   public List<float[]> extract(List<byte[]> images) {
     List<float[]> out = new ArrayList<>(images.size());
     for (int i = 0; i < images.size(); i += batch) {
-      out.addAll(Engine.predict(predictor, images.subList(i, Math.min(images.size(), i + batch)), "Bottom extraction"));
+      out.addAll(
+          Engine.predict(
+              predictor,
+              images.subList(i, Math.min(images.size(), i + batch)),
+              "Bottom extraction"));
     }
     return out;
   }
@@ -119,10 +134,14 @@ public final class CutExtractor implements AutoCloseable {
   private static int[] export(Path tfjsBaseModel, String cut, Path dir) {
     KerasLayersModel keras = KerasLayersModel.read(tfjsBaseModel);
     Engine.load();
-    try (Graph g = new Graph(); Session session = new Session(g)) {
+    try (Graph g = new Graph();
+        Session session = new Session(g)) {
       Ops tf = Ops.create(g);
-      Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, Backbone.INPUT_SIZE, Backbone.INPUT_SIZE, 3)));
+      Placeholder<TFloat32> image =
+          tf.withName("image")
+              .placeholder(
+                  TFloat32.class,
+                  Placeholder.shape(Shape.of(-1, Backbone.INPUT_SIZE, Backbone.INPUT_SIZE, 3)));
       Operand<TFloat32> x = KerasGraphBuilder.build(tf, keras, image, true).get(cut);
       if (x == null || x.shape().numDimensions() != 4) {
         throw new IllegalArgumentException("The model has no 4-D layer " + cut + " to cut at");
@@ -133,9 +152,17 @@ public final class CutExtractor implements AutoCloseable {
       }
       session.initialize();
       Path tmp = dir.resolveSibling(".tmp-" + UUID.randomUUID());
-      SavedModelBundle.exporter(tmp.toString()).withSession(session).withFunction(SessionFunction.create(
-          Signature.builder().key(Signature.DEFAULT_KEY).input("image", image)
-              .output("cut", tf.withName("cut").identity(x)).build(), session)).export();
+      SavedModelBundle.exporter(tmp.toString())
+          .withSession(session)
+          .withFunction(
+              SessionFunction.create(
+                  Signature.builder()
+                      .key(Signature.DEFAULT_KEY)
+                      .input("image", image)
+                      .output("cut", tf.withName("cut").identity(x))
+                      .build(),
+                  session))
+          .export();
       try {
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
@@ -150,7 +177,8 @@ public final class CutExtractor implements AutoCloseable {
     }
   }
 
-  private record Translator(ImageInput input) implements NoBatchifyTranslator<List<byte[]>, List<float[]>> {
+  private record Translator(ImageInput input)
+      implements NoBatchifyTranslator<List<byte[]>, List<float[]>> {
     @Override
     public NDList processInput(TranslatorContext ctx, List<byte[]> images) {
       return input.toNDList(ctx, images);

@@ -1,8 +1,8 @@
 package dev.streamtune.ml;
 
-import dev.streamtune.image.ImageDecodeException;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
+import dev.streamtune.image.ImageDecodeException;
 
 /** The one place that names the deep-learning engine, and small file helpers of this package. */
 final class Engine {
@@ -37,12 +37,12 @@ final class Engine {
   }
 
   /**
-   * Closes a DJL TensorFlow model and frees its session. DJL 0.28 loads a SavedModel with
-   * {@code TF_LoadSessionFromSavedModel} and keeps the returned session without a deallocator,
-   * so closing the model deletes the graph but never the session, which holds the model's
-   * variables: about 28 MB of native memory stayed behind per closed MobileNetV2 classifier
-   * ({@code ModelSubscriberIT} measures ten swaps). The session is read from the model's block
-   * before closing and deleted after.
+   * Closes a DJL TensorFlow model and frees its session. DJL 0.28 loads a SavedModel with {@code
+   * TF_LoadSessionFromSavedModel} and keeps the returned session without a deallocator, so closing
+   * the model deletes the graph but never the session, which holds the model's variables: about 28
+   * MB of native memory stayed behind per closed MobileNetV2 classifier ({@code ModelSubscriberIT}
+   * measures ten swaps). The session is read from the model's block before closing and deleted
+   * after.
    */
   static void close(ai.djl.repository.zoo.ZooModel<?, ?> model) {
     org.tensorflow.internal.c_api.TF_Session session = null;
@@ -55,7 +55,8 @@ final class Engine {
         session = new org.tensorflow.internal.c_api.TF_Session(s);
       }
     } catch (ReflectiveOperationException | RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(Engine.class).debug("No TensorFlow session to free: {}", e.toString());
+      org.slf4j.LoggerFactory.getLogger(Engine.class)
+          .debug("No TensorFlow session to free: {}", e.toString());
     }
     model.close();
     if (session != null) {

@@ -1,7 +1,5 @@
 package dev.streamtune.ml;
 
-import dev.streamtune.image.ImageDecoder;
-import dev.streamtune.image.ImageDecodeException;
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
@@ -12,6 +10,8 @@ import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamtune.image.ImageDecodeException;
+import dev.streamtune.image.ImageDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A classifier exported by {@link ClassifierExporter}, loaded through DJL: encoded images in,
- * class probabilities out. Thread-safe: one predictor per calling thread.
+ * A classifier exported by {@link ClassifierExporter}, loaded through DJL: encoded images in, class
+ * probabilities out. Thread-safe: one predictor per calling thread.
  *
  * <pre>{@code
  * try (ExportedClassifier c = ExportedClassifier.open(dir, 40_000_000)) {
@@ -33,17 +33,20 @@ public final class ExportedClassifier implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ZooModel<List<byte[]>, float[][]> model;
   private final List<String> labels;
-  private final ConcurrentLinkedQueue<Predictor<List<byte[]>, float[][]>> predictors = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Predictor<List<byte[]>, float[][]>> predictors =
+      new ConcurrentLinkedQueue<>();
   private final ThreadLocal<Predictor<List<byte[]>, float[][]>> predictor;
 
   private ExportedClassifier(ZooModel<List<byte[]>, float[][]> model, List<String> labels) {
     this.model = model;
     this.labels = labels;
-    this.predictor = ThreadLocal.withInitial(() -> {
-      var p = model.newPredictor();
-      predictors.add(p);
-      return p;
-    });
+    this.predictor =
+        ThreadLocal.withInitial(
+            () -> {
+              var p = model.newPredictor();
+              predictors.add(p);
+              return p;
+            });
   }
 
   /**
@@ -58,20 +61,24 @@ public final class ExportedClassifier implements AutoCloseable {
       JsonNode d = JSON.readTree(dir.resolve(ClassifierExporter.DESCRIPTOR).toFile());
       d.get("labels").forEach(l -> labels.add(l.asText()));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + dir.resolve(ClassifierExporter.DESCRIPTOR), e);
+      throw new UncheckedIOException(
+          "Cannot read " + dir.resolve(ClassifierExporter.DESCRIPTOR), e);
     }
-    Criteria<List<byte[]>, float[][]> criteria = Criteria.builder()
-        .setTypes(Engine.<List<byte[]>>type(List.class), float[][].class)
-        .optModelPath(dir)
-        .optEngine(Engine.NAME)
-        .optTranslator(new Translator(new ImageInput(new ImageDecoder(maxPixels)), labels.size()))
-        .build();
+    Criteria<List<byte[]>, float[][]> criteria =
+        Criteria.builder()
+            .setTypes(Engine.<List<byte[]>>type(List.class), float[][].class)
+            .optModelPath(dir)
+            .optEngine(Engine.NAME)
+            .optTranslator(
+                new Translator(new ImageInput(new ImageDecoder(maxPixels)), labels.size()))
+            .build();
     try {
       return new ExportedClassifier(criteria.loadModel(), List.copyOf(labels));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot load " + dir, e);
     } catch (ModelNotFoundException | MalformedModelException e) {
-      throw new IllegalStateException("Cannot load the classifier " + dir + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot load the classifier " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -97,7 +104,8 @@ public final class ExportedClassifier implements AutoCloseable {
     Engine.close(model);
   }
 
-  private record Translator(ImageInput input, int classes) implements NoBatchifyTranslator<List<byte[]>, float[][]> {
+  private record Translator(ImageInput input, int classes)
+      implements NoBatchifyTranslator<List<byte[]>, float[][]> {
     @Override
     public NDList processInput(TranslatorContext ctx, List<byte[]> images) {
       return input.toNDList(ctx, images);
@@ -105,8 +113,10 @@ public final class ExportedClassifier implements AutoCloseable {
 
     @Override
     public float[][] processOutput(TranslatorContext ctx, NDList outputs) {
-      float[] flat = outputs.get("probabilities") != null ? outputs.get("probabilities").toFloatArray()
-          : outputs.singletonOrThrow().toFloatArray();
+      float[] flat =
+          outputs.get("probabilities") != null
+              ? outputs.get("probabilities").toFloatArray()
+              : outputs.singletonOrThrow().toFloatArray();
       float[][] out = new float[flat.length / classes][];
       for (int i = 0; i < out.length; i++) {
         out[i] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);

@@ -1,13 +1,13 @@
 package dev.streamtune.ml;
 
-import dev.streamtune.image.ImageDecoder;
-import dev.streamtune.image.ImageDecodeException;
-import dev.streamtune.image.DecodeBudget;
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
+import dev.streamtune.image.DecodeBudget;
+import dev.streamtune.image.ImageDecodeException;
+import dev.streamtune.image.ImageDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.tensorflow.proto.framework.ConfigProto;
 
 /**
- * Computes backbone features from encoded images, through DJL: one loaded model, one predictor
- * per calling thread, so it is safe and scales across threads.
+ * Computes backbone features from encoded images, through DJL: one loaded model, one predictor per
+ * calling thread, so it is safe and scales across threads.
  *
  * <pre>{@code
  * try (FeatureExtractor fx = FeatureExtractor.open(backbone, FeatureConfig.defaults())) {
@@ -38,25 +38,32 @@ public final class FeatureExtractor implements AutoCloseable {
   private final Backbone backbone;
   private final FeatureConfig config;
   private final ZooModel<List<byte[]>, List<Features>> model;
-  private final Set<Predictor<List<byte[]>, List<Features>>> predictors = ConcurrentHashMap.newKeySet();
+  private final Set<Predictor<List<byte[]>, List<Features>>> predictors =
+      ConcurrentHashMap.newKeySet();
   private final ThreadLocal<Predictor<List<byte[]>, List<Features>>> predictor;
   private final ExecutorService workers;
 
-  private FeatureExtractor(Backbone backbone, FeatureConfig config, ZooModel<List<byte[]>, List<Features>> model) {
+  private FeatureExtractor(
+      Backbone backbone, FeatureConfig config, ZooModel<List<byte[]>, List<Features>> model) {
     this.backbone = backbone;
     this.config = config;
     this.model = model;
-    this.predictor = ThreadLocal.withInitial(() -> {
-      Predictor<List<byte[]>, List<Features>> p = model.newPredictor();
-      predictors.add(p);
-      return p;
-    });
+    this.predictor =
+        ThreadLocal.withInitial(
+            () -> {
+              Predictor<List<byte[]>, List<Features>> p = model.newPredictor();
+              predictors.add(p);
+              return p;
+            });
     AtomicInteger n = new AtomicInteger();
-    this.workers = Executors.newFixedThreadPool(config.workers(), r -> {
-      Thread t = new Thread(r, "feature-worker-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.workers =
+        Executors.newFixedThreadPool(
+            config.workers(),
+            r -> {
+              Thread t = new Thread(r, "feature-worker-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /**
@@ -65,29 +72,35 @@ public final class FeatureExtractor implements AutoCloseable {
    * @throws IllegalStateException when the model cannot be loaded
    */
   public static FeatureExtractor open(Backbone backbone, FeatureConfig config) {
-    return open(backbone, config,
+    return open(
+        backbone,
+        config,
         new ImageDecoder(config.maxPixels(), DecodeBudget.shared(config.decodeBudget())));
   }
 
   /** Loads a backbone's feature model, decoding with {@code decoder}. */
   static FeatureExtractor open(Backbone backbone, FeatureConfig config, ImageDecoder decoder) {
-    ConfigProto threads = ConfigProto.newBuilder()
-        .setIntraOpParallelismThreads(config.intraOpThreads())
-        .setInterOpParallelismThreads(config.interOpThreads())
-        .build();
-    Criteria<List<byte[]>, List<Features>> criteria = Criteria.builder()
-        .setTypes(Engine.<List<byte[]>>type(List.class), Engine.<List<Features>>type(List.class))
-        .optModelPath(backbone.featuresModel())
-        .optEngine(Engine.NAME)
-        .optOption("ConfigProto", Base64.getEncoder().encodeToString(threads.toByteArray()))
-        .optTranslator(new FeatureTranslator(decoder, backbone))
-        .build();
+    ConfigProto threads =
+        ConfigProto.newBuilder()
+            .setIntraOpParallelismThreads(config.intraOpThreads())
+            .setInterOpParallelismThreads(config.interOpThreads())
+            .build();
+    Criteria<List<byte[]>, List<Features>> criteria =
+        Criteria.builder()
+            .setTypes(
+                Engine.<List<byte[]>>type(List.class), Engine.<List<Features>>type(List.class))
+            .optModelPath(backbone.featuresModel())
+            .optEngine(Engine.NAME)
+            .optOption("ConfigProto", Base64.getEncoder().encodeToString(threads.toByteArray()))
+            .optTranslator(new FeatureTranslator(decoder, backbone))
+            .build();
     try {
       return new FeatureExtractor(backbone, config, criteria.loadModel());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot load " + backbone.featuresModel(), e);
     } catch (ModelNotFoundException | MalformedModelException e) {
-      throw new IllegalStateException("Cannot load the backbone " + backbone.featuresModel() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot load the backbone " + backbone.featuresModel() + ": " + e.getMessage(), e);
     }
   }
 
@@ -136,7 +149,9 @@ public final class FeatureExtractor implements AutoCloseable {
       throw new IllegalStateException("Interrupted while extracting features", e);
     } catch (ExecutionException e) {
       batches.forEach(f -> f.cancel(true));
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     }
     return out;
   }

@@ -1,10 +1,10 @@
 package dev.streamtune.ml;
 
-import dev.streamtune.image.ImageDecoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
+import dev.streamtune.image.ImageDecoder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,8 +41,12 @@ final class FeatureTranslator implements NoBatchifyTranslator<List<byte[]>, List
       for (var e : backbone.featureDims().entrySet()) {
         layers.put(e.getKey(), slice(flat, e.getKey(), i, e.getValue()));
       }
-      out.add(new Features(layers, backbone.classes() == 0 ? new float[0]
-          : slice(flat, "logits", i, backbone.classes())));
+      out.add(
+          new Features(
+              layers,
+              backbone.classes() == 0
+                  ? new float[0]
+                  : slice(flat, "logits", i, backbone.classes())));
     }
     return out;
   }
@@ -50,7 +54,8 @@ final class FeatureTranslator implements NoBatchifyTranslator<List<byte[]>, List
   private static float[] slice(Map<String, float[]> flat, String name, int i, int dims) {
     float[] all = flat.get(name);
     if (all == null) {
-      throw new IllegalStateException("The backbone returned no output " + name + "; it returned " + flat.keySet());
+      throw new IllegalStateException(
+          "The backbone returned no output " + name + "; it returned " + flat.keySet());
     }
     float[] v = new float[dims];
     System.arraycopy(all, i * dims, v, 0, dims);

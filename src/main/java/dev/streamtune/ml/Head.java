@@ -29,7 +29,12 @@ import java.util.Random;
  * @param hidden hidden units, 0 for softmax regression
  * @param params the parameter tensors, flattened, in the order above
  */
-public record Head(List<String> labels, String featureLayer, float[] mean, float[] std, int hidden,
+public record Head(
+    List<String> labels,
+    String featureLayer,
+    float[] mean,
+    float[] std,
+    int hidden,
     List<float[]> params) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final float MIN_STD = 1e-3f;
@@ -42,16 +47,18 @@ public record Head(List<String> labels, String featureLayer, float[] mean, float
       throw new IllegalArgumentException("mean and std differ in length");
     }
     int units = hidden > 0 ? hidden : labels.size();
-    int[] expected = hidden > 0
-        ? new int[] {mean.length * hidden, hidden, hidden * labels.size(), labels.size()}
-        : new int[] {mean.length * units, units};
+    int[] expected =
+        hidden > 0
+            ? new int[] {mean.length * hidden, hidden, hidden * labels.size(), labels.size()}
+            : new int[] {mean.length * units, units};
     if (params.size() != expected.length) {
-      throw new IllegalArgumentException("expected " + expected.length + " parameter tensors, got " + params.size());
+      throw new IllegalArgumentException(
+          "expected " + expected.length + " parameter tensors, got " + params.size());
     }
     for (int i = 0; i < expected.length; i++) {
       if (params.get(i).length != expected[i]) {
-        throw new IllegalArgumentException("parameter " + i + " has " + params.get(i).length + " values, expected "
-            + expected[i]);
+        throw new IllegalArgumentException(
+            "parameter " + i + " has " + params.get(i).length + " values, expected " + expected[i]);
       }
     }
   }
@@ -61,7 +68,8 @@ public record Head(List<String> labels, String featureLayer, float[] mean, float
    *
    * @param stats z-score statistics of the training features, from {@link #statistics}
    */
-  public static Head initial(List<String> labels, String featureLayer, Statistics stats, int hidden, long seed) {
+  public static Head initial(
+      List<String> labels, String featureLayer, Statistics stats, int hidden, long seed) {
     Random r = new Random(seed);
     int d = stats.mean().length;
     int k = labels.size();
@@ -139,7 +147,8 @@ public record Head(List<String> labels, String featureLayer, float[] mean, float
    */
   public Head withLabels(List<String> newLabels) {
     if (newLabels.size() < labels.size() || !newLabels.subList(0, labels.size()).equals(labels)) {
-      throw new IllegalArgumentException("New labels " + newLabels + " must start with the old ones " + labels);
+      throw new IllegalArgumentException(
+          "New labels " + newLabels + " must start with the old ones " + labels);
     }
     int k = newLabels.size();
     int last = params.size() - 2;
@@ -171,8 +180,12 @@ public record Head(List<String> labels, String featureLayer, float[] mean, float
 
   /** Serializes to JSON, floats as base64 of little-endian float32. */
   public byte[] toJson() {
-    ObjectNode n = JSON.createObjectNode().put("format", "streamtune-head/1").put("featureLayer", featureLayer)
-        .put("hidden", hidden).put("inputs", inputs());
+    ObjectNode n =
+        JSON.createObjectNode()
+            .put("format", "streamtune-head/1")
+            .put("featureLayer", featureLayer)
+            .put("hidden", hidden)
+            .put("inputs", inputs());
     labels.forEach(n.putArray("labels")::add);
     n.put("mean", b64(mean)).put("std", b64(std));
     var ps = n.putArray("params");
@@ -199,8 +212,13 @@ public record Head(List<String> labels, String featureLayer, float[] mean, float
       n.get("labels").forEach(l -> labels.add(l.asText()));
       List<float[]> params = new ArrayList<>();
       n.get("params").forEach(p -> params.add(unb64(p.asText())));
-      return new Head(labels, n.get("featureLayer").asText(), unb64(n.get("mean").asText()),
-          unb64(n.get("std").asText()), n.get("hidden").asInt(), params);
+      return new Head(
+          labels,
+          n.get("featureLayer").asText(),
+          unb64(n.get("mean").asText()),
+          unb64(n.get("std").asText()),
+          n.get("hidden").asInt(),
+          params);
     } catch (IOException e) {
       throw new IllegalArgumentException("Not a head: " + e.getMessage(), e);
     }

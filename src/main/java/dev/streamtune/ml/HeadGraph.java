@@ -38,30 +38,39 @@ final class HeadGraph implements AutoCloseable {
     Engine.load();
     this.graph = new Graph();
     this.inputs = inputs;
-    this.shapes = hidden > 0 ? new int[][] {{inputs, hidden}, {hidden}, {hidden, classes}, {classes}}
-        : new int[][] {{inputs, classes}, {classes}};
+    this.shapes =
+        hidden > 0
+            ? new int[][] {{inputs, hidden}, {hidden}, {hidden, classes}, {classes}}
+            : new int[][] {{inputs, classes}, {classes}};
     Ops tf = Ops.create(graph);
     x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, inputs)));
     y = tf.withName("y").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     for (int i = 0; i < shapes.length; i++) {
       long[] dims = java.util.Arrays.stream(shapes[i]).asLongStream().toArray();
-      params.add(tf.withName("p" + i).placeholder(TFloat32.class, Placeholder.shape(Shape.of(dims))));
+      params.add(
+          tf.withName("p" + i).placeholder(TFloat32.class, Placeholder.shape(Shape.of(dims))));
     }
     Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(x, params.get(0)), params.get(1));
     Operand<TFloat32> penalty = tf.math.mul(tf.constant(l2 / 2), sumOfSquares(tf, params.get(0)));
     if (hidden > 0) {
       logits = tf.math.add(tf.linalg.matMul(tf.nn.relu(logits), params.get(2)), params.get(3));
-      penalty = tf.math.add(penalty, tf.math.mul(tf.constant(l2 / 2), sumOfSquares(tf, params.get(2))));
+      penalty =
+          tf.math.add(penalty, tf.math.mul(tf.constant(l2 / 2), sumOfSquares(tf, params.get(2))));
     }
     probabilities = tf.withName("probabilities").nn.softmax(logits);
     Operand<TFloat32> oneHot = tf.oneHot(y, tf.constant(classes), tf.constant(1f), tf.constant(0f));
-    Operand<TFloat32> ce = tf.math.neg(tf.reduceSum(tf.math.mul(oneHot, tf.nn.logSoftmax(logits)),
-        tf.constant(1)));
+    Operand<TFloat32> ce =
+        tf.math.neg(tf.reduceSum(tf.math.mul(oneHot, tf.nn.logSoftmax(logits)), tf.constant(1)));
     loss = tf.withName("loss").math.add(tf.math.mean(ce, tf.constant(0)), penalty);
     Output<?>[] wrt = params.stream().map(Operand::asOutput).toArray(Output<?>[]::new);
     gradients = graph.addGradients(loss.asOutput(), wrt);
-    session = new Session(graph, ConfigProto.newBuilder().setIntraOpParallelismThreads(threads)
-        .setInterOpParallelismThreads(1).build());
+    session =
+        new Session(
+            graph,
+            ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(threads)
+                .setInterOpParallelismThreads(1)
+                .build());
   }
 
   private static Operand<TFloat32> sumOfSquares(Ops tf, Operand<TFloat32> w) {
@@ -103,7 +112,8 @@ final class HeadGraph implements AutoCloseable {
     }
   }
 
-  private Session.Runner feed(Session.Runner r, List<float[]> p, float[] batchX, int n, List<Tensor> feeds) {
+  private Session.Runner feed(
+      Session.Runner r, List<float[]> p, float[] batchX, int n, List<Tensor> feeds) {
     TFloat32 xs = TFloat32.tensorOf(Shape.of(n, inputs), DataBuffers.of(batchX, true, false));
     feeds.add(xs);
     r.feed(x, xs);

@@ -27,7 +27,9 @@ public final class HeadTrainer {
   /** Called after each epoch, for progress reports. */
   @FunctionalInterface
   public interface EpochListener {
-    /** One epoch done: its mean training loss and the validation loss (NaN without validation data). */
+    /**
+     * One epoch done: its mean training loss and the validation loss (NaN without validation data).
+     */
     void epoch(int epoch, int maxEpochs, double trainLoss, double validationLoss);
   }
 
@@ -46,10 +48,17 @@ public final class HeadTrainer {
    *
    * @param trainX raw (not normalized) training features; normalized with {@code init}'s statistics
    * @param trainY label index of each training row, in {@code init.labels()} order
-   * @param valX raw validation features, possibly empty (then every epoch runs and the last is kept)
+   * @param valX raw validation features, possibly empty (then every epoch runs and the last is
+   *     kept)
    * @param listener progress callback, or null
    */
-  public static Fit train(Head init, float[][] trainX, int[] trainY, float[][] valX, int[] valY, HeadOptions o,
+  public static Fit train(
+      Head init,
+      float[][] trainX,
+      int[] trainY,
+      float[][] valX,
+      int[] valY,
+      HeadOptions o,
       EpochListener listener) {
     if (trainX.length == 0) {
       throw new IllegalArgumentException("No training examples");
@@ -66,7 +75,8 @@ public final class HeadTrainer {
     int bestEpoch = 0;
     int step = 0;
     int epoch = 0;
-    try (HeadGraph g = new HeadGraph(init.inputs(), init.hidden(), init.classes(), o.l2(), o.threads())) {
+    try (HeadGraph g =
+        new HeadGraph(init.inputs(), init.hidden(), init.classes(), o.l2(), o.threads())) {
       while (epoch < o.maxEpochs()) {
         epoch++;
         int[] order = sampler.epoch();
@@ -85,7 +95,10 @@ public final class HeadTrainer {
           sum += s.loss();
           batches++;
         }
-        double valLoss = vx.length == 0 ? Double.NaN : crossEntropy(predict(g, p, vx, init.inputs(), init.classes()), valY);
+        double valLoss =
+            vx.length == 0
+                ? Double.NaN
+                : crossEntropy(predict(g, p, vx, init.inputs(), init.classes()), valY);
         if (listener != null) {
           listener.epoch(epoch, o.maxEpochs(), sum / batches, valLoss);
         }
@@ -136,7 +149,8 @@ public final class HeadTrainer {
     return out;
   }
 
-  private static void adam(List<float[]> p, List<float[]> m, List<float[]> v, List<float[]> g, int t, float lr) {
+  private static void adam(
+      List<float[]> p, List<float[]> m, List<float[]> v, List<float[]> g, int t, float lr) {
     double alpha = lr * Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t));
     for (int i = 0; i < p.size(); i++) {
       float[] pi = p.get(i);
@@ -178,7 +192,10 @@ public final class HeadTrainer {
       int largest = 0;
       for (int k = 0; k < classes; k++) {
         int kk = k;
-        int[] idx = java.util.stream.IntStream.range(0, labels.length).filter(i -> labels[i] == kk).toArray();
+        int[] idx =
+            java.util.stream.IntStream.range(0, labels.length)
+                .filter(i -> labels[i] == kk)
+                .toArray();
         if (idx.length > 0) {
           byClass.add(idx);
           largest = Math.max(largest, idx.length);

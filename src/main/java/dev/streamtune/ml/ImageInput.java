@@ -1,11 +1,11 @@
 package dev.streamtune.ml;
 
-import dev.streamtune.image.ImageDecoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.TranslatorContext;
+import dev.streamtune.image.ImageDecoder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -14,9 +14,9 @@ import java.util.List;
 /**
  * The input side of every translator here: decodes and preprocesses a batch of encoded images into
  * the {@code image} tensor [N,224,224,3], through one reused off-heap buffer per thread (a fresh
- * direct buffer per call would be freed only by GC). Each image is decoded (subsampled, see
- * {@link ImageDecoder#decode}) and resized before the next is decoded, so a batch holds one
- * decoded image at a time.
+ * direct buffer per call would be freed only by GC). Each image is decoded (subsampled, see {@link
+ * ImageDecoder#decode}) and resized before the next is decoded, so a batch holds one decoded image
+ * at a time.
  */
 final class ImageInput {
   private static final int IMAGE_FLOATS = Backbone.INPUT_SIZE * Backbone.INPUT_SIZE * 3;
@@ -42,8 +42,10 @@ final class ImageInput {
   private FloatBuffer buffer(int images) {
     FloatBuffer buf = buffers.get();
     if (buf == null || buf.capacity() < images * IMAGE_FLOATS) {
-      buf = ByteBuffer.allocateDirect(images * IMAGE_FLOATS * Float.BYTES).order(ByteOrder.nativeOrder())
-          .asFloatBuffer();
+      buf =
+          ByteBuffer.allocateDirect(images * IMAGE_FLOATS * Float.BYTES)
+              .order(ByteOrder.nativeOrder())
+              .asFloatBuffer();
       buffers.set(buf);
     }
     buf.clear();

@@ -15,19 +15,30 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Builds the TensorFlow graph of a Keras functional model, layer by layer, with the TensorFlow
- * Java {@link Ops} API. Weights become variables, so the graph can be saved, restored and
- * fine-tuned.
+ * Builds the TensorFlow graph of a Keras functional model, layer by layer, with the TensorFlow Java
+ * {@link Ops} API. Weights become variables, so the graph can be saved, restored and fine-tuned.
  *
  * <p>With {@code foldBatchNorm}, each BatchNormalization that directly follows a convolution is
- * folded into that convolution's kernel and a bias (inference only, about 1.7× faster); without
- * it, BatchNormalization is computed from its four variables, as a fine-tuning graph needs.
+ * folded into that convolution's kernel and a bias (inference only, about 1.7× faster); without it,
+ * BatchNormalization is computed from its four variables, as a fine-tuning graph needs.
  */
 final class KerasGraphBuilder {
   /** The layers this builder knows; any other is an error naming it. */
-  static final Set<String> SUPPORTED = Set.of("InputLayer", "ZeroPadding2D", "Conv2D", "DepthwiseConv2D",
-      "BatchNormalization", "ReLU", "Add", "AveragePooling2D", "GlobalAveragePooling2D", "Flatten", "Dense",
-      "Dropout", "Activation");
+  static final Set<String> SUPPORTED =
+      Set.of(
+          "InputLayer",
+          "ZeroPadding2D",
+          "Conv2D",
+          "DepthwiseConv2D",
+          "BatchNormalization",
+          "ReLU",
+          "Add",
+          "AveragePooling2D",
+          "GlobalAveragePooling2D",
+          "Flatten",
+          "Dense",
+          "Dropout",
+          "Activation");
 
   private final Ops tf;
   private final KerasLayersModel model;
@@ -53,12 +64,17 @@ final class KerasGraphBuilder {
    * @return each layer's output by layer name
    * @throws IllegalArgumentException naming the first unsupported layer or option
    */
-  static Map<String, Operand<TFloat32>> build(Ops tf, KerasLayersModel model, Operand<TFloat32> input,
-      boolean foldBatchNorm) {
+  static Map<String, Operand<TFloat32>> build(
+      Ops tf, KerasLayersModel model, Operand<TFloat32> input, boolean foldBatchNorm) {
     for (Layer l : model.layers()) {
       if (!SUPPORTED.contains(l.className())) {
-        throw new IllegalArgumentException("Layer " + l.name() + " is a " + l.className()
-            + ", which Streamtune cannot convert; supported layers: " + new java.util.TreeSet<>(SUPPORTED));
+        throw new IllegalArgumentException(
+            "Layer "
+                + l.name()
+                + " is a "
+                + l.className()
+                + ", which Streamtune cannot convert; supported layers: "
+                + new java.util.TreeSet<>(SUPPORTED));
       }
     }
     KerasGraphBuilder b = new KerasGraphBuilder(tf, model, foldBatchNorm);
@@ -69,8 +85,8 @@ final class KerasGraphBuilder {
   }
 
   /**
-   * The network above a cut: the layers downstream of {@code cut}, built on {@code cutValue} as
-   * the cut layer's output, BatchNormalization unfolded (its statistics frozen), every weight a
+   * The network above a cut: the layers downstream of {@code cut}, built on {@code cutValue} as the
+   * cut layer's output, BatchNormalization unfolded (its statistics frozen), every weight a
    * variable. It is the trainable top of a fine-tuning, whose bottom's activations are cached.
    *
    * @param outputs each built layer's output by name, the cut included
@@ -90,9 +106,12 @@ final class KerasGraphBuilder {
     while (!todo.isEmpty()) {
       String name = todo.pop();
       if (below.add(name)) {
-        model.layers().stream().filter(x -> x.name().equals(name)).findFirst()
+        model.layers().stream()
+            .filter(x -> x.name().equals(name))
+            .findFirst()
             .orElseThrow(() -> new IllegalArgumentException("The model has no layer " + cut))
-            .inbound().forEach(todo::push);
+            .inbound()
+            .forEach(todo::push);
       }
     }
     KerasGraphBuilder b = new KerasGraphBuilder(tf, model, false);
@@ -103,8 +122,14 @@ final class KerasGraphBuilder {
       }
       for (String in : l.inbound()) {
         if (below.contains(in) && !in.equals(cut)) {
-          throw new IllegalArgumentException("Layer " + l.name() + " reads " + in + " from below the cut " + cut
-              + "; the cut must separate the network");
+          throw new IllegalArgumentException(
+              "Layer "
+                  + l.name()
+                  + " reads "
+                  + in
+                  + " from below the cut "
+                  + cut
+                  + "; the cut must separate the network");
         }
       }
       if (!SUPPORTED.contains(l.className())) {
@@ -122,8 +147,12 @@ final class KerasGraphBuilder {
       case "InputLayer" -> input;
       case "ZeroPadding2D" -> {
         JsonNode p = c.get("padding");
-        int[][] pad = {{0, 0}, {p.get(0).get(0).asInt(), p.get(0).get(1).asInt()},
-            {p.get(1).get(0).asInt(), p.get(1).get(1).asInt()}, {0, 0}};
+        int[][] pad = {
+          {0, 0},
+          {p.get(0).get(0).asInt(), p.get(0).get(1).asInt()},
+          {p.get(1).get(0).asInt(), p.get(1).get(1).asInt()},
+          {0, 0}
+        };
         yield named.pad(in(l, 0), named.constant(pad), named.constant(0f));
       }
       case "Conv2D", "DepthwiseConv2D" -> convolution(l, named);
@@ -137,12 +166,17 @@ final class KerasGraphBuilder {
         yield sum;
       }
       case "AveragePooling2D" -> {
-        if (!c.path("padding").asText("valid").equals("valid") && !c.path("padding").asText().equals("same")) {
+        if (!c.path("padding").asText("valid").equals("valid")
+            && !c.path("padding").asText().equals("same")) {
           throw unsupported(l, "padding " + c.path("padding").asText());
         }
-        List<Long> pool = List.of(1L, c.get("pool_size").get(0).asLong(), c.get("pool_size").get(1).asLong(), 1L);
+        List<Long> pool =
+            List.of(1L, c.get("pool_size").get(0).asLong(), c.get("pool_size").get(1).asLong(), 1L);
         JsonNode s = c.hasNonNull("strides") ? c.get("strides") : c.get("pool_size");
-        yield named.nn.avgPool(in(l, 0), pool, List.of(1L, s.get(0).asLong(), s.get(1).asLong(), 1L),
+        yield named.nn.avgPool(
+            in(l, 0),
+            pool,
+            List.of(1L, s.get(0).asLong(), s.get(1).asLong(), 1L),
             c.path("padding").asText("valid").toUpperCase(java.util.Locale.ROOT));
       }
       case "GlobalAveragePooling2D" -> named.math.mean(in(l, 0), named.constant(new int[] {1, 2}));
@@ -170,10 +204,12 @@ final class KerasGraphBuilder {
   private Operand<TFloat32> convolution(Layer l, Ops named) {
     JsonNode c = l.config();
     boolean depthwise = l.className().equals("DepthwiseConv2D");
-    if (c.path("dilation_rate").get(0).asInt(1) != 1 || c.path("dilation_rate").get(1).asInt(1) != 1) {
+    if (c.path("dilation_rate").get(0).asInt(1) != 1
+        || c.path("dilation_rate").get(1).asInt(1) != 1) {
       throw unsupported(l, "dilation_rate " + c.path("dilation_rate"));
     }
-    List<Long> strides = List.of(1L, c.get("strides").get(0).asLong(), c.get("strides").get(1).asLong(), 1L);
+    List<Long> strides =
+        List.of(1L, c.get("strides").get(0).asLong(), c.get("strides").get(1).asLong(), 1L);
     String padding = c.get("padding").asText().toUpperCase(java.util.Locale.ROOT);
     String kernelName = l.name() + (depthwise ? "/depthwise_kernel" : "/kernel");
     Weight kernel = model.weight(kernelName);
@@ -182,16 +218,20 @@ final class KerasGraphBuilder {
     Operand<TFloat32> y;
     if (bn == null) {
       Operand<TFloat32> k = variable(named, kernelName, kernel);
-      y = depthwise ? named.nn.depthwiseConv2dNative(in(l, 0), k, strides, padding)
-          : named.nn.conv2d(in(l, 0), k, strides, padding);
+      y =
+          depthwise
+              ? named.nn.depthwiseConv2dNative(in(l, 0), k, strides, padding)
+              : named.nn.conv2d(in(l, 0), k, strides, padding);
       if (bias) {
         y = named.nn.biasAdd(y, param(named, l.name() + "/bias"));
       }
     } else {
       Folded folded = fold(kernel, bias ? model.weight(l.name() + "/bias") : null, bn);
       Operand<TFloat32> k = variable(named, kernelName, folded.kernel());
-      y = depthwise ? named.nn.depthwiseConv2dNative(in(l, 0), k, strides, padding)
-          : named.nn.conv2d(in(l, 0), k, strides, padding);
+      y =
+          depthwise
+              ? named.nn.depthwiseConv2dNative(in(l, 0), k, strides, padding)
+              : named.nn.conv2d(in(l, 0), k, strides, padding);
       y = named.nn.biasAdd(y, variable(named, bn + "/folded_bias", folded.bias()));
     }
     return activation(l, named, y, c.path("activation").asText("linear"));
@@ -244,11 +284,12 @@ final class KerasGraphBuilder {
   private Operand<TFloat32> batchNorm(Layer l, Ops named, Operand<TFloat32> x) {
     float eps = (float) l.config().path("epsilon").asDouble(1e-3);
     String n = l.name();
-    Operand<TFloat32> invStd = named.math.rsqrt(named.math.add(param(named, n + "/moving_variance"),
-        named.constant(eps)));
-    Operand<TFloat32> scale = model.hasWeight(n + "/gamma")
-        ? named.math.mul(invStd, param(named, n + "/gamma")) : invStd;
-    Operand<TFloat32> y = named.math.mul(named.math.sub(x, param(named, n + "/moving_mean")), scale);
+    Operand<TFloat32> invStd =
+        named.math.rsqrt(named.math.add(param(named, n + "/moving_variance"), named.constant(eps)));
+    Operand<TFloat32> scale =
+        model.hasWeight(n + "/gamma") ? named.math.mul(invStd, param(named, n + "/gamma")) : invStd;
+    Operand<TFloat32> y =
+        named.math.mul(named.math.sub(x, param(named, n + "/moving_mean")), scale);
     return model.hasWeight(n + "/beta") ? named.math.add(y, param(named, n + "/beta")) : y;
   }
 
@@ -261,7 +302,9 @@ final class KerasGraphBuilder {
       return named.nn.relu(x);
     }
     double max = c.get("max_value").asDouble();
-    return max == 6.0 ? named.nn.relu6(x) : named.math.minimum(named.nn.relu(x), named.constant((float) max));
+    return max == 6.0
+        ? named.nn.relu6(x)
+        : named.math.minimum(named.nn.relu(x), named.constant((float) max));
   }
 
   private Operand<TFloat32> activation(Layer l, Ops named, Operand<TFloat32> x, String name) {
@@ -282,8 +325,10 @@ final class KerasGraphBuilder {
 
   private Operand<TFloat32> variable(Ops named, String weightName, Weight w) {
     String opName = weightName.substring(weightName.lastIndexOf('/') + 1);
-    Operand<TFloat32> v = named.withName(opName).variable(
-        tf.constant(Shape.of(w.shape()), DataBuffers.of(w.values(), true, false)));
+    Operand<TFloat32> v =
+        named
+            .withName(opName)
+            .variable(tf.constant(Shape.of(w.shape()), DataBuffers.of(w.values(), true, false)));
     variables.put(weightName, v);
     return v;
   }
@@ -291,8 +336,8 @@ final class KerasGraphBuilder {
   private Operand<TFloat32> in(Layer l, int i) {
     Operand<TFloat32> x = outputs.get(l.inbound().get(i));
     if (x == null) {
-      throw new IllegalArgumentException("Layer " + l.name() + " reads " + l.inbound().get(i)
-          + ", which is not built before it");
+      throw new IllegalArgumentException(
+          "Layer " + l.name() + " reads " + l.inbound().get(i) + ", which is not built before it");
     }
     return x;
   }
@@ -302,7 +347,7 @@ final class KerasGraphBuilder {
   }
 
   private static IllegalArgumentException unsupported(Layer l, String what) {
-    return new IllegalArgumentException("Layer " + l.name() + " (" + l.className() + ") uses an unsupported "
-        + what);
+    return new IllegalArgumentException(
+        "Layer " + l.name() + " (" + l.className() + ") uses an unsupported " + what);
   }
 }

@@ -1,8 +1,8 @@
 package dev.streamtune.ml;
 
-import dev.streamtune.digest.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamtune.digest.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,11 +19,11 @@ import java.util.Map;
 
 /**
  * A Keras functional model in TF.js layers format ({@code model.json} plus binary weight shards),
- * with its weights dequantized to float32 and keyed by name (the manifest is not in network
- * order).
+ * with its weights dequantized to float32 and keyed by name (the manifest is not in network order).
  */
 final class KerasLayersModel {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The last model read (immutable), since a training run builds several graphs from it. */
   private static final Map<String, KerasLayersModel> CACHE = new java.util.HashMap<>();
 
@@ -72,9 +72,13 @@ final class KerasLayersModel {
       byte[] jsonBytes = Files.readAllBytes(modelJson);
       JsonNode root = JSON.readTree(jsonBytes);
       JsonNode config = root.path("modelTopology").path("model_config");
-      if (!config.path("class_name").asText().equals("Model") && !config.path("class_name").asText().equals("Functional")) {
-        throw new IllegalArgumentException(modelJson + " is not a Keras functional model (class_name "
-            + config.path("class_name").asText() + ")");
+      if (!config.path("class_name").asText().equals("Model")
+          && !config.path("class_name").asText().equals("Functional")) {
+        throw new IllegalArgumentException(
+            modelJson
+                + " is not a Keras functional model (class_name "
+                + config.path("class_name").asText()
+                + ")");
       }
       MessageDigest sha = sha256();
       sha.update(jsonBytes);
@@ -86,8 +90,12 @@ final class KerasLayersModel {
             inbound.add(in.get(0).asText());
           }
         }
-        layers.add(new Layer(l.get("name").asText(), l.get("class_name").asText(), l.path("config"),
-            List.copyOf(inbound)));
+        layers.add(
+            new Layer(
+                l.get("name").asText(),
+                l.get("class_name").asText(),
+                l.path("config"),
+                List.copyOf(inbound)));
       }
       Map<String, Weight> weights = new LinkedHashMap<>();
       for (JsonNode group : root.path("weightsManifest")) {
@@ -97,9 +105,13 @@ final class KerasLayersModel {
           sha.update(shard);
           data.writeBytes(shard);
         }
-        readGroup(group.path("weights"), ByteBuffer.wrap(data.toByteArray()).order(ByteOrder.LITTLE_ENDIAN), weights);
+        readGroup(
+            group.path("weights"),
+            ByteBuffer.wrap(data.toByteArray()).order(ByteOrder.LITTLE_ENDIAN),
+            weights);
       }
-      return new KerasLayersModel(List.copyOf(layers), weights, HexFormat.of().formatHex(sha.digest()));
+      return new KerasLayersModel(
+          List.copyOf(layers), weights, HexFormat.of().formatHex(sha.digest()));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the TF.js layers model in " + dir, e);
     }
@@ -133,8 +145,12 @@ final class KerasLayersModel {
         buf.asFloatBuffer().get(v);
         buf.position(buf.position() + 4 * n);
       } else {
-        throw new IllegalArgumentException("Weight " + name + " has dtype " + dtype
-            + "; supported: float32, and uint8 or uint16 quantization");
+        throw new IllegalArgumentException(
+            "Weight "
+                + name
+                + " has dtype "
+                + dtype
+                + "; supported: float32, and uint8 or uint16 quantization");
       }
       out.put(name, new Weight(shape, v));
     }
@@ -171,12 +187,19 @@ final class KerasLayersModel {
     for (Map.Entry<String, float[]> e : new java.util.TreeMap<>(replaced).entrySet()) {
       Weight old = weight(e.getKey());
       if (old.values().length != e.getValue().length) {
-        throw new IllegalArgumentException("Weight " + e.getKey() + " has " + old.values().length + " values; the "
-            + "replacement has " + e.getValue().length);
+        throw new IllegalArgumentException(
+            "Weight "
+                + e.getKey()
+                + " has "
+                + old.values().length
+                + " values; the "
+                + "replacement has "
+                + e.getValue().length);
       }
       copy.put(e.getKey(), new Weight(old.shape(), e.getValue()));
       sha.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      ByteBuffer bytes = ByteBuffer.allocate(4 * e.getValue().length).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer bytes =
+          ByteBuffer.allocate(4 * e.getValue().length).order(ByteOrder.LITTLE_ENDIAN);
       bytes.asFloatBuffer().put(e.getValue());
       sha.update(bytes.array());
     }

@@ -4,8 +4,8 @@ import dev.streamtune.image.ImageDecoder;
 import java.nio.FloatBuffer;
 
 /**
- * The backbone's input, as the nsfwjs package computes it in TF.js: pixels / 255, then a
- * bilinear resize to 224×224 with {@code alignCorners = true}.
+ * The backbone's input, as the nsfwjs package computes it in TF.js: pixels / 255, then a bilinear
+ * resize to 224×224 with {@code alignCorners = true}.
  *
  * <p>alignCorners = true maps the corner pixels of the input onto the corner pixels of the output
  * (scale (in − 1) / (out − 1)). We use it because it is what the model's own TF.js code does

@@ -27,8 +27,8 @@ import org.tensorflow.types.TFloat32;
  * (such as {@code block_13_expand_relu/Relu6:0}, or the op name alone) of shape [N,H,W,C]. Its
  * output named {@code logits}, or its only output, if 2-D, is taken as the model's own head.
  *
- * <p>The conversion adds global average pooling of each feature tensor to the graph and exports
- * it, with the original variables, as the backbone's {@code features/} and {@code savedmodel/}.
+ * <p>The conversion adds global average pooling of each feature tensor to the graph and exports it,
+ * with the original variables, as the backbone's {@code features/} and {@code savedmodel/}.
  */
 final class SavedModelBackbones {
   private SavedModelBackbones() {}
@@ -37,7 +37,8 @@ final class SavedModelBackbones {
     return Files.exists(dir.resolve("saved_model.pb"));
   }
 
-  static Backbone convert(Path savedModel, Path cacheRoot, String name, List<String> featureTensors) {
+  static Backbone convert(
+      Path savedModel, Path cacheRoot, String name, List<String> featureTensors) {
     Engine.load();
     String digest = digest(savedModel, featureTensors);
     Path target = cacheRoot.resolve(digest);
@@ -45,12 +46,18 @@ final class SavedModelBackbones {
       return Backbone.read(target);
     }
     Path tmp = cacheRoot.resolve(".tmp-" + UUID.randomUUID());
-    try (SavedModelBundle bundle = SavedModelBundle.load(savedModel.toString(), SavedModelBundle.DEFAULT_TAG)) {
-      Signature serving = bundle.signatures().stream().filter(s -> s.key().equals("serving_default")).findFirst()
-          .orElseGet(() -> bundle.signatures().get(0));
+    try (SavedModelBundle bundle =
+        SavedModelBundle.load(savedModel.toString(), SavedModelBundle.DEFAULT_TAG)) {
+      Signature serving =
+          bundle.signatures().stream()
+              .filter(s -> s.key().equals("serving_default"))
+              .findFirst()
+              .orElseGet(() -> bundle.signatures().get(0));
       if (serving.inputNames().size() != 1) {
-        throw new IllegalArgumentException(savedModel + ": the serving signature must have one image input, not "
-            + serving.inputNames());
+        throw new IllegalArgumentException(
+            savedModel
+                + ": the serving signature must have one image input, not "
+                + serving.inputNames());
       }
       Graph g = bundle.graph();
       Ops tf = Ops.create(g);
@@ -60,15 +67,18 @@ final class SavedModelBackbones {
       for (String t : featureTensors) {
         Operand<TFloat32> x = tensor(g, t);
         if (x.shape().numDimensions() != 4) {
-          throw new IllegalArgumentException("Feature tensor " + t + " is not [N,H,W,C]: " + x.shape());
+          throw new IllegalArgumentException(
+              "Feature tensor " + t + " is not [N,H,W,C]: " + x.shape());
         }
         sig.output(t, tf.math.mean(x, tf.constant(new int[] {1, 2})));
         dims.put(t, (int) x.shape().size(3));
       }
       int classes = 0;
       var outputs = serving.getOutputs();
-      var head = outputs.containsKey("logits") ? outputs.get("logits")
-          : outputs.size() == 1 ? outputs.values().iterator().next() : null;
+      var head =
+          outputs.containsKey("logits")
+              ? outputs.get("logits")
+              : outputs.size() == 1 ? outputs.values().iterator().next() : null;
       if (head != null && tensor(g, head.name).shape().numDimensions() == 2) {
         Operand<TFloat32> h = tensor(g, head.name);
         sig.output("logits", tf.identity(h));
@@ -76,10 +86,13 @@ final class SavedModelBackbones {
       }
       Files.createDirectories(tmp);
       for (String dir : new String[] {"features", "savedmodel"}) {
-        SavedModelBundle.exporter(tmp.resolve(dir).toString()).withSession(bundle.session())
-            .withFunction(SessionFunction.create(sig.build(), bundle.session())).export();
+        SavedModelBundle.exporter(tmp.resolve(dir).toString())
+            .withSession(bundle.session())
+            .withFunction(SessionFunction.create(sig.build(), bundle.session()))
+            .export();
       }
-      List<String> classNames = java.util.stream.IntStream.range(0, classes).mapToObj(i -> "class_" + i).toList();
+      List<String> classNames =
+          java.util.stream.IntStream.range(0, classes).mapToObj(i -> "class_" + i).toList();
       new Backbone(tmp, name, digest, dims, classNames).write();
       Files.move(tmp, target);
       return Backbone.read(target);
@@ -112,8 +125,9 @@ final class SavedModelBackbones {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + dir, e);
     }
-    sha.update(("|savedmodel|" + BackboneConverter.VERSION + "|" + String.join(",", tensors))
-        .getBytes(StandardCharsets.UTF_8));
+    sha.update(
+        ("|savedmodel|" + BackboneConverter.VERSION + "|" + String.join(",", tensors))
+            .getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(sha.digest());
   }
 }

@@ -29,8 +29,13 @@ import org.tensorflow.types.TInt32;
 final class TopGraph implements AutoCloseable {
   static final String HEAD_KERNEL = "streamtune_head/kernel";
   static final String HEAD_BIAS = "streamtune_head/bias";
-  /** The cut's map shape by base model and cut: it takes a whole graph build to infer, and never changes. */
+
+  /**
+   * The cut's map shape by base model and cut: it takes a whole graph build to infer, and never
+   * changes.
+   */
   private static final Map<String, int[]> SPATIAL = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final Graph graph = new Graph();
   private final Session session;
   private Placeholder<TFloat32> x;
@@ -54,16 +59,27 @@ final class TopGraph implements AutoCloseable {
    * @param weightDecay the decay for a training graph; ignored without {@code training}
    * @param batch rows per reused input tensor
    */
-  TopGraph(KerasLayersModel base, TopModel top, boolean training, float weightDecay, int batch, int threads) {
+  TopGraph(
+      KerasLayersModel base,
+      TopModel top,
+      boolean training,
+      float weightDecay,
+      int batch,
+      int threads) {
     Head head = top.head();
     if (head.hidden() != 0) {
-      throw new IllegalArgumentException("A fine-tuned top takes a linear head; this one has " + head.hidden()
-          + " hidden units");
+      throw new IllegalArgumentException(
+          "A fine-tuned top takes a linear head; this one has " + head.hidden() + " hidden units");
     }
     this.batch = batch;
     this.classes = head.classes();
-    session = new Session(graph, ConfigProto.newBuilder().setIntraOpParallelismThreads(threads)
-        .setInterOpParallelismThreads(1).build());
+    session =
+        new Session(
+            graph,
+            ConfigProto.newBuilder()
+                .setIntraOpParallelismThreads(threads)
+                .setInterOpParallelismThreads(1)
+                .build());
     try {
       build(base, top, training, weightDecay);
     } catch (RuntimeException e) {
@@ -80,37 +96,61 @@ final class TopGraph implements AutoCloseable {
     Head head = top.head();
     KerasLayersModel model = base.withWeights(top.weights());
     Ops tf = Ops.create(graph);
-    KerasLayersModel.Layer cut = model.layers().stream().filter(l -> l.name().equals(top.cut())).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("The base model has no layer " + top.cut() + " to cut at"));
+    KerasLayersModel.Layer cut =
+        model.layers().stream()
+            .filter(l -> l.name().equals(top.cut()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "The base model has no layer " + top.cut() + " to cut at"));
     int channels = TfjsExporter.channels(model.layers(), cut.name(), new java.util.HashMap<>());
-    shape = SPATIAL.computeIfAbsent(base.digest() + "/" + top.cut(), k -> spatial(base, top.cut(), channels)).clone();
-    x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, shape[0], shape[1], channels)));
+    shape =
+        SPATIAL
+            .computeIfAbsent(
+                base.digest() + "/" + top.cut(), k -> spatial(base, top.cut(), channels))
+            .clone();
+    x =
+        tf.placeholder(
+            TFloat32.class, Placeholder.shape(Shape.of(-1, shape[0], shape[1], channels)));
     KerasGraphBuilder.Top built = KerasGraphBuilder.buildFrom(tf, model, top.cut(), x);
     Operand<TFloat32> map = built.outputs().get(head.featureLayer());
     if (map == null) {
-      throw new IllegalArgumentException("Layer " + head.featureLayer() + " is not above the cut " + top.cut());
+      throw new IllegalArgumentException(
+          "Layer " + head.featureLayer() + " is not above the cut " + top.cut());
     }
     Ops h = tf.withSubScope("streamtune_head");
     Operand<TFloat32> pooled = h.math.mean(map, h.constant(new int[] {1, 2}));
-    Operand<TFloat32> z = h.math.div(h.math.sub(pooled, constant(h, head.mean(), head.inputs())),
-        constant(h, head.std(), head.inputs()));
-    Operand<TFloat32> kernel = h.withName("kernel").variable(constant(h, head.params().get(0), head.inputs(), classes));
-    Operand<TFloat32> bias = h.withName("bias").variable(constant(h, head.params().get(1), classes));
+    Operand<TFloat32> z =
+        h.math.div(
+            h.math.sub(pooled, constant(h, head.mean(), head.inputs())),
+            constant(h, head.std(), head.inputs()));
+    Operand<TFloat32> kernel =
+        h.withName("kernel").variable(constant(h, head.params().get(0), head.inputs(), classes));
+    Operand<TFloat32> bias =
+        h.withName("bias").variable(constant(h, head.params().get(1), classes));
     Operand<TFloat32> logits = h.math.add(h.linalg.matMul(z, kernel), bias);
     probabilities = h.nn.softmax(logits);
     y = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     Set<String> above = new HashSet<>();
     TfjsExporter.ancestors(model.layers(), head.featureLayer()).forEach(l -> above.add(l.name()));
-    built.variables().forEach((name, v) -> {
-      if (above.contains(name.substring(0, name.indexOf('/'))) && !name.contains("moving_")) {
-        trainable.put(name, v);
-      }
-    });
+    built
+        .variables()
+        .forEach(
+            (name, v) -> {
+              if (above.contains(name.substring(0, name.indexOf('/')))
+                  && !name.contains("moving_")) {
+                trainable.put(name, v);
+              }
+            });
     trainable.put(HEAD_KERNEL, kernel);
     trainable.put(HEAD_BIAS, bias);
     Operand<TFloat32> onehot = tf.oneHot(y, tf.constant(classes), tf.constant(1f), tf.constant(0f));
-    Operand<TFloat32> crossEntropy = tf.math.neg(tf.math.mean(
-        tf.reduceSum(tf.math.mul(onehot, tf.nn.logSoftmax(logits)), tf.constant(1)), tf.constant(0)));
+    Operand<TFloat32> crossEntropy =
+        tf.math.neg(
+            tf.math.mean(
+                tf.reduceSum(tf.math.mul(onehot, tf.nn.logSoftmax(logits)), tf.constant(1)),
+                tf.constant(0)));
     lrBlocks = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     lrHead = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     beta1Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
@@ -124,16 +164,26 @@ final class TopGraph implements AutoCloseable {
       }
       loss = tf.math.add(crossEntropy, tf.math.mul(tf.constant(weightDecay), decay));
       List<Operand<TFloat32>> vars = new ArrayList<>(trainable.values());
-      Output<?>[] grads = graph.addGradients(loss.asOutput(), vars.stream().map(Operand::asOutput)
-          .toArray(Output<?>[]::new));
+      Output<?>[] grads =
+          graph.addGradients(
+              loss.asOutput(), vars.stream().map(Operand::asOutput).toArray(Output<?>[]::new));
       int i = 0;
       for (Map.Entry<String, Operand<TFloat32>> e : trainable.entrySet()) {
         Operand<TFloat32> v = e.getValue();
         @SuppressWarnings("unchecked")
         Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads[i++];
-        updates.add(tf.train.applyAdam(v, tf.variable(tf.zerosLike(v)), tf.variable(tf.zerosLike(v)), beta1Power,
-            beta2Power, e.getKey().startsWith("streamtune_head/") ? lrHead : lrBlocks, tf.constant(0.9f),
-            tf.constant(0.999f), tf.constant(1e-7f), g));
+        updates.add(
+            tf.train.applyAdam(
+                v,
+                tf.variable(tf.zerosLike(v)),
+                tf.variable(tf.zerosLike(v)),
+                beta1Power,
+                beta2Power,
+                e.getKey().startsWith("streamtune_head/") ? lrHead : lrBlocks,
+                tf.constant(0.9f),
+                tf.constant(0.999f),
+                tf.constant(1e-7f),
+                g));
       }
     } else {
       loss = crossEntropy;
@@ -155,36 +205,53 @@ final class TopGraph implements AutoCloseable {
   double step(ActivationRows rows, int[] idx, int[] labels, float lrB, float lrH, int t) {
     try (TFloat32 p1 = TFloat32.scalarOf((float) Math.pow(0.9, t));
         TFloat32 p2 = TFloat32.scalarOf((float) Math.pow(0.999, t));
-        TFloat32 b = TFloat32.scalarOf(lrB); TFloat32 hd = TFloat32.scalarOf(lrH);
+        TFloat32 b = TFloat32.scalarOf(lrB);
+        TFloat32 hd = TFloat32.scalarOf(lrH);
         TInt32 ys = TInt32.vectorOf(labels)) {
-      return withBatch(rows, idx, in -> {
-        Session.Runner r = session.runner().feed(x, in).feed(y, ys).feed(lrBlocks, b).feed(lrHead, hd)
-            .feed(beta1Power, p1).feed(beta2Power, p2).fetch(loss);
-        updates.forEach(r::addTarget);
-        try (Result res = r.run()) {
-          return new float[][] {{((TFloat32) res.get(0)).getFloat()}};
-        }
-      })[0][0];
+      return withBatch(
+          rows,
+          idx,
+          in -> {
+            Session.Runner r =
+                session
+                    .runner()
+                    .feed(x, in)
+                    .feed(y, ys)
+                    .feed(lrBlocks, b)
+                    .feed(lrHead, hd)
+                    .feed(beta1Power, p1)
+                    .feed(beta2Power, p2)
+                    .fetch(loss);
+            updates.forEach(r::addTarget);
+            try (Result res = r.run()) {
+              return new float[][] {{((TFloat32) res.get(0)).getFloat()}};
+            }
+          })[0][0];
     }
   }
 
   /** Class probabilities of rows {@code idx}. */
   float[][] predict(ActivationRows rows, int[] idx) {
-    return withBatch(rows, idx, in -> {
-      try (Result res = session.runner().feed(x, in).fetch(probabilities).run()) {
-        TFloat32 p = (TFloat32) res.get(0);
-        float[] flat = new float[idx.length * classes];
-        p.read(DataBuffers.of(flat, false, false));
-        float[][] out = new float[idx.length][];
-        for (int i = 0; i < idx.length; i++) {
-          out[i] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
-        }
-        return out;
-      }
-    });
+    return withBatch(
+        rows,
+        idx,
+        in -> {
+          try (Result res = session.runner().feed(x, in).fetch(probabilities).run()) {
+            TFloat32 p = (TFloat32) res.get(0);
+            float[] flat = new float[idx.length * classes];
+            p.read(DataBuffers.of(flat, false, false));
+            float[][] out = new float[idx.length][];
+            for (int i = 0; i < idx.length; i++) {
+              out[i] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+            }
+            return out;
+          }
+        });
   }
 
-  /** The current values of the trained weights above the cut, and the head's {@code [kernel, bias]}. */
+  /**
+   * The current values of the trained weights above the cut, and the head's {@code [kernel, bias]}.
+   */
   TopModel snapshot(TopModel like) {
     Session.Runner r = session.runner();
     trainable.values().forEach(r::fetch);
@@ -210,9 +277,11 @@ final class TopGraph implements AutoCloseable {
     graph.close();
   }
 
-  private float[][] withBatch(ActivationRows rows, int[] idx, java.util.function.Function<TFloat32, float[][]> run) {
+  private float[][] withBatch(
+      ActivationRows rows, int[] idx, java.util.function.Function<TFloat32, float[][]> run) {
     if (idx.length > batch) {
-      throw new IllegalArgumentException("Batch of " + idx.length + " rows; the graph takes up to " + batch);
+      throw new IllegalArgumentException(
+          "Batch of " + idx.length + " rows; the graph takes up to " + batch);
     }
     for (int i = 0; i < idx.length; i++) {
       rows.read(idx[i], staging, i * rowSize);
@@ -221,8 +290,10 @@ final class TopGraph implements AutoCloseable {
       full.write(DataBuffers.of(staging, true, false));
       return run.apply(full);
     }
-    try (TFloat32 part = TFloat32.tensorOf(Shape.of(idx.length, shape[0], shape[1], shape[2]),
-        DataBuffers.of(staging, true, false).narrow((long) idx.length * rowSize))) {
+    try (TFloat32 part =
+        TFloat32.tensorOf(
+            Shape.of(idx.length, shape[0], shape[1], shape[2]),
+            DataBuffers.of(staging, true, false).narrow((long) idx.length * rowSize))) {
       return run.apply(part);
     }
   }
@@ -230,8 +301,10 @@ final class TopGraph implements AutoCloseable {
   private static int[] spatial(KerasLayersModel model, String cut, int channels) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      var image = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, Backbone.INPUT_SIZE,
-          Backbone.INPUT_SIZE, 3)));
+      var image =
+          tf.placeholder(
+              TFloat32.class,
+              Placeholder.shape(Shape.of(1, Backbone.INPUT_SIZE, Backbone.INPUT_SIZE, 3)));
       Shape s = KerasGraphBuilder.build(tf, model, image, true).get(cut).shape();
       return new int[] {(int) s.size(1), (int) s.size(2), channels};
     }

@@ -14,14 +14,14 @@ import java.util.Map;
 
 /**
  * A fine-tuned top: the base model's layers above {@code cut} with their trained weights, and a
- * linear {@link Head} on the pooled output of {@code head.featureLayer()} (such as
- * {@code out_relu}). Layers below the cut, and BatchNormalization statistics, keep the base
- * model's weights; {@code weights} holds only what training changed, by manifest name.
+ * linear {@link Head} on the pooled output of {@code head.featureLayer()} (such as {@code
+ * out_relu}). Layers below the cut, and BatchNormalization statistics, keep the base model's
+ * weights; {@code weights} holds only what training changed, by manifest name.
  *
  * <p>{@link #weightsBytes()} is the {@code top.bin} artifact beside {@code head.json}: a 4-byte
- * little-endian header length, a UTF-8 JSON header
- * ({@code {"format":"streamtune-top/1","cut":…,"weights":[{"name":…,"length":…},…]}}), then the
- * values as little-endian float32 in header order.
+ * little-endian header length, a UTF-8 JSON header ({@code
+ * {"format":"streamtune-top/1","cut":…,"weights":[{"name":…,"length":…},…]}}), then the values as
+ * little-endian float32 in header order.
  *
  * @param cut the layer below which the network is frozen
  * @param weights trained weights by name
@@ -78,7 +78,8 @@ public record TopModel(String cut, Map<String, float[]> weights, Head head) {
       for (JsonNode spec : header.path("weights")) {
         float[] v = new float[spec.get("length").asInt()];
         if (buf.remaining() < 4L * v.length) {
-          throw new IllegalArgumentException("Top weights truncated at " + spec.get("name").asText());
+          throw new IllegalArgumentException(
+              "Top weights truncated at " + spec.get("name").asText());
         }
         buf.asFloatBuffer().get(v);
         buf.position(buf.position() + 4 * v.length);

@@ -4,47 +4,97 @@ package dev.streamtune.ml;
  * How the top of the network is fine-tuned (see {@link TopTrainer}).
  *
  * @param learningRate Adam's step size for the convolutional blocks above the cut
- * @param headLearningRate Adam's step size for the head, higher: it starts from scratch on a cold start
- * @param weightDecay {@code weightDecay/2·Σw²} over the pointwise and dense kernels is added to the loss
+ * @param headLearningRate Adam's step size for the head, higher: it starts from scratch on a cold
+ *     start
+ * @param weightDecay {@code weightDecay/2·Σw²} over the pointwise and dense kernels is added to the
+ *     loss
  * @param batchSize examples per step
- * @param maxEpochs the most epochs; early stopping usually ends sooner. The learning rates follow
- *     a cosine from their value down to a tenth over these epochs
- * @param patience epochs without a better validation loss before stopping (the best weights are kept)
+ * @param maxEpochs the most epochs; early stopping usually ends sooner. The learning rates follow a
+ *     cosine from their value down to a tenth over these epochs
+ * @param patience epochs without a better validation loss before stopping (the best weights are
+ *     kept)
  * @param samplesPerEpoch examples one epoch draws, class-balanced from the whole training set, so
  *     that the cost of an epoch does not grow with the dataset
  * @param seed seeds initialization and sampling
  * @param threads TensorFlow intra-op threads
  */
-public record TopOptions(float learningRate, float headLearningRate, float weightDecay, int batchSize, int maxEpochs,
-    int patience, int samplesPerEpoch, long seed, int threads) {
+public record TopOptions(
+    float learningRate,
+    float headLearningRate,
+    float weightDecay,
+    int batchSize,
+    int maxEpochs,
+    int patience,
+    int samplesPerEpoch,
+    long seed,
+    int threads) {
   /** Validates the values. */
   public TopOptions {
-    if (!(learningRate > 0) || !(headLearningRate > 0) || weightDecay < 0 || batchSize < 1 || maxEpochs < 1
-        || patience < 1 || samplesPerEpoch < 1 || threads < 1) {
-      throw new IllegalArgumentException("Invalid top options: " + learningRate + ", " + headLearningRate + ", "
-          + weightDecay + ", " + batchSize + ", " + maxEpochs + ", " + patience + ", " + samplesPerEpoch + ", "
-          + threads);
+    if (!(learningRate > 0)
+        || !(headLearningRate > 0)
+        || weightDecay < 0
+        || batchSize < 1
+        || maxEpochs < 1
+        || patience < 1
+        || samplesPerEpoch < 1
+        || threads < 1) {
+      throw new IllegalArgumentException(
+          "Invalid top options: "
+              + learningRate
+              + ", "
+              + headLearningRate
+              + ", "
+              + weightDecay
+              + ", "
+              + batchSize
+              + ", "
+              + maxEpochs
+              + ", "
+              + patience
+              + ", "
+              + samplesPerEpoch
+              + ", "
+              + threads);
     }
   }
 
-  /** Blocks 3e-4, head 1e-3, decay 4e-5, batch 32, up to 15 epochs of 3,000 with patience 3, seed 42, 2 threads. */
+  /**
+   * Blocks 3e-4, head 1e-3, decay 4e-5, batch 32, up to 15 epochs of 3,000 with patience 3, seed
+   * 42, 2 threads.
+   */
   public static TopOptions defaults() {
     return new TopOptions(3e-4f, 1e-3f, 4e-5f, 32, 15, 3, 3_000, 42, 2);
   }
 
   /**
    * The options of a warm start, which continues from a converged parent: {@code epochs} epochs of
-   * {@code samples} examples, the blocks at a tenth of their rate (where a cold start's cosine ends), the head at a tenth too
-   * unless it has new output units to learn.
+   * {@code samples} examples, the blocks at a tenth of their rate (where a cold start's cosine
+   * ends), the head at a tenth too unless it has new output units to learn.
    */
   public TopOptions warm(int epochs, int samples, boolean newLabels) {
-    return new TopOptions(learningRate / 10, newLabels ? headLearningRate : headLearningRate / 10, weightDecay,
-        batchSize, epochs, patience, samples, seed, threads);
+    return new TopOptions(
+        learningRate / 10,
+        newLabels ? headLearningRate : headLearningRate / 10,
+        weightDecay,
+        batchSize,
+        epochs,
+        patience,
+        samples,
+        seed,
+        threads);
   }
 
   /** The same options with another epoch budget. */
   public TopOptions withEpochs(int max) {
-    return new TopOptions(learningRate, headLearningRate, weightDecay, batchSize, max, patience, samplesPerEpoch,
-        seed, threads);
+    return new TopOptions(
+        learningRate,
+        headLearningRate,
+        weightDecay,
+        batchSize,
+        max,
+        patience,
+        samplesPerEpoch,
+        seed,
+        threads);
   }
 }

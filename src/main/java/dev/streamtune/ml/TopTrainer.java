@@ -14,8 +14,8 @@ import java.util.stream.IntStream;
  * the kernels, BatchNormalization statistics frozen, class-balanced epochs of a bounded size from
  * the whole training set (rehearsal), and early stopping on the validation loss, keeping the best
  * epoch (at least one: the starting weights are never returned as they are, since the trainer's
- * guard-rails compare the result with the parent). Warm starts pass
- * the parent's top, its head grown with {@link Head#withLabels}, as {@code init}.
+ * guard-rails compare the result with the parent). Warm starts pass the parent's top, its head
+ * grown with {@link Head#withLabels}, as {@code init}.
  *
  * <pre>{@code
  * TopModel init = TopTrainer.initial(baseModel, "block_10_project_BN", "out_relu", labels, 42);
@@ -38,20 +38,29 @@ public final class TopTrainer {
    * @param initialProbabilities {@code init}'s probabilities on the validation rows (for a warm
    *     start without new labels, the parent's)
    */
-  public record Fit(TopModel top, int epochs, int bestEpoch, double validationLoss, float[][] validationProbabilities,
+  public record Fit(
+      TopModel top,
+      int epochs,
+      int bestEpoch,
+      double validationLoss,
+      float[][] validationProbabilities,
       float[][] initialProbabilities) {}
 
   /**
    * A fresh top: the base model's weights, and a Glorot-initialized linear head on the pooled
    * {@code featureLayer}, without z-score (Adam adapts its steps per weight).
    */
-  public static TopModel initial(Path baseModel, String cut, String featureLayer, List<String> labels, long seed) {
+  public static TopModel initial(
+      Path baseModel, String cut, String featureLayer, List<String> labels, long seed) {
     KerasLayersModel model = KerasLayersModel.read(baseModel);
     int channels = TfjsExporter.channels(model.layers(), featureLayer, new java.util.HashMap<>());
     float[] ones = new float[channels];
     java.util.Arrays.fill(ones, 1f);
-    return new TopModel(cut, Map.of(), Head.initial(labels, featureLayer, new Head.Statistics(new float[channels], ones),
-        0, seed));
+    return new TopModel(
+        cut,
+        Map.of(),
+        Head.initial(
+            labels, featureLayer, new Head.Statistics(new float[channels], ones), 0, seed));
   }
 
   /**
@@ -61,15 +70,23 @@ public final class TopTrainer {
    * @param valX validation rows, possibly empty (then every epoch runs and the last is kept)
    * @param listener progress callback, or null
    */
-  public static Fit train(Path baseModel, TopModel init, ActivationRows trainX, int[] trainY, ActivationRows valX,
-      int[] valY, TopOptions o, HeadTrainer.EpochListener listener) {
+  public static Fit train(
+      Path baseModel,
+      TopModel init,
+      ActivationRows trainX,
+      int[] trainY,
+      ActivationRows valX,
+      int[] valY,
+      TopOptions o,
+      HeadTrainer.EpochListener listener) {
     if (trainX.size() == 0) {
       throw new IllegalArgumentException("No training examples");
     }
     Engine.load();
     KerasLayersModel base = KerasLayersModel.read(baseModel);
-    HeadTrainer.Sampler sampler = new HeadTrainer.Sampler(trainY, init.head().classes(), o.samplesPerEpoch(),
-        new Random(o.seed()));
+    HeadTrainer.Sampler sampler =
+        new HeadTrainer.Sampler(
+            trainY, init.head().classes(), o.samplesPerEpoch(), new Random(o.seed()));
     try (TopGraph g = new TopGraph(base, init, true, o.weightDecay(), o.batchSize(), o.threads())) {
       TopModel best = init;
       float[][] initial = predict(g, valX);
@@ -85,14 +102,23 @@ public final class TopTrainer {
         double sum = 0;
         int batches = 0;
         for (int start = 0; start < order.length; start += o.batchSize()) {
-          int[] idx = java.util.Arrays.copyOfRange(order, start, Math.min(order.length, start + o.batchSize()));
+          int[] idx =
+              java.util.Arrays.copyOfRange(
+                  order, start, Math.min(order.length, start + o.batchSize()));
           int[] labels = IntStream.of(idx).map(i -> trainY[i]).toArray();
-          sum += g.step(trainX, idx, labels, (float) (o.learningRate() * scale), (float) (o.headLearningRate() * scale),
-              ++step);
+          sum +=
+              g.step(
+                  trainX,
+                  idx,
+                  labels,
+                  (float) (o.learningRate() * scale),
+                  (float) (o.headLearningRate() * scale),
+                  ++step);
           batches++;
         }
         float[][] probabilities = predict(g, valX);
-        double valLoss = valX.size() == 0 ? Double.NaN : HeadTrainer.crossEntropy(probabilities, valY);
+        double valLoss =
+            valX.size() == 0 ? Double.NaN : HeadTrainer.crossEntropy(probabilities, valY);
         if (listener != null) {
           listener.epoch(epoch, o.maxEpochs(), sum / batches, valLoss);
         }
@@ -110,9 +136,11 @@ public final class TopTrainer {
   }
 
   /** Class probabilities of activation rows, by the top's graph. */
-  public static float[][] probabilities(Path baseModel, TopModel top, ActivationRows x, int threads) {
+  public static float[][] probabilities(
+      Path baseModel, TopModel top, ActivationRows x, int threads) {
     Engine.load();
-    try (TopGraph g = new TopGraph(KerasLayersModel.read(baseModel), top, false, 0, EVAL_BATCH, threads)) {
+    try (TopGraph g =
+        new TopGraph(KerasLayersModel.read(baseModel), top, false, 0, EVAL_BATCH, threads)) {
       return predict(g, x);
     }
   }

@@ -1,17 +1,17 @@
 package dev.streamtune.serve;
 
-import dev.streamtune.digest.Sha256;
 import com.sun.net.httpserver.HttpExchange;
+import dev.streamtune.digest.Sha256;
 import io.micrometer.core.instrument.Metrics;
 import java.security.MessageDigest;
 import java.util.Set;
 
 /**
- * Serve's optional bearer-token check (RFC 6750). With a token configured, every request must
- * carry {@code Authorization: Bearer <token>}, except the open paths: {@code /healthz},
- * {@code /readyz} and {@code /metrics} (probes and scrapers carry no token) and the dashboard's
- * static page, script and style (they hold no data; the page asks for the token and sends it on
- * its own requests). A missing or wrong token gets a 401 with {@code WWW-Authenticate: Bearer}.
+ * Serve's optional bearer-token check (RFC 6750). With a token configured, every request must carry
+ * {@code Authorization: Bearer <token>}, except the open paths: {@code /healthz}, {@code /readyz}
+ * and {@code /metrics} (probes and scrapers carry no token) and the dashboard's static page, script
+ * and style (they hold no data; the page asks for the token and sends it on its own requests). A
+ * missing or wrong token gets a 401 with {@code WWW-Authenticate: Bearer}.
  *
  * <p>Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}, so the time taken
  * says nothing about how much of a guess was right, nor about the token's length.
@@ -19,6 +19,7 @@ import java.util.Set;
 final class BearerAuth {
   /** Paths answered without a token. */
   static final Set<String> OPEN = open();
+
   private static final String PREFIX = "Bearer ";
   private final byte[] expected;
 
@@ -43,18 +44,20 @@ final class BearerAuth {
   }
 
   /**
-   * Whether a request for {@code path} with this {@code Authorization} header value (or null)
-   * may proceed.
+   * Whether a request for {@code path} with this {@code Authorization} header value (or null) may
+   * proceed.
    */
   boolean permits(String path, String authorization) {
     if (expected == null || OPEN.contains(path)) {
       return true;
     }
-    if (authorization == null || authorization.length() <= PREFIX.length()
+    if (authorization == null
+        || authorization.length() <= PREFIX.length()
         || !authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
       return false;
     }
-    return MessageDigest.isEqual(expected, sha256(authorization.substring(PREFIX.length()).strip()));
+    return MessageDigest.isEqual(
+        expected, sha256(authorization.substring(PREFIX.length()).strip()));
   }
 
   /**
@@ -68,11 +71,19 @@ final class BearerAuth {
       return;
     }
     boolean given = authorization != null;
-    x.getResponseHeaders().set("WWW-Authenticate", given
-        ? "Bearer realm=\"streamtune\", error=\"invalid_token\"" : "Bearer realm=\"streamtune\"");
-    Metrics.counter("streamtune.serve.auth.refused", "reason", given ? "invalid-token" : "no-token").increment();
-    throw new Http.HttpError(401, given ? "the bearer token is not valid"
-        : "this endpoint needs Authorization: Bearer <token>");
+    x.getResponseHeaders()
+        .set(
+            "WWW-Authenticate",
+            given
+                ? "Bearer realm=\"streamtune\", error=\"invalid_token\""
+                : "Bearer realm=\"streamtune\"");
+    Metrics.counter("streamtune.serve.auth.refused", "reason", given ? "invalid-token" : "no-token")
+        .increment();
+    throw new Http.HttpError(
+        401,
+        given
+            ? "the bearer token is not valid"
+            : "this endpoint needs Authorization: Bearer <token>");
   }
 
   private static byte[] sha256(String s) {

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Classifier implements AutoCloseable {
   /** Labels returned by {@link #classify(byte[])}. */
   public static final int DEFAULT_TOP_K = 5;
+
   private final String modelId;
   private final AtomicReference<Loaded> current = new AtomicReference<>();
 
@@ -59,7 +60,8 @@ public final class Classifier implements AutoCloseable {
         all.add(new Prediction.Scored(labels.get(i), p[i]));
       }
       all.sort(Comparator.comparingDouble(Prediction.Scored::probability).reversed());
-      return new Prediction(modelId, l.version().getVersion(), all.subList(0, Math.min(topK, all.size())));
+      return new Prediction(
+          modelId, l.version().getVersion(), all.subList(0, Math.min(topK, all.size())));
     } finally {
       l.release();
     }
@@ -80,7 +82,7 @@ public final class Classifier implements AutoCloseable {
   }
 
   private Loaded acquire() {
-    for (;;) {
+    for (; ; ) {
       Loaded l = current.get();
       if (l == null) {
         throw new NotLoadedException(modelId);

@@ -12,17 +12,17 @@ import java.util.Locale;
 import java.util.concurrent.Semaphore;
 
 /**
- * Answers {@code POST /v1/models/{id}:classify}: takes the image from the body (raw, as
- * {@code image/*} or {@code application/octet-stream}, or the first file of a
- * {@code multipart/form-data} body), classifies it with the model's {@link Classifier} and answers
- * the top {@code serve.top.k} labels and the version that answered.
+ * Answers {@code POST /v1/models/{id}:classify}: takes the image from the body (raw, as {@code
+ * image/*} or {@code application/octet-stream}, or the first file of a {@code multipart/form-data}
+ * body), classifies it with the model's {@link Classifier} and answers the top {@code serve.top.k}
+ * labels and the version that answered.
  *
- * <p>It refuses with an {@link Http.HttpError}: a model not served here or never read (404), a model
- * with no version loaded yet (503), more than {@code serve.max.concurrent} classifications at once
- * (503, {@code Retry-After: 1}), a wrong content type (415), a body over {@code serve.max.body.kib}
- * (413, after reading and dropping the rest so the client reads the answer), an empty body or one
- * that is not a decodable image (400). The body is read through {@link ReadTimeout}. Each request
- * is timed in {@code streamtune.serve.requests{model,outcome}}, and
+ * <p>It refuses with an {@link Http.HttpError}: a model not served here or never read (404), a
+ * model with no version loaded yet (503), more than {@code serve.max.concurrent} classifications at
+ * once (503, {@code Retry-After: 1}), a wrong content type (415), a body over {@code
+ * serve.max.body.kib} (413, after reading and dropping the rest so the client reads the answer), an
+ * empty body or one that is not a decodable image (400). The body is read through {@link
+ * ReadTimeout}. Each request is timed in {@code streamtune.serve.requests{model,outcome}}, and
  * {@code streamtune.serve.classifications.active} counts those running. Thread-safe.
  */
 final class ClassifyHandler {
@@ -38,22 +38,36 @@ final class ClassifyHandler {
     this.classifications = new Semaphore(config.maxConcurrent());
   }
 
-  /** Classifies the request's image with {@code modelId}'s classifier and answers 200, or throws. */
+  /**
+   * Classifies the request's image with {@code modelId}'s classifier and answers 200, or throws.
+   */
   void classify(HttpExchange x, String modelId) throws IOException {
     Timer.Sample sample = Timer.start();
     String outcome = "error";
     try {
-      if (!config.serves(modelId) || (!subscriber.models().contains(modelId) && !config.models().contains(modelId))) {
+      if (!config.serves(modelId)
+          || (!subscriber.models().contains(modelId) && !config.models().contains(modelId))) {
         outcome = "unknown-model";
-        throw new Http.HttpError(404, config.serves(modelId) ? "unknown model " + modelId
-            : "model " + modelId + " is not served here (serve.models)");
+        throw new Http.HttpError(
+            404,
+            config.serves(modelId)
+                ? "unknown model " + modelId
+                : "model " + modelId + " is not served here (serve.models)");
       }
-      Classifier c = subscriber.classifier(modelId).orElseThrow(() ->
-          new Http.HttpError(503, "model " + modelId + " has no version loaded yet"));
+      Classifier c =
+          subscriber
+              .classifier(modelId)
+              .orElseThrow(
+                  () -> new Http.HttpError(503, "model " + modelId + " has no version loaded yet"));
       if (!classifications.tryAcquire()) {
         outcome = "busy";
-        throw new Http.HttpError(503, "serve.max.concurrent (" + config.maxConcurrent() + ") classifications are "
-            + "running; try again", 1);
+        throw new Http.HttpError(
+            503,
+            "serve.max.concurrent ("
+                + config.maxConcurrent()
+                + ") classifications are "
+                + "running; try again",
+            1);
       }
       Prediction p;
       ServeMetrics.active().incrementAndGet();
@@ -66,18 +80,25 @@ final class ClassifyHandler {
         ServeMetrics.active().decrementAndGet();
         classifications.release();
       }
-      ObjectNode out = Http.JSON.createObjectNode().put("model", p.modelId()).put("version", p.version());
+      ObjectNode out =
+          Http.JSON.createObjectNode().put("model", p.modelId()).put("version", p.version());
       ArrayNode labels = out.putArray("labels");
-      p.labels().forEach(s -> labels.addObject().put("label", s.label()).put("probability", s.probability()));
+      p.labels()
+          .forEach(
+              s -> labels.addObject().put("label", s.label()).put("probability", s.probability()));
       Http.send(x, 200, out);
       outcome = "ok";
     } catch (Http.HttpError e) {
       outcome = outcome.equals("error") ? "status-" + e.status : outcome;
       throw e;
     } finally {
-      sample.stop(Timer.builder("streamtune.serve.requests").description("classify requests")
-          .tag("model", modelId).tag("outcome", outcome).publishPercentileHistogram()
-          .register(Metrics.globalRegistry));
+      sample.stop(
+          Timer.builder("streamtune.serve.requests")
+              .description("classify requests")
+              .tag("model", modelId)
+              .tag("outcome", outcome)
+              .publishPercentileHistogram()
+              .register(Metrics.globalRegistry));
     }
   }
 
@@ -85,9 +106,14 @@ final class ClassifyHandler {
     String type = x.getRequestHeaders().getFirst("Content-Type");
     String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
     var boundary = Multipart.boundary(type);
-    if (boundary.isEmpty() && !lower.startsWith("image/") && !lower.startsWith("application/octet-stream")) {
-      throw new Http.HttpError(415, "send the image as the body (image/* or application/octet-stream) or as a "
-          + "multipart/form-data file, not " + (type == null ? "no content type" : type));
+    if (boundary.isEmpty()
+        && !lower.startsWith("image/")
+        && !lower.startsWith("application/octet-stream")) {
+      throw new Http.HttpError(
+          415,
+          "send the image as the body (image/* or application/octet-stream) or as a "
+              + "multipart/form-data file, not "
+              + (type == null ? "no content type" : type));
     }
     byte[] body = body(x);
     if (boundary.isEmpty()) {
@@ -107,16 +133,20 @@ final class ClassifyHandler {
   private byte[] body(HttpExchange x) throws IOException {
     String length = x.getRequestHeaders().getFirst("Content-Length");
     InputStream in = x.getRequestBody();
-    if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > config.maxBodyBytes()) {
+    if (length != null
+        && length.matches("\\d{1,18}")
+        && Long.parseLong(length) > config.maxBodyBytes()) {
       drain(in);
       in.close();
-      throw new Http.HttpError(413, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
+      throw new Http.HttpError(
+          413, "the body has " + length + " bytes; the limit is " + config.maxBodyBytes());
     }
     byte[] data = reads.read(in, config.maxBodyBytes());
     if (data.length > config.maxBodyBytes()) {
       drain(in);
       in.close();
-      throw new Http.HttpError(413, "the body is over the limit of " + config.maxBodyBytes() + " bytes");
+      throw new Http.HttpError(
+          413, "the body is over the limit of " + config.maxBodyBytes() + " bytes");
     }
     in.close();
     if (data.length == 0) {
@@ -125,7 +155,9 @@ final class ClassifyHandler {
     return data;
   }
 
-  /** Reads and drops what is left of a refused body (up to 64 MiB), so the client reads the answer. */
+  /**
+   * Reads and drops what is left of a refused body (up to 64 MiB), so the client reads the answer.
+   */
   private static void drain(InputStream in) throws IOException {
     long left = 64L << 20;
     byte[] buf = new byte[64 * 1024];

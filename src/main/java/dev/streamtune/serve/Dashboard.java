@@ -20,17 +20,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The web dashboard of the serve role: static HTML and JavaScript with no build step
- * ({@code src/main/resources/dev/streamtune/serve/dashboard/}), and the JSON it polls.
+ * The web dashboard of the serve role: static HTML and JavaScript with no build step ({@code
+ * src/main/resources/dev/streamtune/serve/dashboard/}), and the JSON it polls.
  *
  * <ul>
  *   <li>{@code GET /}: the page; {@code GET /ui/*}: its script and style;
  *   <li>{@code GET /v1/dashboard}: every model read from {@code models.versions}, with its served
  *       version, labels, examples per label and every version (REJECTED ones with their reasons),
- *       and the latest {@code training.status} lines of ingest (new examples, threshold) and of
- *       the trainer (phase, epoch, losses, examples quarantined); a version's {@code quarantined}
+ *       and the latest {@code training.status} lines of ingest (new examples, threshold) and of the
+ *       trainer (phase, epoch, losses, examples quarantined); a version's {@code quarantined}
  *       counts the examples it left out because they failed a full decode;
- *   <li>{@code GET /v1/models/{id}/versions/{v}/card}: the version's model card from object storage;
+ *   <li>{@code GET /v1/models/{id}/versions/{v}/card}: the version's model card from object
+ *       storage;
  *   <li>{@code GET /v1/deadletters}: the recent dead letters, newest first, with their stage
  *       ({@code decode} or {@code validate} from ingest, {@code train} for an example the trainer
  *       quarantined, keyed by its object key) and reasons.
@@ -40,14 +41,37 @@ import java.util.regex.Pattern;
  * apart from ingest and the trainer.
  */
 final class Dashboard implements AutoCloseable {
-  private static final Pattern CARD = Pattern.compile("/v1/models/([A-Za-z0-9._-]{1,64})/versions/(\\d{1,9})/card");
+  private static final Pattern CARD =
+      Pattern.compile("/v1/models/([A-Za-z0-9._-]{1,64})/versions/(\\d{1,9})/card");
+
   /** The page's static files by path: the same for every request, so read from the jar once. */
-  static final Map<String, String> STATIC = Map.of("/", "index.html", "/index.html", "index.html",
-      "/ui/app.js", "app.js", "/ui/style.css", "style.css");
-  private static final Map<String, byte[]> FILES = Map.of("index.html", resource("index.html"), "app.js",
-      resource("app.js"), "style.css", resource("style.css"));
-  private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
-      "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8");
+  static final Map<String, String> STATIC =
+      Map.of(
+          "/",
+          "index.html",
+          "/index.html",
+          "index.html",
+          "/ui/app.js",
+          "app.js",
+          "/ui/style.css",
+          "style.css");
+
+  private static final Map<String, byte[]> FILES =
+      Map.of(
+          "index.html",
+          resource("index.html"),
+          "app.js",
+          resource("app.js"),
+          "style.css",
+          resource("style.css"));
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "html",
+          "text/html; charset=utf-8",
+          "js",
+          "text/javascript; charset=utf-8",
+          "css",
+          "text/css; charset=utf-8");
   private final ModelSubscriber subscriber;
   private final ObjectStore store;
   private final TopicTail deadLetters;
@@ -64,8 +88,10 @@ final class Dashboard implements AutoCloseable {
    * Starts following the dead-letter and status topics; status lines are parsed once, as they
    * arrive, and the latest of ingest and of the trainer is kept per model.
    */
-  static Dashboard start(KafkaConfig kafka, TopicNames topics, ModelSubscriber subscriber, ObjectStore store) {
-    Dashboard d = new Dashboard(subscriber, store, TopicTail.start(kafka, topics.deadLetters(), 100, null));
+  static Dashboard start(
+      KafkaConfig kafka, TopicNames topics, ModelSubscriber subscriber, ObjectStore store) {
+    Dashboard d =
+        new Dashboard(subscriber, store, TopicTail.start(kafka, topics.deadLetters(), 100, null));
     try {
       d.status = TopicTail.start(kafka, topics.trainingStatus(), 1000, d::statusLine);
       return d;
@@ -83,11 +109,13 @@ final class Dashboard implements AutoCloseable {
       return;
     }
     int slot = "ingest".equals(n.path("source").asText()) ? 0 : 1;
-    lines.compute(n.path("modelId").asText(e.key()), (k, old) -> {
-      JsonNode[] latest = old == null ? new JsonNode[2] : old.clone();
-      latest[slot] = n;
-      return latest;
-    });
+    lines.compute(
+        n.path("modelId").asText(e.key()),
+        (k, old) -> {
+          JsonNode[] latest = old == null ? new JsonNode[2] : old.clone();
+          latest[slot] = n;
+          return latest;
+        });
   }
 
   /** Answers a dashboard path and returns true, or returns false for any other path. */
@@ -105,7 +133,8 @@ final class Dashboard implements AutoCloseable {
       Http.send(x, 200, deadLetters());
     } else if (card.matches()) {
       Http.allow(method, "GET");
-      Http.send(x, 200, "text/html; charset=utf-8", card(card.group(1), Integer.parseInt(card.group(2))));
+      Http.send(
+          x, 200, "text/html; charset=utf-8", card(card.group(1), Integer.parseInt(card.group(2))));
     } else {
       return false;
     }
@@ -132,14 +161,22 @@ final class Dashboard implements AutoCloseable {
   }
 
   private static ObjectNode version(ModelVersion v) {
-    ObjectNode n = Http.JSON.createObjectNode().put("version", v.getVersion()).put("status", v.getStatus().toString())
-        .put("reason", v.getReason()).put("accuracy", v.getMetrics().getAccuracy())
-        .put("macroF1", v.getMetrics().getMacroF1()).put("mode", v.getTraining().getMode().toString())
-        .put("featureLayer", v.getTraining().getFeatureLayer()).put("examples", v.getExamples().getTotal())
-        .put("newExamples", v.getExamples().getNewExamples())
-        .put("quarantined", v.getExamples().getQuarantined())
-        .put("trainingMillis", v.getTimings().getTrainingMillis()).put("createdAt", v.getCreatedAt().toString())
-        .put("card", v.getArtifacts().getModelCard() != null);
+    ObjectNode n =
+        Http.JSON
+            .createObjectNode()
+            .put("version", v.getVersion())
+            .put("status", v.getStatus().toString())
+            .put("reason", v.getReason())
+            .put("accuracy", v.getMetrics().getAccuracy())
+            .put("macroF1", v.getMetrics().getMacroF1())
+            .put("mode", v.getTraining().getMode().toString())
+            .put("featureLayer", v.getTraining().getFeatureLayer())
+            .put("examples", v.getExamples().getTotal())
+            .put("newExamples", v.getExamples().getNewExamples())
+            .put("quarantined", v.getExamples().getQuarantined())
+            .put("trainingMillis", v.getTimings().getTrainingMillis())
+            .put("createdAt", v.getCreatedAt().toString())
+            .put("card", v.getArtifacts().getModelCard() != null);
     if (v.getParentVersion() != null) {
       n.put("parentVersion", v.getParentVersion());
     }
@@ -156,24 +193,36 @@ final class Dashboard implements AutoCloseable {
     for (int i = recent.size() - 1; i >= 0; i--) {
       TopicTail.Entry e = recent.get(i);
       Map<String, String> h = e.headers();
-      list.addObject().put("key", e.key()).put("time", e.timestamp().toString())
+      list.addObject()
+          .put("key", e.key())
+          .put("time", e.timestamp().toString())
           .put("stage", h.getOrDefault("streamtune.stage", "decode"))
-          .put("reason", h.getOrDefault("streamtune.reason", h.getOrDefault("__streams.errors.message", "")))
+          .put(
+              "reason",
+              h.getOrDefault("streamtune.reason", h.getOrDefault("__streams.errors.message", "")))
           .put("error", h.getOrDefault("__streams.errors.exception", ""))
-          .put("bytes", e.value() == null ? 0 : e.value().length).put("offset", e.offset())
+          .put("bytes", e.value() == null ? 0 : e.value().length)
+          .put("offset", e.offset())
           .put("partition", e.partition());
     }
     return out;
   }
 
   private byte[] card(String modelId, int version) {
-    ModelVersion v = subscriber.history(modelId).stream().filter(h -> h.getVersion() == version).findFirst()
-        .orElseThrow(() -> new Http.HttpError(404, "no version " + version + " of model " + modelId));
+    ModelVersion v =
+        subscriber.history(modelId).stream()
+            .filter(h -> h.getVersion() == version)
+            .findFirst()
+            .orElseThrow(
+                () -> new Http.HttpError(404, "no version " + version + " of model " + modelId));
     if (v.getArtifacts().getModelCard() == null) {
-      throw new Http.HttpError(404, "version " + version + " of model " + modelId + " has no model card");
+      throw new Http.HttpError(
+          404, "version " + version + " of model " + modelId + " has no model card");
     }
     String key = ArtifactFiles.key(store, v.getArtifacts().getModelCard().getUri());
-    return store.get(key).orElseThrow(() -> new Http.HttpError(404, "the model card " + key + " is gone"));
+    return store
+        .get(key)
+        .orElseThrow(() -> new Http.HttpError(404, "the model card " + key + " is gone"));
   }
 
   @Override

@@ -13,14 +13,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * A worker's management endpoints, whatever roles it runs, for Kubernetes probes, Docker's
- * {@code HEALTHCHECK} and Prometheus: {@code GET /healthz} answers 200 while every role is alive
- * (503 names those that are not, so the orchestrator restarts the process); {@code GET /readyz}
- * 200 once every role is ready (ingest RUNNING, the trainer's loop up, serve's models loaded);
- * {@code GET /metrics} the process's meters in Prometheus text. Each answer's JSON lists the roles,
- * and under {@code problems} what a role says is wrong even while it counts as alive or ready
- * (serve: "model subscriber stuck since …").
- * Nothing here is secret or takes input, so it needs no token.
+ * A worker's management endpoints, whatever roles it runs, for Kubernetes probes, Docker's {@code
+ * HEALTHCHECK} and Prometheus: {@code GET /healthz} answers 200 while every role is alive (503
+ * names those that are not, so the orchestrator restarts the process); {@code GET /readyz} 200 once
+ * every role is ready (ingest RUNNING, the trainer's loop up, serve's models loaded); {@code GET
+ * /metrics} the process's meters in Prometheus text. Each answer's JSON lists the roles, and under
+ * {@code problems} what a role says is wrong even while it counts as alive or ready (serve: "model
+ * subscriber stuck since …"). Nothing here is secret or takes input, so it needs no token.
  */
 public final class HealthServer implements AutoCloseable {
   private final HttpServer server;
@@ -36,7 +35,8 @@ public final class HealthServer implements AutoCloseable {
    * @param problem what is wrong, in words, shown in both answers whatever their status (such as
    *     "model subscriber stuck since …"); it returns null when nothing is
    */
-  public record Check(String role, BooleanSupplier alive, BooleanSupplier ready, Supplier<String> problem) {
+  public record Check(
+      String role, BooleanSupplier alive, BooleanSupplier ready, Supplier<String> problem) {
     /** A check with nothing more to say than its status. */
     public Check(String role, BooleanSupplier alive, BooleanSupplier ready) {
       this(role, alive, ready, () -> null);
@@ -53,11 +53,14 @@ public final class HealthServer implements AutoCloseable {
   public static HealthServer start(HealthConfig config, List<Check> checks) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(config.port()), 16);
-      ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "health-http");
-        t.setDaemon(true);
-        return t;
-      });
+      ExecutorService pool =
+          Executors.newFixedThreadPool(
+              2,
+              r -> {
+                Thread t = new Thread(r, "health-http");
+                t.setDaemon(true);
+                return t;
+              });
       HealthServer h = new HealthServer(server, pool, checks);
       server.createContext("/", h::handle);
       server.setExecutor(pool);
@@ -85,8 +88,12 @@ public final class HealthServer implements AutoCloseable {
       } else if (path.equals("/metrics")) {
         Http.sendMetrics(x);
       } else {
-        Http.send(x, 404, Http.JSON.createObjectNode().put("error", "no such endpoint; try /healthz, /readyz or "
-            + "/metrics"));
+        Http.send(
+            x,
+            404,
+            Http.JSON
+                .createObjectNode()
+                .put("error", "no such endpoint; try /healthz, /readyz or " + "/metrics"));
       }
     }
   }
@@ -96,7 +103,10 @@ public final class HealthServer implements AutoCloseable {
     ObjectNode problems = Http.JSON.createObjectNode();
     boolean all = true;
     for (Check c : checks) {
-      boolean ok = liveness ? c.alive().getAsBoolean() : c.alive().getAsBoolean() && c.ready().getAsBoolean();
+      boolean ok =
+          liveness
+              ? c.alive().getAsBoolean()
+              : c.alive().getAsBoolean() && c.ready().getAsBoolean();
       roles.put(c.role(), (ok ? "" : "NOT ") + word.toUpperCase());
       String problem = c.problem().get();
       if (problem != null) {
@@ -104,7 +114,8 @@ public final class HealthServer implements AutoCloseable {
       }
       all &= ok;
     }
-    ObjectNode body = Http.JSON.createObjectNode().put("status", (all ? "" : "NOT ") + word.toUpperCase());
+    ObjectNode body =
+        Http.JSON.createObjectNode().put("status", (all ? "" : "NOT ") + word.toUpperCase());
     body.set("roles", roles);
     if (!problems.isEmpty()) {
       body.set("problems", problems);

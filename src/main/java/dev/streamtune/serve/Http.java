@@ -29,7 +29,8 @@ final class Http {
   }
 
   /** Answers bytes of a content type. */
-  static void send(HttpExchange x, int status, String contentType, byte[] bytes) throws IOException {
+  static void send(HttpExchange x, int status, String contentType, byte[] bytes)
+      throws IOException {
     x.getResponseHeaders().set("Content-Type", contentType);
     x.sendResponseHeaders(status, bytes.length);
     x.getResponseBody().write(bytes);
@@ -37,7 +38,10 @@ final class Http {
 
   /** Answers the process's meters in Prometheus text. */
   static void sendMetrics(HttpExchange x) throws IOException {
-    send(x, 200, "text/plain; version=0.0.4; charset=utf-8",
+    send(
+        x,
+        200,
+        "text/plain; version=0.0.4; charset=utf-8",
         ServeMetrics.prometheus().scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 

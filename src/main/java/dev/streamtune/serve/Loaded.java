@@ -2,16 +2,16 @@ package dev.streamtune.serve;
 
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.ml.ExportedClassifier;
+import dev.streamtune.store.LocalFiles;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.streamtune.store.LocalFiles;
 
 /**
  * One loaded version, reference-counted: the {@link Classifier} holds one reference while it is
- * current, each call in flight holds one, and the last release closes the model (its native
- * memory) and deletes its local copy.
+ * current, each call in flight holds one, and the last release closes the model (its native memory)
+ * and deletes its local copy.
  */
 final class Loaded {
   private static final Logger LOG = LoggerFactory.getLogger(Loaded.class);
@@ -34,9 +34,12 @@ final class Loaded {
     return version;
   }
 
-  /** Takes a reference; false once the model is closed (the caller then reads the current one again). */
+  /**
+   * Takes a reference; false once the model is closed (the caller then reads the current one
+   * again).
+   */
   boolean retain() {
-    for (;;) {
+    for (; ; ) {
       int n = refs.get();
       if (n == 0) {
         return false;

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * stops it for good, which {@link SubscriberStatus#alive()} reports; the loaded versions stay.
  *
  * <p>It runs one thread, which reads the topic through a {@link VersionsTopic} and keeps what it
- * read and loaded in {@link ServedModels}; this class decides what each error means and how long
- * to wait before the next try.
+ * read and loaded in {@link ServedModels}; this class decides what each error means and how long to
+ * wait before the next try.
  *
  * <pre>{@code
  * try (ModelSubscriber s = ModelSubscriber.start(kafka, registry, "models.versions", store, config, v -> {})) {
@@ -61,13 +61,23 @@ public final class ModelSubscriber implements AutoCloseable {
   private final Thread thread;
   private final SubscriberStatus status;
 
-  private ModelSubscriber(KafkaConfig kafka, RegistryConfig registryConfig, String topic, ObjectStore store,
-      ServeConfig config, Clock clock) {
+  private ModelSubscriber(
+      KafkaConfig kafka,
+      RegistryConfig registryConfig,
+      String topic,
+      ObjectStore store,
+      ServeConfig config,
+      Clock clock) {
     this.status = new SubscriberStatus(clock);
     Map<String, Object> p = kafka.readCommittedConsumerProps();
     this.registry = new SchemaRegistryClient(registryConfig);
-    this.topic = new VersionsTopic(new KafkaConsumer<>(p, new StringDeserializer(),
-        ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).deserializer()), topic);
+    this.topic =
+        new VersionsTopic(
+            new KafkaConsumer<>(
+                p,
+                new StringDeserializer(),
+                ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).deserializer()),
+            topic);
     this.served = new ServedModels(store, config);
     this.thread = new Thread(this::run, "model-subscriber");
     this.thread.setDaemon(true);
@@ -79,14 +89,25 @@ public final class ModelSubscriber implements AutoCloseable {
    * @param store the bucket the artifacts are in; null loads nothing
    * @param listener told of every version read (REJECTED ones too), in topic order, or null
    */
-  public static ModelSubscriber start(KafkaConfig kafka, RegistryConfig registry, String topic, ObjectStore store,
-      ServeConfig config, Consumer<ModelVersion> listener) {
+  public static ModelSubscriber start(
+      KafkaConfig kafka,
+      RegistryConfig registry,
+      String topic,
+      ObjectStore store,
+      ServeConfig config,
+      Consumer<ModelVersion> listener) {
     return start(kafka, registry, topic, store, config, listener, Clock.systemUTC());
   }
 
   /** Starts following the topic, timing its {@link #status()} by {@code clock}. */
-  public static ModelSubscriber start(KafkaConfig kafka, RegistryConfig registry, String topic, ObjectStore store,
-      ServeConfig config, Consumer<ModelVersion> listener, Clock clock) {
+  public static ModelSubscriber start(
+      KafkaConfig kafka,
+      RegistryConfig registry,
+      String topic,
+      ObjectStore store,
+      ServeConfig config,
+      Consumer<ModelVersion> listener,
+      Clock clock) {
     ModelSubscriber s = new ModelSubscriber(kafka, registry, topic, store, config, clock);
     if (listener != null) {
       s.listeners.add(listener);
@@ -99,8 +120,8 @@ public final class ModelSubscriber implements AutoCloseable {
    * Follows the topic without loading anything, telling {@code listener} of every version, as
    * {@code streamtune watch} does.
    */
-  public static ModelSubscriber watch(KafkaConfig kafka, RegistryConfig registry, String topic,
-      Consumer<ModelVersion> listener) {
+  public static ModelSubscriber watch(
+      KafkaConfig kafka, RegistryConfig registry, String topic, Consumer<ModelVersion> listener) {
     return start(kafka, registry, topic, null, ServeConfig.defaults(), listener);
   }
 
@@ -199,31 +220,38 @@ public final class ModelSubscriber implements AutoCloseable {
 
   /**
    * Decides through {@link Failures} what an error means: a record that can never be read is
-   * skipped, logged once; an outage is retried after a backoff, from the same record; anything
-   * else stops the subscriber for good.
+   * skipped, logged once; an outage is retried after a backoff, from the same record; anything else
+   * stops the subscriber for good.
    *
    * @return whether to go on
    */
   private boolean recover(RuntimeException e) {
     Failures.Disposition d = Failures.classify(e);
     if (d == Failures.Disposition.DEAD_LETTER && e instanceof RecordDeserializationException r) {
-      LOG.error("Skipping the record of {} at offset {}: it can never be read: {}", r.topicPartition(),
-          r.offset(), reason(e));
+      LOG.error(
+          "Skipping the record of {} at offset {}: it can never be read: {}",
+          r.topicPartition(),
+          r.offset(),
+          reason(e));
       topic.skip(r);
       ServeMetrics.skipped(topic.name());
       return true;
     }
     if (d != Failures.Disposition.RETRY) {
       status.stopped(reason(e));
-      LOG.error("The model subscriber stopped for good; serve keeps its loaded versions but follows no new one: {}",
-          reason(e), e);
+      LOG.error(
+          "The model subscriber stopped for good; serve keeps its loaded versions but follows no new one: {}",
+          reason(e),
+          e);
       return false;
     }
     boolean first = status.stuckSince().isEmpty();
     Duration wait = status.failed(reason(e));
     if (first) {
-      LOG.warn("The model subscriber cannot go on, retrying every {} s at most: {}", SubscriberStatus.MAX_MILLIS
-          / 1000, reason(e));
+      LOG.warn(
+          "The model subscriber cannot go on, retrying every {} s at most: {}",
+          SubscriberStatus.MAX_MILLIS / 1000,
+          reason(e));
     } else {
       LOG.debug("The model subscriber still cannot go on; next try in {}: {}", wait, reason(e));
     }

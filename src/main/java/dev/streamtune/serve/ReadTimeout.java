@@ -10,30 +10,37 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Gives each request {@code serve.read.timeout} to arrive, headers and body, without letting a
- * slow client hold an HTTP thread longer.
+ * Gives each request {@code serve.read.timeout} to arrive, headers and body, without letting a slow
+ * client hold an HTTP thread longer.
  *
  * <p>The JDK server reads a request's line and headers on the worker thread that then runs the
  * handler, with blocking reads. This wraps the server's executor: each exchange gets a deadline
  * when its thread starts reading. A client still sending headers at the deadline is cut off: the
- * thread is interrupted, which closes the connection (the channel is interruptible) and frees it.
- * A handler entered after the deadline answers 408. A body is read in chunks; one still arriving
- * at the deadline is answered 408 and its connection closed. A body that stalls altogether is cut
- * off {@value #GRACE_MILLIS} ms after the deadline, the grace that lets a read in progress end in
- * a 408. Once the request is read, nothing interrupts the exchange, however long the answer takes.
+ * thread is interrupted, which closes the connection (the channel is interruptible) and frees it. A
+ * handler entered after the deadline answers 408. A body is read in chunks; one still arriving at
+ * the deadline is answered 408 and its connection closed. A body that stalls altogether is cut off
+ * {@value #GRACE_MILLIS} ms after the deadline, the grace that lets a read in progress end in a
+ * 408. Once the request is read, nothing interrupts the exchange, however long the answer takes.
  */
 final class ReadTimeout implements AutoCloseable {
   static final long GRACE_MILLIS = 250;
   private final long timeoutNanos;
   private final Executor workers;
-  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "serve-read-timeout");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService watchdog =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "serve-read-timeout");
+            t.setDaemon(true);
+            return t;
+          });
   private final ThreadLocal<Exchange> current = new ThreadLocal<>();
 
-  private enum Phase { HEADERS, BODY, READ, FINISHED }
+  private enum Phase {
+    HEADERS,
+    BODY,
+    READ,
+    FINISHED
+  }
 
   /** One exchange on its thread. */
   private final class Exchange {
@@ -75,20 +82,22 @@ final class ReadTimeout implements AutoCloseable {
 
   /** The executor to give the server: it runs each exchange under its deadline. */
   Executor executor() {
-    return task -> workers.execute(() -> {
-      Exchange x = new Exchange();
-      current.set(x);
-      synchronized (x) {
-        x.timer = watchdog.schedule(x::expire, timeoutNanos, TimeUnit.NANOSECONDS);
-      }
-      try {
-        task.run();
-      } finally {
-        x.finish();
-        current.remove();
-        Thread.interrupted();
-      }
-    });
+    return task ->
+        workers.execute(
+            () -> {
+              Exchange x = new Exchange();
+              current.set(x);
+              synchronized (x) {
+                x.timer = watchdog.schedule(x::expire, timeoutNanos, TimeUnit.NANOSECONDS);
+              }
+              try {
+                task.run();
+              } finally {
+                x.finish();
+                current.remove();
+                Thread.interrupted();
+              }
+            });
   }
 
   /**
@@ -148,8 +157,11 @@ final class ReadTimeout implements AutoCloseable {
   }
 
   private Http.HttpError timedOut() {
-    return new Http.HttpError(408, "the request took longer than serve.read.timeout ("
-        + Duration.ofNanos(timeoutNanos).toMillis() + " ms) to arrive");
+    return new Http.HttpError(
+        408,
+        "the request took longer than serve.read.timeout ("
+            + Duration.ofNanos(timeoutNanos).toMillis()
+            + " ms) to arrive");
   }
 
   @Override

@@ -15,8 +15,10 @@ import java.util.Map;
 final class RequestLimits {
   /** The longest request URI, path and query. */
   static final int MAX_URI_CHARS = 2048;
+
   /** The most header lines. */
   static final int MAX_HEADERS = 100;
+
   /** The most bytes of header names and values together. */
   static final int MAX_HEADER_BYTES = 32 * 1024;
 
@@ -40,8 +42,17 @@ final class RequestLimits {
       }
     }
     if (lines > MAX_HEADERS || bytes > MAX_HEADER_BYTES) {
-      throw new Http.HttpError(431, "the request has " + lines + " header lines and " + bytes + " bytes of headers; "
-          + "the limits are " + MAX_HEADERS + " and " + MAX_HEADER_BYTES);
+      throw new Http.HttpError(
+          431,
+          "the request has "
+              + lines
+              + " header lines and "
+              + bytes
+              + " bytes of headers; "
+              + "the limits are "
+              + MAX_HEADERS
+              + " and "
+              + MAX_HEADER_BYTES);
     }
   }
 }

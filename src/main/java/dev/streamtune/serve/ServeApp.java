@@ -17,7 +17,8 @@ public final class ServeApp implements AutoCloseable {
   private final Dashboard dashboard;
   private final ServeServer server;
 
-  private ServeApp(MinioObjectStore store, ModelSubscriber subscriber, Dashboard dashboard, ServeServer server) {
+  private ServeApp(
+      MinioObjectStore store, ModelSubscriber subscriber, Dashboard dashboard, ServeServer server) {
     this.store = store;
     this.subscriber = subscriber;
     this.dashboard = dashboard;
@@ -25,15 +26,21 @@ public final class ServeApp implements AutoCloseable {
   }
 
   /** Starts subscribing and serving. */
-  public static ServeApp start(ServeConfig config, KafkaConfig kafka, RegistryConfig registry, TopicNames topics,
+  public static ServeApp start(
+      ServeConfig config,
+      KafkaConfig kafka,
+      RegistryConfig registry,
+      TopicNames topics,
       S3Config s3) {
     MinioObjectStore store = new MinioObjectStore(s3);
     ModelSubscriber subscriber = null;
     Dashboard dashboard = null;
     try {
-      subscriber = ModelSubscriber.start(kafka, registry, topics.modelVersions(), store, config, null);
+      subscriber =
+          ModelSubscriber.start(kafka, registry, topics.modelVersions(), store, config, null);
       dashboard = Dashboard.start(kafka, topics, subscriber, store);
-      return new ServeApp(store, subscriber, dashboard, ServeServer.start(config, subscriber, dashboard));
+      return new ServeApp(
+          store, subscriber, dashboard, ServeServer.start(config, subscriber, dashboard));
     } catch (RuntimeException e) {
       if (dashboard != null) {
         dashboard.close();
@@ -52,19 +59,25 @@ public final class ServeApp implements AutoCloseable {
   }
 
   /**
-   * Whether serve is ready: caught up, its models loaded, and its subscriber not stuck for
-   * {@code serve.subscriber.max.stuck}; what its {@code /readyz} answers.
+   * Whether serve is ready: caught up, its models loaded, and its subscriber not stuck for {@code
+   * serve.subscriber.max.stuck}; what its {@code /readyz} answers.
    */
   public boolean ready() {
     return server.ready();
   }
 
-  /** Whether serve is alive: false once its subscriber stopped for good; what its {@code /healthz} answers. */
+  /**
+   * Whether serve is alive: false once its subscriber stopped for good; what its {@code /healthz}
+   * answers.
+   */
   public boolean alive() {
     return server.alive();
   }
 
-  /** What is wrong with following {@code models.versions}, for the probes' answers; null when nothing. */
+  /**
+   * What is wrong with following {@code models.versions}, for the probes' answers; null when
+   * nothing.
+   */
   public String problem() {
     return subscriber.status().problem().orElse(null);
   }

@@ -30,60 +30,124 @@ import java.util.stream.Collectors;
  * @param maxStuck how long the model subscriber may fail to follow {@code models.versions} before
  *     readiness fails
  */
-public record ServeConfig(int port, Set<String> models, int maxBodyBytes, int topK, int threads, Path cacheDir,
-    long maxPixels, String authToken, String bind, Duration readTimeout, int maxConcurrent, Duration maxStuck) {
+public record ServeConfig(
+    int port,
+    Set<String> models,
+    int maxBodyBytes,
+    int topK,
+    int threads,
+    Path cacheDir,
+    long maxPixels,
+    String authToken,
+    String bind,
+    Duration readTimeout,
+    int maxConcurrent,
+    Duration maxStuck) {
   /** Port. */
-  public static final Setting<Integer> PORT = Setting.port("serve.port", 8080, "HTTP port of serve");
+  public static final Setting<Integer> PORT =
+      Setting.port("serve.port", 8080, "HTTP port of serve");
+
   /** Models. */
-  public static final Setting<String> MODELS = Setting.string("serve.models", "*",
-      "comma-separated models to serve (readiness waits for each); * serves every model announced");
+  public static final Setting<String> MODELS =
+      Setting.string(
+          "serve.models",
+          "*",
+          "comma-separated models to serve (readiness waits for each); * serves every model announced");
+
   /** Body limit. */
-  public static final Setting<Integer> MAX_BODY_KIB = Setting.integer("serve.max.body.kib", 10 * 1024, 1,
-      1024 * 1024, "largest classify request body, in KiB");
+  public static final Setting<Integer> MAX_BODY_KIB =
+      Setting.integer(
+          "serve.max.body.kib", 10 * 1024, 1, 1024 * 1024, "largest classify request body, in KiB");
+
   /** Top k. */
-  public static final Setting<Integer> TOP_K = Setting.integer("serve.top.k", 5, 1, 1000,
-      "labels returned per classification");
+  public static final Setting<Integer> TOP_K =
+      Setting.integer("serve.top.k", 5, 1, 1000, "labels returned per classification");
+
   /** Threads. */
-  public static final Setting<Integer> THREADS = Setting.integer("serve.threads", 8, 1, 1024,
-      "HTTP worker threads");
+  public static final Setting<Integer> THREADS =
+      Setting.integer("serve.threads", 8, 1, 1024, "HTTP worker threads");
+
   /** Cache dir. */
-  public static final Setting<Path> CACHE_DIR = Setting.path("serve.cache.dir", "~/.streamtune/serving",
-      "where loaded versions are downloaded");
+  public static final Setting<Path> CACHE_DIR =
+      Setting.path(
+          "serve.cache.dir", "~/.streamtune/serving", "where loaded versions are downloaded");
+
   /** Pixel limit. */
-  public static final Setting<Integer> MAX_MEGAPIXELS = Setting.integer("serve.max.megapixels", 40, 1, 1000,
-      "largest image classified, in megapixels, read from its header");
+  public static final Setting<Integer> MAX_MEGAPIXELS =
+      Setting.integer(
+          "serve.max.megapixels",
+          40,
+          1,
+          1000,
+          "largest image classified, in megapixels, read from its header");
 
   /** Bearer token. */
-  public static final Setting<String> AUTH_TOKEN = Setting.string("serve.auth.token", null,
-          "bearer token demanded by classify and the data endpoints (health, readiness and /metrics stay open); "
-          + "none by default")
-      .must(t -> t.length() >= 16 && t.chars().allMatch(c -> c > 0x20 && c < 0x7f),
-          "must be at least 16 printable ASCII characters without spaces")
-      .asSecret().asOptional();
+  public static final Setting<String> AUTH_TOKEN =
+      Setting.string(
+              "serve.auth.token",
+              null,
+              "bearer token demanded by classify and the data endpoints (health, readiness and /metrics stay open); "
+                  + "none by default")
+          .must(
+              t -> t.length() >= 16 && t.chars().allMatch(c -> c > 0x20 && c < 0x7f),
+              "must be at least 16 printable ASCII characters without spaces")
+          .asSecret()
+          .asOptional();
 
   /** Bind address. */
-  public static final Setting<String> BIND = Setting.string("serve.bind", null,
-          "address serve listens on; by default 127.0.0.1 (this host only) when serve.auth.token is not set and "
-          + "0.0.0.0 (every interface) when it is; the container image sets 0.0.0.0")
-      .must(a -> a.matches("[A-Za-z0-9.:%_-]{1,255}"), "must be a host name or an IP address")
-      .asOptional();
+  public static final Setting<String> BIND =
+      Setting.string(
+              "serve.bind",
+              null,
+              "address serve listens on; by default 127.0.0.1 (this host only) when serve.auth.token is not set and "
+                  + "0.0.0.0 (every interface) when it is; the container image sets 0.0.0.0")
+          .must(a -> a.matches("[A-Za-z0-9.:%_-]{1,255}"), "must be a host name or an IP address")
+          .asOptional();
+
   /** Read timeout. */
-  public static final Setting<Duration> READ_TIMEOUT = Setting.duration("serve.read.timeout", Duration.ofSeconds(10),
-          "time a client has to send a whole request, headers and body; a slower one is answered 408 or cut off, "
-          + "so it holds no HTTP thread longer")
-      .must(d -> d.toMillis() >= 100 && d.compareTo(Duration.ofMinutes(10)) <= 0, "must be from 100ms to 10m");
+  public static final Setting<Duration> READ_TIMEOUT =
+      Setting.duration(
+              "serve.read.timeout",
+              Duration.ofSeconds(10),
+              "time a client has to send a whole request, headers and body; a slower one is answered 408 or cut off, "
+                  + "so it holds no HTTP thread longer")
+          .must(
+              d -> d.toMillis() >= 100 && d.compareTo(Duration.ofMinutes(10)) <= 0,
+              "must be from 100ms to 10m");
+
   /** Concurrency limit. */
-  public static final Setting<Integer> MAX_CONCURRENT = Setting.integer("serve.max.concurrent", 4, 1, 1024,
-      "classifications at once, from reading the body to the answer; more are answered 503 with Retry-After: 1");
+  public static final Setting<Integer> MAX_CONCURRENT =
+      Setting.integer(
+          "serve.max.concurrent",
+          4,
+          1,
+          1024,
+          "classifications at once, from reading the body to the answer; more are answered 503 with Retry-After: 1");
+
   /** Stuck limit. */
-  public static final Setting<Duration> MAX_STUCK = Setting.duration("serve.subscriber.max.stuck",
-      Duration.ofMinutes(2), "how long the model subscriber may fail to read models.versions (registry, broker "
-          + "or storage outage) before /readyz answers 503; it keeps retrying, and /healthz fails only if it "
-          + "stopped for good");
+  public static final Setting<Duration> MAX_STUCK =
+      Setting.duration(
+          "serve.subscriber.max.stuck",
+          Duration.ofMinutes(2),
+          "how long the model subscriber may fail to read models.versions (registry, broker "
+              + "or storage outage) before /readyz answers 503; it keeps retrying, and /healthz fails only if it "
+              + "stopped for good");
 
   /** Every setting of this record. */
-  public static final List<Setting<?>> SETTINGS = List.of(PORT, MODELS, MAX_BODY_KIB, TOP_K, THREADS, CACHE_DIR,
-      MAX_MEGAPIXELS, AUTH_TOKEN, BIND, READ_TIMEOUT, MAX_CONCURRENT, MAX_STUCK);
+  public static final List<Setting<?>> SETTINGS =
+      List.of(
+          PORT,
+          MODELS,
+          MAX_BODY_KIB,
+          TOP_K,
+          THREADS,
+          CACHE_DIR,
+          MAX_MEGAPIXELS,
+          AUTH_TOKEN,
+          BIND,
+          READ_TIMEOUT,
+          MAX_CONCURRENT,
+          MAX_STUCK);
 
   /** Checks the values and derives the bind address from the token when none is given. */
   public ServeConfig {
@@ -99,11 +163,26 @@ public record ServeConfig(int port, Set<String> models, int maxBodyBytes, int to
   /** Reads the settings. */
   public static ServeConfig from(ConfigSource s) {
     String models = s.get(MODELS).trim();
-    Set<String> set = models.equals("*") ? Set.of()
-        : Arrays.stream(models.split(",")).map(String::trim).filter(m -> !m.isEmpty()).collect(Collectors.toSet());
-    return new ServeConfig(s.get(PORT), set, s.get(MAX_BODY_KIB) * 1024, s.get(TOP_K), s.get(THREADS),
-        s.get(CACHE_DIR), s.get(MAX_MEGAPIXELS) * 1_000_000L, s.get(AUTH_TOKEN), s.get(BIND), s.get(READ_TIMEOUT),
-        s.get(MAX_CONCURRENT), s.get(MAX_STUCK));
+    Set<String> set =
+        models.equals("*")
+            ? Set.of()
+            : Arrays.stream(models.split(","))
+                .map(String::trim)
+                .filter(m -> !m.isEmpty())
+                .collect(Collectors.toSet());
+    return new ServeConfig(
+        s.get(PORT),
+        set,
+        s.get(MAX_BODY_KIB) * 1024,
+        s.get(TOP_K),
+        s.get(THREADS),
+        s.get(CACHE_DIR),
+        s.get(MAX_MEGAPIXELS) * 1_000_000L,
+        s.get(AUTH_TOKEN),
+        s.get(BIND),
+        s.get(READ_TIMEOUT),
+        s.get(MAX_CONCURRENT),
+        s.get(MAX_STUCK));
   }
 
   /** Whether it listens only on a loopback address, where no other host can reach it. */
@@ -118,8 +197,19 @@ public record ServeConfig(int port, Set<String> models, int maxBodyBytes, int to
 
   /** A copy with another port, models and cache directory. */
   public ServeConfig with(int newPort, Set<String> newModels, Path newCacheDir) {
-    return new ServeConfig(newPort, newModels, maxBodyBytes, topK, threads, newCacheDir, maxPixels,
-        authToken, bind, readTimeout, maxConcurrent, maxStuck);
+    return new ServeConfig(
+        newPort,
+        newModels,
+        maxBodyBytes,
+        topK,
+        threads,
+        newCacheDir,
+        maxPixels,
+        authToken,
+        bind,
+        readTimeout,
+        maxConcurrent,
+        maxStuck);
   }
 
   /**
@@ -127,16 +217,48 @@ public record ServeConfig(int port, Set<String> models, int maxBodyBytes, int to
    * widens where serve listens, and an explicit {@code serve.bind} is kept.
    */
   public ServeConfig withAuthToken(String token) {
-    return new ServeConfig(port, models, maxBodyBytes, topK, threads, cacheDir, maxPixels, token, bind,
-        readTimeout, maxConcurrent, maxStuck);
+    return new ServeConfig(
+        port,
+        models,
+        maxBodyBytes,
+        topK,
+        threads,
+        cacheDir,
+        maxPixels,
+        token,
+        bind,
+        readTimeout,
+        maxConcurrent,
+        maxStuck);
   }
 
   @Override
   public String toString() {
-    return "ServeConfig[port=" + port + ", models=" + models + ", maxBodyBytes=" + maxBodyBytes + ", topK=" + topK
-        + ", threads=" + threads + ", cacheDir=" + cacheDir + ", maxPixels=" + maxPixels + ", auth="
-        + (authToken == null ? "off" : "bearer token") + ", bind=" + bind + ", readTimeout=" + readTimeout
-        + ", maxConcurrent=" + maxConcurrent + ", maxStuck=" + maxStuck + "]";
+    return "ServeConfig[port="
+        + port
+        + ", models="
+        + models
+        + ", maxBodyBytes="
+        + maxBodyBytes
+        + ", topK="
+        + topK
+        + ", threads="
+        + threads
+        + ", cacheDir="
+        + cacheDir
+        + ", maxPixels="
+        + maxPixels
+        + ", auth="
+        + (authToken == null ? "off" : "bearer token")
+        + ", bind="
+        + bind
+        + ", readTimeout="
+        + readTimeout
+        + ", maxConcurrent="
+        + maxConcurrent
+        + ", maxStuck="
+        + maxStuck
+        + "]";
   }
 
   /** Whether a model is served. */

@@ -11,17 +11,19 @@ import java.util.regex.Pattern;
 
 /**
  * Routes each request of {@link ServeServer} to what answers it, after the checks every request
- * gets: it tells {@link ReadTimeout} whether a body is to come, then applies the
- * {@link RequestLimits} and the {@link BearerAuth}. {@code POST /v1/models/{id}:classify} goes to
- * the {@link ClassifyHandler}; it answers the read-only endpoints itself ({@code GET /v1/models},
- * {@code GET /v1/models/{id}/versions}, the probes {@code /healthz} and {@code /readyz}, and
- * {@code /metrics}); any other path goes to the {@link Dashboard}, and a 404 when that does not
- * know it either. A wrong method is a 405. Failures are thrown as {@link Http.HttpError}, for the server
- * to answer. Thread-safe.
+ * gets: it tells {@link ReadTimeout} whether a body is to come, then applies the {@link
+ * RequestLimits} and the {@link BearerAuth}. {@code POST /v1/models/{id}:classify} goes to the
+ * {@link ClassifyHandler}; it answers the read-only endpoints itself ({@code GET /v1/models},
+ * {@code GET /v1/models/{id}/versions}, the probes {@code /healthz} and {@code /readyz}, and {@code
+ * /metrics}); any other path goes to the {@link Dashboard}, and a 404 when that does not know it
+ * either. A wrong method is a 405. Failures are thrown as {@link Http.HttpError}, for the server to
+ * answer. Thread-safe.
  */
 final class ServeRoutes {
-  private static final Pattern CLASSIFY = Pattern.compile("/v1/models/([A-Za-z0-9._-]{1,64}):classify");
-  private static final Pattern VERSIONS = Pattern.compile("/v1/models/([A-Za-z0-9._-]{1,64})/versions");
+  private static final Pattern CLASSIFY =
+      Pattern.compile("/v1/models/([A-Za-z0-9._-]{1,64}):classify");
+  private static final Pattern VERSIONS =
+      Pattern.compile("/v1/models/([A-Za-z0-9._-]{1,64})/versions");
   private final ServeConfig config;
   private final ModelSubscriber subscriber;
   private final Dashboard dashboard;
@@ -29,7 +31,11 @@ final class ServeRoutes {
   private final ReadTimeout reads;
   private final ClassifyHandler classify;
 
-  ServeRoutes(ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard, BearerAuth auth,
+  ServeRoutes(
+      ServeConfig config,
+      ModelSubscriber subscriber,
+      Dashboard dashboard,
+      BearerAuth auth,
       ReadTimeout reads) {
     this.config = config;
     this.subscriber = subscriber;
@@ -58,7 +64,8 @@ final class ServeRoutes {
    */
   private static boolean hasBody(HttpExchange x) {
     String length = x.getRequestHeaders().getFirst("Content-Length");
-    return x.getRequestHeaders().containsKey("Transfer-Encoding") || (length != null && !length.trim().equals("0"));
+    return x.getRequestHeaders().containsKey("Transfer-Encoding")
+        || (length != null && !length.trim().equals("0"));
   }
 
   /** Checks and answers one request, or throws the {@link Http.HttpError} to answer. */
@@ -89,8 +96,12 @@ final class ServeRoutes {
     }
   }
 
-  /** Answers a probe: 200 and {@code up}, or 503 and {@code down}; with the subscriber's problem, if any. */
-  private void probe(HttpExchange x, String method, boolean ok, String up, String down) throws IOException {
+  /**
+   * Answers a probe: 200 and {@code up}, or 503 and {@code down}; with the subscriber's problem, if
+   * any.
+   */
+  private void probe(HttpExchange x, String method, boolean ok, String up, String down)
+      throws IOException {
     Http.allow(method, "GET");
     ObjectNode body = Http.JSON.createObjectNode().put("status", ok ? up : down);
     subscriber.status().problem().ifPresent(p -> body.put("problem", p));
@@ -100,12 +111,22 @@ final class ServeRoutes {
   private ObjectNode models() {
     ObjectNode out = Http.JSON.createObjectNode();
     ArrayNode list = out.putArray("models");
-    subscriber.classifiers().forEach((m, c) -> c.served().ifPresent(v -> {
-      ObjectNode n = list.addObject().put("model", m).put("version", v.getVersion())
-          .put("accuracy", v.getMetrics().getAccuracy()).put("mode", v.getTraining().getMode().toString())
-          .put("createdAt", v.getCreatedAt().toString());
-      v.getLabels().forEach(n.putArray("labels")::add);
-    }));
+    subscriber
+        .classifiers()
+        .forEach(
+            (m, c) ->
+                c.served()
+                    .ifPresent(
+                        v -> {
+                          ObjectNode n =
+                              list.addObject()
+                                  .put("model", m)
+                                  .put("version", v.getVersion())
+                                  .put("accuracy", v.getMetrics().getAccuracy())
+                                  .put("mode", v.getTraining().getMode().toString())
+                                  .put("createdAt", v.getCreatedAt().toString());
+                          v.getLabels().forEach(n.putArray("labels")::add);
+                        }));
     return out;
   }
 
@@ -118,9 +139,13 @@ final class ServeRoutes {
     int served = subscriber.servedVersion(modelId);
     ArrayNode list = out.putArray("versions");
     for (ModelVersion v : all) {
-      list.addObject().put("version", v.getVersion()).put("status", v.getStatus().toString())
-          .put("reason", v.getReason()).put("accuracy", v.getMetrics().getAccuracy())
-          .put("mode", v.getTraining().getMode().toString()).put("served", v.getVersion() == served)
+      list.addObject()
+          .put("version", v.getVersion())
+          .put("status", v.getStatus().toString())
+          .put("reason", v.getReason())
+          .put("accuracy", v.getMetrics().getAccuracy())
+          .put("mode", v.getTraining().getMode().toString())
+          .put("served", v.getVersion() == served)
           .put("createdAt", v.getCreatedAt().toString());
     }
     return out;

@@ -16,36 +16,36 @@ import org.slf4j.LoggerFactory;
  * need no servlet stack, and Javalin would bring a second Jetty beside S3Proxy's.
  *
  * <ul>
- *   <li>{@code POST /v1/models/{id}:classify}: an image as the raw body ({@code image/*} or
- *       {@code application/octet-stream}) or as a {@code multipart/form-data} file; answers the
- *       top labels and the version that answered;
+ *   <li>{@code POST /v1/models/{id}:classify}: an image as the raw body ({@code image/*} or {@code
+ *       application/octet-stream}) or as a {@code multipart/form-data} file; answers the top labels
+ *       and the version that answered;
  *   <li>{@code GET /v1/models}: each served model, its version, accuracy, mode and labels;
  *   <li>{@code GET /v1/models/{id}/versions}: every version read, REJECTED ones with their reasons;
  *   <li>{@code GET /healthz}; {@code GET /readyz}, 200 once each configured model is loaded;
  *   <li>{@code GET /metrics}: Prometheus text, every meter of the process;
- *   <li>the {@link Dashboard} at {@code /}, with its own JSON endpoints, when the serve role runs it.
+ *   <li>the {@link Dashboard} at {@code /}, with its own JSON endpoints, when the serve role runs
+ *       it.
  * </ul>
  *
  * <p>Responses go out with TCP_NODELAY ({@code sun.net.httpserver.nodelay}, which the JDK reads
- * once, when the process's first HTTP server starts; a service embedding this one should set it
- * at start): with Nagle's algorithm, the headers and the body of a small answer wait for the
- * client's delayed ACK, about 40 ms per request at concurrency 1.
+ * once, when the process's first HTTP server starts; a service embedding this one should set it at
+ * start): with Nagle's algorithm, the headers and the body of a small answer wait for the client's
+ * delayed ACK, about 40 ms per request at concurrency 1.
  *
  * <p>Bad requests get a 4xx and {@code {"error": …, "status": …}}: an unknown model (404), a wrong
- * content type (415), a body over {@code serve.max.body.kib} (413), a body that is not a
- * decodable image (400), a wrong method (405), a URI or headers over the {@link RequestLimits}
- * (414, 431), a missing or wrong bearer token when {@code serve.auth.token} is set (401, see
- * {@link BearerAuth}). A known model with no version loaded yet is 503, and so is a classification
- * beyond {@code serve.max.concurrent} running at once (with {@code Retry-After: 1}). A request
- * that takes longer than {@code serve.read.timeout} to arrive is answered 408 or cut off (see
- * {@link ReadTimeout}).
+ * content type (415), a body over {@code serve.max.body.kib} (413), a body that is not a decodable
+ * image (400), a wrong method (405), a URI or headers over the {@link RequestLimits} (414, 431), a
+ * missing or wrong bearer token when {@code serve.auth.token} is set (401, see {@link BearerAuth}).
+ * A known model with no version loaded yet is 503, and so is a classification beyond {@code
+ * serve.max.concurrent} running at once (with {@code Retry-After: 1}). A request that takes longer
+ * than {@code serve.read.timeout} to arrive is answered 408 or cut off (see {@link ReadTimeout}).
  *
  * <p>It listens on {@code serve.bind}: {@code 127.0.0.1} unless a bearer token is set, and warns
  * loudly when it listens beyond the host without one.
  *
- * <p>This class owns the listener and its threads, and turns what a request throws into its
- * answer; {@link ServeRoutes} decides what answers each request, and {@link ClassifyHandler}
- * answers the classifications.
+ * <p>This class owns the listener and its threads, and turns what a request throws into its answer;
+ * {@link ServeRoutes} decides what answers each request, and {@link ClassifyHandler} answers the
+ * classifications.
  */
 public final class ServeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServeServer.class);
@@ -55,14 +55,20 @@ public final class ServeServer implements AutoCloseable {
   private final ReadTimeout reads;
   private final ServeRoutes routes;
 
-  private ServeServer(ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard) throws IOException {
+  private ServeServer(ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard)
+      throws IOException {
     this.auth = BearerAuth.of(config.authToken());
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(config.bind()), config.port()), 64);
-    this.workers = Executors.newFixedThreadPool(config.threads(), r -> {
-      Thread t = new Thread(r, "serve-http");
-      t.setDaemon(true);
-      return t;
-    });
+    this.server =
+        HttpServer.create(
+            new InetSocketAddress(InetAddress.getByName(config.bind()), config.port()), 64);
+    this.workers =
+        Executors.newFixedThreadPool(
+            config.threads(),
+            r -> {
+              Thread t = new Thread(r, "serve-http");
+              t.setDaemon(true);
+              return t;
+            });
     this.reads = new ReadTimeout(config.readTimeout(), workers);
     this.routes = new ServeRoutes(config, subscriber, dashboard, auth, reads);
     server.setExecutor(reads.executor());
@@ -76,16 +82,23 @@ public final class ServeServer implements AutoCloseable {
     try {
       ServeServer s = new ServeServer(config, subscriber, dashboard);
       s.server.start();
-      LOG.info("Serving on http://{}:{}/{}", config.bind(), s.port(),
+      LOG.info(
+          "Serving on http://{}:{}/{}",
+          config.bind(),
+          s.port(),
           s.auth.enabled() ? " (bearer token required)" : "");
       if (!s.auth.enabled() && !config.loopbackOnly()) {
-        LOG.warn("SERVE LISTENS ON {} WITHOUT AUTHENTICATION: any host that reaches port {} can classify and read "
-            + "the models and dead letters. Set STREAMTUNE_SERVE_AUTH_TOKEN, or serve.bind=127.0.0.1 behind a "
-            + "proxy that authenticates.", config.bind(), s.port());
+        LOG.warn(
+            "SERVE LISTENS ON {} WITHOUT AUTHENTICATION: any host that reaches port {} can classify and read "
+                + "the models and dead letters. Set STREAMTUNE_SERVE_AUTH_TOKEN, or serve.bind=127.0.0.1 behind a "
+                + "proxy that authenticates.",
+            config.bind(),
+            s.port());
       }
       return s;
     } catch (IOException e) {
-      throw new IllegalStateException("Cannot listen on port " + config.port() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot listen on port " + config.port() + ": " + e.getMessage(), e);
     }
   }
 

@@ -28,19 +28,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #offer} queues a PUBLISHED version of a model in {@code serve.models} when it is newer
  * than the one loaded and than the one queued; {@link #loadPending} downloads each queued version,
- * checks its sha256, opens it and swaps it in. A version that fails for a reason
- * {@link Failures} does not retry (a sha256 mismatch, a model that does not open) is refused for
- * good, as is every older one; an outage leaves it queued, the other models' versions are still
- * loaded, and the first outage is then thrown for the subscriber to retry.
- * With no object store, nothing is queued. The subscriber's thread writes; the queries may come
- * from any thread.
+ * checks its sha256, opens it and swaps it in. A version that fails for a reason {@link Failures}
+ * does not retry (a sha256 mismatch, a model that does not open) is refused for good, as is every
+ * older one; an outage leaves it queued, the other models' versions are still loaded, and the first
+ * outage is then thrown for the subscriber to retry. With no object store, nothing is queued. The
+ * subscriber's thread writes; the queries may come from any thread.
  */
 final class ServedModels implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSubscriber.class);
   private final ObjectStore store;
   private final ServeConfig config;
   private final Map<String, Classifier> classifiers = new ConcurrentHashMap<>();
-  private final Map<String, ConcurrentSkipListMap<Integer, ModelVersion>> history = new ConcurrentHashMap<>();
+  private final Map<String, ConcurrentSkipListMap<Integer, ModelVersion>> history =
+      new ConcurrentHashMap<>();
   private final Map<String, ModelVersion> pending = new HashMap<>();
   private final Map<String, Integer> refused = new HashMap<>();
 
@@ -85,16 +85,23 @@ final class ServedModels implements AutoCloseable {
 
   /** Adds a version read to its model's history. */
   void remember(ModelVersion v) {
-    history.computeIfAbsent(v.getModelId(), k -> new ConcurrentSkipListMap<>()).put(v.getVersion(), v);
+    history
+        .computeIfAbsent(v.getModelId(), k -> new ConcurrentSkipListMap<>())
+        .put(v.getVersion(), v);
   }
 
-  /** Queues a version to load, if it is PUBLISHED, of a model served here, and the newest so far. */
+  /**
+   * Queues a version to load, if it is PUBLISHED, of a model served here, and the newest so far.
+   */
   void offer(ModelVersion v) {
-    if (store == null || v.getStatus() != VersionStatus.PUBLISHED || !config.serves(v.getModelId())) {
+    if (store == null
+        || v.getStatus() != VersionStatus.PUBLISHED
+        || !config.serves(v.getModelId())) {
       return;
     }
     ModelVersion queued = pending.get(v.getModelId());
-    if (v.getVersion() > servedVersion(v.getModelId()) && (queued == null || v.getVersion() >= queued.getVersion())) {
+    if (v.getVersion() > servedVersion(v.getModelId())
+        && (queued == null || v.getVersion() >= queued.getVersion())) {
       pending.put(v.getModelId(), v);
     }
   }
@@ -120,9 +127,15 @@ final class ServedModels implements AutoCloseable {
           continue;
         }
         refused.put(v.getModelId(), v.getVersion());
-        LOG.error("Refused {} version {}; still serving {}: {}", v.getModelId(), v.getVersion(),
-            classifier(v.getModelId()).flatMap(Classifier::served).map(x -> "version " + x.getVersion())
-                .orElse("nothing"), e.getMessage());
+        LOG.error(
+            "Refused {} version {}; still serving {}: {}",
+            v.getModelId(),
+            v.getVersion(),
+            classifier(v.getModelId())
+                .flatMap(Classifier::served)
+                .map(x -> "version " + x.getVersion())
+                .orElse("nothing"),
+            e.getMessage());
       }
     }
     if (outage != null) {
@@ -138,7 +151,8 @@ final class ServedModels implements AutoCloseable {
 
   private void load(ModelVersion v) {
     long t0 = System.nanoTime();
-    Path dir = config.cacheDir().resolve(v.getModelId()).resolve(v.getVersion() + "-" + UUID.randomUUID());
+    Path dir =
+        config.cacheDir().resolve(v.getModelId()).resolve(v.getVersion() + "-" + UUID.randomUUID());
     var artifact = v.getArtifacts().getSavedModel();
     ExportedClassifier model;
     try {
@@ -151,7 +165,10 @@ final class ServedModels implements AutoCloseable {
     Classifier c = classifiers.computeIfAbsent(v.getModelId(), Classifier::new);
     c.swap(new Loaded(model, v, dir));
     ServeMetrics.served(v.getModelId(), v.getVersion());
-    LOG.info("Serving {} version {} (loaded in {} ms)", v.getModelId(), v.getVersion(),
+    LOG.info(
+        "Serving {} version {} (loaded in {} ms)",
+        v.getModelId(),
+        v.getVersion(),
         (System.nanoTime() - t0) / 1_000_000);
   }
 }

@@ -7,10 +7,10 @@ import java.util.Optional;
 
 /**
  * Where a {@link ModelSubscriber} stands: following {@code models.versions}, stuck since an instant
- * (it cannot read or load what comes next, and retries with backoff), or stopped for good (an
- * error that retrying cannot fix, such as refused credentials). The backoff doubles from
- * {@value #FIRST_MILLIS} ms after each failure in a row, up to {@value #MAX_MILLIS} ms, and starts
- * over once the subscriber progresses. Times come from the injected {@link Clock}. Thread-safe.
+ * (it cannot read or load what comes next, and retries with backoff), or stopped for good (an error
+ * that retrying cannot fix, such as refused credentials). The backoff doubles from {@value
+ * #FIRST_MILLIS} ms after each failure in a row, up to {@value #MAX_MILLIS} ms, and starts over
+ * once the subscriber progresses. Times come from the injected {@link Clock}. Thread-safe.
  */
 public final class SubscriberStatus {
   static final long FIRST_MILLIS = 500;
@@ -65,7 +65,8 @@ public final class SubscriberStatus {
   /** Whether it has been stuck for {@code limit} or longer (at once for zero), or stopped. */
   public synchronized boolean stuckFor(Duration limit) {
     return stopped != null
-        || stuckSince != null && !Duration.between(stuckSince, clock.instant()).minus(limit).isNegative();
+        || stuckSince != null
+            && !Duration.between(stuckSince, clock.instant()).minus(limit).isNegative();
   }
 
   /** What is wrong, in words, for the health endpoints; empty when it follows the topic. */
@@ -74,8 +75,13 @@ public final class SubscriberStatus {
       return Optional.of("model subscriber stopped for good: " + stopped);
     }
     if (stuckSince != null) {
-      return Optional.of("model subscriber stuck since " + stuckSince + " (" + failures + " failed tries): "
-          + reason);
+      return Optional.of(
+          "model subscriber stuck since "
+              + stuckSince
+              + " ("
+              + failures
+              + " failed tries): "
+              + reason);
     }
     return Optional.empty();
   }

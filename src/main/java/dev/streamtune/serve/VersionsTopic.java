@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * beginning, remembering the end each had then, so that {@link #reachedEnd()} says once when what
  * the topic held at start has been read. It moves past a record that can never be read or back to
  * one to read again, sets the gauge {@code streamtune.serve.subscriber.lag}, and waits between
- * tries, cutting the wait short once stopped. Only the subscriber's thread uses it, but for
- * {@link #stop()} and {@link #caughtUp()}.
+ * tries, cutting the wait short once stopped. Only the subscriber's thread uses it, but for {@link
+ * #stop()} and {@link #caughtUp()}.
  */
 final class VersionsTopic {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSubscriber.class);
@@ -138,7 +138,9 @@ final class VersionsTopic {
     }
   }
 
-  /** Stops: a poll under way, or the next, throws {@link WakeupException}; waits end. Any thread. */
+  /**
+   * Stops: a poll under way, or the next, throws {@link WakeupException}; waits end. Any thread.
+   */
   void stop() {
     running = false;
     consumer.wakeup();
@@ -161,8 +163,10 @@ final class VersionsTopic {
   private List<TopicPartition> partitions() {
     boolean logged = false;
     while (running) {
-      List<TopicPartition> found = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      List<TopicPartition> found =
+          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       if (!found.isEmpty()) {
         return found;
       }

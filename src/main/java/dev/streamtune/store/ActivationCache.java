@@ -6,10 +6,10 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Cached activations at the cut below a fine-tuned top, so an image goes through the frozen
- * bottom once: half-precision {@link ActivationPack}s under
- * {@code activations/{backboneDigest}/{layer}/{modelId}/}, read and written like the
- * {@link FeatureCache}'s packs (one LIST and a few GETs per retrain; writes only add packs).
+ * Cached activations at the cut below a fine-tuned top, so an image goes through the frozen bottom
+ * once: half-precision {@link ActivationPack}s under {@code
+ * activations/{backboneDigest}/{layer}/{modelId}/}, read and written like the {@link
+ * FeatureCache}'s packs (one LIST and a few GETs per retrain; writes only add packs).
  */
 public final class ActivationCache {
   private final String backboneDigest;
@@ -24,15 +24,26 @@ public final class ActivationCache {
    * @param maxPerPack the most entries per pack (512 maps of 14×14×96 make a 19 MB pack)
    * @param clock for pack names, which sort by time
    */
-  public ActivationCache(ObjectStore store, String backboneDigest, String layer, int[] shape, int maxPerPack,
+  public ActivationCache(
+      ObjectStore store,
+      String backboneDigest,
+      String layer,
+      int[] shape,
+      int maxPerPack,
       Clock clock) {
     this.backboneDigest = backboneDigest;
     this.layer = layer;
     int[] dims = shape.clone();
-    this.packs = new PackStore<>(store, part -> new ActivationPack(layer, dims, part).encode(), bytes -> {
-      ActivationPack p = ActivationPack.decode(bytes);
-      return p.layer().equals(layer) && Arrays.equals(p.shape(), dims) ? p.entries() : null;
-    }, maxPerPack, clock);
+    this.packs =
+        new PackStore<>(
+            store,
+            part -> new ActivationPack(layer, dims, part).encode(),
+            bytes -> {
+              ActivationPack p = ActivationPack.decode(bytes);
+              return p.layer().equals(layer) && Arrays.equals(p.shape(), dims) ? p.entries() : null;
+            },
+            maxPerPack,
+            clock);
   }
 
   /** The prefix of a model's packs. */
@@ -50,7 +61,10 @@ public final class ActivationCache {
     packs.write(prefix(modelId), activations);
   }
 
-  /** Merges a model's packs when there are more than {@code threshold}; returns how many were merged away. */
+  /**
+   * Merges a model's packs when there are more than {@code threshold}; returns how many were merged
+   * away.
+   */
   public int compact(String modelId, int threshold) {
     return packs.compact(prefix(modelId), threshold);
   }

@@ -11,9 +11,9 @@ import java.util.Map;
  * Many images' activations at one layer (the cut below a fine-tuned top) in one object, as
  * half-precision floats ({@link HalfFloat}): a 14×14×96 map is 37,632 bytes instead of 75,264.
  *
- * <p>Layout, little-endian: magic {@code STAP}, version (u16), the layer name (u16 length,
- * UTF-8), the rank (u16) and each dimension (u32); the entry count (u32); then per entry the image's
- * sha256 (32 bytes) and the map's values as binary16, row-major.
+ * <p>Layout, little-endian: magic {@code STAP}, version (u16), the layer name (u16 length, UTF-8),
+ * the rank (u16) and each dimension (u32); the entry count (u32); then per entry the image's sha256
+ * (32 bytes) and the map's values as binary16, row-major.
  *
  * @param layer the layer the activations are taken at
  * @param shape one image's activation shape, such as {@code [14, 14, 96]}
@@ -28,8 +28,8 @@ public record ActivationPack(String layer, int[] shape, Map<String, short[]> ent
     int size = size(shape);
     for (var e : entries.entrySet()) {
       if (e.getKey().length() != 64 || e.getValue().length != size) {
-        throw new IllegalArgumentException("entry " + e.getKey() + " has " + e.getValue().length + " values, not "
-            + size);
+        throw new IllegalArgumentException(
+            "entry " + e.getKey() + " has " + e.getValue().length + " values, not " + size);
       }
     }
   }
@@ -47,9 +47,22 @@ public record ActivationPack(String layer, int[] shape, Map<String, short[]> ent
   public byte[] encode() {
     byte[] name = layer.getBytes(StandardCharsets.UTF_8);
     int size = size(shape);
-    ByteBuffer b = ByteBuffer.allocate(4 + 2 + 2 + name.length + 2 + 4 * shape.length + 4
-        + entries.size() * (32 + 2 * size)).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(MAGIC).putShort(VERSION).putShort((short) name.length).put(name).putShort((short) shape.length);
+    ByteBuffer b =
+        ByteBuffer.allocate(
+                4
+                    + 2
+                    + 2
+                    + name.length
+                    + 2
+                    + 4 * shape.length
+                    + 4
+                    + entries.size() * (32 + 2 * size))
+            .order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(MAGIC)
+        .putShort(VERSION)
+        .putShort((short) name.length)
+        .put(name)
+        .putShort((short) shape.length);
     for (int d : shape) {
       b.putInt(d);
     }

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 /**
  * How a version's artifacts are named and checked: an artifact is an {@code s3://bucket/key} URI
  * with a sha256, of the file, or for a directory (trailing slash) of its manifest, the sorted
- * {@code path sha256} lines of its files. The trainer writes them; subscribers download and
- * verify them.
+ * {@code path sha256} lines of its files. The trainer writes them; subscribers download and verify
+ * them.
  */
 public final class ArtifactFiles {
   private ArtifactFiles() {}
@@ -66,11 +66,15 @@ public final class ArtifactFiles {
     Map<String, String> manifest = new TreeMap<>();
     try {
       for (String k : store.list(prefix)) {
-        byte[] data = store.get(k).orElseThrow(() -> new IllegalStateException(k + " vanished while downloading"));
+        byte[] data =
+            store
+                .get(k)
+                .orElseThrow(() -> new IllegalStateException(k + " vanished while downloading"));
         String path = k.substring(prefix.length());
         Path f = dir.resolve(path).normalize();
         if (!f.startsWith(dir)) {
-          throw new IllegalStateException("Artifact " + dirUri + " has a file outside itself: " + path);
+          throw new IllegalStateException(
+              "Artifact " + dirUri + " has a file outside itself: " + path);
         }
         Files.createDirectories(f.getParent());
         Files.write(f, data);
@@ -81,8 +85,15 @@ public final class ArtifactFiles {
     }
     String actual = sha256(manifest(manifest));
     if (manifest.isEmpty() || !actual.equals(sha256)) {
-      throw new IllegalStateException("Artifact " + dirUri + " does not match its sha256: the event says " + sha256
-          + ", the " + manifest.size() + " files downloaded give " + actual);
+      throw new IllegalStateException(
+          "Artifact "
+              + dirUri
+              + " does not match its sha256: the event says "
+              + sha256
+              + ", the "
+              + manifest.size()
+              + " files downloaded give "
+              + actual);
     }
     return dir;
   }

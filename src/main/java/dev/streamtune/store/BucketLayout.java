@@ -6,20 +6,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Every object key Streamtune reads or writes in its bucket, built and parsed here and nowhere
- * else (DESIGN.md, "Storage layout"):
+ * Every object key Streamtune reads or writes in its bucket, built and parsed here and nowhere else
+ * (DESIGN.md, "Storage layout"):
  *
  * <ul>
  *   <li>{@code examples/{modelId}/{label}/{sha256}.{ext}}: the examples, the label being the
  *       folder, with the user metadata {@value #REVISION}: the number of the label decision that
  *       wrote the object (1 for an image's first label, one more for each relabel, counted by
- *       ingest in its exactly-once state). Of two objects of one image under two labels, the
- *       higher revision is the image's label: a fenced ingest instance's late write repeats an
- *       older decision, so it never outranks the new owner's;
- *   <li>{@code features/{backboneDigest}/{modelId}/} and
- *       {@code activations/{backboneDigest}/{layer}/{modelId}/}: the caches' packs;
- *   <li>{@code models/{modelId}/{version}/{runId}/}: a run's artifacts, and
- *       {@code models/{modelId}/LATEST};
+ *       ingest in its exactly-once state). Of two objects of one image under two labels, the higher
+ *       revision is the image's label: a fenced ingest instance's late write repeats an older
+ *       decision, so it never outranks the new owner's;
+ *   <li>{@code features/{backboneDigest}/{modelId}/} and {@code
+ *       activations/{backboneDigest}/{layer}/{modelId}/}: the caches' packs;
+ *   <li>{@code models/{modelId}/{version}/{runId}/}: a run's artifacts, and {@code
+ *       models/{modelId}/LATEST};
  *   <li>{@code quarantine/{modelId}/{sha256}.json}: images training refused;
  *   <li>{@code ingest/{applicationId}}: the marker of an ingest application's bucket;
  *   <li>{@code uploads/{modelId}/{sha256}.{ext}}: images the demo's producer refers to.
@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
 public final class BucketLayout {
   /** The user-metadata name of an example's revision. */
   public static final String REVISION = "revision";
-  private static final Pattern KEY = Pattern.compile("examples/([^/]+)/([^/]+)/([0-9a-f]{64})\\.([a-z0-9]+)");
+
+  private static final Pattern KEY =
+      Pattern.compile("examples/([^/]+)/([^/]+)/([0-9a-f]{64})\\.([a-z0-9]+)");
 
   private BucketLayout() {}
 
@@ -44,9 +46,12 @@ public final class BucketLayout {
 
   /** The root of the feature cache. */
   public static final String FEATURES = "features/";
+
   /** The root of the activation cache. */
   public static final String ACTIVATIONS = "activations/";
-  private static final Pattern QUARANTINE = Pattern.compile("quarantine/([^/]+)/([0-9a-f]{64})\\.json");
+
+  private static final Pattern QUARANTINE =
+      Pattern.compile("quarantine/([^/]+)/([0-9a-f]{64})\\.json");
 
   /** The prefix of a model's feature packs for one backbone. */
   public static String features(String backboneDigest, String modelId) {
@@ -118,7 +123,8 @@ public final class BucketLayout {
   public static Optional<Parsed> parse(String modelId, String key) {
     Matcher m = KEY.matcher(key);
     return m.matches() && m.group(1).equals(modelId)
-        ? Optional.of(new Parsed(modelId, m.group(2), m.group(3), key)) : Optional.empty();
+        ? Optional.of(new Parsed(modelId, m.group(2), m.group(3), key))
+        : Optional.empty();
   }
 
   /** An example's revision from its metadata; 0 when it has none (written before revisions). */

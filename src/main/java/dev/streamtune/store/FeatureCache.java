@@ -27,15 +27,26 @@ public final class FeatureCache {
    * @param maxPerPack the most entries per pack
    * @param clock for pack names, which sort by time
    */
-  public FeatureCache(ObjectStore store, String backboneDigest, List<String> layers, int[] dims, int maxPerPack,
+  public FeatureCache(
+      ObjectStore store,
+      String backboneDigest,
+      List<String> layers,
+      int[] dims,
+      int maxPerPack,
       Clock clock) {
     this.backboneDigest = backboneDigest;
     List<String> names = List.copyOf(layers);
     int[] sizes = dims.clone();
-    this.packs = new PackStore<>(store, part -> new FeaturePack(names, sizes, part).encode(), bytes -> {
-      FeaturePack p = FeaturePack.decode(bytes);
-      return p.layers().equals(names) ? p.entries() : null;
-    }, maxPerPack, clock);
+    this.packs =
+        new PackStore<>(
+            store,
+            part -> new FeaturePack(names, sizes, part).encode(),
+            bytes -> {
+              FeaturePack p = FeaturePack.decode(bytes);
+              return p.layers().equals(names) ? p.entries() : null;
+            },
+            maxPerPack,
+            clock);
   }
 
   /** The prefix of a model's packs. */
@@ -58,8 +69,8 @@ public final class FeatureCache {
   }
 
   /**
-   * Rewrites a model's packs into as few full packs as possible when there are more than
-   * {@code threshold} of them; new packs are written before old ones are deleted.
+   * Rewrites a model's packs into as few full packs as possible when there are more than {@code
+   * threshold} of them; new packs are written before old ones are deleted.
    *
    * @return how many packs were merged away
    */

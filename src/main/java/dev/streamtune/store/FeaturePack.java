@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Many images' feature vectors in one object, so a retrain reads a few large objects instead of
- * one per image.
+ * Many images' feature vectors in one object, so a retrain reads a few large objects instead of one
+ * per image.
  *
  * <p>Layout, little-endian: magic {@code STFP}, version (u16), layer count (u16), then per layer
  * its name (u16 length, UTF-8) and dimension (u32); the entry count (u32); then per entry the
@@ -37,8 +37,15 @@ public record FeaturePack(List<String> layers, int[] dims, Map<String, float[][]
       }
       for (int i = 0; i < dims.length; i++) {
         if (e.getValue()[i].length != dims[i]) {
-          throw new IllegalArgumentException("entry " + e.getKey() + " layer " + layers.get(i) + " has "
-              + e.getValue()[i].length + " values, not " + dims[i]);
+          throw new IllegalArgumentException(
+              "entry "
+                  + e.getKey()
+                  + " layer "
+                  + layers.get(i)
+                  + " has "
+                  + e.getValue()[i].length
+                  + " values, not "
+                  + dims[i]);
         }
       }
     }
@@ -52,7 +59,8 @@ public record FeaturePack(List<String> layers, int[] dims, Map<String, float[][]
       header += 2 + layers.get(i).getBytes(StandardCharsets.UTF_8).length + 4;
       perEntry += 4 * dims[i];
     }
-    ByteBuffer b = ByteBuffer.allocate(header + perEntry * entries.size()).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(header + perEntry * entries.size()).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(MAGIC).putShort(VERSION).putShort((short) layers.size());
     for (int i = 0; i < dims.length; i++) {
       byte[] name = layers.get(i).getBytes(StandardCharsets.UTF_8);

@@ -2,8 +2,8 @@ package dev.streamtune.store;
 
 /**
  * IEEE 754 half precision (binary16), for compact cached activations: 10 bits of mantissa, a
- * relative rounding error of at most 2⁻¹¹ (4.9e-4) for magnitudes from 6.1e-5 to 65504, rounding
- * to nearest even. Java 17 has no {@code Float.floatToFloat16}; this is the same conversion.
+ * relative rounding error of at most 2⁻¹¹ (4.9e-4) for magnitudes from 6.1e-5 to 65504, rounding to
+ * nearest even. Java 17 has no {@code Float.floatToFloat16}; this is the same conversion.
  */
 public final class HalfFloat {
   private HalfFloat() {}

@@ -34,7 +34,8 @@ public final class InMemoryObjectStore implements ObjectStore {
   }
 
   @Override
-  public synchronized void put(String key, byte[] data, String contentType, Map<String, String> metadata) {
+  public synchronized void put(
+      String key, byte[] data, String contentType, Map<String, String> metadata) {
     objects().put(key, new StoredObject(data.clone(), contentType, Map.copyOf(metadata)));
   }
 
@@ -67,7 +68,8 @@ public final class InMemoryObjectStore implements ObjectStore {
   public synchronized void copy(String from, String to, Map<String, String> metadata) {
     StoredObject o = objects().get(from);
     if (o == null) {
-      throw new ObjectStoreException("No object " + from + " in bucket " + bucket + " to copy", 404, "NoSuchKey", null);
+      throw new ObjectStoreException(
+          "No object " + from + " in bucket " + bucket + " to copy", 404, "NoSuchKey", null);
     }
     objects().put(to, new StoredObject(o.data(), o.contentType(), Map.copyOf(metadata)));
   }

@@ -24,11 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** {@link ObjectStore} on the MinIO Java SDK, for one bucket. Thread-safe; close it. */
 public final class MinioObjectStore implements ObjectStore, AutoCloseable {
@@ -61,66 +61,92 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
 
   @Override
   public void copy(String from, String to, Map<String, String> metadata) {
-    call("copy " + from + " to " + to, () -> client.copyObject(CopyObjectArgs.builder().bucket(bucket).object(to)
-        .source(CopySource.builder().bucket(bucket).object(from).build())
-        .userMetadata(metadata).metadataDirective(Directive.REPLACE).build()));
+    call(
+        "copy " + from + " to " + to,
+        () ->
+            client.copyObject(
+                CopyObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(to)
+                    .source(CopySource.builder().bucket(bucket).object(from).build())
+                    .userMetadata(metadata)
+                    .metadataDirective(Directive.REPLACE)
+                    .build()));
   }
 
   @Override
   public void put(String key, byte[] data, String contentType, Map<String, String> metadata) {
-    call("put " + key, () -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-        .stream(new ByteArrayInputStream(data), data.length, -1).contentType(contentType)
-        .userMetadata(metadata).build()));
+    call(
+        "put " + key,
+        () ->
+            client.putObject(
+                PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                        new ByteArrayInputStream(data), data.length, -1)
+                    .contentType(contentType)
+                    .userMetadata(metadata)
+                    .build()));
   }
 
   @Override
   public Optional<byte[]> get(String key) {
-    return call("get " + key, () -> {
-      try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-        return Optional.of(in.readAllBytes());
-      } catch (ErrorResponseException e) {
-        if ("NoSuchKey".equals(e.errorResponse().code())) {
-          return Optional.empty();
-        }
-        throw e;
-      }
-    });
+    return call(
+        "get " + key,
+        () -> {
+          try (InputStream in =
+              client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            return Optional.of(in.readAllBytes());
+          } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+              return Optional.empty();
+            }
+            throw e;
+          }
+        });
   }
 
   /** {@inheritDoc} The object's Content-Length is checked before its body is read. */
   @Override
   public Optional<Map<String, String>> metadata(String key) {
-    return call("stat " + key, () -> {
-      try {
-        Map<String, String> out = new java.util.TreeMap<>();
-        client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()).userMetadata()
-            .forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), v));
-        return Optional.of(out);
-      } catch (ErrorResponseException e) {
-        if ("NoSuchKey".equals(e.errorResponse().code())) {
-          return Optional.empty();
-        }
-        throw e;
-      }
-    });
+    return call(
+        "stat " + key,
+        () -> {
+          try {
+            Map<String, String> out = new java.util.TreeMap<>();
+            client
+                .statObject(StatObjectArgs.builder().bucket(bucket).object(key).build())
+                .userMetadata()
+                .forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), v));
+            return Optional.of(out);
+          } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+              return Optional.empty();
+            }
+            throw e;
+          }
+        });
   }
 
   @Override
   public Optional<byte[]> getAtMost(String key, int maxBytes) {
-    return call("get " + key, () -> {
-      try (GetObjectResponse in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-        String length = in.headers().get("Content-Length");
-        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBytes) {
-          return Optional.of(new byte[maxBytes + 1]);
-        }
-        return Optional.of(in.readNBytes(maxBytes + 1));
-      } catch (ErrorResponseException e) {
-        if ("NoSuchKey".equals(e.errorResponse().code())) {
-          return Optional.empty();
-        }
-        throw e;
-      }
-    });
+    return call(
+        "get " + key,
+        () -> {
+          try (GetObjectResponse in =
+              client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            String length = in.headers().get("Content-Length");
+            if (length != null
+                && length.matches("\\d{1,18}")
+                && Long.parseLong(length) > maxBytes) {
+              return Optional.of(new byte[maxBytes + 1]);
+            }
+            return Optional.of(in.readNBytes(maxBytes + 1));
+          } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+              return Optional.empty();
+            }
+            throw e;
+          }
+        });
   }
 
   /**
@@ -151,15 +177,20 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
   private List<String> listOnce(String prefix) {
     List<String> keys = new ArrayList<>();
     List<String> folders = new ArrayList<>();
-    call("list " + prefix, () -> {
-      for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).build())) {
-        Item item = r.get();
-        (item.isDir() ? folders : keys).add(item.objectName());
-      }
-      return null;
-    });
-    List<CompletableFuture<List<String>>> parts = folders.stream()
-        .map(f -> CompletableFuture.supplyAsync(() -> listRecursive(f), Listers.POOL)).toList();
+    call(
+        "list " + prefix,
+        () -> {
+          for (Result<Item> r :
+              client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).build())) {
+            Item item = r.get();
+            (item.isDir() ? folders : keys).add(item.objectName());
+          }
+          return null;
+        });
+    List<CompletableFuture<List<String>>> parts =
+        folders.stream()
+            .map(f -> CompletableFuture.supplyAsync(() -> listRecursive(f), Listers.POOL))
+            .toList();
     for (CompletableFuture<List<String>> part : parts) {
       try {
         keys.addAll(part.join());
@@ -172,17 +203,24 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
   }
 
   private List<String> listRecursive(String prefix) {
-    return call("list " + prefix, () -> {
-      List<String> keys = new ArrayList<>();
-      for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
-          .recursive(true).build())) {
-        Item item = r.get();
-        if (!item.isDir()) {
-          keys.add(item.objectName());
-        }
-      }
-      return keys;
-    });
+    return call(
+        "list " + prefix,
+        () -> {
+          List<String> keys = new ArrayList<>();
+          for (Result<Item> r :
+              client.listObjects(
+                  ListObjectsArgs.builder()
+                      .bucket(bucket)
+                      .prefix(prefix)
+                      .recursive(true)
+                      .build())) {
+            Item item = r.get();
+            if (!item.isDir()) {
+              keys.add(item.objectName());
+            }
+          }
+          return keys;
+        });
   }
 
   /**
@@ -190,19 +228,24 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
    * after another, and S3Proxy, for one, spends most of it per object on the server.
    */
   private static final class Listers {
-    static final ExecutorService POOL = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "streamtune-s3-list");
-      t.setDaemon(true);
-      return t;
-    });
+    static final ExecutorService POOL =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "streamtune-s3-list");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   @Override
   public void delete(String key) {
-    call("delete " + key, () -> {
-      client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
-      return null;
-    });
+    call(
+        "delete " + key,
+        () -> {
+          client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+          return null;
+        });
   }
 
   @Override
@@ -218,14 +261,22 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
   }
 
   /**
-   * An answer that is not S3's XML (a proxy's or gateway's HTML page): its 4xx is a refusal like any
-   * other (408 and 429 are outages, as {@code Failures.forRecord} decides), anything else an outage.
+   * An answer that is not S3's XML (a proxy's or gateway's HTML page): its 4xx is a refusal like
+   * any other (408 and 429 are outages, as {@code Failures.forRecord} decides), anything else an
+   * outage.
    */
   static RuntimeException nonXml(InvalidResponseException e, String what, String bucket) {
     Matcher m = RESPONSE_CODE.matcher(String.valueOf(e.getMessage()));
     int status = m.find() ? Integer.parseInt(m.group(1)) : 0;
-    String message = "S3 answered " + what + " in bucket " + bucket + " with a non-S3 response: " + e.getMessage();
-    return status >= 400 && status < 500 ? new ObjectStoreException(message, status, "NonS3Response", e)
+    String message =
+        "S3 answered "
+            + what
+            + " in bucket "
+            + bucket
+            + " with a non-S3 response: "
+            + e.getMessage();
+    return status >= 400 && status < 500
+        ? new ObjectStoreException(message, status, "NonS3Response", e)
         : new UncheckedIOException(message, new IOException(e));
   }
 
@@ -238,17 +289,27 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
       return call.run();
     } catch (ErrorResponseException e) {
       if (e.response() != null && e.response().code() >= 500) {
-        throw new UncheckedIOException("S3 failed " + what + " in bucket " + bucket + " with "
-            + e.response().code(), new IOException(e));
+        throw new UncheckedIOException(
+            "S3 failed " + what + " in bucket " + bucket + " with " + e.response().code(),
+            new IOException(e));
       }
-      throw new ObjectStoreException("S3 refused " + what + " in bucket " + bucket + ": "
-          + e.errorResponse().code() + " " + e.errorResponse().message(), e.response() == null ? -1
-          : e.response().code(), e.errorResponse().code(), e);
+      throw new ObjectStoreException(
+          "S3 refused "
+              + what
+              + " in bucket "
+              + bucket
+              + ": "
+              + e.errorResponse().code()
+              + " "
+              + e.errorResponse().message(),
+          e.response() == null ? -1 : e.response().code(),
+          e.errorResponse().code(),
+          e);
     } catch (InvalidResponseException e) {
       throw nonXml(e, what, bucket);
     } catch (ServerException e) {
-      throw new UncheckedIOException("S3 failed " + what + " in bucket " + bucket + ": " + e.getMessage(),
-          new IOException(e));
+      throw new UncheckedIOException(
+          "S3 failed " + what + " in bucket " + bucket + ": " + e.getMessage(), new IOException(e));
     } catch (IOException e) {
       throw new UncheckedIOException("S3 did not answer " + what + " in bucket " + bucket, e);
     } catch (RuntimeException e) {

@@ -24,7 +24,8 @@ final class NoDelaySocketFactory extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
     return noDelay(delegate.createSocket(host, port, localHost, localPort));
   }
 

@@ -3,9 +3,9 @@ package dev.streamtune.store;
 import dev.streamtune.events.ServerRefusal;
 
 /**
- * Object storage refused a request (access denied, no such bucket, ...): not an outage. Carries
- * the server's status and error code, so that {@link dev.streamtune.events.Failures} can tell a
- * refused record from a misconfiguration.
+ * Object storage refused a request (access denied, no such bucket, ...): not an outage. Carries the
+ * server's status and error code, so that {@link dev.streamtune.events.Failures} can tell a refused
+ * record from a misconfiguration.
  */
 public final class ObjectStoreException extends RuntimeException implements ServerRefusal {
   private final int status;

@@ -13,8 +13,8 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Per-image values kept in packed objects under one prefix per model: reads list the prefix and
- * get every pack; writes add new packs, never rewrite, so a crashed writer leaves at worst an extra
+ * Per-image values kept in packed objects under one prefix per model: reads list the prefix and get
+ * every pack; writes add new packs, never rewrite, so a crashed writer leaves at worst an extra
  * pack and duplicates across packs are harmless; {@link #compact} merges many small packs. The
  * shared machinery of {@link FeatureCache} and {@link ActivationCache}.
  *
@@ -31,8 +31,12 @@ final class PackStore<V> {
    * @param decode a pack's entries, or null when the pack was written for something else (another
    *     layer list or shape), which is then skipped
    */
-  PackStore(ObjectStore store, Function<Map<String, V>, byte[]> encode, Function<byte[], Map<String, V>> decode,
-      int maxPerPack, Clock clock) {
+  PackStore(
+      ObjectStore store,
+      Function<Map<String, V>, byte[]> encode,
+      Function<byte[], Map<String, V>> decode,
+      int maxPerPack,
+      Clock clock) {
     if (maxPerPack < 1) {
       throw new IllegalArgumentException("maxPerPack must be positive");
     }
@@ -47,11 +51,12 @@ final class PackStore<V> {
     Set<String> wanted = new HashSet<>(sha256s);
     Map<String, V> found = new HashMap<>();
     for (Map<String, V> pack : packs(prefix).values()) {
-      pack.forEach((sha, v) -> {
-        if (wanted.contains(sha)) {
-          found.put(sha, v);
-        }
-      });
+      pack.forEach(
+          (sha, v) -> {
+            if (wanted.contains(sha)) {
+              found.put(sha, v);
+            }
+          });
     }
     return found;
   }
@@ -60,19 +65,27 @@ final class PackStore<V> {
     List<Map.Entry<String, V>> all = new ArrayList<>(values.entrySet());
     for (int i = 0; i < all.size(); i += maxPerPack) {
       Map<String, V> part = new LinkedHashMap<>();
-      all.subList(i, Math.min(all.size(), i + maxPerPack)).forEach(e -> part.put(e.getKey(), e.getValue()));
+      all.subList(i, Math.min(all.size(), i + maxPerPack))
+          .forEach(e -> part.put(e.getKey(), e.getValue()));
       put(store, prefix, encode.apply(part), part.size(), clock);
     }
   }
 
   /** Writes one encoded pack of {@code entries} values as a new pack under {@code prefix}. */
   static void put(ObjectStore store, String prefix, byte[] pack, int entries, Clock clock) {
-    store.put(newKey(prefix, clock), pack, "application/octet-stream", Map.of("entries", String.valueOf(entries)));
+    store.put(
+        newKey(prefix, clock),
+        pack,
+        "application/octet-stream",
+        Map.of("entries", String.valueOf(entries)));
   }
 
   /** A new pack's key under {@code prefix}: the time first, so that keys sort by age. */
   private static String newKey(String prefix, Clock clock) {
-    return prefix + String.format("%013d", clock.millis()) + "-" + UUID.randomUUID().toString().substring(0, 8)
+    return prefix
+        + String.format("%013d", clock.millis())
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 8)
         + ".pack";
   }
 

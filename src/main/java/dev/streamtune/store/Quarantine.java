@@ -14,10 +14,10 @@ import java.util.TreeSet;
 
 /**
  * Examples set aside because they passed ingest's checks but failed later, at a full decode: one
- * small JSON object per image under {@code quarantine/{modelId}/{sha256}.json}, holding the example's
- * object key, the reason and when and by which run it was found. The trainer lists the prefix
- * (one LIST, no GET) before each run and leaves every quarantined image out, so a bad image is
- * decoded once, not once per run. The record is keyed by the image's content, so a relabelled
+ * small JSON object per image under {@code quarantine/{modelId}/{sha256}.json}, holding the
+ * example's object key, the reason and when and by which run it was found. The trainer lists the
+ * prefix (one LIST, no GET) before each run and leaves every quarantined image out, so a bad image
+ * is decoded once, not once per run. The record is keyed by the image's content, so a relabelled
  * copy of the same bytes stays out; erasing the image ({@link CacheErasure}) removes its record.
  *
  * <pre>{@code
@@ -42,8 +42,15 @@ public final class Quarantine {
    * @param time when
    * @param runId the run that found it
    */
-  public record Entry(String modelId, String sha256, String key, String reason, String detail, String stage,
-      Instant time, String runId) {}
+  public record Entry(
+      String modelId,
+      String sha256,
+      String key,
+      String reason,
+      String detail,
+      String stage,
+      Instant time,
+      String runId) {}
 
   /** The prefix of a model's records. */
   public static String prefix(String modelId) {
@@ -57,10 +64,20 @@ public final class Quarantine {
 
   /** Records an image; recording it again replaces the record. */
   public static void put(ObjectStore store, Entry e) {
-    var n = JSON.createObjectNode().put("modelId", e.modelId()).put("sha256", e.sha256()).put("key", e.key())
-        .put("reason", e.reason()).put("detail", e.detail()).put("stage", e.stage())
-        .put("time", e.time().toString()).put("runId", e.runId());
-    store.put(key(e.modelId(), e.sha256()), n.toString().getBytes(StandardCharsets.UTF_8), "application/json",
+    var n =
+        JSON.createObjectNode()
+            .put("modelId", e.modelId())
+            .put("sha256", e.sha256())
+            .put("key", e.key())
+            .put("reason", e.reason())
+            .put("detail", e.detail())
+            .put("stage", e.stage())
+            .put("time", e.time().toString())
+            .put("runId", e.runId());
+    store.put(
+        key(e.modelId(), e.sha256()),
+        n.toString().getBytes(StandardCharsets.UTF_8),
+        "application/json",
         Map.of());
   }
 
@@ -75,16 +92,26 @@ public final class Quarantine {
 
   /** An image's record, if it is quarantined. */
   public static Optional<Entry> get(ObjectStore store, String modelId, String sha256) {
-    return store.get(key(modelId, sha256)).map(bytes -> {
-      try {
-        JsonNode n = JSON.readTree(bytes);
-        return new Entry(n.path("modelId").asText(), n.path("sha256").asText(), n.path("key").asText(),
-            n.path("reason").asText(), n.path("detail").asText(), n.path("stage").asText(),
-            Instant.parse(n.path("time").asText()), n.path("runId").asText());
-      } catch (IOException ex) {
-        throw new UncheckedIOException("Unreadable quarantine record " + key(modelId, sha256), ex);
-      }
-    });
+    return store
+        .get(key(modelId, sha256))
+        .map(
+            bytes -> {
+              try {
+                JsonNode n = JSON.readTree(bytes);
+                return new Entry(
+                    n.path("modelId").asText(),
+                    n.path("sha256").asText(),
+                    n.path("key").asText(),
+                    n.path("reason").asText(),
+                    n.path("detail").asText(),
+                    n.path("stage").asText(),
+                    Instant.parse(n.path("time").asText()),
+                    n.path("runId").asText());
+              } catch (IOException ex) {
+                throw new UncheckedIOException(
+                    "Unreadable quarantine record " + key(modelId, sha256), ex);
+              }
+            });
   }
 
   /** Removes the records of the images (for the right to erasure); returns how many there were. */

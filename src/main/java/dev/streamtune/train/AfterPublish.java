@@ -39,8 +39,14 @@ final class AfterPublish {
    * @param retryDelay how long after a failed write or repair {@code LATEST} is repaired
    * @param orphanGrace how old an orphaned run must be before the janitor removes it
    */
-  AfterPublish(ObjectStore store, Supplier<VersionLog> versions, String versionsTopic, StatusReporter status,
-      Clock clock, Duration retryDelay, Duration orphanGrace) {
+  AfterPublish(
+      ObjectStore store,
+      Supplier<VersionLog> versions,
+      String versionsTopic,
+      StatusReporter status,
+      Clock clock,
+      Duration retryDelay,
+      Duration orphanGrace) {
     this.store = store;
     this.versions = versions;
     this.versionsTopic = versionsTopic;
@@ -64,13 +70,25 @@ final class AfterPublish {
         CrashPoints.reached("after-latest");
       }
     } catch (RuntimeException e) {
-      LOG.warn("Version {} of {} is published, but LATEST could not be written; it is repaired from {} in {} s: {}",
-          version, modelId, versionsTopic, retryDelay.toSeconds(), e.toString());
+      LOG.warn(
+          "Version {} of {} is published, but LATEST could not be written; it is repaired from {} in {} s: {}",
+          version,
+          modelId,
+          versionsTopic,
+          retryDelay.toSeconds(),
+          e.toString());
       repairAt = clock.instant().plus(retryDelay);
     }
     Janitor.afterPublish(store, modelId, log, v, clock.instant(), orphanGrace);
-    status.report(modelId, version, runId, v == null ? Phase.SKIPPED : Phase.valueOf(v.getStatus().name()), 0, 0,
-        Double.NaN, Double.NaN);
+    status.report(
+        modelId,
+        version,
+        runId,
+        v == null ? Phase.SKIPPED : Phase.valueOf(v.getStatus().name()),
+        0,
+        0,
+        Double.NaN,
+        Double.NaN);
   }
 
   /** Brings every LATEST level with the topic; on failure (S3 or Kafka down) tries again later. */
@@ -79,7 +97,9 @@ final class AfterPublish {
     repairAt = done ? null : clock.instant().plus(retryDelay);
   }
 
-  /** Repairs LATEST when a failed write or repair asked for it and its delay is over at {@code now}. */
+  /**
+   * Repairs LATEST when a failed write or repair asked for it and its delay is over at {@code now}.
+   */
   void repairIfDue(Instant now) {
     if (repairAt != null && !now.isBefore(repairAt)) {
       repairLatest();

@@ -1,8 +1,8 @@
 package dev.streamtune.train;
 
-import dev.streamtune.store.BucketLayout;
 import dev.streamtune.events.Artifact;
 import dev.streamtune.store.ArtifactFiles;
+import dev.streamtune.store.BucketLayout;
 import dev.streamtune.store.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,10 +38,11 @@ final class ArtifactWriter {
 
   Artifact directory(String name, Map<String, byte[]> files) {
     Map<String, String> manifest = new TreeMap<>();
-    files.forEach((path, data) -> {
-      store.put(prefix + name + "/" + path, data, "application/octet-stream", Map.of());
-      manifest.put(path, Digests.sha256(data));
-    });
+    files.forEach(
+        (path, data) -> {
+          store.put(prefix + name + "/" + path, data, "application/octet-stream", Map.of());
+          manifest.put(path, Digests.sha256(data));
+        });
     return new Artifact(uri(store, prefix + name + "/"), Digests.sha256(manifest(manifest)));
   }
 

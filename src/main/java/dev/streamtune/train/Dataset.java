@@ -47,10 +47,10 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
   }
 
   /**
-   * Lists a model's examples. An image in two label folders at once counts once, under the label
-   * of its higher revision ({@link BucketLayout#REVISION}; the first label in sorted order when
-   * neither has one), and is not silent: each such conflict is logged as a warning naming the image,
-   * its folders and the one training uses, and counted in {@code
+   * Lists a model's examples. An image in two label folders at once counts once, under the label of
+   * its higher revision ({@link BucketLayout#REVISION}; the first label in sorted order when
+   * neither has one), and is not silent: each such conflict is logged as a warning naming the
+   * image, its folders and the one training uses, and counted in {@code
    * streamtune.train.label.conflicts{model}}. A relabel caught half-way by a crash is one (ingest's
    * replay finishes it); a late write of a fenced ingest instance landing after another instance's
    * relabel is another, which the revision resolves and which stays until an operator deletes the
@@ -59,18 +59,27 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
   public static Dataset list(ObjectStore store, String modelId, int validationPercent) {
     Map<String, Example> bySha = new TreeMap<>();
     for (String key : store.list(BucketLayout.prefix(modelId))) {
-      BucketLayout.parse(modelId, key).ifPresent(p -> {
-        Example e = new Example(p.sha256(), p.label(), key);
-        Example kept = bySha.putIfAbsent(e.sha256(), e);
-        if (kept != null && !kept.label().equals(e.label())) {
-          Example winner = revision(store, e) > revision(store, kept) ? e : kept;
-          bySha.put(e.sha256(), winner);
-          LOG.warn("Label conflict in model {}: image {} is in label folders {} and {}; training uses {}, the "
-              + "higher revision", modelId, e.sha256(), kept.label(), e.label(), winner.label());
-          io.micrometer.core.instrument.Metrics.counter("streamtune.train.label.conflicts", "model", modelId)
-              .increment();
-        }
-      });
+      BucketLayout.parse(modelId, key)
+          .ifPresent(
+              p -> {
+                Example e = new Example(p.sha256(), p.label(), key);
+                Example kept = bySha.putIfAbsent(e.sha256(), e);
+                if (kept != null && !kept.label().equals(e.label())) {
+                  Example winner = revision(store, e) > revision(store, kept) ? e : kept;
+                  bySha.put(e.sha256(), winner);
+                  LOG.warn(
+                      "Label conflict in model {}: image {} is in label folders {} and {}; training uses {}, the "
+                          + "higher revision",
+                      modelId,
+                      e.sha256(),
+                      kept.label(),
+                      e.label(),
+                      winner.label());
+                  io.micrometer.core.instrument.Metrics.counter(
+                          "streamtune.train.label.conflicts", "model", modelId)
+                      .increment();
+                }
+              });
     }
     return of(modelId, new ArrayList<>(bySha.values()), validationPercent);
   }
@@ -108,7 +117,10 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
       return this;
     }
     java.util.Set<String> out = java.util.Set.copyOf(sha256s);
-    return of(modelId, examples.stream().filter(e -> !out.contains(e.sha256())).toList(), validationPercent);
+    return of(
+        modelId,
+        examples.stream().filter(e -> !out.contains(e.sha256())).toList(),
+        validationPercent);
   }
 
   /** The labels, sorted. */
@@ -136,13 +148,17 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
   /** sha256 over the sorted {@code sha256 label} lines. */
   public String digest() {
     var sha = Digests.sha256();
-    List<String> lines = new ArrayList<>(examples.stream().map(e -> e.sha256() + " " + e.label() + "\n").toList());
+    List<String> lines =
+        new ArrayList<>(examples.stream().map(e -> e.sha256() + " " + e.label() + "\n").toList());
     lines.sort(null);
     lines.forEach(l -> sha.update(l.getBytes(StandardCharsets.UTF_8)));
     return HexFormat.of().formatHex(sha.digest());
   }
 
-  /** How many examples are not in {@code previous}, a map of sha256 to label, or carry another label. */
+  /**
+   * How many examples are not in {@code previous}, a map of sha256 to label, or carry another
+   * label.
+   */
   public long changedSince(Map<String, String> previous) {
     return examples.stream().filter(e -> !e.label().equals(previous.get(e.sha256()))).count();
   }

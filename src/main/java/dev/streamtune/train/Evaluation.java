@@ -18,8 +18,16 @@ import java.util.Map;
  * @param predicted the predicted label index of each example
  * @param truth the true label index of each example
  */
-public record Evaluation(List<String> labels, double accuracy, double macroF1, double loss, Map<String, Double> recall,
-    Map<String, Double> precision, long[][] confusion, int[] predicted, int[] truth) {
+public record Evaluation(
+    List<String> labels,
+    double accuracy,
+    double macroF1,
+    double loss,
+    Map<String, Double> recall,
+    Map<String, Double> precision,
+    long[][] confusion,
+    int[] predicted,
+    int[] truth) {
 
   /**
    * Scores probabilities against true label indices. Probabilities may have fewer columns than
@@ -68,7 +76,15 @@ public record Evaluation(List<String> labels, double accuracy, double macroF1, d
       }
     }
     int n = truth.length;
-    return new Evaluation(List.copyOf(labels), n == 0 ? 0 : (double) correct / n, scored == 0 ? 0 : f1 / scored,
-        n == 0 ? Double.NaN : loss / n, recall, precision, confusion, predicted, truth.clone());
+    return new Evaluation(
+        List.copyOf(labels),
+        n == 0 ? 0 : (double) correct / n,
+        scored == 0 ? 0 : f1 / scored,
+        n == 0 ? Double.NaN : loss / n,
+        recall,
+        precision,
+        confusion,
+        predicted,
+        truth.clone());
   }
 }

@@ -24,21 +24,30 @@ record ExportCheck(String failure, List<Reports.Miss> misses) {
   private static final int MISSES = 8;
 
   /**
-   * @param trained the training graph's probabilities for the validation examples, in order; a
-   *     null row, or an image relabelled or erased since the listing, is left out of the check
+   * @param trained the training graph's probabilities for the validation examples, in order; a null
+   *     row, or an image relabelled or erased since the listing, is left out of the check
    */
-  static ExportCheck run(ObjectStore store, Path savedModel, Split split, Head head, float[][] trained,
-      Evaluation eval, int n) {
+  static ExportCheck run(
+      ObjectStore store,
+      Path savedModel,
+      Split split,
+      Head head,
+      float[][] trained,
+      Evaluation eval,
+      int n) {
     List<Dataset.Example> examples = split.validationExamples();
     List<Integer> checked = new ArrayList<>();
     List<byte[]> images = new ArrayList<>();
     for (int i = 0; i < Math.min(n, examples.size()); i++) {
       int at = i;
       if (trained[i] != null) {
-        store.get(examples.get(i).key()).ifPresent(b -> {
-          checked.add(at);
-          images.add(b);
-        });
+        store
+            .get(examples.get(i).key())
+            .ifPresent(
+                b -> {
+                  checked.add(at);
+                  images.add(b);
+                });
       }
     }
     int count = images.size();
@@ -61,8 +70,12 @@ record ExportCheck(String failure, List<Reports.Miss> misses) {
           int predicted = eval.predicted()[at];
           if (predicted != truth && misses.size() < MISSES) {
             String key = examples.get(at).key();
-            misses.add(new Reports.Miss(batch.get(i), "image/" + key.substring(key.lastIndexOf('.') + 1),
-                head.labels().get(truth), head.labels().get(predicted)));
+            misses.add(
+                new Reports.Miss(
+                    batch.get(i),
+                    "image/" + key.substring(key.lastIndexOf('.') + 1),
+                    head.labels().get(truth),
+                    head.labels().get(predicted)));
           }
         }
       }
@@ -70,9 +83,16 @@ record ExportCheck(String failure, List<Reports.Miss> misses) {
     double agreement = count == 0 ? 1 : (double) agree / count;
     String failure = null;
     if (maxDiff > MAX_DIFF || agreement < MIN_AGREEMENT) {
-      failure = String.format(Locale.ROOT, "the exported SavedModel differs from the training graph on %d "
-          + "validation images: max |Δp| %.2e (limit %.0e), top-1 agreement %.4f (need %.3f)", count, maxDiff,
-          MAX_DIFF, agreement, MIN_AGREEMENT);
+      failure =
+          String.format(
+              Locale.ROOT,
+              "the exported SavedModel differs from the training graph on %d "
+                  + "validation images: max |Δp| %.2e (limit %.0e), top-1 agreement %.4f (need %.3f)",
+              count,
+              maxDiff,
+              MAX_DIFF,
+              agreement,
+              MIN_AGREEMENT);
     }
     return new ExportCheck(failure, misses);
   }

@@ -59,7 +59,8 @@ final class Gather<V> {
     void refused(Dataset.Example example, RuntimeException error);
   }
 
-  Gather(ObjectStore store, Reader<V> read, Writer<V> write, Function<List<byte[]>, List<V>> compute) {
+  Gather(
+      ObjectStore store, Reader<V> read, Writer<V> write, Function<List<byte[]>, List<V>> compute) {
     this.store = store;
     this.read = read;
     this.write = write;
@@ -69,22 +70,36 @@ final class Gather<V> {
   /** The backbone's features, per candidate layer in the backbone's order. */
   static Gather<float[][]> features(ObjectStore store, FeatureExtractor extractor, Clock clock) {
     var b = extractor.backbone();
-    FeatureCache cache = new FeatureCache(store, b.digest(), b.featureLayers(),
-        b.featureDims().values().stream().mapToInt(Integer::intValue).toArray(), FEATURE_PACK, clock);
-    return new Gather<>(store, cache::read, cache::write, images -> {
-      List<float[][]> out = new ArrayList<>(images.size());
-      for (Features f : extractor.extract(images)) {
-        out.add(b.featureLayers().stream().map(f::layer).toArray(float[][]::new));
-      }
-      return out;
-    });
+    FeatureCache cache =
+        new FeatureCache(
+            store,
+            b.digest(),
+            b.featureLayers(),
+            b.featureDims().values().stream().mapToInt(Integer::intValue).toArray(),
+            FEATURE_PACK,
+            clock);
+    return new Gather<>(
+        store,
+        cache::read,
+        cache::write,
+        images -> {
+          List<float[][]> out = new ArrayList<>(images.size());
+          for (Features f : extractor.extract(images)) {
+            out.add(b.featureLayers().stream().map(f::layer).toArray(float[][]::new));
+          }
+          return out;
+        });
   }
 
   /** The bottom's activations at its cut, as binary16. */
-  static Gather<short[]> activations(ObjectStore store, CutExtractor bottom, String backboneDigest, String cut,
-      Clock clock) {
-    ActivationCache cache = new ActivationCache(store, backboneDigest, cut, bottom.shape(), ACTIVATION_PACK, clock);
-    return new Gather<>(store, cache::read, cache::write,
+  static Gather<short[]> activations(
+      ObjectStore store, CutExtractor bottom, String backboneDigest, String cut, Clock clock) {
+    ActivationCache cache =
+        new ActivationCache(store, backboneDigest, cut, bottom.shape(), ACTIVATION_PACK, clock);
+    return new Gather<>(
+        store,
+        cache::read,
+        cache::write,
         images -> bottom.extract(images).stream().map(HalfFloat::fromFloats).toList());
   }
 
@@ -95,23 +110,30 @@ final class Gather<V> {
    * @param hits images found in the cache
    * @param misses images that were computed (or skipped)
    * @param skipped sha256 of each image without a value: refused as bad data (and handed to the
-   *     refusals), or gone from storage since the listing (relabelled or erased during the run,
-   *     so the next run finds it under its new key)
+   *     refusals), or gone from storage since the listing (relabelled or erased during the run, so
+   *     the next run finds it under its new key)
    */
   record Result<V>(Map<String, V> values, long hits, long misses, Set<String> skipped) {}
 
   /**
-   * The values of every example. A round downloads the missing images until it has {@code batch}
-   * of them or holds {@code maxBytes} of them, so it holds at most {@code maxBytes} plus one image.
+   * The values of every example. A round downloads the missing images until it has {@code batch} of
+   * them or holds {@code maxBytes} of them, so it holds at most {@code maxBytes} plus one image.
    *
    * @param progress told how many images have been computed so far
    * @param refusals told of each image refused as bad data
    */
-  Result<V> gather(String modelId, List<Dataset.Example> examples, int batch, long maxBytes, IntConsumer progress,
+  Result<V> gather(
+      String modelId,
+      List<Dataset.Example> examples,
+      int batch,
+      long maxBytes,
+      IntConsumer progress,
       Refusals refusals) {
-    Map<String, V> values = new HashMap<>(read.read(modelId, examples.stream().map(Dataset.Example::sha256).toList()));
+    Map<String, V> values =
+        new HashMap<>(read.read(modelId, examples.stream().map(Dataset.Example::sha256).toList()));
     long hits = values.size();
-    List<Dataset.Example> missing = examples.stream().filter(e -> !values.containsKey(e.sha256())).toList();
+    List<Dataset.Example> missing =
+        examples.stream().filter(e -> !values.containsKey(e.sha256())).toList();
     Set<String> skipped = new TreeSet<>();
     for (int i = 0; i < missing.size(); ) {
       int start = i;
@@ -122,7 +144,9 @@ final class Gather<V> {
         Dataset.Example e = missing.get(i++);
         Optional<byte[]> image = store.get(e.key());
         if (image.isEmpty()) {
-          LOG.info("Example {} was relabelled or erased since the listing; this run goes without it", e.key());
+          LOG.info(
+              "Example {} was relabelled or erased since the listing; this run goes without it",
+              e.key());
           skipped.add(e.sha256());
           continue;
         }
@@ -131,10 +155,14 @@ final class Gather<V> {
         held += image.get().length;
       }
       Map<String, V> batchValues = new HashMap<>();
-      compute(part, images, batchValues, (e, error) -> {
-        skipped.add(e.sha256());
-        refusals.refused(e, error);
-      });
+      compute(
+          part,
+          images,
+          batchValues,
+          (e, error) -> {
+            skipped.add(e.sha256());
+            refusals.refused(e, error);
+          });
       if (!batchValues.isEmpty()) {
         write.write(modelId, batchValues);
       }
@@ -145,8 +173,8 @@ final class Gather<V> {
   }
 
   /** Computes a batch into {@code out}, halving it around images refused as bad data. */
-  private void compute(List<Dataset.Example> part, List<byte[]> images, Map<String, V> out,
-      Refusals refusals) {
+  private void compute(
+      List<Dataset.Example> part, List<byte[]> images, Map<String, V> out, Refusals refusals) {
     if (part.isEmpty()) {
       return;
     }

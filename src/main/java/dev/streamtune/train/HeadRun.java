@@ -35,36 +35,71 @@ final class HeadRun {
     this.clock = clock;
   }
 
-  Candidate fit(Dataset listed, Parent parent, TrainingRun.Progress progress, Gather.Refusals refusals) {
+  Candidate fit(
+      Dataset listed, Parent parent, TrainingRun.Progress progress, Gather.Refusals refusals) {
     progress.report(Phase.FEATURES, 0, listed.examples().size(), Double.NaN, Double.NaN);
-    Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(listed.modelId(),
-        listed.examples(), config.extractBatch(), config.extractBytes(),
-        n -> progress.report(Phase.FEATURES, n, listed.examples().size(), Double.NaN, Double.NaN), refusals);
+    Gather.Result<float[][]> features =
+        Gather.features(store, extractor, clock)
+            .gather(
+                listed.modelId(),
+                listed.examples(),
+                config.extractBatch(),
+                config.extractBytes(),
+                n ->
+                    progress.report(
+                        Phase.FEATURES, n, listed.examples().size(), Double.NaN, Double.NaN),
+                refusals);
     Dataset data = TrainingRun.usable(listed, features.skipped(), config.validationPercent());
     Backbone backbone = extractor.backbone();
-    boolean warm = parent != null && parent.top() == null
-        && backbone.featureLayers().contains(parent.head().featureLayer())
-        && backbone.digest().equals(parent.version().getBaseModel().getDigest());
+    boolean warm =
+        parent != null
+            && parent.top() == null
+            && backbone.featureLayers().contains(parent.head().featureLayer())
+            && backbone.digest().equals(parent.version().getBaseModel().getDigest());
     List<String> labels = new ArrayList<>(warm ? parent.head().labels() : List.of());
     data.labels().stream().filter(l -> !labels.contains(l)).forEach(labels::add);
     Split split = new Split(data, labels, features.values(), backbone.featureLayers());
     progress.report(Phase.TRAINING, 0, config.head().maxEpochs(), Double.NaN, Double.NaN);
-    HeadTrainer.EpochListener epochs = (e, max, tl, vl) -> progress.report(Phase.TRAINING, e, max, tl, vl);
+    HeadTrainer.EpochListener epochs =
+        (e, max, tl, vl) -> progress.report(Phase.TRAINING, e, max, tl, vl);
     HeadTrainer.Fit fit;
     if (warm) {
       Head init = parent.head().withLabels(labels);
-      fit = HeadTrainer.train(init, split.trainX(init.featureLayer()), split.trainY(), split.valX(init.featureLayer()),
-          split.valY(), config.head(), epochs);
+      fit =
+          HeadTrainer.train(
+              init,
+              split.trainX(init.featureLayer()),
+              split.trainY(),
+              split.valX(init.featureLayer()),
+              split.valY(),
+              config.head(),
+              epochs);
     } else {
       fit = coldStart(split, labels, epochs);
     }
     Head head = fit.head();
     float[][] probabilities = HeadTrainer.probabilities(head, split.valX(head.featureLayer()));
-    Evaluation parentEval = parent == null || !backbone.featureLayers().contains(parent.head().featureLayer()) ? null
-        : Evaluation.of(labels, HeadTrainer.probabilities(parent.head(), split.valX(parent.head().featureLayer())),
-            split.valY());
-    return new Candidate(data, TrainingMode.HEAD, head, null, split, probabilities, parentEval, parent != null && !warm,
-        features.hits(), features.misses(), probabilities, Map.of(), new Candidate.Exporter() {
+    Evaluation parentEval =
+        parent == null || !backbone.featureLayers().contains(parent.head().featureLayer())
+            ? null
+            : Evaluation.of(
+                labels,
+                HeadTrainer.probabilities(parent.head(), split.valX(parent.head().featureLayer())),
+                split.valY());
+    return new Candidate(
+        data,
+        TrainingMode.HEAD,
+        head,
+        null,
+        split,
+        probabilities,
+        parentEval,
+        parent != null && !warm,
+        features.hits(),
+        features.misses(),
+        probabilities,
+        Map.of(),
+        new Candidate.Exporter() {
           @Override
           public void savedModel(String modelId, int version, Path dir) {
             ClassifierExporter.export(backbone, head, modelId, version, dir);
@@ -77,26 +112,37 @@ final class HeadRun {
         });
   }
 
-  private HeadTrainer.Fit coldStart(Split split, List<String> labels, HeadTrainer.EpochListener epochs) {
-    List<String> candidates = config.featureLayer().equals("auto") ? split.layers() : List.of(config.featureLayer());
+  private HeadTrainer.Fit coldStart(
+      Split split, List<String> labels, HeadTrainer.EpochListener epochs) {
+    List<String> candidates =
+        config.featureLayer().equals("auto") ? split.layers() : List.of(config.featureLayer());
     if (!split.layers().containsAll(candidates)) {
-      throw new IllegalStateException("The backbone has no feature layer " + config.featureLayer() + "; it has "
-          + split.layers());
+      throw new IllegalStateException(
+          "The backbone has no feature layer "
+              + config.featureLayer()
+              + "; it has "
+              + split.layers());
     }
     if (split.valY().length == 0 && candidates.size() > 1) {
-      candidates = List.of(candidates.contains(PREFERRED_LAYER) ? PREFERRED_LAYER : candidates.get(0));
+      candidates =
+          List.of(candidates.contains(PREFERRED_LAYER) ? PREFERRED_LAYER : candidates.get(0));
     }
     HeadTrainer.Fit best = null;
     double bestAccuracy = -1;
     for (String layer : candidates) {
       float[][] x = split.trainX(layer);
-      Head init = Head.initial(labels, layer, Head.statistics(x), config.hidden(), config.head().seed());
-      HeadTrainer.Fit fit = HeadTrainer.train(init, x, split.trainY(), split.valX(layer), split.valY(), config.head(),
-          epochs);
-      double accuracy = Evaluation.of(labels, HeadTrainer.probabilities(fit.head(), split.valX(layer)), split.valY())
-          .accuracy();
+      Head init =
+          Head.initial(labels, layer, Head.statistics(x), config.hidden(), config.head().seed());
+      HeadTrainer.Fit fit =
+          HeadTrainer.train(
+              init, x, split.trainY(), split.valX(layer), split.valY(), config.head(), epochs);
+      double accuracy =
+          Evaluation.of(
+                  labels, HeadTrainer.probabilities(fit.head(), split.valX(layer)), split.valY())
+              .accuracy();
       LOG.info("Layer {}: validation accuracy {}, loss {}", layer, accuracy, fit.validationLoss());
-      if (best == null || accuracy > bestAccuracy
+      if (best == null
+          || accuracy > bestAccuracy
           || (accuracy == bestAccuracy && fit.validationLoss() < best.validationLoss())) {
         best = fit;
         bestAccuracy = accuracy;

@@ -26,12 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes fetched training requests into {@link Pending}. A malformed request (as
- * {@link Failures#classify} says: {@code DEAD_LETTER}) is skipped, logged once with its reason.
- * Any other failure to decode one (the registry is down, say) is no reason to skip it: the consumer
- * seeks back to it, its partition waits {@code retryDelay}, and then it is read again, so no
- * trigger is lost and a partition's requests keep their order. Also the consumer's rebalance
- * listener. Used from the trainer loop's thread only.
+ * Decodes fetched training requests into {@link Pending}. A malformed request (as {@link
+ * Failures#classify} says: {@code DEAD_LETTER}) is skipped, logged once with its reason. Any other
+ * failure to decode one (the registry is down, say) is no reason to skip it: the consumer seeks
+ * back to it, its partition waits {@code retryDelay}, and then it is read again, so no trigger is
+ * lost and a partition's requests keep their order. Also the consumer's rebalance listener. Used
+ * from the trainer loop's thread only.
  */
 final class Intake implements ConsumerRebalanceListener {
   private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
@@ -44,8 +44,13 @@ final class Intake implements ConsumerRebalanceListener {
   private final Map<TopicPartition, Instant> stalled = new HashMap<>();
   private final AtomicInteger deferred = new AtomicInteger();
 
-  Intake(Consumer<String, byte[]> consumer, Deserializer<TrainingRequest> decoder, Pending pending,
-      BooleanSupplier training, Clock clock, Duration retryDelay) {
+  Intake(
+      Consumer<String, byte[]> consumer,
+      Deserializer<TrainingRequest> decoder,
+      Pending pending,
+      BooleanSupplier training,
+      Clock clock,
+      Duration retryDelay) {
     this.training = training;
     this.consumer = consumer;
     this.decoder = decoder;
@@ -71,7 +76,8 @@ final class Intake implements ConsumerRebalanceListener {
     } catch (RuntimeException e) {
       Failures.Disposition d = Failures.classify(e);
       if (d == Failures.Disposition.DEAD_LETTER) {
-        LOG.error("Skipping malformed training request at {}@{}: {}", tp, r.offset(), e.getMessage());
+        LOG.error(
+            "Skipping malformed training request at {}@{}: {}", tp, r.offset(), e.getMessage());
         pending.seen(tp, r.offset());
         return;
       }
@@ -94,8 +100,11 @@ final class Intake implements ConsumerRebalanceListener {
    */
   void resumeDue(boolean idle) {
     Instant now = clock.instant();
-    List<TopicPartition> due = stalled.entrySet().stream().filter(e -> !now.isBefore(e.getValue()))
-        .map(Map.Entry::getKey).toList();
+    List<TopicPartition> due =
+        stalled.entrySet().stream()
+            .filter(e -> !now.isBefore(e.getValue()))
+            .map(Map.Entry::getKey)
+            .toList();
     due.forEach(stalled::remove);
     if (idle) {
       consumer.resume(due);
@@ -111,7 +120,8 @@ final class Intake implements ConsumerRebalanceListener {
 
   /**
    * Forgets the requests and waits of partitions a rebalance took away: all of them (eager), or
-   * those moved (cooperative); {@link Pending#revoked} then says whether the running batch lost one.
+   * those moved (cooperative); {@link Pending#revoked} then says whether the running batch lost
+   * one.
    */
   @Override
   public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
@@ -137,7 +147,9 @@ final class Intake implements ConsumerRebalanceListener {
     c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
-    c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    c.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
     return c;
   }
 

@@ -1,7 +1,7 @@
 package dev.streamtune.train;
 
-import dev.streamtune.store.BucketLayout;
 import dev.streamtune.events.ModelVersion;
+import dev.streamtune.store.BucketLayout;
 import dev.streamtune.store.ObjectStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Removes orphaned runs: artifacts under {@code models/{modelId}/{version}/{runId}/} that no event
  * names, left by a trainer that crashed or was fenced before publishing. A run is removed only when
  * its version number has been decided on the topic (published or rejected under another run) and
- * the run is older than the grace period, judged by the UTC time that starts every run id, so a
- * run still in progress is never touched.
+ * the run is older than the grace period, judged by the UTC time that starts every run id, so a run
+ * still in progress is never touched.
  */
 final class Janitor {
   private static final Logger LOG = LoggerFactory.getLogger(Janitor.class);
@@ -42,7 +42,11 @@ final class Janitor {
    * @param decided the run id of each version on the topic
    * @return the run prefixes removed
    */
-  static List<String> sweep(ObjectStore store, String modelId, Map<Integer, String> decided, Instant now,
+  static List<String> sweep(
+      ObjectStore store,
+      String modelId,
+      Map<Integer, String> decided,
+      Instant now,
       Duration grace) {
     Set<String> named = new HashSet<>();
     decided.forEach((version, run) -> named.add(ArtifactWriter.prefix(modelId, version, run)));
@@ -68,7 +72,8 @@ final class Janitor {
 
   private static boolean olderThan(String runId, Instant now, Duration grace) {
     try {
-      Instant started = LocalDateTime.parse(runId.substring(0, 14), RUN_TIME).toInstant(ZoneOffset.UTC);
+      Instant started =
+          LocalDateTime.parse(runId.substring(0, 14), RUN_TIME).toInstant(ZoneOffset.UTC);
       return started.plus(grace).isBefore(now);
     } catch (RuntimeException e) {
       return false;
@@ -80,7 +85,12 @@ final class Janitor {
    * sweeps again. The log read at the start of the run still holds every decided version but the
    * one just published: while the trainer holds the model's transactional id, no other can publish.
    */
-  static void afterPublish(ObjectStore store, String modelId, VersionLog log, ModelVersion published, Instant now,
+  static void afterPublish(
+      ObjectStore store,
+      String modelId,
+      VersionLog log,
+      ModelVersion published,
+      Instant now,
       Duration grace) {
     try {
       Map<Integer, String> decided = runs(log.versions(modelId));

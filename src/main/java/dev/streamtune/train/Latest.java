@@ -2,8 +2,8 @@ package dev.streamtune.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamtune.store.BucketLayout;
 import dev.streamtune.events.ModelVersion;
+import dev.streamtune.store.BucketLayout;
 import dev.streamtune.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code models/{modelId}/LATEST}: the last PUBLISHED version and run, for readers of the bucket
- * alone. It is written after the version's event, so a trainer that dies between the two leaves
- * it behind the topic; {@link #repair} brings it level again from the topic when a trainer starts.
+ * alone. It is written after the version's event, so a trainer that dies between the two leaves it
+ * behind the topic; {@link #repair} brings it level again from the topic when a trainer starts.
  */
 final class Latest {
   private static final Logger LOG = LoggerFactory.getLogger(Latest.class);
@@ -34,16 +34,24 @@ final class Latest {
    */
   static void write(ObjectStore store, ModelVersion v) {
     if (version(store.get(key(v.getModelId()))) > v.getVersion()) {
-      LOG.info("LATEST of {} already names a version above {}; left as it is", v.getModelId(), v.getVersion());
+      LOG.info(
+          "LATEST of {} already names a version above {}; left as it is",
+          v.getModelId(),
+          v.getVersion());
       return;
     }
     put(store, v);
   }
 
   private static void put(ObjectStore store, ModelVersion v) {
-    String json = JSON.createObjectNode().put("version", v.getVersion()).put("runId", v.getTraining().getRunId())
-        .put("savedModel", v.getArtifacts().getSavedModel().getUri()) + "\n";
-    store.put(key(v.getModelId()), json.getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
+    String json =
+        JSON.createObjectNode()
+                .put("version", v.getVersion())
+                .put("runId", v.getTraining().getRunId())
+                .put("savedModel", v.getArtifacts().getSavedModel().getUri())
+            + "\n";
+    store.put(
+        key(v.getModelId()), json.getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
   }
 
   /** The version a LATEST object names, or 0 when it is missing or unreadable. */
@@ -78,8 +86,8 @@ final class Latest {
   }
 
   /**
-   * Rewrites each model's LATEST that names an older version than its serving one; never moves
-   * one back (the check and the write are not atomic: a newer write landing between them is
+   * Rewrites each model's LATEST that names an older version than its serving one; never moves one
+   * back (the check and the write are not atomic: a newer write landing between them is
    * overwritten, and repaired at the next trainer start).
    *
    * @param serving each model's serving (highest PUBLISHED) version, from {@code models.versions}

@@ -10,8 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The serving version a run warm-starts from and is compared with: its head, its fine-tuned top
- * for a {@code TOP} version, and the dataset it saw, from its {@code head/} artifact.
+ * The serving version a run warm-starts from and is compared with: its head, its fine-tuned top for
+ * a {@code TOP} version, and the dataset it saw, from its {@code head/} artifact.
  *
  * @param version the version's event
  * @param head its head
@@ -20,35 +20,58 @@ import java.util.Map;
  * @param fullFitExamples for a fine-tuned lineage, the training examples of its last full fit (the
  *     whole schedule rather than a light warm epoch), 0 if unknown
  */
-record Parent(ModelVersion version, Head head, TopModel top, Map<String, String> dataset, int fullFitExamples) {
+record Parent(
+    ModelVersion version,
+    Head head,
+    TopModel top,
+    Map<String, String> dataset,
+    int fullFitExamples) {
   /** The name of the top's weights in the {@code head/} artifact. */
   static final String TOP_FILE = "top.bin";
+
   /** The name of the file with the size of the lineage's last full fit, beside {@code top.bin}. */
   static final String FIT_FILE = "full-fit.txt";
 
   static Parent load(ObjectStore store, ModelVersion v) {
     if (v.getArtifacts().getHead() == null) {
-      throw new IllegalStateException("Version " + v.getVersion() + " of " + v.getModelId()
-          + " has no head artifact");
+      throw new IllegalStateException(
+          "Version " + v.getVersion() + " of " + v.getModelId() + " has no head artifact");
     }
     String dir = ArtifactWriter.key(store, v.getArtifacts().getHead().getUri());
-    Head head = Head.fromJson(store.get(dir + "head.json").orElseThrow(() -> new IllegalStateException(
-        "The parent's head " + dir + "head.json is missing")));
+    Head head =
+        Head.fromJson(
+            store
+                .get(dir + "head.json")
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            "The parent's head " + dir + "head.json is missing")));
     TopModel top = null;
     if (v.getTraining().getMode() == TrainingMode.TOP) {
-      top = TopModel.fromBytes(store.get(dir + TOP_FILE).orElseThrow(() -> new IllegalStateException(
-          "The parent's top " + dir + TOP_FILE + " is missing")), head);
+      top =
+          TopModel.fromBytes(
+              store
+                  .get(dir + TOP_FILE)
+                  .orElseThrow(
+                      () ->
+                          new IllegalStateException(
+                              "The parent's top " + dir + TOP_FILE + " is missing")),
+              head);
     }
     Map<String, String> dataset = new HashMap<>();
-    String tsv = store.get(dir + "dataset.tsv").map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+    String tsv =
+        store.get(dir + "dataset.tsv").map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
     for (String line : tsv.split("\n")) {
       String[] f = line.split("\t");
       if (f.length == 2) {
         dataset.put(f[0], f[1]);
       }
     }
-    int fullFit = store.get(dir + FIT_FILE).map(b -> Integer.parseInt(new String(b, StandardCharsets.UTF_8).trim()))
-        .orElse(0);
+    int fullFit =
+        store
+            .get(dir + FIT_FILE)
+            .map(b -> Integer.parseInt(new String(b, StandardCharsets.UTF_8).trim()))
+            .orElse(0);
     return new Parent(v, head, top, dataset, fullFit);
   }
 

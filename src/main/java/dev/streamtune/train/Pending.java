@@ -17,9 +17,9 @@ import org.apache.kafka.common.TopicPartition;
  * committed once a model's run is done: up to, not past, the first request still outstanding on
  * each partition, so that finishing one model never consumes another model's request.
  *
- * <p>One batch at a time is running: {@link #take} hands it out, and {@link #done} or
- * {@link #rewind} ends it. A rebalance may revoke any partition at any moment: every partition
- * (eager assignors) or only those moved (cooperative ones). The requests of a revoked partition are
+ * <p>One batch at a time is running: {@link #take} hands it out, and {@link #done} or {@link
+ * #rewind} ends it. A rebalance may revoke any partition at any moment: every partition (eager
+ * assignors) or only those moved (cooperative ones). The requests of a revoked partition are
  * forgotten, waiting or running, since its new owner fetches them again from the committed offset;
  * a running batch that lost a partition is {@link #revoked}, and its answer must not be committed.
  */
@@ -39,7 +39,11 @@ final class Pending {
    * @param count how many requests
    * @param offsets each request's partition and offset, of the partitions this trainer still owns
    */
-  record Batch(String modelId, String requestId, Instant requestedAt, int count,
+  record Batch(
+      String modelId,
+      String requestId,
+      Instant requestedAt,
+      int count,
       Map<TopicPartition, TreeSet<Long>> offsets) {}
 
   /** Adds a fetched request. */
@@ -47,9 +51,14 @@ final class Pending {
     Batch b = byModel.get(modelId);
     Map<TopicPartition, TreeSet<Long>> offsets = b == null ? new HashMap<>() : b.offsets();
     offsets.computeIfAbsent(tp, k -> new TreeSet<>()).add(offset);
-    byModel.put(modelId, new Batch(modelId, requestId,
-        b == null || requestedAt.isBefore(b.requestedAt()) ? requestedAt : b.requestedAt(),
-        b == null ? 1 : b.count() + 1, offsets));
+    byModel.put(
+        modelId,
+        new Batch(
+            modelId,
+            requestId,
+            b == null || requestedAt.isBefore(b.requestedAt()) ? requestedAt : b.requestedAt(),
+            b == null ? 1 : b.count() + 1,
+            offsets));
     outstanding.computeIfAbsent(tp, k -> new TreeSet<>()).add(offset);
     seen(tp, offset);
   }
@@ -87,25 +96,32 @@ final class Pending {
    */
   Map<TopicPartition, OffsetAndMetadata> offsetsAfter(Batch b) {
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-    b.offsets().forEach((tp, offs) -> {
-      Long first = outstanding.getOrDefault(tp, new TreeSet<>()).stream().filter(o -> !offs.contains(o))
-          .findFirst().orElse(next.get(tp));
-      if (first != null) {
-        commit.put(tp, new OffsetAndMetadata(first));
-      }
-    });
+    b.offsets()
+        .forEach(
+            (tp, offs) -> {
+              Long first =
+                  outstanding.getOrDefault(tp, new TreeSet<>()).stream()
+                      .filter(o -> !offs.contains(o))
+                      .findFirst()
+                      .orElse(next.get(tp));
+              if (first != null) {
+                commit.put(tp, new OffsetAndMetadata(first));
+              }
+            });
     return commit;
   }
 
   /** Marks a batch answered (or left to its partitions' new owner), and returns its offsets. */
   Map<TopicPartition, OffsetAndMetadata> done(Batch b) {
     Map<TopicPartition, OffsetAndMetadata> commit = offsetsAfter(b);
-    b.offsets().forEach((tp, offs) -> {
-      TreeSet<Long> out = outstanding.get(tp);
-      if (out != null) {
-        out.removeAll(offs);
-      }
-    });
+    b.offsets()
+        .forEach(
+            (tp, offs) -> {
+              TreeSet<Long> out = outstanding.get(tp);
+              if (out != null) {
+                out.removeAll(offs);
+              }
+            });
     end(b);
     return commit;
   }
@@ -133,14 +149,18 @@ final class Pending {
    * whole assignment in an eager rebalance, the partitions moved in a cooperative one.
    */
   void revoke(Collection<TopicPartition> parts) {
-    parts.forEach(tp -> {
-      outstanding.remove(tp);
-      next.remove(tp);
-    });
-    byModel.values().removeIf(b -> {
-      b.offsets().keySet().removeAll(parts);
-      return b.offsets().isEmpty();
-    });
+    parts.forEach(
+        tp -> {
+          outstanding.remove(tp);
+          next.remove(tp);
+        });
+    byModel
+        .values()
+        .removeIf(
+            b -> {
+              b.offsets().keySet().removeAll(parts);
+              return b.offsets().isEmpty();
+            });
     if (running != null) {
       for (TopicPartition tp : parts) {
         if (running.offsets().remove(tp) != null) {

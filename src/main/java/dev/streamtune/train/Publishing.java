@@ -13,7 +13,8 @@ final class Publishing {
   private Publishing() {}
 
   /** The properties of the transactional producer that publishes a model's versions. */
-  static Map<String, Object> producerProps(KafkaConfig kafka, String transactionalPrefix, String modelId) {
+  static Map<String, Object> producerProps(
+      KafkaConfig kafka, String transactionalPrefix, String modelId) {
     Map<String, Object> p = kafka.idempotentProducerProps();
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalPrefix + "-" + modelId);
     return p;

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * the object key and the reason (no stack trace), a dead letter on the dead-letter topic with stage
  * {@code train} (the value a JSON reference to the object, not its bytes), then the record in the
  * bucket that every later run consults. The dead letter is sent and acknowledged before the record
- * is written, so a crash in between at worst sends it twice, never loses it. The producer is
- * opened on the first bad image only.
+ * is written, so a crash in between at worst sends it twice, never loses it. The producer is opened
+ * on the first bad image only.
  */
 final class Quarantines implements Gather.Refusals, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Quarantines.class);
@@ -43,7 +43,12 @@ final class Quarantines implements Gather.Refusals, AutoCloseable {
   private volatile long excluded;
   private volatile long found;
 
-  Quarantines(ObjectStore store, KafkaConfig kafka, String deadLetterTopic, String modelId, String runId,
+  Quarantines(
+      ObjectStore store,
+      KafkaConfig kafka,
+      String deadLetterTopic,
+      String modelId,
+      String runId,
       Clock clock) {
     this.store = store;
     this.kafka = kafka;
@@ -69,25 +74,50 @@ final class Quarantines implements Gather.Refusals, AutoCloseable {
   @Override
   public synchronized void refused(Dataset.Example e, RuntimeException error) {
     String reason = reason(error);
-    String detail = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    String detail =
+        error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
     Instant now = clock.instant();
-    LOG.warn("Quarantined example {} of model {}: {}; training goes on without it", e.key(), modelId, detail);
-    var value = JSON.createObjectNode().put("modelId", modelId).put("sha256", e.sha256()).put("key", e.key())
-        .put("label", e.label()).put("reason", reason).put("detail", detail).put("runId", runId)
-        .put("quarantine", Quarantine.key(modelId, e.sha256()));
+    LOG.warn(
+        "Quarantined example {} of model {}: {}; training goes on without it",
+        e.key(),
+        modelId,
+        detail);
+    var value =
+        JSON.createObjectNode()
+            .put("modelId", modelId)
+            .put("sha256", e.sha256())
+            .put("key", e.key())
+            .put("label", e.label())
+            .put("reason", reason)
+            .put("detail", detail)
+            .put("runId", runId)
+            .put("quarantine", Quarantine.key(modelId, e.sha256()));
     ProducerRecord<String, String> r = new ProducerRecord<>(topic, e.key(), value.toString());
-    r.headers().add(DeadLetterHeaders.STAGE, bytes(DeadLetterHeaders.TRAIN_STAGE))
-        .add(DeadLetterHeaders.REASON, bytes(reason)).add(DeadLetterHeaders.TIME, bytes(now.toString()));
+    r.headers()
+        .add(DeadLetterHeaders.STAGE, bytes(DeadLetterHeaders.TRAIN_STAGE))
+        .add(DeadLetterHeaders.REASON, bytes(reason))
+        .add(DeadLetterHeaders.TIME, bytes(now.toString()));
     send(r);
-    Quarantine.put(store, new Quarantine.Entry(modelId, e.sha256(), e.key(), reason, detail,
-        DeadLetterHeaders.TRAIN_STAGE, now, runId));
+    Quarantine.put(
+        store,
+        new Quarantine.Entry(
+            modelId,
+            e.sha256(),
+            e.key(),
+            reason,
+            detail,
+            DeadLetterHeaders.TRAIN_STAGE,
+            now,
+            runId));
     TrainMetrics.quarantined(modelId, reason);
     found++;
   }
 
   private void send(ProducerRecord<String, String> r) {
     if (producer == null) {
-      producer = new KafkaProducer<>(kafka.idempotentProducerProps(), new StringSerializer(), new StringSerializer());
+      producer =
+          new KafkaProducer<>(
+              kafka.idempotentProducerProps(), new StringSerializer(), new StringSerializer());
     }
     try {
       producer.send(r).get(SEND_TIMEOUT_S, TimeUnit.SECONDS);
@@ -95,7 +125,8 @@ final class Quarantines implements Gather.Refusals, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while dead-lettering " + r.key(), ex);
     } catch (ExecutionException | TimeoutException ex) {
-      throw new IllegalStateException("Cannot dead-letter " + r.key() + " to " + topic + ": " + ex, ex);
+      throw new IllegalStateException(
+          "Cannot dead-letter " + r.key() + " to " + topic + ": " + ex, ex);
     }
   }
 

@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 
-/** The human-facing artifacts of a version: {@code metrics.json}, the model card and the confusion-matrix PNG. */
+/**
+ * The human-facing artifacts of a version: {@code metrics.json}, the model card and the
+ * confusion-matrix PNG.
+ */
 final class Reports {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CELL = 48;
@@ -61,9 +64,12 @@ final class Reports {
   static byte[] confusionPng(Evaluation e) {
     int k = e.labels().size();
     int margin = 120;
-    BufferedImage img = new BufferedImage(margin + k * CELL + 10, margin + k * CELL + 10, BufferedImage.TYPE_INT_RGB);
+    BufferedImage img =
+        new BufferedImage(
+            margin + k * CELL + 10, margin + k * CELL + 10, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, img.getWidth(), img.getHeight());
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
@@ -82,7 +88,10 @@ final class Reports {
         g.setColor(new Color(1 - shade * 0.8f, 1 - shade * 0.5f, 1f));
         g.fillRect(margin + p * CELL, margin + t * CELL, CELL - 1, CELL - 1);
         g.setColor(shade > 0.6 ? Color.WHITE : Color.BLACK);
-        g.drawString(Long.toString(e.confusion()[t][p]), margin + p * CELL + 6, margin + t * CELL + CELL / 2 + 4);
+        g.drawString(
+            Long.toString(e.confusion()[t][p]),
+            margin + p * CELL + 6,
+            margin + t * CELL + CELL / 2 + 4);
       }
     }
     g.setColor(Color.DARK_GRAY);
@@ -98,48 +107,102 @@ final class Reports {
   }
 
   static byte[] modelCard(ModelVersion v, Evaluation e, byte[] confusionPng, List<Miss> misses) {
-    StringBuilder h = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
-        .append(esc(v.getModelId())).append(" v").append(v.getVersion()).append("</title><style>")
-        .append("body{font-family:sans-serif;max-width:60em;margin:2em auto}")
-        .append("td,th{border:1px solid #ccc;padding:.2em .5em}")
-        .append("table{border-collapse:collapse}.REJECTED{color:#b00}.PUBLISHED{color:#070}</style></head><body>");
-    h.append("<h1>").append(esc(v.getModelId())).append(" version ").append(v.getVersion()).append("</h1>")
-        .append("<p class=\"").append(v.getStatus()).append("\"><b>").append(v.getStatus()).append("</b>: ")
-        .append(esc(v.getReason())).append("</p><h2>Lineage</h2><table>")
-        .append(row("parent version", v.getParentVersion() == null ? "none" : v.getParentVersion().toString()))
-        .append(row("base model", v.getBaseModel().getName() + " (" + v.getBaseModel().getDigest() + ")"))
+    StringBuilder h =
+        new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
+            .append(esc(v.getModelId()))
+            .append(" v")
+            .append(v.getVersion())
+            .append("</title><style>")
+            .append("body{font-family:sans-serif;max-width:60em;margin:2em auto}")
+            .append("td,th{border:1px solid #ccc;padding:.2em .5em}")
+            .append(
+                "table{border-collapse:collapse}.REJECTED{color:#b00}.PUBLISHED{color:#070}</style></head><body>");
+    h.append("<h1>")
+        .append(esc(v.getModelId()))
+        .append(" version ")
+        .append(v.getVersion())
+        .append("</h1>")
+        .append("<p class=\"")
+        .append(v.getStatus())
+        .append("\"><b>")
+        .append(v.getStatus())
+        .append("</b>: ")
+        .append(esc(v.getReason()))
+        .append("</p><h2>Lineage</h2><table>")
+        .append(
+            row(
+                "parent version",
+                v.getParentVersion() == null ? "none" : v.getParentVersion().toString()))
+        .append(
+            row(
+                "base model",
+                v.getBaseModel().getName() + " (" + v.getBaseModel().getDigest() + ")"))
         .append(row("mode", v.getTraining().getMode().toString()))
         .append(row("feature layer", v.getTraining().getFeatureLayer()))
         .append(row("cold start", Boolean.toString(v.getTraining().getColdStart())))
         .append(row("run", v.getTraining().getRunId()))
         .append(row("dataset digest", v.getDatasetDigest()))
-        .append(row("training time", v.getTimings().getTrainingMillis() + " ms")).append("</table>");
-    h.append("<h2>Data</h2><table><tr><th>label</th><th>examples</th><th>recall</th><th>precision</th></tr>");
-    v.getExamples().getPerLabel().forEach((label, n) -> h.append("<tr><td>").append(esc(label)).append("</td><td>")
-        .append(n).append("</td><td>").append(pct(e.recall().get(label))).append("</td><td>")
-        .append(pct(e.precision().get(label))).append("</td></tr>"));
-    h.append("</table><p>").append(v.getExamples().getTrain()).append(" training, ")
-        .append(v.getExamples().getValidation()).append(" validation, ").append(v.getExamples().getNewExamples())
-        .append(" new since the parent; ").append(v.getExamples().getQuarantined())
-        .append(" quarantined (passed ingest but failed a full decode; left out, listed under quarantine/").append(
-            esc(v.getModelId())).append("/ and on the dead-letter topic with stage train).</p>")
+        .append(row("training time", v.getTimings().getTrainingMillis() + " ms"))
+        .append("</table>");
+    h.append(
+        "<h2>Data</h2><table><tr><th>label</th><th>examples</th><th>recall</th><th>precision</th></tr>");
+    v.getExamples()
+        .getPerLabel()
+        .forEach(
+            (label, n) ->
+                h.append("<tr><td>")
+                    .append(esc(label))
+                    .append("</td><td>")
+                    .append(n)
+                    .append("</td><td>")
+                    .append(pct(e.recall().get(label)))
+                    .append("</td><td>")
+                    .append(pct(e.precision().get(label)))
+                    .append("</td></tr>"));
+    h.append("</table><p>")
+        .append(v.getExamples().getTrain())
+        .append(" training, ")
+        .append(v.getExamples().getValidation())
+        .append(" validation, ")
+        .append(v.getExamples().getNewExamples())
+        .append(" new since the parent; ")
+        .append(v.getExamples().getQuarantined())
+        .append(
+            " quarantined (passed ingest but failed a full decode; left out, listed under quarantine/")
+        .append(esc(v.getModelId()))
+        .append("/ and on the dead-letter topic with stage train).</p>")
         .append("<h2>Metrics (validation)</h2><table>")
         .append(row("accuracy", pct(e.accuracy())))
-        .append(row("parent's accuracy, same set", v.getMetrics().getParentAccuracy() == null ? "–"
-            : pct(v.getMetrics().getParentAccuracy())))
+        .append(
+            row(
+                "parent's accuracy, same set",
+                v.getMetrics().getParentAccuracy() == null
+                    ? "–"
+                    : pct(v.getMetrics().getParentAccuracy())))
         .append(row("macro-F1", String.format(Locale.ROOT, "%.4f", e.macroF1())))
-        .append(row("loss", String.format(Locale.ROOT, "%.4f", e.loss()))).append("</table>")
-        .append("<h2>Confusion matrix</h2><img alt=\"confusion matrix\" src=\"data:image/png;base64,")
-        .append(Base64.getEncoder().encodeToString(confusionPng)).append("\"><h2>Misclassified samples</h2>");
+        .append(row("loss", String.format(Locale.ROOT, "%.4f", e.loss())))
+        .append("</table>")
+        .append(
+            "<h2>Confusion matrix</h2><img alt=\"confusion matrix\" src=\"data:image/png;base64,")
+        .append(Base64.getEncoder().encodeToString(confusionPng))
+        .append("\"><h2>Misclassified samples</h2>");
     if (misses.isEmpty()) {
       h.append("<p>None among the checked validation images.</p>");
     }
     for (Miss m : misses) {
-      h.append("<figure style=\"display:inline-block\"><img width=\"112\" src=\"data:").append(esc(m.contentType()))
-          .append(";base64,").append(Base64.getEncoder().encodeToString(m.image())).append("\"><figcaption>")
-          .append(esc(m.truth())).append(" → ").append(esc(m.predicted())).append("</figcaption></figure>");
+      h.append("<figure style=\"display:inline-block\"><img width=\"112\" src=\"data:")
+          .append(esc(m.contentType()))
+          .append(";base64,")
+          .append(Base64.getEncoder().encodeToString(m.image()))
+          .append("\"><figcaption>")
+          .append(esc(m.truth()))
+          .append(" → ")
+          .append(esc(m.predicted()))
+          .append("</figcaption></figure>");
     }
-    return h.append("</body></html>\n").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return h.append("</body></html>\n")
+        .toString()
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static String row(String k, String v) {
@@ -155,6 +218,9 @@ final class Reports {
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

@@ -12,11 +12,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Ends a finished run on the Kafka side: publishes its {@link ModelVersion} and commits its
  * requests' offsets in one transaction of the model's producer (see {@link Publishing}), or drops
- * the run unpublished when it may no longer answer its requests. Each end marks the batch in
- * {@link Pending} done, or says ({@link Outcome#RUN_AGAIN}) that the trainer must rewind it.
+ * the run unpublished when it may no longer answer its requests. Each end marks the batch in {@link
+ * Pending} done, or says ({@link Outcome#RUN_AGAIN}) that the trainer must rewind it.
  *
- * <p>A run is dropped when a rebalance moved one of its requests' partitions during the run
- * ({@link Pending#revoked}), and when its commit fails: fenced by a newer producer of the model (a
+ * <p>A run is dropped when a rebalance moved one of its requests' partitions during the run ({@link
+ * Pending#revoked}), and when its commit fails: fenced by a newer producer of the model (a
  * rollback, a racing trainer) or timed out. Either way its artifacts stay in the bucket for the
  * {@link Janitor}. Used from the trainer loop's thread only; {@link #fenced} may be read anywhere.
  */
@@ -34,7 +34,9 @@ final class RunCommit {
     PUBLISHED,
     /** Not published, and this trainer still owns the requests: the caller rewinds the batch. */
     RUN_AGAIN,
-    /** Not published, and the requests are the partitions' new owner's to answer; the batch is done. */
+    /**
+     * Not published, and the requests are the partitions' new owner's to answer; the batch is done.
+     */
     LEFT
   }
 
@@ -61,9 +63,13 @@ final class RunCommit {
       return false;
     }
     fenced.incrementAndGet();
-    LOG.warn("Version {} of {} (run {}) is not published: a rebalance moved its request's partition during the run, "
-        + "and the partition's owner (perhaps this trainer again) answers it; the run's artifacts are left for the "
-        + "janitor", version, b.modelId(), runId);
+    LOG.warn(
+        "Version {} of {} (run {}) is not published: a rebalance moved its request's partition during the run, "
+            + "and the partition's owner (perhaps this trainer again) answers it; the run's artifacts are left for the "
+            + "janitor",
+        version,
+        b.modelId(),
+        runId);
     pending.done(b);
     return true;
   }
@@ -77,7 +83,11 @@ final class RunCommit {
    * @param producer the model's transactional producer, its transactions initialised
    * @param v the run's result; null when it decided nothing
    */
-  Outcome commit(KafkaProducer<String, ModelVersion> producer, Pending.Batch b, int version, String runId,
+  Outcome commit(
+      KafkaProducer<String, ModelVersion> producer,
+      Pending.Batch b,
+      int version,
+      String runId,
       ModelVersion v) {
     String m = b.modelId();
     try {
@@ -91,18 +101,30 @@ final class RunCommit {
       return Outcome.PUBLISHED;
     } catch (KafkaException e) {
       boolean stillOurs = requests.assignment().containsAll(b.offsets().keySet());
-      boolean unknown = e instanceof org.apache.kafka.common.errors.TimeoutException
-          || e instanceof org.apache.kafka.common.errors.InterruptException;
+      boolean unknown =
+          e instanceof org.apache.kafka.common.errors.TimeoutException
+              || e instanceof org.apache.kafka.common.errors.InterruptException;
       if (stillOurs && unknown && landed(b)) {
-        LOG.info("Version {} of {} (run {}): the commit reported {}, but its offsets are committed: it was published",
-            version, m, runId, e.toString());
+        LOG.info(
+            "Version {} of {} (run {}): the commit reported {}, but its offsets are committed: it was published",
+            version,
+            m,
+            runId,
+            e.toString());
         pending.done(b);
         return Outcome.PUBLISHED;
       }
       fenced.incrementAndGet();
-      LOG.warn("Version {} of {} (run {}) was not published: {} ({}); the run's artifacts are left for the janitor",
-          version, m, runId, stillOurs ? "the commit failed while this trainer still owns the request, "
-              + "which will be run again" : "this trainer was fenced or lost the request's partition", e.toString());
+      LOG.warn(
+          "Version {} of {} (run {}) was not published: {} ({}); the run's artifacts are left for the janitor",
+          version,
+          m,
+          runId,
+          stillOurs
+              ? "the commit failed while this trainer still owns the request, "
+                  + "which will be run again"
+              : "this trainer was fenced or lost the request's partition",
+          e.toString());
       if (stillOurs) {
         return Outcome.RUN_AGAIN;
       }
@@ -115,7 +137,8 @@ final class RunCommit {
    * Commits, awaiting again a commit that timed out: Kafka may still be completing it, and calling
    * {@code commitTransaction} again is the documented way to wait for the outcome.
    */
-  private static void commitAwaiting(KafkaProducer<String, ModelVersion> producer, String model, int version) {
+  private static void commitAwaiting(
+      KafkaProducer<String, ModelVersion> producer, String model, int version) {
     for (int attempt = 1; ; attempt++) {
       try {
         producer.commitTransaction();
@@ -124,7 +147,11 @@ final class RunCommit {
         if (attempt == COMMIT_ATTEMPTS) {
           throw e;
         }
-        LOG.warn("Committing version {} of {} timed out ({}); awaiting it again", version, model, e.getMessage());
+        LOG.warn(
+            "Committing version {} of {} timed out ({}); awaiting it again",
+            version,
+            model,
+            e.getMessage());
       }
     }
   }
@@ -133,8 +160,11 @@ final class RunCommit {
   private boolean landed(Pending.Batch b) {
     try {
       var committed = requests.committed(b.offsets().keySet(), java.time.Duration.ofSeconds(30));
-      return pending.offsetsAfter(b).entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-          && committed.get(e.getKey()).offset() == e.getValue().offset());
+      return pending.offsetsAfter(b).entrySet().stream()
+          .allMatch(
+              e ->
+                  committed.get(e.getKey()) != null
+                      && committed.get(e.getKey()).offset() == e.getValue().offset());
     } catch (KafkaException e) {
       return false;
     }

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live progress on {@code training.status}, keyed by model id, as JSON:
- * {@code {"source":"trainer","modelId","version","runId","phase","step","of","trainLoss","validationLoss",
+ * Live progress on {@code training.status}, keyed by model id, as JSON: {@code
+ * {"source":"trainer","modelId","version","runId","phase","step","of","trainLoss","validationLoss",
  * "quarantined","at"}}. Phases: listing, features (step = images done), training (step = epoch),
  * export, upload, then published, rejected or skipped; {@code quarantined} (on a run's progress
  * lines) counts the run's examples left out as quarantined so far. Best effort: a lost status line
@@ -29,7 +29,8 @@ final class StatusReporter implements AutoCloseable {
   private final Clock clock;
 
   StatusReporter(KafkaConfig kafka, String topic, Clock clock) {
-    this.producer = new KafkaProducer<>(props(kafka), new StringSerializer(), new StringSerializer());
+    this.producer =
+        new KafkaProducer<>(props(kafka), new StringSerializer(), new StringSerializer());
     this.topic = topic;
     this.clock = clock;
   }
@@ -42,17 +43,39 @@ final class StatusReporter implements AutoCloseable {
     return p;
   }
 
-  void report(String modelId, int version, String runId, Phase phase, int step, int of, double trainLoss,
+  void report(
+      String modelId,
+      int version,
+      String runId,
+      Phase phase,
+      int step,
+      int of,
+      double trainLoss,
       double validationLoss) {
     report(modelId, version, runId, phase, step, of, trainLoss, validationLoss, -1);
   }
 
   /** A line of a run's progress; {@code quarantined} is left out when negative. */
-  void report(String modelId, int version, String runId, Phase phase, int step, int of, double trainLoss,
-      double validationLoss, long quarantined) {
-    var n = JSON.createObjectNode().put("source", "trainer").put("modelId", modelId).put("version", version)
-        .put("runId", runId)
-        .put("phase", phase.wire()).put("step", step).put("of", of).put("at", clock.instant().toString());
+  void report(
+      String modelId,
+      int version,
+      String runId,
+      Phase phase,
+      int step,
+      int of,
+      double trainLoss,
+      double validationLoss,
+      long quarantined) {
+    var n =
+        JSON.createObjectNode()
+            .put("source", "trainer")
+            .put("modelId", modelId)
+            .put("version", version)
+            .put("runId", runId)
+            .put("phase", phase.wire())
+            .put("step", step)
+            .put("of", of)
+            .put("at", clock.instant().toString());
     if (!Double.isNaN(trainLoss)) {
       n.put("trainLoss", trainLoss);
     }
@@ -63,11 +86,13 @@ final class StatusReporter implements AutoCloseable {
       n.put("quarantined", quarantined);
     }
     LOG.debug("{}", n);
-    producer.send(new ProducerRecord<>(topic, modelId, n.toString()), (meta, e) -> {
-      if (e != null) {
-        LOG.debug("Status not sent: {}", e.toString());
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(topic, modelId, n.toString()),
+        (meta, e) -> {
+          if (e != null) {
+            LOG.debug("Status not sent: {}", e.toString());
+          }
+        });
   }
 
   @Override

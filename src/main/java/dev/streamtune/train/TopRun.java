@@ -21,9 +21,9 @@ import java.util.Map;
 
 /**
  * The {@code top} mode: gather the frozen bottom's activations at the cut (cache first, binary16),
- * warm-start from a fine-tuned parent with the same cut or start from the base model, fine-tune
- * the top and its head ({@link TopTrainer}), and score the parent on the same validation split:
- * a fine-tuned parent on the same activations, a {@code HEAD} parent on its features.
+ * warm-start from a fine-tuned parent with the same cut or start from the base model, fine-tune the
+ * top and its head ({@link TopTrainer}), and score the parent on the same validation split: a
+ * fine-tuned parent on the same activations, a {@code HEAD} parent on its features.
  */
 final class TopRun {
   private final TrainConfig config;
@@ -32,10 +32,16 @@ final class TopRun {
   private final Path baseModel;
   private final Clock clock;
 
-  TopRun(TrainConfig config, ObjectStore store, FeatureExtractor extractor, Path baseModel, Clock clock) {
+  TopRun(
+      TrainConfig config,
+      ObjectStore store,
+      FeatureExtractor extractor,
+      Path baseModel,
+      Clock clock) {
     if (baseModel == null) {
-      throw new IllegalStateException("Top mode fine-tunes a TF.js layers base model; this backbone was not "
-          + "converted from one, so use train.mode=head");
+      throw new IllegalStateException(
+          "Top mode fine-tunes a TF.js layers base model; this backbone was not "
+              + "converted from one, so use train.mode=head");
     }
     this.config = config;
     this.store = store;
@@ -44,41 +50,83 @@ final class TopRun {
     this.clock = clock;
   }
 
-  Candidate fit(Dataset listed, Parent parent, TrainingRun.Progress progress, Gather.Refusals refusals) {
+  Candidate fit(
+      Dataset listed, Parent parent, TrainingRun.Progress progress, Gather.Refusals refusals) {
     TrainConfig.Top t = config.top();
     Backbone backbone = extractor.backbone();
-    try (CutExtractor bottom = CutExtractor.open(baseModel, backbone, t.cut(), extractor.config())) {
+    try (CutExtractor bottom =
+        CutExtractor.open(baseModel, backbone, t.cut(), extractor.config())) {
       progress.report(Phase.ACTIVATIONS, 0, listed.examples().size(), Double.NaN, Double.NaN);
-      Gather.Result<short[]> acts = Gather.activations(store, bottom, backbone.digest(), t.cut(), clock)
-          .gather(listed.modelId(), listed.examples(), config.extractBatch(), config.extractBytes(),
-              n -> progress.report(Phase.ACTIVATIONS, n, listed.examples().size(), Double.NaN, Double.NaN), refusals);
+      Gather.Result<short[]> acts =
+          Gather.activations(store, bottom, backbone.digest(), t.cut(), clock)
+              .gather(
+                  listed.modelId(),
+                  listed.examples(),
+                  config.extractBatch(),
+                  config.extractBytes(),
+                  n ->
+                      progress.report(
+                          Phase.ACTIVATIONS, n, listed.examples().size(), Double.NaN, Double.NaN),
+                  refusals);
       Dataset data = TrainingRun.usable(listed, acts.skipped(), config.validationPercent());
-      boolean warm = parent != null && parent.top() != null && parent.top().cut().equals(t.cut())
-          && parent.head().featureLayer().equals(t.featureLayer())
-          && backbone.digest().equals(parent.version().getBaseModel().getDigest());
+      boolean warm =
+          parent != null
+              && parent.top() != null
+              && parent.top().cut().equals(t.cut())
+              && parent.head().featureLayer().equals(t.featureLayer())
+              && backbone.digest().equals(parent.version().getBaseModel().getDigest());
       List<String> labels = new ArrayList<>(warm ? parent.head().labels() : List.of());
       data.labels().stream().filter(l -> !labels.contains(l)).forEach(labels::add);
       Split split = new Split(data, labels, Map.of(), List.of());
       ActivationRows train = rows(data.train(), acts.values());
       ActivationRows val = rows(split.validationExamples(), acts.values());
-      TopModel init = warm ? parent.top().withHead(parent.head().withLabels(labels))
-          : TopTrainer.initial(baseModel, t.cut(), t.featureLayer(), labels, t.options().seed());
+      TopModel init =
+          warm
+              ? parent.top().withHead(parent.head().withLabels(labels))
+              : TopTrainer.initial(
+                  baseModel, t.cut(), t.featureLayer(), labels, t.options().seed());
       boolean grown = warm && labels.size() > parent.head().labels().size();
-      boolean light = warm
-          && (t.refitGrowth() == 0 || split.trainY().length < t.refitGrowth() * parent.fullFitExamples());
-      TopOptions options = light ? t.options().warm(t.warmEpochs(), t.warmSamples(), grown) : t.options();
+      boolean light =
+          warm
+              && (t.refitGrowth() == 0
+                  || split.trainY().length < t.refitGrowth() * parent.fullFitExamples());
+      TopOptions options =
+          light ? t.options().warm(t.warmEpochs(), t.warmSamples(), grown) : t.options();
       int fullFit = light ? parent.fullFitExamples() : split.trainY().length;
       progress.report(Phase.TRAINING, 0, options.maxEpochs(), Double.NaN, Double.NaN);
-      TopTrainer.Fit fit = TopTrainer.train(baseModel, init, train, split.trainY(), val, split.valY(), options,
-          (e, max, tl, vl) -> progress.report(Phase.TRAINING, e, max, tl, vl));
+      TopTrainer.Fit fit =
+          TopTrainer.train(
+              baseModel,
+              init,
+              train,
+              split.trainY(),
+              val,
+              split.valY(),
+              options,
+              (e, max, tl, vl) -> progress.report(Phase.TRAINING, e, max, tl, vl));
       TopModel top = fit.top();
       progress.report(Phase.SCORING, 0, 0, Double.NaN, Double.NaN);
-      Evaluation parentEval = warm && !grown ? Evaluation.of(labels, fit.initialProbabilities(), split.valY())
-          : parentEvaluation(data.modelId(), parent, warm, labels, split, val, refusals);
+      Evaluation parentEval =
+          warm && !grown
+              ? Evaluation.of(labels, fit.initialProbabilities(), split.valY())
+              : parentEvaluation(data.modelId(), parent, warm, labels, split, val, refusals);
       float[][] reference = reference(split, top, bottom, t.options().threads());
-      return new Candidate(data, TrainingMode.TOP, top.head(), t.cut(), split, fit.validationProbabilities(),
-          parentEval, parent != null && !warm, acts.hits(), acts.misses(), reference,
-          Map.of(Parent.TOP_FILE, top.weightsBytes(), Parent.FIT_FILE,
+      return new Candidate(
+          data,
+          TrainingMode.TOP,
+          top.head(),
+          t.cut(),
+          split,
+          fit.validationProbabilities(),
+          parentEval,
+          parent != null && !warm,
+          acts.hits(),
+          acts.misses(),
+          reference,
+          Map.of(
+              Parent.TOP_FILE,
+              top.weightsBytes(),
+              Parent.FIT_FILE,
               Integer.toString(fullFit).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
           new Candidate.Exporter() {
             @Override
@@ -94,29 +142,51 @@ final class TopRun {
     }
   }
 
-  private Evaluation parentEvaluation(String modelId, Parent parent, boolean warm, List<String> labels, Split split,
-      ActivationRows val, Gather.Refusals refusals) {
+  private Evaluation parentEvaluation(
+      String modelId,
+      Parent parent,
+      boolean warm,
+      List<String> labels,
+      Split split,
+      ActivationRows val,
+      Gather.Refusals refusals) {
     if (parent == null) {
       return null;
     }
     if (warm) {
-      return Evaluation.of(labels, TopTrainer.probabilities(baseModel, parent.top(), val,
-          config.top().options().threads()), split.valY());
+      return Evaluation.of(
+          labels,
+          TopTrainer.probabilities(baseModel, parent.top(), val, config.top().options().threads()),
+          split.valY());
     }
     Backbone backbone = extractor.backbone();
     if (parent.top() != null || !backbone.featureLayers().contains(parent.head().featureLayer())) {
       return null;
     }
-    Gather.Result<float[][]> features = Gather.features(store, extractor, clock).gather(modelId,
-        split.validationExamples(), config.extractBatch(), config.extractBytes(), n -> { }, refusals);
+    Gather.Result<float[][]> features =
+        Gather.features(store, extractor, clock)
+            .gather(
+                modelId,
+                split.validationExamples(),
+                config.extractBatch(),
+                config.extractBytes(),
+                n -> {},
+                refusals);
     if (!features.skipped().isEmpty()) {
-      throw new java.io.UncheckedIOException(new java.io.IOException(features.skipped().size() + " validation "
-          + "example(s) of " + modelId + " changed during the run, so the parent cannot be scored on the same set; "
-          + "the run is tried again on the current examples"));
+      throw new java.io.UncheckedIOException(
+          new java.io.IOException(
+              features.skipped().size()
+                  + " validation "
+                  + "example(s) of "
+                  + modelId
+                  + " changed during the run, so the parent cannot be scored on the same set; "
+                  + "the run is tried again on the current examples"));
     }
     int layer = backbone.featureLayers().indexOf(parent.head().featureLayer());
-    float[][] x = split.validationExamples().stream().map(e -> features.values().get(e.sha256())[layer])
-        .toArray(float[][]::new);
+    float[][] x =
+        split.validationExamples().stream()
+            .map(e -> features.values().get(e.sha256())[layer])
+            .toArray(float[][]::new);
     return Evaluation.of(labels, HeadTrainer.probabilities(parent.head(), x), split.valY());
   }
 
@@ -131,13 +201,18 @@ final class TopRun {
     List<byte[]> images = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       int at = i;
-      store.get(split.validationExamples().get(i).key()).ifPresent(b -> {
-        present.add(at);
-        images.add(b);
-      });
+      store
+          .get(split.validationExamples().get(i).key())
+          .ifPresent(
+              b -> {
+                present.add(at);
+                images.add(b);
+              });
     }
     if (!images.isEmpty()) {
-      float[][] p = TopTrainer.probabilities(baseModel, top, ActivationRows.of(bottom.extract(images)), threads);
+      float[][] p =
+          TopTrainer.probabilities(
+              baseModel, top, ActivationRows.of(bottom.extract(images)), threads);
       for (int j = 0; j < p.length; j++) {
         reference[present.get(j)] = p[j];
       }

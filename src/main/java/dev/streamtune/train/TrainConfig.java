@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * @param groupId consumer group of {@code training.requests}
  * @param transactionalPrefix prefix of each model's {@code transactional.id}: every trainer that
- *     may train the same models, and a {@link Rollback}, must share it, so that one fences the other
+ *     may train the same models, and a {@link Rollback}, must share it, so that one fences the
+ *     other
  * @param featureLayer the feature layer of a new lineage, or {@code auto} to pick it on version 1's
  *     validation split among the backbone's candidates
  * @param hidden hidden units of the head: 0 for softmax regression, else a one-layer MLP
@@ -29,36 +30,56 @@ import java.util.Map;
  * @param top when and how the top of the network is fine-tuned
  * @param sessionTimeout how long the group waits for a silent trainer before its requests move on
  */
-public record TrainConfig(String groupId, String transactionalPrefix, String featureLayer, int hidden, HeadOptions head,
+public record TrainConfig(
+    String groupId,
+    String transactionalPrefix,
+    String featureLayer,
+    int hidden,
+    HeadOptions head,
     int validationPercent,
-    double minAccuracy, double tolerance, double maxRecallDrop, int checkImages, int extractBatch, long extractBytes,
-    Top top, Duration sessionTimeout) {
+    double minAccuracy,
+    double tolerance,
+    double maxRecallDrop,
+    int checkImages,
+    int extractBatch,
+    long extractBytes,
+    Top top,
+    Duration sessionTimeout) {
 
   /**
    * The {@code top} mode's settings.
    *
-   * @param mode {@code head}, {@code top}, or {@code auto}: top once a model has {@code autoExamples}
-   *     examples (and for good, once a version was fine-tuned)
+   * @param mode {@code head}, {@code top}, or {@code auto}: top once a model has {@code
+   *     autoExamples} examples (and for good, once a version was fine-tuned)
    * @param cut the layer below which the network stays frozen
    * @param featureLayer the layer whose pooled output the head reads
    * @param options how a cold start trains
    * @param warmEpochs the epoch budget of a light warm start (a retrain of a fine-tuned parent)
    * @param warmSamples the examples one epoch of a light warm start draws
    * @param autoExamples the examples at which {@code auto} switches to {@code top}
-   * @param refitGrowth a warm start runs the whole schedule (from the parent's weights) instead of a
-   *     light epoch once the training examples have grown by this factor since the lineage's last
+   * @param refitGrowth a warm start runs the whole schedule (from the parent's weights) instead of
+   *     a light epoch once the training examples have grown by this factor since the lineage's last
    *     full fit; 0 never refits
    */
-  public record Top(Mode mode, String cut, String featureLayer, TopOptions options, int warmEpochs,
-      int warmSamples, int autoExamples, double refitGrowth) {
+  public record Top(
+      Mode mode,
+      String cut,
+      String featureLayer,
+      TopOptions options,
+      int warmEpochs,
+      int warmSamples,
+      int autoExamples,
+      double refitGrowth) {
     /** The same settings in another mode. */
     public Top withMode(Mode newMode) {
-      return new Top(newMode, cut, featureLayer, options, warmEpochs, warmSamples, autoExamples, refitGrowth);
+      return new Top(
+          newMode, cut, featureLayer, options, warmEpochs, warmSamples, autoExamples, refitGrowth);
     }
 
     /** The same settings with other cold-start options. */
     public Top withOptions(TopOptions newOptions) {
-      return new Top(mode, cut, featureLayer, newOptions, warmEpochs, warmSamples, autoExamples, refitGrowth);
+      return new Top(
+          mode, cut, featureLayer, newOptions, warmEpochs, warmSamples, autoExamples, refitGrowth);
     }
   }
 
@@ -73,140 +94,347 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
   }
 
   /** Training mode. */
-  public static final Setting<Mode> MODE = Setting.oneOf("train.mode", Mode.class, Mode.AUTO,
-      "head trains a head on frozen features; top also fine-tunes the blocks above train.top.cut; auto picks top "
-          + "from train.auto.top.examples examples on");
+  public static final Setting<Mode> MODE =
+      Setting.oneOf(
+          "train.mode",
+          Mode.class,
+          Mode.AUTO,
+          "head trains a head on frozen features; top also fine-tunes the blocks above train.top.cut; auto picks top "
+              + "from train.auto.top.examples examples on");
+
   /** Examples for auto to pick top. */
-  public static final Setting<Integer> AUTO_TOP_EXAMPLES = Setting.integer("train.auto.top.examples", 2000, 1,
-      Integer.MAX_VALUE, "examples from which train.mode=auto fine-tunes the top (see BENCHMARKS.md)");
+  public static final Setting<Integer> AUTO_TOP_EXAMPLES =
+      Setting.integer(
+          "train.auto.top.examples",
+          2000,
+          1,
+          Integer.MAX_VALUE,
+          "examples from which train.mode=auto fine-tunes the top (see BENCHMARKS.md)");
+
   /** Cut. */
-  public static final Setting<String> TOP_CUT = Setting.string("train.top.cut", "block_10_project_BN",
-      "the layer below which the network stays frozen in top mode; its activations are cached per image");
+  public static final Setting<String> TOP_CUT =
+      Setting.string(
+          "train.top.cut",
+          "block_10_project_BN",
+          "the layer below which the network stays frozen in top mode; its activations are cached per image");
+
   /** Top feature layer. */
-  public static final Setting<String> TOP_FEATURE_LAYER = Setting.string("train.top.feature.layer", "out_relu",
-      "the layer whose pooled output the head reads in top mode");
+  public static final Setting<String> TOP_FEATURE_LAYER =
+      Setting.string(
+          "train.top.feature.layer",
+          "out_relu",
+          "the layer whose pooled output the head reads in top mode");
+
   /** Blocks' learning rate. */
-  public static final Setting<Double> TOP_LEARNING_RATE = Setting.decimal("train.top.learning.rate", 3e-4, 1e-7, 1,
-      "Adam learning rate of the fine-tuned blocks");
+  public static final Setting<Double> TOP_LEARNING_RATE =
+      Setting.decimal(
+          "train.top.learning.rate", 3e-4, 1e-7, 1, "Adam learning rate of the fine-tuned blocks");
+
   /** Head's learning rate in top mode. */
-  public static final Setting<Double> TOP_HEAD_LEARNING_RATE = Setting.decimal("train.top.head.learning.rate", 1e-3,
-      1e-7, 1, "Adam learning rate of the head in top mode");
+  public static final Setting<Double> TOP_HEAD_LEARNING_RATE =
+      Setting.decimal(
+          "train.top.head.learning.rate",
+          1e-3,
+          1e-7,
+          1,
+          "Adam learning rate of the head in top mode");
+
   /** Weight decay. */
-  public static final Setting<Double> TOP_WEIGHT_DECAY = Setting.decimal("train.top.weight.decay", 4e-5, 0, 1,
-      "weight decay of the fine-tuned kernels");
+  public static final Setting<Double> TOP_WEIGHT_DECAY =
+      Setting.decimal(
+          "train.top.weight.decay", 4e-5, 0, 1, "weight decay of the fine-tuned kernels");
+
   /** Batch. */
-  public static final Setting<Integer> TOP_BATCH = Setting.integer("train.top.batch.size", 32, 1, 1024,
-      "examples per step in top mode");
+  public static final Setting<Integer> TOP_BATCH =
+      Setting.integer("train.top.batch.size", 32, 1, 1024, "examples per step in top mode");
+
   /** Cold epochs. */
-  public static final Setting<Integer> TOP_EPOCHS = Setting.integer("train.top.max.epochs", 15, 1, 1000,
-      "most epochs of a cold start in top mode (learning rates follow a cosine over them)");
+  public static final Setting<Integer> TOP_EPOCHS =
+      Setting.integer(
+          "train.top.max.epochs",
+          15,
+          1,
+          1000,
+          "most epochs of a cold start in top mode (learning rates follow a cosine over them)");
+
   /** Warm epochs. */
-  public static final Setting<Integer> TOP_WARM_EPOCHS = Setting.integer("train.top.warm.epochs", 1, 1, 1000,
-      "most epochs of a warm start (a retrain of a fine-tuned parent)");
+  public static final Setting<Integer> TOP_WARM_EPOCHS =
+      Setting.integer(
+          "train.top.warm.epochs",
+          1,
+          1,
+          1000,
+          "most epochs of a warm start (a retrain of a fine-tuned parent)");
+
   /** Patience. */
-  public static final Setting<Integer> TOP_PATIENCE = Setting.integer("train.top.patience", 3, 1, 1000,
-      "epochs without a better validation loss before stopping, in top mode");
+  public static final Setting<Integer> TOP_PATIENCE =
+      Setting.integer(
+          "train.top.patience",
+          3,
+          1,
+          1000,
+          "epochs without a better validation loss before stopping, in top mode");
+
   /** Samples per epoch. */
-  public static final Setting<Integer> TOP_SAMPLES = Setting.integer("train.top.samples.per.epoch", 3000, 32,
-      10_000_000, "class-balanced examples per epoch in top mode, drawn from the whole dataset (rehearsal)");
+  public static final Setting<Integer> TOP_SAMPLES =
+      Setting.integer(
+          "train.top.samples.per.epoch",
+          3000,
+          32,
+          10_000_000,
+          "class-balanced examples per epoch in top mode, drawn from the whole dataset (rehearsal)");
+
   /** Warm samples. */
-  public static final Setting<Integer> TOP_WARM_SAMPLES = Setting.integer("train.top.warm.samples", 1500, 32,
-      10_000_000, "class-balanced examples per epoch of a light warm start (bounds a retrain's cost)");
+  public static final Setting<Integer> TOP_WARM_SAMPLES =
+      Setting.integer(
+          "train.top.warm.samples",
+          1500,
+          32,
+          10_000_000,
+          "class-balanced examples per epoch of a light warm start (bounds a retrain's cost)");
+
   /** Refit growth. */
-  public static final Setting<Double> TOP_REFIT_GROWTH = Setting.decimal("train.top.refit.growth", 2.0, 0, 1000,
-      "a warm start runs the whole schedule once the training examples have grown by this factor since the "
-          + "lineage's last full fit (0: never); otherwise one light epoch")
-      .must(v -> v == 0 || v >= 1, "must be 0 (never) or at least 1");
+  public static final Setting<Double> TOP_REFIT_GROWTH =
+      Setting.decimal(
+              "train.top.refit.growth",
+              2.0,
+              0,
+              1000,
+              "a warm start runs the whole schedule once the training examples have grown by this factor since the "
+                  + "lineage's last full fit (0: never); otherwise one light epoch")
+          .must(v -> v == 0 || v >= 1, "must be 0 (never) or at least 1");
+
   /** Threads. */
-  public static final Setting<Integer> TOP_THREADS = Setting.integer("train.top.threads", 2, 1, 64,
-      "TensorFlow threads of top fine-tuning");
+  public static final Setting<Integer> TOP_THREADS =
+      Setting.integer("train.top.threads", 2, 1, 64, "TensorFlow threads of top fine-tuning");
 
   /** Consumer group. */
-  public static final Setting<String> GROUP_ID = Setting.string("train.group.id", "streamtune-trainer",
-      "consumer group of the trainers");
+  public static final Setting<String> GROUP_ID =
+      Setting.string("train.group.id", "streamtune-trainer", "consumer group of the trainers");
+
   /** Transactional id prefix. */
-  public static final Setting<String> TRANSACTIONAL_PREFIX = Setting.string("train.transactional.id.prefix",
-      "streamtune-trainer", "prefix of each model's transactional.id; trainers that share models, and "
-          + "streamtune models rollback, must share it");
+  public static final Setting<String> TRANSACTIONAL_PREFIX =
+      Setting.string(
+          "train.transactional.id.prefix",
+          "streamtune-trainer",
+          "prefix of each model's transactional.id; trainers that share models, and "
+              + "streamtune models rollback, must share it");
+
   /** Feature layer. */
-  public static final Setting<String> FEATURE_LAYER = Setting.string("train.feature.layer", "auto",
-      "feature layer of a new model: auto picks it on version 1's validation split");
+  public static final Setting<String> FEATURE_LAYER =
+      Setting.string(
+          "train.feature.layer",
+          "auto",
+          "feature layer of a new model: auto picks it on version 1's validation split");
+
   /** Hidden units. */
-  public static final Setting<Integer> HIDDEN = Setting.integer("train.head.hidden", 0, 0, 4096,
-      "hidden units of the head: 0 is softmax regression, more is a one-layer MLP");
+  public static final Setting<Integer> HIDDEN =
+      Setting.integer(
+          "train.head.hidden",
+          0,
+          0,
+          4096,
+          "hidden units of the head: 0 is softmax regression, more is a one-layer MLP");
+
   /** Learning rate. */
-  public static final Setting<Double> LEARNING_RATE = Setting.decimal("train.learning.rate", 1e-3, 1e-6, 1,
-      "Adam learning rate of the head");
+  public static final Setting<Double> LEARNING_RATE =
+      Setting.decimal("train.learning.rate", 1e-3, 1e-6, 1, "Adam learning rate of the head");
+
   /** L2. */
-  public static final Setting<Double> L2 = Setting.decimal("train.l2", 1e-4, 0, 1, "L2 weight decay of the head");
+  public static final Setting<Double> L2 =
+      Setting.decimal("train.l2", 1e-4, 0, 1, "L2 weight decay of the head");
+
   /** Batch size. */
-  public static final Setting<Integer> BATCH = Setting.integer("train.batch.size", 64, 1, 4096, "examples per step");
+  public static final Setting<Integer> BATCH =
+      Setting.integer("train.batch.size", 64, 1, 4096, "examples per step");
+
   /** Epochs. */
-  public static final Setting<Integer> EPOCHS = Setting.integer("train.max.epochs", 50, 1, 10_000,
-      "most epochs per training; early stopping usually ends sooner");
+  public static final Setting<Integer> EPOCHS =
+      Setting.integer(
+          "train.max.epochs",
+          50,
+          1,
+          10_000,
+          "most epochs per training; early stopping usually ends sooner");
+
   /** Patience. */
-  public static final Setting<Integer> PATIENCE = Setting.integer("train.patience", 5, 1, 1000,
-      "epochs without a better validation loss before stopping");
+  public static final Setting<Integer> PATIENCE =
+      Setting.integer(
+          "train.patience", 5, 1, 1000, "epochs without a better validation loss before stopping");
+
   /** Rehearsal bound. */
-  public static final Setting<Integer> MAX_SAMPLES = Setting.integer("train.max.samples.per.epoch", 20_000, 100,
-      10_000_000, "class-balanced examples per epoch, at most: bounds the cost of a retrain");
+  public static final Setting<Integer> MAX_SAMPLES =
+      Setting.integer(
+          "train.max.samples.per.epoch",
+          20_000,
+          100,
+          10_000_000,
+          "class-balanced examples per epoch, at most: bounds the cost of a retrain");
+
   /** Seed. */
-  public static final Setting<Integer> SEED = Setting.integer("train.seed", 42, 0, Integer.MAX_VALUE,
-      "seed of initialization and sampling");
+  public static final Setting<Integer> SEED =
+      Setting.integer(
+          "train.seed", 42, 0, Integer.MAX_VALUE, "seed of initialization and sampling");
+
   /** Threads. */
-  public static final Setting<Integer> THREADS = Setting.integer("train.threads", 1, 1, 64,
-      "TensorFlow threads of head training (1 is bit-reproducible)");
+  public static final Setting<Integer> THREADS =
+      Setting.integer(
+          "train.threads", 1, 1, 64, "TensorFlow threads of head training (1 is bit-reproducible)");
+
   /** Validation share. */
-  public static final Setting<Integer> VALIDATION = Setting.integer("train.validation.percent", 10, 1, 50,
-      "share of images, fixed by their sha256, in the validation split");
+  public static final Setting<Integer> VALIDATION =
+      Setting.integer(
+          "train.validation.percent",
+          10,
+          1,
+          50,
+          "share of images, fixed by their sha256, in the validation split");
+
   /** Accuracy floor. */
-  public static final Setting<Double> MIN_ACCURACY = Setting.decimal("train.min.accuracy", 0.5, 0, 1,
-      "accuracy a first version must reach to be published");
+  public static final Setting<Double> MIN_ACCURACY =
+      Setting.decimal(
+          "train.min.accuracy", 0.5, 0, 1, "accuracy a first version must reach to be published");
+
   /** Tolerance. */
-  public static final Setting<Double> TOLERANCE = Setting.decimal("train.tolerance", 0.005, 0, 1,
-      "how far below the parent's accuracy a new version may be (0.005 = half a point)");
+  public static final Setting<Double> TOLERANCE =
+      Setting.decimal(
+          "train.tolerance",
+          0.005,
+          0,
+          1,
+          "how far below the parent's accuracy a new version may be (0.005 = half a point)");
+
   /** Recall drop. */
-  public static final Setting<Double> MAX_RECALL_DROP = Setting.decimal("train.max.recall.drop", 0.10, 0, 1,
-      "how far any label's recall may fall below the parent's");
+  public static final Setting<Double> MAX_RECALL_DROP =
+      Setting.decimal(
+          "train.max.recall.drop",
+          0.10,
+          0,
+          1,
+          "how far any label's recall may fall below the parent's");
+
   /** Check images. */
-  public static final Setting<Integer> CHECK_IMAGES = Setting.integer("train.check.images", 256, 1, 100_000,
-      "validation images the exported SavedModel is checked on");
+  public static final Setting<Integer> CHECK_IMAGES =
+      Setting.integer(
+          "train.check.images",
+          256,
+          1,
+          100_000,
+          "validation images the exported SavedModel is checked on");
+
   /** Extraction batch. */
-  public static final Setting<Integer> EXTRACT_BATCH = Setting.integer("train.extract.batch", 256, 1, 100_000,
-      "images downloaded and passed through the backbone per round");
+  public static final Setting<Integer> EXTRACT_BATCH =
+      Setting.integer(
+          "train.extract.batch",
+          256,
+          1,
+          100_000,
+          "images downloaded and passed through the backbone per round");
+
   /** Extraction bytes. */
-  public static final Setting<Integer> EXTRACT_MIB = Setting.integer("train.extract.mib", 0, 0, 1_000_000,
-      "image bytes, in MiB, one extraction round may hold (it stops downloading there, whatever "
-          + "train.extract.batch says); 0 is an eighth of the maximum heap");
+  public static final Setting<Integer> EXTRACT_MIB =
+      Setting.integer(
+          "train.extract.mib",
+          0,
+          0,
+          1_000_000,
+          "image bytes, in MiB, one extraction round may hold (it stops downloading there, whatever "
+              + "train.extract.batch says); 0 is an eighth of the maximum heap");
 
   /** Session timeout. */
-  public static final Setting<Duration> SESSION_TIMEOUT = Setting.duration("train.session.timeout",
-      Duration.ofSeconds(45), "how long the group waits for a crashed or cut-off trainer before its "
-          + "requests move to another (the broker allows 6s to 5m by default)")
-      .must(d -> d.toMillis() >= 1000, "must be at least 1s");
+  public static final Setting<Duration> SESSION_TIMEOUT =
+      Setting.duration(
+              "train.session.timeout",
+              Duration.ofSeconds(45),
+              "how long the group waits for a crashed or cut-off trainer before its "
+                  + "requests move to another (the broker allows 6s to 5m by default)")
+          .must(d -> d.toMillis() >= 1000, "must be at least 1s");
 
   /** Every setting of this record. */
-  public static final List<Setting<?>> SETTINGS = List.of(GROUP_ID, TRANSACTIONAL_PREFIX, FEATURE_LAYER, HIDDEN,
-      LEARNING_RATE, L2, BATCH,
-      EPOCHS, PATIENCE, MAX_SAMPLES, SEED, THREADS, VALIDATION, MIN_ACCURACY, TOLERANCE, MAX_RECALL_DROP,
-      CHECK_IMAGES, EXTRACT_BATCH, EXTRACT_MIB, MODE, AUTO_TOP_EXAMPLES, TOP_CUT, TOP_FEATURE_LAYER,
-      TOP_LEARNING_RATE, TOP_HEAD_LEARNING_RATE, TOP_WEIGHT_DECAY, TOP_BATCH, TOP_EPOCHS, TOP_WARM_EPOCHS,
-      TOP_PATIENCE, TOP_SAMPLES,
-      TOP_THREADS, TOP_WARM_SAMPLES, TOP_REFIT_GROWTH, SESSION_TIMEOUT);
+  public static final List<Setting<?>> SETTINGS =
+      List.of(
+          GROUP_ID,
+          TRANSACTIONAL_PREFIX,
+          FEATURE_LAYER,
+          HIDDEN,
+          LEARNING_RATE,
+          L2,
+          BATCH,
+          EPOCHS,
+          PATIENCE,
+          MAX_SAMPLES,
+          SEED,
+          THREADS,
+          VALIDATION,
+          MIN_ACCURACY,
+          TOLERANCE,
+          MAX_RECALL_DROP,
+          CHECK_IMAGES,
+          EXTRACT_BATCH,
+          EXTRACT_MIB,
+          MODE,
+          AUTO_TOP_EXAMPLES,
+          TOP_CUT,
+          TOP_FEATURE_LAYER,
+          TOP_LEARNING_RATE,
+          TOP_HEAD_LEARNING_RATE,
+          TOP_WEIGHT_DECAY,
+          TOP_BATCH,
+          TOP_EPOCHS,
+          TOP_WARM_EPOCHS,
+          TOP_PATIENCE,
+          TOP_SAMPLES,
+          TOP_THREADS,
+          TOP_WARM_SAMPLES,
+          TOP_REFIT_GROWTH,
+          SESSION_TIMEOUT);
 
   /** Reads the settings. */
   public static TrainConfig from(ConfigSource s) {
-    HeadOptions head = new HeadOptions(s.get(LEARNING_RATE).floatValue(), s.get(L2).floatValue(), s.get(BATCH),
-        s.get(EPOCHS), s.get(PATIENCE), s.get(MAX_SAMPLES), s.get(SEED), s.get(THREADS));
-    return new TrainConfig(s.get(GROUP_ID), s.get(TRANSACTIONAL_PREFIX), s.get(FEATURE_LAYER), s.get(HIDDEN), head,
+    HeadOptions head =
+        new HeadOptions(
+            s.get(LEARNING_RATE).floatValue(),
+            s.get(L2).floatValue(),
+            s.get(BATCH),
+            s.get(EPOCHS),
+            s.get(PATIENCE),
+            s.get(MAX_SAMPLES),
+            s.get(SEED),
+            s.get(THREADS));
+    return new TrainConfig(
+        s.get(GROUP_ID),
+        s.get(TRANSACTIONAL_PREFIX),
+        s.get(FEATURE_LAYER),
+        s.get(HIDDEN),
+        head,
         s.get(VALIDATION),
-        s.get(MIN_ACCURACY), s.get(TOLERANCE), s.get(MAX_RECALL_DROP), s.get(CHECK_IMAGES), s.get(EXTRACT_BATCH),
-        s.get(EXTRACT_MIB) == 0 ? Runtime.getRuntime().maxMemory() / 8 : s.get(EXTRACT_MIB) * (1L << 20),
-        new Top(s.get(MODE), s.get(TOP_CUT), s.get(TOP_FEATURE_LAYER), new TopOptions(
-            s.get(TOP_LEARNING_RATE).floatValue(), s.get(TOP_HEAD_LEARNING_RATE).floatValue(),
-            s.get(TOP_WEIGHT_DECAY).floatValue(), s.get(TOP_BATCH), s.get(TOP_EPOCHS), s.get(TOP_PATIENCE),
-            s.get(TOP_SAMPLES), s.get(SEED), s.get(TOP_THREADS)), s.get(TOP_WARM_EPOCHS), s.get(TOP_WARM_SAMPLES),
-            s.get(AUTO_TOP_EXAMPLES), s.get(TOP_REFIT_GROWTH)), s.get(SESSION_TIMEOUT));
+        s.get(MIN_ACCURACY),
+        s.get(TOLERANCE),
+        s.get(MAX_RECALL_DROP),
+        s.get(CHECK_IMAGES),
+        s.get(EXTRACT_BATCH),
+        s.get(EXTRACT_MIB) == 0
+            ? Runtime.getRuntime().maxMemory() / 8
+            : s.get(EXTRACT_MIB) * (1L << 20),
+        new Top(
+            s.get(MODE),
+            s.get(TOP_CUT),
+            s.get(TOP_FEATURE_LAYER),
+            new TopOptions(
+                s.get(TOP_LEARNING_RATE).floatValue(),
+                s.get(TOP_HEAD_LEARNING_RATE).floatValue(),
+                s.get(TOP_WEIGHT_DECAY).floatValue(),
+                s.get(TOP_BATCH),
+                s.get(TOP_EPOCHS),
+                s.get(TOP_PATIENCE),
+                s.get(TOP_SAMPLES),
+                s.get(SEED),
+                s.get(TOP_THREADS)),
+            s.get(TOP_WARM_EPOCHS),
+            s.get(TOP_WARM_SAMPLES),
+            s.get(AUTO_TOP_EXAMPLES),
+            s.get(TOP_REFIT_GROWTH)),
+        s.get(SESSION_TIMEOUT));
   }
 
   /** The defaults. */
@@ -215,33 +443,98 @@ public record TrainConfig(String groupId, String transactionalPrefix, String fea
   }
 
   /** A copy with other guard-rail thresholds. */
-  public TrainConfig withGuardRails(double newMinAccuracy, double newTolerance, double newMaxRecallDrop) {
-    return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, head, validationPercent,
-        newMinAccuracy, newTolerance, newMaxRecallDrop, checkImages, extractBatch, extractBytes, top, sessionTimeout);
+  public TrainConfig withGuardRails(
+      double newMinAccuracy, double newTolerance, double newMaxRecallDrop) {
+    return new TrainConfig(
+        groupId,
+        transactionalPrefix,
+        featureLayer,
+        hidden,
+        head,
+        validationPercent,
+        newMinAccuracy,
+        newTolerance,
+        newMaxRecallDrop,
+        checkImages,
+        extractBatch,
+        extractBytes,
+        top,
+        sessionTimeout);
   }
 
   /** A copy with other head options. */
   public TrainConfig withHead(HeadOptions newHead) {
-    return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, newHead, validationPercent,
-        minAccuracy, tolerance, maxRecallDrop, checkImages, extractBatch, extractBytes, top, sessionTimeout);
+    return new TrainConfig(
+        groupId,
+        transactionalPrefix,
+        featureLayer,
+        hidden,
+        newHead,
+        validationPercent,
+        minAccuracy,
+        tolerance,
+        maxRecallDrop,
+        checkImages,
+        extractBatch,
+        extractBytes,
+        top,
+        sessionTimeout);
   }
 
   /** A copy with another transactional id prefix. */
   public TrainConfig withTransactionalPrefix(String prefix) {
-    return new TrainConfig(groupId, prefix, featureLayer, hidden, head, validationPercent, minAccuracy, tolerance,
-        maxRecallDrop, checkImages, extractBatch, extractBytes, top, sessionTimeout);
+    return new TrainConfig(
+        groupId,
+        prefix,
+        featureLayer,
+        hidden,
+        head,
+        validationPercent,
+        minAccuracy,
+        tolerance,
+        maxRecallDrop,
+        checkImages,
+        extractBatch,
+        extractBytes,
+        top,
+        sessionTimeout);
   }
 
   /** A copy with other top-mode settings. */
   public TrainConfig withTop(Top newTop) {
-    return new TrainConfig(groupId, transactionalPrefix, featureLayer, hidden, head, validationPercent, minAccuracy,
-        tolerance, maxRecallDrop, checkImages, extractBatch, extractBytes, newTop, sessionTimeout);
+    return new TrainConfig(
+        groupId,
+        transactionalPrefix,
+        featureLayer,
+        hidden,
+        head,
+        validationPercent,
+        minAccuracy,
+        tolerance,
+        maxRecallDrop,
+        checkImages,
+        extractBatch,
+        extractBytes,
+        newTop,
+        sessionTimeout);
   }
 
   /** A copy with another consumer group. */
   public TrainConfig withGroup(String id) {
-    return new TrainConfig(id, transactionalPrefix, featureLayer, hidden, head, validationPercent, minAccuracy,
-        tolerance, maxRecallDrop,
-        checkImages, extractBatch, extractBytes, top, sessionTimeout);
+    return new TrainConfig(
+        id,
+        transactionalPrefix,
+        featureLayer,
+        hidden,
+        head,
+        validationPercent,
+        minAccuracy,
+        tolerance,
+        maxRecallDrop,
+        checkImages,
+        extractBatch,
+        extractBytes,
+        top,
+        sessionTimeout);
   }
 }

@@ -17,9 +17,17 @@ final class TrainMetrics {
       return;
     }
     String m = v.getModelId();
-    Metrics.counter("streamtune.train.versions", "model", m, "status", v.getStatus().toString(), "mode",
-        v.getTraining().getMode().toString()).increment();
-    Metrics.timer("streamtune.train.duration", "model", m).record(Duration.ofMillis(v.getTimings().getTrainingMillis()));
+    Metrics.counter(
+            "streamtune.train.versions",
+            "model",
+            m,
+            "status",
+            v.getStatus().toString(),
+            "mode",
+            v.getTraining().getMode().toString())
+        .increment();
+    Metrics.timer("streamtune.train.duration", "model", m)
+        .record(Duration.ofMillis(v.getTimings().getTrainingMillis()));
     Metrics.summary("streamtune.train.accuracy", "model", m).record(v.getMetrics().getAccuracy());
   }
 

@@ -30,9 +30,9 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.MDC;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The trainer role: consumes {@code training.requests} in its own group, trains one model at a
@@ -47,14 +47,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Membership changes are normal: the group uses the cooperative-sticky assignor, so a trainer
  * joining or leaving moves only the partitions that must move, and a run whose request's partition
- * moved is not published (its new owner answers the request). A request the registry cannot
- * decode during an outage is read again later; only a malformed one is skipped. No failure of one
- * run, including one after its publish (such as writing {@code LATEST}), stops the loop.
+ * moved is not published (its new owner answers the request). A request the registry cannot decode
+ * during an outage is read again later; only a malformed one is skipped. No failure of one run,
+ * including one after its publish (such as writing {@code LATEST}), stops the loop.
  *
- * <p>This class is the lifecycle and the loop: {@link Intake} turns fetched requests into
- * {@link Pending} batches, a {@link TrainingRun} trains one on its own thread, {@link RunCommit}
- * publishes it in the transaction (or drops it), and {@link AfterPublish} writes {@code LATEST},
- * sweeps orphans and reports the final status.
+ * <p>This class is the lifecycle and the loop: {@link Intake} turns fetched requests into {@link
+ * Pending} batches, a {@link TrainingRun} trains one on its own thread, {@link RunCommit} publishes
+ * it in the transaction (or drops it), and {@link AfterPublish} writes {@code LATEST}, sweeps
+ * orphans and reports the final status.
  */
 public final class TrainerApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerApp.class);
@@ -70,7 +70,8 @@ public final class TrainerApp implements AutoCloseable {
   private final StatusReporter status;
   private final SchemaRegistryClient registry;
   private final ConfluentAvroSerde<ModelVersion> versionSerde;
-  private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> new Thread(r, "trainer-run"));
+  private final ExecutorService runner =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "trainer-run"));
   private final Pending pending = new Pending();
   private final Thread loop;
   private final Intake intake;
@@ -92,28 +93,58 @@ public final class TrainerApp implements AutoCloseable {
    *     null when the base model is a SavedModel (no TF.js export then)
    * @param workDir where exports are staged
    */
-  public record Parts(KafkaConfig kafka, RegistryConfig registry, TopicNames topics, ObjectStore store,
-      FeatureExtractor extractor, Path tfjsBaseModel, Path workDir) {}
+  public record Parts(
+      KafkaConfig kafka,
+      RegistryConfig registry,
+      TopicNames topics,
+      ObjectStore store,
+      FeatureExtractor extractor,
+      Path tfjsBaseModel,
+      Path workDir) {}
 
-  private record Current(Pending.Batch batch, KafkaProducer<String, ModelVersion> producer, VersionLog log, int version,
-      String runId, Future<ModelVersion> result) {}
+  private record Current(
+      Pending.Batch batch,
+      KafkaProducer<String, ModelVersion> producer,
+      VersionLog log,
+      int version,
+      String runId,
+      Future<ModelVersion> result) {}
 
   private TrainerApp(TrainConfig config, Parts parts, Clock clock) {
     this.config = config;
     this.parts = parts;
     this.clock = clock;
     this.registry = new SchemaRegistryClient(parts.registry());
-    this.requests = new KafkaConsumer<>(Intake.consumerProps(parts.kafka(), config), new StringDeserializer(),
-        new ByteArrayDeserializer());
-    this.versions = new KafkaConsumer<>(parts.kafka().readCommittedConsumerProps(), new StringDeserializer(),
-        ConfluentAvroSerde.of(ModelVersion.class, registry, parts.registry()).deserializer());
-    this.intake = new Intake(requests, ConfluentAvroSerde.of(TrainingRequest.class, registry, parts.registry())
-        .deserializer(), pending, () -> current != null, clock, RETRY_DELAY);
+    this.requests =
+        new KafkaConsumer<>(
+            Intake.consumerProps(parts.kafka(), config),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    this.versions =
+        new KafkaConsumer<>(
+            parts.kafka().readCommittedConsumerProps(),
+            new StringDeserializer(),
+            ConfluentAvroSerde.of(ModelVersion.class, registry, parts.registry()).deserializer());
+    this.intake =
+        new Intake(
+            requests,
+            ConfluentAvroSerde.of(TrainingRequest.class, registry, parts.registry()).deserializer(),
+            pending,
+            () -> current != null,
+            clock,
+            RETRY_DELAY);
     this.versionSerde = ConfluentAvroSerde.of(ModelVersion.class, registry, parts.registry());
     this.status = new StatusReporter(parts.kafka(), parts.topics().trainingStatus(), clock);
     this.commit = new RunCommit(requests, pending, parts.topics().modelVersions());
-    this.after = new AfterPublish(parts.store(), () -> VersionLog.read(versions, parts.topics().modelVersions(),
-        READ_TIMEOUT), parts.topics().modelVersions(), status, clock, RETRY_DELAY, ORPHAN_GRACE);
+    this.after =
+        new AfterPublish(
+            parts.store(),
+            () -> VersionLog.read(versions, parts.topics().modelVersions(), READ_TIMEOUT),
+            parts.topics().modelVersions(),
+            status,
+            clock,
+            RETRY_DELAY,
+            ORPHAN_GRACE);
     this.loop = new Thread(this::loop, "trainer-loop");
   }
 
@@ -125,7 +156,10 @@ public final class TrainerApp implements AutoCloseable {
     TrainerApp app = new TrainerApp(config, parts, clock);
     app.requests.subscribe(List.of(parts.topics().trainingRequests()), app.intake);
     app.loop.start();
-    LOG.info("Trainer started: {} → {}", parts.topics().trainingRequests(), parts.topics().modelVersions());
+    LOG.info(
+        "Trainer started: {} → {}",
+        parts.topics().trainingRequests(),
+        parts.topics().modelVersions());
     return app;
   }
 
@@ -140,8 +174,10 @@ public final class TrainerApp implements AutoCloseable {
         } catch (WakeupException e) {
           throw e;
         } catch (RuntimeException e) {
-          LOG.error("A trainer step failed; the loop goes on and takes the next request in {} s",
-              RETRY_DELAY.toSeconds(), e);
+          LOG.error(
+              "A trainer step failed; the loop goes on and takes the next request in {} s",
+              RETRY_DELAY.toSeconds(),
+              e);
           notBefore = clock.instant().plus(RETRY_DELAY);
         }
       }
@@ -183,25 +219,57 @@ public final class TrainerApp implements AutoCloseable {
     requests.pause(requests.assignment());
     KafkaProducer<String, ModelVersion> producer = null;
     try {
-      producer = new KafkaProducer<>(Publishing.producerProps(parts.kafka(), config.transactionalPrefix(),
-          b.modelId()), new StringSerializer(), versionSerde.serializer());
+      producer =
+          new KafkaProducer<>(
+              Publishing.producerProps(parts.kafka(), config.transactionalPrefix(), b.modelId()),
+              new StringSerializer(),
+              versionSerde.serializer());
       producer.initTransactions();
       VersionLog log = VersionLog.read(versions, parts.topics().modelVersions(), READ_TIMEOUT);
       int version = log.highest(b.modelId()) + 1;
-      String runId = clock.instant().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-"
-          + UUID.randomUUID().toString().substring(0, 8);
+      String runId =
+          clock.instant().toString().replaceAll("[^0-9]", "").substring(0, 14)
+              + "-"
+              + UUID.randomUUID().toString().substring(0, 8);
       ModelVersion parent = log.serving(b.modelId()).orElse(null);
-      LOG.info("Training {} version {} (run {}), answering {} request(s)", b.modelId(), version, runId, b.count());
+      LOG.info(
+          "Training {} version {} (run {}), answering {} request(s)",
+          b.modelId(),
+          version,
+          runId,
+          b.count());
       TrainingRun run = new TrainingRun(config, parts, clock);
-      var input = new TrainingRun.Input(b.modelId(), version, runId, b.requestId(), b.requestedAt(), parent);
-      current = new Current(b, producer, log, version, runId, runner.submit(() -> {
-        try (var m = MDC.putCloseable("modelId", b.modelId()); var r = MDC.putCloseable("runId", runId)) {
-          return run.run(input, (phase, epoch, max, tl, vl, quarantined) -> {
-            CrashPoints.progress(phase, epoch);
-            status.report(b.modelId(), version, runId, phase, epoch, max, tl, vl, quarantined);
-          });
-        }
-      }));
+      var input =
+          new TrainingRun.Input(
+              b.modelId(), version, runId, b.requestId(), b.requestedAt(), parent);
+      current =
+          new Current(
+              b,
+              producer,
+              log,
+              version,
+              runId,
+              runner.submit(
+                  () -> {
+                    try (var m = MDC.putCloseable("modelId", b.modelId());
+                        var r = MDC.putCloseable("runId", runId)) {
+                      return run.run(
+                          input,
+                          (phase, epoch, max, tl, vl, quarantined) -> {
+                            CrashPoints.progress(phase, epoch);
+                            status.report(
+                                b.modelId(),
+                                version,
+                                runId,
+                                phase,
+                                epoch,
+                                max,
+                                tl,
+                                vl,
+                                quarantined);
+                          });
+                    }
+                  }));
     } catch (RuntimeException e) {
       if (producer != null) {
         producer.close(Duration.ZERO);
@@ -212,9 +280,9 @@ public final class TrainerApp implements AutoCloseable {
   }
 
   /**
-   * Ends the current run: dropped when a rebalance moved its request, else committed by
-   * {@link RunCommit} and completed by {@link AfterPublish}; a failed run, or a commit to run again,
-   * is rewound and retried after {@code RETRY_DELAY}.
+   * Ends the current run: dropped when a rebalance moved its request, else committed by {@link
+   * RunCommit} and completed by {@link AfterPublish}; a failed run, or a commit to run again, is
+   * rewound and retried after {@code RETRY_DELAY}.
    */
   private void finish(Current c) {
     Pending.Batch b = c.batch();
@@ -230,7 +298,7 @@ public final class TrainerApp implements AutoCloseable {
           after.run(b.modelId(), c.version(), c.runId(), c.log(), v);
         }
         case RUN_AGAIN -> rewind(b);
-        case LEFT -> { }
+        case LEFT -> {}
       }
     } catch (ExecutionException e) {
       retryLater(b, e.getCause());
@@ -245,7 +313,8 @@ public final class TrainerApp implements AutoCloseable {
     if (Failures.classify(e) == Failures.Disposition.RETRY) {
       LOG.warn("Training {} hit an outage; it will be retried: {}", b.modelId(), e.toString());
     } else {
-      LOG.error("Training {} failed; it will be retried on the next request or restart", b.modelId(), e);
+      LOG.error(
+          "Training {} failed; it will be retried on the next request or restart", b.modelId(), e);
     }
     rewind(b);
     status.report(b.modelId(), 0, "", Phase.RETRYING, 0, 0, Double.NaN, Double.NaN);
@@ -262,7 +331,9 @@ public final class TrainerApp implements AutoCloseable {
     return commit.fenced();
   }
 
-  /** How many times a request could not be decoded (an outage) and was put back to be read again. */
+  /**
+   * How many times a request could not be decoded (an outage) and was put back to be read again.
+   */
   public int deferredReads() {
     return intake.deferred();
   }

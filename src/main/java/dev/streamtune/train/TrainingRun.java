@@ -13,6 +13,7 @@ import dev.streamtune.events.VersionStatus;
 import dev.streamtune.ml.Backbone;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.Head;
+import dev.streamtune.store.LocalFiles;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,15 +22,15 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.streamtune.store.LocalFiles;
 
 /**
- * One training run of one model, up to (not including) publishing: list the examples (without
- * those quarantined by earlier runs, {@link Quarantines}), pick the mode, train in it ({@link HeadRun} or {@link TopRun}: cached inputs, warm or cold start), evaluate it and the
- * parent on the same validation split, export and check the SavedModel, apply the guard-rails and
- * upload the artifacts under the run-unique prefix. Returns the {@link ModelVersion} to publish.
- * An example that fails its full decode while its features are computed is quarantined and the
- * run goes on without it; the version's {@code examples.quarantined} counts the examples left out.
+ * One training run of one model, up to (not including) publishing: list the examples (without those
+ * quarantined by earlier runs, {@link Quarantines}), pick the mode, train in it ({@link HeadRun} or
+ * {@link TopRun}: cached inputs, warm or cold start), evaluate it and the parent on the same
+ * validation split, export and check the SavedModel, apply the guard-rails and upload the artifacts
+ * under the run-unique prefix. Returns the {@link ModelVersion} to publish. An example that fails
+ * its full decode while its features are computed is quarantined and the run goes on without it;
+ * the version's {@code examples.quarantined} counts the examples left out.
  */
 final class TrainingRun {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
@@ -47,9 +48,17 @@ final class TrainingRun {
     void report(Phase phase, int epoch, int maxEpochs, double trainLoss, double validationLoss);
   }
 
-  /** Live progress as the trainer reports it: {@link Progress} and the examples quarantined so far. */
+  /**
+   * Live progress as the trainer reports it: {@link Progress} and the examples quarantined so far.
+   */
   interface Reporter {
-    void report(Phase phase, int epoch, int maxEpochs, double trainLoss, double validationLoss, long quarantined);
+    void report(
+        Phase phase,
+        int epoch,
+        int maxEpochs,
+        double trainLoss,
+        double validationLoss,
+        long quarantined);
   }
 
   /**
@@ -62,7 +71,13 @@ final class TrainingRun {
    * @param requestedAt when the earliest of them was made
    * @param parent the serving (highest PUBLISHED) version, or null
    */
-  record Input(String modelId, int version, String runId, String requestId, Instant requestedAt, ModelVersion parent) {}
+  record Input(
+      String modelId,
+      int version,
+      String runId,
+      String requestId,
+      Instant requestedAt,
+      ModelVersion parent) {}
 
   TrainingRun(TrainConfig config, TrainerApp.Parts parts, Clock clock) {
     this.config = config;
@@ -76,8 +91,9 @@ final class TrainingRun {
 
   /** Runs it; null when there is nothing to train (fewer than two labels). */
   ModelVersion run(Input in, Reporter reporter) {
-    try (Quarantines quarantines = new Quarantines(store, parts.kafka(), parts.topics().deadLetters(), in.modelId(),
-        in.runId(), clock)) {
+    try (Quarantines quarantines =
+        new Quarantines(
+            store, parts.kafka(), parts.topics().deadLetters(), in.modelId(), in.runId(), clock)) {
       return run(in, reporter, quarantines);
     }
   }
@@ -91,8 +107,14 @@ final class TrainingRun {
   static Dataset usable(Dataset listed, java.util.Set<String> skipped, int validationPercent) {
     Dataset kept = listed.without(skipped, validationPercent);
     if (kept.labels().size() < 2) {
-      throw new IllegalStateException("Model " + listed.modelId() + " has " + kept.labels().size()
-          + " label(s) left without " + skipped.size() + " quarantined or vanished example(s); a classifier needs two");
+      throw new IllegalStateException(
+          "Model "
+              + listed.modelId()
+              + " has "
+              + kept.labels().size()
+              + " label(s) left without "
+              + skipped.size()
+              + " quarantined or vanished example(s); a classifier needs two");
     }
     return kept;
   }
@@ -100,23 +122,28 @@ final class TrainingRun {
   private ModelVersion run(Input in, Reporter reporter, Quarantines quarantines) {
     long t0 = clock.millis();
     Map<String, Long> phases = new LinkedHashMap<>();
-    Progress progress = (phase, n, max, tl, vl) -> {
-      phases.putIfAbsent(phase.wire(), clock.millis());
-      reporter.report(phase, n, max, tl, vl, quarantines.count());
-    };
+    Progress progress =
+        (phase, n, max, tl, vl) -> {
+          phases.putIfAbsent(phase.wire(), clock.millis());
+          reporter.report(phase, n, max, tl, vl, quarantines.count());
+        };
     progress.report(Phase.LISTING, 0, 0, Double.NaN, Double.NaN);
     Dataset listed = Dataset.list(store, in.modelId(), config.validationPercent());
     Dataset data = quarantines.without(listed, config.validationPercent());
     if (data.labels().size() < 2) {
-      LOG.info("Model {} has {} label(s); a classifier needs two, so nothing is trained", in.modelId(),
+      LOG.info(
+          "Model {} has {} label(s); a classifier needs two, so nothing is trained",
+          in.modelId(),
           data.labels().size());
       return null;
     }
     Parent parent = in.parent() == null ? null : Parent.load(store, in.parent());
     TrainingMode mode = mode(config.top(), data.examples().size(), parent);
-    Candidate c = mode == TrainingMode.TOP ? new TopRun(config, store, extractor, tfjsBaseModel, clock)
-        .fit(data, parent, progress, quarantines)
-        : new HeadRun(config, store, extractor, clock).fit(data, parent, progress, quarantines);
+    Candidate c =
+        mode == TrainingMode.TOP
+            ? new TopRun(config, store, extractor, tfjsBaseModel, clock)
+                .fit(data, parent, progress, quarantines)
+            : new HeadRun(config, store, extractor, clock).fit(data, parent, progress, quarantines);
     data = c.data();
     Head head = c.head();
     List<String> labels = head.labels();
@@ -131,8 +158,9 @@ final class TrainingRun {
       Path savedModel = dir.resolve("saved_model");
       c.exporter().savedModel(in.modelId(), in.version(), savedModel);
       progress.report(Phase.CHECK, 0, 0, Double.NaN, Double.NaN);
-      ExportCheck check = ExportCheck.run(store, savedModel, split, head, c.exportReference(), eval,
-          config.checkImages());
+      ExportCheck check =
+          ExportCheck.run(
+              store, savedModel, split, head, c.exportReference(), eval, config.checkImages());
       GuardRails.Decision decision = GuardRails.decide(config, eval, parentEval, check.failure());
       progress.report(Phase.UPLOAD, 0, 0, Double.NaN, Double.NaN);
       ArtifactWriter w = new ArtifactWriter(store, in.modelId(), in.version(), in.runId());
@@ -146,34 +174,74 @@ final class TrainingRun {
         c.exporter().tfjs(tfjsBaseModel, dir.resolve("tfjs"));
         tfjs = w.directory("tfjs", dir.resolve("tfjs"));
       }
-      Artifacts artifacts = Artifacts.newBuilder().setSavedModel(w.directory("saved_model", savedModel))
-          .setHead(w.directory("head", headFiles)).setTfjs(tfjs)
-          .setConfusionMatrix(w.file("confusion-matrix.png", png, "image/png")).setModelCard(null).build();
+      Artifacts artifacts =
+          Artifacts.newBuilder()
+              .setSavedModel(w.directory("saved_model", savedModel))
+              .setHead(w.directory("head", headFiles))
+              .setTfjs(tfjs)
+              .setConfusionMatrix(w.file("confusion-matrix.png", png, "image/png"))
+              .setModelCard(null)
+              .build();
       w.file("metrics.json", Reports.metricsJson(eval, parentEval), "application/json");
       long now = clock.millis();
-      ModelVersion v = ModelVersion.newBuilder().setModelId(in.modelId()).setVersion(in.version())
-          .setStatus(decision.publish() ? VersionStatus.PUBLISHED : VersionStatus.REJECTED)
-          .setReason(decision.reason()).setCreatedAt(Instant.ofEpochMilli(now))
-          .setParentVersion(in.parent() == null ? null : in.parent().getVersion())
-          .setBaseModel(new BaseModel(backbone.name(), backbone.digest())).setLabels(labels)
-          .setExamples(ExampleCounts.newBuilder().setTotal(data.examples().size())
-              .setNewExamples(parent == null ? data.examples().size() : data.changedSince(parent.dataset()))
-              .setPerLabel(data.perLabel()).setTrain(split.trainY().length).setValidation(split.valY().length)
-              .setQuarantined(quarantines.count()).build())
-          .setDatasetDigest(data.digest())
-          .setMetrics(Metrics.newBuilder().setAccuracy(eval.accuracy()).setMacroF1(eval.macroF1())
-              .setLoss(eval.loss()).setPerLabelRecall(eval.recall()).setPerLabelPrecision(eval.precision())
-              .setParentAccuracy(parentEval == null ? null : parentEval.accuracy()).build())
-          .setTraining(TrainingInfo.newBuilder().setMode(mode).setFeatureLayer(head.featureLayer()).setCut(c.cut())
-              .setNormalizationDigest(head.normalizationDigest()).setColdStart(c.coldStart())
-              .setFeatureCacheHits(c.cacheHits()).setFeatureCacheMisses(c.cacheMisses())
-              .setRequestId(in.requestId()).setRunId(in.runId()).build())
-          .setArtifacts(artifacts)
-          .setTimings(new Timings(now - t0, now - in.requestedAt().toEpochMilli())).build();
-      artifacts.setModelCard(w.file("model-card.html", Reports.modelCard(v, eval, png, check.misses()),
-          "text/html"));
-      LOG.info("Model {} version {} ({}, {}): accuracy {} on {} validation examples; {}; {}", in.modelId(),
-          in.version(), mode, v.getStatus(), eval.accuracy(), split.valY().length, decision.reason(),
+      ModelVersion v =
+          ModelVersion.newBuilder()
+              .setModelId(in.modelId())
+              .setVersion(in.version())
+              .setStatus(decision.publish() ? VersionStatus.PUBLISHED : VersionStatus.REJECTED)
+              .setReason(decision.reason())
+              .setCreatedAt(Instant.ofEpochMilli(now))
+              .setParentVersion(in.parent() == null ? null : in.parent().getVersion())
+              .setBaseModel(new BaseModel(backbone.name(), backbone.digest()))
+              .setLabels(labels)
+              .setExamples(
+                  ExampleCounts.newBuilder()
+                      .setTotal(data.examples().size())
+                      .setNewExamples(
+                          parent == null
+                              ? data.examples().size()
+                              : data.changedSince(parent.dataset()))
+                      .setPerLabel(data.perLabel())
+                      .setTrain(split.trainY().length)
+                      .setValidation(split.valY().length)
+                      .setQuarantined(quarantines.count())
+                      .build())
+              .setDatasetDigest(data.digest())
+              .setMetrics(
+                  Metrics.newBuilder()
+                      .setAccuracy(eval.accuracy())
+                      .setMacroF1(eval.macroF1())
+                      .setLoss(eval.loss())
+                      .setPerLabelRecall(eval.recall())
+                      .setPerLabelPrecision(eval.precision())
+                      .setParentAccuracy(parentEval == null ? null : parentEval.accuracy())
+                      .build())
+              .setTraining(
+                  TrainingInfo.newBuilder()
+                      .setMode(mode)
+                      .setFeatureLayer(head.featureLayer())
+                      .setCut(c.cut())
+                      .setNormalizationDigest(head.normalizationDigest())
+                      .setColdStart(c.coldStart())
+                      .setFeatureCacheHits(c.cacheHits())
+                      .setFeatureCacheMisses(c.cacheMisses())
+                      .setRequestId(in.requestId())
+                      .setRunId(in.runId())
+                      .build())
+              .setArtifacts(artifacts)
+              .setTimings(new Timings(now - t0, now - in.requestedAt().toEpochMilli()))
+              .build();
+      artifacts.setModelCard(
+          w.file("model-card.html", Reports.modelCard(v, eval, png, check.misses()), "text/html"));
+      LOG.info(
+          "Model {} version {} ({}, {}): accuracy {} on {} validation examples; {}; {}",
+          in.modelId(),
+          in.version(),
+          mode,
+          v.getStatus(),
+          eval.accuracy(),
+          split.valY().length,
+          decision.reason(),
           durations(phases, now));
       return v;
     } finally {
@@ -187,8 +255,12 @@ final class TrainingRun {
     List<Map.Entry<String, Long>> list = List.copyOf(starts.entrySet());
     for (int i = 0; i < list.size(); i++) {
       long until = i + 1 < list.size() ? list.get(i + 1).getValue() : end;
-      b.append(i == 0 ? "" : ", ").append(list.get(i).getKey()).append(' ')
-          .append(String.format(java.util.Locale.ROOT, "%.1f s", (until - list.get(i).getValue()) / 1000.0));
+      b.append(i == 0 ? "" : ", ")
+          .append(list.get(i).getKey())
+          .append(' ')
+          .append(
+              String.format(
+                  java.util.Locale.ROOT, "%.1f s", (until - list.get(i).getValue()) / 1000.0));
     }
     return b.toString();
   }
@@ -198,8 +270,10 @@ final class TrainingRun {
     return switch (top.mode()) {
       case HEAD -> TrainingMode.HEAD;
       case TOP -> TrainingMode.TOP;
-      case AUTO -> (parent != null && parent.top() != null) || examples >= top.autoExamples() ? TrainingMode.TOP
-          : TrainingMode.HEAD;
+      case AUTO ->
+          (parent != null && parent.top() != null) || examples >= top.autoExamples()
+              ? TrainingMode.TOP
+              : TrainingMode.HEAD;
     };
   }
 

@@ -32,14 +32,21 @@ public final class VersionLog {
    * Reads the whole topic with a consumer that has no group (assign, then seek to the beginning);
    * it must use {@code isolation.level=read_committed}.
    */
-  public static VersionLog read(Consumer<String, ModelVersion> consumer, String topic, Duration timeout) {
+  public static VersionLog read(
+      Consumer<String, ModelVersion> consumer, String topic, Duration timeout) {
     VersionLog log = new VersionLog();
-    TopicScan.toEnd(consumer, topic, timeout, timeout, r -> {
-      if (r.value() != null) {
-        log.byModel.computeIfAbsent(r.value().getModelId(), k -> new TreeMap<>())
-            .put(r.value().getVersion(), r.value());
-      }
-    });
+    TopicScan.toEnd(
+        consumer,
+        topic,
+        timeout,
+        timeout,
+        r -> {
+          if (r.value() != null) {
+            log.byModel
+                .computeIfAbsent(r.value().getModelId(), k -> new TreeMap<>())
+                .put(r.value().getVersion(), r.value());
+          }
+        });
     return log;
   }
 
@@ -47,11 +54,16 @@ public final class VersionLog {
    * Reads the whole topic with a short-lived read-committed consumer of its own, as a command or a
    * test does once.
    */
-  public static VersionLog read(KafkaConfig kafka, RegistryConfig registryConfig, String topic, Duration timeout) {
+  public static VersionLog read(
+      KafkaConfig kafka, RegistryConfig registryConfig, String topic, Duration timeout) {
     Map<String, Object> p = kafka.readCommittedConsumerProps();
     try (var registry = new SchemaRegistryClient(registryConfig);
-        var consumer = new KafkaConsumer<>(p, new StringDeserializer(),
-            ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).deserializer())) {
+        var consumer =
+            new KafkaConsumer<>(
+                p,
+                new StringDeserializer(),
+                ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig)
+                    .deserializer())) {
       return read(consumer, topic, timeout);
     }
   }
@@ -74,7 +86,8 @@ public final class VersionLog {
 
   /** The highest PUBLISHED version: the one serving, which a new version warm-starts from. */
   public Optional<ModelVersion> serving(String modelId) {
-    return versions(modelId).stream().filter(v -> v.getStatus() == VersionStatus.PUBLISHED)
+    return versions(modelId).stream()
+        .filter(v -> v.getStatus() == VersionStatus.PUBLISHED)
         .max(Comparator.comparingInt(ModelVersion::getVersion));
   }
 }

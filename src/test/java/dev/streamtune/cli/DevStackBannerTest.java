@@ -11,8 +11,16 @@ class DevStackBannerTest {
 
   @Test
   void printsEndpointsExportsAndClientConfigsEndingWithTheReadyLine() {
-    String banner = DevStackBanner.render(new Endpoints("127.0.0.1:9092", URI.create("http://127.0.0.1:8081"),
-        URI.create("http://127.0.0.1:9000"), "streamtune", "ak", "sk", Path.of("/data")));
+    String banner =
+        DevStackBanner.render(
+            new Endpoints(
+                "127.0.0.1:9092",
+                URI.create("http://127.0.0.1:8081"),
+                URI.create("http://127.0.0.1:9000"),
+                "streamtune",
+                "ak",
+                "sk",
+                Path.of("/data")));
     assertThat(banner)
         .contains("export STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092")
         .contains("export STREAMTUNE_SCHEMA_REGISTRY_URL=http://127.0.0.1:8081")

@@ -33,11 +33,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the real {@code bin/streamtune dev-stack} as a child process, produces through the
- * endpoints it prints with the Node kafkajs client, and stops it with SIGTERM.
+ * Runs the real {@code bin/streamtune dev-stack} as a child process, produces through the endpoints
+ * it prints with the Node kafkajs client, and stops it with SIGTERM.
  */
 class DevStackCommandIT {
-  private final Path dir = Path.of("target", "devstack-cli-it", UUID.randomUUID().toString()).toAbsolutePath();
+  private final Path dir =
+      Path.of("target", "devstack-cli-it", UUID.randomUUID().toString()).toAbsolutePath();
   private Process process;
 
   @AfterEach
@@ -50,31 +51,60 @@ class DevStackCommandIT {
 
   @Test
   void printsEndpointsServesAnyClientAndStopsOnSigterm() throws Exception {
-    process = new ProcessBuilder("bin/streamtune", "dev-stack", "--fresh", "--dir", dir.toString(),
-        "--kafka-port", "0", "--controller-port", "0", "--registry-port", "0", "--s3-port", "0")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    process =
+        new ProcessBuilder(
+                "bin/streamtune",
+                "dev-stack",
+                "--fresh",
+                "--dir",
+                dir.toString(),
+                "--kafka-port",
+                "0",
+                "--controller-port",
+                "0",
+                "--registry-port",
+                "0",
+                "--s3-port",
+                "0")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     List<String> lines = new CopyOnWriteArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        in.lines().forEach(lines::add);
-      } catch (IOException e) {
-        lines.add("read failed: " + e);
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (var in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                in.lines().forEach(lines::add);
+              } catch (IOException e) {
+                lines.add("read failed: " + e);
+              }
+            });
     reader.start();
-    await().atMost(Duration.ofSeconds(120)).until(() -> lines.contains(DevStackBanner.LAST_LINE) || !process.isAlive());
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> lines.contains(DevStackBanner.LAST_LINE) || !process.isAlive());
     assertThat(process.isAlive()).as("dev-stack is running; it printed %s", lines).isTrue();
 
     Map<String, String> env = new ConcurrentHashMap<>();
-    lines.stream().filter(l -> l.startsWith("export STREAMTUNE_")).map(l -> l.substring(7).split("=", 2))
+    lines.stream()
+        .filter(l -> l.startsWith("export STREAMTUNE_"))
+        .map(l -> l.substring(7).split("=", 2))
         .forEach(kv -> env.put(kv[0], kv[1]));
     String bootstrap = env.get("STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS");
     String registryUrl = env.get("STREAMTUNE_SCHEMA_REGISTRY_URL");
     assertThat(bootstrap).matches("127\\.0\\.0\\.1:\\d+");
     assertThat(registryUrl).startsWith("http://127.0.0.1:");
-    assertThat(env).containsKeys("STREAMTUNE_S3_ENDPOINT", "STREAMTUNE_S3_BUCKET", "STREAMTUNE_S3_ACCESS_KEY",
-        "STREAMTUNE_S3_SECRET_KEY");
-    assertThat(String.join("\n", lines)).contains("kafkajs").contains("confluent-kafka").contains("bootstrap.servers=");
+    assertThat(env)
+        .containsKeys(
+            "STREAMTUNE_S3_ENDPOINT",
+            "STREAMTUNE_S3_BUCKET",
+            "STREAMTUNE_S3_ACCESS_KEY",
+            "STREAMTUNE_S3_SECRET_KEY");
+    assertThat(String.join("\n", lines))
+        .contains("kafkajs")
+        .contains("confluent-kafka")
+        .contains("bootstrap.servers=");
 
     NodeScript.run("produce", bootstrap, registryUrl, "images.labelled", NodeScript.avsc());
     assertThat(firstEvent(bootstrap, registryUrl).getEventId()).isEqualTo("evt-0001");
@@ -99,13 +129,19 @@ class DevStackCommandIT {
     RegistryConfig rc = RegistryConfig.of(URI.create(registryUrl));
     List<LabelledImage> got = new ArrayList<>();
     try (var registry = new SchemaRegistryClient(rc);
-        var c = new KafkaConsumer<>(p, new StringDeserializer(),
-            ConfluentAvroSerde.of(LabelledImage.class, registry, rc).deserializer())) {
+        var c =
+            new KafkaConsumer<>(
+                p,
+                new StringDeserializer(),
+                ConfluentAvroSerde.of(LabelledImage.class, registry, rc).deserializer())) {
       c.subscribe(List.of("images.labelled"));
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        c.poll(Duration.ofMillis(200)).forEach(r -> got.add(r.value()));
-        return !got.isEmpty();
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                c.poll(Duration.ofMillis(200)).forEach(r -> got.add(r.value()));
+                return !got.isEmpty();
+              });
     }
     return got.get(0);
   }

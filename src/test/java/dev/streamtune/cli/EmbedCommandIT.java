@@ -18,7 +18,8 @@ class EmbedCommandIT {
 
   @Test
   void printsFeaturesAndTopClassesPerImageAndFailsForNonImages(@TempDir Path dir) throws Exception {
-    Path photo = Path.of(System.getProperty("streamtune.test.photos", "target/test-photos"), "chelsea.png");
+    Path photo =
+        Path.of(System.getProperty("streamtune.test.photos", "target/test-photos"), "chelsea.png");
     Path text = Files.writeString(dir.resolve("notes.txt"), "not an image");
     StringWriter out = new StringWriter();
     CommandLine cl = Main.commandLine();
@@ -28,13 +29,18 @@ class EmbedCommandIT {
     int rc = cl.execute("embed", "--top", "2", photo.toString(), text.toString());
 
     assertThat(rc).isEqualTo(1);
-    List<JsonNode> lines = out.toString().lines().map(l -> {
-      try {
-        return new ObjectMapper().readTree(l);
-      } catch (Exception e) {
-        throw new AssertionError(l, e);
-      }
-    }).toList();
+    List<JsonNode> lines =
+        out.toString()
+            .lines()
+            .map(
+                l -> {
+                  try {
+                    return new ObjectMapper().readTree(l);
+                  } catch (Exception e) {
+                    throw new AssertionError(l, e);
+                  }
+                })
+            .toList();
     assertThat(lines).hasSize(2);
     JsonNode cat = lines.get(0);
     assertThat(cat.at("/features/out_relu/dims").asInt()).isEqualTo(1280);
@@ -47,6 +53,7 @@ class EmbedCommandIT {
     StringWriter full = new StringWriter();
     cl.setOut(new PrintWriter(full, true));
     assertThat(cl.execute("embed", "--full", photo.toString())).isZero();
-    assertThat(new ObjectMapper().readTree(full.toString()).at("/features/out_relu/vector")).hasSize(1280);
+    assertThat(new ObjectMapper().readTree(full.toString()).at("/features/out_relu/vector"))
+        .hasSize(1280);
   }
 }

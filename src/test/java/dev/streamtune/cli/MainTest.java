@@ -49,7 +49,8 @@ class MainTest {
 
   @Test
   void secretsAreNotAcceptedOnTheCommandLine() {
-    assertThat(run("schemas", "register", "--schema-registry-basic-auth-user-info", "u:p")).isEqualTo(2);
+    assertThat(run("schemas", "register", "--schema-registry-basic-auth-user-info", "u:p"))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("Unknown option");
   }
 }

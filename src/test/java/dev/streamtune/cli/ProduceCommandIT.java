@@ -37,8 +37,8 @@ import picocli.CommandLine;
 class ProduceCommandIT {
 
   @Test
-  void publishesAFolderPerClassDatasetWithClaimChecksAboveTheThreshold(Stack stack, @TempDir Path dir)
-      throws Exception {
+  void publishesAFolderPerClassDatasetWithClaimChecksAboveTheThreshold(
+      Stack stack, @TempDir Path dir) throws Exception {
     Files.createDirectories(dir.resolve("cat"));
     Files.createDirectories(dir.resolve("dog"));
     Files.write(dir.resolve("cat/a.png"), png(8, 1));
@@ -52,22 +52,43 @@ class ProduceCommandIT {
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(out, true));
 
-    int rc = cl.execute("produce", dir.toString(), "--model", "pets", "--ref-above", "16",
-        "--kafka-bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.registryUrl().toString(),
-        "--topic-prefix", stack.topicPrefix(), "--s3-endpoint", stack.s3Endpoint().toString(),
-        "--s3-bucket", stack.bucket());
+    int rc =
+        cl.execute(
+            "produce",
+            dir.toString(),
+            "--model",
+            "pets",
+            "--ref-above",
+            "16",
+            "--kafka-bootstrap-servers",
+            stack.bootstrapServers(),
+            "--schema-registry-url",
+            stack.registryUrl().toString(),
+            "--topic-prefix",
+            stack.topicPrefix(),
+            "--s3-endpoint",
+            stack.s3Endpoint().toString(),
+            "--s3-bucket",
+            stack.bucket());
 
     assertThat(rc).as(out.toString()).isZero();
-    assertThat(out.toString()).contains("Sent 3 events").contains("1 as ImageRefs").contains("skipped 1 files")
+    assertThat(out.toString())
+        .contains("Sent 3 events")
+        .contains("1 as ImageRefs")
+        .contains("skipped 1 files")
         .contains("produce pets: 4/4");
     List<LabelledImage> events = consume(stack, topic, 3);
-    assertThat(events).extracting(LabelledImage::getLabel).containsExactlyInAnyOrder("cat", "cat", "dog");
+    assertThat(events)
+        .extracting(LabelledImage::getLabel)
+        .containsExactlyInAnyOrder("cat", "cat", "dog");
     assertThat(events).allSatisfy(e -> assertThat(e.getModelId()).isEqualTo("pets"));
-    LabelledImage ref = events.stream().filter(e -> e.getImage() instanceof ImageRef).findFirst().orElseThrow();
+    LabelledImage ref =
+        events.stream().filter(e -> e.getImage() instanceof ImageRef).findFirst().orElseThrow();
     String uri = ((ImageRef) ref.getImage()).getUri();
     assertThat(uri).startsWith("s3://" + stack.bucket() + "/uploads/pets/");
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
-      assertThat(s3.get(URI.create(uri).getPath().substring(1))).hasValue(Files.readAllBytes(dir.resolve("dog/big.png")));
+      assertThat(s3.get(URI.create(uri).getPath().substring(1)))
+          .hasValue(Files.readAllBytes(dir.resolve("dog/big.png")));
     }
     assertThat(events.stream().filter(e -> e.getImage() instanceof InlineImage)).hasSize(2);
   }
@@ -78,13 +99,20 @@ class ProduceCommandIT {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<LabelledImage> got = new ArrayList<>();
     try (var registry = new SchemaRegistryClient(stack.registry());
-        var c = new KafkaConsumer<>(p, new StringDeserializer(),
-            ConfluentAvroSerde.of(LabelledImage.class, registry, stack.registry()).deserializer())) {
+        var c =
+            new KafkaConsumer<>(
+                p,
+                new StringDeserializer(),
+                ConfluentAvroSerde.of(LabelledImage.class, registry, stack.registry())
+                    .deserializer())) {
       c.subscribe(List.of(topic));
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        c.poll(Duration.ofMillis(200)).forEach(r -> got.add(r.value()));
-        return got.size() >= n;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                c.poll(Duration.ofMillis(200)).forEach(r -> got.add(r.value()));
+                return got.size() >= n;
+              });
     }
     return got;
   }

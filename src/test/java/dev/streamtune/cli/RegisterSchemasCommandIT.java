@@ -24,19 +24,41 @@ class RegisterSchemasCommandIT {
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
 
-    int rc = cl.execute("schemas", "register", "--schema-registry-url", stack.registryUrl().toString(), "--topic-prefix", prefix);
+    int rc =
+        cl.execute(
+            "schemas",
+            "register",
+            "--schema-registry-url",
+            stack.registryUrl().toString(),
+            "--topic-prefix",
+            prefix);
 
     assertThat(rc).as(err.toString()).isZero();
-    assertThat(out.toString()).contains(prefix + "images.labelled-value")
-        .contains(prefix + "training.requests-value").contains(prefix + "models.versions-value");
+    assertThat(out.toString())
+        .contains(prefix + "images.labelled-value")
+        .contains(prefix + "training.requests-value")
+        .contains(prefix + "models.versions-value");
     try (var c = new SchemaRegistryClient(stack.registry())) {
-      assertThat(c.subjects()).contains(prefix + "images.labelled-value", prefix + "training.requests-value",
-          prefix + "models.versions-value");
-      assertThat(c.lookup(prefix + "models.versions-value", EventSchemas.text(ModelVersion.class)).version()).isEqualTo(1);
+      assertThat(c.subjects())
+          .contains(
+              prefix + "images.labelled-value",
+              prefix + "training.requests-value",
+              prefix + "models.versions-value");
+      assertThat(
+              c.lookup(prefix + "models.versions-value", EventSchemas.text(ModelVersion.class))
+                  .version())
+          .isEqualTo(1);
       assertThat(c.compatibility(prefix + "images.labelled-value")).isEqualTo("FULL_TRANSITIVE");
     }
-    assertThat(cl.execute("schemas", "register", "--schema-registry-url", stack.registryUrl().toString(),
-        "--topic-prefix", prefix)).isZero();
+    assertThat(
+            cl.execute(
+                "schemas",
+                "register",
+                "--schema-registry-url",
+                stack.registryUrl().toString(),
+                "--topic-prefix",
+                prefix))
+        .isZero();
   }
 
   @Test
@@ -45,8 +67,14 @@ class RegisterSchemasCommandIT {
     CommandLine cl = Main.commandLine();
     cl.setErr(new PrintWriter(err, true));
     cl.setOut(new PrintWriter(new StringWriter(), true));
-    int rc = cl.execute("schemas", "register", "--schema-registry-url", "http://127.0.0.1:9", "--schema-registry-retries",
-        "0");
+    int rc =
+        cl.execute(
+            "schemas",
+            "register",
+            "--schema-registry-url",
+            "http://127.0.0.1:9",
+            "--schema-registry-retries",
+            "0");
     assertThat(rc).isEqualTo(1);
     assertThat(err.toString()).contains("127.0.0.1:9").contains("did not answer");
   }

@@ -32,7 +32,8 @@ class ThreadDeathsTest {
     assertThat(seen.list).hasSize(2);
     assertThat(seen.list.get(0).getLevel()).isEqualTo(Level.INFO);
     assertThat(seen.list.get(0).getThrowableProxy()).isNull();
-    assertThat(seen.list.get(0).getFormattedMessage()).contains("StreamThread-3", "S3 did not answer");
+    assertThat(seen.list.get(0).getFormattedMessage())
+        .contains("StreamThread-3", "S3 did not answer");
     assertThat(seen.list.get(1).getLevel()).isEqualTo(Level.ERROR);
     assertThat(seen.list.get(1).getThrowableProxy()).isNotNull();
   }
@@ -45,10 +46,14 @@ class ThreadDeathsTest {
     return installed;
   }
 
-  private static void die(String name, Thread.UncaughtExceptionHandler handler) throws InterruptedException {
-    Thread t = new Thread(() -> {
-      throw new IllegalStateException("S3 did not answer");
-    }, name);
+  private static void die(String name, Thread.UncaughtExceptionHandler handler)
+      throws InterruptedException {
+    Thread t =
+        new Thread(
+            () -> {
+              throw new IllegalStateException("S3 did not answer");
+            },
+            name);
     t.setUncaughtExceptionHandler(handler);
     t.start();
     t.join(TimeUnit.SECONDS.toMillis(10));

@@ -12,32 +12,42 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker restarted after a SIGKILL rebuilds its stores from the changelogs; Kafka Streams'
- * lines about it keep their message and level but lose the stack trace (the soak found them as
- * the only traces of an hour), and other exceptions keep theirs.
+ * A worker restarted after a SIGKILL rebuilds its stores from the changelogs; Kafka Streams' lines
+ * about it keep their message and level but lose the stack trace (the soak found them as the only
+ * traces of an hour), and other exceptions keep theirs.
  */
 class UntracedRecoveriesTest {
 
   @Test
   void aCorruptedTaskIsOneLineWithoutATraceAndOtherTracesStay() {
-    Logger logger = (Logger) LoggerFactory.getLogger("org.apache.kafka.streams.processor.internals.TaskManager");
+    Logger logger =
+        (Logger)
+            LoggerFactory.getLogger("org.apache.kafka.streams.processor.internals.TaskManager");
     ListAppender<ILoggingEvent> seen = new ListAppender<>();
     seen.start();
     logger.addAppender(seen);
     try {
-      logger.warn("stream-thread [t-2] Encounter corrupted task {}, will group it with other corrupted tasks and "
-          + "handle together", "1_1", new TaskCorruptedException(Set.of(new TaskId(1, 1))));
-      logger.warn("Detected the states of tasks are corrupted.", new TaskCorruptedException(Set.of(new TaskId(2, 2))));
+      logger.warn(
+          "stream-thread [t-2] Encounter corrupted task {}, will group it with other corrupted tasks and "
+              + "handle together",
+          "1_1",
+          new TaskCorruptedException(Set.of(new TaskId(1, 1))));
+      logger.warn(
+          "Detected the states of tasks are corrupted.",
+          new TaskCorruptedException(Set.of(new TaskId(2, 2))));
       logger.warn("Something else went wrong", new IllegalStateException("bug"));
     } finally {
       logger.detachAppender(seen);
     }
     assertThat(seen.list).hasSize(3);
-    assertThat(seen.list.get(0).getFormattedMessage()).startsWith("stream-thread [t-2] Encounter corrupted task 1_1,")
+    assertThat(seen.list.get(0).getFormattedMessage())
+        .startsWith("stream-thread [t-2] Encounter corrupted task 1_1,")
         .contains("Tasks [1_1] are corrupted");
     assertThat(seen.list.get(0).getThrowableProxy()).isNull();
     assertThat(seen.list.get(1).getThrowableProxy()).isNull();
     assertThat(seen.list.get(1).getLevel()).hasToString("WARN");
-    assertThat(seen.list.get(2).getThrowableProxy()).as("another exception keeps its trace").isNotNull();
+    assertThat(seen.list.get(2).getThrowableProxy())
+        .as("another exception keeps its trace")
+        .isNotNull();
   }
 }

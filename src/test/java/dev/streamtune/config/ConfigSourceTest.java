@@ -21,8 +21,14 @@ class ConfigSourceTest {
 
   @Test
   void cliBeatsEnvironmentBeatsDefault() {
-    var source = ConfigSource.of(Map.of("schema.registry.url", "http://cli:1"),
-        Map.of("STREAMTUNE_SCHEMA_REGISTRY_URL", "http://env:2", "STREAMTUNE_SCHEMA_REGISTRY_RETRIES", "3"));
+    var source =
+        ConfigSource.of(
+            Map.of("schema.registry.url", "http://cli:1"),
+            Map.of(
+                "STREAMTUNE_SCHEMA_REGISTRY_URL",
+                "http://env:2",
+                "STREAMTUNE_SCHEMA_REGISTRY_RETRIES",
+                "3"));
     RegistryConfig c = RegistryConfig.from(source);
     assertThat(c.url()).isEqualTo(URI.create("http://cli:1"));
     assertThat(c.retries()).isEqualTo(3);
@@ -32,17 +38,30 @@ class ConfigSourceTest {
 
   @Test
   void badValuesNameTheSettingAndItsSources() {
-    assertThatThrownBy(() -> RegistryConfig.from(ConfigSource.ofSettings(Map.of("schema.registry.url", "ftp://x"))))
+    assertThatThrownBy(
+            () ->
+                RegistryConfig.from(
+                    ConfigSource.ofSettings(Map.of("schema.registry.url", "ftp://x"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("schema.registry.url")
         .hasMessageContaining("--schema-registry-url")
         .hasMessageContaining("http");
-    assertThatThrownBy(() -> RegistryConfig.from(ConfigSource.ofSettings(Map.of("schema.registry.retries", "-1"))))
-        .hasMessageContaining("schema.registry.retries").hasMessageContaining("0 to 100");
-    assertThatThrownBy(() -> RegistryConfig.from(ConfigSource.ofSettings(Map.of("schema.registry.timeout", "soon"))))
+    assertThatThrownBy(
+            () ->
+                RegistryConfig.from(
+                    ConfigSource.ofSettings(Map.of("schema.registry.retries", "-1"))))
+        .hasMessageContaining("schema.registry.retries")
+        .hasMessageContaining("0 to 100");
+    assertThatThrownBy(
+            () ->
+                RegistryConfig.from(
+                    ConfigSource.ofSettings(Map.of("schema.registry.timeout", "soon"))))
         .hasMessageContaining("duration");
-    assertThatThrownBy(() -> RegistryConfig.from(
-        ConfigSource.ofSettings(Map.of("schema.registry.subject.strategy", "by-magic"))))
+    assertThatThrownBy(
+            () ->
+                RegistryConfig.from(
+                    ConfigSource.ofSettings(
+                        Map.of("schema.registry.subject.strategy", "by-magic"))))
         .hasMessageContaining("TOPIC_NAME");
   }
 
@@ -50,12 +69,16 @@ class ConfigSourceTest {
   void secretsComeOnlyFromTheEnvironmentAndAreNeverEchoed() {
     var fromCli = ConfigSource.of(Map.of("schema.registry.basic.auth.user.info", "u:p"), Map.of());
     assertThat(RegistryConfig.from(fromCli).basicAuthUserInfo()).isNull();
-    var fromEnv = ConfigSource.of(Map.of(), Map.of("STREAMTUNE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "u:p"));
+    var fromEnv =
+        ConfigSource.of(Map.of(), Map.of("STREAMTUNE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "u:p"));
     assertThat(RegistryConfig.from(fromEnv).basicAuthUserInfo()).isEqualTo("u:p");
     assertThat(RegistryConfig.from(fromEnv).toString()).doesNotContain("u:p");
-    var bad = ConfigSource.of(Map.of(), Map.of("STREAMTUNE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "nocolon"));
+    var bad =
+        ConfigSource.of(
+            Map.of(), Map.of("STREAMTUNE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "nocolon"));
     assertThatThrownBy(() -> RegistryConfig.from(bad))
-        .hasMessageContaining("(hidden)").hasMessageNotContaining("nocolon");
+        .hasMessageContaining("(hidden)")
+        .hasMessageNotContaining("nocolon");
   }
 
   @Test
@@ -73,7 +96,8 @@ class ConfigSourceTest {
     assertThat(t.labelledImages()).isEqualTo("team-a.images.labelled");
     assertThat(t.modelVersions()).isEqualTo("team-a.models.versions");
     assertThat(TopicNames.defaults().deadLetters()).isEqualTo("images.labelled.dlq");
-    assertThatThrownBy(() -> TopicNames.from(ConfigSource.ofSettings(Map.of("topic.images", "a/b"))))
+    assertThatThrownBy(
+            () -> TopicNames.from(ConfigSource.ofSettings(Map.of("topic.images", "a/b"))))
         .hasMessageContaining("topic.images");
   }
 }

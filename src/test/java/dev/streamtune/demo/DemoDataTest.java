@@ -17,10 +17,13 @@ class DemoDataTest {
     DemoData d = DemoData.of(dir.resolve("train"), dir.resolve("test"), 4);
 
     assertThat(d.labels()).containsExactlyElementsOf(Shapes.LABELS.stream().sorted().toList());
-    assertThat(d.increments()).hasSize(4).allSatisfy(part -> {
-      assertThat(part).hasSize(3 * 8);
-      assertThat(part.stream().map(DemoData::label).distinct()).hasSize(8);
-    });
+    assertThat(d.increments())
+        .hasSize(4)
+        .allSatisfy(
+            part -> {
+              assertThat(part).hasSize(3 * 8);
+              assertThat(part.stream().map(DemoData::label).distinct()).hasSize(8);
+            });
     assertThat(d.trainSize()).isEqualTo(96);
     assertThat(d.test()).hasSize(24);
   }
@@ -41,7 +44,8 @@ class DemoDataTest {
   void aFolderWithoutTwoUsableClassesIsRefusedClearly(@TempDir Path dir) throws Exception {
     java.nio.file.Files.createDirectories(dir.resolve("only"));
     java.nio.file.Files.write(dir.resolve("only/a.png"), Shapes.image("circle", 1));
-    assertThatThrownBy(() -> DemoData.split(dir, 2, 0.2, 1)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> DemoData.split(dir, 2, 0.2, 1))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least two class folders");
   }
 }

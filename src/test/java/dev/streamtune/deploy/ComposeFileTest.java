@@ -19,9 +19,9 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The top-level {@code docker-compose.yml}, parsed: the services of the issue, every image pinned
- * by a version tag, health checks and health conditions, volumes, the {@code producer} profile,
- * and no {@code STREAMTUNE_*} name the code does not read. Compose itself validates the file in
- * {@code DeploymentLintIT} where a {@code docker-compose} binary exists.
+ * by a version tag, health checks and health conditions, volumes, the {@code producer} profile, and
+ * no {@code STREAMTUNE_*} name the code does not read. Compose itself validates the file in {@code
+ * DeploymentLintIT} where a {@code docker-compose} binary exists.
  */
 class ComposeFileTest {
   private static final Set<String> ROLES = Set.of("ingest", "train", "serve");
@@ -41,20 +41,31 @@ class ComposeFileTest {
   void holdsTheStackAndEachRoleAsItsOwnServiceFromTheOneImage() {
     List<String> names = new ArrayList<>();
     services.fieldNames().forEachRemaining(names::add);
-    assertThat(names).containsExactlyInAnyOrder("kafka", "schema-registry", "minio", "minio-init", "ingest",
-        "train", "serve", "producer");
+    assertThat(names)
+        .containsExactlyInAnyOrder(
+            "kafka",
+            "schema-registry",
+            "minio",
+            "minio-init",
+            "ingest",
+            "train",
+            "serve",
+            "producer");
     assertThat(services.get("kafka").get("image").asText()).startsWith("apache/kafka:");
     assertThat(services.get("kafka").get("environment").get("KAFKA_PROCESS_ROLES").asText())
         .isEqualTo("broker,controller");
     assertThat(services.get("schema-registry").get("image").asText())
         .startsWith("confluentinc/cp-schema-registry:");
     assertThat(services.get("minio").get("image").asText()).startsWith("minio/minio:");
-    assertThat(services.get("minio-init").get("command").toString()).contains("mc mb --ignore-existing");
+    assertThat(services.get("minio-init").get("command").toString())
+        .contains("mc mb --ignore-existing");
     for (String role : ROLES) {
       JsonNode s = services.get(role);
       assertThat(s.get("image").asText()).as(role).isEqualTo("streamtune:0.1.0-SNAPSHOT");
       assertThat(s.get("build").asText()).as(role).isEqualTo(".");
-      assertThat(s.get("command").toString()).as(role).isEqualTo("[\"worker\",\"--roles\",\"" + role + "\"]");
+      assertThat(s.get("command").toString())
+          .as(role)
+          .isEqualTo("[\"worker\",\"--roles\",\"" + role + "\"]");
       assertThat(s.get("volumes").get(0).asText()).as(role).endsWith(":/var/lib/streamtune");
     }
     assertThat(services.get("serve").get("ports").get(0).asText()).isEqualTo("8080:8080");
@@ -62,8 +73,11 @@ class ComposeFileTest {
 
   @Test
   void pinsEveryImageByAVersionTag() {
-    services.forEach(s -> assertThat(s.get("image").asText())
-        .matches("[a-z0-9./-]+:[A-Za-z0-9._-]*\\d[A-Za-z0-9._-]*").doesNotEndWith(":latest"));
+    services.forEach(
+        s ->
+            assertThat(s.get("image").asText())
+                .matches("[a-z0-9./-]+:[A-Za-z0-9._-]*\\d[A-Za-z0-9._-]*")
+                .doesNotEndWith(":latest"));
   }
 
   @Test
@@ -77,8 +91,10 @@ class ComposeFileTest {
     for (String role : ROLES) {
       JsonNode deps = services.get(role).get("depends_on");
       assertThat(deps.get("kafka").get("condition").asText()).isEqualTo("service_healthy");
-      assertThat(deps.get("schema-registry").get("condition").asText()).isEqualTo("service_healthy");
-      assertThat(deps.get("minio-init").get("condition").asText()).isEqualTo("service_completed_successfully");
+      assertThat(deps.get("schema-registry").get("condition").asText())
+          .isEqualTo("service_healthy");
+      assertThat(deps.get("minio-init").get("condition").asText())
+          .isEqualTo("service_completed_successfully");
     }
     assertThat(services.get("minio-init").get("depends_on").get("minio").get("condition").asText())
         .isEqualTo("service_healthy");
@@ -95,17 +111,24 @@ class ComposeFileTest {
   @Test
   void setsOnlyRealSettings() {
     Set<String> names = new TreeSet<>();
-    services.forEach(s -> {
-      JsonNode env = s.get("environment");
-      if (env != null) {
-        env.fieldNames().forEachRemaining(n -> {
-          if (n.startsWith("STREAMTUNE_")) {
-            names.add(n);
+    services.forEach(
+        s -> {
+          JsonNode env = s.get("environment");
+          if (env != null) {
+            env.fieldNames()
+                .forEachRemaining(
+                    n -> {
+                      if (n.startsWith("STREAMTUNE_")) {
+                        names.add(n);
+                      }
+                    });
           }
         });
-      }
-    });
-    assertThat(names).contains("STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS", "STREAMTUNE_SCHEMA_REGISTRY_URL",
-        "STREAMTUNE_S3_ENDPOINT").isSubsetOf(MainAccess.settingEnvVars());
+    assertThat(names)
+        .contains(
+            "STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS",
+            "STREAMTUNE_SCHEMA_REGISTRY_URL",
+            "STREAMTUNE_S3_ENDPOINT")
+        .isSubsetOf(MainAccess.settingEnvVars());
   }
 }

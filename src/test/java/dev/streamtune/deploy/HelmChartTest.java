@@ -1,6 +1,5 @@
 package dev.streamtune.deploy;
 
-import static dev.streamtune.deploy.Manifests.PRODUCTION;
 import static dev.streamtune.deploy.Manifests.ROLES;
 import static dev.streamtune.deploy.Manifests.texts;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,13 +27,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The Helm chart {@code helm/streamtune}, linted and rendered by native Helm in this JVM, its
  * manifests parsed and checked: each role's Deployment runs {@code worker --roles <role>}, is
- * hardened (non-root, read-only root filesystem, no privilege escalation, no capabilities),
- * sized (requests and limits, heap a share of the memory limit) and configured from the ConfigMap,
- * with secrets only as references to existing Secrets; every role is probed on {@code /healthz} and
- * {@code /readyz} of its health port, which the ServiceMonitor scrapes too;
- * the optional objects (KEDA, ServiceMonitor, Ingress) appear only when asked for; the values
- * schema refuses bad values; and every {@code STREAMTUNE_*} variable the chart sets is a setting
- * the code declares.
+ * hardened (non-root, read-only root filesystem, no privilege escalation, no capabilities), sized
+ * (requests and limits, heap a share of the memory limit) and configured from the ConfigMap, with
+ * secrets only as references to existing Secrets; every role is probed on {@code /healthz} and
+ * {@code /readyz} of its health port, which the ServiceMonitor scrapes too; the optional objects
+ * (KEDA, ServiceMonitor, Ingress) appear only when asked for; the values schema refuses bad values;
+ * and every {@code STREAMTUNE_*} variable the chart sets is a setting the code declares.
  */
 class HelmChartTest {
   private static Manifests defaults;
@@ -58,18 +56,21 @@ class HelmChartTest {
   void lintsCleanInStrictMode() {
     var result = new Helm(Manifests.CHART).lint().strict().call();
     assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
-    assertThat(result.getMessages()).noneMatch(m -> m.startsWith("[ERROR]") || m.startsWith("[WARNING]"));
+    assertThat(result.getMessages())
+        .noneMatch(m -> m.startsWith("[ERROR]") || m.startsWith("[WARNING]"));
   }
 
   @Test
   void theChartsAppVersionIsTheProjectsVersion() throws Exception {
-    Matcher pom = Pattern.compile("<artifactId>streamtune</artifactId>\\s*<version>([^<]+)</version>")
-        .matcher(Files.readString(Path.of("pom.xml")));
+    Matcher pom =
+        Pattern.compile("<artifactId>streamtune</artifactId>\\s*<version>([^<]+)</version>")
+            .matcher(Files.readString(Path.of("pom.xml")));
     assertThat(pom.find()).as("the project version in pom.xml").isTrue();
     JsonNode chart = new YAMLMapper().readTree(Manifests.CHART.resolve("Chart.yaml").toFile());
     assertThat(chart.path("apiVersion").asText()).isEqualTo("v2");
     assertThat(chart.path("appVersion").asText()).isEqualTo(pom.group(1));
-    assertThat(defaults.container("serve").path("image").asText()).isEqualTo("streamtune:" + pom.group(1));
+    assertThat(defaults.container("serve").path("image").asText())
+        .isEqualTo("streamtune:" + pom.group(1));
   }
 
   @ParameterizedTest
@@ -83,30 +84,45 @@ class HelmChartTest {
       assertThat(texts(c.path("args"))).as(role).containsExactly("worker", "--roles", role);
       assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).as(role).isTrue();
       assertThat(pod.at("/securityContext/runAsUser").asInt()).as(role).isEqualTo(10001);
-      assertThat(pod.at("/securityContext/seccompProfile/type").asText()).as(role).isEqualTo("RuntimeDefault");
+      assertThat(pod.at("/securityContext/seccompProfile/type").asText())
+          .as(role)
+          .isEqualTo("RuntimeDefault");
       JsonNode sc = c.path("securityContext");
       assertThat(sc.path("runAsNonRoot").asBoolean()).as(role).isTrue();
       assertThat(sc.path("readOnlyRootFilesystem").asBoolean()).as(role).isTrue();
-      assertThat(sc.has("allowPrivilegeEscalation") && !sc.path("allowPrivilegeEscalation").asBoolean()).as(role)
+      assertThat(
+              sc.has("allowPrivilegeEscalation")
+                  && !sc.path("allowPrivilegeEscalation").asBoolean())
+          .as(role)
           .isTrue();
       assertThat(texts(sc.at("/capabilities/drop"))).as(role).containsExactly("ALL");
       for (String kind : List.of("requests", "limits")) {
         assertThat(c.at("/resources/" + kind + "/cpu").asText()).as(role + " " + kind).isNotEmpty();
-        assertThat(c.at("/resources/" + kind + "/memory").asText()).as(role + " " + kind).isNotEmpty();
+        assertThat(c.at("/resources/" + kind + "/memory").asText())
+            .as(role + " " + kind)
+            .isNotEmpty();
       }
-      assertThat(m.env(role).get("JAVA_TOOL_OPTIONS").path("value").asText()).as(role)
+      assertThat(m.env(role).get("JAVA_TOOL_OPTIONS").path("value").asText())
+          .as(role)
           .matches("-XX:MaxRAMPercentage=\\d+(\\.\\d+)? .*");
-      assertThat(c.at("/envFrom/0/configMapRef/name").asText()).as(role).isEqualTo("st-streamtune-config");
-      assertThat(m.ofKind("ConfigMap")).extracting(o -> o.at("/metadata/name").asText())
+      assertThat(c.at("/envFrom/0/configMapRef/name").asText())
+          .as(role)
+          .isEqualTo("st-streamtune-config");
+      assertThat(m.ofKind("ConfigMap"))
+          .extracting(o -> o.at("/metadata/name").asText())
           .contains("st-streamtune-config");
       assertThat(c.path("volumeMounts").findValuesAsText("mountPath"))
-          .as(role + ": the writable paths on a read-only root").contains("/tmp");
+          .as(role + ": the writable paths on a read-only root")
+          .contains("/tmp");
     }
     assertThat(m.env("ingest")).containsKey("STREAMTUNE_INGEST_STATE_DIR");
     assertThat(m.env("serve")).containsKey("STREAMTUNE_SERVE_CACHE_DIR");
     for (String role : ROLES) {
-      assertThat(m.env(role).get("STREAMTUNE_HEALTH_PORT").path("value").asText()).as(role).isEqualTo("8081");
-      assertThat(m.env(role)).as(role + ": TensorFlow's natives and the base model come with the image")
+      assertThat(m.env(role).get("STREAMTUNE_HEALTH_PORT").path("value").asText())
+          .as(role)
+          .isEqualTo("8081");
+      assertThat(m.env(role))
+          .as(role + ": TensorFlow's natives and the base model come with the image")
           .doesNotContainKeys("ENGINE_CACHE_DIR", "DJL_CACHE_DIR", "STREAMTUNE_ML_CACHE_DIR");
     }
   }
@@ -125,10 +141,16 @@ class HelmChartTest {
       assertThat(c.at("/ports/0/containerPort").asInt()).as(role).isEqualTo(8081);
     }
     assertThat(m.container("serve").at("/ports/1/name").asText()).isEqualTo("http");
-    assertThat(m.container("ingest").at("/ports/1").isMissingNode()).as("only serve serves HTTP").isTrue();
-    JsonNode ingestProbe = Manifests.render(Map.of("ingest.livenessProbe.exec.command[0]", "true"))
-        .container("ingest").path("livenessProbe");
-    assertThat(ingestProbe.at("/exec/command/0").asText()).as("a probe given for ingest").isEqualTo("true");
+    assertThat(m.container("ingest").at("/ports/1").isMissingNode())
+        .as("only serve serves HTTP")
+        .isTrue();
+    JsonNode ingestProbe =
+        Manifests.render(Map.of("ingest.livenessProbe.exec.command[0]", "true"))
+            .container("ingest")
+            .path("livenessProbe");
+    assertThat(ingestProbe.at("/exec/command/0").asText())
+        .as("a probe given for ingest")
+        .isEqualTo("true");
   }
 
   @ParameterizedTest
@@ -137,34 +159,57 @@ class HelmChartTest {
     Manifests m = of(which);
     for (String role : ROLES) {
       Map<String, JsonNode> env = m.env(role);
-      assertThat(env).as(role).containsKeys("STREAMTUNE_S3_ACCESS_KEY_FILE", "STREAMTUNE_S3_SECRET_KEY_FILE");
+      assertThat(env)
+          .as(role)
+          .containsKeys("STREAMTUNE_S3_ACCESS_KEY_FILE", "STREAMTUNE_S3_SECRET_KEY_FILE");
       JsonNode volumes = m.find("Deployment", role).at("/spec/template/spec/volumes");
-      assertThat(volumes.findValues("secret")).as(role).extracting(s -> s.path("name").asText())
+      assertThat(volumes.findValues("secret"))
+          .as(role)
+          .extracting(s -> s.path("name").asText())
           .contains("streamtune-s3");
-      env.forEach((name, e) -> {
-        if (name.matches(".*(SECRET|PASSWORD|JAAS|TOKEN|ACCESS_KEY|USER_INFO).*")) {
-          assertThat(name).as(role + ": a secret is given by file, never by value").endsWith("_FILE");
-          assertThat(e.path("value").asText()).as(role + " " + name).startsWith("/var/run/secrets/streamtune/");
-        }
-      });
+      env.forEach(
+          (name, e) -> {
+            if (name.matches(".*(SECRET|PASSWORD|JAAS|TOKEN|ACCESS_KEY|USER_INFO).*")) {
+              assertThat(name)
+                  .as(role + ": a secret is given by file, never by value")
+                  .endsWith("_FILE");
+              assertThat(e.path("value").asText())
+                  .as(role + " " + name)
+                  .startsWith("/var/run/secrets/streamtune/");
+            }
+          });
     }
-    m.ofKind("ConfigMap").forEach(c -> assertThat(c.path("data").fieldNames()).toIterable()
-        .noneMatch(n -> n.matches(".*(SECRET|PASSWORD|JAAS|TOKEN|ACCESS_KEY|USER_INFO).*")));
+    m.ofKind("ConfigMap")
+        .forEach(
+            c ->
+                assertThat(c.path("data").fieldNames())
+                    .toIterable()
+                    .noneMatch(
+                        n -> n.matches(".*(SECRET|PASSWORD|JAAS|TOKEN|ACCESS_KEY|USER_INFO).*")));
     assertThat(m.ofKind("Secret")).as("the chart creates no Secret").isEmpty();
   }
 
   @Test
   void productionWiresSaslTlsRegistryAndServeTokenFromExistingSecrets() {
-    assertThat(production.env("serve")).containsKeys("STREAMTUNE_KAFKA_SASL_JAAS_CONFIG_FILE",
-        "STREAMTUNE_KAFKA_SSL_TRUSTSTORE_LOCATION", "STREAMTUNE_KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE",
-        "STREAMTUNE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_FILE", "STREAMTUNE_SERVE_AUTH_TOKEN_FILE");
+    assertThat(production.env("serve"))
+        .containsKeys(
+            "STREAMTUNE_KAFKA_SASL_JAAS_CONFIG_FILE",
+            "STREAMTUNE_KAFKA_SSL_TRUSTSTORE_LOCATION",
+            "STREAMTUNE_KAFKA_SSL_TRUSTSTORE_PASSWORD_FILE",
+            "STREAMTUNE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_FILE",
+            "STREAMTUNE_SERVE_AUTH_TOKEN_FILE");
     assertThat(production.env("ingest")).doesNotContainKey("STREAMTUNE_SERVE_AUTH_TOKEN_FILE");
     JsonNode data = production.ofKind("ConfigMap").get(0).path("data");
     assertThat(data.path("STREAMTUNE_KAFKA_SECURITY_PROTOCOL").asText()).isEqualTo("SASL_SSL");
     assertThat(data.path("STREAMTUNE_KAFKA_SASL_MECHANISM").asText()).isEqualTo("SCRAM-SHA-512");
     assertThat(data.path("STREAMTUNE_TOPIC_PARTITIONS").asText()).isEqualTo("12");
-    assertThat(production.find("Deployment", "ingest").at("/spec/template/spec/volumes").findValues("ephemeral"))
-        .as("ingest state on a per-pod volume").hasSize(1);
+    assertThat(
+            production
+                .find("Deployment", "ingest")
+                .at("/spec/template/spec/volumes")
+                .findValues("ephemeral"))
+        .as("ingest state on a per-pod volume")
+        .hasSize(1);
   }
 
   @Test
@@ -174,18 +219,22 @@ class HelmChartTest {
     assertThat(hpa.path("apiVersion").asText()).isEqualTo("autoscaling/v2");
     assertThat(hpa.at("/spec/metrics/0/resource/name").asText()).isEqualTo("cpu");
     assertThat(defaults.find("Deployment", "ingest").at("/spec/replicas").isMissingNode())
-        .as("the HPA owns ingest's replicas").isTrue();
+        .as("the HPA owns ingest's replicas")
+        .isTrue();
     assertThat(defaults.ofKind("ScaledObject")).isEmpty();
     assertThat(defaults.ofKind("ServiceMonitor")).isEmpty();
     assertThat(defaults.ofKind("Ingress")).isEmpty();
-    assertThat(defaults.find("Service", "serve").at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
-    assertThat(defaults.ofKind("PodDisruptionBudget")).extracting(p -> p.at("/metadata/name").asText())
+    assertThat(defaults.find("Service", "serve").at("/spec/ports/0/targetPort").asText())
+        .isEqualTo("http");
+    assertThat(defaults.ofKind("PodDisruptionBudget"))
+        .extracting(p -> p.at("/metadata/name").asText())
         .containsExactlyInAnyOrder("st-streamtune-ingest", "st-streamtune-serve");
   }
 
   @Test
   void kedaScalesIngestOnLagInsteadOfTheHpa() {
-    Manifests keda = Manifests.render(Map.of("ingest.keda.enabled", true, "topics.prefix", "prod."));
+    Manifests keda =
+        Manifests.render(Map.of("ingest.keda.enabled", true, "topics.prefix", "prod."));
     assertThat(keda.ofKind("HorizontalPodAutoscaler")).isEmpty();
     JsonNode so = keda.find("ScaledObject", "ingest");
     assertThat(so).isNotNull();
@@ -198,44 +247,66 @@ class HelmChartTest {
 
   @Test
   void productionTurnsOnServiceMonitorIngressAndPdbs() {
-    assertThat(production.ofKind("ServiceMonitor")).singleElement().satisfies(sm -> {
-      assertThat(sm.at("/spec/endpoints/0/path").asText()).isEqualTo("/metrics");
-      assertThat(sm.at("/spec/endpoints/0/port").asText()).isEqualTo("health");
-      assertThat(sm.at("/spec/selector/matchLabels/app.kubernetes.io~1component").asText()).isEqualTo("metrics");
-    });
+    assertThat(production.ofKind("ServiceMonitor"))
+        .singleElement()
+        .satisfies(
+            sm -> {
+              assertThat(sm.at("/spec/endpoints/0/path").asText()).isEqualTo("/metrics");
+              assertThat(sm.at("/spec/endpoints/0/port").asText()).isEqualTo("health");
+              assertThat(sm.at("/spec/selector/matchLabels/app.kubernetes.io~1component").asText())
+                  .isEqualTo("metrics");
+            });
     JsonNode metrics = production.find("Service", "metrics");
     assertThat(metrics.at("/spec/clusterIP").asText()).isEqualTo("None");
-    assertThat(metrics.at("/spec/selector").has("app.kubernetes.io/component")).as("every role").isFalse();
+    assertThat(metrics.at("/spec/selector").has("app.kubernetes.io/component"))
+        .as("every role")
+        .isFalse();
     assertThat(metrics.at("/spec/ports/0/targetPort").asText()).isEqualTo("health");
-    assertThat(production.find("Ingress", "serve").at("/spec/rules/0/http/paths/0/backend/service/name").asText())
+    assertThat(
+            production
+                .find("Ingress", "serve")
+                .at("/spec/rules/0/http/paths/0/backend/service/name")
+                .asText())
         .isEqualTo("st-streamtune-serve");
     assertThat(production.ofKind("PodDisruptionBudget")).hasSize(3);
-    assertThat(production.find("HorizontalPodAutoscaler", "ingest").at("/spec/minReplicas").asInt()).isEqualTo(3);
+    assertThat(production.find("HorizontalPodAutoscaler", "ingest").at("/spec/minReplicas").asInt())
+        .isEqualTo(3);
   }
 
   @Test
   void theSchemaRefusesBadValues() {
-    assertThatThrownBy(() -> Manifests.render(Map.of("ingest.replicas", -1))).hasMessageContaining("replicas");
-    assertThatThrownBy(() -> Manifests.render(Map.of("ingets.replicas", 2))).hasMessageContaining("ingets");
+    assertThatThrownBy(() -> Manifests.render(Map.of("ingest.replicas", -1)))
+        .hasMessageContaining("replicas");
+    assertThatThrownBy(() -> Manifests.render(Map.of("ingets.replicas", 2)))
+        .hasMessageContaining("ingets");
     assertThatThrownBy(() -> Manifests.render(Map.of("kafka.securityProtocol", "TLS")))
         .hasMessageContaining("securityProtocol");
-    assertThatThrownBy(() -> Manifests.render(Map.of("s3.existingSecret", ""))).hasMessageContaining("existingSecret");
+    assertThatThrownBy(() -> Manifests.render(Map.of("s3.existingSecret", "")))
+        .hasMessageContaining("existingSecret");
     assertThatThrownBy(() -> Manifests.render(Map.of("config.s3\\.secret\\.key", "x")))
-        .as("a secret as a plain setting").hasMessageContaining("s3.secret.key");
+        .as("a secret as a plain setting")
+        .hasMessageContaining("s3.secret.key");
     assertThatThrownBy(() -> Manifests.render(Map.of("config.serve\\.port", "9090")))
-        .as("a setting the chart sets itself").hasMessageContaining("serve.port");
+        .as("a setting the chart sets itself")
+        .hasMessageContaining("serve.port");
     assertThatThrownBy(() -> Manifests.render(Map.of("kafka.securityProtocol", "SASL_SSL")))
-        .as("SASL without a mechanism").hasMessageContaining("kafka.sasl.mechanism");
+        .as("SASL without a mechanism")
+        .hasMessageContaining("kafka.sasl.mechanism");
   }
 
   @Test
   void everyRenderedStreamtuneVariableIsASettingTheCodeDeclares() throws Exception {
     Set<String> declared = declaredEnvNames();
-    Manifests withConfig = Manifests.render(Map.of("config.train\\.mode", "TOP", "serve.config.serve\\.models", "a,b"));
-    assertThat(withConfig.ofKind("ConfigMap").get(0).at("/data/STREAMTUNE_TRAIN_MODE").asText()).isEqualTo("TOP");
-    assertThat(withConfig.env("serve").get("STREAMTUNE_SERVE_MODELS").path("value").asText()).isEqualTo("a,b");
+    Manifests withConfig =
+        Manifests.render(
+            Map.of("config.train\\.mode", "TOP", "serve.config.serve\\.models", "a,b"));
+    assertThat(withConfig.ofKind("ConfigMap").get(0).at("/data/STREAMTUNE_TRAIN_MODE").asText())
+        .isEqualTo("TOP");
+    assertThat(withConfig.env("serve").get("STREAMTUNE_SERVE_MODELS").path("value").asText())
+        .isEqualTo("a,b");
     for (Manifests m : List.of(defaults, production, withConfig)) {
-      List<String> rendered = m.envNames().stream().filter(n -> n.startsWith("STREAMTUNE_")).toList();
+      List<String> rendered =
+          m.envNames().stream().filter(n -> n.startsWith("STREAMTUNE_")).toList();
       assertThat(rendered).isNotEmpty();
       assertThat(declared).containsAll(rendered);
     }
@@ -251,13 +322,19 @@ class HelmChartTest {
     Method groups = Class.forName("dev.streamtune.cli.Main").getDeclaredMethod("settingGroups");
     groups.setAccessible(true);
     Set<String> names = new HashSet<>();
-    ((Map<String, List<Setting<?>>>) groups.invoke(null)).values().forEach(list -> list.forEach(s -> {
-      names.add(s.envVar());
-      if (s.secret()) {
-        names.add(s.envVar() + "_FILE");
-      }
-    }));
-    assertThat(names).contains("STREAMTUNE_S3_SECRET_KEY_FILE", "STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS");
+    ((Map<String, List<Setting<?>>>) groups.invoke(null))
+        .values()
+        .forEach(
+            list ->
+                list.forEach(
+                    s -> {
+                      names.add(s.envVar());
+                      if (s.secret()) {
+                        names.add(s.envVar() + "_FILE");
+                      }
+                    }));
+    assertThat(names)
+        .contains("STREAMTUNE_S3_SECRET_KEY_FILE", "STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS");
     return names;
   }
 }

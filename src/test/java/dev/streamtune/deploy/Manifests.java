@@ -22,10 +22,13 @@ import java.util.stream.StreamSupport;
 record Manifests(List<JsonNode> objects) {
   /** The chart under test, relative to the project root (Maven's working directory). */
   static final Path CHART = Path.of("helm", "streamtune");
+
   /** The production-like example values shipped beside the chart. */
   static final Path PRODUCTION = CHART.resolve("values-production.yaml");
+
   /** The release name every render uses; objects are named {@code st-streamtune-<role>}. */
   static final String RELEASE = "st";
+
   /** The three roles, each a Deployment. */
   static final List<String> ROLES = List.of("ingest", "train", "serve");
 
@@ -33,10 +36,11 @@ record Manifests(List<JsonNode> objects) {
 
   /** Renders the chart with its default values plus {@code sets} (values key to value). */
   static Manifests render(Map<String, Object> sets) {
-    return render(t -> {
-      sets.forEach(t::set);
-      return t;
-    });
+    return render(
+        t -> {
+          sets.forEach(t::set);
+          return t;
+        });
   }
 
   /** Renders the chart with the production example values. */
@@ -46,7 +50,10 @@ record Manifests(List<JsonNode> objects) {
 
   /** Renders the chart after {@code customize} has added values to the template command. */
   static Manifests render(UnaryOperator<TemplateCommand> customize) {
-    String yaml = customize.apply(new Helm(CHART).template().withName(RELEASE).withNamespace("streamtune")).call();
+    String yaml =
+        customize
+            .apply(new Helm(CHART).template().withName(RELEASE).withNamespace("streamtune"))
+            .call();
     return parse(yaml);
   }
 
@@ -54,11 +61,12 @@ record Manifests(List<JsonNode> objects) {
   static Manifests parse(String yaml) {
     try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(yaml)) {
       List<JsonNode> docs = new ArrayList<>();
-      it.forEachRemaining(d -> {
-        if (d != null && !d.isNull() && !d.isMissingNode() && d.size() > 0) {
-          docs.add(d);
-        }
-      });
+      it.forEachRemaining(
+          d -> {
+            if (d != null && !d.isNull() && !d.isMissingNode() && d.size() > 0) {
+              docs.add(d);
+            }
+          });
       return new Manifests(List.copyOf(docs));
     } catch (IOException e) {
       throw new UncheckedIOException("The chart rendered YAML that does not parse", e);
@@ -72,8 +80,10 @@ record Manifests(List<JsonNode> objects) {
 
   /** The object of a kind and a role (named {@code st-streamtune-<role>}), or null. */
   JsonNode find(String kind, String role) {
-    return ofKind(kind).stream().filter(o -> o.at("/metadata/name").asText().equals(RELEASE + "-streamtune-" + role))
-        .findFirst().orElse(null);
+    return ofKind(kind).stream()
+        .filter(o -> o.at("/metadata/name").asText().equals(RELEASE + "-streamtune-" + role))
+        .findFirst()
+        .orElse(null);
   }
 
   /** The one container of a role's Deployment; fails when the Deployment is missing. */
@@ -85,7 +95,9 @@ record Manifests(List<JsonNode> objects) {
     return d.at("/spec/template/spec/containers/0");
   }
 
-  /** The environment of a role's container as name to entry ({@code value} or {@code valueFrom}). */
+  /**
+   * The environment of a role's container as name to entry ({@code value} or {@code valueFrom}).
+   */
   Map<String, JsonNode> env(String role) {
     Map<String, JsonNode> env = new java.util.LinkedHashMap<>();
     container(role).path("env").forEach(e -> env.put(e.path("name").asText(), e));
@@ -96,14 +108,19 @@ record Manifests(List<JsonNode> objects) {
   List<String> envNames() {
     List<String> names = new ArrayList<>();
     ofKind("ConfigMap").forEach(c -> c.path("data").fieldNames().forEachRemaining(names::add));
-    ofKind("Deployment").forEach(d -> d.at("/spec/template/spec/containers").forEach(c ->
-        c.path("env").forEach(e -> names.add(e.path("name").asText()))));
+    ofKind("Deployment")
+        .forEach(
+            d ->
+                d.at("/spec/template/spec/containers")
+                    .forEach(c -> c.path("env").forEach(e -> names.add(e.path("name").asText()))));
     return names;
   }
 
   /** "Kind/name" of every object, for messages. */
   List<String> names() {
-    return objects.stream().map(o -> o.path("kind").asText() + "/" + o.at("/metadata/name").asText()).toList();
+    return objects.stream()
+        .map(o -> o.path("kind").asText() + "/" + o.at("/metadata/name").asText())
+        .toList();
   }
 
   /** The texts of a node's array elements. */

@@ -17,10 +17,14 @@ class EmbeddedS3JanitorIT {
   @Test
   void removesAbandonedUploadsOnly(@TempDir Path dir) throws Exception {
     Path bucket = Files.createDirectories(dir.resolve("b/examples"));
-    Path abandoned = Files.writeString(bucket.resolve("a.png-0f1e2d3c-4b5a-6978-8899-aabbccddeeff"), "partial");
-    Path fresh = Files.writeString(bucket.resolve("b.png-1f1e2d3c-4b5a-6978-8899-aabbccddeeff"), "in flight");
+    Path abandoned =
+        Files.writeString(bucket.resolve("a.png-0f1e2d3c-4b5a-6978-8899-aabbccddeeff"), "partial");
+    Path fresh =
+        Files.writeString(
+            bucket.resolve("b.png-1f1e2d3c-4b5a-6978-8899-aabbccddeeff"), "in flight");
     Path object = Files.writeString(bucket.resolve("c.png"), "done");
-    Path tagged = Files.writeString(bucket.resolve("d-2f1e2d3c-4b5a-6978-8899-aabbccddeeff"), "done too");
+    Path tagged =
+        Files.writeString(bucket.resolve("d-2f1e2d3c-4b5a-6978-8899-aabbccddeeff"), "done too");
     Files.getFileAttributeView(tagged, UserDefinedFileAttributeView.class)
         .write("content-md5", ByteBuffer.wrap(new byte[] {1}));
     FileTime old = FileTime.from(Instant.now().minusSeconds(300));

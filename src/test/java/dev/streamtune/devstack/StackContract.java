@@ -44,19 +44,24 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.junit.jupiter.api.Test;
 
-/** What every part of Streamtune relies on from the servers; run by {@code StackIT} and {@code ContainerStackIT}. */
+/**
+ * What every part of Streamtune relies on from the servers; run by {@code StackIT} and {@code
+ * ContainerStackIT}.
+ */
 abstract class StackContract {
 
   @Test
   void produceAndConsume(Stack stack) throws Exception {
     String topic = stack.unique("plain");
     stack.createTopics(topic);
-    try (var producer = new KafkaProducer<>(producerProps(stack), new StringSerializer(), new StringSerializer())) {
+    try (var producer =
+        new KafkaProducer<>(producerProps(stack), new StringSerializer(), new StringSerializer())) {
       for (int i = 0; i < 10; i++) {
         producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i)).get();
       }
     }
-    assertThat(readCommitted(stack, topic, 10)).extracting(ConsumerRecord::value)
+    assertThat(readCommitted(stack, topic, 10))
+        .extracting(ConsumerRecord::value)
         .containsExactly("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9");
   }
 
@@ -66,18 +71,24 @@ abstract class StackContract {
     String out = stack.unique("eos-out");
     stack.createTopics(in, out);
     StreamsBuilder b = new StreamsBuilder();
-    b.stream(in, Consumed.with(Serdes.String(), Serdes.String())).mapValues(v -> v.toUpperCase())
+    b.stream(in, Consumed.with(Serdes.String(), Serdes.String()))
+        .mapValues(v -> v.toUpperCase())
         .to(out, Produced.with(Serdes.String(), Serdes.String()));
     Map<String, Object> props = new HashMap<>(stack.kafka().clientProps());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, stack.unique("eos-app"));
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "streams-state", UUID.randomUUID().toString())
-        .toAbsolutePath().toString());
+    props.put(
+        StreamsConfig.STATE_DIR_CONFIG,
+        Path.of("target", "streams-state", UUID.randomUUID().toString())
+            .toAbsolutePath()
+            .toString());
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
     try (KafkaStreams streams = new KafkaStreams(b.build(), new StreamsConfig(props))) {
       streams.start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> streams.state() == KafkaStreams.State.RUNNING);
 
       Map<String, Object> tx = producerProps(stack);
       tx.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, stack.unique("tx"));
@@ -93,7 +104,8 @@ abstract class StackContract {
         }
         producer.commitTransaction();
       }
-      assertThat(readCommitted(stack, out, 3)).extracting(ConsumerRecord::value)
+      assertThat(readCommitted(stack, out, 3))
+          .extracting(ConsumerRecord::value)
           .containsExactly("ONE", "TWO", "THREE");
     }
   }
@@ -104,25 +116,46 @@ abstract class StackContract {
     byte[] data = "a tiny image".getBytes(StandardCharsets.UTF_8);
     try (MinioClient s3 = stack.minio()) {
       s3.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
-      s3.putObject(PutObjectArgs.builder().bucket(bucket).object("examples/m/cat/abc.png")
-          .stream(new ByteArrayInputStream(data), data.length, -1).contentType("image/png")
-          .userMetadata(Map.of("event-id", "evt-1", "source", "it")).build());
-      var stat = s3.statObject(StatObjectArgs.builder().bucket(bucket).object("examples/m/cat/abc.png").build());
+      s3.putObject(
+          PutObjectArgs.builder().bucket(bucket).object("examples/m/cat/abc.png").stream(
+                  new ByteArrayInputStream(data), data.length, -1)
+              .contentType("image/png")
+              .userMetadata(Map.of("event-id", "evt-1", "source", "it"))
+              .build());
+      var stat =
+          s3.statObject(
+              StatObjectArgs.builder().bucket(bucket).object("examples/m/cat/abc.png").build());
       assertThat(stat.size()).isEqualTo(data.length);
-      assertThat(stat.userMetadata()).containsEntry("event-id", "evt-1").containsEntry("source", "it");
-      try (var in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object("examples/m/cat/abc.png").build())) {
+      assertThat(stat.userMetadata())
+          .containsEntry("event-id", "evt-1")
+          .containsEntry("source", "it");
+      try (var in =
+          s3.getObject(
+              GetObjectArgs.builder().bucket(bucket).object("examples/m/cat/abc.png").build())) {
         assertThat(in.readAllBytes()).isEqualTo(data);
       }
       List<String> listed = new ArrayList<>();
-      for (Result<Item> r : s3.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix("examples/m/")
-          .recursive(true).build())) {
+      for (Result<Item> r :
+          s3.listObjects(
+              ListObjectsArgs.builder()
+                  .bucket(bucket)
+                  .prefix("examples/m/")
+                  .recursive(true)
+                  .build())) {
         listed.add(r.get().objectName());
       }
       assertThat(listed).containsExactly("examples/m/cat/abc.png");
-      s3.removeObject(RemoveObjectArgs.builder().bucket(bucket).object("examples/m/cat/abc.png").build());
-      assertThatThrownBy(() -> s3.statObject(StatObjectArgs.builder().bucket(bucket)
-          .object("examples/m/cat/abc.png").build()))
-          .isInstanceOfSatisfying(ErrorResponseException.class,
+      s3.removeObject(
+          RemoveObjectArgs.builder().bucket(bucket).object("examples/m/cat/abc.png").build());
+      assertThatThrownBy(
+              () ->
+                  s3.statObject(
+                      StatObjectArgs.builder()
+                          .bucket(bucket)
+                          .object("examples/m/cat/abc.png")
+                          .build()))
+          .isInstanceOfSatisfying(
+              ErrorResponseException.class,
               e -> assertThat(e.errorResponse().code()).isEqualTo("NoSuchKey"));
       s3.removeBucket(RemoveBucketArgs.builder().bucket(bucket).build());
     }
@@ -144,18 +177,23 @@ abstract class StackContract {
     return p;
   }
 
-  static List<ConsumerRecord<String, String>> readCommitted(Stack stack, String topic, int expected) {
+  static List<ConsumerRecord<String, String>> readCommitted(
+      Stack stack, String topic, int expected) {
     Map<String, Object> p = new HashMap<>(stack.kafka().clientProps());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, stack.unique("reader"));
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<ConsumerRecord<String, String>> got = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+    try (var consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
       consumer.subscribe(List.of(topic));
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(got::add);
-        return got.size() >= expected;
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(got::add);
+                return got.size() >= expected;
+              });
       consumer.poll(Duration.ofMillis(500)).forEach(got::add);
     }
     return got;

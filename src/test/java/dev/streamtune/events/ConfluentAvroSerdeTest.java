@@ -31,8 +31,10 @@ class ConfluentAvroSerdeTest {
   @Test
   void encodesByteForByteAsTheNodeClientDoes() throws IOException {
     byte[] golden;
-    try (InputStream in = getClass().getResourceAsStream("/golden/labelled-image-schema-id-1.hex")) {
-      golden = HexFormat.of().parseHex(new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip());
+    try (InputStream in =
+        getClass().getResourceAsStream("/golden/labelled-image-schema-id-1.hex")) {
+      golden =
+          HexFormat.of().parseHex(new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip());
     }
     byte[] ours = serde.serializer().serialize(TOPIC, InteropFixture.event());
     assertThat(registry.latest(TOPIC + "-value").id()).isEqualTo(1);
@@ -52,15 +54,19 @@ class ConfluentAvroSerdeTest {
     byte[] bytes = serde.serializer().serialize(TOPIC, InteropFixture.event());
     assertThat(bytes[0]).isZero();
     int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
-    assertThat(registry.schemaById(id)).isEqualTo(new Schema.Parser().parse(EventSchemas.text(LabelledImage.class)));
+    assertThat(registry.schemaById(id))
+        .isEqualTo(new Schema.Parser().parse(EventSchemas.text(LabelledImage.class)));
     assertThat(registry.subjects()).containsExactly("images.labelled-value");
   }
 
   @Test
   void lookupOnlyModeFailsClearlyWhenTheSchemaIsNotRegistered() {
-    var lookupOnly = new ConfluentAvroSerializer<>(LabelledImage.class, registry, SubjectNameStrategy.TOPIC_NAME, false);
+    var lookupOnly =
+        new ConfluentAvroSerializer<>(
+            LabelledImage.class, registry, SubjectNameStrategy.TOPIC_NAME, false);
     assertThatThrownBy(() -> lookupOnly.serialize(TOPIC, InteropFixture.event()))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.status()).isEqualTo(404))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.status()).isEqualTo(404))
         .hasMessageContaining("images.labelled-value");
     serde.serializer().serialize(TOPIC, InteropFixture.event());
     assertThat(lookupOnly.serialize(TOPIC, InteropFixture.event())).isNotEmpty();
@@ -68,7 +74,9 @@ class ConfluentAvroSerdeTest {
 
   @Test
   void recordNameStrategyUsesTheFullName() {
-    var s = new ConfluentAvroSerializer<>(LabelledImage.class, registry, SubjectNameStrategy.RECORD_NAME, true);
+    var s =
+        new ConfluentAvroSerializer<>(
+            LabelledImage.class, registry, SubjectNameStrategy.RECORD_NAME, true);
     s.serialize(TOPIC, InteropFixture.event());
     assertThat(registry.subjects()).containsExactly("dev.streamtune.events.LabelledImage");
   }
@@ -124,10 +132,12 @@ class ConfluentAvroSerdeTest {
     byte[] bytes = serde.serializer().serialize(TOPIC, InteropFixture.event());
     ByteBuffer.wrap(bytes).putInt(1, 4242);
     assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, bytes))
-        .isInstanceOfSatisfying(MalformedPayloadException.class, e -> {
-          assertThat(e.kind()).isEqualTo(Reason.UNKNOWN_SCHEMA_ID);
-          assertThat(e.schemaId()).isEqualTo(4242);
-        });
+        .isInstanceOfSatisfying(
+            MalformedPayloadException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(Reason.UNKNOWN_SCHEMA_ID);
+              assertThat(e.schemaId()).isEqualTo(4242);
+            });
   }
 
   @Test
@@ -158,7 +168,8 @@ class ConfluentAvroSerdeTest {
     byte[] bytes = HexFormat.of().parseHex("0000000001" + "feffffff0f");
     serde.serializer().serialize(TOPIC, InteropFixture.event());
     assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, bytes))
-        .isInstanceOfSatisfying(MalformedPayloadException.class,
+        .isInstanceOfSatisfying(
+            MalformedPayloadException.class,
             e -> assertThat(e.kind()).isIn(Reason.CORRUPT_BODY, Reason.TRUNCATED_BODY));
   }
 
@@ -177,16 +188,20 @@ class ConfluentAvroSerdeTest {
     }
     b.writeBytes(new byte[] {'a', 'b', 'c'});
     byte[] bytes = b.toByteArray();
-    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    var threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     assertReason(bytes, Reason.TRUNCATED_BODY);
     long before = threads.getCurrentThreadAllocatedBytes();
     assertReason(bytes, Reason.TRUNCATED_BODY);
-    assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated").isLessThan(1L << 20);
+    assertThat(threads.getCurrentThreadAllocatedBytes() - before)
+        .as("bytes allocated")
+        .isLessThan(1L << 20);
   }
 
   @Test
   void writerSchemaOfAnotherTypeIsIncompatible() throws IOException {
-    Schema other = SchemaBuilder.record("Other").namespace("x").fields().requiredLong("n").endRecord();
+    Schema other =
+        SchemaBuilder.record("Other").namespace("x").fields().requiredLong("n").endRecord();
     int id = registry.register("other-value", other.toString());
     GenericRecord r = new GenericData.Record(other);
     r.put("n", 7L);
@@ -202,18 +217,23 @@ class ConfluentAvroSerdeTest {
   @Test
   void malformedPayloadsAreDeadLettered() {
     assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, new byte[] {7}))
-        .satisfies(e -> assertThat(Failures.classify(e)).isEqualTo(Failures.Disposition.DEAD_LETTER));
+        .satisfies(
+            e -> assertThat(Failures.classify(e)).isEqualTo(Failures.Disposition.DEAD_LETTER));
   }
 
   private void assertReason(byte[] bytes, Reason reason) {
     assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, bytes))
-        .isInstanceOfSatisfying(MalformedPayloadException.class, e -> assertThat(e.kind()).isEqualTo(reason))
+        .isInstanceOfSatisfying(
+            MalformedPayloadException.class, e -> assertThat(e.kind()).isEqualTo(reason))
         .hasMessageStartingWith(reason.name());
   }
 
   private static Schema withoutField(Schema full, String drop) {
-    var fields = full.getFields().stream().filter(f -> !f.name().equals(drop))
-        .map(f -> new Schema.Field(f, f.schema())).toList();
+    var fields =
+        full.getFields().stream()
+            .filter(f -> !f.name().equals(drop))
+            .map(f -> new Schema.Field(f, f.schema()))
+            .toList();
     return Schema.createRecord(full.getName(), full.getDoc(), full.getNamespace(), false, fields);
   }
 

@@ -29,7 +29,9 @@ class EventSchemasTest {
   @Test
   void imageIsAUnionOfInlineImageAndImageRef() {
     Schema image = EventSchemas.schema(LabelledImage.class).getField("image").schema();
-    assertThat(image.getTypes()).extracting(Schema::getName).containsExactly("InlineImage", "ImageRef");
+    assertThat(image.getTypes())
+        .extracting(Schema::getName)
+        .containsExactly("InlineImage", "ImageRef");
   }
 
   private static void assertDocumented(Schema s, java.util.Set<String> seen) {

@@ -15,26 +15,35 @@ class FailuresTest {
 
   @Test
   void malformedPayloadIsDeadLettered() {
-    var e = new MalformedPayloadException(MalformedPayloadException.Reason.WRONG_MAGIC_BYTE, -1, "x", null);
+    var e =
+        new MalformedPayloadException(
+            MalformedPayloadException.Reason.WRONG_MAGIC_BYTE, -1, "x", null);
     assertThat(Failures.classify(e)).isEqualTo(DEAD_LETTER);
     assertThat(Failures.classify(new RuntimeException("wrapped", e))).isEqualTo(DEAD_LETTER);
   }
 
   @Test
   void unreachableOrFailingRegistryIsRetried() {
-    assertThat(Failures.classify(new SchemaRegistryException(0, 0, "connection refused"))).isEqualTo(RETRY);
-    assertThat(Failures.classify(new SchemaRegistryException(500, 50001, "store"))).isEqualTo(RETRY);
+    assertThat(Failures.classify(new SchemaRegistryException(0, 0, "connection refused")))
+        .isEqualTo(RETRY);
+    assertThat(Failures.classify(new SchemaRegistryException(500, 50001, "store")))
+        .isEqualTo(RETRY);
     assertThat(Failures.classify(new SchemaRegistryException(503, 0, "busy"))).isEqualTo(RETRY);
-    assertThat(Failures.classify(new SchemaRegistryException(429, 0, "slow down"))).isEqualTo(RETRY);
+    assertThat(Failures.classify(new SchemaRegistryException(429, 0, "slow down")))
+        .isEqualTo(RETRY);
     assertThat(Failures.classify(new SchemaRegistryException(408, 0, "timeout"))).isEqualTo(RETRY);
   }
 
   @Test
   void refusedRegistryRequestsAreFatal() {
-    assertThat(Failures.classify(new SchemaRegistryException(401, 401, "unauthorized"))).isEqualTo(FATAL);
-    assertThat(Failures.classify(new SchemaRegistryException(403, 403, "forbidden"))).isEqualTo(FATAL);
-    assertThat(Failures.classify(new SchemaRegistryException(409, 409, "incompatible"))).isEqualTo(FATAL);
-    assertThat(Failures.classify(new SchemaRegistryException(404, 40401, "no subject"))).isEqualTo(FATAL);
+    assertThat(Failures.classify(new SchemaRegistryException(401, 401, "unauthorized")))
+        .isEqualTo(FATAL);
+    assertThat(Failures.classify(new SchemaRegistryException(403, 403, "forbidden")))
+        .isEqualTo(FATAL);
+    assertThat(Failures.classify(new SchemaRegistryException(409, 409, "incompatible")))
+        .isEqualTo(FATAL);
+    assertThat(Failures.classify(new SchemaRegistryException(404, 40401, "no subject")))
+        .isEqualTo(FATAL);
   }
 
   @Test
@@ -55,7 +64,8 @@ class FailuresTest {
   private record Answer(int status, String code) implements ServerRefusal {}
 
   private static RuntimeException refused(int status, String code) {
-    return new RuntimeException("S3 answered " + status, new RefusedException(new Answer(status, code)));
+    return new RuntimeException(
+        "S3 answered " + status, new RefusedException(new Answer(status, code)));
   }
 
   private static final class RefusedException extends RuntimeException implements ServerRefusal {
@@ -93,7 +103,9 @@ class FailuresTest {
     assertThat(Failures.forRecord(refused(503, "SlowDown"))).isEqualTo(RETRY);
     assertThat(Failures.forRecord(refused(408, "RequestTimeout"))).isEqualTo(RETRY);
     assertThat(Failures.forRecord(refused(429, "TooManyRequests"))).isEqualTo(RETRY);
-    assertThat(Failures.forRecord(new java.io.UncheckedIOException(new ConnectException("refused")))).isEqualTo(RETRY);
+    assertThat(
+            Failures.forRecord(new java.io.UncheckedIOException(new ConnectException("refused"))))
+        .isEqualTo(RETRY);
   }
 
   @Test
@@ -107,18 +119,26 @@ class FailuresTest {
   @Test
   void perRecordFallsBackToTheGeneralRules() {
     assertThat(Failures.forRecord(new IllegalStateException("bug"))).isEqualTo(FATAL);
-    assertThat(Failures.forRecord(new MalformedPayloadException(MalformedPayloadException.Reason.WRONG_MAGIC_BYTE,
-        -1, "x", null))).isEqualTo(DEAD_LETTER);
-    assertThat(Failures.forRecord(refused(-1, ""))).as("no known status: a bug, as before").isEqualTo(FATAL);
+    assertThat(
+            Failures.forRecord(
+                new MalformedPayloadException(
+                    MalformedPayloadException.Reason.WRONG_MAGIC_BYTE, -1, "x", null)))
+        .isEqualTo(DEAD_LETTER);
+    assertThat(Failures.forRecord(refused(-1, "")))
+        .as("no known status: a bug, as before")
+        .isEqualTo(FATAL);
   }
 
   @Test
   void aWriteToOurOwnBucketThatIsGoneStopsInsteadOfDeadLetteringEveryRecord() {
     assertThat(Failures.forWrite(refused(404, "NoSuchBucket"))).isEqualTo(FATAL);
-    assertThat(Failures.forWrite(new IllegalStateException(refused(404, "NoSuchBucket")))).isEqualTo(FATAL);
+    assertThat(Failures.forWrite(new IllegalStateException(refused(404, "NoSuchBucket"))))
+        .isEqualTo(FATAL);
     assertThat(Failures.forWrite(refused(400, "MetadataTooLarge"))).isEqualTo(DEAD_LETTER);
     assertThat(Failures.forWrite(refused(503, "SlowDown"))).isEqualTo(RETRY);
-    assertThat(Failures.forRecord(refused(404, "NoSuchBucket"))).as("an ImageRef's bucket").isEqualTo(DEAD_LETTER);
+    assertThat(Failures.forRecord(refused(404, "NoSuchBucket")))
+        .as("an ImageRef's bucket")
+        .isEqualTo(DEAD_LETTER);
   }
 
   @Test

@@ -22,7 +22,11 @@ public final class InteropFixture {
         .setEventId("evt-0001")
         .setModelId("shapes")
         .setLabel("circle")
-        .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(IMAGE)).setContentType("image/png").build())
+        .setImage(
+            InlineImage.newBuilder()
+                .setData(ByteBuffer.wrap(IMAGE))
+                .setContentType("image/png")
+                .build())
         .setCapturedAt(Instant.ofEpochMilli(1767225600000L))
         .setAttributes(attributes)
         .build();

@@ -8,16 +8,19 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * What {@link SchemaRegistryClient} relies on from any Confluent-compatible registry. Each
- * {@code *IT} subclass runs it against one real server.
+ * What {@link SchemaRegistryClient} relies on from any Confluent-compatible registry. Each {@code
+ * *IT} subclass runs it against one real server.
  */
 public abstract class RegistryContract {
-  static final String V1 = """
+  static final String V1 =
+      """
       {"type":"record","name":"Probe","namespace":"contract","fields":[{"name":"a","type":"string"}]}""";
-  static final String V2_OPTIONAL = """
+  static final String V2_OPTIONAL =
+      """
       {"type":"record","name":"Probe","namespace":"contract","fields":[{"name":"a","type":"string"},
        {"name":"b","type":"int","default":0}]}""";
-  static final String V2_REQUIRED = """
+  static final String V2_REQUIRED =
+      """
       {"type":"record","name":"Probe","namespace":"contract","fields":[{"name":"a","type":"string"},
        {"name":"c","type":"long"}]}""";
 
@@ -58,10 +61,12 @@ public abstract class RegistryContract {
       assertThat(c.register(subject, V2_OPTIONAL)).isNotEqualTo(v1);
       assertThat(c.checkCompatibility(subject, V2_REQUIRED).compatible()).isFalse();
       assertThatThrownBy(() -> c.register(subject, V2_REQUIRED))
-          .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-            assertThat(e.status()).isEqualTo(409);
-            assertThat(Failures.classify(e)).isEqualTo(Failures.Disposition.FATAL);
-          })
+          .isInstanceOfSatisfying(
+              SchemaRegistryException.class,
+              e -> {
+                assertThat(e.status()).isEqualTo(409);
+                assertThat(Failures.classify(e)).isEqualTo(Failures.Disposition.FATAL);
+              })
           .hasMessageContaining("409");
       assertThat(c.versions(subject)).containsExactly(1, 2);
     }
@@ -70,11 +75,15 @@ public abstract class RegistryContract {
   @Test
   void missingThingsAre404sWithConfluentCodes() {
     try (SchemaRegistryClient c = client()) {
-      assertThatThrownBy(() -> c.latest(subject())).isInstanceOfSatisfying(SchemaRegistryException.class,
-          e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND))
+      assertThatThrownBy(() -> c.latest(subject()))
+          .isInstanceOfSatisfying(
+              SchemaRegistryException.class,
+              e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND))
           .hasMessageContaining("40401");
-      assertThatThrownBy(() -> c.schemaById(987654)).isInstanceOfSatisfying(SchemaRegistryException.class,
-          e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
+      assertThatThrownBy(() -> c.schemaById(987654))
+          .isInstanceOfSatisfying(
+              SchemaRegistryException.class,
+              e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
     }
   }
 

@@ -13,17 +13,22 @@ class SchemaRegistryClientTest {
   @Test
   void answersUpToTheLimitAreReadAndLongerOnesRefusedWithoutReadingThemAll() throws Exception {
     String ok = "{\"id\":1}";
-    assertThat(SchemaRegistryClient.boundedText(new ByteArrayInputStream(ok.getBytes(StandardCharsets.UTF_8)), 200))
+    assertThat(
+            SchemaRegistryClient.boundedText(
+                new ByteArrayInputStream(ok.getBytes(StandardCharsets.UTF_8)), 200))
         .isEqualTo(ok);
-    assertThat(SchemaRegistryClient.boundedText(
-        new ByteArrayInputStream(new byte[SchemaRegistryClient.MAX_RESPONSE_BYTES]), 200))
+    assertThat(
+            SchemaRegistryClient.boundedText(
+                new ByteArrayInputStream(new byte[SchemaRegistryClient.MAX_RESPONSE_BYTES]), 200))
         .hasSize(SchemaRegistryClient.MAX_RESPONSE_BYTES);
     EndlessStream endless = new EndlessStream();
     assertThatThrownBy(() -> SchemaRegistryClient.boundedText(endless, 200))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-          assertThat(e.status()).isEqualTo(200);
-          assertThat(Failures.classify(e)).isEqualTo(Failures.Disposition.FATAL);
-        })
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(200);
+              assertThat(Failures.classify(e)).isEqualTo(Failures.Disposition.FATAL);
+            })
         .hasMessageContaining("over " + SchemaRegistryClient.MAX_RESPONSE_BYTES);
     assertThat(endless.read).isEqualTo(SchemaRegistryClient.MAX_RESPONSE_BYTES + 1L);
     assertThat(endless.closed).isTrue();

@@ -18,21 +18,28 @@ public final class SecureKafka {
 
   /** The config, as {@link KafkaConfig#from} reads it from environment variables. */
   public static KafkaConfig config() {
-    return KafkaConfig.from(ConfigSource.of(Map.of("kafka.bootstrap.servers", "kafka-1:9094,kafka-2:9094"), Map.of(
-        "STREAMTUNE_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
-        "STREAMTUNE_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
-        "STREAMTUNE_KAFKA_SASL_JAAS_CONFIG", JAAS,
-        "STREAMTUNE_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/kafka/truststore.p12",
-        "STREAMTUNE_KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12",
-        "STREAMTUNE_KAFKA_SSL_TRUSTSTORE_PASSWORD", "trust-pw",
-        "STREAMTUNE_KAFKA_SSL_KEYSTORE_LOCATION", "/etc/kafka/client.p12",
-        "STREAMTUNE_KAFKA_SSL_KEYSTORE_TYPE", "PKCS12",
-        "STREAMTUNE_KAFKA_SSL_KEYSTORE_PASSWORD", "key-pw")));
+    return KafkaConfig.from(
+        ConfigSource.of(
+            Map.of("kafka.bootstrap.servers", "kafka-1:9094,kafka-2:9094"),
+            Map.of(
+                "STREAMTUNE_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "STREAMTUNE_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "STREAMTUNE_KAFKA_SASL_JAAS_CONFIG", JAAS,
+                "STREAMTUNE_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/kafka/truststore.p12",
+                "STREAMTUNE_KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12",
+                "STREAMTUNE_KAFKA_SSL_TRUSTSTORE_PASSWORD", "trust-pw",
+                "STREAMTUNE_KAFKA_SSL_KEYSTORE_LOCATION", "/etc/kafka/client.p12",
+                "STREAMTUNE_KAFKA_SSL_KEYSTORE_TYPE", "PKCS12",
+                "STREAMTUNE_KAFKA_SSL_KEYSTORE_PASSWORD", "key-pw")));
   }
 
-  /** Asserts that {@code props} (a component's client properties) carry every setting of {@link #config()}. */
+  /**
+   * Asserts that {@code props} (a component's client properties) carry every setting of {@link
+   * #config()}.
+   */
   public static void assertSecured(Map<String, Object> props) {
-    assertThat(props).containsEntry("bootstrap.servers", "kafka-1:9094,kafka-2:9094")
+    assertThat(props)
+        .containsEntry("bootstrap.servers", "kafka-1:9094,kafka-2:9094")
         .containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
         .containsEntry("sasl.jaas.config", JAAS)

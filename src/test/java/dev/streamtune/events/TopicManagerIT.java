@@ -25,10 +25,14 @@ class TopicManagerIT {
     try (var admin = stack.admin()) {
       var first = TopicManager.ensure(admin, names, POLICY);
       assertThat(first.created()).hasSize(5);
-      var states = TopicManager.describe(admin, List.of(names.modelVersions(), names.trainingStatus(),
-          names.labelledImages()));
-      assertThat(states.get(names.modelVersions()).configs()).containsEntry("cleanup.policy", "compact");
-      assertThat(states.get(names.trainingStatus()).configs()).containsEntry("retention.ms", "3600000");
+      var states =
+          TopicManager.describe(
+              admin,
+              List.of(names.modelVersions(), names.trainingStatus(), names.labelledImages()));
+      assertThat(states.get(names.modelVersions()).configs())
+          .containsEntry("cleanup.policy", "compact");
+      assertThat(states.get(names.trainingStatus()).configs())
+          .containsEntry("retention.ms", "3600000");
       assertThat(states.get(names.labelledImages()).partitions()).isEqualTo(3);
       var second = TopicManager.ensure(admin, names, POLICY);
       assertThat(second.created()).isEmpty();
@@ -40,11 +44,17 @@ class TopicManagerIT {
   void refusesAModelVersionsTopicThatDeletes(Stack stack) throws Exception {
     TopicNames names = names(stack);
     try (var admin = stack.admin()) {
-      admin.createTopics(List.of(new NewTopic(names.modelVersions(), 1, (short) 1)
-          .configs(Map.of("cleanup.policy", "delete")))).all().get();
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(names.modelVersions(), 1, (short) 1)
+                      .configs(Map.of("cleanup.policy", "delete"))))
+          .all()
+          .get();
       assertThatThrownBy(() -> TopicManager.ensure(admin, names, POLICY))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining(names.modelVersions()).hasMessageContaining("cleanup.policy=delete")
+          .hasMessageContaining(names.modelVersions())
+          .hasMessageContaining("cleanup.policy=delete")
           .hasMessageContaining("compact");
     }
   }
@@ -55,7 +65,8 @@ class TopicManagerIT {
     try (var admin = stack.admin()) {
       admin.createTopics(List.of(new NewTopic(names.labelledImages(), 1, (short) 1))).all().get();
       assertThatThrownBy(() -> TopicManager.ensure(admin, names, POLICY))
-          .hasMessageContaining(names.labelledImages()).hasMessageContaining("1 partitions")
+          .hasMessageContaining(names.labelledImages())
+          .hasMessageContaining("1 partitions")
           .hasMessageContaining("topic.partitions=3");
     }
   }

@@ -17,15 +17,25 @@ class TopicManagerTest {
   @Test
   void wantsEveryDesignTopicWithItsPolicy() {
     var wanted = TopicManager.wanted(names, policy);
-    assertThat(wanted).extracting(NewTopic::name).containsExactlyInAnyOrder("images.labelled",
-        "images.labelled.dlq", "training.requests", "models.versions", "training.status");
-    assertThat(wanted).allSatisfy(t -> {
-      assertThat(t.numPartitions()).isEqualTo(6);
-      assertThat(t.replicationFactor()).isEqualTo((short) 3);
-    });
-    NewTopic versions = wanted.stream().filter(t -> t.name().equals("models.versions")).findFirst().orElseThrow();
+    assertThat(wanted)
+        .extracting(NewTopic::name)
+        .containsExactlyInAnyOrder(
+            "images.labelled",
+            "images.labelled.dlq",
+            "training.requests",
+            "models.versions",
+            "training.status");
+    assertThat(wanted)
+        .allSatisfy(
+            t -> {
+              assertThat(t.numPartitions()).isEqualTo(6);
+              assertThat(t.replicationFactor()).isEqualTo((short) 3);
+            });
+    NewTopic versions =
+        wanted.stream().filter(t -> t.name().equals("models.versions")).findFirst().orElseThrow();
     assertThat(versions.configs()).containsEntry("cleanup.policy", "compact");
-    NewTopic status = wanted.stream().filter(t -> t.name().equals("training.status")).findFirst().orElseThrow();
+    NewTopic status =
+        wanted.stream().filter(t -> t.name().equals("training.status")).findFirst().orElseThrow();
     assertThat(status.configs()).containsEntry("retention.ms", "1800000");
   }
 
@@ -37,25 +47,34 @@ class TopicManagerTest {
 
   @Test
   void acceptsSaneTopics() {
-    assertThatCode(() -> TopicManager.check(state("models.versions", 1, 3, "compact"), names, policy))
+    assertThatCode(
+            () -> TopicManager.check(state("models.versions", 1, 3, "compact"), names, policy))
         .doesNotThrowAnyException();
-    assertThatCode(() -> TopicManager.check(state("images.labelled", 12, 3, "delete"), names, policy))
+    assertThatCode(
+            () -> TopicManager.check(state("images.labelled", 12, 3, "delete"), names, policy))
         .doesNotThrowAnyException();
-    assertThatCode(() -> TopicManager.check(state("images.labelled.dlq", 1, 3, "delete"), names, policy))
+    assertThatCode(
+            () -> TopicManager.check(state("images.labelled.dlq", 1, 3, "delete"), names, policy))
         .doesNotThrowAnyException();
   }
 
   @Test
   void refusesADeletingModelVersionsTopic() {
-    assertThatThrownBy(() -> TopicManager.check(state("models.versions", 1, 3, "compact,delete"), names, policy))
-        .hasMessageContaining("cleanup.policy=compact,delete").hasMessageContaining("kafka-configs");
+    assertThatThrownBy(
+            () ->
+                TopicManager.check(state("models.versions", 1, 3, "compact,delete"), names, policy))
+        .hasMessageContaining("cleanup.policy=compact,delete")
+        .hasMessageContaining("kafka-configs");
   }
 
   @Test
   void refusesTooFewPartitionsOnInputTopicsAndTooFewReplicas() {
-    assertThatThrownBy(() -> TopicManager.check(state("training.requests", 2, 3, "delete"), names, policy))
-        .hasMessageContaining("2 partitions").hasMessageContaining("topic.partitions=6");
-    assertThatThrownBy(() -> TopicManager.check(state("images.labelled.dlq", 6, 1, "delete"), names, policy))
+    assertThatThrownBy(
+            () -> TopicManager.check(state("training.requests", 2, 3, "delete"), names, policy))
+        .hasMessageContaining("2 partitions")
+        .hasMessageContaining("topic.partitions=6");
+    assertThatThrownBy(
+            () -> TopicManager.check(state("images.labelled.dlq", 6, 1, "delete"), names, policy))
         .hasMessageContaining("1 replicas");
   }
 

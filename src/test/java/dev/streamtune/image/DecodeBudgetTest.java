@@ -22,12 +22,16 @@ class DecodeBudgetTest {
     try {
       DecodeBudget.Lease first = budget.take(6);
       AtomicReference<Thread> waiter = new AtomicReference<>();
-      CompletableFuture<DecodeBudget.Lease> second = CompletableFuture.supplyAsync(() -> {
-        waiter.set(Thread.currentThread());
-        return budget.take(6);
-      }, pool);
-      await().atMost(10, TimeUnit.SECONDS).until(() -> waiter.get() != null
-          && waiter.get().getState() == Thread.State.WAITING);
+      CompletableFuture<DecodeBudget.Lease> second =
+          CompletableFuture.supplyAsync(
+              () -> {
+                waiter.set(Thread.currentThread());
+                return budget.take(6);
+              },
+              pool);
+      await()
+          .atMost(10, TimeUnit.SECONDS)
+          .until(() -> waiter.get() != null && waiter.get().getState() == Thread.State.WAITING);
       assertThat(second).isNotDone();
       assertThat(budget.available()).isEqualTo(4);
       first.close();
@@ -52,8 +56,10 @@ class DecodeBudgetTest {
     DecodeBudget budget = DecodeBudget.of(1);
     try (DecodeBudget.Lease held = budget.take(1)) {
       Thread.currentThread().interrupt();
-      assertThatThrownBy(() -> budget.take(1)).isInstanceOf(IllegalStateException.class)
-          .isNotInstanceOf(ImageDecodeException.class).hasMessageContaining("decode budget");
+      assertThatThrownBy(() -> budget.take(1))
+          .isInstanceOf(IllegalStateException.class)
+          .isNotInstanceOf(ImageDecodeException.class)
+          .hasMessageContaining("decode budget");
       assertThat(Thread.interrupted()).isTrue();
     }
   }
@@ -65,7 +71,8 @@ class DecodeBudgetTest {
     try (DecodeBudget.Lease held = budget.take(1)) {
       Thread.currentThread().interrupt();
       assertThatThrownBy(() -> new ImageDecoder(1_000, budget).decode(png))
-          .isInstanceOf(IllegalStateException.class).isNotInstanceOf(ImageDecodeException.class);
+          .isInstanceOf(IllegalStateException.class)
+          .isNotInstanceOf(ImageDecodeException.class);
       assertThat(Thread.interrupted()).isTrue();
     }
   }

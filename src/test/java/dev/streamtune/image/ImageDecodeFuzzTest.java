@@ -10,9 +10,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * RGB of the size their header declares or are refused with an {@link ImageDecodeException} and a
  * reason, which is what lets the trainer quarantine a bad example instead of failing its run; any
  * other exception, a hang or running out of memory is a finding. {@code JAZZER_FUZZ=1 mvn test
- * -Dtest=ImageDecodeFuzzTest} fuzzes for {@code maxDuration}; without it the seeds under
- * {@code src/test/resources/dev/streamtune/ml/ImageDecodeFuzzTestInputs/} (a JPEG, a JPEG cut in
- * the middle but ending with its end marker, a PNG with damaged pixel data under valid CRCs, 8- and
+ * -Dtest=ImageDecodeFuzzTest} fuzzes for {@code maxDuration}; without it the seeds under {@code
+ * src/test/resources/dev/streamtune/ml/ImageDecodeFuzzTestInputs/} (a JPEG, a JPEG cut in the
+ * middle but ending with its end marker, a PNG with damaged pixel data under valid CRCs, 8- and
  * 16-bit grey PNGs, and ingest's PNG, GIF and BMP seeds) run as a regression test.
  */
 class ImageDecodeFuzzTest {

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamtune.image.ImageDecodeException.Reason;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
@@ -34,15 +32,16 @@ class ImageDecoderTest {
     BufferedImage grey = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
     grey.getRaster().setSample(0, 0, 0, 100);
     grey.getRaster().setSample(1, 0, 0, 200);
-    assertThat(decoder.decode(TestImages.encode(grey, "png")).pixels()).containsExactly(100, 100, 100, (byte) 200,
-        (byte) 200, (byte) 200);
+    assertThat(decoder.decode(TestImages.encode(grey, "png")).pixels())
+        .containsExactly(100, 100, 100, (byte) 200, (byte) 200, (byte) 200);
   }
 
   @Test
   void alphaIsDroppedNotComposited() throws IOException {
     BufferedImage argb = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB);
     argb.setRGB(0, 0, 0x40ff8000);
-    assertThat(decoder.decode(TestImages.encode(argb, "png")).pixels()).containsExactly((byte) 0xff, (byte) 0x80, 0);
+    assertThat(decoder.decode(TestImages.encode(argb, "png")).pixels())
+        .containsExactly((byte) 0xff, (byte) 0x80, 0);
   }
 
   @Test
@@ -82,15 +81,24 @@ class ImageDecoderTest {
         int o = (j * rgb.width() + i) * 3;
         int sx = 1 + 3 * i;
         int sy = 2 * j;
-        assertThat(new int[] {rgb.pixels()[o] & 0xff, rgb.pixels()[o + 1] & 0xff, rgb.pixels()[o + 2] & 0xff})
-            .as("pixel %d,%d", i, j).containsExactly(sx & 0xff, sy & 0xff, (sx >> 8) << 4 | (sy >> 8));
+        assertThat(
+                new int[] {
+                  rgb.pixels()[o] & 0xff, rgb.pixels()[o + 1] & 0xff, rgb.pixels()[o + 2] & 0xff
+                })
+            .as("pixel %d,%d", i, j)
+            .containsExactly(sx & 0xff, sy & 0xff, (sx >> 8) << 4 | (sy >> 8));
       }
     }
   }
 
   @Test
   void imagesUnderTwiceTheInputSizeDecodeAtFullSize() throws IOException {
-    ImageDecoder.Rgb rgb = decoder.decode(TestImages.encode(new BufferedImage(2 * ImageDecoder.DECODE_SIDE - 1, 300, BufferedImage.TYPE_INT_RGB), "png"));
+    ImageDecoder.Rgb rgb =
+        decoder.decode(
+            TestImages.encode(
+                new BufferedImage(
+                    2 * ImageDecoder.DECODE_SIDE - 1, 300, BufferedImage.TYPE_INT_RGB),
+                "png"));
     assertThat(rgb.width()).isEqualTo(2 * ImageDecoder.DECODE_SIDE - 1);
     assertThat(rgb.height()).isEqualTo(300);
   }
@@ -98,7 +106,8 @@ class ImageDecoderTest {
   @Test
   void aDecodeTakesItsPixelsFromTheBudgetAndGivesThemBack() throws IOException {
     DecodeBudget budget = DecodeBudget.of(1_000_000);
-    ImageDecoder.Rgb rgb = new ImageDecoder(40_000_000, budget).decode(WorstImages.flatPng(4000, 3000, 8, 2));
+    ImageDecoder.Rgb rgb =
+        new ImageDecoder(40_000_000, budget).decode(WorstImages.flatPng(4000, 3000, 8, 2));
     assertThat(rgb.width()).isEqualTo(ImageDecoder.kept(4000, 4)).isEqualTo(1000);
     assertThat(budget.available()).isEqualTo(1_000_000);
   }
@@ -157,8 +166,10 @@ class ImageDecoderTest {
   @Test
   void hugeImagesAreRefusedFromTheHeaderBeforeDecoding() {
     assertThatThrownBy(() -> decoder.decode(PngHeaders.declaring(10_000, 10_000)))
-        .isInstanceOfSatisfying(ImageDecodeException.class, e -> assertThat(e.kind()).isEqualTo(Reason.TOO_LARGE))
-        .hasMessageContaining("10000x10000").hasMessageContaining("40000000");
+        .isInstanceOfSatisfying(
+            ImageDecodeException.class, e -> assertThat(e.kind()).isEqualTo(Reason.TOO_LARGE))
+        .hasMessageContaining("10000x10000")
+        .hasMessageContaining("40000000");
     assertReason(PngHeaders.declaring(50_000, 50_000), Reason.TOO_LARGE);
   }
 
@@ -167,18 +178,25 @@ class ImageDecoderTest {
     byte[] img = TestImages.encode(new BufferedImage(100, 100, BufferedImage.TYPE_INT_RGB), "png");
     assertThat(new ImageDecoder(10_000).decode(img).width()).isEqualTo(100);
     assertThatThrownBy(() -> new ImageDecoder(9_999).decode(img))
-        .isInstanceOfSatisfying(ImageDecodeException.class, e -> assertThat(e.kind()).isEqualTo(Reason.TOO_LARGE));
+        .isInstanceOfSatisfying(
+            ImageDecodeException.class, e -> assertThat(e.kind()).isEqualTo(Reason.TOO_LARGE));
   }
 
   @Test
   void otherFormatsAndRandomBytesAreUnsupported() throws IOException {
-    assertReason(TestImages.encode(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "tiff"), Reason.UNSUPPORTED_FORMAT);
-    assertReason("definitely not an image".getBytes(StandardCharsets.UTF_8), Reason.UNSUPPORTED_FORMAT);
-    assertReason(new byte[] {0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50}, Reason.UNSUPPORTED_FORMAT);
+    assertReason(
+        TestImages.encode(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "tiff"),
+        Reason.UNSUPPORTED_FORMAT);
+    assertReason(
+        "definitely not an image".getBytes(StandardCharsets.UTF_8), Reason.UNSUPPORTED_FORMAT);
+    assertReason(
+        new byte[] {0x52, 0x49, 0x46, 0x46, 0, 0, 0, 0, 0x57, 0x45, 0x42, 0x50},
+        Reason.UNSUPPORTED_FORMAT);
   }
 
   private void assertReason(byte[] bytes, Reason reason) {
     assertThatThrownBy(() -> decoder.decode(bytes))
-        .isInstanceOfSatisfying(ImageDecodeException.class, e -> assertThat(e.kind()).isEqualTo(reason));
+        .isInstanceOfSatisfying(
+            ImageDecodeException.class, e -> assertThat(e.kind()).isEqualTo(reason));
   }
 }

@@ -11,8 +11,15 @@ public final class PngHeaders {
 
   /** A PNG whose header declares w×h pixels, with almost no data: a decompression-bomb shape. */
   public static byte[] declaring(int w, int h) {
-    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0)
-        .put((byte) 0).put((byte) 0);
+    ByteBuffer ihdr =
+        ByteBuffer.allocate(13)
+            .putInt(w)
+            .putInt(h)
+            .put((byte) 8)
+            .put((byte) 2)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
     chunk(out, "IHDR", ihdr.array());

@@ -3,8 +3,8 @@ package dev.streamtune.image;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import javax.imageio.ImageIO;
 import java.util.Random;
+import javax.imageio.ImageIO;
 
 /** Small images for decoder tests: seeded noise, encoded with ImageIO. */
 public final class TestImages {

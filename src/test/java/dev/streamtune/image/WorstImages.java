@@ -41,11 +41,17 @@ public final class WorstImages {
   public static byte[] noisePng(int width, int height, long seed) {
     Random random = new Random(seed);
     byte[] row = new byte[1 + width * 3];
-    return png(width, height, 8, 2, Deflater.BEST_SPEED, y -> {
-      random.nextBytes(row);
-      row[0] = 0;
-      return row;
-    });
+    return png(
+        width,
+        height,
+        8,
+        2,
+        Deflater.BEST_SPEED,
+        y -> {
+          random.nextBytes(row);
+          row[0] = 0;
+          return row;
+        });
   }
 
   /** A single-colour RGB baseline JPEG. */
@@ -65,7 +71,8 @@ public final class WorstImages {
     byte[] row(int y);
   }
 
-  private static byte[] png(int width, int height, int bitDepth, int colourType, int level, Rows rows) {
+  private static byte[] png(
+      int width, int height, int bitDepth, int colourType, int level, Rows rows) {
     try {
       ByteArrayOutputStream idat = new ByteArrayOutputStream();
       Deflater deflater = new Deflater(level);

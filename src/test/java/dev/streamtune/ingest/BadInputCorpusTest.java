@@ -44,7 +44,8 @@ class BadInputCorpusTest {
   private final ConfluentAvroSerde<LabelledImage> images =
       new ConfluentAvroSerde<>(LabelledImage.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
   private final ConfluentAvroSerde<TrainingRequest> requests =
-      new ConfluentAvroSerde<>(TrainingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
+      new ConfluentAvroSerde<>(
+          TrainingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
   private final InMemoryObjectStore store = new InMemoryObjectStore("streamtune");
 
   private String decodeFailure(byte[] value) {
@@ -59,37 +60,56 @@ class BadInputCorpusTest {
   @Test
   void everyBadRecordIsDeadLetteredWithItsReasonAndEveryGoodOneIsStored() {
     store.put(BadInputCorpus.REF_KEY, BadInputCorpus.REF_OBJECT, "image/png", Map.of());
-    List<BadInputCorpus.Case> corpus = new BadInputCorpus(images, requests, topics.labelledImages(), "streamtune", 42)
-        .generate();
+    List<BadInputCorpus.Case> corpus =
+        new BadInputCorpus(images, requests, topics.labelledImages(), "streamtune", 42).generate();
     assertThat(corpus).hasSizeGreaterThanOrEqualTo(1000);
-    IngestConfig c = IngestConfig.defaults().withTriggers(1_000_000, 1, java.time.Duration.ZERO)
-        .withApplication("corpus-test", Path.of("target", "ttd-state", UUID.randomUUID().toString()));
+    IngestConfig c =
+        IngestConfig.defaults()
+            .withTriggers(1_000_000, 1, java.time.Duration.ZERO)
+            .withApplication(
+                "corpus-test", Path.of("target", "ttd-state", UUID.randomUUID().toString()));
     Properties props = new Properties();
     props.putAll(IngestTopology.properties(c, KafkaConfig.plaintext("unused:9092"), topics));
     Set<String> goodShas = new HashSet<>();
     Map<String, String> dead = new HashMap<>();
-    try (TopologyTestDriver driver = new TopologyTestDriver(IngestTopology.build(c, topics, images, requests, store),
-        props, Instant.parse("2026-01-01T00:00:00Z"))) {
-      var raw = driver.createInputTopic(topics.labelledImages(), new ByteArraySerializer(), new ByteArraySerializer());
-      var dlq = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(
+            IngestTopology.build(c, topics, images, requests, store),
+            props,
+            Instant.parse("2026-01-01T00:00:00Z"))) {
+      var raw =
+          driver.createInputTopic(
+              topics.labelledImages(), new ByteArraySerializer(), new ByteArraySerializer());
+      var dlq =
+          driver.createOutputTopic(
+              topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
       Random r = new Random(1);
       for (int i = 0; i < corpus.size(); i++) {
         raw.pipeInput(("bad-" + i).getBytes(StandardCharsets.UTF_8), corpus.get(i).value());
         if (i % 5 == 0) {
           byte[] png = BadInputCorpus.png(r, 6, 6);
           goodShas.add(Validator.sha256(png));
-          raw.pipeInput(("good-" + i).getBytes(StandardCharsets.UTF_8), images.serializer().serialize(
-              topics.labelledImages(), IngestTopologyTest.event("good-" + i, "m", "label" + i % 3, png, "image/png")));
+          raw.pipeInput(
+              ("good-" + i).getBytes(StandardCharsets.UTF_8),
+              images
+                  .serializer()
+                  .serialize(
+                      topics.labelledImages(),
+                      IngestTopologyTest.event(
+                          "good-" + i, "m", "label" + i % 3, png, "image/png")));
         }
       }
       for (TestRecord<byte[], byte[]> d : dlq.readRecordsToList()) {
         Header reason = d.headers().lastHeader("streamtune.reason");
-        dead.put(new String(d.key(), StandardCharsets.UTF_8), reason == null ? null
-            : new String(reason.value(), StandardCharsets.UTF_8));
+        dead.put(
+            new String(d.key(), StandardCharsets.UTF_8),
+            reason == null ? null : new String(reason.value(), StandardCharsets.UTF_8));
       }
     }
-    Set<String> decodeReasons = java.util.Arrays.stream(MalformedPayloadException.Reason.values()).map(Enum::name)
-        .collect(java.util.stream.Collectors.toSet());
+    Set<String> decodeReasons =
+        java.util.Arrays.stream(MalformedPayloadException.Reason.values())
+            .map(Enum::name)
+            .collect(java.util.stream.Collectors.toSet());
     Map<String, String> wrong = new TreeMap<>();
     int decodeStage = 0;
     for (int i = 0; i < corpus.size(); i++) {
@@ -100,14 +120,23 @@ class BadInputCorpusTest {
         got = decodeFailure(bad.value());
       }
       if (!bad.reason().equals(got)) {
-        wrong.merge(bad.kind().replaceAll("\"[^\"]*\"", "…") + ": expected " + bad.reason() + ", got " + got, "1",
+        wrong.merge(
+            bad.kind().replaceAll("\"[^\"]*\"", "…")
+                + ": expected "
+                + bad.reason()
+                + ", got "
+                + got,
+            "1",
             (a, b) -> Integer.toString(Integer.parseInt(a) + 1));
       }
     }
     assertThat(wrong).as("bad records without their dead letter and reason").isEmpty();
-    assertThat(dead).as("validate-stage dead letters only; no good record dead-lettered")
+    assertThat(dead)
+        .as("validate-stage dead letters only; no good record dead-lettered")
         .hasSize(corpus.size() - decodeStage);
     assertThat(decodeStage).isGreaterThan(500);
-    assertThat(store.list("examples/m/")).as("every good record stored once").hasSize(goodShas.size());
+    assertThat(store.list("examples/m/"))
+        .as("every good record stored once")
+        .hasSize(goodShas.size());
   }
 }

@@ -38,24 +38,42 @@ class BrokerRestartIT {
     TopicNames topics = stack.topics();
     EmbeddedKafka[] broker = {EmbeddedKafka.start(dir.resolve("kafka"), 0, 0)};
     KafkaConfig kafka = KafkaConfig.plaintext(broker[0].bootstrapServers());
-    IngestConfig config = IngestConfig.defaults().withTriggers(THRESHOLD, 1, Duration.ZERO)
-        .withApplication(stack.unique("restart"), dir.resolve("state"))
-        .withStorage(java.util.Set.of(stack.bucket()), IngestConfig.defaults().storageRetry());
-    try (IngestApp app = IngestApp.start(config, kafka, stack.registry(), topics,
-            new TopicPolicy(3, (short) 1, Duration.ofHours(1)), stack.s3());
+    IngestConfig config =
+        IngestConfig.defaults()
+            .withTriggers(THRESHOLD, 1, Duration.ZERO)
+            .withApplication(stack.unique("restart"), dir.resolve("state"))
+            .withStorage(java.util.Set.of(stack.bucket()), IngestConfig.defaults().storageRetry());
+    try (IngestApp app =
+            IngestApp.start(
+                config,
+                kafka,
+                stack.registry(),
+                topics,
+                new TopicPolicy(3, (short) 1, Duration.ofHours(1)),
+                stack.s3());
         MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
-      NodeScript.run("publish", broker[0].bootstrapServers(), stack.registryUrl().toString(),
-          topics.labelledImages(), NodeScript.avsc(), w.manifest().toString());
-      await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+      NodeScript.run(
+          "publish",
+          broker[0].bootstrapServers(),
+          stack.registryUrl().toString(),
+          topics.labelledImages(),
+          NodeScript.avsc(),
+          w.manifest().toString());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
           .until(() -> s3.list("examples/").size() >= w.distinctImages() / 4);
       broker[0].close();
       int stored = s3.list("examples/").size();
       broker[0] = EmbeddedKafka.start(dir.resolve("kafka"), 0, 0);
-      System.out.printf("Broker restarted with %d of %d images stored%n", stored, w.distinctImages());
+      System.out.printf(
+          "Broker restarted with %d of %d images stored%n", stored, w.distinctImages());
       assertThat(stored).as("restarted mid-stream").isLessThan(w.distinctImages());
 
-      await().atMost(Duration.ofSeconds(180)).ignoreExceptions().untilAsserted(() ->
-          assertThat(s3.list("examples/")).hasSize(w.distinctImages()));
+      await()
+          .atMost(Duration.ofSeconds(180))
+          .ignoreExceptions()
+          .untilAsserted(() -> assertThat(s3.list("examples/")).hasSize(w.distinctImages()));
       w.assertOutcome(kafka, stack.registry(), topics, s3, THRESHOLD);
       assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
     } finally {

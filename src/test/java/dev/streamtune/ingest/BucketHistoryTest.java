@@ -21,8 +21,10 @@ class BucketHistoryTest {
   @Test
   void anApplicationWithHistoryIsRefusedANewEmptyBucket() {
     InMemoryObjectStore bucket = new InMemoryObjectStore("fresh");
-    assertThatThrownBy(() -> BucketHistory.check(bucket, "app", 420)).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("ingest.application.id 'app'").hasMessageContaining("bucket 'fresh'")
+    assertThatThrownBy(() -> BucketHistory.check(bucket, "app", 420))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ingest.application.id 'app'")
+        .hasMessageContaining("bucket 'fresh'")
         .hasMessageContaining("420 records");
     assertThat(bucket.get("ingest/app")).isEmpty();
   }

@@ -35,7 +35,8 @@ class IngestS3OutageIT {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "ingest-outage");
     EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"), 0, stack.accessKey(), stack.secretKey());
     int port = s3.endpoint().getPort();
-    S3Config config = new S3Config(s3.endpoint(), "us-east-1", "outage", stack.accessKey(), stack.secretKey());
+    S3Config config =
+        new S3Config(s3.endpoint(), "us-east-1", "outage", stack.accessKey(), stack.secretKey());
     try (var client = config.newClient()) {
       client.makeBucket(MakeBucketArgs.builder().bucket("outage").build());
     }
@@ -47,23 +48,39 @@ class IngestS3OutageIT {
     try (var admin = stack.admin()) {
       TopicManager.ensure(admin, topics, policy);
     }
-    IngestConfig ingest = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
-        .withApplication(stack.unique("outage"), dir.resolve("state"))
-        .withStorage(Set.of("outage"), Duration.ofSeconds(5)).withThreads(2);
-    try (IngestApp app = IngestApp.start(ingest, stack.kafka(), stack.registry(), topics, policy, config);
+    IngestConfig ingest =
+        IngestConfig.defaults()
+            .withTriggers(1_000_000, 1, Duration.ZERO)
+            .withApplication(stack.unique("outage"), dir.resolve("state"))
+            .withStorage(Set.of("outage"), Duration.ofSeconds(5))
+            .withThreads(2);
+    try (IngestApp app =
+            IngestApp.start(ingest, stack.kafka(), stack.registry(), topics, policy, config);
         MinioObjectStore store = new MinioObjectStore(config)) {
-      NodeScript.run("publish", stack.bootstrapServers(), stack.registryUrl().toString(), topics.labelledImages(),
-          NodeScript.avsc(), w.manifest().toString());
-      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> store.list("examples/").size() >= w.distinctImages() / 5);
+      NodeScript.run(
+          "publish",
+          stack.bootstrapServers(),
+          stack.registryUrl().toString(),
+          topics.labelledImages(),
+          NodeScript.avsc(),
+          w.manifest().toString());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .until(() -> store.list("examples/").size() >= w.distinctImages() / 5);
       s3.close();
       long down = System.nanoTime();
-      await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40))
+      await()
+          .during(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(40))
           .until(() -> app.state().isRunningOrRebalancing());
       s3 = EmbeddedS3.start(dir.resolve("s3"), port, stack.accessKey(), stack.secretKey());
       System.out.printf("S3 was down %d s%n", (System.nanoTime() - down) / 1_000_000_000L);
 
-      await().atMost(Duration.ofSeconds(180)).ignoreExceptions().untilAsserted(() ->
-          assertThat(store.list("examples/")).hasSize(w.distinctImages()));
+      await()
+          .atMost(Duration.ofSeconds(180))
+          .ignoreExceptions()
+          .untilAsserted(() -> assertThat(store.list("examples/")).hasSize(w.distinctImages()));
       w.assertOutcome(stack.kafka(), stack.registry(), topics, store, ingest.threshold());
       assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
     } finally {

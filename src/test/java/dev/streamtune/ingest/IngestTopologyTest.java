@@ -60,17 +60,31 @@ class IngestTopologyTest {
     if (driver != null) {
       driver.close();
     }
-    IngestConfig c = config.withApplication("ingest-test", Path.of("target", "ttd-state", UUID.randomUUID().toString()));
+    IngestConfig c =
+        config.withApplication(
+            "ingest-test", Path.of("target", "ttd-state", UUID.randomUUID().toString()));
     Properties props = new Properties();
     props.putAll(IngestTopology.properties(c, KafkaConfig.plaintext("unused:9092"), topics));
-    var requestSerde = new ConfluentAvroSerde<>(TrainingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
-    driver = new TopologyTestDriver(IngestTopology.build(c, topics, images, requestSerde, hook.apply(store)), props,
-        Instant.parse("2026-01-01T00:00:00Z"));
-    input = driver.createInputTopic(topics.labelledImages(), new ByteArraySerializer(), images.serializer());
-    rawInput = driver.createInputTopic(topics.labelledImages(), new ByteArraySerializer(), new ByteArraySerializer());
-    dlq = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    requests = driver.createOutputTopic(topics.trainingRequests(), new StringDeserializer(),
-        requestSerde.deserializer());
+    var requestSerde =
+        new ConfluentAvroSerde<>(
+            TrainingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
+    driver =
+        new TopologyTestDriver(
+            IngestTopology.build(c, topics, images, requestSerde, hook.apply(store)),
+            props,
+            Instant.parse("2026-01-01T00:00:00Z"));
+    input =
+        driver.createInputTopic(
+            topics.labelledImages(), new ByteArraySerializer(), images.serializer());
+    rawInput =
+        driver.createInputTopic(
+            topics.labelledImages(), new ByteArraySerializer(), new ByteArraySerializer());
+    dlq =
+        driver.createOutputTopic(
+            topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    requests =
+        driver.createOutputTopic(
+            topics.trainingRequests(), new StringDeserializer(), requestSerde.deserializer());
   }
 
   @AfterEach
@@ -89,10 +103,16 @@ class IngestTopologyTest {
       input.pipeInput(event("e2", "m", "dog", png, "image/png"));
       input.pipeInput(event("e3", "m", ".bad", png, "image/png"));
       assertThat(meters.counter("streamtune.ingest.stored", "kind", "new").count()).isEqualTo(1);
-      assertThat(meters.counter("streamtune.ingest.stored", "kind", "relabel").count()).isEqualTo(1);
+      assertThat(meters.counter("streamtune.ingest.stored", "kind", "relabel").count())
+          .isEqualTo(1);
       assertThat(meters.counter("streamtune.ingest.duplicates").count()).isEqualTo(1);
-      assertThat(meters.counter("streamtune.ingest.stored.bytes").count()).isEqualTo(2.0 * png.length);
-      assertThat(meters.counter("streamtune.ingest.dead.lettered", "stage", "validate", "reason", "BAD_LABEL").count())
+      assertThat(meters.counter("streamtune.ingest.stored.bytes").count())
+          .isEqualTo(2.0 * png.length);
+      assertThat(
+              meters
+                  .counter(
+                      "streamtune.ingest.dead.lettered", "stage", "validate", "reason", "BAD_LABEL")
+                  .count())
           .isEqualTo(1);
     } finally {
       io.micrometer.core.instrument.Metrics.removeRegistry(meters);
@@ -106,11 +126,16 @@ class IngestTopologyTest {
     for (int i = 0; i <= IngestConfig.defaults().maxAttributes(); i++) {
       many.put("k" + i, "v");
     }
-    assertDeadLetter(withAttributes(event("a1", "m", "cat", png, "image/png"), many), "TOO_MANY_ATTRIBUTES");
-    assertDeadLetter(withAttributes(event("a2", "m", "cat", png, "image/png"), Map.of("note", "x".repeat(2000))),
+    assertDeadLetter(
+        withAttributes(event("a1", "m", "cat", png, "image/png"), many), "TOO_MANY_ATTRIBUTES");
+    assertDeadLetter(
+        withAttributes(event("a2", "m", "cat", png, "image/png"), Map.of("note", "x".repeat(2000))),
         "ATTRIBUTES_TOO_LARGE");
-    assertDeadLetter(LabelledImage.newBuilder(event("a3", "m", "cat", png, "image/png")).setEventId("e".repeat(2000))
-        .build(), "ATTRIBUTES_TOO_LARGE");
+    assertDeadLetter(
+        LabelledImage.newBuilder(event("a3", "m", "cat", png, "image/png"))
+            .setEventId("e".repeat(2000))
+            .build(),
+        "ATTRIBUTES_TOO_LARGE");
     many.remove("k0");
     input.pipeInput(withAttributes(event("a4", "m", "cat", png, "image/png"), many));
     assertThat(dlq.isEmpty()).isTrue();
@@ -122,7 +147,8 @@ class IngestTopologyTest {
   @Test
   void anImageRefKeyOverS3sLimitIsRefusedBeforeAnyRequest() {
     byte[] png = png(4);
-    assertDeadLetter(ref("k1", "s3://streamtune/uploads/" + "k".repeat(1017) + ".png", Validator.sha256(png)),
+    assertDeadLetter(
+        ref("k1", "s3://streamtune/uploads/" + "k".repeat(1017) + ".png", Validator.sha256(png)),
         "REF_KEY_TOO_LONG");
   }
 
@@ -132,10 +158,12 @@ class IngestTopologyTest {
     start(IngestConfig.defaults().withTriggers(3, 2, Duration.ofMinutes(10)));
     byte[] png = png(5);
     store.put("uploads/forbidden/a.png", png, "image/png", Map.of());
-    assertDeadLetter(ref("f1", "s3://streamtune/uploads/forbidden/a.png", Validator.sha256(png)), "REF_REFUSED");
+    assertDeadLetter(
+        ref("f1", "s3://streamtune/uploads/forbidden/a.png", Validator.sha256(png)), "REF_REFUSED");
     hook = s -> new Refusing(s, 404, "NoSuchBucket");
     start(IngestConfig.defaults().withTriggers(3, 2, Duration.ofMinutes(10)));
-    assertDeadLetter(ref("f2", "s3://streamtune/uploads/forbidden/a.png", Validator.sha256(png)), "REF_MISSING");
+    assertDeadLetter(
+        ref("f2", "s3://streamtune/uploads/forbidden/a.png", Validator.sha256(png)), "REF_MISSING");
   }
 
   @Test
@@ -143,19 +171,25 @@ class IngestTopologyTest {
     byte[] png = png(6);
     byte[] other = png(7);
     store.put("uploads/swap.png", png, "image/png", Map.of());
-    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean(true);
-    hook = s -> new Refusing(s, 0, "") {
-      @Override
-      public java.util.Optional<byte[]> getAtMost(String key, int maxBytes) {
-        var read = super.getAtMost(key, maxBytes);
-        if (once.getAndSet(false)) {
-          store.put("uploads/swap.png", other, "image/png", Map.of());
-        }
-        return read;
-      }
-    };
+    java.util.concurrent.atomic.AtomicBoolean once =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    hook =
+        s ->
+            new Refusing(s, 0, "") {
+              @Override
+              public java.util.Optional<byte[]> getAtMost(String key, int maxBytes) {
+                var read = super.getAtMost(key, maxBytes);
+                if (once.getAndSet(false)) {
+                  store.put("uploads/swap.png", other, "image/png", Map.of());
+                }
+                return read;
+              }
+            };
     start(IngestConfig.defaults().withTriggers(1, 1, Duration.ofMinutes(10)));
-    assertDeadLetter(ref("s1", "s3://streamtune/uploads/swap.png", Validator.sha256(png)), "store", "REF_SHA_MISMATCH");
+    assertDeadLetter(
+        ref("s1", "s3://streamtune/uploads/swap.png", Validator.sha256(png)),
+        "store",
+        "REF_SHA_MISMATCH");
     assertThat(store.list("examples/")).isEmpty();
     assertThat(requests.isEmpty()).as("nothing counted").isTrue();
   }
@@ -173,7 +207,10 @@ class IngestTopologyTest {
     assertThat(store.list("examples/m/")).hasSize(2);
   }
 
-  /** The store with a bucket policy: reads under uploads/forbidden/ and writes to label "denied" are refused. */
+  /**
+   * The store with a bucket policy: reads under uploads/forbidden/ and writes to label "denied" are
+   * refused.
+   */
   private static class Refusing extends dev.streamtune.store.ForwardingStore {
     private final int status;
     private final String code;
@@ -218,7 +255,9 @@ class IngestTopologyTest {
     assertThat(store.list("examples/")).containsExactly(key);
     var object = store.object(key).orElseThrow();
     assertThat(object.data()).isEqualTo(png);
-    assertThat(object.metadata()).containsEntry("event-id", "e1").containsEntry("attr-source", "test")
+    assertThat(object.metadata())
+        .containsEntry("event-id", "e1")
+        .containsEntry("attr-source", "test")
         .containsEntry("captured-at", "2026-01-01T00:00:00Z");
     assertThat(dlq.isEmpty()).isTrue();
   }
@@ -226,42 +265,64 @@ class IngestTopologyTest {
   @Test
   void eachBrokenRuleGoesToTheDeadLetterTopicWithItsReason() throws IOException {
     IngestConfig small = IngestConfig.defaults().withTriggers(3, 2, Duration.ZERO);
-    start(new IngestConfig(small.applicationId(), 4096, 1_000_000, small.refBuckets(), 3, Map.of(), 2,
-        Duration.ZERO, small.scheduleCheck(), Duration.ofSeconds(1), small.stateDir(), 1, 0,
-        small.sessionTimeout(), small.maxAttributes(), small.maxMetadataBytes()));
+    start(
+        new IngestConfig(
+            small.applicationId(),
+            4096,
+            1_000_000,
+            small.refBuckets(),
+            3,
+            Map.of(),
+            2,
+            Duration.ZERO,
+            small.scheduleCheck(),
+            Duration.ofSeconds(1),
+            small.stateDir(),
+            1,
+            0,
+            small.sessionTimeout(),
+            small.maxAttributes(),
+            small.maxMetadataBytes()));
     byte[] png = png(2);
     store.inBucket("elsewhere").put("x.png", png, "image/png", Map.of());
     store.put("uploads/a.png", png, "image/png", Map.of());
     assertDeadLetter(event("e1", "../etc", "cat", png, "image/png"), "BAD_MODEL_ID");
     assertDeadLetter(event("e2", "m", ".hidden", png, "image/png"), "BAD_LABEL");
-    assertDeadLetter(event("e3", "m", "cat", "hello".getBytes(StandardCharsets.UTF_8), "image/png"),
+    assertDeadLetter(
+        event("e3", "m", "cat", "hello".getBytes(StandardCharsets.UTF_8), "image/png"),
         "UNSUPPORTED_CONTENT_TYPE");
     assertDeadLetter(event("e4", "m", "cat", png, "image/jpeg"), "CONTENT_TYPE_MISMATCH");
     assertDeadLetter(event("e5", "m", "cat", png, "image/webp"), "UNSUPPORTED_CONTENT_TYPE");
     assertDeadLetter(event("e6", "m", "cat", noise(64, 64), "image/png"), "TOO_BIG");
-    assertDeadLetter(event("e7", "m", "cat", dev.streamtune.image.PngHeaders.declaring(2000, 2000), "image/png"),
+    assertDeadLetter(
+        event("e7", "m", "cat", dev.streamtune.image.PngHeaders.declaring(2000, 2000), "image/png"),
         "TOO_MANY_PIXELS");
-    assertDeadLetter(event("e8", "m", "cat", java.util.Arrays.copyOf(png, 20), "image/png"), "CORRUPT_IMAGE");
+    assertDeadLetter(
+        event("e8", "m", "cat", java.util.Arrays.copyOf(png, 20), "image/png"), "CORRUPT_IMAGE");
     assertDeadLetter(ref("e9", "s3://elsewhere/x.png", Validator.sha256(png)), "REF_NOT_ALLOWED");
-    assertDeadLetter(ref("e10", "s3://streamtune/uploads/missing.png", Validator.sha256(png)), "REF_MISSING");
-    assertDeadLetter(ref("e11", "s3://streamtune/uploads/a.png", "0".repeat(64)), "REF_SHA_MISMATCH");
+    assertDeadLetter(
+        ref("e10", "s3://streamtune/uploads/missing.png", Validator.sha256(png)), "REF_MISSING");
+    assertDeadLetter(
+        ref("e11", "s3://streamtune/uploads/a.png", "0".repeat(64)), "REF_SHA_MISMATCH");
     byte[] big = noise(64, 64);
     store.put("uploads/big.png", big, "image/png", Map.of());
-    assertDeadLetter(ref("e12", "s3://streamtune/uploads/big.png", Validator.sha256(big)), "TOO_BIG");
+    assertDeadLetter(
+        ref("e12", "s3://streamtune/uploads/big.png", Validator.sha256(big)), "TOO_BIG");
     assertThat(store.list("examples/")).isEmpty();
   }
 
   /**
    * A record that does not decode is skipped and the next one is processed. TopologyTestDriver
-   * drops the dead-letter records a deserialization handler returns, so the decode stage's
-   * dead letters are checked against a real broker in {@code IngestIT}.
+   * drops the dead-letter records a deserialization handler returns, so the decode stage's dead
+   * letters are checked against a real broker in {@code IngestIT}.
    */
   @Test
   void aRecordThatDoesNotDecodeIsSkipped() {
     rawInput.pipeInput("k".getBytes(StandardCharsets.UTF_8), new byte[] {7, 7, 7});
     byte[] png = png(9);
     input.pipeInput(event("after", "m", "cat", png, "image/png"));
-    assertThat(store.list("examples/m/")).containsExactly("examples/m/cat/" + Validator.sha256(png) + ".png");
+    assertThat(store.list("examples/m/"))
+        .containsExactly("examples/m/cat/" + Validator.sha256(png) + ".png");
   }
 
   @Test
@@ -269,8 +330,8 @@ class IngestTopologyTest {
     byte[] png = png(3);
     store.put("uploads/big.png", png, "image/png", Map.of());
     input.pipeInput(ref("e1", "s3://streamtune/uploads/big.png", Validator.sha256(png)));
-    assertThat(store.get("examples/m/cat/" + Validator.sha256(png) + ".png")).hasValueSatisfying(
-        b -> assertThat(b).isEqualTo(png));
+    assertThat(store.get("examples/m/cat/" + Validator.sha256(png) + ".png"))
+        .hasValueSatisfying(b -> assertThat(b).isEqualTo(png));
     assertThat(dlq.isEmpty()).isTrue();
   }
 
@@ -294,10 +355,12 @@ class IngestTopologyTest {
     input.pipeInput(event("e1", "m", "cat", png, "image/png"));
     input.pipeInput(event("e2", "m", "dog", png, "image/png"));
     assertThat(store.list("examples/m/")).containsExactly("examples/m/dog/" + sha + ".png");
-    assertThat(store.metadata("examples/m/dog/" + sha + ".png").orElseThrow()).as("the second label decision")
+    assertThat(store.metadata("examples/m/dog/" + sha + ".png").orElseThrow())
+        .as("the second label decision")
         .containsEntry("revision", "2");
     input.pipeInput(event("e4", "m", "cat", png, "image/png"));
-    assertThat(store.metadata("examples/m/cat/" + sha + ".png").orElseThrow()).containsEntry("revision", "3");
+    assertThat(store.metadata("examples/m/cat/" + sha + ".png").orElseThrow())
+        .containsEntry("revision", "3");
     input.pipeInput(event("e3", "m", "dog", png(8), "image/png"));
     TrainingRequest r = requests.readValue();
     assertThat(r.getReason()).isEqualTo(TrainingReason.THRESHOLD);
@@ -311,12 +374,15 @@ class IngestTopologyTest {
     }
     input.pipeInput(event("b0", "beta", "x", png(200), "image/png"));
     List<TrainingRequest> out = requests.readValuesToList();
-    assertThat(out).hasSize(2).allSatisfy(r -> {
-      assertThat(r.getModelId()).isEqualTo("alpha");
-      assertThat(r.getReason()).isEqualTo(TrainingReason.THRESHOLD);
-      assertThat(r.getNewExamples()).isEqualTo(3);
-      assertThat(r.getRequestId()).isNotBlank();
-    });
+    assertThat(out)
+        .hasSize(2)
+        .allSatisfy(
+            r -> {
+              assertThat(r.getModelId()).isEqualTo("alpha");
+              assertThat(r.getReason()).isEqualTo(TrainingReason.THRESHOLD);
+              assertThat(r.getNewExamples()).isEqualTo(3);
+              assertThat(r.getRequestId()).isNotBlank();
+            });
   }
 
   @Test
@@ -326,7 +392,9 @@ class IngestTopologyTest {
     assertThat(requests.isEmpty()).as("one example is under minExamples").isTrue();
     input.pipeInput(event("a2", "slow", "x", png(301), "image/png"));
     driver.advanceWallClockTime(Duration.ofMinutes(5));
-    assertThat(requests.isEmpty()).as("the second arrived later, but the wait counts from the first").isFalse();
+    assertThat(requests.isEmpty())
+        .as("the second arrived later, but the wait counts from the first")
+        .isFalse();
     TrainingRequest r = requests.readValue();
     assertThat(r.getReason()).isEqualTo(TrainingReason.SCHEDULE);
     assertThat(r.getNewExamples()).isEqualTo(2);
@@ -336,7 +404,9 @@ class IngestTopologyTest {
 
   @Test
   void countsGoToTrainingStatusOnceASecondForTheModelsThatChanged() throws Exception {
-    var status = driver.createOutputTopic(topics.trainingStatus(), new StringDeserializer(), new StringDeserializer());
+    var status =
+        driver.createOutputTopic(
+            topics.trainingStatus(), new StringDeserializer(), new StringDeserializer());
     input.pipeInput(event("s1", "alpha", "x", png(400), "image/png"));
     input.pipeInput(event("s2", "alpha", "x", png(401), "image/png"));
     assertThat(status.isEmpty()).as("nothing before the wall clock moves").isTrue();
@@ -352,8 +422,13 @@ class IngestTopologyTest {
     assertThat(status.isEmpty()).as("no change, no line").isTrue();
     input.pipeInput(event("s3", "alpha", "x", png(402), "image/png"));
     driver.advanceWallClockTime(Duration.ofSeconds(1));
-    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.readValue()).get("newExamples")
-        .asLong()).as("the threshold reset the count").isZero();
+    assertThat(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(status.readValue())
+                .get("newExamples")
+                .asLong())
+        .as("the threshold reset the count")
+        .isZero();
     assertThat(requests.readValue().getNewExamples()).isEqualTo(3);
   }
 
@@ -362,9 +437,10 @@ class IngestTopologyTest {
   }
 
   private void assertDeadLetter(LabelledImage event, String stage, String reason) {
-    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
-        .getLogger(DeadLetters.class);
-    var logged = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(DeadLetters.class);
+    var logged =
+        new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
     logged.start();
     logger.addAppender(logged);
     try {
@@ -372,14 +448,17 @@ class IngestTopologyTest {
     } finally {
       logger.detachAppender(logged);
     }
-    assertThat(logged.list).as("one log line per bad record, with its reason")
-        .singleElement().satisfies(e -> assertThat(e.getFormattedMessage()).contains(stage + " stage", reason));
+    assertThat(logged.list)
+        .as("one log line per bad record, with its reason")
+        .singleElement()
+        .satisfies(e -> assertThat(e.getFormattedMessage()).contains(stage + " stage", reason));
     TestRecord<byte[], byte[]> r = dlq.readRecord();
     assertThat(header(r, "streamtune.reason")).as(event.getEventId()).isEqualTo(reason);
     assertThat(header(r, "streamtune.stage")).isEqualTo(stage);
     assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("key");
     assertThat(header(r, "__streams.errors.topic")).isEqualTo(topics.labelledImages());
-    assertThat(images.deserializer().deserialize(topics.labelledImages(), r.value())).isEqualTo(event);
+    assertThat(images.deserializer().deserialize(topics.labelledImages(), r.value()))
+        .isEqualTo(event);
     assertThat(dlq.isEmpty()).as("one dead letter").isTrue();
     assertThat(header(r, "streamtune.time")).isNotBlank();
     assertThat(header(r, "__streams.errors.message")).contains(reason);
@@ -392,16 +471,31 @@ class IngestTopologyTest {
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
-  static LabelledImage event(String id, String model, String label, byte[] data, String contentType) {
-    return LabelledImage.newBuilder().setEventId(id).setModelId(model).setLabel(label)
-        .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(data)).setContentType(contentType).build())
-        .setCapturedAt(Instant.parse("2026-01-01T00:00:00Z")).setAttributes(Map.of("source", "test")).build();
+  static LabelledImage event(
+      String id, String model, String label, byte[] data, String contentType) {
+    return LabelledImage.newBuilder()
+        .setEventId(id)
+        .setModelId(model)
+        .setLabel(label)
+        .setImage(
+            InlineImage.newBuilder()
+                .setData(ByteBuffer.wrap(data))
+                .setContentType(contentType)
+                .build())
+        .setCapturedAt(Instant.parse("2026-01-01T00:00:00Z"))
+        .setAttributes(Map.of("source", "test"))
+        .build();
   }
 
   static LabelledImage ref(String id, String uri, String sha) {
-    return LabelledImage.newBuilder().setEventId(id).setModelId("m").setLabel("cat")
-        .setImage(ImageRef.newBuilder().setUri(uri).setSha256(sha).setContentType("image/png").build())
-        .setCapturedAt(Instant.parse("2026-01-01T00:00:00Z")).build();
+    return LabelledImage.newBuilder()
+        .setEventId(id)
+        .setModelId("m")
+        .setLabel("cat")
+        .setImage(
+            ImageRef.newBuilder().setUri(uri).setSha256(sha).setContentType("image/png").build())
+        .setCapturedAt(Instant.parse("2026-01-01T00:00:00Z"))
+        .build();
   }
 
   /** A distinct small PNG per seed. */

@@ -10,15 +10,25 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** What {@link StateBinding} trusts: only state recorded for the same cluster, bucket and changelogs. */
+/**
+ * What {@link StateBinding} trusts: only state recorded for the same cluster, bucket and
+ * changelogs.
+ */
 class StateBindingTest {
   private static final Path ROOT = Path.of("/var/streamtune/state");
   private static final URI ENDPOINT = URI.create("http://127.0.0.1:9000");
   private static final String CHANGELOG = "topic.streamtune-ingest-examples-changelog";
 
   private static Map<String, String> cluster(String clusterId, String changelogId) {
-    Map<String, String> m = new HashMap<>(Map.of("cluster.id", clusterId, "s3.endpoint", ENDPOINT.toString(),
-        "s3.bucket", "streamtune"));
+    Map<String, String> m =
+        new HashMap<>(
+            Map.of(
+                "cluster.id",
+                clusterId,
+                "s3.endpoint",
+                ENDPOINT.toString(),
+                "s3.bucket",
+                "streamtune"));
     m.put(CHANGELOG, changelogId);
     return m;
   }
@@ -29,11 +39,19 @@ class StateBindingTest {
     assertThat(a.getParent().getParent()).isEqualTo(ROOT);
     assertThat(a.getParent().getFileName()).hasToString("MkU3OEVBNTcwNTJENDM2Qk");
     assertThat(a.getFileName().toString()).startsWith("streamtune-");
-    assertThat(StateBinding.directory(ROOT, "MkU3OEVBNTcwNTJENDM2Qk", ENDPOINT, "streamtune")).isEqualTo(a);
-    assertThat(List.of(StateBinding.directory(ROOT, "Other0VBNTcwNTJENDM2Qk", ENDPOINT, "streamtune"),
-        StateBinding.directory(ROOT, "MkU3OEVBNTcwNTJENDM2Qk", URI.create("https://s3.example.com"), "streamtune"),
-        StateBinding.directory(ROOT, "MkU3OEVBNTcwNTJENDM2Qk", ENDPOINT, "streamtune-b")))
-        .doesNotContain(a).doesNotHaveDuplicates();
+    assertThat(StateBinding.directory(ROOT, "MkU3OEVBNTcwNTJENDM2Qk", ENDPOINT, "streamtune"))
+        .isEqualTo(a);
+    assertThat(
+            List.of(
+                StateBinding.directory(ROOT, "Other0VBNTcwNTJENDM2Qk", ENDPOINT, "streamtune"),
+                StateBinding.directory(
+                    ROOT,
+                    "MkU3OEVBNTcwNTJENDM2Qk",
+                    URI.create("https://s3.example.com"),
+                    "streamtune"),
+                StateBinding.directory(ROOT, "MkU3OEVBNTcwNTJENDM2Qk", ENDPOINT, "streamtune-b")))
+        .doesNotContain(a)
+        .doesNotHaveDuplicates();
   }
 
   @Test
@@ -46,7 +64,9 @@ class StateBindingTest {
   @Test
   void freshStateNeedsNoMarkerButStateWithoutOneIsDiscarded() {
     assertThat(StateBinding.mismatch(null, false, cluster("c1", "t1"))).isEmpty();
-    assertThat(StateBinding.mismatch(null, true, cluster("c1", "t1"))).get().asString()
+    assertThat(StateBinding.mismatch(null, true, cluster("c1", "t1")))
+        .get()
+        .asString()
         .contains("records no cluster");
   }
 
@@ -65,10 +85,16 @@ class StateBindingTest {
   void stateOfAnotherBucketOrEndpointIsDiscarded() {
     Map<String, String> other = cluster("c1", "t1");
     other.put("s3.bucket", "streamtune-b");
-    assertThat(StateBinding.mismatch(cluster("c1", "t1"), true, other)).get().asString().contains("s3.bucket");
+    assertThat(StateBinding.mismatch(cluster("c1", "t1"), true, other))
+        .get()
+        .asString()
+        .contains("s3.bucket");
     other = cluster("c1", "t1");
     other.put("s3.endpoint", "https://s3.example.com");
-    assertThat(StateBinding.mismatch(cluster("c1", "t1"), true, other)).get().asString().contains("s3.endpoint");
+    assertThat(StateBinding.mismatch(cluster("c1", "t1"), true, other))
+        .get()
+        .asString()
+        .contains("s3.endpoint");
   }
 
   @Test

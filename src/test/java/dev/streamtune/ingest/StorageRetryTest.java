@@ -24,32 +24,46 @@ class StorageRetryTest {
   void anOutageIsLoggedOnceWhenItStartsAndOnceWhenItEnds() {
     AtomicInteger calls = new AtomicInteger();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    List<ILoggingEvent> log = logged(() -> new StorageRetry(Duration.ofSeconds(30)).callBy(deadline, "put k", () -> {
-      if (calls.incrementAndGet() <= 3) {
-        throw new UncheckedIOException(new IOException("S3 did not answer put k"));
-      }
-      return "ok";
-    }));
+    List<ILoggingEvent> log =
+        logged(
+            () ->
+                new StorageRetry(Duration.ofSeconds(30))
+                    .callBy(
+                        deadline,
+                        "put k",
+                        () -> {
+                          if (calls.incrementAndGet() <= 3) {
+                            throw new UncheckedIOException(
+                                new IOException("S3 did not answer put k"));
+                          }
+                          return "ok";
+                        }));
     assertThat(calls).hasValue(4);
     assertThat(log).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO);
-    assertThat(log.get(0).getFormattedMessage()).contains("Storage is unavailable", "S3 did not answer put k");
+    assertThat(log.get(0).getFormattedMessage())
+        .contains("Storage is unavailable", "S3 did not answer put k");
     assertThat(log.get(1).getFormattedMessage()).contains("after", "3 retries");
   }
 
   @Test
   void aLongOutageIsSummarisedNotLoggedPerRetry() {
     OutageLog outage = new OutageLog(Duration.ZERO);
-    List<ILoggingEvent> log = logged(() -> {
-      for (int i = 0; i < 5; i++) {
-        outage.retrying("put k", new IllegalStateException("down"));
-      }
-      outage.answered();
-      outage.answered();
-      return null;
-    });
-    assertThat(log).extracting(ILoggingEvent::getFormattedMessage).hasSize(6)
+    List<ILoggingEvent> log =
+        logged(
+            () -> {
+              for (int i = 0; i < 5; i++) {
+                outage.retrying("put k", new IllegalStateException("down"));
+              }
+              outage.answered();
+              outage.answered();
+              return null;
+            });
+    assertThat(log)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .hasSize(6)
         .anySatisfy(m -> assertThat(m).contains("5 retries so far"))
-        .last().satisfies(m -> assertThat(m).contains("5 retries"));
+        .last()
+        .satisfies(m -> assertThat(m).contains("5 retries"));
     assertThat(outage.retries()).isZero();
   }
 

@@ -19,32 +19,34 @@ import org.junit.jupiter.api.Test;
 
 class ValidatorTest {
   /**
-   * Validation's ImageRef reads share the commit's storage budget with its writes: during an
-   * outage the first read retries until the budget is spent, and the next read of the same commit
-   * fails at once, as an outage, instead of holding the transaction for a budget of its own (500
-   * ImageRefs polled during an outage would otherwise hold it for 500 budgets, far past the
-   * transaction timeout). The next commit's reads get a fresh budget.
+   * Validation's ImageRef reads share the commit's storage budget with its writes: during an outage
+   * the first read retries until the budget is spent, and the next read of the same commit fails at
+   * once, as an outage, instead of holding the transaction for a budget of its own (500 ImageRefs
+   * polled during an outage would otherwise hold it for 500 budgets, far past the transaction
+   * timeout). The next commit's reads get a fresh budget.
    */
   @Test
   void theImageRefReadsOfOneCommitShareItsStorageBudget() {
     AtomicInteger tried = new AtomicInteger();
     AtomicBoolean outage = new AtomicBoolean(true);
-    ObjectStore down = new ForwardingStore(new InMemoryObjectStore("streamtune")) {
-      @Override
-      public Optional<byte[]> get(String key) {
-        tried.incrementAndGet();
-        if (outage.get()) {
-          throw new UncheckedIOException(new IOException("S3 did not answer"));
-        }
-        return super.get(key);
-      }
+    ObjectStore down =
+        new ForwardingStore(new InMemoryObjectStore("streamtune")) {
+          @Override
+          public Optional<byte[]> get(String key) {
+            tried.incrementAndGet();
+            if (outage.get()) {
+              throw new UncheckedIOException(new IOException("S3 did not answer"));
+            }
+            return super.get(key);
+          }
 
-      @Override
-      public ObjectStore inBucket(String bucket) {
-        return this;
-      }
-    };
-    IngestConfig config = IngestConfig.defaults().withStorage(Set.of("uploads"), Duration.ofSeconds(1));
+          @Override
+          public ObjectStore inBucket(String bucket) {
+            return this;
+          }
+        };
+    IngestConfig config =
+        IngestConfig.defaults().withStorage(Set.of("uploads"), Duration.ofSeconds(1));
     StorageRetry retry = new StorageRetry(config.storageRetry());
     try (WriteBarrier barrier = new WriteBarrier(1, 4)) {
       Validator validator = new Validator(config, down, retry, barrier);
@@ -56,7 +58,8 @@ class ValidatorTest {
       await().until(() -> System.nanoTime() > deadline);
       int first = tried.get();
       assertThat(first).as("the first read retried the outage").isGreaterThan(1);
-      assertThatThrownBy(() -> validator.read(b)).isInstanceOf(UncheckedIOException.class)
+      assertThatThrownBy(() -> validator.read(b))
+          .isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining("budget");
       assertThat(tried).as("a read issued past the commit's budget is not tried").hasValue(first);
       barrier.await();
@@ -70,7 +73,10 @@ class ValidatorTest {
   }
 
   private static ImageRef ref(String name) {
-    return ImageRef.newBuilder().setUri("s3://uploads/" + name + ".png").setContentType("image/png")
-        .setSha256("0".repeat(64)).build();
+    return ImageRef.newBuilder()
+        .setUri("s3://uploads/" + name + ".png")
+        .setContentType("image/png")
+        .setSha256("0".repeat(64))
+        .build();
   }
 }

@@ -22,9 +22,9 @@ import java.util.Random;
 
 /**
  * A reproducible upstream workload for the live ingest tests: new images (inline, and optionally
- * some as {@code ImageRef}s), re-sent events, relabels and poison of every kind, across three models. Events about one image share its key, as an
- * upstream app keyed by image would send them, so they stay in order and the last label is the
- * one that must be stored.
+ * some as {@code ImageRef}s), re-sent events, relabels and poison of every kind, across three
+ * models. Events about one image share its key, as an upstream app keyed by image would send them,
+ * so they stay in order and the last label is the one that must be stored.
  *
  * @param manifest what the Node script publishes
  * @param distinctImages distinct (model, image) pairs among the good events
@@ -32,8 +32,12 @@ import java.util.Random;
  * @param latestLabels {@code model/sha256} to the label the image must end under
  * @param poison the dead-letter reason expected per record key
  */
-record Workload(Path manifest, int distinctImages, Map<String, Integer> changesPerModel,
-    Map<String, String> latestLabels, Map<String, String> poison) {
+record Workload(
+    Path manifest,
+    int distinctImages,
+    Map<String, Integer> changesPerModel,
+    Map<String, String> latestLabels,
+    Map<String, String> poison) {
 
   int expectedRequests(int threshold) {
     return changesPerModel.values().stream().mapToInt(n -> n / threshold).sum();
@@ -42,11 +46,12 @@ record Workload(Path manifest, int distinctImages, Map<String, Integer> changesP
   /** THRESHOLD requests each model should get: floor(changes / threshold). */
   Map<String, Long> requestsPerModel(int threshold) {
     Map<String, Long> out = new HashMap<>();
-    changesPerModel.forEach((m, n) -> {
-      if (n / threshold > 0) {
-        out.put(m, (long) (n / threshold));
-      }
-    });
+    changesPerModel.forEach(
+        (m, n) -> {
+          if (n / threshold > 0) {
+            out.put(m, (long) (n / threshold));
+          }
+        });
     return out;
   }
 
@@ -55,17 +60,23 @@ record Workload(Path manifest, int distinctImages, Map<String, Integer> changesP
    * every poison record dead-lettered exactly once with its reason, and each model's threshold
    * trigger fired exactly as often as its changes call for.
    */
-  void assertOutcome(KafkaConfig kafka, RegistryConfig registry, TopicNames topics, ObjectStore s3, int threshold) {
+  void assertOutcome(
+      KafkaConfig kafka,
+      RegistryConfig registry,
+      TopicNames topics,
+      ObjectStore s3,
+      int threshold) {
     Invariants.storedExactlyOnce(s3, latestLabels);
     var dead = IngestIT.read(kafka, topics.deadLetters(), poison.size());
     assertThat(dead).as("each poison record dead-lettered once").hasSize(poison.size());
     assertThat(IngestIT.reasons(dead)).isEqualTo(poison);
     Map<String, Long> perModel = new HashMap<>();
     IngestIT.requests(kafka, registry, topics, expectedRequests(threshold))
-        .forEach(r -> {
-          assertThat(r.getReason()).isEqualTo(TrainingReason.THRESHOLD);
-          perModel.merge(r.getModelId(), 1L, Long::sum);
-        });
+        .forEach(
+            r -> {
+              assertThat(r.getReason()).isEqualTo(TrainingReason.THRESHOLD);
+              perModel.merge(r.getModelId(), 1L, Long::sum);
+            });
     assertThat(perModel).as("every trigger fired once").isEqualTo(requestsPerModel(threshold));
   }
 
@@ -78,7 +89,8 @@ record Workload(Path manifest, int distinctImages, Map<String, Integer> changesP
    * {@code uploads/{sha256}.png} in {@code refs}, the bucket {@code refBucket} that ingest must
    * allow; its relabels and re-sends refer to the same object.
    */
-  static Workload write(Path dir, int events, long seed, ObjectStore refs, String refBucket) throws Exception {
+  static Workload write(Path dir, int events, long seed, ObjectStore refs, String refBucket)
+      throws Exception {
     Random r = new Random(seed);
     String[] models = {"alpha", "beta", "gamma"};
     ArrayNode manifest = new ObjectMapper().createArrayNode();
@@ -96,7 +108,8 @@ record Workload(Path manifest, int distinctImages, Map<String, Integer> changesP
         poison(dir, manifest, e, i, poison);
       } else if ((i % 10 == 3 || i % 10 == 5) && !sent.isEmpty()) {
         String[] again = sent.get(r.nextInt(sent.size()));
-        String label = i % 10 == 3 ? again[1] : "class" + ((Integer.parseInt(again[1].substring(5)) + 1) % 4);
+        String label =
+            i % 10 == 3 ? again[1] : "class" + ((Integer.parseInt(again[1].substring(5)) + 1) % 4);
         e.put("key", again[3]).put("modelId", again[0]).put("label", label);
         image(e, again[2], again[4], again[5]);
         if (!label.equals(again[1])) {
@@ -133,8 +146,9 @@ record Workload(Path manifest, int distinctImages, Map<String, Integer> changesP
     }
   }
 
-  private static void poison(Path dir, ArrayNode manifest, ObjectNode e, int i,
-      Map<String, String> poison) throws Exception {
+  private static void poison(
+      Path dir, ArrayNode manifest, ObjectNode e, int i, Map<String, String> poison)
+      throws Exception {
     String key = e.get("key").asText();
     switch ((i / 20) % 5) {
       case 0 -> {

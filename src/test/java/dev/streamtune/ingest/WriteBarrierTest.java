@@ -16,10 +16,12 @@ class WriteBarrierTest {
     List<String> done = new CopyOnWriteArrayList<>();
     CountDownLatch hold = new CountDownLatch(1);
     try (WriteBarrier b = new WriteBarrier(4, 16)) {
-      b.submit("k", () -> {
-        await(hold);
-        done.add("put-a");
-      });
+      b.submit(
+          "k",
+          () -> {
+            await(hold);
+            done.add("put-a");
+          });
       b.submit("k", () -> done.add("put-b"));
       b.submit("other", () -> done.add("other"));
       assertThat(waitFor(done, 1)).containsExactly("other");
@@ -39,10 +41,12 @@ class WriteBarrierTest {
     List<String> done = new CopyOnWriteArrayList<>();
     try (WriteBarrier b = new WriteBarrier(2, 4)) {
       CompletableFuture<Void> failed = new CompletableFuture<>();
-      b.submit("a", () -> {
-        failed.complete(null);
-        throw new IllegalStateException("S3 down");
-      });
+      b.submit(
+          "a",
+          () -> {
+            failed.complete(null);
+            throw new IllegalStateException("S3 down");
+          });
       failed.get();
       for (int i = 0; i < 3; i++) {
         String k = "k" + i;
@@ -51,9 +55,11 @@ class WriteBarrierTest {
       assertThatThrownBy(() -> b.submit("k3", () -> done.add("k3"))).hasMessage("S3 down");
       assertThatThrownBy(b::await).hasMessage("S3 down");
       assertThat(done).containsExactlyInAnyOrder("k0", "k1", "k2");
-      b.submit("a", () -> {
-        throw new IllegalStateException("again");
-      });
+      b.submit(
+          "a",
+          () -> {
+            throw new IllegalStateException("again");
+          });
       b.drain();
       b.await();
     }
@@ -67,19 +73,27 @@ class WriteBarrierTest {
   @Test
   void theWritesOfOneCommitShareOneBudget() {
     StorageRetry retry = new StorageRetry(java.time.Duration.ofMillis(300));
-    java.util.concurrent.atomic.AtomicInteger tried = new java.util.concurrent.atomic.AtomicInteger();
-    Runnable down = () -> {
-      throw new java.io.UncheckedIOException(new java.io.IOException("S3 down"));
-    };
+    java.util.concurrent.atomic.AtomicInteger tried =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Runnable down =
+        () -> {
+          throw new java.io.UncheckedIOException(new java.io.IOException("S3 down"));
+        };
     try (WriteBarrier b = new WriteBarrier(2, 16)) {
       long first = b.deadline(retry.budget());
       b.submit("a", () -> retry.runBy(first, "put a", down));
       org.awaitility.Awaitility.await().until(() -> System.nanoTime() > first);
       long second = b.deadline(retry.budget());
-      b.submit("b", () -> retry.runBy(second, "put b", () -> {
-        tried.incrementAndGet();
-        down.run();
-      }));
+      b.submit(
+          "b",
+          () ->
+              retry.runBy(
+                  second,
+                  "put b",
+                  () -> {
+                    tried.incrementAndGet();
+                    down.run();
+                  }));
       assertThatThrownBy(b::await).isInstanceOf(java.io.UncheckedIOException.class);
       assertThat(tried).as("a write issued past the commit's budget is not tried").hasValue(0);
       long next = b.deadline(retry.budget());
@@ -108,7 +122,9 @@ class WriteBarrierTest {
   }
 
   private static List<String> waitFor(List<String> done, int n) {
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> done.size() >= n);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> done.size() >= n);
     return List.copyOf(done);
   }
 }

@@ -14,8 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ClassifierExporterTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @ParameterizedTest
   @ValueSource(ints = {0, 8})
@@ -31,19 +30,30 @@ class ClassifierExporterTest {
     for (int i = 0; i < y.length; i++) {
       y[i] = i % 3;
     }
-    Head head = HeadTrainer.train(Head.initial(List.of("a", "b", "c"), layer, Head.statistics(x), hidden, 5), x, y,
-        x, y, HeadOptions.defaults().withEpochs(5, 5), null).head();
+    Head head =
+        HeadTrainer.train(
+                Head.initial(List.of("a", "b", "c"), layer, Head.statistics(x), hidden, 5),
+                x,
+                y,
+                x,
+                y,
+                HeadOptions.defaults().withEpochs(5, 5),
+                null)
+            .head();
     float[][] expected = HeadTrainer.probabilities(head, x);
     Path dir = tmp.resolve("saved_model");
     ClassifierExporter.export(backbone, head, "m", 1, dir);
     assertThat(dir.resolve("saved_model.pb")).exists();
-    assertThat(Files.readString(dir.resolve(ClassifierExporter.DESCRIPTOR))).contains("\"labels\"", layer);
+    assertThat(Files.readString(dir.resolve(ClassifierExporter.DESCRIPTOR)))
+        .contains("\"labels\"", layer);
     try (ExportedClassifier c = ExportedClassifier.open(dir, 40_000_000)) {
       assertThat(c.labels()).containsExactly("a", "b", "c");
       float[][] actual = c.probabilities(images);
       for (int i = 0; i < images.size(); i++) {
         for (int k = 0; k < 3; k++) {
-          assertThat(actual[i][k]).as("image %d class %d", i, k).isCloseTo(expected[i][k], within(1e-4f));
+          assertThat(actual[i][k])
+              .as("image %d class %d", i, k)
+              .isCloseTo(expected[i][k], within(1e-4f));
         }
       }
     }
@@ -51,9 +61,16 @@ class ClassifierExporterTest {
 
   @Test
   void refusesAHeadForAnotherLayerWidth() {
-    Head head = Head.initial(List.of("a", "b"), "block_13_expand_relu", new Head.Statistics(new float[3], new float[] {1, 1, 1}),
-        0, 1);
-    assertThatThrownBy(() -> ClassifierExporter.export(TestBackbone.get(), head, "m", 1, tmp.resolve("x")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("576");
+    Head head =
+        Head.initial(
+            List.of("a", "b"),
+            "block_13_expand_relu",
+            new Head.Statistics(new float[3], new float[] {1, 1, 1}),
+            0,
+            1);
+    assertThatThrownBy(
+            () -> ClassifierExporter.export(TestBackbone.get(), head, "m", 1, tmp.resolve("x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("576");
   }
 }

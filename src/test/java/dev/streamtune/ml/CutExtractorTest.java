@@ -44,20 +44,27 @@ class CutExtractorTest {
       System.arraycopy(maps.get(i), 0, flat, i * 18_816, 18_816);
     }
     KerasLayersModel model = KerasLayersModel.read(config.baseModel());
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       var x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, 14, 14, 96)));
-      Operand<TFloat32> pooled = tf.math.mean(KerasGraphBuilder.buildFrom(tf, model, CUT, x).outputs()
-          .get("out_relu"), tf.constant(new int[] {1, 2}));
+      Operand<TFloat32> pooled =
+          tf.math.mean(
+              KerasGraphBuilder.buildFrom(tf, model, CUT, x).outputs().get("out_relu"),
+              tf.constant(new int[] {1, 2}));
       s.initialize();
-      try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, 14, 14, 96), DataBuffers.of(flat, true, false));
+      try (TFloat32 in =
+              TFloat32.tensorOf(Shape.of(n, 14, 14, 96), DataBuffers.of(flat, true, false));
           Result r = s.runner().feed(x, in).fetch(pooled).run()) {
         TFloat32 out = (TFloat32) r.get(0);
         for (int i = 0; i < n; i++) {
           float[] want = expected.get(i).layer("out_relu");
           for (int j = 0; j < want.length; j++) {
-            assertThat(out.getFloat(i, j)).as("image %d, out_relu[%d]", i, j)
-                .isCloseTo(want[j], org.assertj.core.api.Assertions.within(1e-4f * Math.max(1, Math.abs(want[j]))));
+            assertThat(out.getFloat(i, j))
+                .as("image %d, out_relu[%d]", i, j)
+                .isCloseTo(
+                    want[j],
+                    org.assertj.core.api.Assertions.within(1e-4f * Math.max(1, Math.abs(want[j]))));
           }
         }
       }
@@ -67,7 +74,9 @@ class CutExtractorTest {
   @Test
   void aLayerThatIsNotAMapCannotBeACut() {
     FeatureConfig config = FeatureConfig.defaults();
-    assertThatThrownBy(() -> CutExtractor.open(config.baseModel(), TestBackbone.get(), "flatten_1", config))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flatten_1");
+    assertThatThrownBy(
+            () -> CutExtractor.open(config.baseModel(), TestBackbone.get(), "flatten_1", config))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("flatten_1");
   }
 }

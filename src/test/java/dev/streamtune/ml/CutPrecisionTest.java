@@ -1,8 +1,8 @@
 package dev.streamtune.ml;
 
-import dev.streamtune.image.ImageDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamtune.image.ImageDecoder;
 import dev.streamtune.store.HalfFloat;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -39,13 +39,18 @@ class CutPrecisionTest {
     float[] pixels = new float[buf.position()];
     buf.flip();
     buf.get(pixels);
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       var image = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, 224, 224, 3)));
       Operand<TFloat32> cut = KerasGraphBuilder.build(tf, model, image, true).get(CUT);
       var x = tf.placeholder(TFloat32.class, Placeholder.shape(cut.shape()));
-      Operand<TFloat32> pooled = tf.math.mean(KerasGraphBuilder.buildFrom(tf.withSubScope("top"), model, CUT, x)
-          .outputs().get("out_relu"), tf.constant(new int[] {1, 2}));
+      Operand<TFloat32> pooled =
+          tf.math.mean(
+              KerasGraphBuilder.buildFrom(tf.withSubScope("top"), model, CUT, x)
+                  .outputs()
+                  .get("out_relu"),
+              tf.constant(new int[] {1, 2}));
       s.initialize();
       float[] exact = run(s, image, pixels, cut);
       float[] half = HalfFloat.toFloats(HalfFloat.fromFloats(exact));
@@ -55,7 +60,9 @@ class CutPrecisionTest {
         maxAbs = Math.max(maxAbs, Math.abs(exact[i]));
         maxDiff = Math.max(maxDiff, Math.abs(exact[i] - half[i]));
       }
-      assertThat(maxDiff / maxAbs).as("activation rounding relative to their scale").isLessThan(5e-4);
+      assertThat(maxDiff / maxAbs)
+          .as("activation rounding relative to their scale")
+          .isLessThan(5e-4);
       float[] a = run(s, x, exact, pooled);
       float[] b = run(s, x, half, pooled);
       double scale = 0;
@@ -64,13 +71,17 @@ class CutPrecisionTest {
         scale = Math.max(scale, Math.abs(a[i]));
         diff = Math.max(diff, Math.abs(a[i] - b[i]));
       }
-      System.out.printf("cut rounding %.2e of scale; pooled out_relu max |Δ| %.2e of scale %.3f (%d images)%n",
+      System.out.printf(
+          "cut rounding %.2e of scale; pooled out_relu max |Δ| %.2e of scale %.3f (%d images)%n",
           maxDiff / maxAbs, diff / scale, scale, n);
-      assertThat(diff / scale).as("pooled out_relu difference relative to its scale").isLessThan(5e-3);
+      assertThat(diff / scale)
+          .as("pooled out_relu difference relative to its scale")
+          .isLessThan(5e-3);
     }
   }
 
-  private static float[] run(Session s, Placeholder<TFloat32> in, float[] values, Operand<TFloat32> out) {
+  private static float[] run(
+      Session s, Placeholder<TFloat32> in, float[] values, Operand<TFloat32> out) {
     try (TFloat32 t = TFloat32.tensorOf(in.shape(), DataBuffers.of(values, true, false));
         Result r = s.runner().feed(in, t).fetch(out).run()) {
       TFloat32 o = (TFloat32) r.get(0);

@@ -1,12 +1,12 @@
 package dev.streamtune.ml;
 
-import dev.streamtune.image.PngHeaders;
-import dev.streamtune.image.TestImages;
-import dev.streamtune.image.ImageDecodeException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.streamtune.image.ImageDecodeException;
 import dev.streamtune.image.ImageDecodeException.Reason;
+import dev.streamtune.image.PngHeaders;
+import dev.streamtune.image.TestImages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +22,9 @@ class FeatureExtractorTest {
 
   @BeforeAll
   static void open() {
-    fx = FeatureExtractor.open(TestBackbone.get(), FeatureConfig.defaults().withMaxPixels(40_000_000));
+    fx =
+        FeatureExtractor.open(
+            TestBackbone.get(), FeatureConfig.defaults().withMaxPixels(40_000_000));
   }
 
   @AfterAll
@@ -33,7 +35,8 @@ class FeatureExtractorTest {
   @Test
   void returnsEveryCandidateLayerAndTheBaseHead() {
     Features f = fx.extract(GoldenImages.synthetic().get("shapes.png"));
-    assertThat(f.layers().keySet()).containsExactly("block_12_add", "block_13_expand_relu", "out_relu");
+    assertThat(f.layers().keySet())
+        .containsExactly("block_12_add", "block_13_expand_relu", "out_relu");
     assertThat(f.layer("block_12_add")).hasSize(96);
     assertThat(f.layer("block_13_expand_relu")).hasSize(576);
     assertThat(f.layer("out_relu")).hasSize(1280);
@@ -57,9 +60,11 @@ class FeatureExtractorTest {
 
   @Test
   void aBadImageInABatchNamesItsReason() {
-    List<byte[]> batch = new ArrayList<>(List.of(GoldenImages.synthetic().get("one.png"), new byte[0]));
-    assertThatThrownBy(() -> fx.extract(batch)).isInstanceOfSatisfying(ImageDecodeException.class,
-        e -> assertThat(e.kind()).isEqualTo(Reason.EMPTY));
+    List<byte[]> batch =
+        new ArrayList<>(List.of(GoldenImages.synthetic().get("one.png"), new byte[0]));
+    assertThatThrownBy(() -> fx.extract(batch))
+        .isInstanceOfSatisfying(
+            ImageDecodeException.class, e -> assertThat(e.kind()).isEqualTo(Reason.EMPTY));
   }
 
   @Test
@@ -81,7 +86,8 @@ class FeatureExtractorTest {
   }
 
   private static void assertFails(byte[] bytes, Reason reason) {
-    assertThatThrownBy(() -> fx.extract(bytes)).isInstanceOfSatisfying(ImageDecodeException.class,
-        e -> assertThat(e.kind()).isEqualTo(reason));
+    assertThatThrownBy(() -> fx.extract(bytes))
+        .isInstanceOfSatisfying(
+            ImageDecodeException.class, e -> assertThat(e.kind()).isEqualTo(reason));
   }
 }

@@ -10,10 +10,13 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
-/** Compares Java features with TF.js reference features ({@code tools/tfjs-reference/features.mjs}). */
+/**
+ * Compares Java features with TF.js reference features ({@code tools/tfjs-reference/features.mjs}).
+ */
 final class GoldenFeatures {
   /** The layers the reference computes. */
-  static final List<String> LAYERS = List.of("block_12_add", "block_13_expand_relu", "out_relu", "logits");
+  static final List<String> LAYERS =
+      List.of("block_12_add", "block_13_expand_relu", "out_relu", "logits");
 
   private GoldenFeatures() {}
 
@@ -45,7 +48,9 @@ final class GoldenFeatures {
           double x = expected.get(i).asDouble();
           double rel = Math.abs(actual[i] - x) / Math.max(1, Math.abs(x));
           worst = Math.max(worst, rel);
-          assertThat(rel).as("%s %s[%d]: Java %s, TF.js %s", file, layer, i, actual[i], x).isLessThanOrEqualTo(1e-4);
+          assertThat(rel)
+              .as("%s %s[%d]: Java %s, TF.js %s", file, layer, i, actual[i], x)
+              .isLessThanOrEqualTo(1e-4);
         }
       }
     }

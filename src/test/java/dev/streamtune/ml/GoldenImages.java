@@ -13,12 +13,13 @@ import javax.imageio.ImageIO;
 
 /**
  * The images of the TF.js cross-check, all lossless PNG so both sides decode identical pixels:
- * synthetic recipes drawn pixel by pixel (no anti-aliasing, so every JDK draws them the same),
- * and real photographs from scikit-image's sample data ({@code tools/test-photos/fetch.sh}).
+ * synthetic recipes drawn pixel by pixel (no anti-aliasing, so every JDK draws them the same), and
+ * real photographs from scikit-image's sample data ({@code tools/test-photos/fetch.sh}).
  */
 final class GoldenImages {
   /** The photos, fetched by the build into this directory. */
-  static final Path PHOTOS = Path.of(System.getProperty("streamtune.test.photos", "target/test-photos"));
+  static final Path PHOTOS =
+      Path.of(System.getProperty("streamtune.test.photos", "target/test-photos"));
 
   private GoldenImages() {}
 
@@ -29,8 +30,13 @@ final class GoldenImages {
       try {
         out.put(photo, Files.readAllBytes(PHOTOS.resolve(photo)));
       } catch (IOException e) {
-        throw new UncheckedIOException("Missing test photo " + PHOTOS.resolve(photo)
-            + ": run tools/test-photos/fetch.sh " + PHOTOS + " (mvn does it in generate-test-resources)", e);
+        throw new UncheckedIOException(
+            "Missing test photo "
+                + PHOTOS.resolve(photo)
+                + ": run tools/test-photos/fetch.sh "
+                + PHOTOS
+                + " (mvn does it in generate-test-resources)",
+            e);
       }
     }
     return out;
@@ -39,16 +45,27 @@ final class GoldenImages {
   /** The synthetic recipes. */
   static Map<String, byte[]> synthetic() {
     Map<String, byte[]> out = new LinkedHashMap<>();
-    out.put("gradient.png", png(rgb(320, 240, (x, y) -> rgb(x * 255 / 319, y * 255 / 239, (x + y) * 255 / 558))));
-    out.put("checker.png", png(rgb(97, 61, (x, y) -> ((x / 8 + y / 8) % 2 == 0) ? 0xffffff : 0x202080)));
+    out.put(
+        "gradient.png",
+        png(rgb(320, 240, (x, y) -> rgb(x * 255 / 319, y * 255 / 239, (x + y) * 255 / 558))));
+    out.put(
+        "checker.png",
+        png(rgb(97, 61, (x, y) -> ((x / 8 + y / 8) % 2 == 0) ? 0xffffff : 0x202080)));
     out.put("one.png", png(rgb(1, 1, (x, y) -> 0x3c8dbc)));
     out.put("shapes.png", png(rgb(300, 300, GoldenImages::shapes)));
     Random noise = new Random(42);
     out.put("noise-224.png", png(rgb(224, 224, (x, y) -> noise.nextInt(1 << 24))));
-    out.put("plasma.png", png(rgb(1024, 768, (x, y) -> rgb(
-        (int) (127.5 + 127.5 * Math.sin(x / 37.0 + Math.cos(y / 53.0))),
-        (int) (127.5 + 127.5 * Math.sin(y / 29.0 + x / 91.0)),
-        (int) (127.5 + 127.5 * Math.cos((x + y) / 61.0))))));
+    out.put(
+        "plasma.png",
+        png(
+            rgb(
+                1024,
+                768,
+                (x, y) ->
+                    rgb(
+                        (int) (127.5 + 127.5 * Math.sin(x / 37.0 + Math.cos(y / 53.0))),
+                        (int) (127.5 + 127.5 * Math.sin(y / 29.0 + x / 91.0)),
+                        (int) (127.5 + 127.5 * Math.cos((x + y) / 61.0))))));
     out.put("grey.png", png(grey(150, 200)));
     out.put("alpha.png", png(alpha(128, 128)));
     out.put("thin.png", png(rgb(640, 9, (x, y) -> rgb(x % 256, (x * 7) % 256, y * 28))));

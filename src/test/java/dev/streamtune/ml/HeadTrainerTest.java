@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class HeadTrainerTest {
   private static final int D = 6;
@@ -48,8 +48,10 @@ class HeadTrainerTest {
           List<float[]> minus = copy(head.params());
           plus.get(t)[j] += eps;
           minus.get(t)[j] -= eps;
-          double numeric = (g.step(plus, flat, y).loss() - g.step(minus, flat, y).loss()) / (2 * eps);
-          assertThat((double) s.gradients().get(t)[j]).as("d loss / d p%d[%d]", t, j)
+          double numeric =
+              (g.step(plus, flat, y).loss() - g.step(minus, flat, y).loss()) / (2 * eps);
+          assertThat((double) s.gradients().get(t)[j])
+              .as("d loss / d p%d[%d]", t, j)
               .isCloseTo(numeric, within(1e-3 + 0.02 * Math.abs(numeric)));
         }
       }
@@ -74,7 +76,8 @@ class HeadTrainerTest {
         assertThat(pa[j]).isCloseTo(pb[j], within(1e-5f));
       }
     }
-    assertThat(a.validationLoss()).isLessThan(HeadTrainer.crossEntropy(HeadTrainer.probabilities(init, vx), vy));
+    assertThat(a.validationLoss())
+        .isLessThan(HeadTrainer.crossEntropy(HeadTrainer.probabilities(init, vx), vy));
   }
 
   @Test
@@ -85,11 +88,18 @@ class HeadTrainerTest {
     float[][] vx = blobs(30, 3, 5, vy);
     List<Double> losses = new ArrayList<>();
     Head init = Head.initial(List.of("a", "b", "c"), "f", Head.statistics(x), 0, 1);
-    HeadTrainer.Fit fit = HeadTrainer.train(init, x, y, vx, vy, HeadOptions.defaults().withEpochs(200, 3),
-        (e, max, tl, vl) -> losses.add(vl));
+    HeadTrainer.Fit fit =
+        HeadTrainer.train(
+            init,
+            x,
+            y,
+            vx,
+            vy,
+            HeadOptions.defaults().withEpochs(200, 3),
+            (e, max, tl, vl) -> losses.add(vl));
     assertThat(fit.epochs()).isEqualTo(losses.size());
-    assertThat(fit.validationLoss()).isEqualTo(losses.stream().mapToDouble(d -> d).min().orElseThrow(),
-        within(1e-4));
+    assertThat(fit.validationLoss())
+        .isEqualTo(losses.stream().mapToDouble(d -> d).min().orElseThrow(), within(1e-4));
     assertThat(fit.validationLoss()).isEqualTo(losses.get(fit.bestEpoch() - 1), within(1e-9));
   }
 
@@ -97,8 +107,16 @@ class HeadTrainerTest {
   void warmStartKeepsOldRowsAndANewLabelAddsOne() {
     int[] y = new int[120];
     float[][] x = blobs(120, 2, 6, y);
-    Head v1 = HeadTrainer.train(Head.initial(List.of("a", "b"), "f", Head.statistics(x), 0, 3), x, y, x, y,
-        HeadOptions.defaults().withEpochs(10, 3), null).head();
+    Head v1 =
+        HeadTrainer.train(
+                Head.initial(List.of("a", "b"), "f", Head.statistics(x), 0, 3),
+                x,
+                y,
+                x,
+                y,
+                HeadOptions.defaults().withEpochs(10, 3),
+                null)
+            .head();
     Head grown = v1.withLabels(List.of("a", "b", "c"));
     assertThat(grown.classes()).isEqualTo(3);
     for (int i = 0; i < D; i++) {
@@ -111,9 +129,11 @@ class HeadTrainerTest {
     float[][] p1 = HeadTrainer.probabilities(v1, x);
     float[][] p2 = HeadTrainer.probabilities(grown, x);
     for (int i = 0; i < x.length; i++) {
-      assertThat(p2[i][0] / p2[i][1]).isCloseTo(p1[i][0] / p1[i][1], within(1e-3f * p1[i][0] / p1[i][1]));
+      assertThat(p2[i][0] / p2[i][1])
+          .isCloseTo(p1[i][0] / p1[i][1], within(1e-3f * p1[i][0] / p1[i][1]));
     }
-    assertThatThrownBy(() -> v1.withLabels(List.of("b", "a"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> v1.withLabels(List.of("b", "a")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -127,7 +147,8 @@ class HeadTrainerTest {
     for (int t = 0; t < h.params().size(); t++) {
       assertThat(back.params().get(t)).containsExactly(h.params().get(t));
     }
-    assertThatThrownBy(() -> Head.fromJson("{}".getBytes())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Head.fromJson("{}".getBytes()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

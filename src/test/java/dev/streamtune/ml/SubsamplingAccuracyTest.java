@@ -1,9 +1,9 @@
 package dev.streamtune.ml;
 
-import dev.streamtune.image.ImageDecoder;
-import dev.streamtune.image.DecodeBudget;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.streamtune.image.DecodeBudget;
+import dev.streamtune.image.ImageDecoder;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -29,10 +29,14 @@ class SubsamplingAccuracyTest {
     FeatureConfig config = FeatureConfig.defaults();
     DecodeBudget budget = DecodeBudget.of(config.decodeBudget());
     double worst = 1;
-    try (FeatureExtractor full = FeatureExtractor.open(TestBackbone.get(), config,
-            new ImageDecoder(config.maxPixels(), budget, Integer.MAX_VALUE));
-        FeatureExtractor sub = FeatureExtractor.open(TestBackbone.get(), config,
-            new ImageDecoder(config.maxPixels(), budget))) {
+    try (FeatureExtractor full =
+            FeatureExtractor.open(
+                TestBackbone.get(),
+                config,
+                new ImageDecoder(config.maxPixels(), budget, Integer.MAX_VALUE));
+        FeatureExtractor sub =
+            FeatureExtractor.open(
+                TestBackbone.get(), config, new ImageDecoder(config.maxPixels(), budget))) {
       for (var e : images.entrySet()) {
         Features a = full.extract(e.getValue());
         Features b = sub.extract(e.getValue());
@@ -51,7 +55,8 @@ class SubsamplingAccuracyTest {
 
   private static byte[] mosaic(byte[] png, int n) throws IOException {
     BufferedImage tile = ImageIO.read(new ByteArrayInputStream(png));
-    BufferedImage out = new BufferedImage(tile.getWidth() * n, tile.getHeight() * n, BufferedImage.TYPE_INT_RGB);
+    BufferedImage out =
+        new BufferedImage(tile.getWidth() * n, tile.getHeight() * n, BufferedImage.TYPE_INT_RGB);
     var g = out.createGraphics();
     for (int y = 0; y < n; y++) {
       for (int x = 0; x < n; x++) {

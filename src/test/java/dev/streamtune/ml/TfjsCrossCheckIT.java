@@ -15,22 +15,33 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Regenerates the TF.js reference live with {@code tools/tfjs-reference} (TF.js 4.22, wasm
- * backend) on the same PNGs and compares it with Java's features. With
- * {@code -Dstreamtune.golden.update=true} it also rewrites the committed copy.
+ * Regenerates the TF.js reference live with {@code tools/tfjs-reference} (TF.js 4.22, wasm backend)
+ * on the same PNGs and compares it with Java's features. With {@code
+ * -Dstreamtune.golden.update=true} it also rewrites the committed copy.
  */
 class TfjsCrossCheckIT {
   private static final Path TOOL = Path.of("tools", "tfjs-reference", "features.mjs");
-  private static final Path COMMITTED = Path.of("src", "test", "resources", "golden", "tfjs-features.json");
+  private static final Path COMMITTED =
+      Path.of("src", "test", "resources", "golden", "tfjs-features.json");
 
   @Test
   void javaFeaturesMatchTfjsComputedNow() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target"), "tfjs-golden");
     try {
       Map<String, byte[]> images = GoldenImages.all();
-      List<String> cmd = new ArrayList<>(List.of("node", TOOL.toString(), "--model",
-          FeatureConfig.defaults().baseModel().toString(), "--layers", String.join(",", GoldenFeatures.LAYERS),
-          "--backend", "wasm", "--out", dir.resolve("reference.json").toString()));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  "node",
+                  TOOL.toString(),
+                  "--model",
+                  FeatureConfig.defaults().baseModel().toString(),
+                  "--layers",
+                  String.join(",", GoldenFeatures.LAYERS),
+                  "--backend",
+                  "wasm",
+                  "--out",
+                  dir.resolve("reference.json").toString()));
       for (var e : images.entrySet()) {
         Files.write(dir.resolve(e.getKey()), e.getValue());
         cmd.add(dir.resolve(e.getKey()).toString());
@@ -43,7 +54,8 @@ class TfjsCrossCheckIT {
       }
       JsonNode reference = GoldenFeatures.read(Files.newInputStream(dir.resolve("reference.json")));
       double worst = GoldenFeatures.assertAgree(reference, ours);
-      System.out.printf("TF.js cross-check: %d images, largest relative difference %.2e%n", images.size(), worst);
+      System.out.printf(
+          "TF.js cross-check: %d images, largest relative difference %.2e%n", images.size(), worst);
       if (Boolean.getBoolean("streamtune.golden.update")) {
         Files.createDirectories(COMMITTED.getParent());
         Files.copy(dir.resolve("reference.json"), COMMITTED, StandardCopyOption.REPLACE_EXISTING);

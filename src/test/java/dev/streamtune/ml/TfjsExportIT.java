@@ -18,17 +18,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A head trained on the synthetic golden PNGs (and a fine-tuned top) is exported twice, as a SavedModel
- * ({@link ClassifierExporter}, run through DJL) and as a TF.js layers model ({@link TfjsExporter},
- * run by {@code tools/tfjs-reference/classify.mjs} in Node on the wasm backend): both must give the
- * same probabilities for the same files, within {@value #TOLERANCE}.
+ * A head trained on the synthetic golden PNGs (and a fine-tuned top) is exported twice, as a
+ * SavedModel ({@link ClassifierExporter}, run through DJL) and as a TF.js layers model ({@link
+ * TfjsExporter}, run by {@code tools/tfjs-reference/classify.mjs} in Node on the wasm backend):
+ * both must give the same probabilities for the same files, within {@value #TOLERANCE}.
  */
 class TfjsExportIT {
   private static final Path TOOL = Path.of("tools", "tfjs-reference", "classify.mjs");
   private static final double TOLERANCE = 1e-4;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @ParameterizedTest
   @ValueSource(ints = {0, 8})
@@ -45,14 +44,24 @@ class TfjsExportIT {
     for (int i = 0; i < y.length; i++) {
       y[i] = i % 3;
     }
-    Head head = HeadTrainer.train(Head.initial(List.of("a", "b", "c"), layer, Head.statistics(x), hidden, 5), x, y,
-        x, y, HeadOptions.defaults().withEpochs(5, 5), null).head();
+    Head head =
+        HeadTrainer.train(
+                Head.initial(List.of("a", "b", "c"), layer, Head.statistics(x), hidden, 5),
+                x,
+                y,
+                x,
+                y,
+                HeadOptions.defaults().withEpochs(5, 5),
+                null)
+            .head();
 
     ClassifierExporter.export(backbone, head, "m", 1, tmp.resolve("saved_model"));
     TfjsExporter.export(FeatureConfig.defaults().baseModel(), head, tmp.resolve("tfjs"));
-    assertThat(layerNames()).endsWith(hidden > 0
-        ? new String[] {layer, TfjsExporter.POOL, TfjsExporter.HIDDEN, TfjsExporter.OUTPUT}
-        : new String[] {layer, TfjsExporter.POOL, TfjsExporter.OUTPUT});
+    assertThat(layerNames())
+        .endsWith(
+            hidden > 0
+                ? new String[] {layer, TfjsExporter.POOL, TfjsExporter.HIDDEN, TfjsExporter.OUTPUT}
+                : new String[] {layer, TfjsExporter.POOL, TfjsExporter.OUTPUT});
     crossCheck(images, "hidden=" + hidden);
   }
 
@@ -66,34 +75,58 @@ class TfjsExportIT {
     FeatureConfig config = FeatureConfig.defaults();
     Map<String, byte[]> images = GoldenImages.synthetic();
     List<float[]> maps;
-    try (CutExtractor bottom = CutExtractor.open(config.baseModel(), backbone, "block_10_project_BN", config)) {
+    try (CutExtractor bottom =
+        CutExtractor.open(config.baseModel(), backbone, "block_10_project_BN", config)) {
       maps = bottom.extract(new ArrayList<>(images.values()));
     }
     int[] y = new int[maps.size()];
     for (int i = 0; i < y.length; i++) {
       y[i] = i % 3;
     }
-    TopModel init = TopTrainer.initial(config.baseModel(), "block_10_project_BN", "out_relu", List.of("a", "b", "c"), 5);
-    TopModel top = TopTrainer.train(config.baseModel(), init, ActivationRows.of(maps), y, ActivationRows.of(maps), y,
-        new TopOptions(1e-4f, 2e-3f, 4e-5f, 4, 4, 4, 18, 5, 2), null).top();
-    ClassifierExporter.export(config.baseModel(), backbone, top, "m", 1, tmp.resolve("saved_model"));
+    TopModel init =
+        TopTrainer.initial(
+            config.baseModel(), "block_10_project_BN", "out_relu", List.of("a", "b", "c"), 5);
+    TopModel top =
+        TopTrainer.train(
+                config.baseModel(),
+                init,
+                ActivationRows.of(maps),
+                y,
+                ActivationRows.of(maps),
+                y,
+                new TopOptions(1e-4f, 2e-3f, 4e-5f, 4, 4, 4, 18, 5, 2),
+                null)
+            .top();
+    ClassifierExporter.export(
+        config.baseModel(), backbone, top, "m", 1, tmp.resolve("saved_model"));
     TfjsExporter.export(config.baseModel(), top, tmp.resolve("tfjs"));
-    assertThat(layerNames()).contains("block_16_project").endsWith("out_relu", TfjsExporter.POOL, TfjsExporter.OUTPUT);
+    assertThat(layerNames())
+        .contains("block_16_project")
+        .endsWith("out_relu", TfjsExporter.POOL, TfjsExporter.OUTPUT);
     crossCheck(images, "fine-tuned top");
   }
 
   private List<String> layerNames() throws IOException {
     JsonNode model = new ObjectMapper().readTree(tmp.resolve("tfjs/model.json").toFile());
     List<String> names = new ArrayList<>();
-    model.at("/modelTopology/model_config/config/layers").forEach(l -> names.add(l.get("name").asText()));
+    model
+        .at("/modelTopology/model_config/config/layers")
+        .forEach(l -> names.add(l.get("name").asText()));
     return names;
   }
 
   private void crossCheck(Map<String, byte[]> images, String what) throws Exception {
     List<byte[]> bytes = new ArrayList<>(images.values());
     Path pngs = Files.createDirectories(tmp.resolve("images"));
-    List<String> cmd = new ArrayList<>(List.of("node", TOOL.toString(), "--model", tmp.resolve("tfjs").toString(),
-        "--out", tmp.resolve("tfjs.json").toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "node",
+                TOOL.toString(),
+                "--model",
+                tmp.resolve("tfjs").toString(),
+                "--out",
+                tmp.resolve("tfjs.json").toString()));
     for (var e : images.entrySet()) {
       Files.write(pngs.resolve(e.getKey()), e.getValue());
       cmd.add(pngs.resolve(e.getKey()).toString());
@@ -118,12 +151,15 @@ class TfjsExportIT {
         worst = Math.max(worst, delta);
         confident = Math.max(confident, savedModel[i][k]);
         unsaturated += savedModel[i][k] > 0.2 && savedModel[i][k] < 0.8 ? 1 : 0;
-        assertThat(delta).as("%s class %d: TF.js %s, SavedModel %s", files.get(i), k, p.get(k), savedModel[i][k])
+        assertThat(delta)
+            .as("%s class %d: TF.js %s, SavedModel %s", files.get(i), k, p.get(k), savedModel[i][k])
             .isLessThanOrEqualTo(TOLERANCE);
       }
     }
-    System.out.printf("TF.js export (%s): %d images, largest |Δp| against the SavedModel %.2e, "
-        + "largest probability %.3f%n", what, files.size(), worst, confident);
+    System.out.printf(
+        "TF.js export (%s): %d images, largest |Δp| against the SavedModel %.2e, "
+            + "largest probability %.3f%n",
+        what, files.size(), worst, confident);
     // A briefly trained head: confident somewhere, yet mostly away from 0 and 1, where the softmax
     // would hide differences in the logits.
     assertThat(confident).as("the head must not be near-uniform").isGreaterThan(0.6);

@@ -26,8 +26,7 @@ class TfjsExporterTest {
   private static final Path BASE = FeatureConfig.defaults().baseModel();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void baseModel() {
@@ -51,7 +50,8 @@ class TfjsExporterTest {
     for (int n = 0; n < raw.length; n++) {
       double[] p;
       if (hidden > 0) {
-        double[] h = dense(raw[n], w.get("streamtune_hidden/kernel"), w.get("streamtune_hidden/bias"));
+        double[] h =
+            dense(raw[n], w.get("streamtune_hidden/kernel"), w.get("streamtune_hidden/bias"));
         p = dense(relu(h), w.get("streamtune_output/kernel"), w.get("streamtune_output/bias"));
       } else {
         p = dense(raw[n], w.get("streamtune_output/kernel"), w.get("streamtune_output/bias"));
@@ -69,15 +69,22 @@ class TfjsExporterTest {
     JsonNode model = JSON.readTree(tmp.resolve("model.json").toFile());
     assertThat(model.get("format").asText()).isEqualTo("layers-model");
     List<String> names = new ArrayList<>();
-    model.at("/modelTopology/model_config/config/layers").forEach(l -> names.add(l.get("name").asText()));
-    assertThat(names).startsWith("input_1", "Conv1_pad", "Conv1", "bn_Conv1")
+    model
+        .at("/modelTopology/model_config/config/layers")
+        .forEach(l -> names.add(l.get("name").asText()));
+    assertThat(names)
+        .startsWith("input_1", "Conv1_pad", "Conv1", "bn_Conv1")
         .contains("block_12_add", "block_13_expand", "block_13_expand_BN")
-        .doesNotContain("block_13_pad", "block_13_depthwise", "out_relu", "Conv_1", "flatten_1", "dense_3")
-        .endsWith("block_13_expand_relu", TfjsExporter.POOL, TfjsExporter.HIDDEN, TfjsExporter.OUTPUT);
-    List<String> original = KerasLayersModel.read(BASE).layers().stream().map(KerasLayersModel.Layer::name).toList();
+        .doesNotContain(
+            "block_13_pad", "block_13_depthwise", "out_relu", "Conv_1", "flatten_1", "dense_3")
+        .endsWith(
+            "block_13_expand_relu", TfjsExporter.POOL, TfjsExporter.HIDDEN, TfjsExporter.OUTPUT);
+    List<String> original =
+        KerasLayersModel.read(BASE).layers().stream().map(KerasLayersModel.Layer::name).toList();
     List<String> backbone = names.subList(0, names.size() - 3);
     assertThat(original).containsSubsequence(backbone);
-    assertThat(original.subList(0, original.indexOf("block_13_expand_relu") + 1)).containsAll(backbone);
+    assertThat(original.subList(0, original.indexOf("block_13_expand_relu") + 1))
+        .containsAll(backbone);
     assertThat(model.at("/modelTopology/model_config/config/output_layers/0/0").asText())
         .isEqualTo(TfjsExporter.OUTPUT);
 
@@ -86,32 +93,49 @@ class TfjsExporterTest {
     for (String name : w.keySet()) {
       assertThat(names).as(name).contains(name.substring(0, name.indexOf('/')));
     }
-    assertThat(w).containsKeys("Conv1/kernel", "block_13_expand/kernel", "block_13_expand_BN/moving_variance")
-        .doesNotContainKeys("Conv_1/kernel", "block_13_depthwise/depthwise_kernel", "dense_1/kernel");
-    assertThat(w.get("block_13_expand/kernel")).containsExactly(base.weight("block_13_expand/kernel").values());
+    assertThat(w)
+        .containsKeys(
+            "Conv1/kernel", "block_13_expand/kernel", "block_13_expand_BN/moving_variance")
+        .doesNotContainKeys(
+            "Conv_1/kernel", "block_13_depthwise/depthwise_kernel", "dense_1/kernel");
+    assertThat(w.get("block_13_expand/kernel"))
+        .containsExactly(base.weight("block_13_expand/kernel").values());
     assertThat(w.get("streamtune_hidden/kernel")).hasSize(576 * 8);
   }
 
   @Test
   void outReluKeepsTheWholeBackboneButNotTheBaseModelsHead() throws Exception {
     TfjsExporter.export(BASE, randomHead(new Random(2), "out_relu", 1280, 0), tmp);
-    JsonNode layers = JSON.readTree(tmp.resolve("model.json").toFile()).at("/modelTopology/model_config/config/layers");
+    JsonNode layers =
+        JSON.readTree(tmp.resolve("model.json").toFile())
+            .at("/modelTopology/model_config/config/layers");
     assertThat(layers).hasSize(KerasLayersModel.read(BASE).layers().size() - 7 + 2);
     assertThat(weights(tmp)).containsKey("Conv_1/kernel").doesNotContainKey("dense_1/kernel");
   }
 
   @Test
   void refusesAnUnknownLayerAWrongWidthOrAFlatLayer() {
-    assertThatThrownBy(() -> TfjsExporter.export(BASE, randomHead(new Random(3), "no_such_layer", 4, 0), tmp))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no_such_layer");
-    assertThatThrownBy(() -> TfjsExporter.export(BASE, randomHead(new Random(3), "block_13_expand_relu", 3, 0), tmp))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("576").hasMessageContaining("the head takes 3");
-    assertThatThrownBy(() -> TfjsExporter.export(BASE, randomHead(new Random(3), "flatten_1", 1280, 0), tmp))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flatten_1");
+    assertThatThrownBy(
+            () -> TfjsExporter.export(BASE, randomHead(new Random(3), "no_such_layer", 4, 0), tmp))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no_such_layer");
+    assertThatThrownBy(
+            () ->
+                TfjsExporter.export(
+                    BASE, randomHead(new Random(3), "block_13_expand_relu", 3, 0), tmp))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("576")
+        .hasMessageContaining("the head takes 3");
+    assertThatThrownBy(
+            () -> TfjsExporter.export(BASE, randomHead(new Random(3), "flatten_1", 1280, 0), tmp))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("flatten_1");
     assertThat(tmp.resolve("model.json")).doesNotExist();
   }
 
-  /** A head with spread-out statistics and non-zero biases, so that every term of the fold counts. */
+  /**
+   * A head with spread-out statistics and non-zero biases, so that every term of the fold counts.
+   */
   private static Head randomHead(Random r, String layer, int d, int hidden) {
     float[] mean = new float[d];
     float[] std = new float[d];
@@ -119,7 +143,9 @@ class TfjsExporterTest {
       mean[i] = (float) (r.nextDouble() * 3);
       std[i] = (float) (0.05 + r.nextDouble() * 2);
     }
-    Head h = Head.initial(List.of("a", "b", "c"), layer, new Head.Statistics(mean, std), hidden, r.nextLong());
+    Head h =
+        Head.initial(
+            List.of("a", "b", "c"), layer, new Head.Statistics(mean, std), hidden, r.nextLong());
     List<float[]> p = new ArrayList<>(h.params());
     for (int i = 1; i < p.size(); i += 2) {
       float[] b = p.get(i).clone();
@@ -136,7 +162,9 @@ class TfjsExporterTest {
     JsonNode manifest = JSON.readTree(dir.resolve("model.json").toFile()).get("weightsManifest");
     assertThat(manifest).hasSize(1);
     assertThat(manifest.at("/0/paths/0").asText()).isEqualTo(TfjsExporter.SHARD);
-    ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(TfjsExporter.SHARD))).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf =
+        ByteBuffer.wrap(Files.readAllBytes(dir.resolve(TfjsExporter.SHARD)))
+            .order(ByteOrder.LITTLE_ENDIAN);
     Map<String, float[]> out = new LinkedHashMap<>();
     for (JsonNode spec : manifest.at("/0/weights")) {
       assertThat(spec.get("dtype").asText()).isEqualTo("float32");

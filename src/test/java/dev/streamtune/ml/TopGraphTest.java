@@ -39,16 +39,27 @@ class TopGraphTest {
     Random r = new Random(3);
     float[] input = randoms(r, (int) (N * 14 * 14 * 96), 1f);
     float[] weights = randoms(r, input.length, 1f);
-    try (Graph g = new Graph(); Session s = new Session(g)) {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
       Ops tf = Ops.create(g);
-      Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(CUT_SHAPE)));
+      Placeholder<TFloat32> x =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(CUT_SHAPE)));
       KerasGraphBuilder.Top top = KerasGraphBuilder.buildFrom(tf, model, CUT, x);
-      assertThat(top.outputs()).containsKeys("block_11_add", "out_relu").doesNotContainKey("block_10_expand");
+      assertThat(top.outputs())
+          .containsKeys("block_11_add", "out_relu")
+          .doesNotContainKey("block_10_expand");
       Operand<TFloat32> out = top.outputs().get("block_11_add");
-      Operand<TFloat32> loss = tf.reduceSum(tf.math.mul(out, constant(tf, weights, CUT_SHAPE)),
-          tf.constant(new int[] {0, 1, 2, 3}));
-      List<String> checked = List.of("block_11_expand/kernel", "block_11_depthwise/depthwise_kernel",
-          "block_11_project/kernel", "block_11_expand_BN/gamma", "block_11_project_BN/beta");
+      Operand<TFloat32> loss =
+          tf.reduceSum(
+              tf.math.mul(out, constant(tf, weights, CUT_SHAPE)),
+              tf.constant(new int[] {0, 1, 2, 3}));
+      List<String> checked =
+          List.of(
+              "block_11_expand/kernel",
+              "block_11_depthwise/depthwise_kernel",
+              "block_11_project/kernel",
+              "block_11_expand_BN/gamma",
+              "block_11_project_BN/beta");
       List<Output<?>> wrt = new ArrayList<>(List.of(x.asOutput()));
       Map<String, Placeholder<TFloat32>> values = new LinkedHashMap<>();
       Map<String, Operand<?>> assigns = new LinkedHashMap<>();
@@ -65,8 +76,11 @@ class TopGraphTest {
       float[] dx = fetch(s, x, input, grads[0]);
       for (int k = 0; k < 6; k++) {
         int i = r.nextInt(input.length);
-        double numeric = central(i, input, 1e-2f, xs -> dot(fetch(s, x, xs, out.asOutput()), weights));
-        assertThat((double) dx[i]).as("d/d input[%d]", i).isCloseTo(numeric, within(2e-3 + 0.02 * Math.abs(numeric)));
+        double numeric =
+            central(i, input, 1e-2f, xs -> dot(fetch(s, x, xs, out.asOutput()), weights));
+        assertThat((double) dx[i])
+            .as("d/d input[%d]", i)
+            .isCloseTo(numeric, within(2e-3 + 0.02 * Math.abs(numeric)));
       }
       for (int j = 0; j < checked.size(); j++) {
         String w = checked.get(j);
@@ -75,12 +89,18 @@ class TopGraphTest {
         for (int k = 0; k < 3; k++) {
           int i = r.nextInt(base.length);
           float eps = 5e-4f;
-          double numeric = central(i, base, eps, vs -> {
-            assign(s, assigns.get(w), values.get(w), vs);
-            return dot(fetch(s, x, input, out.asOutput()), weights);
-          });
+          double numeric =
+              central(
+                  i,
+                  base,
+                  eps,
+                  vs -> {
+                    assign(s, assigns.get(w), values.get(w), vs);
+                    return dot(fetch(s, x, input, out.asOutput()), weights);
+                  });
           assign(s, assigns.get(w), values.get(w), base);
-          assertThat((double) analytic[i]).as("d/d %s[%d]", w, i)
+          assertThat((double) analytic[i])
+              .as("d/d %s[%d]", w, i)
               .isCloseTo(numeric, within(2e-3 + 0.02 * Math.abs(numeric)));
         }
       }
@@ -96,7 +116,8 @@ class TopGraphTest {
       Ops tf = Ops.create(g);
       var x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(N, 14, 14, 576)));
       assertThatThrownBy(() -> KerasGraphBuilder.buildFrom(tf, model, "block_11_expand_relu", x))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("block_11_add");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("block_11_add");
     }
   }
 

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A top above {@code block_10_project_BN} fine-tuned on the golden images' cut activations: the
- * loss falls, the blocks' weights move, and both exports (the SavedModel through DJL, and the
- * TF.js model's weights) carry the fine-tuned weights, the SavedModel reproducing the training
- * graph from raw image bytes.
+ * loss falls, the blocks' weights move, and both exports (the SavedModel through DJL, and the TF.js
+ * model's weights) carry the fine-tuned weights, the SavedModel reproducing the training graph from
+ * raw image bytes.
  */
 class TopTrainerTest {
   private static final String CUT = "block_10_project_BN";
@@ -24,8 +24,7 @@ class TopTrainerTest {
   private static List<float[]> maps;
   private static int[] labels;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void activations() {
@@ -49,15 +48,25 @@ class TopTrainerTest {
     assertThat(init.head().inputs()).isEqualTo(1280);
     TopOptions options = new TopOptions(1e-4f, 1e-3f, 4e-5f, 4, 6, 6, 24, 7, 2);
     List<Double> losses = new ArrayList<>();
-    TopTrainer.Fit fit = TopTrainer.train(base, init, rows, labels, rows, labels, options,
-        (e, max, train, val) -> losses.add(val));
+    TopTrainer.Fit fit =
+        TopTrainer.train(
+            base,
+            init,
+            rows,
+            labels,
+            rows,
+            labels,
+            options,
+            (e, max, train, val) -> losses.add(val));
     double before = HeadTrainer.crossEntropy(TopTrainer.probabilities(base, init, rows, 2), labels);
     assertThat(fit.validationLoss()).isLessThan(before * 0.7);
     assertThat(fit.validationProbabilities()).hasNumberOfRows(images.size());
     assertThat(losses).hasSize(fit.epochs());
     TopModel top = fit.top();
-    assertThat(top.weights()).containsKeys("block_11_expand/kernel", "block_16_project/kernel", "Conv_1/kernel",
-        "Conv_1_bn/gamma").doesNotContainKeys("block_10_project/kernel", "Conv_1_bn/moving_mean");
+    assertThat(top.weights())
+        .containsKeys(
+            "block_11_expand/kernel", "block_16_project/kernel", "Conv_1/kernel", "Conv_1_bn/gamma")
+        .doesNotContainKeys("block_10_project/kernel", "Conv_1_bn/moving_mean");
     float[] tuned = top.weights().get("block_16_project/kernel");
     KerasLayersModel original = KerasLayersModel.read(base);
     assertThat(tuned).isNotEqualTo(original.weight("block_16_project/kernel").values());
@@ -69,7 +78,9 @@ class TopTrainerTest {
 
     float[][] graph = TopTrainer.probabilities(base, top, rows, 2);
     for (int i = 0; i < graph.length; i++) {
-      assertThat(graph[i]).as("row %d", i).containsExactly(fit.validationProbabilities()[i], within(1e-5f));
+      assertThat(graph[i])
+          .as("row %d", i)
+          .containsExactly(fit.validationProbabilities()[i], within(1e-5f));
     }
     ClassifierExporter.export(base, TestBackbone.get(), top, "m", 2, tmp.resolve("saved_model"));
     try (ExportedClassifier c = ExportedClassifier.open(tmp.resolve("saved_model"), 40_000_000)) {
@@ -89,12 +100,25 @@ class TopTrainerTest {
   void refusesBadWeightsAndAnMlpHead() {
     assertThatThrownBy(() -> TopModel.fromBytes(new byte[] {1, 0, 0, 0, 'x'}, null))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> KerasLayersModel.read(FeatureConfig.defaults().baseModel())
-        .withWeights(Map.of("Conv_1/kernel", new float[3])))
+    assertThatThrownBy(
+            () ->
+                KerasLayersModel.read(FeatureConfig.defaults().baseModel())
+                    .withWeights(Map.of("Conv_1/kernel", new float[3])))
         .hasMessageContaining("Conv_1/kernel");
-    Head mlp = Head.initial(List.of("a", "b"), "out_relu", new Head.Statistics(new float[1280], ones(1280)), 4, 1);
-    assertThatThrownBy(() -> TopTrainer.train(FeatureConfig.defaults().baseModel(), new TopModel(CUT, Map.of(), mlp),
-        ActivationRows.of(maps), labels, ActivationRows.of(List.of()), new int[0], TopOptions.defaults(), null))
+    Head mlp =
+        Head.initial(
+            List.of("a", "b"), "out_relu", new Head.Statistics(new float[1280], ones(1280)), 4, 1);
+    assertThatThrownBy(
+            () ->
+                TopTrainer.train(
+                    FeatureConfig.defaults().baseModel(),
+                    new TopModel(CUT, Map.of(), mlp),
+                    ActivationRows.of(maps),
+                    labels,
+                    ActivationRows.of(List.of()),
+                    new int[0],
+                    TopOptions.defaults(),
+                    null))
         .hasMessageContaining("linear head");
   }
 

@@ -6,15 +6,14 @@ import dev.streamtune.events.BaseModel;
 import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.ExampleCounts;
 import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.Metrics;
+import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.RegistryConfig;
+import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.events.Timings;
 import dev.streamtune.events.TopicManager;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
-import org.apache.kafka.clients.admin.Admin;
-import dev.streamtune.events.RegistryConfig;
-import dev.streamtune.events.Metrics;
-import dev.streamtune.events.ModelVersion;
-import dev.streamtune.events.SchemaRegistryClient;
-import dev.streamtune.events.Timings;
 import dev.streamtune.events.TrainingInfo;
 import dev.streamtune.events.TrainingMode;
 import dev.streamtune.events.VersionStatus;
@@ -36,15 +35,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Plays the trainer for serve's tests: exports real classifiers (the default backbone and a
- * random head), uploads them as a version's SavedModel artifact, and announces the version on
- * {@code models.versions}, as the trainer does.
+ * Plays the trainer for serve's tests: exports real classifiers (the default backbone and a random
+ * head), uploads them as a version's SavedModel artifact, and announces the version on {@code
+ * models.versions}, as the trainer does.
  */
 final class Announcer implements AutoCloseable {
   static final List<String> LABELS = List.of("cat", "dog", "fox");
@@ -57,18 +57,26 @@ final class Announcer implements AutoCloseable {
     this(stack.kafka(), stack.registry(), stack.topics(), store);
   }
 
-  /** Creates the topics, as a worker does at start, then announces on {@code topics.modelVersions()}. */
-  Announcer(KafkaConfig kafka, RegistryConfig registryConfig, TopicNames topics, ObjectStore store) {
+  /**
+   * Creates the topics, as a worker does at start, then announces on {@code
+   * topics.modelVersions()}.
+   */
+  Announcer(
+      KafkaConfig kafka, RegistryConfig registryConfig, TopicNames topics, ObjectStore store) {
     try (Admin admin = Admin.create(kafka.clientProps())) {
-      TopicManager.ensure(admin, topics, new TopicPolicy(3, (short) -1, java.time.Duration.ofHours(1)));
+      TopicManager.ensure(
+          admin, topics, new TopicPolicy(3, (short) -1, java.time.Duration.ofHours(1)));
     }
     this.store = store;
     this.topic = topics.modelVersions();
     this.registry = new SchemaRegistryClient(registryConfig);
     Map<String, Object> p = new HashMap<>(kafka.clientProps());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    this.producer = new KafkaProducer<>(p, new StringSerializer(),
-        ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).serializer());
+    this.producer =
+        new KafkaProducer<>(
+            p,
+            new StringSerializer(),
+            ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).serializer());
   }
 
   /** A SavedModel of the default backbone and a random softmax head over {@link #LABELS}. */
@@ -87,15 +95,20 @@ final class Announcer implements AutoCloseable {
    *
    * @param tamper when true, the announced sha256 is not the upload's
    */
-  ModelVersion announce(String model, int version, VersionStatus status, Path savedModel, boolean tamper) {
+  ModelVersion announce(
+      String model, int version, VersionStatus status, Path savedModel, boolean tamper) {
     ModelVersion v = upload(model, version, status, savedModel, tamper);
     producer.send(new ProducerRecord<>(topic, model + "/" + version, v));
     producer.flush();
     return v;
   }
 
-  /** Uploads {@code savedModel} under the version's run prefix and returns the version, announcing nothing. */
-  ModelVersion upload(String model, int version, VersionStatus status, Path savedModel, boolean tamper) {
+  /**
+   * Uploads {@code savedModel} under the version's run prefix and returns the version, announcing
+   * nothing.
+   */
+  ModelVersion upload(
+      String model, int version, VersionStatus status, Path savedModel, boolean tamper) {
     String prefix = "models/" + model + "/" + version + "/run-" + version + "/saved_model/";
     Map<String, String> manifest = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(savedModel)) {
@@ -109,21 +122,51 @@ final class Announcer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     String sha = ArtifactFiles.sha256(ArtifactFiles.manifest(manifest));
-    return ModelVersion.newBuilder().setModelId(model).setVersion(version).setStatus(status)
+    return ModelVersion.newBuilder()
+        .setModelId(model)
+        .setVersion(version)
+        .setStatus(status)
         .setReason(status == VersionStatus.PUBLISHED ? "test version" : "rejected by a test")
-        .setCreatedAt(Instant.now()).setParentVersion(version > 1 ? version - 1 : null)
-        .setBaseModel(new BaseModel("mobilenet_v2", "digest")).setLabels(LABELS)
-        .setExamples(ExampleCounts.newBuilder().setTotal(30L).setNewExamples(10L).setPerLabel(Map.of("cat", 10L,
-            "dog", 10L, "fox", 10L)).setTrain(27L).setValidation(3L).build())
+        .setCreatedAt(Instant.now())
+        .setParentVersion(version > 1 ? version - 1 : null)
+        .setBaseModel(new BaseModel("mobilenet_v2", "digest"))
+        .setLabels(LABELS)
+        .setExamples(
+            ExampleCounts.newBuilder()
+                .setTotal(30L)
+                .setNewExamples(10L)
+                .setPerLabel(Map.of("cat", 10L, "dog", 10L, "fox", 10L))
+                .setTrain(27L)
+                .setValidation(3L)
+                .build())
         .setDatasetDigest("dataset")
-        .setMetrics(Metrics.newBuilder().setAccuracy(0.5 + version / 100.0).setMacroF1(0.5).setLoss(1.0)
-            .setPerLabelRecall(Map.of()).setPerLabelPrecision(Map.of()).setParentAccuracy(null).build())
-        .setTraining(TrainingInfo.newBuilder().setMode(TrainingMode.HEAD).setFeatureLayer("out_relu")
-            .setNormalizationDigest("n").setColdStart(false).setFeatureCacheHits(0).setFeatureCacheMisses(30)
-            .setRequestId("r" + version).setRunId("run-" + version).build())
-        .setArtifacts(Artifacts.newBuilder().setSavedModel(new Artifact(ArtifactFiles.uri(store, prefix),
-            tamper ? "0".repeat(64) : sha)).build())
-        .setTimings(new Timings(1000L, 2000L)).build();
+        .setMetrics(
+            Metrics.newBuilder()
+                .setAccuracy(0.5 + version / 100.0)
+                .setMacroF1(0.5)
+                .setLoss(1.0)
+                .setPerLabelRecall(Map.of())
+                .setPerLabelPrecision(Map.of())
+                .setParentAccuracy(null)
+                .build())
+        .setTraining(
+            TrainingInfo.newBuilder()
+                .setMode(TrainingMode.HEAD)
+                .setFeatureLayer("out_relu")
+                .setNormalizationDigest("n")
+                .setColdStart(false)
+                .setFeatureCacheHits(0)
+                .setFeatureCacheMisses(30)
+                .setRequestId("r" + version)
+                .setRunId("run-" + version)
+                .build())
+        .setArtifacts(
+            Artifacts.newBuilder()
+                .setSavedModel(
+                    new Artifact(ArtifactFiles.uri(store, prefix), tamper ? "0".repeat(64) : sha))
+                .build())
+        .setTimings(new Timings(1000L, 2000L))
+        .build();
   }
 
   @Override

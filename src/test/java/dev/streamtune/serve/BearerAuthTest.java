@@ -20,7 +20,9 @@ class BearerAuthTest {
     String classify = "/v1/models/pets:classify";
     assertThat(auth.enabled()).isTrue();
     assertThat(auth.permits(classify, "Bearer " + TOKEN)).isTrue();
-    assertThat(auth.permits(classify, "bearer  " + TOKEN + " ")).as("scheme is case-insensitive").isTrue();
+    assertThat(auth.permits(classify, "bearer  " + TOKEN + " "))
+        .as("scheme is case-insensitive")
+        .isTrue();
     assertThat(auth.permits(classify, null)).isFalse();
     assertThat(auth.permits(classify, "")).isFalse();
     assertThat(auth.permits(classify, "Bearer ")).isFalse();
@@ -33,11 +35,21 @@ class BearerAuthTest {
   @Test
   void probesMetricsAndTheStaticPageStayOpenButTheirDataDoesNot() {
     BearerAuth auth = BearerAuth.of(TOKEN);
-    for (String open : new String[] {"/healthz", "/readyz", "/metrics", "/", "/index.html", "/ui/app.js"}) {
+    for (String open :
+        new String[] {"/healthz", "/readyz", "/metrics", "/", "/index.html", "/ui/app.js"}) {
       assertThat(auth.permits(open, null)).as(open).isTrue();
     }
-    for (String guarded : new String[] {"/v1/models", "/v1/models/pets/versions", "/v1/dashboard",
-        "/v1/deadletters", "/v1/models/pets/versions/1/card", "/v1/nothing", "/healthz/", "/metrics/x"}) {
+    for (String guarded :
+        new String[] {
+          "/v1/models",
+          "/v1/models/pets/versions",
+          "/v1/dashboard",
+          "/v1/deadletters",
+          "/v1/models/pets/versions/1/card",
+          "/v1/nothing",
+          "/healthz/",
+          "/metrics/x"
+        }) {
       assertThat(auth.permits(guarded, null)).as(guarded).isFalse();
     }
   }

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * A worker's management endpoints on a real port: liveness and readiness follow each role's
- * checks as they change, name the roles that fail, and only GET is answered.
+ * A worker's management endpoints on a real port: liveness and readiness follow each role's checks
+ * as they change, name the roles that fail, and only GET is answered.
  */
 class HealthServerIT {
   private final HttpClient http = HttpClient.newHttpClient();
@@ -21,45 +21,70 @@ class HealthServerIT {
   void livenessAndReadinessFollowTheRolesAndNameTheOnesThatFail() throws Exception {
     AtomicBoolean trainAlive = new AtomicBoolean(true);
     AtomicBoolean ingestReady = new AtomicBoolean(false);
-    try (HealthServer h = HealthServer.start(new HealthConfig(0), List.of(
-        new HealthServer.Check("ingest", () -> true, ingestReady::get),
-        new HealthServer.Check("train", trainAlive::get, trainAlive::get)))) {
+    try (HealthServer h =
+        HealthServer.start(
+            new HealthConfig(0),
+            List.of(
+                new HealthServer.Check("ingest", () -> true, ingestReady::get),
+                new HealthServer.Check("train", trainAlive::get, trainAlive::get)))) {
       URI base = URI.create("http://localhost:" + h.port() + "/");
-      assertThat(get(base, "healthz")).isEqualTo("200 {\"status\":\"ALIVE\",\"roles\":{\"ingest\":\"ALIVE\","
-          + "\"train\":\"ALIVE\"}}");
-      assertThat(get(base, "readyz")).isEqualTo("503 {\"status\":\"NOT READY\",\"roles\":{\"ingest\":\"NOT READY\","
-          + "\"train\":\"READY\"}}");
+      assertThat(get(base, "healthz"))
+          .isEqualTo(
+              "200 {\"status\":\"ALIVE\",\"roles\":{\"ingest\":\"ALIVE\","
+                  + "\"train\":\"ALIVE\"}}");
+      assertThat(get(base, "readyz"))
+          .isEqualTo(
+              "503 {\"status\":\"NOT READY\",\"roles\":{\"ingest\":\"NOT READY\","
+                  + "\"train\":\"READY\"}}");
       ingestReady.set(true);
       assertThat(get(base, "readyz")).startsWith("200 {\"status\":\"READY\"");
       trainAlive.set(false);
-      assertThat(get(base, "healthz")).isEqualTo("503 {\"status\":\"NOT ALIVE\",\"roles\":{\"ingest\":\"ALIVE\","
-          + "\"train\":\"NOT ALIVE\"}}");
+      assertThat(get(base, "healthz"))
+          .isEqualTo(
+              "503 {\"status\":\"NOT ALIVE\",\"roles\":{\"ingest\":\"ALIVE\","
+                  + "\"train\":\"NOT ALIVE\"}}");
       assertThat(get(base, "readyz")).startsWith("503 ").contains("\"train\":\"NOT READY\"");
       assertThat(get(base, "metrics")).startsWith("200 ");
       assertThat(get(base, "classify")).startsWith("404 ");
-      var post = http.send(HttpRequest.newBuilder(base.resolve("healthz")).POST(HttpRequest.BodyPublishers.noBody())
-          .build(), HttpResponse.BodyHandlers.ofString());
+      var post =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("healthz"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(post.statusCode()).isEqualTo(405);
     }
   }
 
   @Test
   void aRoleThatIsStuckSaysWhyInBothAnswers() throws Exception {
-    java.util.concurrent.atomic.AtomicReference<String> problem = new java.util.concurrent.atomic.AtomicReference<>(
-        "model subscriber stuck since 2025-01-01T00:00:00Z (3 failed tries): registry down");
-    try (HealthServer h = HealthServer.start(new HealthConfig(0), List.of(
-        new HealthServer.Check("serve", () -> true, () -> false, problem::get)))) {
+    java.util.concurrent.atomic.AtomicReference<String> problem =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            "model subscriber stuck since 2025-01-01T00:00:00Z (3 failed tries): registry down");
+    try (HealthServer h =
+        HealthServer.start(
+            new HealthConfig(0),
+            List.of(new HealthServer.Check("serve", () -> true, () -> false, problem::get)))) {
       URI base = URI.create("http://localhost:" + h.port() + "/");
-      assertThat(get(base, "healthz")).isEqualTo("200 {\"status\":\"ALIVE\",\"roles\":{\"serve\":\"ALIVE\"},"
-          + "\"problems\":{\"serve\":\"" + problem.get() + "\"}}");
-      assertThat(get(base, "readyz")).startsWith("503 ").contains("\"problems\":{\"serve\":\"model subscriber stuck");
+      assertThat(get(base, "healthz"))
+          .isEqualTo(
+              "200 {\"status\":\"ALIVE\",\"roles\":{\"serve\":\"ALIVE\"},"
+                  + "\"problems\":{\"serve\":\""
+                  + problem.get()
+                  + "\"}}");
+      assertThat(get(base, "readyz"))
+          .startsWith("503 ")
+          .contains("\"problems\":{\"serve\":\"model subscriber stuck");
       problem.set(null);
       assertThat(get(base, "healthz")).doesNotContain("problems");
     }
   }
 
   private String get(URI base, String path) throws Exception {
-    var r = http.send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    var r =
+        http.send(
+            HttpRequest.newBuilder(base.resolve(path)).build(),
+            HttpResponse.BodyHandlers.ofString());
     return r.statusCode() + " " + r.body();
   }
 }

@@ -16,8 +16,7 @@ class RequestLimitsTest {
     assertThatCode(() -> RequestLimits.check(ok, new Headers())).doesNotThrowAnyException();
     URI over = URI.create("/v1/models?q=" + "x".repeat(RequestLimits.MAX_URI_CHARS - 12));
     assertThatThrownBy(() -> RequestLimits.check(over, new Headers()))
-        .isInstanceOfSatisfying(Http.HttpError.class, e -> assertThat(e.status)
-            .isEqualTo(414));
+        .isInstanceOfSatisfying(Http.HttpError.class, e -> assertThat(e.status).isEqualTo(414));
   }
 
   @Test
@@ -27,12 +26,12 @@ class RequestLimitsTest {
     for (int i = 0; i <= RequestLimits.MAX_HEADERS; i++) {
       many.add("X-" + i, "v");
     }
-    assertThatThrownBy(() -> RequestLimits.check(uri, many)).hasMessageContaining("101 header lines");
+    assertThatThrownBy(() -> RequestLimits.check(uri, many))
+        .hasMessageContaining("101 header lines");
     Headers large = new Headers();
     large.add("Cookie", "c".repeat(RequestLimits.MAX_HEADER_BYTES));
     assertThatThrownBy(() -> RequestLimits.check(uri, large))
-        .isInstanceOfSatisfying(Http.HttpError.class, e -> assertThat(e.status)
-            .isEqualTo(431));
+        .isInstanceOfSatisfying(Http.HttpError.class, e -> assertThat(e.status).isEqualTo(431));
     Headers usual = new Headers();
     usual.add("Authorization", "Bearer abc");
     usual.add("Content-Type", "image/png");

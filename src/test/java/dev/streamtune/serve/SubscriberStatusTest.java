@@ -10,22 +10,23 @@ import org.junit.jupiter.api.Test;
 
 class SubscriberStatusTest {
   private Instant now = Instant.parse("2025-01-01T00:00:00Z");
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+          return ZoneOffset.UTC;
+        }
 
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
 
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
+        @Override
+        public Instant instant() {
+          return now;
+        }
+      };
 
   @Test
   void failuresInARowBackOffExponentiallyUpToACapAndProgressStartsOver() {
@@ -42,8 +43,12 @@ class SubscriberStatusTest {
     }
     assertThat(s.failed("registry down still")).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.stuckSince()).contains(first);
-    assertThat(s.problem()).hasValueSatisfying(p -> assertThat(p)
-        .contains("stuck since 2025-01-01T00:00:00Z").contains("registry down still"));
+    assertThat(s.problem())
+        .hasValueSatisfying(
+            p ->
+                assertThat(p)
+                    .contains("stuck since 2025-01-01T00:00:00Z")
+                    .contains("registry down still"));
     assertThat(s.alive()).isTrue();
     s.progressed();
     assertThat(s.problem()).isEmpty();
@@ -69,7 +74,8 @@ class SubscriberStatusTest {
     s.stopped("401 from the registry");
     assertThat(s.alive()).isFalse();
     assertThat(s.stuckFor(Duration.ofDays(1))).isTrue();
-    assertThat(s.problem()).hasValueSatisfying(p -> assertThat(p).contains("stopped for good")
-        .contains("401 from the registry"));
+    assertThat(s.problem())
+        .hasValueSatisfying(
+            p -> assertThat(p).contains("stopped for good").contains("401 from the registry"));
   }
 }

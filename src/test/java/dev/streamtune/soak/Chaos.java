@@ -7,17 +7,33 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What happens to a real deployment, in a fixed cycle (the caller times the steps): trainers and ingest
- * instances join and leave (a rolling deploy's SIGTERM, a crash's SIGKILL, a scale-out), and S3 and
- * the schema registry each go down for 30 s. Between steps it checks that no process ended on its
- * own.
+ * What happens to a real deployment, in a fixed cycle (the caller times the steps): trainers and
+ * ingest instances join and leave (a rolling deploy's SIGTERM, a crash's SIGKILL, a scale-out), and
+ * S3 and the schema registry each go down for 30 s. Between steps it checks that no process ended
+ * on its own.
  */
 final class Chaos {
   private static final Duration OUTAGE = Duration.ofSeconds(30);
-  private static final List<String> CYCLE = List.of("start trainer-2", "term ingest-2", "outage s3", "start ingest-2",
-      "kill trainer-1", "outage registry", "start trainer-1", "kill ingest-1", "start ingest-1", "term trainer-2",
-      "start trainer-2", "kill ingest-2", "start ingest-2", "term trainer-1", "start trainer-1", "term ingest-1",
-      "start ingest-1", "kill trainer-2");
+  private static final List<String> CYCLE =
+      List.of(
+          "start trainer-2",
+          "term ingest-2",
+          "outage s3",
+          "start ingest-2",
+          "kill trainer-1",
+          "outage registry",
+          "start trainer-1",
+          "kill ingest-1",
+          "start ingest-1",
+          "term trainer-2",
+          "start trainer-2",
+          "kill ingest-2",
+          "start ingest-2",
+          "term trainer-1",
+          "start trainer-1",
+          "term ingest-1",
+          "start ingest-1",
+          "kill trainer-2");
   private final Fleet fleet;
   private final ContinuousOperationIT.Servers servers;
   private final SoakReport report;
@@ -31,8 +47,15 @@ final class Chaos {
 
   /** Lets the system run for {@code d}, failing at once if a process ends on its own. */
   void wait(Duration d) {
-    await().during(d).atMost(d.plusSeconds(10)).pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(() -> assertThat(fleet.unexpectedExits()).as("processes that exited on their own").isEmpty());
+    await()
+        .during(d)
+        .atMost(d.plusSeconds(10))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(fleet.unexpectedExits())
+                    .as("processes that exited on their own")
+                    .isEmpty());
   }
 
   /** Steps taken so far. */

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.Test;
  * each model's newest version trained on all its examples, serve on the highest PUBLISHED version,
  * no process exited on its own and no log holds a stack trace.
  *
- * <p>{@code -Dsoak.duration=PT60M} makes it the hour-long benchmark ({@code bench/soak/run.sh});
- * it writes its figures to {@code target/soak-report.json}.
+ * <p>{@code -Dsoak.duration=PT60M} makes it the hour-long benchmark ({@code bench/soak/run.sh}); it
+ * writes its figures to {@code target/soak-report.json}.
  */
 @WithStack
 class ContinuousOperationIT {
@@ -63,11 +63,18 @@ class ContinuousOperationIT {
     Random random = new Random(seed);
     SoakReport report = new SoakReport(seed, RUN);
     var traffic = Executors.newSingleThreadScheduledExecutor();
-    try (servers; Fleet fleet = new Fleet(dir.resolve("logs"));
+    try (servers;
+        Fleet fleet = new Fleet(dir.resolve("logs"));
         MinioObjectStore s3 = new MinioObjectStore(servers.s3Config("soak"));
         MinioObjectStore refs = new MinioObjectStore(servers.s3Config("soak-refs"));
-        SoakTraffic upstream = new SoakTraffic(stack.kafka(), servers.registry(), topics.labelledImages(), refs,
-            "soak-refs", seed)) {
+        SoakTraffic upstream =
+            new SoakTraffic(
+                stack.kafka(),
+                servers.registry(),
+                topics.labelledImages(),
+                refs,
+                "soak-refs",
+                seed)) {
       int servePort = freePort();
       define(fleet, stack, servers, prefix, dir, servePort);
       List.of("ingest-1", "ingest-2", "trainer-1", "serve").forEach(fleet::start);
@@ -88,44 +95,74 @@ class ContinuousOperationIT {
 
       Map<String, String> latest = upstream.latestLabels();
       Map<String, String> poison = upstream.poison();
-      await("every good example stored once under its last label").atMost(Duration.ofMinutes(5))
-          .pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+      await("every good example stored once under its last label")
+          .atMost(Duration.ofMinutes(5))
+          .pollInterval(Duration.ofSeconds(2))
+          .ignoreExceptions()
           .untilAsserted(() -> Invariants.storedExactlyOnce(s3, latest));
-      await("every hostile record dead-lettered once with its reason").atMost(Duration.ofMinutes(2))
-          .pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-          .untilAsserted(() -> assertThat(DeadLetterLog.reasons(stack.kafka(), topics.deadLetters())).isEqualTo(poison));
+      await("every hostile record dead-lettered once with its reason")
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(2))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(DeadLetterLog.reasons(stack.kafka(), topics.deadLetters()))
+                      .isEqualTo(poison));
       Map<String, Long> examples = upstream.examplesPerModel();
-      await("each model's newest version trained on all its examples").atMost(Duration.ofMinutes(8))
-          .pollInterval(Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() -> {
-            var versions = Invariants.versionsSound(s3, Invariants.versionRecords(stack.kafka(), servers.registry(),
-                topics.modelVersions()));
-            examples.forEach((model, n) -> assertThat(versions.get(model)).as(model).last()
-                .satisfies(v -> assertThat(v.getExamples().getTotal()).isEqualTo(n)));
-          });
-      var versions = Invariants.versionsSound(s3, Invariants.versionRecords(stack.kafka(), servers.registry(),
-          topics.modelVersions()));
-      await("serve on the highest PUBLISHED version of each model").atMost(Duration.ofMinutes(2))
-          .pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
-            for (var e : versions.entrySet()) {
-              assertThat(ServeProbe.servedVersion(servePort, e.getKey())).as(e.getKey()).isEqualTo(e.getValue()
-                  .stream().filter(v -> v.getStatus() == VersionStatus.PUBLISHED).mapToInt(ModelVersion::getVersion)
-                  .max().orElse(0));
-            }
-          });
+      await("each model's newest version trained on all its examples")
+          .atMost(Duration.ofMinutes(8))
+          .pollInterval(Duration.ofSeconds(5))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                var versions =
+                    Invariants.versionsSound(
+                        s3,
+                        Invariants.versionRecords(
+                            stack.kafka(), servers.registry(), topics.modelVersions()));
+                examples.forEach(
+                    (model, n) ->
+                        assertThat(versions.get(model))
+                            .as(model)
+                            .last()
+                            .satisfies(v -> assertThat(v.getExamples().getTotal()).isEqualTo(n)));
+              });
+      var versions =
+          Invariants.versionsSound(
+              s3,
+              Invariants.versionRecords(stack.kafka(), servers.registry(), topics.modelVersions()));
+      await("serve on the highest PUBLISHED version of each model")
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(1))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                for (var e : versions.entrySet()) {
+                  assertThat(ServeProbe.servedVersion(servePort, e.getKey()))
+                      .as(e.getKey())
+                      .isEqualTo(
+                          e.getValue().stream()
+                              .filter(v -> v.getStatus() == VersionStatus.PUBLISHED)
+                              .mapToInt(ModelVersion::getVersion)
+                              .max()
+                              .orElse(0));
+                }
+              });
       report.sample("end", fleet);
       report.finish(upstream.events(), poison.size(), versions);
 
       assertThat(fleet.unexpectedExits()).as("processes that exited on their own").isEmpty();
       assertThat(fleet.stackTraceLines()).as("stack traces in the workers' logs").isEmpty();
-      assertThat(versions.values()).allSatisfy(vs -> assertThat(vs).anyMatch(v ->
-          v.getStatus() == VersionStatus.PUBLISHED));
+      assertThat(versions.values())
+          .allSatisfy(vs -> assertThat(vs).anyMatch(v -> v.getStatus() == VersionStatus.PUBLISHED));
     } finally {
       traffic.shutdownNow();
       report.write(Path.of("target", "soak-report.json"));
     }
   }
 
-  private static void define(Fleet fleet, Stack stack, Servers servers, String prefix, Path dir, int servePort) {
+  private static void define(
+      Fleet fleet, Stack stack, Servers servers, String prefix, Path dir, int servePort) {
     Map<String, String> env = stack.workerEnv(prefix);
     env.put("STREAMTUNE_SCHEMA_REGISTRY_URL", servers.registryUrl());
     env.put("STREAMTUNE_S3_ENDPOINT", servers.s3Endpoint());
@@ -180,8 +217,16 @@ class ContinuousOperationIT {
     }
 
     static Servers start(Stack stack, Path dir) throws Exception {
-      EmbeddedRegistryConfig rc = new EmbeddedRegistryConfig("127.0.0.1", 0, stack.bootstrapServers(),
-          stack.unique("_schemas"), (short) 1, Compatibility.FULL_TRANSITIVE, Map.of(), Map.of());
+      EmbeddedRegistryConfig rc =
+          new EmbeddedRegistryConfig(
+              "127.0.0.1",
+              0,
+              stack.bootstrapServers(),
+              stack.unique("_schemas"),
+              (short) 1,
+              Compatibility.FULL_TRANSITIVE,
+              Map.of(),
+              Map.of());
       Servers s = new Servers(stack, dir, rc);
       try (var client = s.s3Config("soak").newClient()) {
         client.makeBucket(MakeBucketArgs.builder().bucket("soak").build());

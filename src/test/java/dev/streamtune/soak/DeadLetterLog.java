@@ -19,7 +19,9 @@ final class DeadLetterLog {
     for (var r : Invariants.readToEnd(kafka, topic, new ByteArrayDeserializer())) {
       String key = r.key() == null ? "(null)" : new String(r.key(), StandardCharsets.UTF_8);
       var reason = r.headers().lastHeader("streamtune.reason");
-      String previous = out.put(key, reason == null ? "(none)" : new String(reason.value(), StandardCharsets.UTF_8));
+      String previous =
+          out.put(
+              key, reason == null ? "(none)" : new String(reason.value(), StandardCharsets.UTF_8));
       assertThat(previous).as("dead letters of %s", key).isNull();
     }
     return out;

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * a process that ends otherwise is an unexpected exit, which {@link #unexpectedExits} reports.
  */
 final class Fleet implements AutoCloseable {
-  private static final Pattern STACK_FRAME = Pattern.compile("^\\s+at [\\w$.]+\\(.*\\)$|^Caused by: ");
+  private static final Pattern STACK_FRAME =
+      Pattern.compile("^\\s+at [\\w$.]+\\(.*\\)$|^Caused by: ");
   private final Path logs;
   private final Map<String, Member> members = new LinkedHashMap<>();
   private final List<String> unexpected = new ArrayList<>();
@@ -54,8 +55,10 @@ final class Fleet implements AutoCloseable {
       throw new IllegalStateException(name + " is already running");
     }
     Path log = logs.resolve(name + "-" + m.lives++ + ".log");
-    ProcessBuilder pb = new ProcessBuilder("bin/streamtune", "worker", "--roles", m.roles).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder("bin/streamtune", "worker", "--roles", m.roles)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().putAll(m.env);
     try {
       m.process = pb.start();
@@ -95,8 +98,11 @@ final class Fleet implements AutoCloseable {
     if (m.process == null || !m.process.isAlive()) {
       return OptionalLong.empty();
     }
-    try (Stream<String> lines = Files.lines(Path.of("/proc", String.valueOf(m.process.pid()), "status"))) {
-      return lines.filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+    try (Stream<String> lines =
+        Files.lines(Path.of("/proc", String.valueOf(m.process.pid()), "status"))) {
+      return lines
+          .filter(l -> l.startsWith("VmRSS:"))
+          .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
           .findFirst();
     } catch (IOException | UncheckedIOException e) {
       return OptionalLong.empty();
@@ -104,8 +110,8 @@ final class Fleet implements AutoCloseable {
   }
 
   /**
-   * Java heap in use by a running member, in KiB, after a full collection ({@code jcmd GC.run}
-   * then {@code GC.heap_info}), so that garbage not yet collected does not read as growth.
+   * Java heap in use by a running member, in KiB, after a full collection ({@code jcmd GC.run} then
+   * {@code GC.heap_info}), so that garbage not yet collected does not read as growth.
    */
   OptionalLong heapKib(String name) {
     Member m = members.get(name);
@@ -123,8 +129,12 @@ final class Fleet implements AutoCloseable {
 
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    Process p =
+        new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command)
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     p.waitFor(60, TimeUnit.SECONDS);
     return out;
   }
@@ -136,13 +146,19 @@ final class Fleet implements AutoCloseable {
 
   /** Records members that ended without being stopped; call it often. */
   void check() {
-    members.forEach((name, m) -> {
-      if (m.process != null && !m.process.isAlive()) {
-        unexpected.add(name + " exited on its own with status " + m.process.exitValue() + " (life " + (m.lives - 1)
-            + ")");
-        m.process = null;
-      }
-    });
+    members.forEach(
+        (name, m) -> {
+          if (m.process != null && !m.process.isAlive()) {
+            unexpected.add(
+                name
+                    + " exited on its own with status "
+                    + m.process.exitValue()
+                    + " (life "
+                    + (m.lives - 1)
+                    + ")");
+            m.process = null;
+          }
+        });
   }
 
   /** Every exit the test did not cause. */
@@ -175,7 +191,8 @@ final class Fleet implements AutoCloseable {
       }
     }
     for (Member m : members.values()) {
-      if (m.process != null && !m.process.waitFor(Duration.ofSeconds(30).toSeconds(), TimeUnit.SECONDS)) {
+      if (m.process != null
+          && !m.process.waitFor(Duration.ofSeconds(30).toSeconds(), TimeUnit.SECONDS)) {
         m.process.destroyForcibly().waitFor();
       }
     }

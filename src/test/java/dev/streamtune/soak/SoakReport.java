@@ -17,7 +17,8 @@ import java.util.Map;
  * at the end.
  */
 final class SoakReport {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private final ObjectNode root = JSON.createObjectNode();
   private final long started = System.nanoTime();
   private int changes;
@@ -36,29 +37,39 @@ final class SoakReport {
   }
 
   /**
-   * Each running process's RSS and live Java heap (after a full collection) in MiB, under
-   * {@code rssMiB.{when}} and {@code heapMiB.{when}}.
+   * Each running process's RSS and live Java heap (after a full collection) in MiB, under {@code
+   * rssMiB.{when}} and {@code heapMiB.{when}}.
    */
   void sample(String when, Fleet fleet) {
     ObjectNode rss = root.withObject("/rssMiB").putObject(when);
     ObjectNode heap = root.withObject("/heapMiB").putObject(when);
-    fleet.names().forEach(name -> {
-      fleet.rssKib(name).ifPresent(kib -> rss.put(name, kib / 1024));
-      fleet.heapKib(name).ifPresent(kib -> heap.put(name, kib / 1024));
-    });
+    fleet
+        .names()
+        .forEach(
+            name -> {
+              fleet.rssKib(name).ifPresent(kib -> rss.put(name, kib / 1024));
+              fleet.heapKib(name).ifPresent(kib -> heap.put(name, kib / 1024));
+            });
   }
 
   void finish(int events, int hostile, Map<String, List<ModelVersion>> versions) {
-    root.put("records", events).put("hostileRecords", hostile)
+    root.put("records", events)
+        .put("hostileRecords", hostile)
         .put("wallSeconds", (System.nanoTime() - started) / 1_000_000_000L);
     ObjectNode v = root.putObject("versions");
-    versions.forEach((model, vs) -> v.putObject(model).put("versions", vs.size())
-        .put("published", vs.stream().filter(x -> x.getStatus() == VersionStatus.PUBLISHED).count())
-        .put("examples", vs.get(vs.size() - 1).getExamples().getTotal()));
+    versions.forEach(
+        (model, vs) ->
+            v.putObject(model)
+                .put("versions", vs.size())
+                .put(
+                    "published",
+                    vs.stream().filter(x -> x.getStatus() == VersionStatus.PUBLISHED).count())
+                .put("examples", vs.get(vs.size() - 1).getExamples().getTotal()));
   }
 
   void write(Path file) throws IOException {
     JSON.writeValue(file.toFile(), root);
-    System.out.println("soak report: " + file.toAbsolutePath() + "\n" + JSON.writeValueAsString(root));
+    System.out.println(
+        "soak report: " + file.toAbsolutePath() + "\n" + JSON.writeValueAsString(root));
   }
 }

@@ -29,8 +29,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * deployment sees: new images (inline, or as an {@code ImageRef} to an upload in object storage),
  * re-sent events, relabels, and hostile records: every kind ingest refuses (bad bytes, names,
  * content types, oversized attributes, an over-long or missing {@code ImageRef}) and images that
- * pass ingest but fail the trainer's full decode. It keeps what the system must end with: each
- * good image's latest label, and the reason each hostile record must be dead-lettered with.
+ * pass ingest but fail the trainer's full decode. It keeps what the system must end with: each good
+ * image's latest label, and the reason each hostile record must be dead-lettered with.
  */
 final class SoakTraffic implements AutoCloseable {
   static final List<String> MODELS = List.of("soak-a", "soak-b");
@@ -54,16 +54,23 @@ final class SoakTraffic implements AutoCloseable {
   /**
    * @param refs the bucket {@code ImageRef}s point into (an allowed {@code ingest.ref.buckets})
    */
-  SoakTraffic(KafkaConfig kafka, RegistryConfig registryConfig, String topic, ObjectStore refs, String refBucket,
+  SoakTraffic(
+      KafkaConfig kafka,
+      RegistryConfig registryConfig,
+      String topic,
+      ObjectStore refs,
+      String refBucket,
       long seed) {
     this.random = new Random(seed);
     this.topic = topic;
     this.refs = refs;
     this.refBucket = refBucket;
     this.registry = new SchemaRegistryClient(registryConfig);
-    this.serializer = ConfluentAvroSerde.of(LabelledImage.class, registry, registryConfig).serializer();
-    this.producer = new KafkaProducer<>(kafka.idempotentProducerProps(), new StringSerializer(),
-        new ByteArraySerializer());
+    this.serializer =
+        ConfluentAvroSerde.of(LabelledImage.class, registry, registryConfig).serializer();
+    this.producer =
+        new KafkaProducer<>(
+            kafka.idempotentProducerProps(), new StringSerializer(), new ByteArraySerializer());
   }
 
   /** Sends the next event of the mix. */
@@ -106,9 +113,12 @@ final class SoakTraffic implements AutoCloseable {
   private void relabel(int n) {
     int i = random.nextInt(good.size());
     Sent before = good.get(i);
-    String label = LABELS.get((LABELS.indexOf(before.event().getLabel()) + 1 + random.nextInt(LABELS.size() - 1))
-        % LABELS.size());
-    LabelledImage e = LabelledImage.newBuilder(before.event()).setEventId("evt-" + n).setLabel(label).build();
+    String label =
+        LABELS.get(
+            (LABELS.indexOf(before.event().getLabel()) + 1 + random.nextInt(LABELS.size() - 1))
+                % LABELS.size());
+    LabelledImage e =
+        LabelledImage.newBuilder(before.event()).setEventId("evt-" + n).setLabel(label).build();
     good.set(i, new Sent(before.key(), before.model(), before.sha(), e));
     latest.put(before.model() + "/" + before.sha(), label);
     send(before.key(), serializer.serialize(topic, e));
@@ -129,13 +139,28 @@ final class SoakTraffic implements AutoCloseable {
       }
       case 2 -> {
         poison.put(key, "CONTENT_TYPE_MISMATCH");
-        send(key, serializer.serialize(topic, event("evt-" + n, model, "circle",
-            new InlineImage(ByteBuffer.wrap(png), "image/jpeg"))));
+        send(
+            key,
+            serializer.serialize(
+                topic,
+                event(
+                    "evt-" + n,
+                    model,
+                    "circle",
+                    new InlineImage(ByteBuffer.wrap(png), "image/jpeg"))));
       }
       case 3 -> {
         poison.put(key, "UNSUPPORTED_CONTENT_TYPE");
-        send(key, serializer.serialize(topic, event("evt-" + n, model, "circle",
-            new InlineImage(ByteBuffer.wrap("this is not an image".getBytes()), "image/png"))));
+        send(
+            key,
+            serializer.serialize(
+                topic,
+                event(
+                    "evt-" + n,
+                    model,
+                    "circle",
+                    new InlineImage(
+                        ByteBuffer.wrap("this is not an image".getBytes()), "image/png"))));
       }
       case 4 -> {
         poison.put(key, "BAD_MODEL_ID");
@@ -143,18 +168,43 @@ final class SoakTraffic implements AutoCloseable {
       }
       case 5 -> {
         poison.put(key, "ATTRIBUTES_TOO_LARGE");
-        send(key, serializer.serialize(topic, LabelledImage.newBuilder(event("evt-" + n, model, "circle", inline(png)))
-            .setAttributes(Map.of("note", "x".repeat(4096))).build()));
+        send(
+            key,
+            serializer.serialize(
+                topic,
+                LabelledImage.newBuilder(event("evt-" + n, model, "circle", inline(png)))
+                    .setAttributes(Map.of("note", "x".repeat(4096)))
+                    .build()));
       }
       case 6 -> {
         poison.put(key, "REF_KEY_TOO_LONG");
-        send(key, serializer.serialize(topic, event("evt-" + n, model, "circle", new ImageRef("s3://" + refBucket
-            + "/" + "k".repeat(1100) + ".png", ArtifactFiles.sha256(png), "image/png"))));
+        send(
+            key,
+            serializer.serialize(
+                topic,
+                event(
+                    "evt-" + n,
+                    model,
+                    "circle",
+                    new ImageRef(
+                        "s3://" + refBucket + "/" + "k".repeat(1100) + ".png",
+                        ArtifactFiles.sha256(png),
+                        "image/png"))));
       }
       case 7 -> {
         poison.put(key, "REF_MISSING");
-        send(key, serializer.serialize(topic, event("evt-" + n, model, "circle", new ImageRef("s3://" + refBucket
-            + "/uploads/never-uploaded-" + n + ".png", ArtifactFiles.sha256(png), "image/png"))));
+        send(
+            key,
+            serializer.serialize(
+                topic,
+                event(
+                    "evt-" + n,
+                    model,
+                    "circle",
+                    new ImageRef(
+                        "s3://" + refBucket + "/uploads/never-uploaded-" + n + ".png",
+                        ArtifactFiles.sha256(png),
+                        "image/png"))));
       }
       default -> undecodable(n, model);
     }
@@ -162,8 +212,8 @@ final class SoakTraffic implements AutoCloseable {
 
   /**
    * A JPEG cut in the middle of its scan but ending with its end marker: ingest's checks pass and
-   * it is stored, the trainer's full decode fails, and it is quarantined with a dead letter of stage
-   * {@code train} keyed by its object key.
+   * it is stored, the trainer's full decode fails, and it is quarantined with a dead letter of
+   * stage {@code train} keyed by its object key.
    */
   private void undecodable(int n, String model) {
     byte[] jpeg = cutJpeg(n);
@@ -171,13 +221,20 @@ final class SoakTraffic implements AutoCloseable {
     latest.put(model + "/" + sha, "circle");
     quarantined.merge(model, 1L, Long::sum);
     poison.put("examples/" + model + "/circle/" + sha + ".jpg", "CORRUPT");
-    send("cut-" + n, serializer.serialize(topic, event("evt-" + n, model, "circle",
-        new InlineImage(ByteBuffer.wrap(jpeg), "image/jpeg"))));
+    send(
+        "cut-" + n,
+        serializer.serialize(
+            topic,
+            event(
+                "evt-" + n,
+                model,
+                "circle",
+                new InlineImage(ByteBuffer.wrap(jpeg), "image/jpeg"))));
   }
 
   private static byte[] cutJpeg(int seed) {
-    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(96, 96,
-        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(96, 96, java.awt.image.BufferedImage.TYPE_INT_RGB);
     Random r = new Random(seed);
     for (int y = 0; y < 96; y++) {
       for (int x = 0; x < 96; x++) {
@@ -201,8 +258,14 @@ final class SoakTraffic implements AutoCloseable {
   }
 
   private static LabelledImage event(String id, String model, String label, Object image) {
-    return LabelledImage.newBuilder().setEventId(id).setModelId(model).setLabel(label).setImage(image)
-        .setCapturedAt(Instant.ofEpochMilli(1_767_225_600_000L)).setAttributes(Map.of("source", "soak")).build();
+    return LabelledImage.newBuilder()
+        .setEventId(id)
+        .setModelId(model)
+        .setLabel(label)
+        .setImage(image)
+        .setCapturedAt(Instant.ofEpochMilli(1_767_225_600_000L))
+        .setAttributes(Map.of("source", "soak"))
+        .build();
   }
 
   private void send(String key, byte[] value) {
@@ -226,7 +289,9 @@ final class SoakTraffic implements AutoCloseable {
     return Map.copyOf(poison);
   }
 
-  /** Images per model that its versions train on: those stored, less those the trainer quarantines. */
+  /**
+   * Images per model that its versions train on: those stored, less those the trainer quarantines.
+   */
   Map<String, Long> examplesPerModel() {
     Map<String, Long> out = new java.util.TreeMap<>();
     latest.keySet().forEach(k -> out.merge(k.substring(0, k.indexOf('/')), 1L, Long::sum));

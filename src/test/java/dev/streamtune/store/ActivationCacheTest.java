@@ -31,7 +31,8 @@ class ActivationCacheTest {
   @Test
   void packsRoundTripPerModelAndLayerAndCompact() {
     InMemoryObjectStore store = new InMemoryObjectStore("b");
-    ActivationCache cache = new ActivationCache(store, "digest", "block_10_project_BN", SHAPE, 256, Clock.systemUTC());
+    ActivationCache cache =
+        new ActivationCache(store, "digest", "block_10_project_BN", SHAPE, 256, Clock.systemUTC());
     Map<String, short[]> all = activations(700, 1);
     cache.write("m", all);
     assertThat(store.list(cache.prefix("m"))).hasSize(3);
@@ -40,7 +41,8 @@ class ActivationCacheTest {
     assertThat(read.keySet()).containsExactlyInAnyOrderElementsOf(wanted);
     wanted.forEach(sha -> assertThat(read.get(sha)).containsExactly(all.get(sha)));
     assertThat(cache.read("other", wanted)).isEmpty();
-    ActivationCache otherLayer = new ActivationCache(store, "digest", "block_12_add", SHAPE, 256, Clock.systemUTC());
+    ActivationCache otherLayer =
+        new ActivationCache(store, "digest", "block_12_add", SHAPE, 256, Clock.systemUTC());
     assertThat(otherLayer.read("m", wanted)).isEmpty();
     cache.write("m", activations(10, 2));
     assertThat(cache.compact("m", 3)).isEqualTo(4);

@@ -37,7 +37,9 @@ class ActivationPackTest {
   void refusesOtherBytesAndWrongSizes() {
     assertThatThrownBy(() -> ActivationPack.decode(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ActivationPack("x", new int[] {2, 2}, Map.of("a".repeat(64), new short[3])))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not 4");
+    assertThatThrownBy(
+            () -> new ActivationPack("x", new int[] {2, 2}, Map.of("a".repeat(64), new short[3])))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not 4");
   }
 }

@@ -19,9 +19,11 @@ class CacheErasureTest {
 
   @Test
   void erasedImagesLeaveTheModelsFeatureAndActivationPacksOnly() {
-    FeatureCache a = new FeatureCache(store, "digest-a", List.of("l1", "l2"), new int[] {2, 1}, 2, clock);
+    FeatureCache a =
+        new FeatureCache(store, "digest-a", List.of("l1", "l2"), new int[] {2, 1}, 2, clock);
     FeatureCache b = new FeatureCache(store, "digest-b", List.of("l1"), new int[] {2}, 10, clock);
-    ActivationCache cut = new ActivationCache(store, "digest-a", "cut", new int[] {1, 2}, 10, clock);
+    ActivationCache cut =
+        new ActivationCache(store, "digest-a", "cut", new int[] {1, 2}, 10, clock);
     a.write("m", features(1, 2, 3, 4, 5));
     b.write("m", features1(1, 2));
     a.write("other", features(1, 2));
@@ -35,12 +37,17 @@ class CacheErasureTest {
     assertThat(a.read("m", shas(2)).get(sha(2))[1]).containsExactly(2f);
     assertThat(b.read("m", shas(1, 2))).containsOnlyKeys(sha(2));
     assertThat(cut.read("m", shas(1, 3))).isEmpty();
-    assertThat(store.list("activations/digest-a/cut/m/")).as("an emptied pack is deleted").isEmpty();
-    assertThat(a.read("other", shas(1, 2))).as("another model's cache is its own").containsOnlyKeys(sha(1), sha(2));
+    assertThat(store.list("activations/digest-a/cut/m/"))
+        .as("an emptied pack is deleted")
+        .isEmpty();
+    assertThat(a.read("other", shas(1, 2)))
+        .as("another model's cache is its own")
+        .containsOnlyKeys(sha(1), sha(2));
     assertThat(store.list("features/digest-a/m/")).hasSize(packsBefore);
     assertThat(r.packsRewritten()).isEqualTo(4);
     assertThat(CacheErasure.erase(store, "m", Set.of(sha(1), sha(3)), clock))
-        .as("erasing again finds nothing").isEqualTo(new CacheErasure.Result(0, 0));
+        .as("erasing again finds nothing")
+        .isEqualTo(new CacheErasure.Result(0, 0));
   }
 
   private static List<String> shas(int... ids) {

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 @WithStack
 class FeatureCacheIT {
-  private static final List<String> LAYERS = List.of("block_12_add", "block_13_expand_relu", "out_relu");
+  private static final List<String> LAYERS =
+      List.of("block_12_add", "block_13_expand_relu", "out_relu");
   private static final int[] DIMS = {96, 576, 1280};
 
   private static Map<String, float[][]> vectors(int from, int count) {
@@ -36,7 +37,8 @@ class FeatureCacheIT {
   void readingTenThousandFeaturesTakesOneListAndAFewGets(Stack stack) {
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
       CountingStore store = new CountingStore(s3);
-      FeatureCache cache = new FeatureCache(store, "digest-a", LAYERS, DIMS, 4096, Clock.systemUTC());
+      FeatureCache cache =
+          new FeatureCache(store, "digest-a", LAYERS, DIMS, 4096, Clock.systemUTC());
       Map<String, float[][]> written = vectors(0, 10_000);
       cache.write("shapes", written);
       assertThat(store.puts.get()).isEqualTo(3);
@@ -55,11 +57,16 @@ class FeatureCacheIT {
   void onlyRequestedImagesOfTheModelAndBackboneAreReturned(Stack stack) {
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
       FeatureCache a = new FeatureCache(s3, "digest-b", LAYERS, DIMS, 100, Clock.systemUTC());
-      FeatureCache otherBackbone = new FeatureCache(s3, "digest-c", LAYERS, DIMS, 100, Clock.systemUTC());
+      FeatureCache otherBackbone =
+          new FeatureCache(s3, "digest-c", LAYERS, DIMS, 100, Clock.systemUTC());
       a.write("m1", vectors(0, 10));
       a.write("m2", vectors(100, 10));
       otherBackbone.write("m1", vectors(200, 10));
-      assertThat(a.read("m1", List.of(FeaturePackTest.sha(3), FeaturePackTest.sha(105), FeaturePackTest.sha(205))))
+      assertThat(
+              a.read(
+                  "m1",
+                  List.of(
+                      FeaturePackTest.sha(3), FeaturePackTest.sha(105), FeaturePackTest.sha(205))))
           .containsOnlyKeys(FeaturePackTest.sha(3));
     }
   }

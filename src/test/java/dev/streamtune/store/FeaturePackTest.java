@@ -19,7 +19,8 @@ class FeaturePackTest {
     Map<String, float[][]> entries = new LinkedHashMap<>();
     entries.put(sha(1), new float[][] {{1f, -2.5f}, {Float.MIN_VALUE, 3e38f, 0f}});
     entries.put(sha(2), new float[][] {{0f, 0f}, {1f, 2f, 3f}});
-    FeaturePack pack = new FeaturePack(List.of("a", "block_13_expand_relu"), new int[] {2, 3}, entries);
+    FeaturePack pack =
+        new FeaturePack(List.of("a", "block_13_expand_relu"), new int[] {2, 3}, entries);
     FeaturePack back = FeaturePack.decode(pack.encode());
     assertThat(back.layers()).containsExactly("a", "block_13_expand_relu");
     assertThat(back.dims()).containsExactly(2, 3);
@@ -29,7 +30,9 @@ class FeaturePackTest {
 
   @Test
   void refusesMismatchedEntriesAndForeignBytes() {
-    assertThatThrownBy(() -> new FeaturePack(List.of("a"), new int[] {2}, Map.of(sha(1), new float[][] {{1f}})))
+    assertThatThrownBy(
+            () ->
+                new FeaturePack(List.of("a"), new int[] {2}, Map.of(sha(1), new float[][] {{1f}})))
         .hasMessageContaining("1 values, not 2");
     assertThatThrownBy(() -> FeaturePack.decode("not a pack at all".getBytes()))
         .hasMessageContaining("feature pack");

@@ -26,7 +26,9 @@ class HalfFloatTest {
       float f = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(8) - 4));
       float back = HalfFloat.toFloat(HalfFloat.fromFloat(f));
       if (Math.abs(f) >= 6.104e-5f) {
-        assertThat((double) Math.abs(back - f)).as("%s", f).isLessThanOrEqualTo(Math.abs(f) * 0x1p-11 * 1.0001);
+        assertThat((double) Math.abs(back - f))
+            .as("%s", f)
+            .isLessThanOrEqualTo(Math.abs(f) * 0x1p-11 * 1.0001);
       } else {
         assertThat((double) Math.abs(back - f)).as("%s", f).isLessThanOrEqualTo(0x1p-25);
       }

@@ -21,7 +21,8 @@ class MinioObjectStoreIT {
       }
       keys.add("examples/m/top-level.txt");
       keys.add("examples/m/a/b/c/deep.bin");
-      List<String> others = List.of("examples/m2/label0/x.png", "examples/mm.txt", "models/m/1/LATEST");
+      List<String> others =
+          List.of("examples/m2/label0/x.png", "examples/mm.txt", "models/m/1/LATEST");
       for (String k : keys) {
         s3.put(k, k.getBytes(), "application/octet-stream", Map.of());
       }
@@ -30,8 +31,11 @@ class MinioObjectStoreIT {
       }
 
       assertThat(s3.list("examples/m/")).containsExactlyElementsOf(keys.stream().sorted().toList());
-      assertThat(s3.list("examples/m/label3/")).hasSize(5).allMatch(k -> k.startsWith("examples/m/label3/"));
-      assertThat(s3.list("examples/m")).hasSize(keys.size() + 2)
+      assertThat(s3.list("examples/m/label3/"))
+          .hasSize(5)
+          .allMatch(k -> k.startsWith("examples/m/label3/"));
+      assertThat(s3.list("examples/m"))
+          .hasSize(keys.size() + 2)
           .contains("examples/m2/label0/x.png", "examples/mm.txt");
       assertThat(s3.list("examples/none/")).isEmpty();
     }
@@ -53,9 +57,13 @@ class MinioObjectStoreIT {
   @Test
   void metadataReadsAnObjectsUserMetadataWithoutItsBytes(Stack stack) {
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
-      s3.put("uploads/meta.bin", new byte[] {1, 2}, "application/octet-stream",
+      s3.put(
+          "uploads/meta.bin",
+          new byte[] {1, 2},
+          "application/octet-stream",
           Map.of("revision", "7", "Event-Id", "e-1"));
-      assertThat(s3.metadata("uploads/meta.bin").orElseThrow()).containsEntry("revision", "7")
+      assertThat(s3.metadata("uploads/meta.bin").orElseThrow())
+          .containsEntry("revision", "7")
           .containsEntry("event-id", "e-1");
       assertThat(s3.metadata("uploads/none.bin")).isEmpty();
     }

@@ -15,17 +15,26 @@ import org.junit.jupiter.api.Test;
 class MinioObjectStoreTest {
   @Test
   void aNonS3FourHundredIsARefusalAndAFiveHundredAnOutage() {
-    RuntimeException denied = MinioObjectStore.nonXml(new InvalidResponseException(403, "text/html",
-        "<html>Forbidden</html>", null), "get uploads/a.png", "uploads");
+    RuntimeException denied =
+        MinioObjectStore.nonXml(
+            new InvalidResponseException(403, "text/html", "<html>Forbidden</html>", null),
+            "get uploads/a.png",
+            "uploads");
     assertThat(denied).isInstanceOf(ObjectStoreException.class).hasMessageContaining("403");
     assertThat(((ObjectStoreException) denied).status()).isEqualTo(403);
     assertThat(Failures.forRecord(denied)).isEqualTo(Failures.Disposition.DEAD_LETTER);
-    RuntimeException gateway = MinioObjectStore.nonXml(new InvalidResponseException(502, "text/html",
-        "<html>Bad Gateway</html>", null), "put examples/a.png", "streamtune");
+    RuntimeException gateway =
+        MinioObjectStore.nonXml(
+            new InvalidResponseException(502, "text/html", "<html>Bad Gateway</html>", null),
+            "put examples/a.png",
+            "streamtune");
     assertThat(gateway).isInstanceOf(UncheckedIOException.class);
     assertThat(Failures.forRecord(gateway)).isEqualTo(Failures.Disposition.RETRY);
-    RuntimeException throttled = MinioObjectStore.nonXml(new InvalidResponseException(429, "text/plain", "slow down",
-        null), "put examples/a.png", "streamtune");
+    RuntimeException throttled =
+        MinioObjectStore.nonXml(
+            new InvalidResponseException(429, "text/plain", "slow down", null),
+            "put examples/a.png",
+            "streamtune");
     assertThat(Failures.forRecord(throttled)).isEqualTo(Failures.Disposition.RETRY);
   }
 }

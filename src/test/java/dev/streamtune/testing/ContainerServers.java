@@ -22,19 +22,25 @@ final class ContainerServers implements Servers {
 
   @SuppressWarnings("resource")
   ContainerServers() {
-    kafka = new KafkaContainer(DockerImageName.parse("apache/kafka:4.1.0"))
-        .withNetwork(network).withNetworkAliases("kafka").withListener("kafka:19092");
-    minio = new MinIOContainer(DockerImageName.parse("minio/minio:RELEASE.2025-04-22T22-12-26Z"))
-        .withUserName(ACCESS_KEY).withPassword(SECRET_KEY);
+    kafka =
+        new KafkaContainer(DockerImageName.parse("apache/kafka:4.1.0"))
+            .withNetwork(network)
+            .withNetworkAliases("kafka")
+            .withListener("kafka:19092");
+    minio =
+        new MinIOContainer(DockerImageName.parse("minio/minio:RELEASE.2025-04-22T22-12-26Z"))
+            .withUserName(ACCESS_KEY)
+            .withPassword(SECRET_KEY);
     kafka.start();
     minio.start();
-    registry = new GenericContainer<>(DockerImageName.parse("confluentinc/cp-schema-registry:7.9.0"))
-        .withNetwork(network)
-        .withExposedPorts(8081)
-        .withEnv("SCHEMA_REGISTRY_HOST_NAME", "schema-registry")
-        .withEnv("SCHEMA_REGISTRY_LISTENERS", "http://0.0.0.0:8081")
-        .withEnv("SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS", "PLAINTEXT://kafka:19092")
-        .waitingFor(Wait.forHttp("/subjects").forStatusCode(200));
+    registry =
+        new GenericContainer<>(DockerImageName.parse("confluentinc/cp-schema-registry:7.9.0"))
+            .withNetwork(network)
+            .withExposedPorts(8081)
+            .withEnv("SCHEMA_REGISTRY_HOST_NAME", "schema-registry")
+            .withEnv("SCHEMA_REGISTRY_LISTENERS", "http://0.0.0.0:8081")
+            .withEnv("SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS", "PLAINTEXT://kafka:19092")
+            .waitingFor(Wait.forHttp("/subjects").forStatusCode(200));
     registry.start();
   }
 

@@ -10,9 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the Node scripts of {@code src/test/node} (the kafkajs client, the browser test) and reads their JSON answer. */
+/**
+ * Runs the Node scripts of {@code src/test/node} (the kafkajs client, the browser test) and reads
+ * their JSON answer.
+ */
 public final class NodeScript {
-  private static final Path DIR = Path.of(System.getProperty("streamtune.node.dir", "src/test/node"));
+  private static final Path DIR =
+      Path.of(System.getProperty("streamtune.node.dir", "src/test/node"));
 
   private NodeScript() {}
 
@@ -26,7 +30,8 @@ public final class NodeScript {
   }
 
   /**
-   * Runs {@code node SCRIPT ARGS} in {@code src/test/node} and returns its last stdout line as JSON.
+   * Runs {@code node SCRIPT ARGS} in {@code src/test/node} and returns its last stdout line as
+   * JSON.
    *
    * @throws AssertionError with the output when it fails or runs over {@code timeoutSeconds}
    */
@@ -36,14 +41,23 @@ public final class NodeScript {
     try {
       Path err = Files.createTempFile("node-interop", ".err");
       try {
-        Process p = new ProcessBuilder(cmd).directory(DIR.toFile()).redirectError(err.toFile()).start();
+        Process p =
+            new ProcessBuilder(cmd).directory(DIR.toFile()).redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         boolean done = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         if (!done) {
           p.destroyForcibly();
         }
         if (!done || p.exitValue() != 0) {
-          throw new AssertionError("node " + script + " " + String.join(" ", args) + " failed:\n" + out + "\n" + Files.readString(err));
+          throw new AssertionError(
+              "node "
+                  + script
+                  + " "
+                  + String.join(" ", args)
+                  + " failed:\n"
+                  + out
+                  + "\n"
+                  + Files.readString(err));
         }
         return new ObjectMapper().readTree(out.strip().lines().reduce((a, b) -> b).orElseThrow());
       } finally {

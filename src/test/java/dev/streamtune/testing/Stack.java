@@ -97,15 +97,18 @@ public final class Stack {
   /** Creates topics of one partition each. */
   public void createTopics(String... names) {
     try (Admin admin = admin()) {
-      admin.createTopics(Stream.of(names).map(n -> new NewTopic(n, 1, (short) 1)).toList()).all().get();
+      admin
+          .createTopics(Stream.of(names).map(n -> new NewTopic(n, 1, (short) 1)).toList())
+          .all()
+          .get();
     } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException("Cannot create topics " + List.of(names), e);
     }
   }
 
   /**
-   * The environment a {@code streamtune worker} child process needs to reach this stack, its
-   * topics behind {@code topicPrefix} with 3 partitions.
+   * The environment a {@code streamtune worker} child process needs to reach this stack, its topics
+   * behind {@code topicPrefix} with 3 partitions.
    */
   public Map<String, String> workerEnv(String topicPrefix) {
     Map<String, String> env = new java.util.HashMap<>();

@@ -15,19 +15,23 @@ import org.testcontainers.DockerClientFactory;
 
 /**
  * Starts the run's servers on first use (containers with Docker, else the embedded stack), gives
- * each test class a {@link Stack} with its own topic prefix and bucket, and closes the servers
- * when the run ends.
+ * each test class a {@link Stack} with its own topic prefix and bucket, and closes the servers when
+ * the run ends.
  */
-public final class StackExtension implements BeforeAllCallback, ParameterResolver, ExecutionCondition {
-  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(StackExtension.class);
+public final class StackExtension
+    implements BeforeAllCallback, ParameterResolver, ExecutionCondition {
+  private static final ExtensionContext.Namespace NS =
+      ExtensionContext.Namespace.create(StackExtension.class);
 
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
     if (kindOf(context) == Kind.CONTAINERS && !dockerAvailable(context)) {
-      return ConditionEvaluationResult.disabled("No Docker engine here: the Testcontainers path (Apache Kafka, "
-          + "Confluent Schema Registry, MinIO) is skipped; the same tests run on DevStack in StackIT");
+      return ConditionEvaluationResult.disabled(
+          "No Docker engine here: the Testcontainers path (Apache Kafka, "
+              + "Confluent Schema Registry, MinIO) is skipped; the same tests run on DevStack in StackIT");
     }
-    return ConditionEvaluationResult.enabled("servers: " + (useContainers(context) ? "containers" : "devstack"));
+    return ConditionEvaluationResult.enabled(
+        "servers: " + (useContainers(context) ? "containers" : "devstack"));
   }
 
   @Override
@@ -54,8 +58,11 @@ public final class StackExtension implements BeforeAllCallback, ParameterResolve
   private Servers servers(ExtensionContext context) {
     boolean containers = useContainers(context);
     String key = containers ? "containers" : "devstack";
-    return context.getRoot().getStore(NS).getOrComputeIfAbsent(key,
-        k -> containers ? new ContainerServers() : new DevStackServers(), Servers.class);
+    return context
+        .getRoot()
+        .getStore(NS)
+        .getOrComputeIfAbsent(
+            key, k -> containers ? new ContainerServers() : new DevStackServers(), Servers.class);
   }
 
   private static boolean useContainers(ExtensionContext context) {
@@ -67,12 +74,18 @@ public final class StackExtension implements BeforeAllCallback, ParameterResolve
   }
 
   private static Kind kindOf(ExtensionContext context) {
-    return context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, WithStack.class))
-        .map(WithStack::value).orElse(Kind.AUTO);
+    return context
+        .getTestClass()
+        .flatMap(c -> AnnotationSupport.findAnnotation(c, WithStack.class))
+        .map(WithStack::value)
+        .orElse(Kind.AUTO);
   }
 
   private static boolean dockerAvailable(ExtensionContext context) {
-    return context.getRoot().getStore(NS).getOrComputeIfAbsent("docker",
-        k -> DockerClientFactory.instance().isDockerAvailable(), Boolean.class);
+    return context
+        .getRoot()
+        .getStore(NS)
+        .getOrComputeIfAbsent(
+            "docker", k -> DockerClientFactory.instance().isDockerAvailable(), Boolean.class);
   }
 }

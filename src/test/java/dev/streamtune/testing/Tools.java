@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The programs outside the JVM that some tests drive (Chromium, docker-compose, the npm tools).
- * A missing one fails its test with one line naming the command that installs it, before anything
- * is started, rather than with the tool's own stack trace halfway through.
+ * The programs outside the JVM that some tests drive (Chromium, docker-compose, the npm tools). A
+ * missing one fails its test with one line naming the command that installs it, before anything is
+ * started, rather than with the tool's own stack trace halfway through.
  */
 public final class Tools {
   private Tools() {}
@@ -19,7 +19,9 @@ public final class Tools {
   /** The first executable {@code name} on the {@code PATH}. */
   public static Optional<Path> onPath(String name) {
     return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .map(d -> Path.of(d, name)).filter(Files::isExecutable).findFirst();
+        .map(d -> Path.of(d, name))
+        .filter(Files::isExecutable)
+        .findFirst();
   }
 
   /**
@@ -30,14 +32,23 @@ public final class Tools {
    * @param install the one command that installs it
    */
   public static Path need(String what, Optional<Path> found, String install) {
-    return found.filter(Files::isExecutable).orElseGet(() -> fail(what + " is not installed; install it with: "
-        + install + " (bin/test does it for you)"));
+    return found
+        .filter(Files::isExecutable)
+        .orElseGet(
+            () ->
+                fail(
+                    what
+                        + " is not installed; install it with: "
+                        + install
+                        + " (bin/test does it for you)"));
   }
 
   /** Chromium for the browser tests: {@code $CHROMIUM}, else {@code chromium} on the PATH. */
   public static Path chromium() {
     String set = System.getenv("CHROMIUM");
-    return need("Chromium", set != null ? Optional.of(Path.of(set)) : onPath("chromium"),
+    return need(
+        "Chromium",
+        set != null ? Optional.of(Path.of(set)) : onPath("chromium"),
         "sudo apt-get install -y chromium");
   }
 }

@@ -8,9 +8,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Gives a test class real servers: declare a {@link Stack} parameter on a test, a lifecycle
- * method or the constructor. The servers start once per test run and are shared; each class gets
- * its own topic prefix and bucket.
+ * Gives a test class real servers: declare a {@link Stack} parameter on a test, a lifecycle method
+ * or the constructor. The servers start once per test run and are shared; each class gets its own
+ * topic prefix and bucket.
  *
  * <p>With a Docker engine the servers are containers (Apache Kafka, Confluent Schema Registry,
  * MinIO); without one, the embedded {@code DevStack}. The system property {@code streamtune.stack}

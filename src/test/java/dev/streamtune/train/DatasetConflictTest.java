@@ -9,8 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * An image in two label folders (a fenced ingest instance's late write after another's relabel)
- * is counted once, under one label, and is made visible: the conflict is counted per model.
+ * An image in two label folders (a fenced ingest instance's late write after another's relabel) is
+ * counted once, under one label, and is made visible: the conflict is counted per model.
  */
 class DatasetConflictTest {
 
@@ -27,7 +27,8 @@ class DatasetConflictTest {
       Dataset d = Dataset.list(store, "m", 10);
       assertThat(d.examples()).hasSize(2);
       assertThat(d.labelsBySha()).containsEntry(sha, "cat");
-      assertThat(meters.counter("streamtune.train.label.conflicts", "model", "m").count()).isEqualTo(1);
+      assertThat(meters.counter("streamtune.train.label.conflicts", "model", "m").count())
+          .isEqualTo(1);
     } finally {
       Metrics.removeRegistry(meters);
     }
@@ -43,10 +44,13 @@ class DatasetConflictTest {
   void theHigherRevisionDecidesTheLabelOfAnImageInTwoFolders() {
     InMemoryObjectStore store = new InMemoryObjectStore("streamtune");
     String sha = "a".repeat(64);
-    store.put("examples/m/cat/" + sha + ".png", new byte[] {1}, "image/png", Map.of("revision", "2"));
-    store.put("examples/m/dog/" + sha + ".png", new byte[] {1}, "image/png", Map.of("revision", "3"));
+    store.put(
+        "examples/m/cat/" + sha + ".png", new byte[] {1}, "image/png", Map.of("revision", "2"));
+    store.put(
+        "examples/m/dog/" + sha + ".png", new byte[] {1}, "image/png", Map.of("revision", "3"));
     assertThat(Dataset.list(store, "m", 10).labelsBySha()).containsExactly(Map.entry(sha, "dog"));
-    store.put("examples/m/eel/" + sha + ".png", new byte[] {1}, "image/png", Map.of("revision", "1"));
+    store.put(
+        "examples/m/eel/" + sha + ".png", new byte[] {1}, "image/png", Map.of("revision", "1"));
     assertThat(Dataset.list(store, "m", 10).labelsBySha()).containsExactly(Map.entry(sha, "dog"));
   }
 }

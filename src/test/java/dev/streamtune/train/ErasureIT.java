@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
  * {@code streamtune examples delete} (the right to erasure, {@code ingest.ExampleErasure}) behind
  * real ingest and a real trainer: 36 images are ingested and version 1 trains on them (their
  * features cached); one image is erased by sha256 and one by the id of the event that brought it;
- * their objects and cached features are gone, the others' stay; a redelivery of the erased event
- * is a duplicate to ingest and stores nothing; version 2 trains on the 34 left, every one from the
+ * their objects and cached features are gone, the others' stay; a redelivery of the erased event is
+ * a duplicate to ingest and stores nothing; version 2 trains on the 34 left, every one from the
  * cache; an event id not on the topic is reported with status 1.
  */
 @WithStack
@@ -44,22 +44,40 @@ class ErasureIT {
   private static final String MODEL = "erasure";
 
   @Test
-  void erasedImagesLeaveTheBucketAndTheCacheAndTheNextVersionTrainsWithoutThem(Stack stack) throws Exception {
+  void erasedImagesLeaveTheBucketAndTheCacheAndTheNextVersionTrainsWithoutThem(Stack stack)
+      throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "erasure-it");
     Files.createDirectories(dir.resolve("work"));
     TopicPolicy policy = new TopicPolicy(3, (short) -1, Duration.ofHours(1));
-    IngestConfig ingest = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
-        .withApplication(stack.unique("ingest"), dir.resolve("state"));
-    TrainConfig config = TrainConfig.defaults().withGroup(stack.unique("trainer"))
-        .withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1));
+    IngestConfig ingest =
+        IngestConfig.defaults()
+            .withTriggers(1_000_000, 1, Duration.ZERO)
+            .withApplication(stack.unique("ingest"), dir.resolve("state"));
+    TrainConfig config =
+        TrainConfig.defaults()
+            .withGroup(stack.unique("trainer"))
+            .withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1));
     FeatureConfig fc = FeatureConfig.defaults();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     Metrics.addRegistry(meters);
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
-        IngestApp in = IngestApp.start(ingest, stack.kafka(), stack.registry(), stack.topics(), policy, stack.s3());
-        TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(),
-            stack.topics(), s3, fx, null, dir.resolve("work")), policy, Clock.systemUTC());
+        IngestApp in =
+            IngestApp.start(
+                ingest, stack.kafka(), stack.registry(), stack.topics(), policy, stack.s3());
+        TrainerApp trainer =
+            TrainerApp.start(
+                config,
+                new TrainerApp.Parts(
+                    stack.kafka(),
+                    stack.registry(),
+                    stack.topics(),
+                    s3,
+                    fx,
+                    null,
+                    dir.resolve("work")),
+                policy,
+                Clock.systemUTC());
         TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), stack.topics())) {
       List<Map.Entry<String, byte[]>> images = new ArrayList<>(TrainerIT.images(0, 36).entrySet());
       for (int i = 0; i < images.size(); i++) {
@@ -75,26 +93,34 @@ class ErasureIT {
       assertThat(cached(s3)).contains(bySha, byEvent).hasSize(36);
 
       StringWriter out = new StringWriter();
-      assertThat(delete(stack, out, "--sha256", bySha, "--event-id", "event-7")).as(out.toString()).isZero();
-      assertThat(out.toString()).contains("Event event-7 carried " + byEvent)
+      assertThat(delete(stack, out, "--sha256", bySha, "--event-id", "event-7"))
+          .as(out.toString())
+          .isZero();
+      assertThat(out.toString())
+          .contains("Event event-7 carried " + byEvent)
           .contains("Erased 2 image(s) of erasure: 2 example object(s), 2 cached value(s)");
-      assertThat(s3.list("examples/" + MODEL + "/")).hasSize(34)
+      assertThat(s3.list("examples/" + MODEL + "/"))
+          .hasSize(34)
           .noneMatch(k -> k.contains(bySha) || k.contains(byEvent));
       assertThat(cached(s3)).hasSize(34).doesNotContain(bySha, byEvent);
 
       double duplicates = duplicates(meters);
       h.send(MODEL, label(images.get(7)), images.get(7).getValue(), "event-7");
       h.flush();
-      await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-          assertThat(duplicates(meters)).isEqualTo(duplicates + 1));
-      assertThat(s3.list("examples/" + MODEL + "/")).as("a redelivery does not bring it back").hasSize(34);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(() -> assertThat(duplicates(meters)).isEqualTo(duplicates + 1));
+      assertThat(s3.list("examples/" + MODEL + "/"))
+          .as("a redelivery does not bring it back")
+          .hasSize(34);
 
       h.request(MODEL);
       ModelVersion v2 = h.awaitVersion(MODEL, 2, Duration.ofSeconds(240));
       assertThat(v2.getStatus()).isIn(VersionStatus.PUBLISHED, VersionStatus.REJECTED);
       assertThat(v2.getExamples().getTotal()).isEqualTo(34);
       assertThat(v2.getExamples().getNewExamples()).isZero();
-      assertThat(v2.getDatasetDigest()).isNotEqualTo(v1.getDatasetDigest())
+      assertThat(v2.getDatasetDigest())
+          .isNotEqualTo(v1.getDatasetDigest())
           .isEqualTo(Dataset.list(s3, MODEL, config.validationPercent()).digest());
       assertThat(v2.getTraining().getFeatureCacheHits()).isEqualTo(34);
       assertThat(v2.getTraining().getFeatureCacheMisses()).isZero();
@@ -134,9 +160,23 @@ class ErasureIT {
     var cli = dev.streamtune.cli.MainAccess.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(out, true));
-    List<String> args = new ArrayList<>(List.of("examples", "delete", "--model", MODEL, "--kafka-bootstrap-servers",
-        stack.bootstrapServers(), "--schema-registry-url", stack.registryUrl().toString(), "--topic-prefix",
-        stack.topicPrefix(), "--s3-endpoint", stack.s3Endpoint().toString(), "--s3-bucket", stack.bucket()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "examples",
+                "delete",
+                "--model",
+                MODEL,
+                "--kafka-bootstrap-servers",
+                stack.bootstrapServers(),
+                "--schema-registry-url",
+                stack.registryUrl().toString(),
+                "--topic-prefix",
+                stack.topicPrefix(),
+                "--s3-endpoint",
+                stack.s3Endpoint().toString(),
+                "--s3-bucket",
+                stack.bucket()));
     args.addAll(List.of(what));
     return cli.execute(args.toArray(String[]::new));
   }

@@ -38,21 +38,35 @@ class GatherTest {
     }
     Map<String, Integer> cache = new HashMap<>();
     int[] batches = {0};
-    Gather<Integer> gather = new Gather<>(store, (m, shas) -> Map.of(), (m, values) -> cache.putAll(values), images -> {
-      batches[0]++;
-      return images.stream().map(b -> DECODER.decode(b).width()).toList();
-    });
+    Gather<Integer> gather =
+        new Gather<>(
+            store,
+            (m, shas) -> Map.of(),
+            (m, values) -> cache.putAll(values),
+            images -> {
+              batches[0]++;
+              return images.stream().map(b -> DECODER.decode(b).width()).toList();
+            });
     Map<String, String> refused = new HashMap<>();
     List<Integer> progress = new ArrayList<>();
 
-    Gather.Result<Integer> r = gather.gather("m", examples, 8, Long.MAX_VALUE, progress::add,
-        (e, error) -> refused.put(e.key(), error.getMessage()));
+    Gather.Result<Integer> r =
+        gather.gather(
+            "m",
+            examples,
+            8,
+            Long.MAX_VALUE,
+            progress::add,
+            (e, error) -> refused.put(e.key(), error.getMessage()));
 
     assertThat(refused).containsOnlyKeys(examples.get(5).key());
     assertThat(refused.get(examples.get(5).key())).startsWith("CORRUPT");
     assertThat(r.skipped()).containsExactly(examples.get(5).sha256());
-    assertThat(r.values()).hasSize(7).doesNotContainKey(examples.get(5).sha256())
-        .containsEntry(examples.get(0).sha256(), 20).containsEntry(examples.get(7).sha256(), 27);
+    assertThat(r.values())
+        .hasSize(7)
+        .doesNotContainKey(examples.get(5).sha256())
+        .containsEntry(examples.get(0).sha256(), 20)
+        .containsEntry(examples.get(7).sha256(), 27);
     assertThat(cache).isEqualTo(r.values());
     assertThat(r.misses()).isEqualTo(8);
     assertThat(progress).containsExactly(8);
@@ -71,11 +85,21 @@ class GatherTest {
     }
     store.delete(examples.get(2).key());
     Map<String, String> refused = new HashMap<>();
-    Gather<Integer> gather = new Gather<>(store, (m, shas) -> Map.of(), (m, values) -> { },
-        images -> images.stream().map(b -> DECODER.decode(b).width()).toList());
+    Gather<Integer> gather =
+        new Gather<>(
+            store,
+            (m, shas) -> Map.of(),
+            (m, values) -> {},
+            images -> images.stream().map(b -> DECODER.decode(b).width()).toList());
 
-    Gather.Result<Integer> r = gather.gather("m", examples, 8, Long.MAX_VALUE, n -> { },
-        (e, error) -> refused.put(e.key(), error.getMessage()));
+    Gather.Result<Integer> r =
+        gather.gather(
+            "m",
+            examples,
+            8,
+            Long.MAX_VALUE,
+            n -> {},
+            (e, error) -> refused.put(e.key(), error.getMessage()));
 
     assertThat(r.values()).hasSize(3).doesNotContainKey(examples.get(2).sha256());
     assertThat(r.skipped()).containsExactly(examples.get(2).sha256());
@@ -87,11 +111,24 @@ class GatherTest {
     InMemoryObjectStore store = new InMemoryObjectStore("b");
     byte[] image = png(10);
     store.put("examples/m/l/x.png", image, "image/png", Map.of());
-    Gather<Integer> gather = new Gather<>(store, (m, shas) -> Map.of(), (m, values) -> { }, images -> {
-      throw new IllegalStateException("Feature extraction failed: out of native memory");
-    });
-    assertThatThrownBy(() -> gather.gather("m", List.of(new Dataset.Example(Digests.sha256(image), "l",
-        "examples/m/l/x.png")), 8, Long.MAX_VALUE, n -> { }, (e, error) -> { })).hasMessageContaining("native memory");
+    Gather<Integer> gather =
+        new Gather<>(
+            store,
+            (m, shas) -> Map.of(),
+            (m, values) -> {},
+            images -> {
+              throw new IllegalStateException("Feature extraction failed: out of native memory");
+            });
+    assertThatThrownBy(
+            () ->
+                gather.gather(
+                    "m",
+                    List.of(new Dataset.Example(Digests.sha256(image), "l", "examples/m/l/x.png")),
+                    8,
+                    Long.MAX_VALUE,
+                    n -> {},
+                    (e, error) -> {}))
+        .hasMessageContaining("native memory");
   }
 
   @Test
@@ -105,13 +142,17 @@ class GatherTest {
     }
     List<Integer> roundBytes = new ArrayList<>();
     Map<String, Integer> cache = new HashMap<>();
-    Gather<Integer> gather = new Gather<>(store, (model, shas) -> Map.of(), (model, values) -> cache.putAll(values),
-        images -> {
-          roundBytes.add(images.stream().mapToInt(b -> b.length).sum());
-          return images.stream().map(b -> b.length).toList();
-        });
+    Gather<Integer> gather =
+        new Gather<>(
+            store,
+            (model, shas) -> Map.of(),
+            (model, values) -> cache.putAll(values),
+            images -> {
+              roundBytes.add(images.stream().mapToInt(b -> b.length).sum());
+              return images.stream().map(b -> b.length).toList();
+            });
     List<Integer> progress = new ArrayList<>();
-    var result = gather.gather("m", examples, 256, 250, progress::add, (e, error) -> { });
+    var result = gather.gather("m", examples, 256, 250, progress::add, (e, error) -> {});
     assertThat(roundBytes).containsExactly(303, 312, 321, 109);
     assertThat(roundBytes).allSatisfy(b -> assertThat(b).isLessThan(250 + 110));
     assertThat(progress).containsExactly(3, 6, 9, 10);
@@ -129,10 +170,15 @@ class GatherTest {
       examples.add(new Dataset.Example(String.format("%064x", i), "x", "img/" + i));
     }
     List<Integer> rounds = new ArrayList<>();
-    new Gather<Integer>(store, (model, shas) -> Map.of(), (model, values) -> { }, images -> {
-      rounds.add(images.size());
-      return images.stream().map(b -> b.length).toList();
-    }).gather("m", examples, 2, Long.MAX_VALUE, n -> { }, (e, error) -> { });
+    new Gather<Integer>(
+            store,
+            (model, shas) -> Map.of(),
+            (model, values) -> {},
+            images -> {
+              rounds.add(images.size());
+              return images.stream().map(b -> b.length).toList();
+            })
+        .gather("m", examples, 2, Long.MAX_VALUE, n -> {}, (e, error) -> {});
     assertThat(rounds).containsExactly(2, 2, 1);
   }
 

@@ -15,10 +15,14 @@ class LatestTest {
 
   @Test
   void writesTheVersionRunAndSavedModelAndReadsTheVersionBack() {
-    Latest.write(store, SampleVersions.of("m", 3, VersionStatus.PUBLISHED, "s3://b/models/m/3/run-3/saved_model/"));
+    Latest.write(
+        store,
+        SampleVersions.of("m", 3, VersionStatus.PUBLISHED, "s3://b/models/m/3/run-3/saved_model/"));
     String json = new String(store.get("models/m/LATEST").orElseThrow(), StandardCharsets.UTF_8);
-    assertThat(json).isEqualTo("{\"version\":3,\"runId\":\"run-3\",\"savedModel\":"
-        + "\"s3://b/models/m/3/run-3/saved_model/\"}\n");
+    assertThat(json)
+        .isEqualTo(
+            "{\"version\":3,\"runId\":\"run-3\",\"savedModel\":"
+                + "\"s3://b/models/m/3/run-3/saved_model/\"}\n");
     assertThat(Latest.version(store.get("models/m/LATEST"))).isEqualTo(3);
     assertThat(Latest.version(Optional.empty())).isZero();
     assertThat(Latest.version(Optional.of("not json".getBytes(StandardCharsets.UTF_8)))).isZero();
@@ -37,15 +41,24 @@ class LatestTest {
   void repairBringsAMissingOrLaggingLatestLevelAndNeverMovesOneBack() {
     Latest.write(store, SampleVersions.of("behind", 1, VersionStatus.PUBLISHED, "s3://b/x/"));
     Latest.write(store, SampleVersions.of("ahead", 5, VersionStatus.PUBLISHED, "s3://b/y/"));
-    int repaired = Latest.repair(store, List.of(
-        SampleVersions.of("missing", 2, VersionStatus.PUBLISHED, "s3://b/z/"),
-        SampleVersions.of("behind", 4, VersionStatus.PUBLISHED, "s3://b/x/"),
-        SampleVersions.of("ahead", 3, VersionStatus.PUBLISHED, "s3://b/y/")));
+    int repaired =
+        Latest.repair(
+            store,
+            List.of(
+                SampleVersions.of("missing", 2, VersionStatus.PUBLISHED, "s3://b/z/"),
+                SampleVersions.of("behind", 4, VersionStatus.PUBLISHED, "s3://b/x/"),
+                SampleVersions.of("ahead", 3, VersionStatus.PUBLISHED, "s3://b/y/")));
     assertThat(repaired).isEqualTo(2);
     assertThat(Latest.version(store.get("models/missing/LATEST"))).isEqualTo(2);
     assertThat(Latest.version(store.get("models/behind/LATEST"))).isEqualTo(4);
-    assertThat(Latest.version(store.get("models/ahead/LATEST"))).as("a newer LATEST stays").isEqualTo(5);
-    assertThat(Latest.repair(store, List.of(SampleVersions.of("behind", 4, VersionStatus.PUBLISHED, "s3://b/x/"))))
-        .as("idempotent").isZero();
+    assertThat(Latest.version(store.get("models/ahead/LATEST")))
+        .as("a newer LATEST stays")
+        .isEqualTo(5);
+    assertThat(
+            Latest.repair(
+                store,
+                List.of(SampleVersions.of("behind", 4, VersionStatus.PUBLISHED, "s3://b/x/"))))
+        .as("idempotent")
+        .isZero();
   }
 }

@@ -2,8 +2,8 @@ package dev.streamtune.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.streamtune.ingest.IngestConfig;
 import dev.streamtune.image.WorstImages;
+import dev.streamtune.ingest.IngestConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,31 +34,43 @@ class MemoryBoundIT {
     Files.write(dir.resolve("b-rgb8.png"), WorstImages.flatPng(w, h, 8, 2));
     Files.write(dir.resolve("c-rgb.jpg"), WorstImages.flatJpeg(w, h));
     for (Path p : Files.list(dir).toList()) {
-      assertThat(Files.size(p)).as(p + " is within the byte limit").isLessThanOrEqualTo(LIMITS.maxImageBytes());
+      assertThat(Files.size(p))
+          .as(p + " is within the byte limit")
+          .isLessThanOrEqualTo(LIMITS.maxImageBytes());
     }
     assertThat(round(dir, 8)).contains("gathered 24");
   }
 
   /**
-   * Incompressible images at the byte limit (the default 10 MiB), 104 of them in one round: over
-   * 1 GiB if a round holds them all.
+   * Incompressible images at the byte limit (the default 10 MiB), 104 of them in one round: over 1
+   * GiB if a round holds them all.
    */
   @Test
   void aRoundOfImagesAtTheByteLimitFitsA1GiBHeap(@TempDir Path tmp) throws Exception {
     Path dir = Files.createDirectory(tmp.resolve("images"));
     int side = (int) Math.sqrt((LIMITS.maxImageBytes() - 4096) / 3.0);
     Files.write(dir.resolve("noise.png"), WorstImages.noisePng(side, side, 7));
-    assertThat(Files.size(dir.resolve("noise.png"))).isLessThanOrEqualTo(LIMITS.maxImageBytes())
+    assertThat(Files.size(dir.resolve("noise.png")))
+        .isLessThanOrEqualTo(LIMITS.maxImageBytes())
         .isGreaterThan(LIMITS.maxImageBytes() * 9 / 10);
     assertThat(round(dir, 104)).contains("gathered 104");
   }
 
   private static String round(Path images, int copies) throws IOException, InterruptedException {
     Path log = images.resolveSibling("round.log");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        WorstRound.class.getName(), images.toString(), Integer.toString(copies))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                WorstRound.class.getName(),
+                images.toString(),
+                Integer.toString(copies))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     boolean finished = p.waitFor(10, TimeUnit.MINUTES);
     if (!finished) {
       p.destroyForcibly().waitFor();

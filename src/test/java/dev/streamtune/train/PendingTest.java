@@ -9,7 +9,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-/** {@link Pending} across rebalances: eager ones revoke every partition, cooperative ones only those moved. */
+/**
+ * {@link Pending} across rebalances: eager ones revoke every partition, cooperative ones only those
+ * moved.
+ */
 class PendingTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private final TopicPartition p0 = new TopicPartition("t", 0);
@@ -24,7 +27,9 @@ class PendingTest {
 
     p.revoke(List.of(p0, p1));
 
-    assertThat(p.offsetsAfter(a)).as("nothing of a partition this trainer no longer owns").isEmpty();
+    assertThat(p.offsetsAfter(a))
+        .as("nothing of a partition this trainer no longer owns")
+        .isEmpty();
     assertThat(p.revoked(a)).as("the run's answer must not be committed").isTrue();
     assertThat(p.done(a)).isEmpty();
     assertThat(p.take()).as("b's request went with its partition").isEmpty();
@@ -44,8 +49,9 @@ class PendingTest {
     Pending.Batch again = p.take().orElseThrow();
     assertThat(again.modelId()).isEqualTo("a");
     assertThat(p.revoked(again)).isFalse();
-    assertThat(p.offsetsAfter(again)).as("up to b's request, not past it").isEqualTo(Map.of(p0,
-        new OffsetAndMetadata(6)));
+    assertThat(p.offsetsAfter(again))
+        .as("up to b's request, not past it")
+        .isEqualTo(Map.of(p0, new OffsetAndMetadata(6)));
     p.done(again);
     assertThat(p.done(p.take().orElseThrow())).isEqualTo(Map.of(p0, new OffsetAndMetadata(7)));
   }
@@ -62,7 +68,11 @@ class PendingTest {
 
     assertThat(p.revoked(a)).isFalse();
     assertThat(p.done(a)).isEqualTo(Map.of(p0, new OffsetAndMetadata(6)));
-    assertThat(p.take()).get().extracting(Pending.Batch::modelId).as("b went with p1").isEqualTo("c");
+    assertThat(p.take())
+        .get()
+        .extracting(Pending.Batch::modelId)
+        .as("b went with p1")
+        .isEqualTo("c");
     assertThat(p.take()).isEmpty();
   }
 

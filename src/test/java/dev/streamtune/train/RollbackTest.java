@@ -16,8 +16,11 @@ class RollbackTest {
 
   @Test
   void aRollbackIsANewHighestVersionWithTheTargetsArtifacts() {
-    List<ModelVersion> log = List.of(version(1, VersionStatus.PUBLISHED), version(2, VersionStatus.PUBLISHED),
-        version(3, VersionStatus.REJECTED));
+    List<ModelVersion> log =
+        List.of(
+            version(1, VersionStatus.PUBLISHED),
+            version(2, VersionStatus.PUBLISHED),
+            version(3, VersionStatus.REJECTED));
     ModelVersion v = Rollback.plan("m", log, 1, "v2 misroutes cats", NOW).orElseThrow();
     assertThat(v.getVersion()).isEqualTo(4);
     assertThat(v.getStatus()).isEqualTo(VersionStatus.PUBLISHED);
@@ -34,27 +37,38 @@ class RollbackTest {
 
   @Test
   void aRollbackToTheVersionAlreadyServedPublishesNothing() {
-    List<ModelVersion> log = List.of(version(1, VersionStatus.PUBLISHED), version(2, VersionStatus.PUBLISHED));
+    List<ModelVersion> log =
+        List.of(version(1, VersionStatus.PUBLISHED), version(2, VersionStatus.PUBLISHED));
     assertThat(Rollback.plan("m", log, 2, "", NOW)).isEmpty();
     ModelVersion again = Rollback.plan("m", log, 1, "", NOW).orElseThrow();
     assertThat(Rollback.plan("m", List.of(log.get(0), log.get(1), again), 1, "", NOW))
-        .as("version 3 already serves version 1's artifacts").isEmpty();
+        .as("version 3 already serves version 1's artifacts")
+        .isEmpty();
   }
 
   @Test
   void aRejectedOrUnknownVersionIsRefused() {
-    List<ModelVersion> log = List.of(version(1, VersionStatus.PUBLISHED), version(2, VersionStatus.REJECTED));
-    assertThatThrownBy(() -> Rollback.plan("m", log, 2, "", NOW)).isInstanceOf(Rollback.Refused.class)
-        .hasMessageContaining("REJECTED").hasMessageContaining("rejected by a test");
-    assertThatThrownBy(() -> Rollback.plan("m", log, 7, "", NOW)).isInstanceOf(Rollback.Refused.class)
-        .hasMessageContaining("no version 7").hasMessageContaining("[1 PUBLISHED, 2 REJECTED]");
-    assertThatThrownBy(() -> Rollback.plan("m", List.of(), 1, "", NOW)).isInstanceOf(Rollback.Refused.class)
+    List<ModelVersion> log =
+        List.of(version(1, VersionStatus.PUBLISHED), version(2, VersionStatus.REJECTED));
+    assertThatThrownBy(() -> Rollback.plan("m", log, 2, "", NOW))
+        .isInstanceOf(Rollback.Refused.class)
+        .hasMessageContaining("REJECTED")
+        .hasMessageContaining("rejected by a test");
+    assertThatThrownBy(() -> Rollback.plan("m", log, 7, "", NOW))
+        .isInstanceOf(Rollback.Refused.class)
+        .hasMessageContaining("no version 7")
+        .hasMessageContaining("[1 PUBLISHED, 2 REJECTED]");
+    assertThatThrownBy(() -> Rollback.plan("m", List.of(), 1, "", NOW))
+        .isInstanceOf(Rollback.Refused.class)
         .hasMessageContaining("no versions at all");
   }
 
   private static ModelVersion version(int n, VersionStatus status) {
-    return ModelVersion.newBuilder(SampleVersions.of("m", n, status, "s3://b/models/m/" + n + "/run-" + n
-        + "/saved_model/")).setReason(status == VersionStatus.PUBLISHED ? "" : "rejected by a test")
-        .setDatasetDigest("dataset-" + n).build();
+    return ModelVersion.newBuilder(
+            SampleVersions.of(
+                "m", n, status, "s3://b/models/m/" + n + "/run-" + n + "/saved_model/"))
+        .setReason(status == VersionStatus.PUBLISHED ? "" : "rejected by a test")
+        .setDatasetDigest("dataset-" + n)
+        .build();
   }
 }

@@ -46,9 +46,17 @@ final class TrainHarness implements AutoCloseable {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
     var images = ConfluentAvroSerde.of(LabelledImage.class, registry, registryConfig).serializer();
-    var requests = ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig).serializer();
-    this.producer = new KafkaProducer<>(p, new StringSerializer(), (Serializer<Object>) (topic, v) ->
-        v instanceof LabelledImage li ? images.serialize(topic, li) : requests.serialize(topic, (TrainingRequest) v));
+    var requests =
+        ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig).serializer();
+    this.producer =
+        new KafkaProducer<>(
+            p,
+            new StringSerializer(),
+            (Serializer<Object>)
+                (topic, v) ->
+                    v instanceof LabelledImage li
+                        ? images.serialize(topic, li)
+                        : requests.serialize(topic, (TrainingRequest) v));
   }
 
   /** Sends one labelled PNG. */
@@ -63,18 +71,37 @@ final class TrainHarness implements AutoCloseable {
 
   /** Sends one labelled image of the given content type with the given event id. */
   void send(String model, String label, byte[] image, String eventId, String contentType) {
-    producer.send(new ProducerRecord<>(topics.labelledImages(), model, LabelledImage.newBuilder()
-        .setEventId(eventId).setModelId(model).setLabel(label)
-        .setImage(InlineImage.newBuilder().setData(ByteBuffer.wrap(image)).setContentType(contentType).build())
-        .setCapturedAt(Instant.now()).build()));
+    producer.send(
+        new ProducerRecord<>(
+            topics.labelledImages(),
+            model,
+            LabelledImage.newBuilder()
+                .setEventId(eventId)
+                .setModelId(model)
+                .setLabel(label)
+                .setImage(
+                    InlineImage.newBuilder()
+                        .setData(ByteBuffer.wrap(image))
+                        .setContentType(contentType)
+                        .build())
+                .setCapturedAt(Instant.now())
+                .build()));
   }
 
   /** Sends a MANUAL training request and returns when it is acknowledged. */
   void request(String model) {
     producer.flush();
-    producer.send(new ProducerRecord<>(topics.trainingRequests(), model, TrainingRequest.newBuilder()
-        .setRequestId(UUID.randomUUID().toString()).setModelId(model).setNewExamples(0)
-        .setReason(TrainingReason.MANUAL).setRequestedAt(Instant.now()).build()));
+    producer.send(
+        new ProducerRecord<>(
+            topics.trainingRequests(),
+            model,
+            TrainingRequest.newBuilder()
+                .setRequestId(UUID.randomUUID().toString())
+                .setModelId(model)
+                .setNewExamples(0)
+                .setReason(TrainingReason.MANUAL)
+                .setRequestedAt(Instant.now())
+                .build()));
     producer.flush();
   }
 
@@ -83,14 +110,22 @@ final class TrainHarness implements AutoCloseable {
   }
 
   /** Waits until the model has {@code n} stored examples. */
-  /** Downloads a directory artifact (such as a version's SavedModel) into {@code dir}, checking its sha256. */
-  static java.nio.file.Path download(ObjectStore s3, dev.streamtune.events.Artifact artifact, java.nio.file.Path dir) {
-    return dev.streamtune.store.ArtifactFiles.download(s3, artifact.getUri(), artifact.getSha256(), dir);
+  /**
+   * Downloads a directory artifact (such as a version's SavedModel) into {@code dir}, checking its
+   * sha256.
+   */
+  static java.nio.file.Path download(
+      ObjectStore s3, dev.streamtune.events.Artifact artifact, java.nio.file.Path dir) {
+    return dev.streamtune.store.ArtifactFiles.download(
+        s3, artifact.getUri(), artifact.getSha256(), dir);
   }
 
   static void awaitStored(ObjectStore s3, String model, int n, Duration timeout) {
-    await().atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() ->
-        assertThat(s3.list("examples/" + model + "/")).hasSize(n));
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(s3.list("examples/" + model + "/")).hasSize(n));
   }
 
   /** Reads {@code models.versions} now. */
@@ -98,15 +133,23 @@ final class TrainHarness implements AutoCloseable {
     return VersionLog.read(kafka, registryConfig, topics.modelVersions(), Duration.ofSeconds(30));
   }
 
-  /** Waits for a model's version {@code version} and returns it, checking no number is used twice. */
+  /**
+   * Waits for a model's version {@code version} and returns it, checking no number is used twice.
+   */
   ModelVersion awaitVersion(String model, int version, Duration timeout) {
     ModelVersion[] found = new ModelVersion[1];
-    await().atMost(timeout).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-      VersionLog log = versions();
-      assertThat(log.highest(model)).isGreaterThanOrEqualTo(version);
-      assertThat(log.versions(model)).extracting(ModelVersion::getVersion).doesNotHaveDuplicates();
-      found[0] = log.versions(model).get(version - 1);
-    });
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () -> {
+              VersionLog log = versions();
+              assertThat(log.highest(model)).isGreaterThanOrEqualTo(version);
+              assertThat(log.versions(model))
+                  .extracting(ModelVersion::getVersion)
+                  .doesNotHaveDuplicates();
+              found[0] = log.versions(model).get(version - 1);
+            });
     assertThat(found[0].getVersion()).isEqualTo(version);
     return found[0];
   }

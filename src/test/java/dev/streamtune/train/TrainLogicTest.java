@@ -31,13 +31,15 @@ class TrainLogicTest {
     Dataset v1 = Dataset.of("m", first, 10);
     assertThat(v1.validation().size()).isBetween(60, 140);
     for (String label : v1.labels()) {
-      assertThat(v1.validationExamples().stream().filter(e -> e.label().equals(label)).count()).isBetween(15L, 55L);
+      assertThat(v1.validationExamples().stream().filter(e -> e.label().equals(label)).count())
+          .isBetween(15L, 55L);
     }
     List<Dataset.Example> grown = new ArrayList<>(first);
     grown.addAll(examples(500, 2, "a", "b", "c", "d"));
     Dataset v2 = Dataset.of("m", grown, 10);
     for (Dataset.Example e : first) {
-      assertThat(v2.validation().contains(e.sha256())).isEqualTo(v1.validation().contains(e.sha256()));
+      assertThat(v2.validation().contains(e.sha256()))
+          .isEqualTo(v1.validation().contains(e.sha256()));
     }
     assertThat(v2.labels()).containsExactly("a", "b", "c", "d");
     assertThat(v2.changedSince(v1.labelsBySha())).isEqualTo(500);
@@ -64,7 +66,8 @@ class TrainLogicTest {
     assertThat(e.recall()).containsEntry("b", 0.5).containsEntry("a", 1.0);
     assertThat(e.precision()).containsEntry("a", 0.5);
     assertThat(e.confusion()[1][0]).isEqualTo(1);
-    Evaluation narrow = Evaluation.of(List.of("a", "b", "c"), new float[][] {{0.9f, 0.1f}}, new int[] {2});
+    Evaluation narrow =
+        Evaluation.of(List.of("a", "b", "c"), new float[][] {{0.9f, 0.1f}}, new int[] {2});
     assertThat(narrow.accuracy()).isZero();
     assertThat(narrow.loss()).isGreaterThan(20);
   }
@@ -82,7 +85,9 @@ class TrainLogicTest {
     return Evaluation.of(List.of("a", "b"), p, y);
   }
 
-  /** 200 examples of label a all right, and {@code n} of label b with the first {@code hits} right. */
+  /**
+   * 200 examples of label a all right, and {@code n} of label b with the first {@code hits} right.
+   */
   private static Evaluation smallLabel(int hits, int n) {
     float[][] p = new float[200 + n][];
     int[] y = new int[200 + n];
@@ -134,9 +139,11 @@ class TrainLogicTest {
     assertThat(a.count()).isEqualTo(2);
     assertThat(a.requestId()).isEqualTo("r3");
     assertThat(a.requestedAt()).isEqualTo(t0);
-    assertThat(p.done(a)).containsEntry(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(6));
+    assertThat(p.done(a))
+        .containsEntry(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(6));
     Pending.Batch b = p.take().orElseThrow();
-    assertThat(p.done(b)).containsEntry(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(8));
+    assertThat(p.done(b))
+        .containsEntry(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(8));
     assertThat(p.take()).isEmpty();
     p.add("c", "r4", t0, tp, 9);
     assertThat(p.rewind(p.take().orElseThrow())).isEqualTo(Map.of(tp, 9L));
@@ -146,40 +153,72 @@ class TrainLogicTest {
   @Test
   void janitorRemovesOnlyOldRunsOfDecidedVersionsThatNoEventNames() {
     var store = new dev.streamtune.store.InMemoryObjectStore("b");
-    for (String run : List.of("1/20260101000000-aaaa", "1/20260101000500-bbbb", "2/20260101010000-cccc",
-        "2/20260101100000-dddd", "3/20260101000000-eeee")) {
-      store.put("models/m/" + run + "/head/head.json", new byte[] {1}, "application/json", Map.of());
+    for (String run :
+        List.of(
+            "1/20260101000000-aaaa",
+            "1/20260101000500-bbbb",
+            "2/20260101010000-cccc",
+            "2/20260101100000-dddd",
+            "3/20260101000000-eeee")) {
+      store.put(
+          "models/m/" + run + "/head/head.json", new byte[] {1}, "application/json", Map.of());
     }
     Map<Integer, String> decided = Map.of(1, "20260101000500-bbbb", 2, "20260101010000-cccc");
     Instant now = Instant.parse("2026-01-01T10:30:00Z");
     List<String> removed = Janitor.sweep(store, "m", decided, now, java.time.Duration.ofHours(1));
     assertThat(removed).containsExactly("models/m/1/20260101000000-aaaa/");
-    assertThat(store.list("models/m/")).hasSize(4)
-        .contains("models/m/2/20260101100000-dddd/head/head.json", "models/m/3/20260101000000-eeee/head/head.json");
+    assertThat(store.list("models/m/"))
+        .hasSize(4)
+        .contains(
+            "models/m/2/20260101100000-dddd/head/head.json",
+            "models/m/3/20260101000000-eeee/head/head.json");
   }
 
   @Test
   void modeFollowsTheSettingAndAutoSwitchesToTopForGood() {
     TrainConfig.Top top = TrainConfig.defaults().top();
     assertThat(top.mode()).isEqualTo(TrainConfig.Mode.AUTO);
-    dev.streamtune.ml.Head head = dev.streamtune.ml.Head.initial(List.of("a", "b"), "out_relu", new dev.streamtune.ml.Head.Statistics(new float[] {0f}, new float[] {1f}), 0, 1);
+    dev.streamtune.ml.Head head =
+        dev.streamtune.ml.Head.initial(
+            List.of("a", "b"),
+            "out_relu",
+            new dev.streamtune.ml.Head.Statistics(new float[] {0f}, new float[] {1f}),
+            0,
+            1);
     Parent headParent = new Parent(null, head, null, Map.of(), 0);
-    Parent topParent = new Parent(null, head, new dev.streamtune.ml.TopModel("block_10_project_BN", Map.of(), head), Map.of(),
-        100);
+    Parent topParent =
+        new Parent(
+            null,
+            head,
+            new dev.streamtune.ml.TopModel("block_10_project_BN", Map.of(), head),
+            Map.of(),
+            100);
     int at = top.autoExamples();
-    assertThat(TrainingRun.mode(top, at - 1, null)).isEqualTo(dev.streamtune.events.TrainingMode.HEAD);
-    assertThat(TrainingRun.mode(top, at - 1, headParent)).isEqualTo(dev.streamtune.events.TrainingMode.HEAD);
-    assertThat(TrainingRun.mode(top, at, headParent)).isEqualTo(dev.streamtune.events.TrainingMode.TOP);
-    assertThat(TrainingRun.mode(top, 10, topParent)).as("a fine-tuned lineage stays fine-tuned")
+    assertThat(TrainingRun.mode(top, at - 1, null))
+        .isEqualTo(dev.streamtune.events.TrainingMode.HEAD);
+    assertThat(TrainingRun.mode(top, at - 1, headParent))
+        .isEqualTo(dev.streamtune.events.TrainingMode.HEAD);
+    assertThat(TrainingRun.mode(top, at, headParent))
+        .isEqualTo(dev.streamtune.events.TrainingMode.TOP);
+    assertThat(TrainingRun.mode(top, 10, topParent))
+        .as("a fine-tuned lineage stays fine-tuned")
         .isEqualTo(dev.streamtune.events.TrainingMode.TOP);
     TrainConfig.Top forcedHead = top.withMode(TrainConfig.Mode.HEAD);
-    assertThat(TrainingRun.mode(forcedHead, 1_000_000, topParent)).isEqualTo(dev.streamtune.events.TrainingMode.HEAD);
+    assertThat(TrainingRun.mode(forcedHead, 1_000_000, topParent))
+        .isEqualTo(dev.streamtune.events.TrainingMode.HEAD);
     TrainConfig.Top forcedTop = top.withMode(TrainConfig.Mode.TOP);
-    assertThat(TrainingRun.mode(forcedTop, 2, null)).isEqualTo(dev.streamtune.events.TrainingMode.TOP);
-    assertThat(TrainConfig.from(dev.streamtune.config.ConfigSource.ofSettings(Map.of("train.mode", "top"))).top()
-        .mode()).isEqualTo(TrainConfig.Mode.TOP);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainConfig.from(
-        dev.streamtune.config.ConfigSource.ofSettings(Map.of("train.mode", "bottom"))))
+    assertThat(TrainingRun.mode(forcedTop, 2, null))
+        .isEqualTo(dev.streamtune.events.TrainingMode.TOP);
+    assertThat(
+            TrainConfig.from(
+                    dev.streamtune.config.ConfigSource.ofSettings(Map.of("train.mode", "top")))
+                .top()
+                .mode())
+        .isEqualTo(TrainConfig.Mode.TOP);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                TrainConfig.from(
+                    dev.streamtune.config.ConfigSource.ofSettings(Map.of("train.mode", "bottom"))))
         .hasMessageContaining("train.mode");
   }
 }

@@ -50,16 +50,32 @@ class TrainerIT {
     TopicNames topics = stack.topics();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "trainer-it");
     TopicPolicy policy = new TopicPolicy(3, (short) -1, Duration.ofHours(1));
-    IngestConfig ingest = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
-        .withApplication(stack.unique("ingest"), dir.resolve("state"));
-    TrainConfig config = TrainConfig.defaults().withGroup(stack.unique("trainer"))
-        .withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1));
+    IngestConfig ingest =
+        IngestConfig.defaults()
+            .withTriggers(1_000_000, 1, Duration.ZERO)
+            .withApplication(stack.unique("ingest"), dir.resolve("state"));
+    TrainConfig config =
+        TrainConfig.defaults()
+            .withGroup(stack.unique("trainer"))
+            .withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1));
     FeatureConfig fc = FeatureConfig.defaults();
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
-        IngestApp in = IngestApp.start(ingest, stack.kafka(), stack.registry(), topics, policy, stack.s3());
-        TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(), topics, s3,
-            fx, BaseModels.tfjsSource(fc).orElse(null), dir.resolve("work")), policy, Clock.systemUTC());
+        IngestApp in =
+            IngestApp.start(ingest, stack.kafka(), stack.registry(), topics, policy, stack.s3());
+        TrainerApp trainer =
+            TrainerApp.start(
+                config,
+                new TrainerApp.Parts(
+                    stack.kafka(),
+                    stack.registry(),
+                    topics,
+                    s3,
+                    fx,
+                    BaseModels.tfjsSource(fc).orElse(null),
+                    dir.resolve("work")),
+                policy,
+                Clock.systemUTC());
         var h = new TrainHarness(stack.kafka(), stack.registry(), topics)) {
       Files.createDirectories(dir.resolve("work"));
       Map<String, byte[]> first = images(0, 36);
@@ -73,10 +89,12 @@ class TrainerIT {
       assertThat(v1.getTraining().getFeatureCacheMisses()).isEqualTo(36);
       assertThat(v1.getMetrics().getAccuracy()).isGreaterThanOrEqualTo(0.5);
       Invariants.artifactsMatch(s3, v1);
-      assertThat(ArtifactWriter.files(s3, v1.getArtifacts().getTfjs().getUri())).contains("model.json");
+      assertThat(ArtifactWriter.files(s3, v1.getArtifacts().getTfjs().getUri()))
+          .contains("model.json");
       assertThat(v1.getArtifacts().getModelCard()).isNotNull();
       assertThat(v1.getArtifacts().getConfusionMatrix()).isNotNull();
-      assertThat(new String(s3.get("models/" + MODEL + "/LATEST").orElseThrow())).contains("\"version\":1");
+      assertThat(new String(s3.get("models/" + MODEL + "/LATEST").orElseThrow()))
+          .contains("\"version\":1");
 
       send(h, images(36, 36));
       TrainHarness.awaitStored(s3, MODEL, 72, Duration.ofSeconds(60));
@@ -88,7 +106,8 @@ class TrainerIT {
       assertThat(v2.getTraining().getFeatureCacheMisses()).isEqualTo(36);
       assertThat(v2.getExamples().getNewExamples()).isEqualTo(36);
       assertThat(v2.getTraining().getFeatureLayer()).isEqualTo(v1.getTraining().getFeatureLayer());
-      assertThat(v2.getTraining().getNormalizationDigest()).isEqualTo(v1.getTraining().getNormalizationDigest());
+      assertThat(v2.getTraining().getNormalizationDigest())
+          .isEqualTo(v1.getTraining().getNormalizationDigest());
       assertThat(v2.getMetrics().getParentAccuracy()).isNotNull();
 
       Map<String, byte[]> all = new TreeMap<>(first);
@@ -98,20 +117,30 @@ class TrainerIT {
       Random r = new Random(7);
       for (Dataset.Example e : now.train()) {
         String truth = e.label();
-        byte[] bytes = all.entrySet().stream().filter(x -> Digests.sha256(x.getValue()).equals(e.sha256()))
-            .findFirst().orElseThrow().getValue();
+        byte[] bytes =
+            all.entrySet().stream()
+                .filter(x -> Digests.sha256(x.getValue()).equals(e.sha256()))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
         String other = LABELS.get((LABELS.indexOf(truth) + 1 + r.nextInt(2)) % 3);
         wrong.put(other + "#" + e.sha256(), bytes);
       }
       send(h, wrong);
-      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
-          assertThat(Dataset.list(s3, MODEL, 10).changedSince(now.labelsBySha())).isEqualTo(wrong.size()));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(Dataset.list(s3, MODEL, 10).changedSince(now.labelsBySha()))
+                      .isEqualTo(wrong.size()));
       h.request(MODEL);
       ModelVersion v3 = h.awaitVersion(MODEL, 3, Duration.ofSeconds(240));
       assertThat(v3.getStatus()).isEqualTo(VersionStatus.REJECTED);
       assertThat(v3.getReason()).containsAnyOf("fell below the parent", "recall of");
       Invariants.artifactsMatch(s3, v3);
-      assertThat(new String(s3.get("models/" + MODEL + "/LATEST").orElseThrow())).contains("\"version\":2");
+      assertThat(new String(s3.get("models/" + MODEL + "/LATEST").orElseThrow()))
+          .contains("\"version\":2");
       assertThat(trainer.isRunning()).isTrue();
       assertThat(modelsCommand(stack)).contains("shapes", "PUBLISHED", "REJECTED", v3.getReason());
     }
@@ -123,16 +152,27 @@ class TrainerIT {
     var old = System.out;
     System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
     try {
-      assertThat(dev.streamtune.cli.Main.execute("models", "--model", MODEL, "--kafka-bootstrap-servers",
-          stack.bootstrapServers(), "--schema-registry-url", stack.registryUrl().toString(), "--topic-prefix",
-          stack.topicPrefix())).isZero();
+      assertThat(
+              dev.streamtune.cli.Main.execute(
+                  "models",
+                  "--model",
+                  MODEL,
+                  "--kafka-bootstrap-servers",
+                  stack.bootstrapServers(),
+                  "--schema-registry-url",
+                  stack.registryUrl().toString(),
+                  "--topic-prefix",
+                  stack.topicPrefix()))
+          .isZero();
     } finally {
       System.setOut(old);
     }
     return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  /** Distinct images of the three shapes: colours, sizes, positions and noise vary. Keys: label#n. */
+  /**
+   * Distinct images of the three shapes: colours, sizes, positions and noise vary. Keys: label#n.
+   */
   static Map<String, byte[]> images(int from, int count) throws Exception {
     Map<String, byte[]> out = new TreeMap<>();
     for (int i = from; i < from + count; i++) {
@@ -167,5 +207,4 @@ class TrainerIT {
     images.forEach((key, bytes) -> h.send(MODEL, key.substring(0, key.indexOf('#')), bytes));
     h.flush();
   }
-
 }

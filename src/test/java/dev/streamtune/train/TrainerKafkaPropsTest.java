@@ -21,9 +21,12 @@ class TrainerKafkaPropsTest {
     assertThat(producer).containsEntry("transactional.id", config.transactionalPrefix() + "-cats");
     var requests = Intake.consumerProps(kafka, config);
     SecureKafka.assertSecured(requests);
-    assertThat(requests).containsEntry("group.id", config.groupId()).containsEntry("isolation.level",
-        "read_committed").containsEntry("partition.assignment.strategy",
-        "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+    assertThat(requests)
+        .containsEntry("group.id", config.groupId())
+        .containsEntry("isolation.level", "read_committed")
+        .containsEntry(
+            "partition.assignment.strategy",
+            "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
     SecureKafka.assertSecured(StatusReporter.props(kafka));
   }
 
@@ -34,11 +37,17 @@ class TrainerKafkaPropsTest {
    */
   @Test
   void theClientsDefaultAssignorsTheEarlierTrainersRanWithIncludeCooperativeSticky() {
-    List<String> defaults = ((List<?>) ConsumerConfig.configDef().defaultValues()
-        .get(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG)).stream()
-        .map(e -> e instanceof Class<?> c ? c.getName() : e.toString()).toList();
-    assertThat(defaults).containsExactly(RangeAssignor.class.getName(), CooperativeStickyAssignor.class.getName());
-    assertThat(Intake.consumerProps(SecureKafka.config(), TrainConfig.defaults())
-        .get(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG)).isIn(defaults);
+    List<String> defaults =
+        ((List<?>)
+                ConsumerConfig.configDef()
+                    .defaultValues()
+                    .get(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG))
+            .stream().map(e -> e instanceof Class<?> c ? c.getName() : e.toString()).toList();
+    assertThat(defaults)
+        .containsExactly(RangeAssignor.class.getName(), CooperativeStickyAssignor.class.getName());
+    assertThat(
+            Intake.consumerProps(SecureKafka.config(), TrainConfig.defaults())
+                .get(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG))
+        .isIn(defaults);
   }
 }

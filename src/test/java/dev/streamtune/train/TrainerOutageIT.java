@@ -20,8 +20,8 @@ import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.HeadOptions;
 import dev.streamtune.store.ForwardingStore;
-import dev.streamtune.store.ObjectStore;
 import dev.streamtune.store.MinioObjectStore;
+import dev.streamtune.store.ObjectStore;
 import dev.streamtune.store.S3Config;
 import dev.streamtune.testing.Invariants;
 import dev.streamtune.testing.Stack;
@@ -42,9 +42,9 @@ import org.junit.jupiter.api.Test;
  * published once with matching artifacts. The schema registry stopped after version 1: ingest goes
  * on decoding and storing with its cached schemas, the trigger fires, and version 2 trains and is
  * published while the registry is still down; a restarted registry serves the same ids. S3 stopped
- * between a version's publish and its {@code LATEST}: the loop goes on and {@code LATEST} is repaired
- * once S3 is back. The registry down when a request arrives that no one in the trainer has decoded
- * yet: the request is read again, not skipped, and answered once the registry is back.
+ * between a version's publish and its {@code LATEST}: the loop goes on and {@code LATEST} is
+ * repaired once S3 is back. The registry down when a request arrives that no one in the trainer has
+ * decoded yet: the request is read again, not skipped, and answered once the registry is back.
  */
 @WithStack
 class TrainerOutageIT {
@@ -62,15 +62,30 @@ class TrainerOutageIT {
         MinioObjectStore s3 = new MinioObjectStore(server.config);
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
         TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), topics);
-        TopicTail status = TopicTail.start(stack.kafka(), topics.trainingStatus(), 100,
-            e -> {
-              started.compareAndSet(false, e.text().contains("\"phase\":\"features\""));
-              retried.compareAndSet(false, e.text().contains("\"phase\":\"retrying\""));
-            });
-        TrainerApp trainer = TrainerApp.start(TrainConfig.defaults().withGroup(stack.unique("trainer"))
-            .withTransactionalPrefix(stack.unique("tx")), new TrainerApp.Parts(stack.kafka(), stack.registry(), topics,
-            s3, fx, BaseModels.tfjsSource(fc).orElse(null), Files.createDirectories(dir.resolve("work"))), policy,
-            Clock.systemUTC())) {
+        TopicTail status =
+            TopicTail.start(
+                stack.kafka(),
+                topics.trainingStatus(),
+                100,
+                e -> {
+                  started.compareAndSet(false, e.text().contains("\"phase\":\"features\""));
+                  retried.compareAndSet(false, e.text().contains("\"phase\":\"retrying\""));
+                });
+        TrainerApp trainer =
+            TrainerApp.start(
+                TrainConfig.defaults()
+                    .withGroup(stack.unique("trainer"))
+                    .withTransactionalPrefix(stack.unique("tx")),
+                new TrainerApp.Parts(
+                    stack.kafka(),
+                    stack.registry(),
+                    topics,
+                    s3,
+                    fx,
+                    BaseModels.tfjsSource(fc).orElse(null),
+                    Files.createDirectories(dir.resolve("work"))),
+                policy,
+                Clock.systemUTC())) {
       TrainerCrashIT.store(s3, "outage", 0, 36);
       h.request("outage");
       await().atMost(Duration.ofSeconds(120)).untilTrue(started);
@@ -78,19 +93,29 @@ class TrainerOutageIT {
       await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10)).until(trainer::isRunning);
       server.restart();
 
-      await("the run hit the outage and was put back for a retry").atMost(Duration.ofSeconds(60))
+      await("the run hit the outage and was put back for a retry")
+          .atMost(Duration.ofSeconds(60))
           .untilTrue(retried);
       ModelVersion v1 = h.awaitVersion("outage", 1, Duration.ofSeconds(240));
       assertThat(v1.getStatus()).as(v1.getReason()).isEqualTo(VersionStatus.PUBLISHED);
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Invariants.versionsSound(s3,
-          Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions())));
-      assertThat(Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions())).hasSize(1);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  Invariants.versionsSound(
+                      s3,
+                      Invariants.versionRecords(
+                          stack.kafka(), stack.registry(), topics.modelVersions())));
+      assertThat(Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions()))
+          .hasSize(1);
     }
   }
 
   @Test
-  void anS3OutageBetweenThePublishAndLatestStopsNothingAndLatestIsRepaired(Stack stack) throws Exception {
-    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "trainer-latest-outage");
+  void anS3OutageBetweenThePublishAndLatestStopsNothingAndLatestIsRepaired(Stack stack)
+      throws Exception {
+    Path dir =
+        Files.createTempDirectory(Path.of("target").toAbsolutePath(), "trainer-latest-outage");
     TopicNames topics = TopicNames.withPrefix(stack.unique("latestout") + ".");
     TopicPolicy policy = TrainerCrashIT.prepare(stack, topics);
     AtomicBoolean down = new AtomicBoolean();
@@ -99,32 +124,56 @@ class TrainerOutageIT {
         MinioObjectStore s3 = new MinioObjectStore(server.config);
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
         TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), topics);
-        TrainerApp trainer = TrainerApp.start(TrainConfig.defaults().withGroup(stack.unique("trainer"))
-            .withTransactionalPrefix(stack.unique("tx")).withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42,
-                1)), new TrainerApp.Parts(stack.kafka(), stack.registry(), topics, new StopsBeforeLatest(s3, () -> {
-                  if (down.compareAndSet(false, true)) {
-                    server.stop();
-                  }
-                }), fx, null, Files.createDirectories(dir.resolve("work"))), policy, Clock.systemUTC())) {
+        TrainerApp trainer =
+            TrainerApp.start(
+                TrainConfig.defaults()
+                    .withGroup(stack.unique("trainer"))
+                    .withTransactionalPrefix(stack.unique("tx"))
+                    .withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1)),
+                new TrainerApp.Parts(
+                    stack.kafka(),
+                    stack.registry(),
+                    topics,
+                    new StopsBeforeLatest(
+                        s3,
+                        () -> {
+                          if (down.compareAndSet(false, true)) {
+                            server.stop();
+                          }
+                        }),
+                    fx,
+                    null,
+                    Files.createDirectories(dir.resolve("work"))),
+                policy,
+                Clock.systemUTC())) {
       TrainerCrashIT.store(s3, "latest", 0, 36);
       h.request("latest");
       ModelVersion v1 = h.awaitVersion("latest", 1, Duration.ofSeconds(240));
       assertThat(v1.getStatus()).as(v1.getReason()).isEqualTo(VersionStatus.PUBLISHED);
       assertThat(down).as("S3 went down after the publish, as LATEST was written").isTrue();
-      await().during(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(25)).until(trainer::isRunning);
+      await()
+          .during(Duration.ofSeconds(15))
+          .atMost(Duration.ofSeconds(25))
+          .until(trainer::isRunning);
       server.restart();
 
-      await("LATEST repaired").atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
-          assertThat(new String(s3.get("models/latest/LATEST").orElseThrow())).contains("\"version\":1",
-              v1.getTraining().getRunId()));
+      await("LATEST repaired")
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(new String(s3.get("models/latest/LATEST").orElseThrow()))
+                      .contains("\"version\":1", v1.getTraining().getRunId()));
       assertThat(trainer.isRunning()).isTrue();
-      Invariants.versionsSound(s3, Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions()));
+      Invariants.versionsSound(
+          s3, Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions()));
     }
   }
 
   @Test
   void aRequestArrivingWhileTheRegistryIsDownIsAnsweredOnceItIsBack(Stack stack) throws Exception {
-    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "registry-request-outage");
+    Path dir =
+        Files.createTempDirectory(Path.of("target").toAbsolutePath(), "registry-request-outage");
     TopicNames topics = TopicNames.withPrefix(stack.unique("regreq") + ".");
     TopicPolicy policy = TrainerCrashIT.prepare(stack, topics);
     FeatureConfig fc = FeatureConfig.defaults();
@@ -136,13 +185,29 @@ class TrainerOutageIT {
       TrainerCrashIT.store(s3, model, 0, 36);
       h.request(model);
       server.stop();
-      try (TrainerApp trainer = TrainerApp.start(TrainConfig.defaults().withGroup(stack.unique("trainer"))
-          .withTransactionalPrefix(stack.unique("tx")).withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42,
-              1)), new TrainerApp.Parts(stack.kafka(), server.client, topics, s3, fx, null,
-              Files.createDirectories(dir.resolve("work"))), policy, Clock.systemUTC())) {
-        await("the trainer met the request it cannot decode").atMost(Duration.ofSeconds(60))
+      try (TrainerApp trainer =
+          TrainerApp.start(
+              TrainConfig.defaults()
+                  .withGroup(stack.unique("trainer"))
+                  .withTransactionalPrefix(stack.unique("tx"))
+                  .withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1)),
+              new TrainerApp.Parts(
+                  stack.kafka(),
+                  server.client,
+                  topics,
+                  s3,
+                  fx,
+                  null,
+                  Files.createDirectories(dir.resolve("work"))),
+              policy,
+              Clock.systemUTC())) {
+        await("the trainer met the request it cannot decode")
+            .atMost(Duration.ofSeconds(60))
             .until(() -> trainer.deferredReads() > 0);
-        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(15)).until(trainer::isRunning);
+        await()
+            .during(Duration.ofSeconds(5))
+            .atMost(Duration.ofSeconds(15))
+            .until(trainer::isRunning);
         server.restart();
 
         ModelVersion v1 = h.awaitVersion(model, 1, Duration.ofSeconds(120));
@@ -178,48 +243,83 @@ class TrainerOutageIT {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "registry-outage");
     TopicNames topics = TopicNames.withPrefix(stack.unique("regout") + ".");
     TopicPolicy policy = TrainerCrashIT.prepare(stack, topics);
-    IngestConfig ingest = IngestConfig.defaults().withTriggers(24, 1, Duration.ZERO)
-        .withApplication(stack.unique("ingest"), dir.resolve("state"))
-        .withStorage(java.util.Set.of(stack.bucket()), Duration.ofSeconds(5));
+    IngestConfig ingest =
+        IngestConfig.defaults()
+            .withTriggers(24, 1, Duration.ZERO)
+            .withApplication(stack.unique("ingest"), dir.resolve("state"))
+            .withStorage(java.util.Set.of(stack.bucket()), Duration.ofSeconds(5));
     FeatureConfig fc = FeatureConfig.defaults();
     String model = "regout";
     try (OwnRegistry server = new OwnRegistry(stack);
         MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
         TrainHarness h = new TrainHarness(stack.kafka(), server.client, topics);
-        IngestApp in = IngestApp.start(ingest, stack.kafka(), server.client, topics, policy, stack.s3());
-        TrainerApp trainer = TrainerApp.start(TrainConfig.defaults().withGroup(stack.unique("trainer"))
-            .withTransactionalPrefix(stack.unique("tx")).withGuardRails(0.5, 1, 1),
-            new TrainerApp.Parts(stack.kafka(), server.client, topics, s3, fx, BaseModels.tfjsSource(fc).orElse(null),
-                Files.createDirectories(dir.resolve("work"))), policy, Clock.systemUTC())) {
-      TrainerIT.images(0, 24).forEach((key, png) -> h.send(model, key.substring(0, key.indexOf('#')), png));
+        IngestApp in =
+            IngestApp.start(ingest, stack.kafka(), server.client, topics, policy, stack.s3());
+        TrainerApp trainer =
+            TrainerApp.start(
+                TrainConfig.defaults()
+                    .withGroup(stack.unique("trainer"))
+                    .withTransactionalPrefix(stack.unique("tx"))
+                    .withGuardRails(0.5, 1, 1),
+                new TrainerApp.Parts(
+                    stack.kafka(),
+                    server.client,
+                    topics,
+                    s3,
+                    fx,
+                    BaseModels.tfjsSource(fc).orElse(null),
+                    Files.createDirectories(dir.resolve("work"))),
+                policy,
+                Clock.systemUTC())) {
+      TrainerIT.images(0, 24)
+          .forEach((key, png) -> h.send(model, key.substring(0, key.indexOf('#')), png));
       h.flush();
-      assertThat(h.awaitVersion(model, 1, Duration.ofSeconds(180)).getStatus()).isEqualTo(VersionStatus.PUBLISHED);
+      assertThat(h.awaitVersion(model, 1, Duration.ofSeconds(180)).getStatus())
+          .isEqualTo(VersionStatus.PUBLISHED);
 
       server.stop();
       long down = System.nanoTime();
-      TrainerIT.images(24, 24).forEach((key, png) -> h.send(model, key.substring(0, key.indexOf('#')), png));
+      TrainerIT.images(24, 24)
+          .forEach((key, png) -> h.send(model, key.substring(0, key.indexOf('#')), png));
       h.flush();
-      await().atMost(OUTAGE).ignoreExceptions().untilAsserted(() -> {
-        assertThat(s3.list("examples/" + model + "/")).hasSize(48);
-        assertThat(Invariants.countRecords(stack.kafka(), topics.modelVersions())).isEqualTo(2);
-      });
+      await()
+          .atMost(OUTAGE)
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(s3.list("examples/" + model + "/")).hasSize(48);
+                assertThat(Invariants.countRecords(stack.kafka(), topics.modelVersions()))
+                    .isEqualTo(2);
+              });
       Duration left = OUTAGE.minusNanos(System.nanoTime() - down);
-      System.out.printf("Stored 24 examples and published version 2 with the registry down; down %d s more%n",
+      System.out.printf(
+          "Stored 24 examples and published version 2 with the registry down; down %d s more%n",
           left.toSeconds());
-      await().during(left.isNegative() ? Duration.ZERO : left).atMost(OUTAGE.plusSeconds(10))
+      await()
+          .during(left.isNegative() ? Duration.ZERO : left)
+          .atMost(OUTAGE.plusSeconds(10))
           .until(() -> trainer.isRunning() && in.state() == KafkaStreams.State.RUNNING);
       server.restart();
 
       ModelVersion v2 = h.awaitVersion(model, 2, Duration.ofSeconds(60));
       assertThat(v2.getStatus()).as(v2.getReason()).isEqualTo(VersionStatus.PUBLISHED);
       assertThat(v2.getExamples().getTotal()).isEqualTo(48);
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Invariants.versionsSound(s3,
-          Invariants.versionRecords(stack.kafka(), server.client, topics.modelVersions())));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  Invariants.versionsSound(
+                      s3,
+                      Invariants.versionRecords(
+                          stack.kafka(), server.client, topics.modelVersions())));
     }
   }
 
-  /** An S3 server of the test's own, with one bucket, stopped and started again on its port and data. */
+  /**
+   * An S3 server of the test's own, with one bucket, stopped and started again on its port and
+   * data.
+   */
   private static final class OwnS3 implements AutoCloseable {
     private final Stack stack;
     private final Path data;
@@ -232,7 +332,9 @@ class TrainerOutageIT {
       this.data = data;
       this.server = EmbeddedS3.start(data, 0, stack.accessKey(), stack.secretKey());
       this.port = server.endpoint().getPort();
-      this.config = new S3Config(server.endpoint(), "us-east-1", bucket, stack.accessKey(), stack.secretKey());
+      this.config =
+          new S3Config(
+              server.endpoint(), "us-east-1", bucket, stack.accessKey(), stack.secretKey());
       try (var client = config.newClient()) {
         client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
       }
@@ -252,15 +354,26 @@ class TrainerOutageIT {
     }
   }
 
-  /** A schema registry of the test's own, on the stack's Kafka, stopped and started again on its port. */
+  /**
+   * A schema registry of the test's own, on the stack's Kafka, stopped and started again on its
+   * port.
+   */
   private static final class OwnRegistry implements AutoCloseable {
     private final EmbeddedRegistryConfig config;
     private EmbeddedSchemaRegistry server;
     final RegistryConfig client;
 
     OwnRegistry(Stack stack) {
-      this.config = new EmbeddedRegistryConfig("127.0.0.1", 0, stack.bootstrapServers(), stack.unique("_schemas"),
-          (short) 1, Compatibility.FULL_TRANSITIVE, Map.of(), Map.of());
+      this.config =
+          new EmbeddedRegistryConfig(
+              "127.0.0.1",
+              0,
+              stack.bootstrapServers(),
+              stack.unique("_schemas"),
+              (short) 1,
+              Compatibility.FULL_TRANSITIVE,
+              Map.of(),
+              Map.of());
       this.server = EmbeddedSchemaRegistry.start(config);
       this.client = RegistryConfig.of(server.url());
     }

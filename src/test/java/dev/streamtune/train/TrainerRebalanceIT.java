@@ -47,32 +47,60 @@ class TrainerRebalanceIT {
   private static final String MODEL = "rebalance";
 
   @Test
-  void aMemberJoiningMidRunCostsAtMostTheRunNeverTheLoopTheTriggerOrANumber(Stack stack) throws Exception {
+  void aMemberJoiningMidRunCostsAtMostTheRunNeverTheLoopTheTriggerOrANumber(Stack stack)
+      throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "trainer-rebalance");
     TopicNames topics = TopicNames.withPrefix(stack.unique("rebal") + ".");
     TopicPolicy policy = TrainerCrashIT.prepare(stack, topics);
-    TrainConfig config = TrainConfig.defaults().withGroup(stack.unique("trainer"))
-        .withTransactionalPrefix(stack.unique("tx")).withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1));
+    TrainConfig config =
+        TrainConfig.defaults()
+            .withGroup(stack.unique("trainer"))
+            .withTransactionalPrefix(stack.unique("tx"))
+            .withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1));
     AtomicBoolean started = new AtomicBoolean();
     CountDownLatch hold = new CountDownLatch(1);
     FeatureConfig fc = FeatureConfig.defaults();
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
         TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), topics);
-        TopicTail status = TopicTail.start(stack.kafka(), topics.trainingStatus(), 100,
-            e -> started.compareAndSet(false, e.text().contains("\"phase\":\"features\"")));
-        TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(), topics,
-            held(s3, hold), fx, null, Files.createDirectories(dir.resolve("work"))), policy, Clock.systemUTC())) {
+        TopicTail status =
+            TopicTail.start(
+                stack.kafka(),
+                topics.trainingStatus(),
+                100,
+                e -> started.compareAndSet(false, e.text().contains("\"phase\":\"features\"")));
+        TrainerApp trainer =
+            TrainerApp.start(
+                config,
+                new TrainerApp.Parts(
+                    stack.kafka(),
+                    stack.registry(),
+                    topics,
+                    held(s3, hold),
+                    fx,
+                    null,
+                    Files.createDirectories(dir.resolve("work"))),
+                policy,
+                Clock.systemUTC())) {
       TrainerCrashIT.store(s3, MODEL, 0, 72);
       h.request(MODEL);
       await().atMost(Duration.ofSeconds(120)).untilTrue(started);
 
-      try (var joiner = new KafkaConsumer<>(Intake.consumerProps(stack.kafka(), config),
-          new StringDeserializer(), new ByteArrayDeserializer())) {
+      try (var joiner =
+          new KafkaConsumer<>(
+              Intake.consumerProps(stack.kafka(), config),
+              new StringDeserializer(),
+              new ByteArrayDeserializer())) {
         joiner.subscribe(List.of(topics.trainingRequests()));
-        await("the joiner gets its share").atMost(Duration.ofSeconds(60))
-            .until(() -> !joiner.poll(Duration.ofMillis(100)).isEmpty() || !joiner.assignment().isEmpty());
-        assertThat(h.versions().highest(MODEL)).as("the group rebalanced while version 1 was training").isZero();
+        await("the joiner gets its share")
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    !joiner.poll(Duration.ofMillis(100)).isEmpty()
+                        || !joiner.assignment().isEmpty());
+        assertThat(h.versions().highest(MODEL))
+            .as("the group rebalanced while version 1 was training")
+            .isZero();
       } finally {
         hold.countDown();
       }
@@ -82,16 +110,26 @@ class TrainerRebalanceIT {
       h.request(MODEL);
       ModelVersion v2 = awaitVersion(h, trainer, 2);
       assertThat(v2.getParentVersion()).isEqualTo(1);
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Invariants.versionsSound(s3,
-          Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions())));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  Invariants.versionsSound(
+                      s3,
+                      Invariants.versionRecords(
+                          stack.kafka(), stack.registry(), topics.modelVersions())));
       assertThat(Invariants.versionRecords(stack.kafka(), stack.registry(), topics.modelVersions()))
-          .extracting(ModelVersion::getVersion).as("two requests, two versions, each once").containsExactly(1, 2);
+          .extracting(ModelVersion::getVersion)
+          .as("two requests, two versions, each once")
+          .containsExactly(1, 2);
       assertThat(trainer.isRunning()).isTrue();
     }
   }
 
   private static ModelVersion awaitVersion(TrainHarness h, TrainerApp trainer, int version) {
-    await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1))
+    await()
+        .atMost(Duration.ofSeconds(240))
+        .pollInterval(Duration.ofSeconds(1))
         .failFast("the trainer loop stopped", () -> !trainer.isRunning())
         .until(() -> h.versions().highest(MODEL) >= version);
     return h.awaitVersion(MODEL, version, Duration.ofSeconds(10));

@@ -26,11 +26,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@code auto} mode end to end on the stack: below the threshold a model gets a head
- * (version 1); at the threshold it switches to fine-tuning the top, cold, compared with the head
- * parent (version 2); then it stays fine-tuned and warm-starts from its parent's top, reusing the
- * cached cut activations (version 3). Each fine-tuned version stores its top's weights beside the
- * head, and its SavedModel, which the trainer checked against the training graph, loads through DJL.
+ * The {@code auto} mode end to end on the stack: below the threshold a model gets a head (version
+ * 1); at the threshold it switches to fine-tuning the top, cold, compared with the head parent
+ * (version 2); then it stays fine-tuned and warm-starts from its parent's top, reusing the cached
+ * cut activations (version 3). Each fine-tuned version stores its top's weights beside the head,
+ * and its SavedModel, which the trainer checked against the training graph, loads through DJL.
  */
 @WithStack
 class TrainerTopIT {
@@ -42,19 +42,43 @@ class TrainerTopIT {
     TopicNames topics = stack.topics();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "trainer-top-it");
     TopicPolicy policy = new TopicPolicy(3, (short) -1, Duration.ofHours(1));
-    IngestConfig ingest = IngestConfig.defaults().withTriggers(1_000_000, 1, Duration.ZERO)
-        .withApplication(stack.unique("ingest"), dir.resolve("state"));
+    IngestConfig ingest =
+        IngestConfig.defaults()
+            .withTriggers(1_000_000, 1, Duration.ZERO)
+            .withApplication(stack.unique("ingest"), dir.resolve("state"));
     TrainConfig defaults = TrainConfig.defaults();
-    TrainConfig config = defaults.withGroup(stack.unique("trainer")).withGuardRails(0, 1, 1)
-        .withTop(new TrainConfig.Top(TrainConfig.Mode.AUTO, CUT, "out_relu",
-            new TopOptions(3e-4f, 1e-3f, 4e-5f, 16, 3, 3, 96, 42, 2), 1, 96, 50, 2.0));
+    TrainConfig config =
+        defaults
+            .withGroup(stack.unique("trainer"))
+            .withGuardRails(0, 1, 1)
+            .withTop(
+                new TrainConfig.Top(
+                    TrainConfig.Mode.AUTO,
+                    CUT,
+                    "out_relu",
+                    new TopOptions(3e-4f, 1e-3f, 4e-5f, 16, 3, 3, 96, 42, 2),
+                    1,
+                    96,
+                    50,
+                    2.0));
     FeatureConfig fc = FeatureConfig.defaults();
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
-        IngestApp in = IngestApp.start(ingest, stack.kafka(), stack.registry(), topics, policy, stack.s3());
-        TrainerApp trainer = TrainerApp.start(config, new TrainerApp.Parts(stack.kafka(), stack.registry(), topics, s3,
-            fx, BaseModels.tfjsSource(fc).orElseThrow(), Files.createDirectories(dir.resolve("work"))), policy,
-            Clock.systemUTC());
+        IngestApp in =
+            IngestApp.start(ingest, stack.kafka(), stack.registry(), topics, policy, stack.s3());
+        TrainerApp trainer =
+            TrainerApp.start(
+                config,
+                new TrainerApp.Parts(
+                    stack.kafka(),
+                    stack.registry(),
+                    topics,
+                    s3,
+                    fx,
+                    BaseModels.tfjsSource(fc).orElseThrow(),
+                    Files.createDirectories(dir.resolve("work"))),
+                policy,
+                Clock.systemUTC());
         var h = new TrainHarness(stack.kafka(), stack.registry(), topics)) {
       ModelVersion v1 = train(h, s3, 0, 36, 1);
       assertThat(v1.getTraining().getMode()).isEqualTo(TrainingMode.HEAD);
@@ -64,10 +88,15 @@ class TrainerTopIT {
       assertThat(v2.getTraining().getMode()).isEqualTo(TrainingMode.TOP);
       assertThat(v2.getTraining().getCut()).isEqualTo(CUT);
       assertThat(v2.getTraining().getFeatureLayer()).isEqualTo("out_relu");
-      assertThat(v2.getTraining().getColdStart()).as("a head parent cannot warm-start a top").isTrue();
+      assertThat(v2.getTraining().getColdStart())
+          .as("a head parent cannot warm-start a top")
+          .isTrue();
       assertThat(v2.getTraining().getFeatureCacheMisses()).isEqualTo(72);
-      assertThat(v2.getMetrics().getParentAccuracy()).as("the head parent scored on the same split").isNotNull();
-      assertThat(ArtifactWriter.files(s3, v2.getArtifacts().getHead().getUri())).contains(Parent.TOP_FILE);
+      assertThat(v2.getMetrics().getParentAccuracy())
+          .as("the head parent scored on the same split")
+          .isNotNull();
+      assertThat(ArtifactWriter.files(s3, v2.getArtifacts().getHead().getUri()))
+          .contains(Parent.TOP_FILE);
       assertThat(Parent.load(s3, v2).top().weights()).containsKey("block_16_project/kernel");
 
       ModelVersion v3 = train(h, s3, 72, 36, 3);
@@ -91,8 +120,8 @@ class TrainerTopIT {
     }
   }
 
-  private static ModelVersion train(TrainHarness h, MinioObjectStore s3, int from, int count, int version)
-      throws Exception {
+  private static ModelVersion train(
+      TrainHarness h, MinioObjectStore s3, int from, int count, int version) throws Exception {
     TrainerIT.send(h, TrainerIT.images(from, count));
     TrainHarness.awaitStored(s3, MODEL, from + count, Duration.ofSeconds(60));
     h.request(MODEL);

@@ -17,8 +17,8 @@ import java.util.Optional;
 /**
  * The trainer's feature-gathering path ({@link Gather} over a {@link FeatureExtractor}, with the
  * trainer's default settings) run over the worst images in a directory, in a child JVM started by
- * {@link MemoryBoundIT}. Each image file is listed {@code copies} times; the store hands out a fresh
- * copy of the file's bytes per download, as a real store does, so what is held is what Gather
+ * {@link MemoryBoundIT}. Each image file is listed {@code copies} times; the store hands out a
+ * fresh copy of the file's bytes per download, as a real store does, so what is held is what Gather
  * holds. Prints {@code gathered N} and exits 0, or prints the failure and exits 3.
  */
 final class WorstRound {
@@ -35,17 +35,28 @@ final class WorstRound {
       for (int i = 0; i < copies; i++) {
         for (Path p : images) {
           String name = p.getFileName().toString();
-          examples.add(new Dataset.Example(String.format("%064x", examples.size()), "x", "img/" + i + "/" + name));
+          examples.add(
+              new Dataset.Example(
+                  String.format("%064x", examples.size()), "x", "img/" + i + "/" + name));
         }
       }
     }
-    try (FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(FeatureConfig.defaults()),
-        FeatureConfig.defaults())) {
+    try (FeatureExtractor fx =
+        FeatureExtractor.open(
+            BaseModels.backbone(FeatureConfig.defaults()), FeatureConfig.defaults())) {
       TrainConfig train = TrainConfig.defaults();
-      var result = Gather.features(store, fx, Clock.systemUTC())
-          .gather("memory", examples, train.extractBatch(), train.extractBytes(), n -> { }, (e, error) -> {
-            throw new IllegalStateException("an admitted image was refused: " + e.key(), error);
-          });
+      var result =
+          Gather.features(store, fx, Clock.systemUTC())
+              .gather(
+                  "memory",
+                  examples,
+                  train.extractBatch(),
+                  train.extractBytes(),
+                  n -> {},
+                  (e, error) -> {
+                    throw new IllegalStateException(
+                        "an admitted image was refused: " + e.key(), error);
+                  });
       System.out.println("gathered " + result.values().size());
     } catch (Throwable t) {
       t.printStackTrace(System.out);
@@ -55,7 +66,10 @@ final class WorstRound {
     System.exit(0);
   }
 
-  /** Serves {@code img/<copy>/<file>} as a fresh copy of the file; everything else from the real store. */
+  /**
+   * Serves {@code img/<copy>/<file>} as a fresh copy of the file; everything else from the real
+   * store.
+   */
   private static final class Templates extends ForwardingStore {
     private final Path dir;
 
@@ -70,7 +84,8 @@ final class WorstRound {
         return real.get(key);
       }
       try {
-        return Optional.of(Files.readAllBytes(dir.resolve(key.substring(key.lastIndexOf('/') + 1))));
+        return Optional.of(
+            Files.readAllBytes(dir.resolve(key.substring(key.lastIndexOf('/') + 1))));
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }

@@ -46,35 +46,75 @@ public record EmbeddedRegistryConfig(
 
   /** Loopback, a free port, {@code _schemas} with one replica, FULL_TRANSITIVE, no auth. */
   public static EmbeddedRegistryConfig defaults(String bootstrapServers) {
-    return new EmbeddedRegistryConfig("127.0.0.1", 0, bootstrapServers, "_schemas", (short) 1,
-        Compatibility.FULL_TRANSITIVE, Map.of(), Map.of());
+    return new EmbeddedRegistryConfig(
+        "127.0.0.1",
+        0,
+        bootstrapServers,
+        "_schemas",
+        (short) 1,
+        Compatibility.FULL_TRANSITIVE,
+        Map.of(),
+        Map.of());
   }
 
   /**
-   * Like {@link #defaults(String)}, for a cluster with security: the registry's producer,
-   * consumer and admin client take every property of {@link KafkaConfig#clientProps()}.
+   * Like {@link #defaults(String)}, for a cluster with security: the registry's producer, consumer
+   * and admin client take every property of {@link KafkaConfig#clientProps()}.
    */
   public static EmbeddedRegistryConfig defaults(KafkaConfig kafka) {
-    return new EmbeddedRegistryConfig("127.0.0.1", 0, kafka.bootstrapServers(), "_schemas", (short) 1,
-        Compatibility.FULL_TRANSITIVE, Map.of(), kafka.clientProps());
+    return new EmbeddedRegistryConfig(
+        "127.0.0.1",
+        0,
+        kafka.bootstrapServers(),
+        "_schemas",
+        (short) 1,
+        Compatibility.FULL_TRANSITIVE,
+        Map.of(),
+        kafka.clientProps());
   }
 
   /** A copy listening on a fixed port. */
   public EmbeddedRegistryConfig withPort(int newPort) {
-    return new EmbeddedRegistryConfig(host, newPort, bootstrapServers, topic, replicationFactor,
-        defaultCompatibility, users, kafkaProps);
+    return new EmbeddedRegistryConfig(
+        host,
+        newPort,
+        bootstrapServers,
+        topic,
+        replicationFactor,
+        defaultCompatibility,
+        users,
+        kafkaProps);
   }
 
   /** A copy that demands HTTP basic auth from these users. */
   public EmbeddedRegistryConfig withUsers(Map<String, String> newUsers) {
-    return new EmbeddedRegistryConfig(host, port, bootstrapServers, topic, replicationFactor,
-        defaultCompatibility, newUsers, kafkaProps);
+    return new EmbeddedRegistryConfig(
+        host,
+        port,
+        bootstrapServers,
+        topic,
+        replicationFactor,
+        defaultCompatibility,
+        newUsers,
+        kafkaProps);
   }
 
   @Override
   public String toString() {
-    return "EmbeddedRegistryConfig[" + host + ":" + port + ", kafka=" + bootstrapServers + ", topic=" + topic
-        + ", compatibility=" + defaultCompatibility + ", users=" + users.keySet() + ", kafkaProps="
-        + kafkaProps.keySet() + "]";
+    return "EmbeddedRegistryConfig["
+        + host
+        + ":"
+        + port
+        + ", kafka="
+        + bootstrapServers
+        + ", topic="
+        + topic
+        + ", compatibility="
+        + defaultCompatibility
+        + ", users="
+        + users.keySet()
+        + ", kafkaProps="
+        + kafkaProps.keySet()
+        + "]";
   }
 }

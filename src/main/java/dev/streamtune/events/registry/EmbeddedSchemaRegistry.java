@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * A schema registry server speaking Confluent's REST API, for the dev stack and the tests.
  *
  * <p>It serves subjects, versions, {@code schemas/ids/{id}}, the lookup POST, {@code config} GET
- * and PUT, and {@code compatibility/subjects/{s}/versions/{v}}; it stores everything in a
- * compacted Kafka topic, so schemas and ids survive a restart. Any Confluent client (Java, kafkajs
- * with {@code @kafkajs/confluent-schema-registry}, confluent-kafka for Python) can use it.
+ * and PUT, and {@code compatibility/subjects/{s}/versions/{v}}; it stores everything in a compacted
+ * Kafka topic, so schemas and ids survive a restart. Any Confluent client (Java, kafkajs with
+ * {@code @kafkajs/confluent-schema-registry}, confluent-kafka for Python) can use it.
  *
  * <pre>{@code
  * try (var registry = EmbeddedSchemaRegistry.start(EmbeddedRegistryConfig.defaults(bootstrap))) {
@@ -37,7 +37,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   private final ExecutorService executor;
   private final URI url;
 
-  private EmbeddedSchemaRegistry(LocalSchemaRegistry registry, HttpServer server, ExecutorService executor) {
+  private EmbeddedSchemaRegistry(
+      LocalSchemaRegistry registry, HttpServer server, ExecutorService executor) {
     this.registry = registry;
     this.server = server;
     this.executor = executor;
@@ -51,8 +52,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
    * @throws IllegalStateException if the topic is misconfigured or Kafka cannot be reached
    */
   public static EmbeddedSchemaRegistry start(EmbeddedRegistryConfig config) {
-    SchemaLog log = new KafkaSchemaLog(config.bootstrapServers(), config.topic(), config.replicationFactor(),
-        config.kafkaProps());
+    SchemaLog log =
+        new KafkaSchemaLog(
+            config.bootstrapServers(),
+            config.topic(),
+            config.replicationFactor(),
+            config.kafkaProps());
     LocalSchemaRegistry registry;
     try {
       registry = new LocalSchemaRegistry(log, config.defaultCompatibility());
@@ -61,15 +66,20 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
       throw e;
     }
     AtomicInteger n = new AtomicInteger();
-    ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "schema-registry-http-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "schema-registry-http-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     try {
-      // Small answers without Nagle's delay; read once, by the first JDK HTTP server of the process.
+      // Small answers without Nagle's delay; read once, by the first JDK HTTP server of the
+      // process.
       System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
-      HttpServer server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
       var context = server.createContext("/", new RegistryHttpHandler(registry));
       if (!config.users().isEmpty()) {
         context.setAuthenticator(authenticator(config.users()));
@@ -82,7 +92,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     } catch (IOException e) {
       executor.shutdownNow();
       registry.close();
-      throw new UncheckedIOException("Cannot bind the schema registry to " + config.host() + ":" + config.port(), e);
+      throw new UncheckedIOException(
+          "Cannot bind the schema registry to " + config.host() + ":" + config.port(), e);
     }
   }
 
@@ -114,8 +125,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
       @Override
       public boolean checkCredentials(String user, String password) {
         String expected = users.get(user);
-        return expected != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-            password.getBytes(StandardCharsets.UTF_8));
+        return expected != null
+            && MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8),
+                password.getBytes(StandardCharsets.UTF_8));
       }
     };
   }

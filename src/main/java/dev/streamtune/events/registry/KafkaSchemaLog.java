@@ -27,8 +27,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The registry's log in a compacted, single-partition Kafka topic, as Confluent Schema Registry
- * keeps {@code _schemas}. The topic is created when missing; an existing one that is not
- * compacted or has more than one partition is refused, since it would lose or reorder schemas.
+ * keeps {@code _schemas}. The topic is created when missing; an existing one that is not compacted
+ * or has more than one partition is refused, since it would lose or reorder schemas.
  */
 final class KafkaSchemaLog implements SchemaLog {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -36,13 +36,15 @@ final class KafkaSchemaLog implements SchemaLog {
   private final Map<String, Object> clientProps;
   private final KafkaProducer<byte[], byte[]> producer;
 
-  KafkaSchemaLog(String bootstrapServers, String topic, short replicationFactor, Map<String, Object> extra) {
+  KafkaSchemaLog(
+      String bootstrapServers, String topic, short replicationFactor, Map<String, Object> extra) {
     this.topic = topic;
     this.clientProps = new HashMap<>(extra);
     clientProps.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     ensureTopic(replicationFactor);
-    this.producer = new KafkaProducer<>(producerProps(clientProps), new ByteArraySerializer(),
-        new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(
+            producerProps(clientProps), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /** The producer's properties: the shared client properties, idempotent, acks=all. */
@@ -67,7 +69,8 @@ final class KafkaSchemaLog implements SchemaLog {
     Map<String, Object> c = consumerProps(clientProps);
     List<LogEntry> out = new ArrayList<>();
     TopicPartition tp = new TopicPartition(topic, 0);
-    try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (var consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
       long end = consumer.endOffsets(List.of(tp), TIMEOUT).get(tp);
@@ -87,14 +90,15 @@ final class KafkaSchemaLog implements SchemaLog {
   @Override
   public void append(LogEntry entry) {
     try {
-      producer.send(new ProducerRecord<>(topic, 0, entry.key(), entry.value()))
+      producer
+          .send(new ProducerRecord<>(topic, 0, entry.key(), entry.value()))
           .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while writing to " + topic, e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new dev.streamtune.events.SchemaRegistryException(500, 50001,
-          "Could not store the change in " + topic + ": " + e.getMessage(), e);
+      throw new dev.streamtune.events.SchemaRegistryException(
+          500, 50001, "Could not store the change in " + topic + ": " + e.getMessage(), e);
     }
   }
 
@@ -107,14 +111,25 @@ final class KafkaSchemaLog implements SchemaLog {
     Map<String, Object> a = new HashMap<>(clientProps);
     a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
     try (Admin admin = Admin.create(a)) {
-      TopicManager.createMissing(admin, List.of(new NewTopic(topic, 1, replicationFactor)
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+      TopicManager.createMissing(
+          admin,
+          List.of(
+              new NewTopic(topic, 1, replicationFactor)
+                  .configs(
+                      Map.of(
+                          TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
       TopicManager.TopicState t = TopicManager.describe(admin, List.of(topic)).get(topic);
       String policy = t.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);
       if (t.partitions() != 1 || !TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy)) {
-        throw new IllegalStateException("Topic " + topic + " must have 1 partition and cleanup.policy=compact,"
-            + " but has " + t.partitions() + " partitions and cleanup.policy=" + policy
-            + "; fix it or choose another registry topic");
+        throw new IllegalStateException(
+            "Topic "
+                + topic
+                + " must have 1 partition and cleanup.policy=compact,"
+                + " but has "
+                + t.partitions()
+                + " partitions and cleanup.policy="
+                + policy
+                + "; fix it or choose another registry topic");
       }
     }
   }

@@ -24,13 +24,12 @@ import java.util.TreeMap;
 import org.apache.avro.Schema;
 
 /**
- * A schema registry in this process, with Confluent's semantics: ids are registry-wide and the
- * same schema gets the same id under every subject; schemas are deduplicated on their parsed,
- * canonical form; each subject's compatibility level (default FULL_TRANSITIVE) is enforced on
- * register.
+ * A schema registry in this process, with Confluent's semantics: ids are registry-wide and the same
+ * schema gets the same id under every subject; schemas are deduplicated on their parsed, canonical
+ * form; each subject's compatibility level (default FULL_TRANSITIVE) is enforced on register.
  *
- * <p>{@link #inMemory()} keeps nothing; the embedded server uses a durable log in Kafka. Writes
- * are serialized, so a single instance owns its log. Thread-safe.
+ * <p>{@link #inMemory()} keeps nothing; the embedded server uses a durable log in Kafka. Writes are
+ * serialized, so a single instance owns its log. Thread-safe.
  */
 public final class LocalSchemaRegistry implements SchemaRegistry {
   private final SchemaLog log;
@@ -64,9 +63,18 @@ public final class LocalSchemaRegistry implements SchemaRegistry {
     }
     Map<Integer, List<String>> problems = compatibility(subject, schema, versions, true);
     if (!problems.isEmpty()) {
-      throw new SchemaRegistryException(409, INCOMPATIBLE, "Schema being registered is incompatible with version"
-          + (problems.size() > 1 ? "s " : " ") + String.join(", ", problems.keySet().stream().map(String::valueOf)
-              .toList()) + " of subject " + subject + " under " + levelOf(subject) + ": " + String.join("; ", flatten(problems)));
+      throw new SchemaRegistryException(
+          409,
+          INCOMPATIBLE,
+          "Schema being registered is incompatible with version"
+              + (problems.size() > 1 ? "s " : " ")
+              + String.join(", ", problems.keySet().stream().map(String::valueOf).toList())
+              + " of subject "
+              + subject
+              + " under "
+              + levelOf(subject)
+              + ": "
+              + String.join("; ", flatten(problems)));
     }
     int id = idByCanonical.getOrDefault(canonical, maxId + 1);
     int version = versions.isEmpty() ? 1 : versions.get(versions.size() - 1).version() + 1;
@@ -84,7 +92,8 @@ public final class LocalSchemaRegistry implements SchemaRegistry {
         return registered(e);
       }
     }
-    throw new SchemaRegistryException(404, SCHEMA_NOT_FOUND, "Schema not found under subject " + subject);
+    throw new SchemaRegistryException(
+        404, SCHEMA_NOT_FOUND, "Schema not found under subject " + subject);
   }
 
   @Override
@@ -135,15 +144,17 @@ public final class LocalSchemaRegistry implements SchemaRegistry {
   }
 
   /**
-   * Checks a schema against one version of a subject, or, for {@code version == null}, against
-   * what the subject's level requires (every version when transitive).
+   * Checks a schema against one version of a subject, or, for {@code version == null}, against what
+   * the subject's level requires (every version when transitive).
    *
    * @throws SchemaRegistryException 404 when the subject or version is missing
    */
-  public synchronized CompatibilityCheck checkCompatibility(String subject, String schemaText, Integer version) {
+  public synchronized CompatibilityCheck checkCompatibility(
+      String subject, String schemaText, Integer version) {
     Schema schema = parse(schemaText);
     List<SchemaEntry> versions = entries(subject);
-    List<SchemaEntry> against = version == null ? versions : List.of(registeredEntry(subject, version));
+    List<SchemaEntry> against =
+        version == null ? versions : List.of(registeredEntry(subject, version));
     Map<Integer, List<String>> problems = compatibility(subject, schema, against, version == null);
     return new CompatibilityCheck(problems.isEmpty(), flatten(problems));
   }
@@ -160,8 +171,15 @@ public final class LocalSchemaRegistry implements SchemaRegistry {
 
   /** Like {@link #subjectCompatibility} but failing as Confluent does when none is set. */
   public synchronized Compatibility requireSubjectCompatibility(String subject) {
-    return subjectCompatibility(subject).orElseThrow(() -> new SchemaRegistryException(404,
-        SUBJECT_CONFIG_NOT_FOUND, "Subject '" + subject + "' does not have subject-level compatibility configured"));
+    return subjectCompatibility(subject)
+        .orElseThrow(
+            () ->
+                new SchemaRegistryException(
+                    404,
+                    SUBJECT_CONFIG_NOT_FOUND,
+                    "Subject '"
+                        + subject
+                        + "' does not have subject-level compatibility configured"));
   }
 
   @Override
@@ -170,8 +188,13 @@ public final class LocalSchemaRegistry implements SchemaRegistry {
     try {
       c = Compatibility.valueOf(level.trim().toUpperCase(Locale.ROOT));
     } catch (RuntimeException e) {
-      throw new SchemaRegistryException(422, INVALID_COMPATIBILITY, "Invalid compatibility level " + level
-          + "; valid levels are " + java.util.Arrays.toString(Compatibility.values()));
+      throw new SchemaRegistryException(
+          422,
+          INVALID_COMPATIBILITY,
+          "Invalid compatibility level "
+              + level
+              + "; valid levels are "
+              + java.util.Arrays.toString(Compatibility.values()));
     }
     ConfigEntry entry = new ConfigEntry(subject, c);
     log.append(entry);
@@ -201,14 +224,19 @@ public final class LocalSchemaRegistry implements SchemaRegistry {
     }
   }
 
-  /** Problems per earlier version that the level (or, for one given version, its direction) requires. */
+  /**
+   * Problems per earlier version that the level (or, for one given version, its direction)
+   * requires.
+   */
   private Map<Integer, List<String>> compatibility(
       String subject, Schema schema, List<SchemaEntry> against, boolean byLevel) {
     Compatibility level = levelOf(subject);
-    Compatibility direction = level.transitive() ? Compatibility.valueOf(level.name().replace("_TRANSITIVE", ""))
-        : level;
-    List<SchemaEntry> checked = byLevel && !level.transitive() && !against.isEmpty()
-        ? List.of(against.get(against.size() - 1)) : against;
+    Compatibility direction =
+        level.transitive() ? Compatibility.valueOf(level.name().replace("_TRANSITIVE", "")) : level;
+    List<SchemaEntry> checked =
+        byLevel && !level.transitive() && !against.isEmpty()
+            ? List.of(against.get(against.size() - 1))
+            : against;
     Map<Integer, List<String>> problems = new TreeMap<>();
     for (SchemaEntry e : checked) {
       List<String> p = direction.check(schema, List.of(new Schema.Parser().parse(e.schema())));
@@ -232,15 +260,22 @@ public final class LocalSchemaRegistry implements SchemaRegistry {
   private List<SchemaEntry> entries(String subject) {
     List<SchemaEntry> v = subjects.get(subject);
     if (v == null || v.isEmpty()) {
-      throw new SchemaRegistryException(404, SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
+      throw new SchemaRegistryException(
+          404, SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found.");
     }
     return v;
   }
 
   private SchemaEntry registeredEntry(String subject, int version) {
-    return entries(subject).stream().filter(e -> e.version() == version).findFirst().orElseThrow(() ->
-        new SchemaRegistryException(404, VERSION_NOT_FOUND, "Version " + version + " not found under subject "
-            + subject));
+    return entries(subject).stream()
+        .filter(e -> e.version() == version)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new SchemaRegistryException(
+                    404,
+                    VERSION_NOT_FOUND,
+                    "Version " + version + " not found under subject " + subject));
   }
 
   private static RegisteredSchema registered(SchemaEntry e) {
@@ -251,7 +286,8 @@ public final class LocalSchemaRegistry implements SchemaRegistry {
     try {
       return new Schema.Parser().parse(text);
     } catch (RuntimeException e) {
-      throw new SchemaRegistryException(422, INVALID_SCHEMA, "Invalid schema: " + e.getMessage(), e);
+      throw new SchemaRegistryException(
+          422, INVALID_SCHEMA, "Invalid schema: " + e.getMessage(), e);
     }
   }
 }

@@ -8,8 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One change to the registry, as stored in the {@code _schemas} topic with Confluent's JSON key
- * and value layout ({@code keytype} SCHEMA or CONFIG).
+ * One change to the registry, as stored in the {@code _schemas} topic with Confluent's JSON key and
+ * value layout ({@code keytype} SCHEMA or CONFIG).
  */
 sealed interface LogEntry {
   ObjectMapper JSON = new ObjectMapper();
@@ -24,7 +24,10 @@ sealed interface LogEntry {
   default byte[] key() {
     ObjectNode n = JSON.createObjectNode();
     if (this instanceof SchemaEntry s) {
-      n.put("keytype", "SCHEMA").put("subject", s.subject()).put("version", s.version()).put("magic", 1);
+      n.put("keytype", "SCHEMA")
+          .put("subject", s.subject())
+          .put("version", s.version())
+          .put("magic", 1);
     } else {
       ConfigEntry c = (ConfigEntry) this;
       n.put("keytype", "CONFIG").put("subject", c.subject()).put("magic", 0);
@@ -36,7 +39,10 @@ sealed interface LogEntry {
   default byte[] value() {
     ObjectNode n = JSON.createObjectNode();
     if (this instanceof SchemaEntry s) {
-      n.put("subject", s.subject()).put("version", s.version()).put("id", s.id()).put("schema", s.schema())
+      n.put("subject", s.subject())
+          .put("version", s.version())
+          .put("id", s.id())
+          .put("schema", s.schema())
           .put("deleted", false);
     } else {
       n.put("compatibilityLevel", ((ConfigEntry) this).level().name());
@@ -56,11 +62,18 @@ sealed interface LogEntry {
       JsonNode k = JSON.readTree(key);
       JsonNode v = JSON.readTree(value);
       return switch (k.path("keytype").asText()) {
-        case "SCHEMA" -> v.path("deleted").asBoolean(false) ? null
-            : new SchemaEntry(v.get("subject").asText(), v.get("version").asInt(), v.get("id").asInt(),
-                v.get("schema").asText());
-        case "CONFIG" -> new ConfigEntry(k.hasNonNull("subject") ? k.get("subject").asText() : null,
-            Compatibility.valueOf(v.get("compatibilityLevel").asText()));
+        case "SCHEMA" ->
+            v.path("deleted").asBoolean(false)
+                ? null
+                : new SchemaEntry(
+                    v.get("subject").asText(),
+                    v.get("version").asInt(),
+                    v.get("id").asInt(),
+                    v.get("schema").asText());
+        case "CONFIG" ->
+            new ConfigEntry(
+                k.hasNonNull("subject") ? k.get("subject").asText() : null,
+                Compatibility.valueOf(v.get("compatibilityLevel").asText()));
         default -> null;
       };
     } catch (IOException e) {

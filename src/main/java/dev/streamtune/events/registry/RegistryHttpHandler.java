@@ -39,22 +39,28 @@ final class RegistryHttpHandler implements HttpHandler {
         result = route(ex.getRequestMethod(), segments(ex), ex.getRequestURI().getRawQuery(), ex);
       } catch (SchemaRegistryException e) {
         status = e.status() == 0 ? 500 : e.status();
-        result = JSON.createObjectNode().put("error_code", e.errorCode() == 0 ? status : e.errorCode())
-            .put("message", e.getMessage());
+        result =
+            JSON.createObjectNode()
+                .put("error_code", e.errorCode() == 0 ? status : e.errorCode())
+                .put("message", e.getMessage());
       } catch (RuntimeException e) {
         LOG.warn("registry request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
         status = 500;
-        result = JSON.createObjectNode().put("error_code", 50001).put("message", "Internal error: " + e);
+        result =
+            JSON.createObjectNode().put("error_code", 50001).put("message", "Internal error: " + e);
       }
-      byte[] body = result instanceof String raw ? raw.getBytes(StandardCharsets.UTF_8)
-          : JSON.writeValueAsBytes(result);
+      byte[] body =
+          result instanceof String raw
+              ? raw.getBytes(StandardCharsets.UTF_8)
+              : JSON.writeValueAsBytes(result);
       ex.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
       ex.sendResponseHeaders(status, body.length);
       ex.getResponseBody().write(body);
     }
   }
 
-  private Object route(String method, List<String> p, String query, HttpExchange ex) throws IOException {
+  private Object route(String method, List<String> p, String query, HttpExchange ex)
+      throws IOException {
     int n = p.size();
     boolean get = method.equals("GET");
     boolean post = method.equals("POST");
@@ -80,8 +86,10 @@ final class RegistryHttpHandler implements HttpHandler {
         }
       }
       if (n >= 4 && p.get(2).equals("versions") && get) {
-        RegisteredSchema r = p.get(3).equals("latest") ? registry.latest(subject)
-            : registry.version(subject, version(p.get(3)));
+        RegisteredSchema r =
+            p.get(3).equals("latest")
+                ? registry.latest(subject)
+                : registry.version(subject, version(p.get(3)));
         if (n == 4) {
           return registered(r);
         }
@@ -97,18 +105,24 @@ final class RegistryHttpHandler implements HttpHandler {
     } else if (head.equals("config") && n <= 2) {
       String subject = n == 2 ? p.get(1) : null;
       if (get) {
-        String level = subject == null || (query != null && query.contains("defaultToGlobal=true"))
-            ? registry.compatibility(subject) : registry.requireSubjectCompatibility(subject).name();
+        String level =
+            subject == null || (query != null && query.contains("defaultToGlobal=true"))
+                ? registry.compatibility(subject)
+                : registry.requireSubjectCompatibility(subject).name();
         return JSON.createObjectNode().put("compatibilityLevel", level);
       }
       if (method.equals("PUT")) {
         JsonNode body = body(ex);
-        String level = body.path("compatibility").asText(body.path("compatibilityLevel").asText(""));
+        String level =
+            body.path("compatibility").asText(body.path("compatibilityLevel").asText(""));
         registry.setCompatibility(subject, level);
         return JSON.createObjectNode().put("compatibility", registry.compatibility(subject));
       }
-    } else if (head.equals("compatibility") && n == 5 && p.get(1).equals("subjects")
-        && p.get(3).equals("versions") && post) {
+    } else if (head.equals("compatibility")
+        && n == 5
+        && p.get(1).equals("subjects")
+        && p.get(3).equals("versions")
+        && post) {
       Integer version = p.get(4).equals("latest") ? null : version(p.get(4));
       CompatibilityCheck c = registry.checkCompatibility(p.get(2), schemaOf(ex), version);
       ObjectNode out = JSON.createObjectNode().put("is_compatible", c.compatible());
@@ -121,7 +135,10 @@ final class RegistryHttpHandler implements HttpHandler {
   }
 
   private static ObjectNode registered(RegisteredSchema r) {
-    return JSON.createObjectNode().put("subject", r.subject()).put("version", r.version()).put("id", r.id())
+    return JSON.createObjectNode()
+        .put("subject", r.subject())
+        .put("version", r.version())
+        .put("id", r.id())
         .put("schema", r.schema());
   }
 
@@ -129,15 +146,20 @@ final class RegistryHttpHandler implements HttpHandler {
     JsonNode body = body(ex);
     String type = body.path("schemaType").asText("AVRO");
     if (!type.equals("AVRO")) {
-      throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_SCHEMA,
+      throw new SchemaRegistryException(
+          422,
+          SchemaRegistryException.INVALID_SCHEMA,
           "Only AVRO schemas are supported here, not " + type);
     }
     if (body.has("references") && body.get("references").size() > 0) {
-      throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_SCHEMA,
+      throw new SchemaRegistryException(
+          422,
+          SchemaRegistryException.INVALID_SCHEMA,
           "Schema references are not supported; register a self-contained schema");
     }
     if (!body.hasNonNull("schema")) {
-      throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_SCHEMA, "The body has no schema");
+      throw new SchemaRegistryException(
+          422, SchemaRegistryException.INVALID_SCHEMA, "The body has no schema");
     }
     return body.get("schema").asText();
   }
@@ -151,7 +173,8 @@ final class RegistryHttpHandler implements HttpHandler {
       try {
         return JSON.readTree(bytes);
       } catch (IOException e) {
-        throw new SchemaRegistryException(400, 400, "The request body is not JSON: " + e.getMessage());
+        throw new SchemaRegistryException(
+            400, 400, "The request body is not JSON: " + e.getMessage());
       }
     }
   }
@@ -165,13 +188,16 @@ final class RegistryHttpHandler implements HttpHandler {
     } catch (NumberFormatException e) {
       // falls through to the error below
     }
-    throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_VERSION,
+    throw new SchemaRegistryException(
+        422,
+        SchemaRegistryException.INVALID_VERSION,
         "The specified version '" + s + "' is not valid: use a positive number or 'latest'");
   }
 
   private static List<String> segments(HttpExchange ex) {
     List<String> out = new ArrayList<>();
-    Arrays.stream(ex.getRequestURI().getRawPath().split("/")).filter(s -> !s.isEmpty())
+    Arrays.stream(ex.getRequestURI().getRawPath().split("/"))
+        .filter(s -> !s.isEmpty())
         .forEach(s -> out.add(URLDecoder.decode(s, StandardCharsets.UTF_8)));
     return out;
   }

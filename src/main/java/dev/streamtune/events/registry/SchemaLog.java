@@ -6,18 +6,19 @@ import java.util.List;
 interface SchemaLog extends AutoCloseable {
 
   /** A log that keeps nothing: the registry lives in memory only. */
-  SchemaLog NONE = new SchemaLog() {
-    @Override
-    public List<LogEntry> replay() {
-      return List.of();
-    }
+  SchemaLog NONE =
+      new SchemaLog() {
+        @Override
+        public List<LogEntry> replay() {
+          return List.of();
+        }
 
-    @Override
-    public void append(LogEntry entry) {}
+        @Override
+        public void append(LogEntry entry) {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   /** Every entry written so far, oldest first. */
   List<LogEntry> replay();

@@ -21,12 +21,22 @@ import org.junit.jupiter.api.Test;
 
 @WithStack
 class EmbeddedSchemaRegistryIT {
-  private static final String V2 = EventSchemas.text(LabelledImage.class).replaceFirst("\"fields\": \\[",
-      "\"fields\": [{\"name\": \"priority\", \"type\": \"int\", \"default\": 0, \"doc\": \"d\"},");
+  private static final String V2 =
+      EventSchemas.text(LabelledImage.class)
+          .replaceFirst(
+              "\"fields\": \\[",
+              "\"fields\": [{\"name\": \"priority\", \"type\": \"int\", \"default\": 0, \"doc\": \"d\"},");
 
   private static EmbeddedRegistryConfig config(Stack stack, String topic) {
-    return new EmbeddedRegistryConfig("127.0.0.1", 0, stack.bootstrapServers(), topic, (short) 1,
-        Compatibility.FULL_TRANSITIVE, Map.of(), Map.of());
+    return new EmbeddedRegistryConfig(
+        "127.0.0.1",
+        0,
+        stack.bootstrapServers(),
+        topic,
+        (short) 1,
+        Compatibility.FULL_TRANSITIVE,
+        Map.of(),
+        Map.of());
   }
 
   private static SchemaRegistryClient client(URI url) {
@@ -38,12 +48,14 @@ class EmbeddedSchemaRegistryIT {
     String topic = stack.unique("_schemas");
     String text = EventSchemas.text(LabelledImage.class);
     int id;
-    try (var registry = EmbeddedSchemaRegistry.start(config(stack, topic)); var c = client(registry.url())) {
+    try (var registry = EmbeddedSchemaRegistry.start(config(stack, topic));
+        var c = client(registry.url())) {
       c.setCompatibility("other-value", "BACKWARD");
       id = c.register("images.labelled-value", text);
       assertThat(c.lookup("images.labelled-value", text).id()).isEqualTo(id);
     }
-    try (var registry = EmbeddedSchemaRegistry.start(config(stack, topic)); var c = client(registry.url())) {
+    try (var registry = EmbeddedSchemaRegistry.start(config(stack, topic));
+        var c = client(registry.url())) {
       assertThat(c.lookup("images.labelled-value", text).id()).isEqualTo(id);
       assertThat(c.schemaById(id)).isEqualTo(EventSchemas.schema(LabelledImage.class));
       assertThat(c.register("images.labelled-value", text)).isEqualTo(id);
@@ -57,16 +69,25 @@ class EmbeddedSchemaRegistryIT {
   @Test
   void anIncompatibleChangeIsRejectedWith409OverHttp(Stack stack) throws Exception {
     String subject = "incompatible-value";
-    String v1 = "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}";
-    String v2 = "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}";
+    String v1 =
+        "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"string\"}]}";
+    String v2 =
+        "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}";
     try (var registry = EmbeddedSchemaRegistry.start(config(stack, stack.unique("_schemas")));
         var c = client(registry.url())) {
       c.register(subject, v1);
-      HttpResponse<String> resp = http(registry.url() + "/subjects/" + subject + "/versions", "POST",
-          "{\"schema\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(v2) + "}", null);
+      HttpResponse<String> resp =
+          http(
+              registry.url() + "/subjects/" + subject + "/versions",
+              "POST",
+              "{\"schema\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(v2) + "}",
+              null);
       assertThat(resp.statusCode()).isEqualTo(409);
-      assertThat(resp.body()).contains("\"error_code\":409").contains("version 1 of subject " + subject);
-      assertThat(resp.headers().firstValue("Content-Type")).hasValue("application/vnd.schemaregistry.v1+json");
+      assertThat(resp.body())
+          .contains("\"error_code\":409")
+          .contains("version 1 of subject " + subject);
+      assertThat(resp.headers().firstValue("Content-Type"))
+          .hasValue("application/vnd.schemaregistry.v1+json");
     }
   }
 
@@ -76,15 +97,19 @@ class EmbeddedSchemaRegistryIT {
     try (var registry = EmbeddedSchemaRegistry.start(cfg)) {
       HttpResponse<String> anonymous = http(registry.url() + "/subjects", "GET", null, null);
       assertThat(anonymous.statusCode()).isEqualTo(401);
-      assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-          v -> assertThat(v).startsWith("Basic"));
-      try (var wrong = new SchemaRegistryClient(RegistryConfig.of(registry.url()).withBasicAuth("app:nope"))) {
-        assertThatThrownBy(wrong::subjects).isInstanceOfSatisfying(SchemaRegistryException.class,
-            e -> assertThat(e.status()).isEqualTo(401));
+      assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("Basic"));
+      try (var wrong =
+          new SchemaRegistryClient(RegistryConfig.of(registry.url()).withBasicAuth("app:nope"))) {
+        assertThatThrownBy(wrong::subjects)
+            .isInstanceOfSatisfying(
+                SchemaRegistryException.class, e -> assertThat(e.status()).isEqualTo(401));
       }
-      try (var right = new SchemaRegistryClient(RegistryConfig.of(registry.url()).withBasicAuth("app:s3cret"))) {
+      try (var right =
+          new SchemaRegistryClient(RegistryConfig.of(registry.url()).withBasicAuth("app:s3cret"))) {
         int id = right.register("auth-value", EventSchemas.text(LabelledImage.class));
-        assertThat(right.lookup("auth-value", EventSchemas.text(LabelledImage.class)).id()).isEqualTo(id);
+        assertThat(right.lookup("auth-value", EventSchemas.text(LabelledImage.class)).id())
+            .isEqualTo(id);
       }
     }
   }
@@ -93,12 +118,17 @@ class EmbeddedSchemaRegistryIT {
   void aSchemaTopicThatIsNotCompactedIsRefused(Stack stack) throws Exception {
     String topic = stack.unique("_schemas");
     try (var admin = stack.admin()) {
-      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
-          .configs(Map.of("cleanup.policy", "delete")))).all().get();
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topic, 1, (short) 1).configs(Map.of("cleanup.policy", "delete"))))
+          .all()
+          .get();
     }
     assertThatThrownBy(() -> EmbeddedSchemaRegistry.start(config(stack, topic)))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining(topic).hasMessageContaining("cleanup.policy=compact");
+        .hasMessageContaining(topic)
+        .hasMessageContaining("cleanup.policy=compact");
   }
 
   @Test
@@ -109,26 +139,41 @@ class EmbeddedSchemaRegistryIT {
   }
 
   private static void badRequestsGetConfluentErrors(String base) throws Exception {
-    var invalid = http(base + "/subjects/x-value/versions", "POST", "{\"schema\":\"{not avro\"}", null);
+    var invalid =
+        http(base + "/subjects/x-value/versions", "POST", "{\"schema\":\"{not avro\"}", null);
     assertThat(invalid.statusCode()).isEqualTo(422);
     assertThat(invalid.body()).contains("42201");
-    var proto = http(base + "/subjects/x-value/versions", "POST",
-        "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}", null);
+    var proto =
+        http(
+            base + "/subjects/x-value/versions",
+            "POST",
+            "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}",
+            null);
     assertThat(proto.statusCode()).isEqualTo(422);
     assertThat(http(base + "/nowhere", "GET", null, null).statusCode()).isEqualTo(404);
-    assertThat(http(base + "/subjects/x-value/versions/zero", "GET", null, null).body()).contains("42202");
+    assertThat(http(base + "/subjects/x-value/versions/zero", "GET", null, null).body())
+        .contains("42202");
     var noSubjectConfig = http(base + "/config/never-configured-value", "GET", null, null);
     assertThat(noSubjectConfig.statusCode()).isEqualTo(404);
     assertThat(noSubjectConfig.body()).contains("40408");
-    assertThat(http(base + "/config/never-configured-value?defaultToGlobal=true", "GET", null, null).body())
+    assertThat(
+            http(base + "/config/never-configured-value?defaultToGlobal=true", "GET", null, null)
+                .body())
         .contains("FULL_TRANSITIVE");
-    assertThat(http(base + "/config", "GET", null, null).body()).contains("\"compatibilityLevel\":\"FULL_TRANSITIVE\"");
+    assertThat(http(base + "/config", "GET", null, null).body())
+        .contains("\"compatibilityLevel\":\"FULL_TRANSITIVE\"");
   }
 
-  private static HttpResponse<String> http(String url, String method, String body, String auth) throws Exception {
-    var req = HttpRequest.newBuilder(URI.create(url))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/vnd.schemaregistry.v1+json");
+  private static HttpResponse<String> http(String url, String method, String body, String auth)
+      throws Exception {
+    var req =
+        HttpRequest.newBuilder(URI.create(url))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/vnd.schemaregistry.v1+json");
     if (auth != null) {
       req.header("Authorization", auth);
     }

@@ -9,17 +9,21 @@ import dev.streamtune.events.SchemaRegistryException;
 import org.junit.jupiter.api.Test;
 
 class LocalSchemaRegistryTest {
-  static final String V1 = """
+  static final String V1 =
+      """
       {"type":"record","name":"R","namespace":"t","fields":[{"name":"a","type":"string"}]}""";
-  static final String V1_REFORMATTED = """
+  static final String V1_REFORMATTED =
+      """
       {
         "namespace": "t", "name": "R", "type": "record",
         "fields": [ { "type": "string", "name": "a" } ]
       }""";
-  static final String V2_OPTIONAL = """
+  static final String V2_OPTIONAL =
+      """
       {"type":"record","name":"R","namespace":"t","fields":[{"name":"a","type":"string"},
        {"name":"b","type":"int","default":0}]}""";
-  static final String V2_REQUIRED = """
+  static final String V2_REQUIRED =
+      """
       {"type":"record","name":"R","namespace":"t","fields":[{"name":"a","type":"string"},
        {"name":"b","type":"int"}]}""";
 
@@ -51,11 +55,14 @@ class LocalSchemaRegistryTest {
     assertThat(check.compatible()).isFalse();
     assertThat(check.messages()).anySatisfy(m -> assertThat(m).contains("b"));
     assertThatThrownBy(() -> registry.register("s-value", V2_REQUIRED))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-          assertThat(e.status()).isEqualTo(409);
-          assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE);
-        })
-        .hasMessageContaining("s-value").hasMessageContaining("FULL_TRANSITIVE");
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE);
+            })
+        .hasMessageContaining("s-value")
+        .hasMessageContaining("FULL_TRANSITIVE");
   }
 
   @Test
@@ -82,36 +89,51 @@ class LocalSchemaRegistryTest {
 
   @Test
   void missingThingsAreConfluent404s() {
-    assertThatThrownBy(() -> registry.latest("nope")).isInstanceOfSatisfying(SchemaRegistryException.class,
-        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND));
-    assertThatThrownBy(() -> registry.schemaById(99)).isInstanceOfSatisfying(SchemaRegistryException.class,
-        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
+    assertThatThrownBy(() -> registry.latest("nope"))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND));
+    assertThatThrownBy(() -> registry.schemaById(99))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
     registry.register("s-value", V1);
-    assertThatThrownBy(() -> registry.version("s-value", 7)).isInstanceOfSatisfying(SchemaRegistryException.class,
-        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.VERSION_NOT_FOUND));
-    assertThatThrownBy(() -> registry.lookup("s-value", V2_OPTIONAL)).isInstanceOfSatisfying(
-        SchemaRegistryException.class,
-        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
-    assertThatThrownBy(() -> registry.requireSubjectCompatibility("s-value")).isInstanceOfSatisfying(
-        SchemaRegistryException.class,
-        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_CONFIG_NOT_FOUND));
+    assertThatThrownBy(() -> registry.version("s-value", 7))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.VERSION_NOT_FOUND));
+    assertThatThrownBy(() -> registry.lookup("s-value", V2_OPTIONAL))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
+    assertThatThrownBy(() -> registry.requireSubjectCompatibility("s-value"))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e ->
+                assertThat(e.errorCode())
+                    .isEqualTo(SchemaRegistryException.SUBJECT_CONFIG_NOT_FOUND));
   }
 
   @Test
   void invalidInputIs422() {
-    assertThatThrownBy(() -> registry.register("s-value", "{not avro")).isInstanceOfSatisfying(
-        SchemaRegistryException.class, e -> assertThat(e.status()).isEqualTo(422));
-    assertThatThrownBy(() -> registry.setCompatibility(null, "SIDEWAYS")).isInstanceOfSatisfying(
-        SchemaRegistryException.class,
-        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INVALID_COMPATIBILITY));
+    assertThatThrownBy(() -> registry.register("s-value", "{not avro"))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.status()).isEqualTo(422));
+    assertThatThrownBy(() -> registry.setCompatibility(null, "SIDEWAYS"))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e ->
+                assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INVALID_COMPATIBILITY));
   }
 
   @Test
   void theEventSchemasCanEvolveByAddingAnOptionalField() {
     String v1 = EventSchemas.text(LabelledImage.class);
     registry.register("images.labelled-value", v1);
-    String v2 = v1.replaceFirst("\"fields\": \\[",
-        "\"fields\": [{\"name\": \"priority\", \"type\": \"int\", \"default\": 0, \"doc\": \"d\"},");
+    String v2 =
+        v1.replaceFirst(
+            "\"fields\": \\[",
+            "\"fields\": [{\"name\": \"priority\", \"type\": \"int\", \"default\": 0, \"doc\": \"d\"},");
     assertThat(registry.checkCompatibility("images.labelled-value", v2).compatible()).isTrue();
   }
 
