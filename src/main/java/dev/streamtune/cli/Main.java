@@ -56,7 +56,7 @@ public final class Main implements Runnable {
         System.getenv(),
         java.nio.file.Path.of(System.getProperty("user.home"), ".streamtune", "logs"),
         System.err,
-        java.time.Clock.systemDefaultZone());
+        java.time.Clock.system(java.time.ZoneId.systemDefault()));
     ThreadDeaths.install();
     System.exit(execute(args));
   }

@@ -94,7 +94,7 @@ public record KafkaConfig(
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(securityProtocol, "securityProtocol");
     tls = tls == null ? KafkaTls.NONE : tls;
-    String problem = problem(securityProtocol, saslMechanism, saslJaasConfig, tls);
+    String problem = problem(securityProtocol, saslMechanism, saslJaasConfig);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
     }
@@ -197,7 +197,7 @@ public record KafkaConfig(
     return p;
   }
 
-  private static String problem(String protocol, String mechanism, String jaas, KafkaTls tls) {
+  private static String problem(String protocol, String mechanism, String jaas) {
     boolean sasl = protocol.startsWith("SASL_");
     if (!PROTOCOLS.contains(protocol)) {
       return "kafka.security.protocol must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, not "

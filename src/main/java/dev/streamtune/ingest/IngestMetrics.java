@@ -17,7 +17,7 @@ final class IngestMetrics {
 
   static void stored(String kind, long bytes) {
     Metrics.counter(STORED, "kind", kind).increment();
-    Metrics.counter(STORED_BYTES).increment(bytes);
+    Metrics.counter(STORED_BYTES).increment((double) bytes);
   }
 
   static void duplicate() {

@@ -107,7 +107,7 @@ public final class HealthServer implements AutoCloseable {
           liveness
               ? c.alive().getAsBoolean()
               : c.alive().getAsBoolean() && c.ready().getAsBoolean();
-      roles.put(c.role(), (ok ? "" : "NOT ") + word.toUpperCase());
+      roles.put(c.role(), (ok ? "" : "NOT ") + word.toUpperCase(java.util.Locale.ROOT));
       String problem = c.problem().get();
       if (problem != null) {
         problems.put(c.role(), problem);
@@ -115,7 +115,9 @@ public final class HealthServer implements AutoCloseable {
       all &= ok;
     }
     ObjectNode body =
-        Http.JSON.createObjectNode().put("status", (all ? "" : "NOT ") + word.toUpperCase());
+        Http.JSON
+            .createObjectNode()
+            .put("status", (all ? "" : "NOT ") + word.toUpperCase(java.util.Locale.ROOT));
     body.set("roles", roles);
     if (!problems.isEmpty()) {
       body.set("problems", problems);

@@ -136,7 +136,6 @@ final class Gather<V> {
         examples.stream().filter(e -> !values.containsKey(e.sha256())).toList();
     Set<String> skipped = new TreeSet<>();
     for (int i = 0; i < missing.size(); ) {
-      int start = i;
       long held = 0;
       List<byte[]> images = new ArrayList<>();
       List<Dataset.Example> part = new ArrayList<>();

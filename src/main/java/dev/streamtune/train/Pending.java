@@ -85,6 +85,7 @@ final class Pending {
    * trainer (or this one, after an eager rebalance) fetches its requests again from the committed
    * offset, so committing this run's answer would answer them twice.
    */
+  @SuppressWarnings("ReferenceEquality") // the running batch itself, not an equal one
   boolean revoked(Batch b) {
     return b == running && !lostByRunning.isEmpty();
   }
@@ -170,6 +171,7 @@ final class Pending {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // the running batch itself, not an equal one
   private void end(Batch b) {
     if (b == running) {
       running = null;

@@ -62,7 +62,7 @@ final class Quarantines implements Gather.Refusals, AutoCloseable {
   Dataset without(Dataset listed, int validationPercent) {
     Set<String> shas = Quarantine.shas(store, modelId);
     Dataset kept = listed.without(shas, validationPercent);
-    excluded = listed.examples().size() - kept.examples().size();
+    excluded = (long) listed.examples().size() - kept.examples().size();
     return kept;
   }
 

@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TrainingRun {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
-  private static final int MISSES_SHOWN = 8;
   private final TrainConfig config;
   private final dev.streamtune.store.ObjectStore store;
   private final FeatureExtractor extractor;

@@ -72,7 +72,7 @@ abstract class StackContract {
     stack.createTopics(in, out);
     StreamsBuilder b = new StreamsBuilder();
     b.stream(in, Consumed.with(Serdes.String(), Serdes.String()))
-        .mapValues(v -> v.toUpperCase())
+        .mapValues(v -> v.toUpperCase(java.util.Locale.ROOT))
         .to(out, Produced.with(Serdes.String(), Serdes.String()));
     Map<String, Object> props = new HashMap<>(stack.kafka().clientProps());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, stack.unique("eos-app"));

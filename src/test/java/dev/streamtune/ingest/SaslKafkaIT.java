@@ -101,7 +101,7 @@ class SaslKafkaIT {
     for (String mechanism : List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")) {
       KafkaConfig alice = kafka.clientConfig(mechanism, "alice", "alice-secret");
       assertThat(describe(alice)).isEqualTo(1);
-      String topic = "sasl-" + mechanism.toLowerCase();
+      String topic = "sasl-" + mechanism.toLowerCase(java.util.Locale.ROOT);
       try (Admin admin = Admin.create(alice.clientProps())) {
         admin
             .createTopics(List.of(new NewTopic(topic, 1, (short) 1)))

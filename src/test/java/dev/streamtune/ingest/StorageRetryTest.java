@@ -56,7 +56,6 @@ class StorageRetryTest {
               }
               outage.answered();
               outage.answered();
-              return null;
             });
     assertThat(log)
         .extracting(ILoggingEvent::getFormattedMessage)
@@ -67,13 +66,13 @@ class StorageRetryTest {
     assertThat(outage.retries()).isZero();
   }
 
-  private static List<ILoggingEvent> logged(java.util.function.Supplier<?> action) {
+  private static List<ILoggingEvent> logged(Runnable action) {
     Logger logger = (Logger) LoggerFactory.getLogger(StorageRetry.class);
     ListAppender<ILoggingEvent> seen = new ListAppender<>();
     seen.start();
     logger.addAppender(seen);
     try {
-      action.get();
+      action.run();
     } finally {
       logger.detachAppender(seen);
     }

@@ -147,7 +147,7 @@ class HeadTrainerTest {
     for (int t = 0; t < h.params().size(); t++) {
       assertThat(back.params().get(t)).containsExactly(h.params().get(t));
     }
-    assertThatThrownBy(() -> Head.fromJson("{}".getBytes()))
+    assertThatThrownBy(() -> Head.fromJson("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -135,7 +135,11 @@ class ServeHttpIT {
 
       assertError(post(root + "/v1/models/nope:classify", "image/png", png), 404);
       assertError(
-          post(root + "/v1/models/pets:classify", "image/png", "not an image".getBytes()), 400);
+          post(
+              root + "/v1/models/pets:classify",
+              "image/png",
+              "not an image".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          400);
       assertError(post(root + "/v1/models/pets:classify", "image/png", new byte[0]), 400);
       assertError(post(root + "/v1/models/pets:classify", "image/png", new byte[300 * 1024]), 413);
       assertError(post(root + "/v1/models/pets:classify", "text/plain", png), 415);

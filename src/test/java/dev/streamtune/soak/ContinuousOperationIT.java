@@ -46,7 +46,6 @@ import org.junit.jupiter.api.Test;
 @WithStack
 class ContinuousOperationIT {
   private static final Duration RUN = Duration.parse(System.getProperty("soak.duration", "PT10M"));
-  private static final Duration OUTAGE = Duration.ofSeconds(30);
   private static final int THRESHOLD = 40;
 
   @Test

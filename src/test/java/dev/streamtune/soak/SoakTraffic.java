@@ -160,7 +160,10 @@ final class SoakTraffic implements AutoCloseable {
                     model,
                     "circle",
                     new InlineImage(
-                        ByteBuffer.wrap("this is not an image".getBytes()), "image/png"))));
+                        ByteBuffer.wrap(
+                            "this is not an image"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        "image/png"))));
       }
       case 4 -> {
         poison.put(key, "BAD_MODEL_ID");

@@ -34,7 +34,10 @@ class FeaturePackTest {
             () ->
                 new FeaturePack(List.of("a"), new int[] {2}, Map.of(sha(1), new float[][] {{1f}})))
         .hasMessageContaining("1 values, not 2");
-    assertThatThrownBy(() -> FeaturePack.decode("not a pack at all".getBytes()))
+    assertThatThrownBy(
+            () ->
+                FeaturePack.decode(
+                    "not a pack at all".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .hasMessageContaining("feature pack");
   }
 }

@@ -24,10 +24,18 @@ class MinioObjectStoreIT {
       List<String> others =
           List.of("examples/m2/label0/x.png", "examples/mm.txt", "models/m/1/LATEST");
       for (String k : keys) {
-        s3.put(k, k.getBytes(), "application/octet-stream", Map.of());
+        s3.put(
+            k,
+            k.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "application/octet-stream",
+            Map.of());
       }
       for (String k : others) {
-        s3.put(k, k.getBytes(), "application/octet-stream", Map.of());
+        s3.put(
+            k,
+            k.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "application/octet-stream",
+            Map.of());
       }
 
       assertThat(s3.list("examples/m/")).containsExactlyElementsOf(keys.stream().sorted().toList());

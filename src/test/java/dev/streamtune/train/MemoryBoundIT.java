@@ -33,7 +33,11 @@ class MemoryBoundIT {
     Files.write(dir.resolve("a-rgba16.png"), WorstImages.flatPng(w, h, 16, 6));
     Files.write(dir.resolve("b-rgb8.png"), WorstImages.flatPng(w, h, 8, 2));
     Files.write(dir.resolve("c-rgb.jpg"), WorstImages.flatJpeg(w, h));
-    for (Path p : Files.list(dir).toList()) {
+    java.util.List<Path> written;
+    try (var listed = Files.list(dir)) {
+      written = listed.toList();
+    }
+    for (Path p : written) {
       assertThat(Files.size(p))
           .as(p + " is within the byte limit")
           .isLessThanOrEqualTo(LIMITS.maxImageBytes());

@@ -124,7 +124,10 @@ class RollbackIT {
       assertThat(v4.getArtifacts()).isEqualTo(v1.getArtifacts());
       assertThat(v4.getTraining().getRunId()).isEqualTo(v1.getTraining().getRunId());
       assertThat(log.serving(MODEL)).hasValue(v4);
-      assertThat(new String(s3.get("models/" + MODEL + "/LATEST").orElseThrow()))
+      assertThat(
+              new String(
+                  s3.get("models/" + MODEL + "/LATEST").orElseThrow(),
+                  java.nio.charset.StandardCharsets.UTF_8))
           .contains(
               "\"version\":4",
               v1.getTraining().getRunId(),

@@ -93,7 +93,10 @@ class TrainerIT {
           .contains("model.json");
       assertThat(v1.getArtifacts().getModelCard()).isNotNull();
       assertThat(v1.getArtifacts().getConfusionMatrix()).isNotNull();
-      assertThat(new String(s3.get("models/" + MODEL + "/LATEST").orElseThrow()))
+      assertThat(
+              new String(
+                  s3.get("models/" + MODEL + "/LATEST").orElseThrow(),
+                  java.nio.charset.StandardCharsets.UTF_8))
           .contains("\"version\":1");
 
       send(h, images(36, 36));
@@ -139,7 +142,10 @@ class TrainerIT {
       assertThat(v3.getStatus()).isEqualTo(VersionStatus.REJECTED);
       assertThat(v3.getReason()).containsAnyOf("fell below the parent", "recall of");
       Invariants.artifactsMatch(s3, v3);
-      assertThat(new String(s3.get("models/" + MODEL + "/LATEST").orElseThrow()))
+      assertThat(
+              new String(
+                  s3.get("models/" + MODEL + "/LATEST").orElseThrow(),
+                  java.nio.charset.StandardCharsets.UTF_8))
           .contains("\"version\":2");
       assertThat(trainer.isRunning()).isTrue();
       assertThat(modelsCommand(stack)).contains("shapes", "PUBLISHED", "REJECTED", v3.getReason());

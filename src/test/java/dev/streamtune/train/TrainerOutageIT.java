@@ -162,7 +162,10 @@ class TrainerOutageIT {
           .ignoreExceptions()
           .untilAsserted(
               () ->
-                  assertThat(new String(s3.get("models/latest/LATEST").orElseThrow()))
+                  assertThat(
+                          new String(
+                              s3.get("models/latest/LATEST").orElseThrow(),
+                              java.nio.charset.StandardCharsets.UTF_8))
                       .contains("\"version\":1", v1.getTraining().getRunId()));
       assertThat(trainer.isRunning()).isTrue();
       Invariants.versionsSound(

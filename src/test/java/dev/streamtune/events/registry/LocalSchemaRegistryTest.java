@@ -145,6 +145,10 @@ class LocalSchemaRegistryTest {
     assertThat(LogEntry.parse(config.key(), config.value())).isEqualTo(config);
     assertThat(new String(schema.key(), java.nio.charset.StandardCharsets.UTF_8))
         .contains("\"keytype\":\"SCHEMA\"");
-    assertThat(LogEntry.parse("{\"keytype\":\"NOOP\"}".getBytes(), "{}".getBytes())).isNull();
+    assertThat(
+            LogEntry.parse(
+                "{\"keytype\":\"NOOP\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isNull();
   }
 }
