@@ -126,10 +126,21 @@ class ContinuousOperationIT {
                             .last()
                             .satisfies(v -> assertThat(v.getExamples().getTotal()).isEqualTo(n)));
               });
-      var versions =
-          Invariants.versionsSound(
-              s3,
-              Invariants.versionRecords(stack.kafka(), servers.registry(), topics.modelVersions()));
+      // A trainer may still publish (a schedule trigger) between reading the topic and LATEST:
+      // read both again until they agree.
+      var read = new java.util.concurrent.atomic.AtomicReference<Map<String, List<ModelVersion>>>();
+      await("the versions and LATEST, read together")
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(2))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  read.set(
+                      Invariants.versionsSound(
+                          s3,
+                          Invariants.versionRecords(
+                              stack.kafka(), servers.registry(), topics.modelVersions()))));
+      var versions = read.get();
       await("serve on the highest PUBLISHED version of each model")
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofSeconds(1))
