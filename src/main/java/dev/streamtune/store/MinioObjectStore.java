@@ -89,17 +89,12 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
 
   @Override
   public Optional<byte[]> get(String key) {
-    return call(
+    return orMissing(
         "get " + key,
         () -> {
           try (InputStream in =
               client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
-            return Optional.of(in.readAllBytes());
-          } catch (ErrorResponseException e) {
-            if ("NoSuchKey".equals(e.errorResponse().code())) {
-              return Optional.empty();
-            }
-            throw e;
+            return in.readAllBytes();
           }
         });
   }
@@ -107,28 +102,21 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
   /** {@inheritDoc} The object's Content-Length is checked before its body is read. */
   @Override
   public Optional<Map<String, String>> metadata(String key) {
-    return call(
+    return orMissing(
         "stat " + key,
         () -> {
-          try {
-            Map<String, String> out = new java.util.TreeMap<>();
-            client
-                .statObject(StatObjectArgs.builder().bucket(bucket).object(key).build())
-                .userMetadata()
-                .forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), v));
-            return Optional.of(out);
-          } catch (ErrorResponseException e) {
-            if ("NoSuchKey".equals(e.errorResponse().code())) {
-              return Optional.empty();
-            }
-            throw e;
-          }
+          Map<String, String> out = new java.util.TreeMap<>();
+          client
+              .statObject(StatObjectArgs.builder().bucket(bucket).object(key).build())
+              .userMetadata()
+              .forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), v));
+          return out;
         });
   }
 
   @Override
   public Optional<byte[]> getAtMost(String key, int maxBytes) {
-    return call(
+    return orMissing(
         "get " + key,
         () -> {
           try (GetObjectResponse in =
@@ -137,14 +125,9 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
             if (length != null
                 && length.matches("\\d{1,18}")
                 && Long.parseLong(length) > maxBytes) {
-              return Optional.of(new byte[maxBytes + 1]);
+              return new byte[maxBytes + 1];
             }
-            return Optional.of(in.readNBytes(maxBytes + 1));
-          } catch (ErrorResponseException e) {
-            if ("NoSuchKey".equals(e.errorResponse().code())) {
-              return Optional.empty();
-            }
-            throw e;
+            return in.readNBytes(maxBytes + 1);
           }
         });
   }
@@ -278,6 +261,22 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
     return status >= 400 && status < 500
         ? new ObjectStoreException(message, status, "NonS3Response", e)
         : new UncheckedIOException(message, new IOException(e));
+  }
+
+  /** A read whose object may be missing: S3's NoSuchKey answer is an empty result. */
+  private <T> Optional<T> orMissing(String what, Call<T> read) {
+    return call(
+        what,
+        () -> {
+          try {
+            return Optional.of(read.run());
+          } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+              return Optional.empty();
+            }
+            throw e;
+          }
+        });
   }
 
   private interface Call<T> {
