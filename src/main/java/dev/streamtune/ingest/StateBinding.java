@@ -150,12 +150,18 @@ final class StateBinding {
       return;
     }
     try (var entries = Files.list(state)) {
-      entries
-          .filter(p -> !p.getFileName().toString().equals(PROCESS_FILE))
-          .forEach(LocalFiles::deleteTree);
+      entries.filter(StateBinding::isStoreEntry).forEach(LocalFiles::deleteTree);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot discard " + state, e);
     }
+  }
+
+  /**
+   * Whether an entry of the application's state directory is state, not Kafka Streams' id or lock.
+   */
+  private static boolean isStoreEntry(Path entry) {
+    String name = entry.getFileName().toString();
+    return !name.equals(PROCESS_FILE) && !name.equals(".lock");
   }
 
   /** Where the state of one cluster and bucket lives under {@code root}. */
@@ -235,9 +241,7 @@ final class StateBinding {
 
   private static boolean hasState(Path state) {
     try (var files = Files.list(state)) {
-      return files
-          .map(f -> f.getFileName().toString())
-          .anyMatch(f -> !f.equals(PROCESS_FILE) && !f.equals(".lock"));
+      return files.anyMatch(StateBinding::isStoreEntry);
     } catch (IOException e) {
       return Files.exists(state);
     }
