@@ -9,7 +9,6 @@ import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.store.MinioObjectStore;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -108,7 +107,6 @@ public final class IngestBench {
   private static double ingest(
       DevStack stack, Path dir, List<byte[]> jpegs, int threads, int writers) throws Exception {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    Metrics.addRegistry(meters);
     var topics = DevStackConfig.ephemeral(dir, false).topics();
     IngestConfig config =
         IngestConfig.defaults()
@@ -123,7 +121,8 @@ public final class IngestBench {
                 stack.registry(),
                 topics,
                 new TopicPolicy(6, (short) -1, Duration.ofHours(1)),
-                stack.s3());
+                stack.s3(),
+                meters);
         var registry = new SchemaRegistryClient(stack.registry())) {
       Map<String, Object> p = new HashMap<>(stack.kafka().clientProps());
       p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
@@ -182,7 +181,6 @@ public final class IngestBench {
         return jpegs.size() / ((System.nanoTime() - t0) / 1e9);
       }
     } finally {
-      Metrics.removeRegistry(meters);
     }
   }
 

@@ -12,7 +12,6 @@ import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.store.MinioObjectStore;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +58,6 @@ public final class PoisonBench {
     dev.streamtune.store.LocalFiles.deleteTree(dir);
     List<byte[]> jpegs = IngestBench.jpegs(n);
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    Metrics.addRegistry(meters);
     List<Map<String, Object>> runs = new ArrayList<>();
     try (DevStack stack = DevStack.start(DevStackConfig.ephemeral(dir.resolve("stack"), true));
         SchemaRegistryClient registry = new SchemaRegistryClient(stack.registry());
@@ -110,7 +108,7 @@ public final class PoisonBench {
       int poisonPercent)
       throws Exception {
     TopicNames topics = topics(stack, tag);
-    try (IngestApp app = start(stack, dir, tag, topics)) {
+    try (IngestApp app = start(stack, dir, tag, topics, meters)) {
       Map<String, Object> out =
           measure(stack, meters, batch(images, topics, tag, jpegs, corpus, poisonPercent));
       out.put("run", tag);
@@ -132,7 +130,7 @@ public final class PoisonBench {
       throws Exception {
     TopicNames topics = topics(stack, "soak");
     List<Map<String, Object>> out = new ArrayList<>();
-    try (IngestApp app = start(stack, dir, "soak", topics)) {
+    try (IngestApp app = start(stack, dir, "soak", topics, meters)) {
       for (int r = 0; r < rounds; r++) {
         Map<String, Object> m =
             measure(stack, meters, batch(images, topics, "soak-" + r, jpegs, corpus, 10));
@@ -153,7 +151,8 @@ public final class PoisonBench {
     return topics;
   }
 
-  private static IngestApp start(DevStack stack, Path dir, String tag, TopicNames topics)
+  private static IngestApp start(
+      DevStack stack, Path dir, String tag, TopicNames topics, SimpleMeterRegistry meters)
       throws Exception {
     IngestConfig config =
         IngestConfig.defaults()
@@ -161,7 +160,8 @@ public final class PoisonBench {
             .withApplication("bench-" + tag, dir.resolve("state-" + tag))
             .withStorage(Set.of(stack.s3().bucket()), IngestConfig.defaults().storageRetry());
     IngestApp app =
-        IngestApp.start(config, stack.kafka(), stack.registry(), topics, POLICY, stack.s3());
+        IngestApp.start(
+            config, stack.kafka(), stack.registry(), topics, POLICY, stack.s3(), meters);
     while (app.state() != KafkaStreams.State.RUNNING) {
       Thread.sleep(50);
     }

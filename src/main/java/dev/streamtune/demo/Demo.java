@@ -5,23 +5,24 @@ import dev.streamtune.devstack.DevStackConfig;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.events.TopicTail;
-import dev.streamtune.ingest.IngestApp;
 import dev.streamtune.ingest.IngestConfig;
-import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.FeatureConfig;
-import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.serve.ServeApp;
 import dev.streamtune.serve.ServeConfig;
 import dev.streamtune.store.LocalFiles;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.train.TrainConfig;
-import dev.streamtune.train.TrainerApp;
+import dev.streamtune.worker.Role;
+import dev.streamtune.worker.Worker;
+import dev.streamtune.worker.WorkerConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -46,6 +47,7 @@ public final class Demo implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
   private DemoData data;
   private ServeApp serve;
+  private Worker worker;
   private DemoRounds rounds;
 
   private Demo(DemoConfig config, PrintWriter out, boolean terminal) {
@@ -65,43 +67,31 @@ public final class Demo implements AutoCloseable {
         DevStackConfig.ephemeral(config.dir().resolve("stack"), config.fresh());
     TopicNames topics = stackConfig.topics();
     DevStack stack = open(DevStack.start(stackConfig));
-    TopicPolicy policy = new TopicPolicy(3, (short) -1, Duration.ofHours(1));
-    open(
-        IngestApp.start(
-            IngestConfig.defaults()
-                .withTriggers(threshold, 1, Duration.ZERO)
-                .withApplication("streamtune-demo-ingest", config.dir().resolve("ingest-state")),
-            stack.kafka(),
-            stack.registry(),
-            topics,
-            policy,
-            stack.s3()));
-    FeatureConfig features = FeatureConfig.defaults();
-    FeatureExtractor extractor =
-        open(FeatureExtractor.open(BaseModels.backbone(features), features));
     MinioObjectStore store = open(new MinioObjectStore(stack.s3()));
-    open(
-        TrainerApp.start(
-            TrainConfig.defaults().withGroup("streamtune-demo-trainer"),
-            new TrainerApp.Parts(
-                stack.kafka(),
-                stack.registry(),
-                topics,
-                store,
-                extractor,
-                BaseModels.tfjsSource(features).orElse(null),
-                Files.createDirectories(config.dir().resolve("work"))),
-            policy,
-            Clock.systemUTC()));
-    serve =
+    Worker worker =
         open(
-            ServeApp.start(
-                ServeConfig.defaults()
-                    .with(config.port(), Set.of(), config.dir().resolve("serving")),
-                stack.kafka(),
-                stack.registry(),
-                topics,
-                stack.s3()));
+            Worker.start(
+                    new WorkerConfig(
+                        EnumSet.allOf(Role.class),
+                        IngestConfig.defaults()
+                            .withTriggers(threshold, 1, Duration.ZERO)
+                            .withApplication(
+                                "streamtune-demo-ingest", config.dir().resolve("ingest-state")),
+                        TrainConfig.defaults().withGroup("streamtune-demo-trainer"),
+                        FeatureConfig.defaults(),
+                        ServeConfig.defaults()
+                            .with(config.port(), Set.of(), config.dir().resolve("serving")),
+                        new TopicPolicy(3, (short) -1, Duration.ofHours(1)),
+                        config.dir().resolve("work")),
+                    stack.kafka(),
+                    stack.registry(),
+                    topics,
+                    stack.s3(),
+                    new SimpleMeterRegistry(),
+                    Clock.systemUTC())
+                .onCloseFailure(m -> out.println("streamtune demo: " + m)));
+    this.worker = worker;
+    serve = worker.serve().orElseThrow();
     StatusConsole console = open(new StatusConsole(out, terminal));
     open(TopicTail.start(stack.kafka(), topics.trainingStatus(), 1, console::accept));
     rounds = new DemoRounds(config, data, stack, topics, store, serve.subscriber(), out, terminal);
@@ -180,11 +170,9 @@ public final class Demo implements AutoCloseable {
     return part;
   }
 
-  /** Whether everything is still up: the ingest app RUNNING and the trainer's loop alive. */
+  /** Whether every role is still alive. */
   public boolean healthy() {
-    return running.stream()
-            .allMatch(p -> !(p instanceof IngestApp i) || i.state().isRunningOrRebalancing())
-        && running.stream().allMatch(p -> !(p instanceof TrainerApp t) || t.isRunning());
+    return worker != null && worker.alive();
   }
 
   /** Stops the roles and the stack, in reverse order. */

@@ -66,8 +66,10 @@ final class DeadLetters {
   static final class Rebuild {
     private final String inputTopic;
     private final Serializer<LabelledImage> wire;
+    private final IngestMetrics metrics;
 
-    Rebuild(String inputTopic, Serializer<LabelledImage> wire) {
+    Rebuild(String inputTopic, Serializer<LabelledImage> wire, IngestMetrics metrics) {
+      this.metrics = metrics;
       this.inputTopic = inputTopic;
       this.wire = wire;
     }
@@ -95,7 +97,7 @@ final class DeadLetters {
       add(headers, STAGE, "store");
       add(headers, REASON, e.reason());
       add(headers, TIME, Instant.ofEpochMilli(now).toString());
-      report("store", e.reason(), at[0] + "-" + at[1] + "@" + at[2], e.getMessage());
+      report(metrics, "store", e.reason(), at[0] + "-" + at[1] + "@" + at[2], e.getMessage());
       return new Record<>(
           record.key(),
           new StoreDeadLetter(
@@ -113,8 +115,9 @@ final class DeadLetters {
    * Counts a dead letter and logs it once, with where it came from and why: the only log line a bad
    * record gets.
    */
-  private static void report(String stage, String reason, String where, String message) {
-    IngestMetrics.deadLettered(stage, reason);
+  private static void report(
+      IngestMetrics metrics, String stage, String reason, String where, String message) {
+    metrics.deadLettered(stage, reason);
     LOG.warn("Dead-lettered the record at {} ({} stage): {}: {}", where, stage, reason, message);
   }
 
@@ -123,9 +126,11 @@ final class DeadLetters {
       String stage,
       ErrorHandlerContext context,
       Exception e,
-      long now) {
+      long now,
+      IngestMetrics metrics) {
     String reason = findBadData(e);
     report(
+        metrics,
         stage,
         reason,
         context.topic() + "-" + context.partition() + "@" + context.offset(),
@@ -150,10 +155,12 @@ final class DeadLetters {
   /** Dead-letters records that do not deserialize; fails on an unreachable registry. */
   public static final class OnDecode implements DeserializationExceptionHandler {
     private final LogAndContinueExceptionHandler builtIn = new LogAndContinueExceptionHandler();
+    private IngestMetrics metrics = IngestMetrics.from(Map.of());
 
     @Override
     public void configure(Map<String, ?> configs) {
       builtIn.configure(configs);
+      metrics = IngestMetrics.from(configs);
     }
 
     @Override
@@ -168,7 +175,8 @@ final class DeadLetters {
               "decode",
               context,
               e,
-              System.currentTimeMillis()));
+              System.currentTimeMillis(),
+              metrics));
     }
   }
 
@@ -176,10 +184,12 @@ final class DeadLetters {
   public static final class OnProcess implements ProcessingExceptionHandler {
     private final LogAndContinueProcessingExceptionHandler builtIn =
         new LogAndContinueProcessingExceptionHandler();
+    private IngestMetrics metrics = IngestMetrics.from(Map.of());
 
     @Override
     public void configure(Map<String, ?> configs) {
       builtIn.configure(configs);
+      metrics = IngestMetrics.from(configs);
     }
 
     @Override
@@ -193,7 +203,8 @@ final class DeadLetters {
               "store".equals(context.processorNodeId()) ? "store" : "validate",
               context,
               e,
-              System.currentTimeMillis()));
+              System.currentTimeMillis(),
+              metrics));
     }
   }
 }

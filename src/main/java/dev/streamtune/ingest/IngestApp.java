@@ -13,8 +13,9 @@ import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.ObjectStore;
 import dev.streamtune.store.S3Config;
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -55,7 +56,7 @@ public final class IngestApp implements AutoCloseable {
     this.metrics = metrics;
   }
 
-  /** Prepares the topics and starts ingest. */
+  /** Prepares the topics and starts ingest, with meters nobody reads. */
   public static IngestApp start(
       IngestConfig config,
       KafkaConfig kafka,
@@ -63,7 +64,24 @@ public final class IngestApp implements AutoCloseable {
       TopicNames topics,
       TopicPolicy policy,
       S3Config s3) {
-    return start(config, kafka, registryConfig, topics, policy, s3, UnaryOperator.identity());
+    return start(config, kafka, registryConfig, topics, policy, s3, new SimpleMeterRegistry());
+  }
+
+  /**
+   * Prepares the topics and starts ingest.
+   *
+   * @param meters the process's registry: ingest's meters and Kafka Streams' go there
+   */
+  public static IngestApp start(
+      IngestConfig config,
+      KafkaConfig kafka,
+      RegistryConfig registryConfig,
+      TopicNames topics,
+      TopicPolicy policy,
+      S3Config s3,
+      MeterRegistry meters) {
+    return start(
+        config, kafka, registryConfig, topics, policy, s3, meters, UnaryOperator.identity());
   }
 
   /**
@@ -76,7 +94,9 @@ public final class IngestApp implements AutoCloseable {
       TopicNames topics,
       TopicPolicy policy,
       S3Config s3,
+      MeterRegistry meters,
       UnaryOperator<ObjectStore> storage) {
+    IngestMetrics counts = new IngestMetrics(meters);
     StateBinding binding =
         new StateBinding(
             config.stateDir(),
@@ -102,11 +122,13 @@ public final class IngestApp implements AutoCloseable {
             ConfluentAvroSerde.of(LabelledImage.class, registry, registryConfig),
             ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig),
             storage.apply(store),
-            barrier);
+            barrier,
+            counts);
     Properties props = new Properties();
     props.putAll(
         IngestTopology.properties(
             config.withApplication(config.applicationId(), stateDir), kafka, topics));
+    props.put(IngestMetrics.PROPERTY, counts);
     KafkaStreams streams = new KafkaStreams(topology, props, BarrierProducer.supplier(barrier));
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -121,7 +143,7 @@ public final class IngestApp implements AutoCloseable {
         });
     streams.setStateListener(binding.recorder(stateDir, kafka.clientProps()));
     KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
-    metrics.bindTo(Metrics.globalRegistry);
+    metrics.bindTo(meters);
     streams.start();
     LOG.info(
         "Ingest started: {} → {}, local state in {}",

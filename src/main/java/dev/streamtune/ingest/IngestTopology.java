@@ -7,6 +7,7 @@ import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.store.ObjectStore;
 import dev.streamtune.store.S3Config;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,17 +58,28 @@ public final class IngestTopology {
       Serde<LabelledImage> images,
       Serde<TrainingRequest> requests,
       ObjectStore store) {
-    return build(config, topics, images, requests, store, WriteBarrier.inline());
+    return build(
+        config,
+        topics,
+        images,
+        requests,
+        store,
+        WriteBarrier.inline(),
+        new IngestMetrics(new SimpleMeterRegistry()));
   }
 
-  /** Builds the topology with its storage writes behind {@code barrier} (see {@link IngestApp}). */
+  /**
+   * Builds the topology with its storage writes behind {@code barrier} (see {@link IngestApp}),
+   * counting into {@code metrics}.
+   */
   static Topology build(
       IngestConfig config,
       TopicNames topics,
       Serde<LabelledImage> images,
       Serde<TrainingRequest> requests,
       ObjectStore store,
-      WriteBarrier barrier) {
+      WriteBarrier barrier,
+      IngestMetrics metrics) {
     StorageRetry retry = new StorageRetry(config.storageRetry());
     Validator validator = new Validator(config, store, retry, barrier);
     Rejections rejections = new Rejections();
@@ -97,7 +109,8 @@ public final class IngestTopology {
                     barrier,
                     rejections,
                     topics.labelledImages(),
-                    images.serializer()),
+                    images.serializer(),
+                    metrics),
             Named.as("store"),
             StoreProcessor.STORE)
         .split(Named.as("stored-"))

@@ -40,6 +40,7 @@ import org.slf4j.MDC;
  */
 final class StoreProcessor implements Processor<String, LabelledImage, String, Object> {
   static final String STORE = "examples";
+  private final IngestMetrics metrics;
   private final Validator validator;
   private final ObjectStore store;
   private final StorageRetry retry;
@@ -58,14 +59,16 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
       WriteBarrier barrier,
       Rejections rejections,
       String inputTopic,
-      Serializer<LabelledImage> wire) {
+      Serializer<LabelledImage> wire,
+      IngestMetrics metrics) {
+    this.metrics = metrics;
     this.validator = validator;
     this.store = store;
     this.retry = retry;
     this.decoder = new ImageDecoder(maxPixels);
     this.barrier = barrier;
     this.rejections = rejections;
-    this.rebuild = new DeadLetters.Rebuild(inputTopic, wire);
+    this.rebuild = new DeadLetters.Rebuild(inputTopic, wire, metrics);
   }
 
   @Override
@@ -90,7 +93,7 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
     String oldLabel = state == null ? null : state[0];
     long revision = (state != null && state.length > 2 ? Long.parseLong(state[2]) : 0) + 1;
     if (e.getLabel().equals(oldLabel)) {
-      IngestMetrics.duplicate();
+      metrics.duplicate();
       return;
     }
     String id = record.key() + "\t" + e.getEventId();
@@ -132,7 +135,7 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
               }
               throw ex;
             }
-            IngestMetrics.stored(old == null ? "new" : "relabel", bytes.length);
+            metrics.stored(old == null ? "new" : "relabel", bytes.length);
           });
     } catch (Rejections.Refused inline) {
       throw new ValidationException(Reason.STORE_REFUSED, rejections.take(id));

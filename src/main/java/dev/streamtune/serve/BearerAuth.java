@@ -2,7 +2,7 @@ package dev.streamtune.serve;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.streamtune.digest.Sha256;
-import io.micrometer.core.instrument.Metrics;
+import dev.streamtune.http.Http;
 import java.security.MessageDigest;
 import java.util.Set;
 
@@ -22,6 +22,7 @@ final class BearerAuth {
 
   private static final String PREFIX = "Bearer ";
   private final byte[] expected;
+  private final ServeMetrics metrics;
 
   private static Set<String> open() {
     Set<String> paths = new java.util.HashSet<>(Set.of("/healthz", "/readyz", "/metrics"));
@@ -29,13 +30,17 @@ final class BearerAuth {
     return Set.copyOf(paths);
   }
 
-  private BearerAuth(byte[] expected) {
+  private BearerAuth(byte[] expected, ServeMetrics metrics) {
     this.expected = expected;
+    this.metrics = metrics;
   }
 
-  /** A check for {@code token}, or one that lets everything through when it is null. */
-  static BearerAuth of(String token) {
-    return new BearerAuth(token == null ? null : sha256(token));
+  /**
+   * A check for {@code token}, or one that lets everything through when it is null; refusals are
+   * counted in {@code metrics}.
+   */
+  static BearerAuth of(String token, ServeMetrics metrics) {
+    return new BearerAuth(token == null ? null : sha256(token), metrics);
   }
 
   /** Whether a token is demanded at all. */
@@ -77,8 +82,7 @@ final class BearerAuth {
             given
                 ? "Bearer realm=\"streamtune\", error=\"invalid_token\""
                 : "Bearer realm=\"streamtune\"");
-    Metrics.counter("streamtune.serve.auth.refused", "reason", given ? "invalid-token" : "no-token")
-        .increment();
+    metrics.authRefused(given ? "invalid-token" : "no-token");
     throw new Http.HttpError(
         401,
         given

@@ -3,8 +3,8 @@ package dev.streamtune.serve;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.streamtune.http.Http;
 import dev.streamtune.image.ImageDecodeException;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,8 +30,11 @@ final class ClassifyHandler {
   private final ServeConfig config;
   private final ReadTimeout reads;
   private final Semaphore classifications;
+  private final ServeMetrics metrics;
 
-  ClassifyHandler(ModelSubscriber subscriber, ServeConfig config, ReadTimeout reads) {
+  ClassifyHandler(
+      ModelSubscriber subscriber, ServeConfig config, ReadTimeout reads, ServeMetrics metrics) {
+    this.metrics = metrics;
     this.subscriber = subscriber;
     this.config = config;
     this.reads = reads;
@@ -70,14 +73,14 @@ final class ClassifyHandler {
             1);
       }
       Prediction p;
-      ServeMetrics.active().incrementAndGet();
+      metrics.active().incrementAndGet();
       try {
         p = c.classify(image(x), config.topK());
       } catch (ImageDecodeException e) {
         outcome = "bad-image";
         throw new Http.HttpError(400, "the body is not a decodable image: " + e.getMessage());
       } finally {
-        ServeMetrics.active().decrementAndGet();
+        metrics.active().decrementAndGet();
         classifications.release();
       }
       ObjectNode out =
@@ -92,13 +95,7 @@ final class ClassifyHandler {
       outcome = outcome.equals("error") ? "status-" + e.status : outcome;
       throw e;
     } finally {
-      sample.stop(
-          Timer.builder("streamtune.serve.requests")
-              .description("classify requests")
-              .tag("model", modelId)
-              .tag("outcome", outcome)
-              .publishPercentileHistogram()
-              .register(Metrics.globalRegistry));
+      metrics.request(sample, modelId, outcome);
     }
   }
 

@@ -8,6 +8,7 @@ import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicTail;
+import dev.streamtune.http.Http;
 import dev.streamtune.store.ArtifactFiles;
 import dev.streamtune.store.ObjectStore;
 import java.io.IOException;

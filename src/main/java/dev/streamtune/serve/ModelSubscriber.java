@@ -7,6 +7,8 @@ import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.store.ObjectStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +62,7 @@ public final class ModelSubscriber implements AutoCloseable {
   private final List<Consumer<ModelVersion>> listeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private final SubscriberStatus status;
+  private final ServeMetrics metrics;
 
   private ModelSubscriber(
       KafkaConfig kafka,
@@ -67,7 +70,9 @@ public final class ModelSubscriber implements AutoCloseable {
       String topic,
       ObjectStore store,
       ServeConfig config,
-      Clock clock) {
+      Clock clock,
+      ServeMetrics metrics) {
+    this.metrics = metrics;
     this.status = new SubscriberStatus(clock);
     Map<String, Object> p = kafka.readCommittedConsumerProps();
     this.registry = new SchemaRegistryClient(registryConfig);
@@ -77,8 +82,9 @@ public final class ModelSubscriber implements AutoCloseable {
                 p,
                 new StringDeserializer(),
                 ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).deserializer()),
-            topic);
-    this.served = new ServedModels(store, config);
+            topic,
+            metrics);
+    this.served = new ServedModels(store, config, metrics);
     this.thread = new Thread(this::run, "model-subscriber");
     this.thread.setDaemon(true);
   }
@@ -96,10 +102,22 @@ public final class ModelSubscriber implements AutoCloseable {
       ObjectStore store,
       ServeConfig config,
       Consumer<ModelVersion> listener) {
-    return start(kafka, registry, topic, store, config, listener, Clock.systemUTC());
+    return start(
+        kafka,
+        registry,
+        topic,
+        store,
+        config,
+        listener,
+        Clock.systemUTC(),
+        new SimpleMeterRegistry());
   }
 
-  /** Starts following the topic, timing its {@link #status()} by {@code clock}. */
+  /**
+   * Starts following the topic, timing its {@link #status()} by {@code clock}.
+   *
+   * @param meters the process's registry, for the served versions and the lag
+   */
   public static ModelSubscriber start(
       KafkaConfig kafka,
       RegistryConfig registry,
@@ -107,8 +125,21 @@ public final class ModelSubscriber implements AutoCloseable {
       ObjectStore store,
       ServeConfig config,
       Consumer<ModelVersion> listener,
-      Clock clock) {
-    ModelSubscriber s = new ModelSubscriber(kafka, registry, topic, store, config, clock);
+      Clock clock,
+      MeterRegistry meters) {
+    return start(kafka, registry, topic, store, config, listener, clock, new ServeMetrics(meters));
+  }
+
+  static ModelSubscriber start(
+      KafkaConfig kafka,
+      RegistryConfig registry,
+      String topic,
+      ObjectStore store,
+      ServeConfig config,
+      Consumer<ModelVersion> listener,
+      Clock clock,
+      ServeMetrics metrics) {
+    ModelSubscriber s = new ModelSubscriber(kafka, registry, topic, store, config, clock, metrics);
     if (listener != null) {
       s.listeners.add(listener);
     }
@@ -234,7 +265,7 @@ public final class ModelSubscriber implements AutoCloseable {
           r.offset(),
           reason(e));
       topic.skip(r);
-      ServeMetrics.skipped(topic.name());
+      metrics.skipped(topic.name());
       return true;
     }
     if (d != Failures.Disposition.RETRY) {

@@ -1,5 +1,6 @@
 package dev.streamtune.serve;
 
+import dev.streamtune.http.Http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;

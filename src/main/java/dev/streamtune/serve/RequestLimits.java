@@ -1,6 +1,7 @@
 package dev.streamtune.serve;
 
 import com.sun.net.httpserver.Headers;
+import dev.streamtune.http.Http;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;

@@ -5,6 +5,9 @@ import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.S3Config;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 
 /**
  * The serve role: a {@link ModelSubscriber} on {@code models.versions}, and the {@link ServeServer}
@@ -25,22 +28,46 @@ public final class ServeApp implements AutoCloseable {
     this.server = server;
   }
 
-  /** Starts subscribing and serving. */
+  /** Starts subscribing and serving, with meters nobody reads ({@code /metrics} answers 404). */
   public static ServeApp start(
       ServeConfig config,
       KafkaConfig kafka,
       RegistryConfig registry,
       TopicNames topics,
       S3Config s3) {
+    return start(config, kafka, registry, topics, s3, new SimpleMeterRegistry());
+  }
+
+  /**
+   * Starts subscribing and serving.
+   *
+   * @param meters the process's registry: serve's meters go there, and {@code /metrics} shows it
+   */
+  public static ServeApp start(
+      ServeConfig config,
+      KafkaConfig kafka,
+      RegistryConfig registry,
+      TopicNames topics,
+      S3Config s3,
+      MeterRegistry meters) {
+    ServeMetrics metrics = new ServeMetrics(meters);
     MinioObjectStore store = new MinioObjectStore(s3);
     ModelSubscriber subscriber = null;
     Dashboard dashboard = null;
     try {
       subscriber =
-          ModelSubscriber.start(kafka, registry, topics.modelVersions(), store, config, null);
+          ModelSubscriber.start(
+              kafka,
+              registry,
+              topics.modelVersions(),
+              store,
+              config,
+              null,
+              Clock.systemUTC(),
+              metrics);
       dashboard = Dashboard.start(kafka, topics, subscriber, store);
       return new ServeApp(
-          store, subscriber, dashboard, ServeServer.start(config, subscriber, dashboard));
+          store, subscriber, dashboard, ServeServer.start(config, subscriber, dashboard, metrics));
     } catch (RuntimeException e) {
       if (dashboard != null) {
         dashboard.close();

@@ -2,18 +2,15 @@ package dev.streamtune.serve;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Serve's meters, and the process's Prometheus registry, added once to Micrometer's global
- * registry, so that {@code /metrics} shows every role's meters (serve, and ingest and train when
- * they run in the same process).
+ * Serve's meters, in the registry the process passed in:
  *
  * <ul>
  *   <li>{@code streamtune.serve.version{model}}: the version served;
@@ -22,26 +19,32 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code streamtune.serve.subscriber.skipped{topic}}: records that can never be read,
  *       skipped;
  *   <li>{@code streamtune.serve.classifications.active}: classifications running now, at most
- *       {@code serve.max.concurrent}.
+ *       {@code serve.max.concurrent};
+ *   <li>{@code streamtune.serve.requests{model,outcome}}: classify requests, timed;
+ *   <li>{@code streamtune.serve.auth.refused{reason}}: requests refused for their token.
  * </ul>
  */
 final class ServeMetrics {
-  private static final Map<String, AtomicInteger> SERVED = new ConcurrentHashMap<>();
-  private static final Map<String, AtomicLong> LAG = new ConcurrentHashMap<>();
-  private static final AtomicInteger ACTIVE = new AtomicInteger();
-  private static PrometheusMeterRegistry registry;
+  private final MeterRegistry meters;
+  private final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
+  private final AtomicInteger active = new AtomicInteger();
 
-  static {
-    Gauge.builder("streamtune.serve.classifications.active", ACTIVE, AtomicInteger::get)
+  ServeMetrics(MeterRegistry meters) {
+    this.meters = meters;
+    Gauge.builder("streamtune.serve.classifications.active", active, AtomicInteger::get)
         .description("classifications running now")
-        .register(Metrics.globalRegistry);
+        .register(meters);
   }
 
-  private ServeMetrics() {}
+  /** The registry, for {@code /metrics}. */
+  MeterRegistry registry() {
+    return meters;
+  }
 
   /** Sets the gauge {@code streamtune.serve.version} of a model. */
-  static void served(String modelId, int version) {
-    SERVED
+  void served(String modelId, int version) {
+    served
         .computeIfAbsent(
             modelId,
             m -> {
@@ -49,46 +52,54 @@ final class ServeMetrics {
               Gauge.builder("streamtune.serve.version", v, AtomicInteger::get)
                   .tag("model", m)
                   .description("the version served")
-                  .register(Metrics.globalRegistry);
+                  .register(meters);
               return v;
             })
         .set(version);
   }
 
   /** Sets the gauge {@code streamtune.serve.subscriber.lag} of a topic. */
-  static void lag(String topic, long records) {
-    LAG.computeIfAbsent(
+  void lag(String topic, long records) {
+    lag.computeIfAbsent(
             topic,
             t -> {
               AtomicLong v = new AtomicLong();
               Gauge.builder("streamtune.serve.subscriber.lag", v, AtomicLong::get)
                   .tag("topic", t)
                   .description("records of the topic the model subscriber has not read yet")
-                  .register(Metrics.globalRegistry);
+                  .register(meters);
               return v;
             })
         .set(records);
   }
 
   /** Counts a record of {@code topic} skipped because it can never be read. */
-  static void skipped(String topic) {
+  void skipped(String topic) {
     Counter.builder("streamtune.serve.subscriber.skipped")
         .tag("topic", topic)
         .description("records the model subscriber skipped because they can never be read")
-        .register(Metrics.globalRegistry)
+        .register(meters)
         .increment();
   }
 
   /** The counter of classifications running now. */
-  static AtomicInteger active() {
-    return ACTIVE;
+  AtomicInteger active() {
+    return active;
   }
 
-  static synchronized PrometheusMeterRegistry prometheus() {
-    if (registry == null) {
-      registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      Metrics.addRegistry(registry);
-    }
-    return registry;
+  /** Records one classify request's time and outcome. */
+  void request(Timer.Sample sample, String modelId, String outcome) {
+    sample.stop(
+        Timer.builder("streamtune.serve.requests")
+            .description("classify requests")
+            .tag("model", modelId)
+            .tag("outcome", outcome)
+            .publishPercentileHistogram()
+            .register(meters));
+  }
+
+  /** Counts a request refused for its token ({@code invalid-token} or {@code no-token}). */
+  void authRefused(String reason) {
+    meters.counter("streamtune.serve.auth.refused", "reason", reason).increment();
   }
 }

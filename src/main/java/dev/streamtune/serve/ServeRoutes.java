@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.streamtune.events.ModelVersion;
+import dev.streamtune.health.Meters;
+import dev.streamtune.http.Http;
 import java.io.IOException;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -30,19 +32,22 @@ final class ServeRoutes {
   private final BearerAuth auth;
   private final ReadTimeout reads;
   private final ClassifyHandler classify;
+  private final ServeMetrics metrics;
 
   ServeRoutes(
       ServeConfig config,
       ModelSubscriber subscriber,
       Dashboard dashboard,
       BearerAuth auth,
-      ReadTimeout reads) {
+      ReadTimeout reads,
+      ServeMetrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.subscriber = subscriber;
     this.dashboard = dashboard;
     this.auth = auth;
     this.reads = reads;
-    this.classify = new ClassifyHandler(subscriber, config, reads);
+    this.classify = new ClassifyHandler(subscriber, config, reads, metrics);
   }
 
   /**
@@ -90,7 +95,7 @@ final class ServeRoutes {
       probe(x, method, ready(), "READY", "LOADING");
     } else if (path.equals("/metrics")) {
       Http.allow(method, "GET");
-      Http.sendMetrics(x);
+      Meters.send(x, metrics.registry());
     } else if (!dashboard.handle(x, path, method)) {
       throw new Http.HttpError(404, "no such resource: " + path);
     }

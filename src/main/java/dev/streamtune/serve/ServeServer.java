@@ -2,6 +2,7 @@ package dev.streamtune.serve;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.streamtune.http.Http;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,9 +56,10 @@ public final class ServeServer implements AutoCloseable {
   private final ReadTimeout reads;
   private final ServeRoutes routes;
 
-  private ServeServer(ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard)
+  private ServeServer(
+      ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard, ServeMetrics metrics)
       throws IOException {
-    this.auth = BearerAuth.of(config.authToken());
+    this.auth = BearerAuth.of(config.authToken(), metrics);
     this.server =
         HttpServer.create(
             new InetSocketAddress(InetAddress.getByName(config.bind()), config.port()), 64);
@@ -70,17 +72,17 @@ public final class ServeServer implements AutoCloseable {
               return t;
             });
     this.reads = new ReadTimeout(config.readTimeout(), workers);
-    this.routes = new ServeRoutes(config, subscriber, dashboard, auth, reads);
+    this.routes = new ServeRoutes(config, subscriber, dashboard, auth, reads, metrics);
     server.setExecutor(reads.executor());
     server.createContext("/", this::handle);
   }
 
   /** Starts serving the subscriber's models, and the dashboard at {@code /}. */
-  static ServeServer start(ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard) {
+  static ServeServer start(
+      ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard, ServeMetrics metrics) {
     System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
-    ServeMetrics.prometheus();
     try {
-      ServeServer s = new ServeServer(config, subscriber, dashboard);
+      ServeServer s = new ServeServer(config, subscriber, dashboard, metrics);
       s.server.start();
       LOG.info(
           "Serving on http://{}:{}/{}",

@@ -38,6 +38,7 @@ final class ServedModels implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSubscriber.class);
   private final ObjectStore store;
   private final ServeConfig config;
+  private final ServeMetrics metrics;
   private final Map<String, Classifier> classifiers = new ConcurrentHashMap<>();
   private final Map<String, ConcurrentSkipListMap<Integer, ModelVersion>> history =
       new ConcurrentHashMap<>();
@@ -49,7 +50,8 @@ final class ServedModels implements AutoCloseable {
    *
    * @param store the bucket the artifacts are in; null loads nothing
    */
-  ServedModels(ObjectStore store, ServeConfig config) {
+  ServedModels(ObjectStore store, ServeConfig config, ServeMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.config = config;
   }
@@ -164,7 +166,7 @@ final class ServedModels implements AutoCloseable {
     }
     Classifier c = classifiers.computeIfAbsent(v.getModelId(), Classifier::new);
     c.swap(new Loaded(model, v, dir));
-    ServeMetrics.served(v.getModelId(), v.getVersion());
+    metrics.served(v.getModelId(), v.getVersion());
     LOG.info(
         "Serving {} version {} (loaded in {} ms)",
         v.getModelId(),

@@ -29,13 +29,15 @@ final class VersionsTopic {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSubscriber.class);
   private final KafkaConsumer<String, ModelVersion> consumer;
   private final String topic;
+  private final ServeMetrics metrics;
   private List<TopicPartition> parts;
   private Map<TopicPartition, Long> end;
   private long lastEndOffsets = System.nanoTime() - 2_000_000_000L;
   private volatile boolean caughtUp;
   private volatile boolean running = true;
 
-  VersionsTopic(KafkaConsumer<String, ModelVersion> consumer, String topic) {
+  VersionsTopic(KafkaConsumer<String, ModelVersion> consumer, String topic, ServeMetrics metrics) {
+    this.metrics = metrics;
     this.consumer = consumer;
     this.topic = topic;
   }
@@ -118,7 +120,7 @@ final class VersionsTopic {
         lag += l.getAsLong();
       }
     }
-    ServeMetrics.lag(topic, lag);
+    metrics.lag(topic, lag);
   }
 
   /**

@@ -8,7 +8,8 @@
  *   <li>{@link dev.streamtune.serve.Classifier} answers {@code classify(bytes)} with the top labels
  *       and the version that answered; calls in flight finish on the model they started on;
  *   <li>{@link dev.streamtune.serve.ServeServer} is {@code streamtune serve}'s HTTP API, health
- *       checks and Prometheus metrics ({@link dev.streamtune.serve.ServeConfig}).
+ *       checks and Prometheus metrics ({@link dev.streamtune.serve.ServeConfig}), its meters in the
+ *       registry the process passes to {@link dev.streamtune.serve.ServeApp#start}.
  * </ul>
  */
 package dev.streamtune.serve;

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AfterPublish {
   private static final Logger LOG = LoggerFactory.getLogger(AfterPublish.class);
+  private final TrainMetrics metrics;
   private final ObjectStore store;
   private final Supplier<VersionLog> versions;
   private final String versionsTopic;
@@ -46,7 +47,9 @@ final class AfterPublish {
       StatusReporter status,
       Clock clock,
       Duration retryDelay,
-      Duration orphanGrace) {
+      Duration orphanGrace,
+      TrainMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.versions = versions;
     this.versionsTopic = versionsTopic;
@@ -64,7 +67,7 @@ final class AfterPublish {
    */
   void run(String modelId, int version, String runId, VersionLog log, ModelVersion v) {
     try {
-      TrainMetrics.decided(v);
+      metrics.decided(v);
       if (v != null && v.getStatus() == VersionStatus.PUBLISHED) {
         Latest.write(store, v);
         CrashPoints.reached("after-latest");

@@ -50,13 +50,20 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
    * Lists a model's examples. An image in two label folders at once counts once, under the label of
    * its higher revision ({@link BucketLayout#REVISION}; the first label in sorted order when
    * neither has one), and is not silent: each such conflict is logged as a warning naming the
-   * image, its folders and the one training uses, and counted in {@code
+   * image, its folders and the one training uses, and a trainer's run counts it in {@code
    * streamtune.train.label.conflicts{model}}. A relabel caught half-way by a crash is one (ingest's
    * replay finishes it); a late write of a fenced ingest instance landing after another instance's
    * relabel is another, which the revision resolves and which stays until an operator deletes the
    * stale object (docs/operations.md).
    */
   public static Dataset list(ObjectStore store, String modelId, int validationPercent) {
+    return list(store, modelId, validationPercent, () -> {});
+  }
+
+  /**
+   * As {@link #list(ObjectStore, String, int)}, telling {@code conflict} of each label conflict.
+   */
+  static Dataset list(ObjectStore store, String modelId, int validationPercent, Runnable conflict) {
     Map<String, Example> bySha = new TreeMap<>();
     for (String key : store.list(BucketLayout.prefix(modelId))) {
       BucketLayout.parse(modelId, key)
@@ -75,9 +82,7 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
                       kept.label(),
                       e.label(),
                       winner.label());
-                  io.micrometer.core.instrument.Metrics.counter(
-                          "streamtune.train.label.conflicts", "model", modelId)
-                      .increment();
+                  conflict.run();
                 }
               });
     }

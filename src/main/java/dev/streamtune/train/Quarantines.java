@@ -33,6 +33,7 @@ final class Quarantines implements Gather.Refusals, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Quarantines.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long SEND_TIMEOUT_S = 60;
+  private final TrainMetrics metrics;
   private final ObjectStore store;
   private final KafkaConfig kafka;
   private final String topic;
@@ -49,7 +50,9 @@ final class Quarantines implements Gather.Refusals, AutoCloseable {
       String deadLetterTopic,
       String modelId,
       String runId,
-      Clock clock) {
+      Clock clock,
+      TrainMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.kafka = kafka;
     this.topic = deadLetterTopic;
@@ -109,7 +112,7 @@ final class Quarantines implements Gather.Refusals, AutoCloseable {
             DeadLetterHeaders.TRAIN_STAGE,
             now,
             runId));
-    TrainMetrics.quarantined(modelId, reason);
+    metrics.quarantined(modelId, reason);
     found++;
   }
 

@@ -1,23 +1,29 @@
 package dev.streamtune.train;
 
 import dev.streamtune.events.ModelVersion;
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 
 /**
- * The trainer's meters, in Micrometer's global registry (serve exposes them): versions decided by
- * status and mode, training time, validation accuracy, and examples quarantined, per model.
+ * The trainer's meters, in the registry the process passed in ({@link TrainerApp.Parts#meters()}):
+ * versions decided by status and mode, training time, validation accuracy, examples quarantined and
+ * label conflicts, per model.
  */
 final class TrainMetrics {
-  private TrainMetrics() {}
+  private final MeterRegistry meters;
+
+  TrainMetrics(MeterRegistry meters) {
+    this.meters = meters;
+  }
 
   /** A version was published (as PUBLISHED or REJECTED); null when nothing was trained. */
-  static void decided(ModelVersion v) {
+  void decided(ModelVersion v) {
     if (v == null) {
       return;
     }
     String m = v.getModelId();
-    Metrics.counter(
+    meters
+        .counter(
             "streamtune.train.versions",
             "model",
             m,
@@ -26,13 +32,19 @@ final class TrainMetrics {
             "mode",
             v.getTraining().getMode().toString())
         .increment();
-    Metrics.timer("streamtune.train.duration", "model", m)
+    meters
+        .timer("streamtune.train.duration", "model", m)
         .record(Duration.ofMillis(v.getTimings().getTrainingMillis()));
-    Metrics.summary("streamtune.train.accuracy", "model", m).record(v.getMetrics().getAccuracy());
+    meters.summary("streamtune.train.accuracy", "model", m).record(v.getMetrics().getAccuracy());
   }
 
   /** An example was quarantined for {@code reason}. */
-  static void quarantined(String modelId, String reason) {
-    Metrics.counter("streamtune.train.quarantined", "model", modelId, "reason", reason).increment();
+  void quarantined(String modelId, String reason) {
+    meters.counter("streamtune.train.quarantined", "model", modelId, "reason", reason).increment();
+  }
+
+  /** An image was found in two label folders of a model. */
+  void labelConflict(String modelId) {
+    meters.counter("streamtune.train.label.conflicts", "model", modelId).increment();
   }
 }

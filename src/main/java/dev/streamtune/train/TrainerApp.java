@@ -12,6 +12,8 @@ import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.store.ObjectStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,7 +102,28 @@ public final class TrainerApp implements AutoCloseable {
       ObjectStore store,
       FeatureExtractor extractor,
       Path tfjsBaseModel,
-      Path workDir) {}
+      Path workDir,
+      MeterRegistry meters) {
+    /** The parts, with meters nobody reads. */
+    public Parts(
+        KafkaConfig kafka,
+        RegistryConfig registry,
+        TopicNames topics,
+        ObjectStore store,
+        FeatureExtractor extractor,
+        Path tfjsBaseModel,
+        Path workDir) {
+      this(
+          kafka,
+          registry,
+          topics,
+          store,
+          extractor,
+          tfjsBaseModel,
+          workDir,
+          new SimpleMeterRegistry());
+    }
+  }
 
   private record Current(
       Pending.Batch batch,
@@ -144,7 +167,8 @@ public final class TrainerApp implements AutoCloseable {
             status,
             clock,
             RETRY_DELAY,
-            ORPHAN_GRACE);
+            ORPHAN_GRACE,
+            new TrainMetrics(parts.meters()));
     this.loop = new Thread(this::loop, "trainer-loop");
   }
 

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TrainingRun {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+  private final TrainMetrics metrics;
   private final TrainConfig config;
   private final dev.streamtune.store.ObjectStore store;
   private final FeatureExtractor extractor;
@@ -86,13 +87,20 @@ final class TrainingRun {
     this.workDir = parts.workDir();
     this.tfjsBaseModel = parts.tfjsBaseModel();
     this.parts = parts;
+    this.metrics = new TrainMetrics(parts.meters());
   }
 
   /** Runs it; null when there is nothing to train (fewer than two labels). */
   ModelVersion run(Input in, Reporter reporter) {
     try (Quarantines quarantines =
         new Quarantines(
-            store, parts.kafka(), parts.topics().deadLetters(), in.modelId(), in.runId(), clock)) {
+            store,
+            parts.kafka(),
+            parts.topics().deadLetters(),
+            in.modelId(),
+            in.runId(),
+            clock,
+            metrics)) {
       return run(in, reporter, quarantines);
     }
   }
@@ -127,7 +135,12 @@ final class TrainingRun {
           reporter.report(phase, n, max, tl, vl, quarantines.count());
         };
     progress.report(Phase.LISTING, 0, 0, Double.NaN, Double.NaN);
-    Dataset listed = Dataset.list(store, in.modelId(), config.validationPercent());
+    Dataset listed =
+        Dataset.list(
+            store,
+            in.modelId(),
+            config.validationPercent(),
+            () -> metrics.labelConflict(in.modelId()));
     Dataset data = quarantines.without(listed, config.validationPercent());
     if (data.labels().size() < 2) {
       LOG.info(

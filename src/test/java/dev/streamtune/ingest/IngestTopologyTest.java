@@ -46,6 +46,7 @@ class IngestTopologyTest {
   private final InMemoryObjectStore store = new InMemoryObjectStore("streamtune");
   private java.util.function.UnaryOperator<dev.streamtune.store.ObjectStore> hook = s -> s;
   private TopologyTestDriver driver;
+  private io.micrometer.core.instrument.simple.SimpleMeterRegistry meters;
   private TestInputTopic<byte[], LabelledImage> input;
   private TestInputTopic<byte[], byte[]> rawInput;
   private TestOutputTopic<byte[], byte[]> dlq;
@@ -65,12 +66,16 @@ class IngestTopologyTest {
             "ingest-test", Path.of("target", "ttd-state", UUID.randomUUID().toString()));
     Properties props = new Properties();
     props.putAll(IngestTopology.properties(c, KafkaConfig.plaintext("unused:9092"), topics));
+    meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    IngestMetrics counts = new IngestMetrics(meters);
+    props.put(IngestMetrics.PROPERTY, counts);
     var requestSerde =
         new ConfluentAvroSerde<>(
             TrainingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
     driver =
         new TopologyTestDriver(
-            IngestTopology.build(c, topics, images, requestSerde, hook.apply(store)),
+            IngestTopology.build(
+                c, topics, images, requestSerde, hook.apply(store), WriteBarrier.inline(), counts),
             props,
             Instant.parse("2026-01-01T00:00:00Z"));
     input =
@@ -93,10 +98,8 @@ class IngestTopologyTest {
   }
 
   @Test
-  void metersCountStoredDuplicateAndDeadLetteredRecords() {
-    var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    io.micrometer.core.instrument.Metrics.addRegistry(meters);
-    try {
+  void metersCountStoredDuplicateAndDeadLetteredRecordsInTheRegistryPassedIn() {
+    {
       byte[] png = png(11);
       input.pipeInput(event("e1", "m", "cat", png, "image/png"));
       input.pipeInput(event("e1", "m", "cat", png, "image/png"));
@@ -114,8 +117,6 @@ class IngestTopologyTest {
                       "streamtune.ingest.dead.lettered", "stage", "validate", "reason", "BAD_LABEL")
                   .count())
           .isEqualTo(1);
-    } finally {
-      io.micrometer.core.instrument.Metrics.removeRegistry(meters);
     }
   }
 

@@ -16,6 +16,7 @@ import dev.streamtune.store.ObjectStoreException;
 import dev.streamtune.testing.Invariants;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,7 @@ class RefusedRecordIT {
                 topics,
                 new TopicPolicy(3, (short) -1, Duration.ofHours(1)),
                 stack.s3(),
+                new SimpleMeterRegistry(),
                 s -> new Policy(s, s3, swapOnce, swapped));
         var producer =
             new KafkaProducer<>(

@@ -16,7 +16,6 @@ import dev.streamtune.store.S3Config;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -206,7 +205,6 @@ class StateBindingIT {
       List<LabelledImage> events) {
     TopicNames topics = stack.topics();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    Metrics.addRegistry(meters);
     try (IngestApp app =
             IngestApp.start(
                 config,
@@ -214,7 +212,8 @@ class StateBindingIT {
                 stack.registry(),
                 topics,
                 new TopicPolicy(6, (short) 1, Duration.ofHours(1)),
-                s3);
+                s3,
+                meters);
         EventSender sender = new EventSender(kafka, stack.registry(), topics.labelledImages());
         MinioObjectStore store = new MinioObjectStore(s3)) {
       events.forEach(sender::send);
@@ -222,7 +221,6 @@ class StateBindingIT {
       await().atMost(Duration.ofSeconds(90)).until(() -> decided(meters) >= events.size());
       return store.list("examples/").size();
     } finally {
-      Metrics.removeRegistry(meters);
       meters.close();
     }
   }

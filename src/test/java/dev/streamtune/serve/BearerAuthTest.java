@@ -2,21 +2,23 @@ package dev.streamtune.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 class BearerAuthTest {
   private static final String TOKEN = "0123456789abcdef-token";
+  private static final ServeMetrics METRICS = new ServeMetrics(new SimpleMeterRegistry());
 
   @Test
   void withoutATokenEverythingIsOpen() {
-    BearerAuth open = BearerAuth.of(null);
+    BearerAuth open = BearerAuth.of(null, METRICS);
     assertThat(open.enabled()).isFalse();
     assertThat(open.permits("/v1/models/pets:classify", null)).isTrue();
   }
 
   @Test
   void withATokenOnlyTheRightBearerTokenPasses() {
-    BearerAuth auth = BearerAuth.of(TOKEN);
+    BearerAuth auth = BearerAuth.of(TOKEN, METRICS);
     String classify = "/v1/models/pets:classify";
     assertThat(auth.enabled()).isTrue();
     assertThat(auth.permits(classify, "Bearer " + TOKEN)).isTrue();
@@ -34,7 +36,7 @@ class BearerAuthTest {
 
   @Test
   void probesMetricsAndTheStaticPageStayOpenButTheirDataDoesNot() {
-    BearerAuth auth = BearerAuth.of(TOKEN);
+    BearerAuth auth = BearerAuth.of(TOKEN, METRICS);
     for (String open :
         new String[] {"/healthz", "/readyz", "/metrics", "/", "/index.html", "/ui/app.js"}) {
       assertThat(auth.permits(open, null)).as(open).isTrue();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.Headers;
+import dev.streamtune.http.Http;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 

@@ -16,7 +16,6 @@ import dev.streamtune.store.FeaturePack;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -59,12 +58,17 @@ class ErasureIT {
             .withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1));
     FeatureConfig fc = FeatureConfig.defaults();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    Metrics.addRegistry(meters);
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
         IngestApp in =
             IngestApp.start(
-                ingest, stack.kafka(), stack.registry(), stack.topics(), policy, stack.s3());
+                ingest,
+                stack.kafka(),
+                stack.registry(),
+                stack.topics(),
+                policy,
+                stack.s3(),
+                meters);
         TrainerApp trainer =
             TrainerApp.start(
                 config,
@@ -130,8 +134,6 @@ class ErasureIT {
       assertThat(again.toString()).contains("no-such-event");
       assertThat(in.state().isRunningOrRebalancing()).isTrue();
       assertThat(trainer.isRunning()).isTrue();
-    } finally {
-      Metrics.removeRegistry(meters);
     }
   }
 

@@ -8,12 +8,10 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.streamtune.events.CompatibilityCheck;
 import dev.streamtune.events.RegisteredSchema;
 import dev.streamtune.events.SchemaRegistryException;
+import dev.streamtune.http.Http;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /** Maps Confluent's REST routes onto a {@link LocalSchemaRegistry}. */
 final class RegistryHttpHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpHandler.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Http.JSON;
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final int MAX_BODY = 4 << 20;
   private final LocalSchemaRegistry registry;
@@ -36,7 +34,15 @@ final class RegistryHttpHandler implements HttpHandler {
       Object result;
       int status = 200;
       try {
-        result = route(ex.getRequestMethod(), segments(ex), ex.getRequestURI().getRawQuery(), ex);
+        result =
+            route(
+                ex.getRequestMethod(),
+                Http.segments(ex.getRequestURI()),
+                ex.getRequestURI().getRawQuery(),
+                ex);
+      } catch (Http.HttpError e) {
+        status = e.status;
+        result = JSON.createObjectNode().put("error_code", e.status).put("message", e.getMessage());
       } catch (SchemaRegistryException e) {
         status = e.status() == 0 ? 500 : e.status();
         result =
@@ -53,9 +59,7 @@ final class RegistryHttpHandler implements HttpHandler {
           result instanceof String raw
               ? raw.getBytes(StandardCharsets.UTF_8)
               : JSON.writeValueAsBytes(result);
-      ex.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-      ex.sendResponseHeaders(status, body.length);
-      ex.getResponseBody().write(body);
+      Http.send(ex, status, CONTENT_TYPE, body);
     }
   }
 
@@ -166,10 +170,7 @@ final class RegistryHttpHandler implements HttpHandler {
 
   private static JsonNode body(HttpExchange ex) throws IOException {
     try (InputStream in = ex.getRequestBody()) {
-      byte[] bytes = in.readNBytes(MAX_BODY + 1);
-      if (bytes.length > MAX_BODY) {
-        throw new SchemaRegistryException(413, 413, "Request body over " + MAX_BODY + " bytes");
-      }
+      byte[] bytes = Http.readAtMost(in, MAX_BODY);
       try {
         return JSON.readTree(bytes);
       } catch (IOException e) {
@@ -192,13 +193,5 @@ final class RegistryHttpHandler implements HttpHandler {
         422,
         SchemaRegistryException.INVALID_VERSION,
         "The specified version '" + s + "' is not valid: use a positive number or 'latest'");
-  }
-
-  private static List<String> segments(HttpExchange ex) {
-    List<String> out = new ArrayList<>();
-    Arrays.stream(ex.getRequestURI().getRawPath().split("/"))
-        .filter(s -> !s.isEmpty())
-        .forEach(s -> out.add(URLDecoder.decode(s, StandardCharsets.UTF_8)));
-    return out;
   }
 }

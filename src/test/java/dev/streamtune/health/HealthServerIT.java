@@ -1,4 +1,4 @@
-package dev.streamtune.serve;
+package dev.streamtune.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,12 +21,15 @@ class HealthServerIT {
   void livenessAndReadinessFollowTheRolesAndNameTheOnesThatFail() throws Exception {
     AtomicBoolean trainAlive = new AtomicBoolean(true);
     AtomicBoolean ingestReady = new AtomicBoolean(false);
+    var meters = Meters.create();
+    meters.counter("streamtune.passed.in").increment();
     try (HealthServer h =
         HealthServer.start(
             new HealthConfig(0),
             List.of(
                 new HealthServer.Check("ingest", () -> true, ingestReady::get),
-                new HealthServer.Check("train", trainAlive::get, trainAlive::get)))) {
+                new HealthServer.Check("train", trainAlive::get, trainAlive::get)),
+            meters)) {
       URI base = URI.create("http://localhost:" + h.port() + "/");
       assertThat(get(base, "healthz"))
           .isEqualTo(
@@ -44,7 +47,10 @@ class HealthServerIT {
               "503 {\"status\":\"NOT ALIVE\",\"roles\":{\"ingest\":\"ALIVE\","
                   + "\"train\":\"NOT ALIVE\"}}");
       assertThat(get(base, "readyz")).startsWith("503 ").contains("\"train\":\"NOT READY\"");
-      assertThat(get(base, "metrics")).startsWith("200 ");
+      assertThat(get(base, "metrics"))
+          .as("the registry passed in, not a global one")
+          .startsWith("200 ")
+          .contains("streamtune_passed_in_total 1.0");
       assertThat(get(base, "classify")).startsWith("404 ");
       var post =
           http.send(
@@ -64,7 +70,8 @@ class HealthServerIT {
     try (HealthServer h =
         HealthServer.start(
             new HealthConfig(0),
-            List.of(new HealthServer.Check("serve", () -> true, () -> false, problem::get)))) {
+            List.of(new HealthServer.Check("serve", () -> true, () -> false, problem::get)),
+            Meters.create())) {
       URI base = URI.create("http://localhost:" + h.port() + "/");
       assertThat(get(base, "healthz"))
           .isEqualTo(

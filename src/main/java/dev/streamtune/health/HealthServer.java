@@ -1,8 +1,10 @@
-package dev.streamtune.serve;
+package dev.streamtune.health;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.streamtune.http.Http;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -25,6 +27,7 @@ public final class HealthServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService pool;
   private final List<Check> checks;
+  private final MeterRegistry meters;
 
   /**
    * One role's health.
@@ -43,14 +46,20 @@ public final class HealthServer implements AutoCloseable {
     }
   }
 
-  private HealthServer(HttpServer server, ExecutorService pool, List<Check> checks) {
+  private HealthServer(
+      HttpServer server, ExecutorService pool, List<Check> checks, MeterRegistry meters) {
     this.server = server;
     this.pool = pool;
     this.checks = List.copyOf(checks);
+    this.meters = meters;
   }
 
-  /** Starts serving the endpoints on {@code config.port()}. */
-  public static HealthServer start(HealthConfig config, List<Check> checks) {
+  /**
+   * Starts serving the endpoints on {@code config.port()}.
+   *
+   * @param meters the process's registry ({@link Meters#create()}), shown at {@code /metrics}
+   */
+  public static HealthServer start(HealthConfig config, List<Check> checks, MeterRegistry meters) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(config.port()), 16);
       ExecutorService pool =
@@ -61,7 +70,7 @@ public final class HealthServer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
-      HealthServer h = new HealthServer(server, pool, checks);
+      HealthServer h = new HealthServer(server, pool, checks, meters);
       server.createContext("/", h::handle);
       server.setExecutor(pool);
       server.start();
@@ -86,7 +95,7 @@ public final class HealthServer implements AutoCloseable {
       } else if (path.equals("/readyz")) {
         answer(x, "ready", false);
       } else if (path.equals("/metrics")) {
-        Http.sendMetrics(x);
+        Meters.send(x, meters);
       } else {
         Http.send(
             x,

@@ -1,4 +1,4 @@
-package dev.streamtune.serve;
+package dev.streamtune.health;
 
 import dev.streamtune.config.ConfigSource;
 import dev.streamtune.config.Setting;

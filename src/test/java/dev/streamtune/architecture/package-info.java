@@ -1,0 +1,2 @@
+/** Checks of the code's shape against docs/architecture.md. */
+package dev.streamtune.architecture;
