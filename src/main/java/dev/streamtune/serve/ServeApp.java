@@ -3,10 +3,10 @@ package dev.streamtune.serve;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.TopicNames;
+import dev.streamtune.health.Meters;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.S3Config;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 
 /**
@@ -28,14 +28,14 @@ public final class ServeApp implements AutoCloseable {
     this.server = server;
   }
 
-  /** Starts subscribing and serving, with meters nobody reads ({@code /metrics} answers 404). */
+  /** Starts subscribing and serving, with a registry of its own that {@code /metrics} shows. */
   public static ServeApp start(
       ServeConfig config,
       KafkaConfig kafka,
       RegistryConfig registry,
       TopicNames topics,
       S3Config s3) {
-    return start(config, kafka, registry, topics, s3, new SimpleMeterRegistry());
+    return start(config, kafka, registry, topics, s3, Meters.create());
   }
 
   /**
