@@ -24,7 +24,10 @@ import org.tensorflow.types.TInt32;
  * frozen statistics), global average pooling of the head's layer, the z-score, a linear head and a
  * softmax. For training it adds the loss (mean cross-entropy plus weight decay), its gradients by
  * {@code Graph.addGradients}, and one in-graph Adam update per trainable variable, the blocks and
- * the head each at their own learning rate. Batches go through one reused input tensor.
+ * the head each at their own learning rate, its moments starting from zeros or from a resumed
+ * {@link AdamState}. The updates wait for every gradient (control dependencies): a weight updated
+ * while a lower layer's gradient still reads it would make the step depend on the scheduler.
+ * Batches go through one reused input tensor.
  */
 final class TopGraph implements AutoCloseable {
   static final String HEAD_KERNEL = "streamtune_head/kernel";
@@ -47,6 +50,8 @@ final class TopGraph implements AutoCloseable {
   private Operand<TFloat32> probabilities;
   private Operand<TFloat32> loss;
   private final Map<String, Operand<TFloat32>> trainable = new LinkedHashMap<>();
+  private final Map<String, Operand<TFloat32>> firstMoments = new LinkedHashMap<>();
+  private final Map<String, Operand<TFloat32>> secondMoments = new LinkedHashMap<>();
   private final List<Operand<?>> updates = new ArrayList<>();
   private int[] shape;
   private final int rowSize;
@@ -56,16 +61,19 @@ final class TopGraph implements AutoCloseable {
   private final TFloat32 full;
 
   /**
-   * @param weightDecay the decay for a training graph; ignored without {@code training}
+   * What a training graph adds.
+   *
+   * @param weightDecay the decay of the kernels
+   * @param resume Adam's moments to start from, by weight name; a weight it lacks, or whose shape
+   *     changed (a head grown with new labels), starts from zeros. Null: all from zeros
+   */
+  record Training(float weightDecay, AdamState resume) {}
+
+  /**
+   * @param training what a training graph adds, or null for inference only
    * @param batch rows per reused input tensor
    */
-  TopGraph(
-      KerasLayersModel base,
-      TopModel top,
-      boolean training,
-      float weightDecay,
-      int batch,
-      int threads) {
+  TopGraph(KerasLayersModel base, TopModel top, Training training, int batch, int threads) {
     Head head = top.head();
     if (head.hidden() != 0) {
       throw new IllegalArgumentException(
@@ -81,7 +89,7 @@ final class TopGraph implements AutoCloseable {
                 .setInterOpParallelismThreads(1)
                 .build());
     try {
-      build(base, top, training, weightDecay);
+      build(base, top, training);
     } catch (RuntimeException e) {
       session.close();
       graph.close();
@@ -92,7 +100,7 @@ final class TopGraph implements AutoCloseable {
     full = TFloat32.tensorOf(Shape.of(batch, shape[0], shape[1], shape[2]));
   }
 
-  private void build(KerasLayersModel base, TopModel top, boolean training, float weightDecay) {
+  private void build(KerasLayersModel base, TopModel top, Training training) {
     Head head = top.head();
     KerasLayersModel model = base.withWeights(top.weights());
     Ops tf = Ops.create(graph);
@@ -155,28 +163,38 @@ final class TopGraph implements AutoCloseable {
     lrHead = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     beta1Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     beta2Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-    if (training) {
+    if (training != null) {
       Operand<TFloat32> decay = tf.constant(0f);
       for (Map.Entry<String, Operand<TFloat32>> e : trainable.entrySet()) {
         if (e.getKey().endsWith("/kernel")) {
           decay = tf.math.add(decay, tf.nn.l2Loss(e.getValue()));
         }
       }
-      loss = tf.math.add(crossEntropy, tf.math.mul(tf.constant(weightDecay), decay));
+      loss = tf.math.add(crossEntropy, tf.math.mul(tf.constant(training.weightDecay()), decay));
       List<Operand<TFloat32>> vars = new ArrayList<>(trainable.values());
       Output<?>[] grads =
           graph.addGradients(
               loss.asOutput(), vars.stream().map(Operand::asOutput).toArray(Output<?>[]::new));
+      List<org.tensorflow.op.Op> gradients = new ArrayList<>();
+      for (Output<?> g : grads) {
+        gradients.add(g);
+      }
+      Ops after = tf.withControlDependencies(gradients);
       int i = 0;
       for (Map.Entry<String, Operand<TFloat32>> e : trainable.entrySet()) {
         Operand<TFloat32> v = e.getValue();
         @SuppressWarnings("unchecked")
         Operand<TFloat32> g = (Operand<TFloat32>) (Operand<?>) grads[i++];
+        AdamState resume = training.resume();
+        Operand<TFloat32> m = slot(tf, v, resume == null ? null : resume.m().get(e.getKey()));
+        Operand<TFloat32> s = slot(tf, v, resume == null ? null : resume.v().get(e.getKey()));
+        firstMoments.put(e.getKey(), m);
+        secondMoments.put(e.getKey(), s);
         updates.add(
-            tf.train.applyAdam(
+            after.train.applyAdam(
                 v,
-                tf.variable(tf.zerosLike(v)),
-                tf.variable(tf.zerosLike(v)),
+                m,
+                s,
                 beta1Power,
                 beta2Power,
                 e.getKey().startsWith("streamtune_head/") ? lrHead : lrBlocks,
@@ -202,7 +220,7 @@ final class TopGraph implements AutoCloseable {
   }
 
   /** One Adam step on rows {@code idx} of {@code rows}; returns the batch loss. */
-  double step(ActivationRows rows, int[] idx, int[] labels, float lrB, float lrH, int t) {
+  double step(ActivationRows rows, int[] idx, int[] labels, float lrB, float lrH, long t) {
     try (TFloat32 p1 = TFloat32.scalarOf((float) Math.pow(0.9, t));
         TFloat32 p2 = TFloat32.scalarOf((float) Math.pow(0.999, t));
         TFloat32 b = TFloat32.scalarOf(lrB);
@@ -253,21 +271,31 @@ final class TopGraph implements AutoCloseable {
    * The current values of the trained weights above the cut, and the head's {@code [kernel, bias]}.
    */
   TopModel snapshot(TopModel like) {
+    Map<String, float[]> values = fetch(trainable);
+    float[] kernel = values.remove(HEAD_KERNEL);
+    float[] bias = values.remove(HEAD_BIAS);
+    return new TopModel(like.cut(), values, like.head().withParams(List.of(kernel, bias)));
+  }
+
+  /** Adam's current moments in a training graph, after {@code step} steps. */
+  AdamState optimizer(long step) {
+    return new AdamState(step, fetch(firstMoments), fetch(secondMoments));
+  }
+
+  private Map<String, float[]> fetch(Map<String, Operand<TFloat32>> variables) {
     Session.Runner r = session.runner();
-    trainable.values().forEach(r::fetch);
+    variables.values().forEach(r::fetch);
     Map<String, float[]> values = new LinkedHashMap<>();
     try (Result res = r.run()) {
       int i = 0;
-      for (String name : trainable.keySet()) {
+      for (String name : variables.keySet()) {
         TFloat32 t = (TFloat32) res.get(i++);
         float[] v = new float[(int) t.size()];
         t.read(DataBuffers.of(v, false, false));
         values.put(name, v);
       }
     }
-    float[] kernel = values.remove(HEAD_KERNEL);
-    float[] bias = values.remove(HEAD_BIAS);
-    return new TopModel(like.cut(), values, like.head().withParams(List.of(kernel, bias)));
+    return values;
   }
 
   @Override
@@ -308,6 +336,15 @@ final class TopGraph implements AutoCloseable {
       Shape s = KerasGraphBuilder.build(tf, model, image, true).get(cut).shape();
       return new int[] {(int) s.size(1), (int) s.size(2), channels};
     }
+  }
+
+  /** An Adam slot of {@code like}'s shape: {@code resumed} when it fits, else zeros. */
+  private static Operand<TFloat32> slot(Ops tf, Operand<TFloat32> like, float[] resumed) {
+    Shape shape = like.shape();
+    if (resumed != null && resumed.length == shape.size()) {
+      return tf.variable(tf.constant(shape, DataBuffers.of(resumed, true, false)));
+    }
+    return tf.variable(tf.zerosLike(like));
   }
 
   private static Operand<TFloat32> constant(Ops tf, float[] values, long... dims) {

@@ -17,6 +17,9 @@ package dev.streamtune.ml;
  *     that the cost of an epoch does not grow with the dataset
  * @param seed seeds initialization and sampling
  * @param threads TensorFlow intra-op threads
+ * @param warmupSteps the learning rates rise linearly over this run's first steps, from {@code
+ *     1/warmupSteps} of their value to all of it (0: no warm-up), so that a warm start's first
+ *     steps on a converged model are gentle
  */
 public record TopOptions(
     float learningRate,
@@ -27,7 +30,8 @@ public record TopOptions(
     int patience,
     int samplesPerEpoch,
     long seed,
-    int threads) {
+    int threads,
+    int warmupSteps) {
   /** Validates the values. */
   public TopOptions {
     if (!(learningRate > 0)
@@ -37,7 +41,8 @@ public record TopOptions(
         || maxEpochs < 1
         || patience < 1
         || samplesPerEpoch < 1
-        || threads < 1) {
+        || threads < 1
+        || warmupSteps < 0) {
       throw new IllegalArgumentException(
           "Invalid top options: "
               + learningRate
@@ -54,16 +59,47 @@ public record TopOptions(
               + ", "
               + samplesPerEpoch
               + ", "
-              + threads);
+              + threads
+              + ", "
+              + warmupSteps);
     }
+  }
+
+  /** Options without warm-up. */
+  public TopOptions(
+      float learningRate,
+      float headLearningRate,
+      float weightDecay,
+      int batchSize,
+      int maxEpochs,
+      int patience,
+      int samplesPerEpoch,
+      long seed,
+      int threads) {
+    this(
+        learningRate,
+        headLearningRate,
+        weightDecay,
+        batchSize,
+        maxEpochs,
+        patience,
+        samplesPerEpoch,
+        seed,
+        threads,
+        0);
+  }
+
+  /** The warm-up's factor on the learning rates at {@code step} (1-based) of a run. */
+  public double warmup(int step) {
+    return warmupSteps == 0 ? 1 : Math.min(1.0, (double) step / warmupSteps);
   }
 
   /**
    * Blocks 3e-4, head 1e-3, decay 4e-5, batch 32, up to 15 epochs of 3,000 with patience 3, seed
-   * 42, 2 threads.
+   * 42, 2 threads, a warm-up of 20 steps.
    */
   public static TopOptions defaults() {
-    return new TopOptions(3e-4f, 1e-3f, 4e-5f, 32, 15, 3, 3_000, 42, 2);
+    return new TopOptions(3e-4f, 1e-3f, 4e-5f, 32, 15, 3, 3_000, 42, 2, 20);
   }
 
   /**
@@ -81,7 +117,8 @@ public record TopOptions(
         patience,
         samples,
         seed,
-        threads);
+        threads,
+        warmupSteps);
   }
 
   /** The same options with another epoch budget. */
@@ -95,6 +132,7 @@ public record TopOptions(
         patience,
         samplesPerEpoch,
         seed,
-        threads);
+        threads,
+        warmupSteps);
   }
 }

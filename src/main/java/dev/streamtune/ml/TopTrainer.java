@@ -15,7 +15,8 @@ import java.util.stream.IntStream;
  * the whole training set (rehearsal), and early stopping on the validation loss, keeping the best
  * epoch (at least one: the starting weights are never returned as they are, since the trainer's
  * guard-rails compare the result with the parent). Warm starts pass the parent's top, its head
- * grown with {@link Head#withLabels}, as {@code init}.
+ * grown with {@link Head#withLabels}, as {@code init}, and resume the parent's {@link AdamState};
+ * the learning rates rise linearly over the first {@link TopOptions#warmupSteps()} steps.
  *
  * <pre>{@code
  * TopModel init = TopTrainer.initial(baseModel, "block_10_project_BN", "out_relu", labels, 42);
@@ -37,6 +38,7 @@ public final class TopTrainer {
    * @param validationProbabilities the kept weights' probabilities on the validation rows
    * @param initialProbabilities {@code init}'s probabilities on the validation rows (for a warm
    *     start without new labels, the parent's)
+   * @param optimizer Adam's state with the kept weights, for the next warm start to resume
    */
   public record Fit(
       TopModel top,
@@ -44,7 +46,8 @@ public final class TopTrainer {
       int bestEpoch,
       double validationLoss,
       float[][] validationProbabilities,
-      float[][] initialProbabilities) {}
+      float[][] initialProbabilities,
+      AdamState optimizer) {}
 
   /**
    * A fresh top: the base model's weights, and a Glorot-initialized linear head on the pooled
@@ -63,8 +66,21 @@ public final class TopTrainer {
             labels, featureLayer, new Head.Statistics(new float[channels], ones), 0, seed));
   }
 
+  /** Trains from {@code init} with fresh optimizer state. */
+  public static Fit train(
+      Path baseModel,
+      TopModel init,
+      ActivationRows trainX,
+      int[] trainY,
+      ActivationRows valX,
+      int[] valY,
+      TopOptions o,
+      HeadTrainer.EpochListener listener) {
+    return train(baseModel, init, null, trainX, trainY, valX, valY, o, listener);
+  }
+
   /**
-   * Trains from {@code init}.
+   * Trains from {@code init}, resuming Adam's state {@code resume} (null: fresh).
    *
    * @param trainY label index of each training row, in {@code init.head().labels()} order
    * @param valX validation rows, possibly empty (then every epoch runs and the last is kept)
@@ -73,6 +89,7 @@ public final class TopTrainer {
   public static Fit train(
       Path baseModel,
       TopModel init,
+      AdamState resume,
       ActivationRows trainX,
       int[] trainY,
       ActivationRows valX,
@@ -87,14 +104,22 @@ public final class TopTrainer {
     HeadTrainer.Sampler sampler =
         new HeadTrainer.Sampler(
             trainY, init.head().classes(), o.samplesPerEpoch(), new Random(o.seed()));
-    try (TopGraph g = new TopGraph(base, init, true, o.weightDecay(), o.batchSize(), o.threads())) {
+    try (TopGraph g =
+        new TopGraph(
+            base,
+            init,
+            new TopGraph.Training(o.weightDecay(), resume),
+            o.batchSize(),
+            o.threads())) {
       TopModel best = init;
+      AdamState bestState = resume;
       float[][] initial = predict(g, valX);
       float[][] bestProbabilities = initial;
       double bestLoss = Double.POSITIVE_INFINITY;
       int bestEpoch = 0;
       int epoch = 0;
-      int step = 0;
+      long step = resume == null ? 0 : resume.step();
+      int taken = 0;
       while (epoch < o.maxEpochs()) {
         double scale = 0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * epoch / o.maxEpochs()));
         epoch++;
@@ -106,13 +131,14 @@ public final class TopTrainer {
               java.util.Arrays.copyOfRange(
                   order, start, Math.min(order.length, start + o.batchSize()));
           int[] labels = IntStream.of(idx).map(i -> trainY[i]).toArray();
+          double rate = scale * o.warmup(++taken);
           sum +=
               g.step(
                   trainX,
                   idx,
                   labels,
-                  (float) (o.learningRate() * scale),
-                  (float) (o.headLearningRate() * scale),
+                  (float) (o.learningRate() * rate),
+                  (float) (o.headLearningRate() * rate),
                   ++step);
           batches++;
         }
@@ -125,13 +151,14 @@ public final class TopTrainer {
         if (valX.size() == 0 || valLoss < bestLoss - 1e-5) {
           bestLoss = valLoss;
           best = g.snapshot(init);
+          bestState = g.optimizer(step);
           bestProbabilities = probabilities;
           bestEpoch = epoch;
         } else if (epoch - bestEpoch >= o.patience()) {
           break;
         }
       }
-      return new Fit(best, epoch, bestEpoch, bestLoss, bestProbabilities, initial);
+      return new Fit(best, epoch, bestEpoch, bestLoss, bestProbabilities, initial, bestState);
     }
   }
 
@@ -140,7 +167,7 @@ public final class TopTrainer {
       Path baseModel, TopModel top, ActivationRows x, int threads) {
     Engine.load();
     try (TopGraph g =
-        new TopGraph(KerasLayersModel.read(baseModel), top, false, 0, EVAL_BATCH, threads)) {
+        new TopGraph(KerasLayersModel.read(baseModel), top, null, EVAL_BATCH, threads)) {
       return predict(g, x);
     }
   }

@@ -2,6 +2,7 @@ package dev.streamtune.train;
 
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.TrainingMode;
+import dev.streamtune.ml.AdamState;
 import dev.streamtune.ml.Head;
 import dev.streamtune.ml.TopModel;
 import dev.streamtune.store.ObjectStore;
@@ -19,18 +20,24 @@ import java.util.Map;
  * @param dataset sha256 to label of the examples it was trained and validated on
  * @param fullFitExamples for a fine-tuned lineage, the training examples of its last full fit (the
  *     whole schedule rather than a light warm epoch), 0 if unknown
+ * @param optimizer for a fine-tuned version, Adam's state with its weights, or null when it has
+ *     none (a version trained before the state was kept)
  */
 record Parent(
     ModelVersion version,
     Head head,
     TopModel top,
     Map<String, String> dataset,
-    int fullFitExamples) {
+    int fullFitExamples,
+    AdamState optimizer) {
   /** The name of the top's weights in the {@code head/} artifact. */
   static final String TOP_FILE = "top.bin";
 
   /** The name of the file with the size of the lineage's last full fit, beside {@code top.bin}. */
   static final String FIT_FILE = "full-fit.txt";
+
+  /** The name of Adam's state with the top's weights, beside {@code top.bin}. */
+  static final String OPTIMIZER_FILE = "optimizer.bin";
 
   static Parent load(ObjectStore store, ModelVersion v) {
     if (v.getArtifacts().getHead() == null) {
@@ -47,7 +54,9 @@ record Parent(
                         new IllegalStateException(
                             "The parent's head " + dir + "head.json is missing")));
     TopModel top = null;
+    AdamState optimizer = null;
     if (v.getTraining().getMode() == TrainingMode.TOP) {
+      optimizer = store.get(dir + OPTIMIZER_FILE).map(AdamState::fromBytes).orElse(null);
       top =
           TopModel.fromBytes(
               store
@@ -72,7 +81,7 @@ record Parent(
             .get(dir + FIT_FILE)
             .map(b -> Integer.parseInt(new String(b, StandardCharsets.UTF_8).trim()))
             .orElse(0);
-    return new Parent(v, head, top, dataset, fullFit);
+    return new Parent(v, head, top, dataset, fullFit, optimizer);
   }
 
   static byte[] manifest(Dataset data) {

@@ -21,9 +21,10 @@ import java.util.Map;
 
 /**
  * The {@code top} mode: gather the frozen bottom's activations at the cut (cache first, binary16),
- * warm-start from a fine-tuned parent with the same cut or start from the base model, fine-tune the
- * top and its head ({@link TopTrainer}), and score the parent on the same validation split: a
- * fine-tuned parent on the same activations, a {@code HEAD} parent on its features.
+ * warm-start from a fine-tuned parent with the same cut (its weights and Adam's state) or start
+ * from the base model, fine-tune the top and its head ({@link TopTrainer}), and score the parent on
+ * the same validation split: a fine-tuned parent on the same activations, a {@code HEAD} parent on
+ * its features.
  */
 final class TopRun {
   private final TrainConfig config;
@@ -98,6 +99,7 @@ final class TopRun {
           TopTrainer.train(
               baseModel,
               init,
+              warm ? parent.optimizer() : null,
               train,
               split.trainY(),
               val,
@@ -123,11 +125,7 @@ final class TopRun {
           acts.hits(),
           acts.misses(),
           reference,
-          Map.of(
-              Parent.TOP_FILE,
-              top.weightsBytes(),
-              Parent.FIT_FILE,
-              Integer.toString(fullFit).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          headFiles(fit, fullFit),
           new Candidate.Exporter() {
             @Override
             public void savedModel(String modelId, int version, Path dir) {
@@ -140,6 +138,19 @@ final class TopRun {
             }
           });
     }
+  }
+
+  /** The files beside {@code head.json}: the top's weights, Adam's state and the full-fit size. */
+  private static Map<String, byte[]> headFiles(TopTrainer.Fit fit, int fullFit) {
+    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    files.put(Parent.TOP_FILE, fit.top().weightsBytes());
+    if (fit.optimizer() != null) {
+      files.put(Parent.OPTIMIZER_FILE, fit.optimizer().toBytes());
+    }
+    files.put(
+        Parent.FIT_FILE,
+        Integer.toString(fullFit).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return files;
   }
 
   private Evaluation parentEvaluation(

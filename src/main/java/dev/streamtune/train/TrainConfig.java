@@ -166,6 +166,16 @@ public record TrainConfig(
           1000,
           "most epochs of a warm start (a retrain of a fine-tuned parent)");
 
+  /** Warm-up steps. */
+  public static final Setting<Integer> TOP_WARMUP =
+      Setting.integer(
+          "train.top.warmup.steps",
+          20,
+          0,
+          100_000,
+          "steps over which top mode's learning rates rise linearly to their value (0: none), so "
+              + "that a warm start's first steps on a converged model are gentle");
+
   /** Patience. */
   public static final Setting<Integer> TOP_PATIENCE =
       Setting.integer(
@@ -382,6 +392,7 @@ public record TrainConfig(
           TOP_BATCH,
           TOP_EPOCHS,
           TOP_WARM_EPOCHS,
+          TOP_WARMUP,
           TOP_PATIENCE,
           TOP_SAMPLES,
           TOP_THREADS,
@@ -429,7 +440,8 @@ public record TrainConfig(
                 s.get(TOP_PATIENCE),
                 s.get(TOP_SAMPLES),
                 s.get(SEED),
-                s.get(TOP_THREADS)),
+                s.get(TOP_THREADS),
+                s.get(TOP_WARMUP)),
             s.get(TOP_WARM_EPOCHS),
             s.get(TOP_WARM_SAMPLES),
             s.get(AUTO_TOP_EXAMPLES),

@@ -185,14 +185,15 @@ class TrainLogicTest {
             new dev.streamtune.ml.Head.Statistics(new float[] {0f}, new float[] {1f}),
             0,
             1);
-    Parent headParent = new Parent(null, head, null, Map.of(), 0);
+    Parent headParent = new Parent(null, head, null, Map.of(), 0, null);
     Parent topParent =
         new Parent(
             null,
             head,
             new dev.streamtune.ml.TopModel("block_10_project_BN", Map.of(), head),
             Map.of(),
-            100);
+            100,
+            null);
     int at = top.autoExamples();
     assertThat(TrainingRun.mode(top, at - 1, null))
         .isEqualTo(dev.streamtune.events.TrainingMode.HEAD);

@@ -9,6 +9,7 @@ import dev.streamtune.events.TrainingMode;
 import dev.streamtune.events.VersionStatus;
 import dev.streamtune.ingest.IngestApp;
 import dev.streamtune.ingest.IngestConfig;
+import dev.streamtune.ml.AdamState;
 import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.ExportedClassifier;
 import dev.streamtune.ml.FeatureConfig;
@@ -29,8 +30,9 @@ import org.junit.jupiter.api.Test;
  * The {@code auto} mode end to end on the stack: below the threshold a model gets a head (version
  * 1); at the threshold it switches to fine-tuning the top, cold, compared with the head parent
  * (version 2); then it stays fine-tuned and warm-starts from its parent's top, reusing the cached
- * cut activations (version 3). Each fine-tuned version stores its top's weights beside the head,
- * and its SavedModel, which the trainer checked against the training graph, loads through DJL.
+ * cut activations and resuming its Adam state (version 3). Each fine-tuned version stores its top's
+ * weights and Adam's state beside the head, and its SavedModel, which the trainer checked against
+ * the training graph, loads through DJL.
  */
 @WithStack
 class TrainerTopIT {
@@ -106,6 +108,13 @@ class TrainerTopIT {
       assertThat(v3.getTraining().getFeatureCacheHits()).isEqualTo(72);
       assertThat(v3.getTraining().getFeatureCacheMisses()).isEqualTo(36);
       assertThat(v3.getMetrics().getParentAccuracy()).isNotNull();
+      AdamState adam2 = Parent.load(s3, v2).optimizer();
+      AdamState adam3 = Parent.load(s3, v3).optimizer();
+      assertThat(adam2.step()).isPositive();
+      assertThat(adam2.m()).containsKeys("block_16_project/kernel", "streamtune_head/kernel");
+      assertThat(adam3.step())
+          .as("the warm start resumed its parent's Adam state, counting on from its steps")
+          .isGreaterThan(adam2.step());
       for (ModelVersion v : List.of(v2, v3)) {
         Invariants.artifactsMatch(s3, v);
       }
