@@ -3,7 +3,8 @@ package dev.streamtune.ml;
 /**
  * How the top of the network is fine-tuned (see {@link TopTrainer}).
  *
- * @param learningRate Adam's step size for the convolutional blocks above the cut
+ * @param learningRate Adam's step size for the convolutional blocks above the cut; 0 keeps them as
+ *     they are (a head retrained on a fixed top)
  * @param headLearningRate Adam's step size for the head, higher: it starts from scratch on a cold
  *     start
  * @param weightDecay {@code weightDecay/2·Σw²} over the pointwise and dense kernels is added to the
@@ -34,7 +35,7 @@ public record TopOptions(
     int warmupSteps) {
   /** Validates the values. */
   public TopOptions {
-    if (!(learningRate > 0)
+    if (!(learningRate >= 0)
         || !(headLearningRate > 0)
         || weightDecay < 0
         || batchSize < 1
@@ -116,6 +117,21 @@ public record TopOptions(
         epochs,
         patience,
         samples,
+        seed,
+        threads,
+        warmupSteps);
+  }
+
+  /** The same options with other learning rates (the blocks' may be 0: they stay fixed). */
+  public TopOptions withLearningRates(float blocks, float head) {
+    return new TopOptions(
+        blocks,
+        head,
+        weightDecay,
+        batchSize,
+        maxEpochs,
+        patience,
+        samplesPerEpoch,
         seed,
         threads,
         warmupSteps);

@@ -24,6 +24,8 @@ import java.util.Map;
  *     train.check.images} of them, or all), from the same input the exported model gets
  * @param headFiles files stored in the {@code head/} artifact besides {@code head.json} and {@code
  *     dataset.tsv}
+ * @param attempts every candidate the run trained, the kept one included ({@link Remedies}); one
+ *     when the first passed or no remedy applied
  * @param exporter writes the exports
  */
 record Candidate(
@@ -39,6 +41,7 @@ record Candidate(
     long cacheMisses,
     float[][] exportReference,
     Map<String, byte[]> headFiles,
+    java.util.List<Remedies.Attempt> attempts,
     Exporter exporter) {
 
   /** Writes the candidate's models. */

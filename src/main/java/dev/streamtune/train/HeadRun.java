@@ -99,6 +99,7 @@ final class HeadRun {
         features.misses(),
         probabilities,
         Map.of(),
+        java.util.List.of(),
         new Candidate.Exporter() {
           @Override
           public void savedModel(String modelId, int version, Path dir) {

@@ -106,7 +106,12 @@ final class Reports {
     return out.toByteArray();
   }
 
-  static byte[] modelCard(ModelVersion v, Evaluation e, byte[] confusionPng, List<Miss> misses) {
+  static byte[] modelCard(
+      ModelVersion v,
+      Evaluation e,
+      byte[] confusionPng,
+      List<Miss> misses,
+      List<Remedies.Attempt> attempts) {
     StringBuilder h =
         new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
             .append(esc(v.getModelId()))
@@ -181,9 +186,24 @@ final class Reports {
                     : pct(v.getMetrics().getParentAccuracy())))
         .append(row("macro-F1", String.format(Locale.ROOT, "%.4f", e.macroF1())))
         .append(row("loss", String.format(Locale.ROOT, "%.4f", e.loss())))
-        .append("</table>")
-        .append(
-            "<h2>Confusion matrix</h2><img alt=\"confusion matrix\" src=\"data:image/png;base64,")
+        .append("</table>");
+    if (attempts.size() > 1) {
+      h.append(
+          "<h2>Candidates</h2><p>The first candidate failed the guard-rails, so the run tried"
+              + " remedies:</p><table><tr><th>candidate</th><th>accuracy</th><th>outcome</th></tr>");
+      for (Remedies.Attempt a : attempts) {
+        h.append("<tr><td>")
+            .append(esc(a.name()))
+            .append("</td><td>")
+            .append(pct(a.accuracy()))
+            .append("</td><td>")
+            .append(a.kept() ? "kept: " : "refused: ")
+            .append(esc(a.reason()))
+            .append("</td></tr>");
+      }
+      h.append("</table>");
+    }
+    h.append("<h2>Confusion matrix</h2><img alt=\"confusion matrix\" src=\"data:image/png;base64,")
         .append(Base64.getEncoder().encodeToString(confusionPng))
         .append("\"><h2>Misclassified samples</h2>");
     if (misses.isEmpty()) {

@@ -95,23 +95,37 @@ final class TopRun {
           light ? t.options().warm(t.warmEpochs(), t.warmSamples(), grown) : t.options();
       int fullFit = light ? parent.fullFitExamples() : split.trainY().length;
       progress.report(Phase.TRAINING, 0, options.maxEpochs(), Double.NaN, Double.NaN);
-      TopTrainer.Fit fit =
-          TopTrainer.train(
-              baseModel,
-              init,
-              warm ? parent.optimizer() : null,
-              train,
-              split.trainY(),
-              val,
-              split.valY(),
-              options,
-              (e, max, tl, vl) -> progress.report(Phase.TRAINING, e, max, tl, vl));
-      TopModel top = fit.top();
+      java.util.function.Function<TopOptions, TopTrainer.Fit> training =
+          o ->
+              TopTrainer.train(
+                  baseModel,
+                  init,
+                  warm ? parent.optimizer() : null,
+                  train,
+                  split.trainY(),
+                  val,
+                  split.valY(),
+                  o,
+                  (e, max, tl, vl) -> progress.report(Phase.TRAINING, e, max, tl, vl));
+      TopTrainer.Fit first = training.apply(options);
       progress.report(Phase.SCORING, 0, 0, Double.NaN, Double.NaN);
       Evaluation parentEval =
           warm && !grown
-              ? Evaluation.of(labels, fit.initialProbabilities(), split.valY())
+              ? Evaluation.of(labels, first.initialProbabilities(), split.valY())
               : parentEvaluation(data.modelId(), parent, warm, labels, split, val, refusals);
+      List<Remedies.Remedy<TopTrainer.Fit>> remedies =
+          warm && parentEval != null && t.remedies()
+              ? remedies(options, training, progress)
+              : List.of();
+      Remedies.Chosen<TopTrainer.Fit> chosen =
+          Remedies.choose(
+              first,
+              light ? "light epoch" : "full schedule",
+              remedies,
+              f -> Evaluation.of(labels, f.validationProbabilities(), split.valY()),
+              e -> GuardRails.decide(config, e, parentEval, null));
+      TopTrainer.Fit fit = chosen.kept();
+      TopModel top = fit.top();
       float[][] reference = reference(split, top, bottom, t.options().threads());
       return new Candidate(
           data,
@@ -126,6 +140,7 @@ final class TopRun {
           acts.misses(),
           reference,
           headFiles(fit, fullFit),
+          chosen.attempts(),
           new Candidate.Exporter() {
             @Override
             public void savedModel(String modelId, int version, Path dir) {
@@ -138,6 +153,32 @@ final class TopRun {
             }
           });
     }
+  }
+
+  /**
+   * The remedies of a warm start that failed the guard-rails: the same start at a tenth of the
+   * learning rates, then the parent's blocks kept as they are with only the head retrained.
+   */
+  private static List<Remedies.Remedy<TopTrainer.Fit>> remedies(
+      TopOptions options,
+      java.util.function.Function<TopOptions, TopTrainer.Fit> training,
+      TrainingRun.Progress progress) {
+    TopOptions gentler =
+        options.withLearningRates(options.learningRate() / 10, options.headLearningRate() / 10);
+    TopOptions headOnly = options.withLearningRates(0, options.headLearningRate());
+    return List.of(
+        new Remedies.Remedy<>(
+            "gentler: learning rates / 10",
+            () -> {
+              progress.report(Phase.REMEDY, 1, 2, Double.NaN, Double.NaN);
+              return training.apply(gentler);
+            }),
+        new Remedies.Remedy<>(
+            "head only: the parent's blocks kept",
+            () -> {
+              progress.report(Phase.REMEDY, 2, 2, Double.NaN, Double.NaN);
+              return training.apply(headOnly);
+            }));
   }
 
   /** The files beside {@code head.json}: the top's weights, Adam's state and the full-fit size. */

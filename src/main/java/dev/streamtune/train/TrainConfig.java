@@ -60,6 +60,8 @@ public record TrainConfig(
    * @param refitGrowth a warm start runs the whole schedule (from the parent's weights) instead of
    *     a light epoch once the training examples have grown by this factor since the lineage's last
    *     full fit; 0 never refits
+   * @param remedies whether a warm start that fails the guard-rails tries remedies before it is
+   *     refused (a tenth of the learning rates, then the parent's blocks with a retrained head)
    */
   public record Top(
       Mode mode,
@@ -69,17 +71,34 @@ public record TrainConfig(
       int warmEpochs,
       int warmSamples,
       int autoExamples,
-      double refitGrowth) {
+      double refitGrowth,
+      boolean remedies) {
     /** The same settings in another mode. */
     public Top withMode(Mode newMode) {
       return new Top(
-          newMode, cut, featureLayer, options, warmEpochs, warmSamples, autoExamples, refitGrowth);
+          newMode,
+          cut,
+          featureLayer,
+          options,
+          warmEpochs,
+          warmSamples,
+          autoExamples,
+          refitGrowth,
+          remedies);
     }
 
     /** The same settings with other cold-start options. */
     public Top withOptions(TopOptions newOptions) {
       return new Top(
-          mode, cut, featureLayer, newOptions, warmEpochs, warmSamples, autoExamples, refitGrowth);
+          mode,
+          cut,
+          featureLayer,
+          newOptions,
+          warmEpochs,
+          warmSamples,
+          autoExamples,
+          refitGrowth,
+          remedies);
     }
   }
 
@@ -213,6 +232,14 @@ public record TrainConfig(
               "a warm start runs the whole schedule once the training examples have grown by this factor since the "
                   + "lineage's last full fit (0: never); otherwise one light epoch")
           .must(v -> v == 0 || v >= 1, "must be 0 (never) or at least 1");
+
+  /** Remedies. */
+  public static final Setting<Boolean> TOP_REMEDIES =
+      Setting.bool(
+          "train.top.remedies",
+          true,
+          "a warm start that fails the guard-rails tries remedies before it is refused: a tenth of "
+              + "the learning rates, then the parent's blocks with a retrained head");
 
   /** Threads. */
   public static final Setting<Integer> TOP_THREADS =
@@ -398,6 +425,7 @@ public record TrainConfig(
           TOP_THREADS,
           TOP_WARM_SAMPLES,
           TOP_REFIT_GROWTH,
+          TOP_REMEDIES,
           SESSION_TIMEOUT);
 
   /** Reads the settings. */
@@ -445,7 +473,8 @@ public record TrainConfig(
             s.get(TOP_WARM_EPOCHS),
             s.get(TOP_WARM_SAMPLES),
             s.get(AUTO_TOP_EXAMPLES),
-            s.get(TOP_REFIT_GROWTH)),
+            s.get(TOP_REFIT_GROWTH),
+            s.get(TOP_REMEDIES)),
         s.get(SESSION_TIMEOUT));
   }
 

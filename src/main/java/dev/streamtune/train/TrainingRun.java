@@ -201,7 +201,7 @@ final class TrainingRun {
               .setModelId(in.modelId())
               .setVersion(in.version())
               .setStatus(decision.publish() ? VersionStatus.PUBLISHED : VersionStatus.REJECTED)
-              .setReason(decision.reason())
+              .setReason(decision.reason() + Remedies.summary(c.attempts()))
               .setCreatedAt(Instant.ofEpochMilli(now))
               .setParentVersion(in.parent() == null ? null : in.parent().getVersion())
               .setBaseModel(new BaseModel(backbone.name(), backbone.digest()))
@@ -244,7 +244,10 @@ final class TrainingRun {
               .setTimings(new Timings(now - t0, now - in.requestedAt().toEpochMilli()))
               .build();
       artifacts.setModelCard(
-          w.file("model-card.html", Reports.modelCard(v, eval, png, check.misses()), "text/html"));
+          w.file(
+              "model-card.html",
+              Reports.modelCard(v, eval, png, check.misses(), c.attempts()),
+              "text/html"));
       LOG.info(
           "Model {} version {} ({}, {}): accuracy {} on {} validation examples; {}; {}",
           in.modelId(),
@@ -253,7 +256,7 @@ final class TrainingRun {
           v.getStatus(),
           eval.accuracy(),
           split.valY().length,
-          decision.reason(),
+          v.getReason(),
           durations(phases, now));
       return v;
     } finally {

@@ -62,7 +62,8 @@ class TrainerTopIT {
                     1,
                     96,
                     50,
-                    2.0));
+                    2.0,
+                    true));
     FeatureConfig fc = FeatureConfig.defaults();
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
