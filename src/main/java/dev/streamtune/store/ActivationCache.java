@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Cached activations at the cut below a fine-tuned top, so an image goes through the frozen bottom
@@ -54,6 +55,14 @@ public final class ActivationCache {
   /** The cached activations (binary16 bits) of the requested images that are in the cache. */
   public Map<String, short[]> read(String modelId, Collection<String> sha256s) {
     return packs.read(prefix(modelId), sha256s);
+  }
+
+  /**
+   * Hands the cached activations of the requested images to {@code sink}, one pack at a time, so
+   * that a model's whole cache is never held in memory.
+   */
+  public void read(String modelId, Collection<String> sha256s, BiConsumer<String, short[]> sink) {
+    packs.read(prefix(modelId), sha256s, sink);
   }
 
   /** Adds activations (binary16 bits), in new packs. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -48,17 +49,33 @@ final class PackStore<V> {
   }
 
   Map<String, V> read(String prefix, Collection<String> sha256s) {
-    Set<String> wanted = new HashSet<>(sha256s);
     Map<String, V> found = new HashMap<>();
-    for (Map<String, V> pack : packs(prefix).values()) {
-      pack.forEach(
-          (sha, v) -> {
-            if (wanted.contains(sha)) {
-              found.put(sha, v);
-            }
-          });
-    }
+    read(prefix, sha256s, found::put);
     return found;
+  }
+
+  /**
+   * Hands each requested value found to {@code sink}, one pack at a time, so that no more than one
+   * pack is held; a value in two packs is handed once.
+   */
+  void read(String prefix, Collection<String> sha256s, BiConsumer<String, V> sink) {
+    Set<String> wanted = new HashSet<>(sha256s);
+    for (String key : store.list(prefix)) {
+      if (!key.endsWith(".pack")) {
+        continue;
+      }
+      store
+          .get(key)
+          .map(decode)
+          .ifPresent(
+              pack ->
+                  pack.forEach(
+                      (sha, v) -> {
+                        if (wanted.remove(sha)) {
+                          sink.accept(sha, v);
+                        }
+                      }));
+    }
   }
 
   void write(String prefix, Map<String, V> values) {

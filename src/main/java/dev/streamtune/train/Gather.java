@@ -17,8 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +47,11 @@ final class Gather<V> {
   private final Reader<V> read;
   private final Writer<V> write;
   private final Function<List<byte[]>, List<V>> compute;
+  private final Supplier<Map<String, V>> newValues;
 
+  /** Hands the cached values of the requested images to a sink, as it reads them. */
   interface Reader<V> {
-    Map<String, V> read(String modelId, Collection<String> sha256s);
+    void read(String modelId, Collection<String> sha256s, BiConsumer<String, V> sink);
   }
 
   interface Writer<V> {
@@ -59,12 +63,27 @@ final class Gather<V> {
     void refused(Dataset.Example example, RuntimeException error);
   }
 
+  /** Gathers into a {@link HashMap}. */
   Gather(
       ObjectStore store, Reader<V> read, Writer<V> write, Function<List<byte[]>, List<V>> compute) {
+    this(store, read, write, compute, HashMap::new);
+  }
+
+  /**
+   * @param newValues the map a gathering puts its values in: in memory, or one that spills them to
+   *     disk ({@link SpilledActivations})
+   */
+  Gather(
+      ObjectStore store,
+      Reader<V> read,
+      Writer<V> write,
+      Function<List<byte[]>, List<V>> compute,
+      Supplier<Map<String, V>> newValues) {
     this.store = store;
     this.read = read;
     this.write = write;
     this.compute = compute;
+    this.newValues = newValues;
   }
 
   /** The backbone's features, per candidate layer in the backbone's order. */
@@ -80,7 +99,7 @@ final class Gather<V> {
             clock);
     return new Gather<>(
         store,
-        cache::read,
+        (modelId, sha256s, sink) -> cache.read(modelId, sha256s).forEach(sink),
         cache::write,
         images -> {
           List<float[][]> out = new ArrayList<>(images.size());
@@ -91,22 +110,32 @@ final class Gather<V> {
         });
   }
 
-  /** The bottom's activations at its cut, as binary16. */
+  /**
+   * The bottom's activations at its cut, as binary16, into {@code into}: the cache is read one pack
+   * at a time and each computed batch is handed over as it is done, so with a map that spills to
+   * disk the activations are never all in memory.
+   */
   static Gather<short[]> activations(
-      ObjectStore store, CutExtractor bottom, String backboneDigest, String cut, Clock clock) {
+      ObjectStore store,
+      CutExtractor bottom,
+      String backboneDigest,
+      String cut,
+      Clock clock,
+      Map<String, short[]> into) {
     ActivationCache cache =
         new ActivationCache(store, backboneDigest, cut, bottom.shape(), ACTIVATION_PACK, clock);
     return new Gather<>(
         store,
         cache::read,
         cache::write,
-        images -> bottom.extract(images).stream().map(HalfFloat::fromFloats).toList());
+        images -> bottom.extract(images).stream().map(HalfFloat::fromFloats).toList(),
+        () -> into);
   }
 
   /**
    * Gathered values.
    *
-   * @param values per sha256
+   * @param values per sha256 (the gathering's map)
    * @param hits images found in the cache
    * @param misses images that were computed (or skipped)
    * @param skipped sha256 of each image without a value: refused as bad data (and handed to the
@@ -129,8 +158,8 @@ final class Gather<V> {
       long maxBytes,
       IntConsumer progress,
       Refusals refusals) {
-    Map<String, V> values =
-        new HashMap<>(read.read(modelId, examples.stream().map(Dataset.Example::sha256).toList()));
+    Map<String, V> values = newValues.get();
+    read.read(modelId, examples.stream().map(Dataset.Example::sha256).toList(), values::put);
     long hits = values.size();
     List<Dataset.Example> missing =
         examples.stream().filter(e -> !values.containsKey(e.sha256())).toList();
@@ -165,7 +194,7 @@ final class Gather<V> {
       if (!batchValues.isEmpty()) {
         write.write(modelId, batchValues);
       }
-      values.putAll(batchValues);
+      batchValues.forEach(values::put);
       progress.accept(i);
     }
     return new Result<>(values, hits, missing.size(), skipped);

@@ -11,7 +11,6 @@ import dev.streamtune.ml.TfjsExporter;
 import dev.streamtune.ml.TopModel;
 import dev.streamtune.ml.TopOptions;
 import dev.streamtune.ml.TopTrainer;
-import dev.streamtune.store.HalfFloat;
 import dev.streamtune.store.ObjectStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -31,6 +30,7 @@ final class TopRun {
   private final ObjectStore store;
   private final FeatureExtractor extractor;
   private final Path baseModel;
+  private final Path workDir;
   private final Clock clock;
 
   TopRun(
@@ -38,6 +38,7 @@ final class TopRun {
       ObjectStore store,
       FeatureExtractor extractor,
       Path baseModel,
+      Path workDir,
       Clock clock) {
     if (baseModel == null) {
       throw new IllegalStateException(
@@ -48,6 +49,7 @@ final class TopRun {
     this.store = store;
     this.extractor = extractor;
     this.baseModel = baseModel;
+    this.workDir = workDir;
     this.clock = clock;
   }
 
@@ -55,11 +57,13 @@ final class TopRun {
       Dataset listed, Parent parent, TrainingRun.Progress progress, Gather.Refusals refusals) {
     TrainConfig.Top t = config.top();
     Backbone backbone = extractor.backbone();
-    try (CutExtractor bottom =
-        CutExtractor.open(baseModel, backbone, t.cut(), extractor.config())) {
+    try (CutExtractor bottom = CutExtractor.open(baseModel, backbone, t.cut(), extractor.config());
+        SpilledActivations spilled =
+            new SpilledActivations(
+                workDir, bottom.shape()[0] * bottom.shape()[1] * bottom.shape()[2])) {
       progress.report(Phase.ACTIVATIONS, 0, listed.examples().size(), Double.NaN, Double.NaN);
       Gather.Result<short[]> acts =
-          Gather.activations(store, bottom, backbone.digest(), t.cut(), clock)
+          Gather.activations(store, bottom, backbone.digest(), t.cut(), clock, spilled)
               .gather(
                   listed.modelId(),
                   listed.examples(),
@@ -79,8 +83,8 @@ final class TopRun {
       List<String> labels = new ArrayList<>(warm ? parent.head().labels() : List.of());
       data.labels().stream().filter(l -> !labels.contains(l)).forEach(labels::add);
       Split split = new Split(data, labels, Map.of(), List.of());
-      ActivationRows train = rows(data.train(), acts.values());
-      ActivationRows val = rows(split.validationExamples(), acts.values());
+      ActivationRows train = spilled.rows(shas(data.train()));
+      ActivationRows val = spilled.rows(shas(split.validationExamples()));
       TopModel init =
           warm
               ? parent.top().withHead(parent.head().withLabels(labels))
@@ -272,18 +276,7 @@ final class TopRun {
     return reference;
   }
 
-  private static ActivationRows rows(List<Dataset.Example> examples, Map<String, short[]> values) {
-    List<short[]> list = examples.stream().map(e -> values.get(e.sha256())).toList();
-    return new ActivationRows() {
-      @Override
-      public int size() {
-        return list.size();
-      }
-
-      @Override
-      public void read(int row, float[] dst, int offset) {
-        HalfFloat.toFloats(list.get(row), dst, offset);
-      }
-    };
+  private static List<String> shas(List<Dataset.Example> examples) {
+    return examples.stream().map(Dataset.Example::sha256).toList();
   }
 }

@@ -153,7 +153,7 @@ final class TrainingRun {
     TrainingMode mode = mode(config.top(), data.examples().size(), parent);
     Candidate c =
         mode == TrainingMode.TOP
-            ? new TopRun(config, store, extractor, tfjsBaseModel, clock)
+            ? new TopRun(config, store, extractor, tfjsBaseModel, workDir, clock)
                 .fit(data, parent, progress, quarantines)
             : new HeadRun(config, store, extractor, clock).fit(data, parent, progress, quarantines);
     data = c.data();

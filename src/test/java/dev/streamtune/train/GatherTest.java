@@ -41,7 +41,7 @@ class GatherTest {
     Gather<Integer> gather =
         new Gather<>(
             store,
-            (m, shas) -> Map.of(),
+            (m, shas, sink) -> {},
             (m, values) -> cache.putAll(values),
             images -> {
               batches[0]++;
@@ -88,7 +88,7 @@ class GatherTest {
     Gather<Integer> gather =
         new Gather<>(
             store,
-            (m, shas) -> Map.of(),
+            (m, shas, sink) -> {},
             (m, values) -> {},
             images -> images.stream().map(b -> DECODER.decode(b).width()).toList());
 
@@ -114,7 +114,7 @@ class GatherTest {
     Gather<Integer> gather =
         new Gather<>(
             store,
-            (m, shas) -> Map.of(),
+            (m, shas, sink) -> {},
             (m, values) -> {},
             images -> {
               throw new IllegalStateException("Feature extraction failed: out of native memory");
@@ -145,7 +145,7 @@ class GatherTest {
     Gather<Integer> gather =
         new Gather<>(
             store,
-            (model, shas) -> Map.of(),
+            (model, shas, sink) -> {},
             (model, values) -> cache.putAll(values),
             images -> {
               roundBytes.add(images.stream().mapToInt(b -> b.length).sum());
@@ -172,7 +172,7 @@ class GatherTest {
     List<Integer> rounds = new ArrayList<>();
     new Gather<Integer>(
             store,
-            (model, shas) -> Map.of(),
+            (model, shas, sink) -> {},
             (model, values) -> {},
             images -> {
               rounds.add(images.size());
