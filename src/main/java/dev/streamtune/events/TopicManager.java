@@ -169,12 +169,19 @@ public final class TopicManager {
             .configs(
                 Map.of(
                     TopicConfig.RETENTION_MS_CONFIG,
-                    String.valueOf(policy.statusRetention().toMillis()))));
+                    String.valueOf(policy.statusRetention().toMillis()))),
+        new NewTopic(names.exampleIndex(), p, rf)
+            .configs(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.DELETE_RETENTION_MS_CONFIG,
+                    String.valueOf(ExampleIndexEntry.TOMBSTONE_RETENTION.toMillis()))));
   }
 
   static void check(TopicState t, TopicNames names, TopicPolicy policy) {
     String name = t.name();
-    if (name.equals(names.modelVersions())) {
+    if (name.equals(names.modelVersions()) || name.equals(names.exampleIndex())) {
       String cleanup = t.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);
       if (!TopicConfig.CLEANUP_POLICY_COMPACT.equals(cleanup)) {
         throw new IllegalStateException(
@@ -183,7 +190,11 @@ public final class TopicManager {
                 + " has cleanup.policy="
                 + cleanup
                 + ", but it must be "
-                + "compact alone: with deletion, old model versions would vanish for new subscribers. Fix it with "
+                + "compact alone: with deletion, "
+                + (name.equals(names.modelVersions())
+                    ? "old model versions would vanish for new subscribers"
+                    : "index records would vanish before every trainer read them")
+                + ". Fix it with "
                 + "kafka-configs --alter --entity-type topics --entity-name "
                 + name
                 + " --add-config cleanup.policy=compact");

@@ -12,13 +12,17 @@ import java.util.List;
  * @param trainingRequests {@code TrainingRequest}s keyed by model id
  * @param modelVersions compacted {@code ModelVersion}s keyed {@code modelId/version}
  * @param trainingStatus the trainer's live progress
+ * @param exampleIndex compacted {@link ExampleIndexEntry}s keyed {@code modelId/sha256}: every
+ *     stored example's label, written by ingest as it stores, read by the trainers instead of
+ *     listing the bucket
  */
 public record TopicNames(
     String labelledImages,
     String deadLetters,
     String trainingRequests,
     String modelVersions,
-    String trainingStatus) {
+    String trainingStatus,
+    String exampleIndex) {
 
   private static final String LEGAL = "[A-Za-z0-9._-]{1,200}";
 
@@ -57,6 +61,14 @@ public record TopicNames(
   public static final Setting<String> TRAINING_STATUS =
       name("topic.training.status", "training.status", "topic of live training progress");
 
+  /** Example index. */
+  public static final Setting<String> EXAMPLE_INDEX =
+      name(
+          "topic.example.index",
+          "examples.index",
+          "compacted topic of every stored example's label, which trainers read instead of listing "
+              + "the bucket");
+
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS =
       List.of(
@@ -65,12 +77,19 @@ public record TopicNames(
           DEAD_LETTERS,
           TRAINING_REQUESTS,
           MODEL_VERSIONS,
-          TRAINING_STATUS);
+          TRAINING_STATUS,
+          EXAMPLE_INDEX);
 
   /** Checks that each name is a legal Kafka topic name. */
   public TopicNames {
     for (String n :
-        List.of(labelledImages, deadLetters, trainingRequests, modelVersions, trainingStatus)) {
+        List.of(
+            labelledImages,
+            deadLetters,
+            trainingRequests,
+            modelVersions,
+            trainingStatus,
+            exampleIndex)) {
       if (n == null || !n.matches(LEGAL) || n.equals(".") || n.equals("..")) {
         throw new IllegalArgumentException("illegal topic name " + n);
       }
@@ -95,7 +114,8 @@ public record TopicNames(
         p + source.get(DEAD_LETTERS),
         p + source.get(TRAINING_REQUESTS),
         p + source.get(MODEL_VERSIONS),
-        p + source.get(TRAINING_STATUS));
+        p + source.get(TRAINING_STATUS),
+        p + source.get(EXAMPLE_INDEX));
   }
 
   private static Setting<String> name(String key, String def, String description) {

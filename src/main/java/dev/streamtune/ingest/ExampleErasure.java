@@ -1,5 +1,6 @@
 package dev.streamtune.ingest;
 
+import dev.streamtune.events.ExampleIndexEntry;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.TopicNames;
@@ -10,12 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code streamtune examples delete}: erases images from a model's dataset, for the right to
@@ -33,9 +39,9 @@ import java.util.regex.Pattern;
  *       validation images inline (the card's bytes then differ from the sha256 in the event).
  * </ul>
  *
- * The trainer lists the examples from the bucket, so the next version trains, and validates,
- * without them. Each step is idempotent: erasing again after a crash, or erasing an image already
- * gone, is safe.
+ * Last, it writes a tombstone for each image to {@code examples.index}, so the trainers' example
+ * indexes drop it, and the next version trains, and validates, without them. Each step is
+ * idempotent: erasing again after a crash, or erasing an image already gone, is safe.
  *
  * <p>Ingest's examples state store still holds the image's key ({@code modelId/sha256}) with its
  * last label, and that is what keeps it erased: a redelivery of an event carrying the image under
@@ -93,7 +99,44 @@ public final class ExampleErasure {
     notFound.removeAll(byEvent.keySet());
     Set<String> all = new TreeSet<>(sha256s);
     byEvent.values().forEach(all::addAll);
-    return erase(store, modelId, all, clock, byEvent, notFound);
+    Result result = erase(store, modelId, all, clock, byEvent, notFound);
+    unindex(kafka, topics.exampleIndex(), modelId, all);
+    return result;
+  }
+
+  /**
+   * Writes a tombstone for each image to {@code examples.index}, after its objects are gone, so
+   * that trainers following the index drop it too (a trainer that missed it drops it when it finds
+   * the object gone, or at its next full listing).
+   */
+  static void unindex(KafkaConfig kafka, String topic, String modelId, Set<String> sha256s) {
+    if (sha256s.isEmpty()) {
+      return;
+    }
+    Map<String, Object> props = new HashMap<>(kafka.clientProps());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    try (var producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      int partition = ExampleIndexEntry.partition(modelId, producer.partitionsFor(topic).size());
+      List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+      for (String sha : sha256s) {
+        ExampleIndexEntry e = ExampleIndexEntry.erased(modelId, sha);
+        sent.add(producer.send(new ProducerRecord<>(topic, partition, e.recordKey(), null)));
+      }
+      for (var f : sent) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while writing the index's tombstones", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(
+          "Could not write the index's tombstones (the images are erased; trainers drop them when "
+              + "they find them gone): "
+              + e.getCause(),
+          e);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.streamtune.ingest;
 
 import dev.streamtune.events.AvroBinarySerde;
+import dev.streamtune.events.ExampleIndexEntry;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.TopicNames;
@@ -11,6 +12,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -34,6 +37,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * images.labelled ─decode─▶ validate ─▶ repartition by modelId/sha256 ─▶ store (examples state)
  *   ├─▶ images.labelled.dlq (records bad at the store stage, rebuilt as they came in)
+ *   ├─▶ examples.index (each new example or relabel, in its model's partition)
  *   └─▶ repartition by modelId ─▶ trigger (model-counters state, punctuator) ─▶ training.requests
  *                                                                        └─▶ training.status (counts)
  * bad records ─▶ images.labelled.dlq (KIP-1034 handlers, {@link DeadLetters})
@@ -131,11 +135,30 @@ public final class IngestTopology {
                 "dlq"))
         .defaultBranch(
             Branched.withConsumer(
-                s ->
-                    counts(
-                        s.mapValues(v -> (Long) v, Named.as("as-count")), config, topics, requests),
+                s -> {
+                  KStream<String, ExampleIndexEntry> stored =
+                      s.mapValues(v -> (ExampleIndexEntry) v, Named.as("as-entry"));
+                  index(stored, topics);
+                  counts(stored.mapValues(v -> 1L, Named.as("as-count")), config, topics, requests);
+                },
                 "counts"));
     return b.build();
+  }
+
+  /** Writes each stored example to {@code examples.index}, in its model's partition. */
+  private static void index(KStream<String, ExampleIndexEntry> stored, TopicNames topics) {
+    stored
+        .map((k, v) -> KeyValue.pair(v.recordKey(), v.recordValue()), Named.as("as-index"))
+        .to(
+            topics.exampleIndex(),
+            Produced.with(Serdes.String(), Serdes.String())
+                .withStreamPartitioner(
+                    (topic, key, value, partitions) ->
+                        Optional.of(
+                            Set.of(
+                                ExampleIndexEntry.partition(
+                                    key.substring(0, key.indexOf('/')), partitions))))
+                .withName("index"));
   }
 
   private static void counts(

@@ -1,5 +1,6 @@
 package dev.streamtune.ingest;
 
+import dev.streamtune.events.ExampleIndexEntry;
 import dev.streamtune.events.Failures;
 import dev.streamtune.events.ImageRef;
 import dev.streamtune.events.InlineImage;
@@ -25,8 +26,9 @@ import org.slf4j.MDC;
  * old. Both are idempotent, so a replay after a crash or an aborted transaction writes the same
  * objects again and, since the store rolled back with it, counts each change once. Each write
  * carries the image's label revision ({@link BucketLayout#REVISION}), counted in the same store, so
- * a fenced instance's late write is outranked by the new owner's. Emits one change ({@code 1L}) per
- * new example or relabel, keyed by model id.
+ * a fenced instance's late write is outranked by the new owner's. Emits one {@link
+ * ExampleIndexEntry} per new example or relabel, keyed by model id: counted towards a training
+ * request, and written to {@code examples.index}.
  *
  * <p>An {@code ImageRef} is read again here, after the repartition, and its bytes must still have
  * the sha256 validation saw (so also its size and pixels); an object replaced since is
@@ -141,7 +143,10 @@ final class StoreProcessor implements Processor<String, LabelledImage, String, O
       throw new ValidationException(Reason.STORE_REFUSED, rejections.take(id));
     }
     examples.put(record.key(), e.getLabel() + "\t" + e.getEventId() + "\t" + revision);
-    context.forward(record.withKey(e.getModelId()).withValue(1L));
+    context.forward(
+        record
+            .withKey(e.getModelId())
+            .withValue(new ExampleIndexEntry(e.getModelId(), sha, e.getLabel(), target, revision)));
   }
 
   private byte[] reread(LabelledImage e, String sha) {

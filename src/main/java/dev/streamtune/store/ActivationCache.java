@@ -17,6 +17,20 @@ public final class ActivationCache {
   private final String layer;
   private final PackStore<short[]> packs;
 
+  private ActivationCache(String backboneDigest, String layer, PackStore<short[]> packs) {
+    this.backboneDigest = backboneDigest;
+    this.layer = layer;
+    this.packs = packs;
+  }
+
+  /**
+   * The same cache, read through a local disk mirror of its packs in {@code dir} ({@link
+   * LocalPacks}), so a run reads only the values it needs, from local disk.
+   */
+  public ActivationCache withLocal(java.nio.file.Path dir) {
+    return new ActivationCache(backboneDigest, layer, packs.withLocal(dir));
+  }
+
   /**
    * @param store where packs live
    * @param backboneDigest the backbone's digest

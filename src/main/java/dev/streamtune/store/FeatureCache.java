@@ -19,6 +19,27 @@ public final class FeatureCache {
   private final String backboneDigest;
   private final PackStore<float[][]> packs;
 
+  private FeatureCache(String backboneDigest, PackStore<float[][]> packs) {
+    this.backboneDigest = backboneDigest;
+    this.packs = packs;
+  }
+
+  /**
+   * The same cache, read through a local disk mirror of its packs in {@code dir} ({@link
+   * LocalPacks}), so a run reads only the values it needs, from local disk.
+   */
+  public FeatureCache withLocal(java.nio.file.Path dir) {
+    return new FeatureCache(backboneDigest, packs.withLocal(dir));
+  }
+
+  /** Hands the cached vectors of the requested images to {@code sink}. */
+  public void read(
+      String modelId,
+      java.util.Collection<String> sha256s,
+      java.util.function.BiConsumer<String, float[][]> sink) {
+    packs.read(prefix(modelId), sha256s, sink);
+  }
+
   /**
    * @param store where packs live
    * @param backboneDigest the backbone's digest

@@ -1,5 +1,6 @@
 package dev.streamtune.store;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,6 +28,7 @@ final class PackStore<V> {
   private final Function<byte[], Map<String, V>> decode;
   private final int maxPerPack;
   private final Clock clock;
+  private final LocalPacks<V> local;
 
   /**
    * @param decode a pack's entries, or null when the pack was written for something else (another
@@ -38,6 +40,16 @@ final class PackStore<V> {
       Function<byte[], Map<String, V>> decode,
       int maxPerPack,
       Clock clock) {
+    this(store, encode, decode, maxPerPack, clock, null);
+  }
+
+  private PackStore(
+      ObjectStore store,
+      Function<Map<String, V>, byte[]> encode,
+      Function<byte[], Map<String, V>> decode,
+      int maxPerPack,
+      Clock clock,
+      Path localDir) {
     if (maxPerPack < 1) {
       throw new IllegalArgumentException("maxPerPack must be positive");
     }
@@ -46,6 +58,12 @@ final class PackStore<V> {
     this.decode = decode;
     this.maxPerPack = maxPerPack;
     this.clock = clock;
+    this.local = localDir == null ? null : new LocalPacks<>(localDir, encode, decode);
+  }
+
+  /** The same store, read through a local disk mirror in {@code dir} ({@link LocalPacks}). */
+  PackStore<V> withLocal(Path dir) {
+    return new PackStore<>(store, encode, decode, maxPerPack, clock, dir);
   }
 
   Map<String, V> read(String prefix, Collection<String> sha256s) {
@@ -59,8 +77,22 @@ final class PackStore<V> {
    * pack is held; a value in two packs is handed once.
    */
   void read(String prefix, Collection<String> sha256s, BiConsumer<String, V> sink) {
+    List<String> keys = store.list(prefix);
+    if (local != null) {
+      try {
+        local.read(
+            prefix,
+            keys.stream().filter(k -> k.endsWith(".pack")).toList(),
+            store::get,
+            sha256s,
+            sink);
+        return;
+      } catch (LocalPacks.LocalMirrorException e) {
+        // read from object storage below
+      }
+    }
     Set<String> wanted = new HashSet<>(sha256s);
-    for (String key : store.list(prefix)) {
+    for (String key : keys) {
       if (!key.endsWith(".pack")) {
         continue;
       }
@@ -84,17 +116,21 @@ final class PackStore<V> {
       Map<String, V> part = new LinkedHashMap<>();
       all.subList(i, Math.min(all.size(), i + maxPerPack))
           .forEach(e -> part.put(e.getKey(), e.getValue()));
-      put(store, prefix, encode.apply(part), part.size(), clock);
+      String key = newKey(prefix, clock);
+      put(store, key, encode.apply(part), part.size());
+      if (local != null) {
+        local.added(prefix, key, part);
+      }
     }
   }
 
   /** Writes one encoded pack of {@code entries} values as a new pack under {@code prefix}. */
   static void put(ObjectStore store, String prefix, byte[] pack, int entries, Clock clock) {
-    store.put(
-        newKey(prefix, clock),
-        pack,
-        "application/octet-stream",
-        Map.of("entries", String.valueOf(entries)));
+    put(store, newKey(prefix, clock), pack, entries);
+  }
+
+  private static void put(ObjectStore store, String key, byte[] pack, int entries) {
+    store.put(key, pack, "application/octet-stream", Map.of("entries", String.valueOf(entries)));
   }
 
   /** A new pack's key under {@code prefix}: the time first, so that keys sort by age. */

@@ -24,11 +24,19 @@ import java.util.TreeSet;
  * than every image the label had, so no image a parent version trained on ever moves into
  * validation.
  *
+ * <p>A label's validation images may be capped ({@link Holdout#perLabel}): those with the smallest
+ * hashes are kept and the others train. As a label grows, an image can only leave validation that
+ * way (a new image with a smaller hash takes its place), never join it, so the promise above holds
+ * (save after an erasure, which can let an image back in). The cap keeps the cost of validation,
+ * and of the guard-rails, flat as a model grows.
+ *
  * @param modelId the model
  * @param examples every example, sorted by label then sha256
  * @param validation sha256 of each validation image
+ * @param holdout how the validation split was drawn
  */
-public record Dataset(String modelId, List<Example> examples, java.util.Set<String> validation) {
+public record Dataset(
+    String modelId, List<Example> examples, java.util.Set<String> validation, Holdout holdout) {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Dataset.class);
 
   /**
@@ -39,6 +47,19 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
    * @param key its object key
    */
   public record Example(String sha256, String label, String key) {}
+
+  /**
+   * How the validation split is drawn.
+   *
+   * @param percent share of images, by the first 32 bits of their sha256 modulo 100
+   * @param perLabel the most validation images of one label; 0 for no cap
+   */
+  public record Holdout(int percent, int perLabel) {
+    /** A split by percentage alone. */
+    public static Holdout percent(int percent) {
+      return new Holdout(percent, 0);
+    }
+  }
 
   /** Copies the collections. */
   public Dataset {
@@ -57,13 +78,13 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
    * stale object (docs/operations.md).
    */
   public static Dataset list(ObjectStore store, String modelId, int validationPercent) {
-    return list(store, modelId, validationPercent, () -> {});
+    return list(store, modelId, Holdout.percent(validationPercent), () -> {});
   }
 
   /**
    * As {@link #list(ObjectStore, String, int)}, telling {@code conflict} of each label conflict.
    */
-  static Dataset list(ObjectStore store, String modelId, int validationPercent, Runnable conflict) {
+  static Dataset list(ObjectStore store, String modelId, Holdout holdout, Runnable conflict) {
     Map<String, Example> bySha = new TreeMap<>();
     for (String key : store.list(BucketLayout.prefix(modelId))) {
       BucketLayout.parse(modelId, key)
@@ -86,7 +107,7 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
                 }
               });
     }
-    return of(modelId, new ArrayList<>(bySha.values()), validationPercent);
+    return of(modelId, new ArrayList<>(bySha.values()), holdout);
   }
 
   private static long revision(ObjectStore store, Example e) {
@@ -95,37 +116,42 @@ public record Dataset(String modelId, List<Example> examples, java.util.Set<Stri
 
   /** A dataset of the given examples, split. */
   public static Dataset of(String modelId, List<Example> examples, int validationPercent) {
+    return of(modelId, examples, Holdout.percent(validationPercent));
+  }
+
+  /** A dataset of the given examples, split as {@code holdout} says. */
+  public static Dataset of(String modelId, List<Example> examples, Holdout holdout) {
     List<Example> sorted = new ArrayList<>(examples);
     sorted.sort(Comparator.comparing(Example::label).thenComparing(Example::sha256));
     java.util.Set<String> validation = new java.util.HashSet<>();
     Map<String, List<Example>> byLabel = new LinkedHashMap<>();
     sorted.forEach(e -> byLabel.computeIfAbsent(e.label(), k -> new ArrayList<>()).add(e));
+    int cap = holdout.perLabel() == 0 ? Integer.MAX_VALUE : holdout.perLabel();
     for (List<Example> group : byLabel.values()) {
-      boolean any = false;
+      int drawn = 0;
       for (Example e : group) {
-        if (Integer.remainderUnsigned(Integer.parseUnsignedInt(e.sha256().substring(0, 8), 16), 100)
-            < validationPercent) {
+        if (drawn < cap
+            && Integer.remainderUnsigned(
+                    Integer.parseUnsignedInt(e.sha256().substring(0, 8), 16), 100)
+                < holdout.percent()) {
           validation.add(e.sha256());
-          any = true;
+          drawn++;
         }
       }
-      if (!any && group.size() >= 2) {
+      if (drawn == 0 && group.size() >= 2) {
         validation.add(group.get(0).sha256());
       }
     }
-    return new Dataset(modelId, sorted, validation);
+    return new Dataset(modelId, sorted, validation, holdout);
   }
 
-  /** This dataset without the given images, split again. */
-  public Dataset without(java.util.Collection<String> sha256s, int validationPercent) {
+  /** This dataset without the given images, split again the same way. */
+  public Dataset without(java.util.Collection<String> sha256s) {
     if (sha256s.isEmpty()) {
       return this;
     }
     java.util.Set<String> out = java.util.Set.copyOf(sha256s);
-    return of(
-        modelId,
-        examples.stream().filter(e -> !out.contains(e.sha256())).toList(),
-        validationPercent);
+    return of(modelId, examples.stream().filter(e -> !out.contains(e.sha256())).toList(), holdout);
   }
 
   /** The labels, sorted. */

@@ -88,6 +88,19 @@ final class Gather<V> {
 
   /** The backbone's features, per candidate layer in the backbone's order. */
   static Gather<float[][]> features(ObjectStore store, FeatureExtractor extractor, Clock clock) {
+    return features(store, extractor, clock, null, null);
+  }
+
+  /**
+   * The backbone's features, the cache read through a local disk mirror in {@code local} (none when
+   * null), into {@code into} (a new map per gathering when null).
+   */
+  static Gather<float[][]> features(
+      ObjectStore store,
+      FeatureExtractor extractor,
+      Clock clock,
+      java.nio.file.Path local,
+      Map<String, float[][]> into) {
     var b = extractor.backbone();
     FeatureCache cache =
         new FeatureCache(
@@ -97,17 +110,19 @@ final class Gather<V> {
             b.featureDims().values().stream().mapToInt(Integer::intValue).toArray(),
             FEATURE_PACK,
             clock);
+    FeatureCache cached = local == null ? cache : cache.withLocal(local);
     return new Gather<>(
         store,
-        (modelId, sha256s, sink) -> cache.read(modelId, sha256s).forEach(sink),
-        cache::write,
+        cached::read,
+        cached::write,
         images -> {
           List<float[][]> out = new ArrayList<>(images.size());
           for (Features f : extractor.extract(images)) {
             out.add(b.featureLayers().stream().map(f::layer).toArray(float[][]::new));
           }
           return out;
-        });
+        },
+        into == null ? HashMap::new : () -> into);
   }
 
   /**
@@ -121,9 +136,11 @@ final class Gather<V> {
       String backboneDigest,
       String cut,
       Clock clock,
-      Map<String, short[]> into) {
+      Map<String, short[]> into,
+      java.nio.file.Path local) {
     ActivationCache cache =
-        new ActivationCache(store, backboneDigest, cut, bottom.shape(), ACTIVATION_PACK, clock);
+        new ActivationCache(store, backboneDigest, cut, bottom.shape(), ACTIVATION_PACK, clock)
+            .withLocal(local);
     return new Gather<>(
         store,
         cache::read,

@@ -26,39 +26,54 @@ final class HeadRun {
   private final TrainConfig config;
   private final ObjectStore store;
   private final FeatureExtractor extractor;
+  private final Path workDir;
   private final Clock clock;
 
-  HeadRun(TrainConfig config, ObjectStore store, FeatureExtractor extractor, Clock clock) {
+  HeadRun(
+      TrainConfig config,
+      ObjectStore store,
+      FeatureExtractor extractor,
+      Path workDir,
+      Clock clock) {
     this.config = config;
     this.store = store;
     this.extractor = extractor;
+    this.workDir = workDir;
     this.clock = clock;
   }
 
   Candidate fit(
       Dataset listed, Parent parent, TrainingRun.Progress progress, Gather.Refusals refusals) {
-    progress.report(Phase.FEATURES, 0, listed.examples().size(), Double.NaN, Double.NaN);
-    Gather.Result<float[][]> features =
-        Gather.features(store, extractor, clock)
-            .gather(
-                listed.modelId(),
-                listed.examples(),
-                config.extractBatch(),
-                config.extractBytes(),
-                n ->
-                    progress.report(
-                        Phase.FEATURES, n, listed.examples().size(), Double.NaN, Double.NaN),
-                refusals);
-    Dataset data = TrainingRun.usable(listed, features.skipped(), config.validationPercent());
     Backbone backbone = extractor.backbone();
     boolean warm =
         parent != null
             && parent.top() == null
             && backbone.featureLayers().contains(parent.head().featureLayer())
             && backbone.digest().equals(parent.version().getBaseModel().getDigest());
+    List<Dataset.Example> drawn =
+        warm
+            ? Rehearsal.draw(
+                listed.train(),
+                config.head().maxSamplesPerEpoch(),
+                config.head().seed() + listed.examples().size())
+            : listed.train();
+    Map<String, float[][]> values = new java.util.HashMap<>();
+    Drawn features =
+        Drawn.gather(
+            Gather.features(store, extractor, clock, workDir.resolve("cache"), values),
+            values,
+            listed,
+            drawn,
+            config,
+            Phase.FEATURES,
+            progress,
+            refusals);
+    Dataset data = features.data();
     List<String> labels = new ArrayList<>(warm ? parent.head().labels() : List.of());
     data.labels().stream().filter(l -> !labels.contains(l)).forEach(labels::add);
-    Split split = new Split(data, labels, features.values(), backbone.featureLayers());
+    Split split =
+        new Split(
+            features.train(), data.validationExamples(), labels, values, backbone.featureLayers());
     progress.report(Phase.TRAINING, 0, config.head().maxEpochs(), Double.NaN, Double.NaN);
     HeadTrainer.EpochListener epochs =
         (e, max, tl, vl) -> progress.report(Phase.TRAINING, e, max, tl, vl);

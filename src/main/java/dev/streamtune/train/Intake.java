@@ -2,6 +2,7 @@ package dev.streamtune.train;
 
 import dev.streamtune.events.Failures;
 import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.TrainingReason;
 import dev.streamtune.events.TrainingRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,7 +73,13 @@ final class Intake implements ConsumerRebalanceListener {
   private void accept(TopicPartition tp, ConsumerRecord<String, byte[]> r) {
     try {
       TrainingRequest q = decoder.deserialize(r.topic(), r.headers(), r.value());
-      pending.add(q.getModelId(), q.getRequestId(), q.getRequestedAt(), tp, r.offset());
+      pending.add(
+          q.getModelId(),
+          q.getRequestId(),
+          q.getRequestedAt(),
+          q.getReason() == TrainingReason.MANUAL,
+          tp,
+          r.offset());
     } catch (RuntimeException e) {
       Failures.Disposition d = Failures.classify(e);
       if (d == Failures.Disposition.DEAD_LETTER) {

@@ -38,16 +38,30 @@ final class Pending {
    * @param requestedAt the earliest request's time
    * @param count how many requests
    * @param offsets each request's partition and offset, of the partitions this trainer still owns
+   * @param manual whether a person asked for one of them ({@code MANUAL}): the run then lists the
+   *     bucket instead of following the example index
    */
   record Batch(
       String modelId,
       String requestId,
       Instant requestedAt,
       int count,
-      Map<TopicPartition, TreeSet<Long>> offsets) {}
+      Map<TopicPartition, TreeSet<Long>> offsets,
+      boolean manual) {}
+
+  /** Adds a fetched request that no person asked for. */
+  void add(String modelId, String requestId, Instant requestedAt, TopicPartition tp, long offset) {
+    add(modelId, requestId, requestedAt, false, tp, offset);
+  }
 
   /** Adds a fetched request. */
-  void add(String modelId, String requestId, Instant requestedAt, TopicPartition tp, long offset) {
+  void add(
+      String modelId,
+      String requestId,
+      Instant requestedAt,
+      boolean manual,
+      TopicPartition tp,
+      long offset) {
     Batch b = byModel.get(modelId);
     Map<TopicPartition, TreeSet<Long>> offsets = b == null ? new HashMap<>() : b.offsets();
     offsets.computeIfAbsent(tp, k -> new TreeSet<>()).add(offset);
@@ -58,7 +72,8 @@ final class Pending {
             requestId,
             b == null || requestedAt.isBefore(b.requestedAt()) ? requestedAt : b.requestedAt(),
             b == null ? 1 : b.count() + 1,
-            offsets));
+            offsets,
+            manual || (b != null && b.manual())));
     outstanding.computeIfAbsent(tp, k -> new TreeSet<>()).add(offset);
     seen(tp, offset);
   }

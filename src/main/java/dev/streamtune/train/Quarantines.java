@@ -62,9 +62,9 @@ final class Quarantines implements Gather.Refusals, AutoCloseable {
   }
 
   /** The dataset without the images quarantined before this run. */
-  Dataset without(Dataset listed, int validationPercent) {
+  Dataset without(Dataset listed) {
     Set<String> shas = Quarantine.shas(store, modelId);
-    Dataset kept = listed.without(shas, validationPercent);
+    Dataset kept = listed.without(shas);
     excluded = (long) listed.examples().size() - kept.examples().size();
     return kept;
   }

@@ -16,8 +16,18 @@ final class Split {
   private final int[] valY;
 
   Split(Dataset data, List<String> labels, Map<String, float[][]> vectors, List<String> layers) {
-    this.train = data.train();
-    this.validation = data.validationExamples();
+    this(data.train(), data.validationExamples(), labels, vectors, layers);
+  }
+
+  /** Rows of the given training and validation examples (a run may train on a draw). */
+  Split(
+      List<Dataset.Example> train,
+      List<Dataset.Example> validation,
+      List<String> labels,
+      Map<String, float[][]> vectors,
+      List<String> layers) {
+    this.train = List.copyOf(train);
+    this.validation = List.copyOf(validation);
     this.vectors = vectors;
     this.layers = List.copyOf(layers);
     this.trainY = train.stream().mapToInt(e -> labels.indexOf(e.label())).toArray();

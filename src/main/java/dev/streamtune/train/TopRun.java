@@ -57,33 +57,45 @@ final class TopRun {
       Dataset listed, Parent parent, TrainingRun.Progress progress, Gather.Refusals refusals) {
     TrainConfig.Top t = config.top();
     Backbone backbone = extractor.backbone();
+    boolean warm =
+        parent != null
+            && parent.top() != null
+            && parent.top().cut().equals(t.cut())
+            && parent.head().featureLayer().equals(t.featureLayer())
+            && backbone.digest().equals(parent.version().getBaseModel().getDigest());
+    boolean light =
+        warm
+            && (t.refitGrowth() == 0
+                || listed.train().size() < t.refitGrowth() * parent.fullFitExamples());
+    TopOptions schedule =
+        light
+            ? t.options().warm(t.warmEpochs(), t.warmSamples(), false)
+            : warm
+                ? t.options().withEpochs(Math.min(t.refitEpochs(), t.options().maxEpochs()))
+                : t.options();
+    List<Dataset.Example> drawn =
+        Rehearsal.draw(
+            listed.train(),
+            (int)
+                Math.min(
+                    Integer.MAX_VALUE, (long) schedule.maxEpochs() * schedule.samplesPerEpoch()),
+            t.options().seed() + listed.examples().size());
     try (CutExtractor bottom = CutExtractor.open(baseModel, backbone, t.cut(), extractor.config());
         SpilledActivations spilled =
             new SpilledActivations(
                 workDir, bottom.shape()[0] * bottom.shape()[1] * bottom.shape()[2])) {
-      progress.report(Phase.ACTIVATIONS, 0, listed.examples().size(), Double.NaN, Double.NaN);
-      Gather.Result<short[]> acts =
-          Gather.activations(store, bottom, backbone.digest(), t.cut(), clock, spilled)
-              .gather(
-                  listed.modelId(),
-                  listed.examples(),
-                  config.extractBatch(),
-                  config.extractBytes(),
-                  n ->
-                      progress.report(
-                          Phase.ACTIVATIONS, n, listed.examples().size(), Double.NaN, Double.NaN),
-                  refusals);
-      Dataset data = TrainingRun.usable(listed, acts.skipped(), config.validationPercent());
-      boolean warm =
-          parent != null
-              && parent.top() != null
-              && parent.top().cut().equals(t.cut())
-              && parent.head().featureLayer().equals(t.featureLayer())
-              && backbone.digest().equals(parent.version().getBaseModel().getDigest());
+      Gather<short[]> gather =
+          Gather.activations(
+              store, bottom, backbone.digest(), t.cut(), clock, spilled, workDir.resolve("cache"));
+      Drawn d =
+          Drawn.gather(
+              gather, spilled, listed, drawn, config, Phase.ACTIVATIONS, progress, refusals);
+      Dataset data = d.data();
+      List<Dataset.Example> trainOn = d.train();
       List<String> labels = new ArrayList<>(warm ? parent.head().labels() : List.of());
       data.labels().stream().filter(l -> !labels.contains(l)).forEach(labels::add);
-      Split split = new Split(data, labels, Map.of(), List.of());
-      ActivationRows train = spilled.rows(shas(data.train()));
+      Split split = new Split(trainOn, data.validationExamples(), labels, Map.of(), List.of());
+      ActivationRows train = spilled.rows(shas(trainOn));
       ActivationRows val = spilled.rows(shas(split.validationExamples()));
       TopModel init =
           warm
@@ -91,13 +103,9 @@ final class TopRun {
               : TopTrainer.initial(
                   baseModel, t.cut(), t.featureLayer(), labels, t.options().seed());
       boolean grown = warm && labels.size() > parent.head().labels().size();
-      boolean light =
-          warm
-              && (t.refitGrowth() == 0
-                  || split.trainY().length < t.refitGrowth() * parent.fullFitExamples());
       TopOptions options =
-          light ? t.options().warm(t.warmEpochs(), t.warmSamples(), grown) : t.options();
-      int fullFit = light ? parent.fullFitExamples() : split.trainY().length;
+          light ? t.options().warm(t.warmEpochs(), t.warmSamples(), grown) : schedule;
+      int fullFit = light ? parent.fullFitExamples() : data.train().size();
       progress.report(Phase.TRAINING, 0, options.maxEpochs(), Double.NaN, Double.NaN);
       java.util.function.Function<TopOptions, TopTrainer.Fit> training =
           o ->
@@ -140,8 +148,8 @@ final class TopRun {
           fit.validationProbabilities(),
           parentEval,
           parent != null && !warm,
-          acts.hits(),
-          acts.misses(),
+          d.hits(),
+          d.misses(),
           reference,
           headFiles(fit, fullFit),
           chosen.attempts(),

@@ -29,6 +29,10 @@ import java.util.Map;
  *     many (so it holds at most this plus one image), whatever {@code extractBatch} says
  * @param top when and how the top of the network is fine-tuned
  * @param sessionTimeout how long the group waits for a silent trainer before its requests move on
+ * @param validationPerLabel the most validation images of one label (0: no cap); those over it
+ *     train
+ * @param indexRelist how old a trainer's example index may grow before a run lists the bucket again
+ *     ({@link ExampleIndex}); zero lists on every run
  */
 public record TrainConfig(
     String groupId,
@@ -44,7 +48,14 @@ public record TrainConfig(
     int extractBatch,
     long extractBytes,
     Top top,
-    Duration sessionTimeout) {
+    Duration sessionTimeout,
+    int validationPerLabel,
+    Duration indexRelist) {
+
+  /** How the validation split is drawn. */
+  public Dataset.Holdout holdout() {
+    return new Dataset.Holdout(validationPercent, validationPerLabel);
+  }
 
   /**
    * The {@code top} mode's settings.
@@ -62,6 +73,8 @@ public record TrainConfig(
    *     full fit; 0 never refits
    * @param remedies whether a warm start that fails the guard-rails tries remedies before it is
    *     refused (a tenth of the learning rates, then the parent's blocks with a retrained head)
+   * @param refitEpochs the epoch budget of a refit (of the schedule's own epochs), so that a
+   *     consolidation costs a bounded time at any dataset size
    */
   public record Top(
       Mode mode,
@@ -72,7 +85,8 @@ public record TrainConfig(
       int warmSamples,
       int autoExamples,
       double refitGrowth,
-      boolean remedies) {
+      boolean remedies,
+      int refitEpochs) {
     /** The same settings in another mode. */
     public Top withMode(Mode newMode) {
       return new Top(
@@ -84,7 +98,8 @@ public record TrainConfig(
           warmSamples,
           autoExamples,
           refitGrowth,
-          remedies);
+          remedies,
+          refitEpochs);
     }
 
     /** The same settings with other cold-start options. */
@@ -98,7 +113,8 @@ public record TrainConfig(
           warmSamples,
           autoExamples,
           refitGrowth,
-          remedies);
+          remedies,
+          refitEpochs);
     }
   }
 
@@ -239,7 +255,17 @@ public record TrainConfig(
           "train.top.remedies",
           true,
           "a warm start that fails the guard-rails tries remedies before it is refused: a tenth of "
-              + "the learning rates, then the parent's blocks with a retrained head");
+              + "the learning rates, then the parent's blocks with a retrained head (top mode)");
+
+  /** Refit budget. */
+  public static final Setting<Integer> TOP_REFIT_EPOCHS =
+      Setting.integer(
+          "train.top.refit.epochs",
+          4,
+          1,
+          1000,
+          "most epochs of a refit (of train.top.samples.per.epoch examples each, from the parent's "
+              + "weights): bounds a consolidation's cost at any dataset size");
 
   /** Threads. */
   public static final Setting<Integer> TOP_THREADS =
@@ -306,7 +332,8 @@ public record TrainConfig(
           20_000,
           100,
           10_000_000,
-          "class-balanced examples per epoch, at most: bounds the cost of a retrain");
+          "class-balanced examples per epoch, at most, and the most a warm head retrain draws from "
+              + "the dataset (rehearsal): bounds a retrain's time and memory at any dataset size");
 
   /** Seed. */
   public static final Setting<Integer> SEED =
@@ -326,6 +353,39 @@ public record TrainConfig(
           1,
           50,
           "share of images, fixed by their sha256, in the validation split");
+
+  /** Validation cap. */
+  public static final Setting<Integer> VALIDATION_PER_LABEL =
+      Setting.integer(
+          "train.validation.max.per.label",
+          200,
+          0,
+          1_000_000,
+          "most validation images of one label (those with the smallest sha256); the images over "
+              + "it train instead, so validation costs the same at any dataset size; 0 is no cap");
+
+  /** Work directory. */
+  public static final Setting<String> WORK_DIR =
+      new Setting<>(
+          "train.work.dir",
+          "the trainer's work directory: staged exports, example indexes and the local mirror of the "
+              + "caches; give it a persistent volume to keep them across restarts (empty: a new "
+              + "temporary folder per start)",
+          "",
+          s -> s,
+          s -> true,
+          "",
+          false,
+          false);
+
+  /** Index age. */
+  public static final Setting<Duration> INDEX_RELIST =
+      Setting.duration(
+              "train.index.relist",
+              Duration.ofHours(24),
+              "how old a trainer's example index (followed on examples.index) may grow before a run "
+                  + "lists the bucket again; 0s lists on every run")
+          .must(d -> !d.isNegative(), "must not be negative");
 
   /** Accuracy floor. */
   public static final Setting<Double> MIN_ACCURACY =
@@ -426,7 +486,11 @@ public record TrainConfig(
           TOP_WARM_SAMPLES,
           TOP_REFIT_GROWTH,
           TOP_REMEDIES,
-          SESSION_TIMEOUT);
+          TOP_REFIT_EPOCHS,
+          SESSION_TIMEOUT,
+          VALIDATION_PER_LABEL,
+          INDEX_RELIST,
+          WORK_DIR);
 
   /** Reads the settings. */
   public static TrainConfig from(ConfigSource s) {
@@ -474,8 +538,11 @@ public record TrainConfig(
             s.get(TOP_WARM_SAMPLES),
             s.get(AUTO_TOP_EXAMPLES),
             s.get(TOP_REFIT_GROWTH),
-            s.get(TOP_REMEDIES)),
-        s.get(SESSION_TIMEOUT));
+            s.get(TOP_REMEDIES),
+            s.get(TOP_REFIT_EPOCHS)),
+        s.get(SESSION_TIMEOUT),
+        s.get(VALIDATION_PER_LABEL),
+        s.get(INDEX_RELIST));
   }
 
   /** The defaults. */
@@ -500,7 +567,9 @@ public record TrainConfig(
         extractBatch,
         extractBytes,
         top,
-        sessionTimeout);
+        sessionTimeout,
+        validationPerLabel,
+        indexRelist);
   }
 
   /** A copy with other head options. */
@@ -519,7 +588,9 @@ public record TrainConfig(
         extractBatch,
         extractBytes,
         top,
-        sessionTimeout);
+        sessionTimeout,
+        validationPerLabel,
+        indexRelist);
   }
 
   /** A copy with another transactional id prefix. */
@@ -538,7 +609,9 @@ public record TrainConfig(
         extractBatch,
         extractBytes,
         top,
-        sessionTimeout);
+        sessionTimeout,
+        validationPerLabel,
+        indexRelist);
   }
 
   /** A copy with other top-mode settings. */
@@ -557,7 +630,30 @@ public record TrainConfig(
         extractBatch,
         extractBytes,
         newTop,
-        sessionTimeout);
+        sessionTimeout,
+        validationPerLabel,
+        indexRelist);
+  }
+
+  /** A copy with another validation cap and index age. */
+  public TrainConfig withScale(int newValidationPerLabel, Duration newIndexRelist) {
+    return new TrainConfig(
+        groupId,
+        transactionalPrefix,
+        featureLayer,
+        hidden,
+        head,
+        validationPercent,
+        minAccuracy,
+        tolerance,
+        maxRecallDrop,
+        checkImages,
+        extractBatch,
+        extractBytes,
+        top,
+        sessionTimeout,
+        newValidationPerLabel,
+        newIndexRelist);
   }
 
   /** A copy with another consumer group. */
@@ -576,6 +672,8 @@ public record TrainConfig(
         extractBatch,
         extractBytes,
         top,
-        sessionTimeout);
+        sessionTimeout,
+        validationPerLabel,
+        indexRelist);
   }
 }

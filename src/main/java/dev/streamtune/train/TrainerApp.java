@@ -79,6 +79,7 @@ public final class TrainerApp implements AutoCloseable {
   private final Intake intake;
   private final RunCommit commit;
   private final AfterPublish after;
+  private final ExampleIndex index;
   private volatile boolean running = true;
   private Current current;
   private Instant notBefore = Instant.EPOCH;
@@ -169,6 +170,14 @@ public final class TrainerApp implements AutoCloseable {
             RETRY_DELAY,
             ORPHAN_GRACE,
             new TrainMetrics(parts.meters()));
+    this.index =
+        new ExampleIndex(
+            parts.kafka(),
+            parts.topics().exampleIndex(),
+            parts.store(),
+            parts.workDir().resolve("index"),
+            config.indexRelist(),
+            clock);
     this.loop = new Thread(this::loop, "trainer-loop");
   }
 
@@ -262,10 +271,10 @@ public final class TrainerApp implements AutoCloseable {
           version,
           runId,
           b.count());
-      TrainingRun run = new TrainingRun(config, parts, clock);
+      TrainingRun run = new TrainingRun(config, parts, index, clock);
       var input =
           new TrainingRun.Input(
-              b.modelId(), version, runId, b.requestId(), b.requestedAt(), parent);
+              b.modelId(), version, runId, b.requestId(), b.requestedAt(), parent, b.manual());
       current =
           new Current(
               b,
@@ -378,6 +387,13 @@ public final class TrainerApp implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     runner.shutdownNow();
+    try {
+      if (runner.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        index.close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     status.close();
     registry.close();
   }

@@ -24,13 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One training run of one model, up to (not including) publishing: list the examples (without those
- * quarantined by earlier runs, {@link Quarantines}), pick the mode, train in it ({@link HeadRun} or
- * {@link TopRun}: cached inputs, warm or cold start), evaluate it and the parent on the same
- * validation split, export and check the SavedModel, apply the guard-rails and upload the artifacts
- * under the run-unique prefix. Returns the {@link ModelVersion} to publish. An example that fails
- * its full decode while its features are computed is quarantined and the run goes on without it;
- * the version's {@code examples.quarantined} counts the examples left out.
+ * One training run of one model, up to (not including) publishing: know the examples from the
+ * trainer's {@link ExampleIndex} (without those quarantined by earlier runs, {@link Quarantines}),
+ * pick the mode, train in it ({@link HeadRun} or {@link TopRun}: cached inputs, warm or cold
+ * start), evaluate it and the parent on the same validation split, export and check the SavedModel,
+ * apply the guard-rails and upload the artifacts under the run-unique prefix. Returns the {@link
+ * ModelVersion} to publish. An example that fails its full decode while its features are computed
+ * is quarantined and the run goes on without it; the version's {@code examples.quarantined} counts
+ * the examples left out.
  */
 final class TrainingRun {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
@@ -42,6 +43,7 @@ final class TrainingRun {
   private final Path workDir;
   private final Path tfjsBaseModel;
   private final TrainerApp.Parts parts;
+  private final ExampleIndex index;
 
   /** Live progress: the phase, and for training the epoch and losses. */
   interface Progress {
@@ -70,6 +72,7 @@ final class TrainingRun {
    * @param requestId the request (or the last of the coalesced requests)
    * @param requestedAt when the earliest of them was made
    * @param parent the serving (highest PUBLISHED) version, or null
+   * @param list whether to list the bucket rather than follow the example index (a person asked)
    */
   record Input(
       String modelId,
@@ -77,9 +80,11 @@ final class TrainingRun {
       String runId,
       String requestId,
       Instant requestedAt,
-      ModelVersion parent) {}
+      ModelVersion parent,
+      boolean list) {}
 
-  TrainingRun(TrainConfig config, TrainerApp.Parts parts, Clock clock) {
+  TrainingRun(TrainConfig config, TrainerApp.Parts parts, ExampleIndex index, Clock clock) {
+    this.index = index;
     this.config = config;
     this.store = parts.store();
     this.extractor = parts.extractor();
@@ -111,8 +116,8 @@ final class TrainingRun {
    * @throws IllegalStateException when fewer than two labels are left (the next run, which lists
    *     without them, then has nothing to train)
    */
-  static Dataset usable(Dataset listed, java.util.Set<String> skipped, int validationPercent) {
-    Dataset kept = listed.without(skipped, validationPercent);
+  static Dataset usable(Dataset listed, java.util.Set<String> skipped) {
+    Dataset kept = listed.without(skipped);
     if (kept.labels().size() < 2) {
       throw new IllegalStateException(
           "Model "
@@ -136,12 +141,9 @@ final class TrainingRun {
         };
     progress.report(Phase.LISTING, 0, 0, Double.NaN, Double.NaN);
     Dataset listed =
-        Dataset.list(
-            store,
-            in.modelId(),
-            config.validationPercent(),
-            () -> metrics.labelConflict(in.modelId()));
-    Dataset data = quarantines.without(listed, config.validationPercent());
+        index.dataset(
+            in.modelId(), config.holdout(), in.list(), () -> metrics.labelConflict(in.modelId()));
+    Dataset data = quarantines.without(listed);
     if (data.labels().size() < 2) {
       LOG.info(
           "Model {} has {} label(s); a classifier needs two, so nothing is trained",
@@ -155,7 +157,8 @@ final class TrainingRun {
         mode == TrainingMode.TOP
             ? new TopRun(config, store, extractor, tfjsBaseModel, workDir, clock)
                 .fit(data, parent, progress, quarantines)
-            : new HeadRun(config, store, extractor, clock).fit(data, parent, progress, quarantines);
+            : new HeadRun(config, store, extractor, workDir, clock)
+                .fit(data, parent, progress, quarantines);
     data = c.data();
     Head head = c.head();
     List<String> labels = head.labels();
@@ -214,7 +217,7 @@ final class TrainingRun {
                               ? data.examples().size()
                               : data.changedSince(parent.dataset()))
                       .setPerLabel(data.perLabel())
-                      .setTrain(split.trainY().length)
+                      .setTrain(data.train().size())
                       .setValidation(split.valY().length)
                       .setQuarantined(quarantines.count())
                       .build())

@@ -55,7 +55,9 @@ public record WorkerConfig(
         set.contains(Role.TRAIN) ? FeatureConfig.from(s) : FeatureConfig.defaults(),
         set.contains(Role.SERVE) ? ServeConfig.from(s) : ServeConfig.defaults(),
         TopicPolicy.from(s),
-        null);
+        set.contains(Role.TRAIN) && !s.get(TrainConfig.WORK_DIR).isBlank()
+            ? Path.of(s.get(TrainConfig.WORK_DIR))
+            : null);
   }
 
   /** Whether it runs {@code role}. */

@@ -24,7 +24,8 @@ class TopicManagerTest {
             "images.labelled.dlq",
             "training.requests",
             "models.versions",
-            "training.status");
+            "training.status",
+            "examples.index");
     assertThat(wanted)
         .allSatisfy(
             t -> {
@@ -37,6 +38,11 @@ class TopicManagerTest {
     NewTopic status =
         wanted.stream().filter(t -> t.name().equals("training.status")).findFirst().orElseThrow();
     assertThat(status.configs()).containsEntry("retention.ms", "1800000");
+    NewTopic index =
+        wanted.stream().filter(t -> t.name().equals("examples.index")).findFirst().orElseThrow();
+    assertThat(index.configs())
+        .containsEntry("cleanup.policy", "compact")
+        .containsEntry("delete.retention.ms", "604800000");
   }
 
   @Test

@@ -369,6 +369,27 @@ class IngestTopologyTest {
   }
 
   @Test
+  void eachNewExampleAndRelabelIsIndexedInItsModelsPartitionAndADuplicateIsNot() {
+    var index =
+        driver.createOutputTopic(
+            topics.exampleIndex(), new StringDeserializer(), new StringDeserializer());
+    byte[] png = png(9);
+    String sha = Validator.sha256(png);
+    input.pipeInput(event("e1", "m", "cat", png, "image/png"));
+    input.pipeInput(event("e1", "m", "cat", png, "image/png"));
+    input.pipeInput(event("e2", "m", "dog", png, "image/png"));
+    var records = index.readRecordsToList();
+    assertThat(records)
+        .extracting(r -> dev.streamtune.events.ExampleIndexEntry.parse(r.key(), r.value()).get())
+        .containsExactly(
+            new dev.streamtune.events.ExampleIndexEntry(
+                "m", sha, "cat", "examples/m/cat/" + sha + ".png", 1),
+            new dev.streamtune.events.ExampleIndexEntry(
+                "m", sha, "dog", "examples/m/dog/" + sha + ".png", 2));
+    assertThat(records).extracting(r -> r.key()).containsOnly("m/" + sha);
+  }
+
+  @Test
   void theThresholdTriggersPerModelAndResets() {
     for (int i = 0; i < 7; i++) {
       input.pipeInput(event("a" + i, "alpha", "x", png(100 + i), "image/png"));

@@ -22,7 +22,8 @@ class DatasetConflictTest {
     store.put("examples/m/dog/" + "b".repeat(64) + ".png", new byte[] {2}, "image/png", Map.of());
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     TrainMetrics metrics = new TrainMetrics(meters);
-    Dataset d = Dataset.list(store, "m", 10, () -> metrics.labelConflict("m"));
+    Dataset d =
+        Dataset.list(store, "m", Dataset.Holdout.percent(10), () -> metrics.labelConflict("m"));
     assertThat(d.examples()).hasSize(2);
     assertThat(d.labelsBySha()).containsEntry(sha, "cat");
     assertThat(meters.counter("streamtune.train.label.conflicts", "model", "m").count())

@@ -120,7 +120,7 @@ class QuarantineIT {
       assertThat(v1.getDatasetDigest())
           .isEqualTo(
               Dataset.list(s3, MODEL, config.validationPercent())
-                  .without(List.of(badSha), config.validationPercent())
+                  .without(List.of(badSha))
                   .digest());
       String runId = v1.getTraining().getRunId();
 

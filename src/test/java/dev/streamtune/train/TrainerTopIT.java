@@ -63,7 +63,8 @@ class TrainerTopIT {
                     96,
                     50,
                     2.0,
-                    true));
+                    true,
+                    3));
     FeatureConfig fc = FeatureConfig.defaults();
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);

@@ -1,0 +1,310 @@
+package dev.streamtune.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.streamtune.demo.FashionMnist;
+import dev.streamtune.devstack.DevStack;
+import dev.streamtune.devstack.DevStackConfig;
+import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.TopicNames;
+import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.events.TopicTail;
+import dev.streamtune.ingest.IngestApp;
+import dev.streamtune.ingest.IngestConfig;
+import dev.streamtune.ml.BaseModels;
+import dev.streamtune.ml.CutExtractor;
+import dev.streamtune.ml.FeatureConfig;
+import dev.streamtune.ml.FeatureExtractor;
+import dev.streamtune.ml.TopTrainer;
+import dev.streamtune.store.HalfFloat;
+import dev.streamtune.store.MinioObjectStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The scale benchmark behind {@code bench/scale/run.sh}, on the whole Fashion-MNIST: one dev stack,
+ * default settings, everything through events, ingest, S3 and a real {@code bin/streamtune worker
+ * --roles train} in its own JVM (as deployed, no JVM flags), so that its resident memory is the
+ * trainer's alone.
+ *
+ * <ol>
+ *   <li>one-shot: the 60,000 training images for model {@code scale-oneshot} are ingested with no
+ *       trainer running; a trainer then answers the coalesced requests with one cold {@code top}
+ *       training on all of them (the same settings and budget as any run);
+ *   <li>streaming: a fresh trainer; the same images for model {@code scale-stream} in increments of
+ *       2,000, ingest's threshold (2,000) asking for each version, as in production; per version:
+ *       examples, mode, request-to-event latency and its phases (from {@code training.status}), the
+ *       trainer's resident memory, status and reason;
+ *   <li>scoring, after the stream (so it does not share the CPU with the runs it measures): every
+ *       version on all 10,000 test images, by the version's own top on the test images' cut
+ *       activations (the exported SavedModel's bottom and top, which the export check proves
+ *       equal).
+ * </ol>
+ *
+ * Each phase runs on a stack of its own; its results go to {@code target/bench-scale/{phase}.json},
+ * rewritten after every version, so a long run can be split over sessions.
+ */
+public final class ScaleBench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration WAIT = Duration.ofMinutes(40);
+
+  private ScaleBench() {}
+
+  /**
+   * {@code ScaleBench [TOTAL] [INCREMENT] [TEST] [PHASES]}, defaults 60000 2000 10000
+   * stream,oneshot; each phase on a stack of its own, its results in {@code
+   * target/bench-scale/{phase}.json}, so the phases can run in separate sessions.
+   */
+  public static void main(String[] args) throws Exception {
+    int total = args.length > 0 ? Integer.parseInt(args[0]) : 60_000;
+    int increment = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
+    int testN = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
+    List<String> run = List.of((args.length > 3 ? args[3] : "stream,oneshot").split(","));
+    Path root = Path.of("target", "bench-scale").toAbsolutePath();
+    List<FashionMnist.Item> train = FashionMnist.read("train", total);
+    List<FashionMnist.Item> test = FashionMnist.read("t10k", testN);
+    for (String phase : run) {
+      Path dir = root.resolve(phase);
+      dev.streamtune.store.LocalFiles.deleteTree(dir);
+      Files.createDirectories(dir);
+      ObjectNode out =
+          JSON.createObjectNode()
+              .put("phase", phase)
+              .put("total", total)
+              .put("increment", increment)
+              .put("test", testN)
+              .put("commit", System.getProperty("streamtune.bench.commit", "unknown"))
+              .put("started", Instant.now().toString());
+      phase(phase, dir, train, test, increment, out);
+      out.put("ended", Instant.now().toString());
+      save(root.resolve(phase + ".json"), out);
+      System.out.println(JSON.writeValueAsString(out));
+    }
+  }
+
+  private static void phase(
+      String phase,
+      Path dir,
+      List<FashionMnist.Item> train,
+      List<FashionMnist.Item> test,
+      int increment,
+      ObjectNode out)
+      throws Exception {
+    Path result = dir.getParent().resolve(phase + ".json");
+    TopicNames topics = DevStackConfig.ephemeral(dir, false).topics();
+    TopicPolicy policy = new TopicPolicy(6, (short) -1, Duration.ofHours(1));
+    Map<String, Map<String, Instant>> phases = new ConcurrentHashMap<>();
+    int total = train.size();
+    try (DevStack stack = DevStack.start(DevStackConfig.ephemeral(dir.resolve("stack"), true));
+        MinioObjectStore s3 = new MinioObjectStore(stack.s3());
+        IngestApp ingest =
+            IngestApp.start(
+                IngestConfig.defaults()
+                    .withTriggers(increment, 1, Duration.ofDays(1))
+                    .withApplication("bench-scale-ingest", dir.resolve("state")),
+                stack.kafka(),
+                stack.registry(),
+                topics,
+                policy,
+                stack.s3());
+        TrainHarness h = new TrainHarness(stack.kafka(), stack.registry(), topics);
+        TopicTail status =
+            TopicTail.start(
+                stack.kafka(), topics.trainingStatus(), 10, e -> phase(phases, e.text()));
+        Scorer scorer = Scorer.open(dir.resolve("scoring"), test)) {
+      out.put("testActivationSeconds", scorer.seconds());
+      if (phase.equals("oneshot")) {
+        long t0 = System.nanoTime();
+        send(h, s3, "scale-oneshot", train, total);
+        out.put("ingestSeconds", (System.nanoTime() - t0) / 1e9);
+        save(result, out);
+        try (Trainer t = Trainer.start(stack, dir.resolve("trainer.log"))) {
+          ModelVersion v = h.awaitVersion("scale-oneshot", 1, WAIT);
+          ObjectNode n = row(v, phases, t);
+          scorer.score(s3, v, n);
+          out.set("oneShot", n);
+        }
+      } else {
+        ArrayNode rows = out.putArray("stream");
+        try (Trainer t = Trainer.start(stack, dir.resolve("trainer.log"))) {
+          for (int k = 1; k * increment <= total; k++) {
+            send(h, s3, "scale-stream", train.subList(0, k * increment), k * increment);
+            ModelVersion v = h.awaitVersion("scale-stream", k, WAIT);
+            ObjectNode n = row(v, phases, t);
+            scorer.score(s3, v, n);
+            rows.add(n);
+            save(result, out);
+          }
+        }
+      }
+      out.put("ingestState", ingest.state().toString());
+    }
+  }
+
+  private static void send(
+      TrainHarness h, MinioObjectStore s3, String model, List<FashionMnist.Item> items, int n) {
+    int already = s3.list("examples/" + model + "/").size();
+    for (FashionMnist.Item i : items.subList(Math.min(items.size(), already), items.size())) {
+      h.send(model, i.label(), i.png());
+    }
+    h.flush();
+    TrainHarness.awaitStored(s3, model, n, WAIT);
+  }
+
+  /** Records the first time of each phase of each run, from {@code training.status}. */
+  private static void phase(Map<String, Map<String, Instant>> phases, String text) {
+    try {
+      JsonNode n = JSON.readTree(text);
+      if (!"trainer".equals(n.path("source").asText())) {
+        return;
+      }
+      String run = n.path("modelId").asText() + "/" + n.path("version").asInt();
+      phases
+          .computeIfAbsent(run, k -> new java.util.LinkedHashMap<>())
+          .putIfAbsent(n.path("phase").asText(), Instant.parse(n.path("at").asText()));
+    } catch (IOException | RuntimeException e) {
+      // another producer's line
+    }
+  }
+
+  private static ObjectNode row(ModelVersion v, Map<String, Map<String, Instant>> phases, Trainer t)
+      throws IOException {
+    ObjectNode n =
+        JSON.createObjectNode()
+            .put("version", v.getVersion())
+            .put("examples", v.getExamples().getTotal())
+            .put("newExamples", v.getExamples().getNewExamples())
+            .put("mode", v.getTraining().getMode().toString())
+            .put("status", v.getStatus().toString())
+            .put("reason", v.getReason())
+            .put("validation", v.getExamples().getValidation())
+            .put("validationAccuracy", v.getMetrics().getAccuracy())
+            .put("requestToEventMillis", v.getTimings().getEndToEndMillis())
+            .put("trainingMillis", v.getTimings().getTrainingMillis())
+            .put("cacheHits", v.getTraining().getFeatureCacheHits())
+            .put("cacheMisses", v.getTraining().getFeatureCacheMisses())
+            .put("rssMiB", t.memory("VmRSS:"))
+            .put("peakRssMiB", t.memory("VmHWM:"));
+    Map<String, Instant> p = phases.getOrDefault(v.getModelId() + "/" + v.getVersion(), Map.of());
+    ObjectNode ph = n.putObject("phases");
+    List<Map.Entry<String, Instant>> list = new ArrayList<>(p.entrySet());
+    list.removeIf(e -> e.getValue().isAfter(v.getCreatedAt()));
+    for (int i = 0; i < list.size(); i++) {
+      Instant end = i + 1 < list.size() ? list.get(i + 1).getValue() : v.getCreatedAt();
+      ph.put(list.get(i).getKey(), Duration.between(list.get(i).getValue(), end).toMillis() / 1e3);
+    }
+    System.err.println("bench: " + v.getModelId() + " " + n);
+    return n;
+  }
+
+  /**
+   * Scores versions on the test images: their cut activations computed once, then each version's
+   * own top on them. Run between versions, while the trainer waits for the next increment, so it
+   * never shares the CPU with a run it measures.
+   */
+  private record Scorer(
+      FeatureExtractor fx,
+      CutExtractor bottom,
+      SpilledActivations acts,
+      List<FashionMnist.Item> test,
+      dev.streamtune.ml.ActivationRows rows,
+      double seconds)
+      implements AutoCloseable {
+    static Scorer open(Path dir, List<FashionMnist.Item> test) throws IOException {
+      long t0 = System.nanoTime();
+      FeatureConfig fc = FeatureConfig.defaults();
+      Path base = BaseModels.tfjsSource(fc).orElseThrow();
+      FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
+      CutExtractor bottom =
+          CutExtractor.open(base, fx.backbone(), TrainConfig.defaults().top().cut(), fc);
+      SpilledActivations acts =
+          new SpilledActivations(
+              Files.createDirectories(dir),
+              bottom.shape()[0] * bottom.shape()[1] * bottom.shape()[2]);
+      List<String> shas = new ArrayList<>();
+      for (int i = 0; i < test.size(); i += 64) {
+        int end = Math.min(test.size(), i + 64);
+        List<float[]> a =
+            bottom.extract(test.subList(i, end).stream().map(FashionMnist.Item::png).toList());
+        for (int j = 0; j < a.size(); j++) {
+          String key = String.format("%064d", i + j);
+          acts.put(key, HalfFloat.fromFloats(a.get(j)));
+          shas.add(key);
+        }
+      }
+      return new Scorer(fx, bottom, acts, test, acts.rows(shas), (System.nanoTime() - t0) / 1e9);
+    }
+
+    void score(MinioObjectStore s3, ModelVersion v, ObjectNode n) {
+      Parent parent = Parent.load(s3, v);
+      if (parent.top() == null) {
+        return;
+      }
+      long t0 = System.nanoTime();
+      float[][] p =
+          TopTrainer.probabilities(
+              BaseModels.tfjsSource(FeatureConfig.defaults()).orElseThrow(), parent.top(), rows, 2);
+      List<String> order = parent.head().labels();
+      int[] truth = test.stream().mapToInt(i -> order.indexOf(i.label())).toArray();
+      n.put("testAccuracy", Evaluation.of(order, p, truth).accuracy());
+      n.put("scoringSeconds", (System.nanoTime() - t0) / 1e9);
+      System.err.println("bench: scored " + n);
+    }
+
+    @Override
+    public void close() {
+      acts.close();
+      bottom.close();
+      fx.close();
+    }
+  }
+
+  private static void save(Path file, ObjectNode out) throws IOException {
+    Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+  }
+
+  /** A {@code bin/streamtune worker --roles train} of its own. */
+  private record Trainer(Process process) implements AutoCloseable {
+    static Trainer start(DevStack stack, Path log) throws IOException {
+      ProcessBuilder pb =
+          new ProcessBuilder("bin/streamtune", "worker", "--roles", "train")
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
+      Map<String, String> env = pb.environment();
+      env.put("STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
+      env.put("STREAMTUNE_SCHEMA_REGISTRY_URL", stack.registry().url().toString());
+      env.put("STREAMTUNE_S3_ENDPOINT", stack.s3().endpoint().toString());
+      env.put("STREAMTUNE_S3_BUCKET", stack.s3().bucket());
+      env.put("STREAMTUNE_S3_ACCESS_KEY", stack.s3().accessKey());
+      env.put("STREAMTUNE_S3_SECRET_KEY", stack.s3().secretKey());
+      env.put("STREAMTUNE_HEALTH_PORT", "0");
+      env.remove("JAVA_OPTS");
+      return new Trainer(pb.start());
+    }
+
+    /** A memory line of the trainer's JVM ({@code bin/streamtune} execs it), in MiB. */
+    long memory(String field) throws IOException {
+      for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+        if (line.startsWith(field)) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+      return -1;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+}
