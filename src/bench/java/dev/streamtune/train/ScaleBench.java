@@ -127,7 +127,7 @@ public final class ScaleBench {
         send(h, s3, "scale-oneshot", train, total);
         out.put("ingestSeconds", (System.nanoTime() - t0) / 1e9);
         save(result, out);
-        try (Trainer t = Trainer.start(stack, dir.resolve("trainer.log"))) {
+        try (StandaloneTrainer t = StandaloneTrainer.start(stack, dir.resolve("trainer.log"))) {
           ModelVersion v = h.awaitVersion("scale-oneshot", 1, WAIT);
           ObjectNode n = row(v, phases, t);
           scorer.score(s3, v, n);
@@ -135,7 +135,7 @@ public final class ScaleBench {
         }
       } else {
         ArrayNode rows = out.putArray("stream");
-        try (Trainer t = Trainer.start(stack, dir.resolve("trainer.log"))) {
+        try (StandaloneTrainer t = StandaloneTrainer.start(stack, dir.resolve("trainer.log"))) {
           for (int k = 1; k * increment <= total; k++) {
             send(h, s3, "scale-stream", train.subList(0, k * increment), k * increment);
             ModelVersion v = h.awaitVersion("scale-stream", k, WAIT);
@@ -176,7 +176,8 @@ public final class ScaleBench {
     }
   }
 
-  private static ObjectNode row(ModelVersion v, Map<String, Map<String, Instant>> phases, Trainer t)
+  private static ObjectNode row(
+      ModelVersion v, Map<String, Map<String, Instant>> phases, StandaloneTrainer t)
       throws IOException {
     ObjectNode n =
         JSON.createObjectNode()
@@ -270,41 +271,5 @@ public final class ScaleBench {
 
   private static void save(Path file, ObjectNode out) throws IOException {
     Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
-  }
-
-  /** A {@code bin/streamtune worker --roles train} of its own. */
-  private record Trainer(Process process) implements AutoCloseable {
-    static Trainer start(DevStack stack, Path log) throws IOException {
-      ProcessBuilder pb =
-          new ProcessBuilder("bin/streamtune", "worker", "--roles", "train")
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
-      Map<String, String> env = pb.environment();
-      env.put("STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
-      env.put("STREAMTUNE_SCHEMA_REGISTRY_URL", stack.registry().url().toString());
-      env.put("STREAMTUNE_S3_ENDPOINT", stack.s3().endpoint().toString());
-      env.put("STREAMTUNE_S3_BUCKET", stack.s3().bucket());
-      env.put("STREAMTUNE_S3_ACCESS_KEY", stack.s3().accessKey());
-      env.put("STREAMTUNE_S3_SECRET_KEY", stack.s3().secretKey());
-      env.put("STREAMTUNE_HEALTH_PORT", "0");
-      env.remove("JAVA_OPTS");
-      return new Trainer(pb.start());
-    }
-
-    /** A memory line of the trainer's JVM ({@code bin/streamtune} execs it), in MiB. */
-    long memory(String field) throws IOException {
-      for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-        if (line.startsWith(field)) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-        }
-      }
-      return -1;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      process.destroy();
-      process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-    }
   }
 }

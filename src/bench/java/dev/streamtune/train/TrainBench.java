@@ -149,7 +149,7 @@ public final class TrainBench {
           }
           m.put("streamingFinalVersion", last == null ? 0 : last.getVersion());
           m.put("trainerRunning", trainer.isRunning());
-          m.put("peakRssMiB", peakRssMiB(ProcessHandle.current().pid()));
+          m.put("peakRssMiB", StandaloneTrainer.memory(ProcessHandle.current().pid(), "VmHWM:"));
         }
         if (mode == TrainConfig.Mode.TOP) {
           m.set(
@@ -200,21 +200,7 @@ public final class TrainBench {
   private static ObjectNode standaloneTrainer(
       DevStack stack, TrainHarness h, String model, int version, Path log) throws Exception {
     h.request(model);
-    ProcessBuilder pb =
-        new ProcessBuilder("bin/streamtune", "worker", "--roles", "train")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("STREAMTUNE_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
-    env.put("STREAMTUNE_SCHEMA_REGISTRY_URL", stack.registry().url().toString());
-    env.put("STREAMTUNE_S3_ENDPOINT", stack.s3().endpoint().toString());
-    env.put("STREAMTUNE_S3_BUCKET", stack.s3().bucket());
-    env.put("STREAMTUNE_S3_ACCESS_KEY", stack.s3().accessKey());
-    env.put("STREAMTUNE_S3_SECRET_KEY", stack.s3().secretKey());
-    env.put("STREAMTUNE_HEALTH_PORT", "0");
-    env.remove("JAVA_OPTS");
-    Process p = pb.start();
-    try {
+    try (StandaloneTrainer p = StandaloneTrainer.start(stack, log)) {
       ModelVersion v = h.awaitVersion(model, version, WAIT);
       ObjectNode n =
           JSON.createObjectNode()
@@ -224,23 +210,10 @@ public final class TrainBench {
               .put("examples", v.getExamples().getTotal())
               .put("cacheHits", v.getTraining().getFeatureCacheHits())
               .put("trainingMillis", v.getTimings().getTrainingMillis())
-              .put("peakRssMiB", peakRssMiB(p.pid()));
+              .put("peakRssMiB", p.memory("VmHWM:"));
       System.err.println("bench: standalone trainer " + n);
       return n;
-    } finally {
-      p.destroy();
-      p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
     }
-  }
-
-  /** Peak resident memory (VmHWM) of a process of this machine, from /proc. */
-  private static long peakRssMiB(long pid) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-      }
-    }
-    return -1;
   }
 
   /**

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -113,11 +111,9 @@ public final class ExampleErasure {
     if (sha256s.isEmpty()) {
       return;
     }
-    Map<String, Object> props = new HashMap<>(kafka.clientProps());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     try (var producer =
-        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+        new KafkaProducer<>(
+            kafka.idempotentProducerProps(), new StringSerializer(), new StringSerializer())) {
       int partition = ExampleIndexEntry.partition(modelId, producer.partitionsFor(topic).size());
       List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
       for (String sha : sha256s) {

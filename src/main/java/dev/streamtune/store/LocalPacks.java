@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +44,10 @@ final class LocalPacks<V> {
   private final Path root;
   private final Function<Map<String, V>, byte[]> encode;
   private final Function<byte[], Map<String, V>> decode;
+  private final Map<Path, Loaded> loaded = new ConcurrentHashMap<>();
+
+  /** An index as loaded or written by this instance, and its file's size and time then. */
+  private record Loaded(MirrorIndex index, long size, java.nio.file.attribute.FileTime modified) {}
 
   LocalPacks(
       Path root, Function<Map<String, V>, byte[]> encode, Function<byte[], Map<String, V>> decode) {
@@ -107,10 +110,10 @@ final class LocalPacks<V> {
     synchronized (LOCKS.computeIfAbsent(dir, d -> new Object())) {
       try (FileChannel lock = lockFile(dir);
           FileLock held = lock.lock()) {
-        MirrorIndex index = MirrorIndex.load(dir);
+        MirrorIndex index = index(dir);
         if (index.packs().add(pack)) {
-          append(dir, index, pack, values);
-          index.save(dir);
+          MirrorIndex.append(dir, pack, append(dir, index, pack, values));
+          remember(dir, index);
         }
       } catch (IOException | RuntimeException e) {
         LOG.warn("The local mirror of {} is deleted: {}", prefix, e.toString());
@@ -121,7 +124,7 @@ final class LocalPacks<V> {
 
   private MirrorIndex sync(Path dir, List<String> listed, Function<String, Optional<byte[]>> fetch)
       throws IOException {
-    MirrorIndex index = MirrorIndex.load(dir);
+    MirrorIndex index = index(dir);
     Set<String> now = new HashSet<>(listed);
     List<String> gone = index.packs().stream().filter(p -> !now.contains(p)).toList();
     boolean changed = !gone.isEmpty();
@@ -141,12 +144,42 @@ final class LocalPacks<V> {
     }
     if (changed) {
       index.save(dir);
+      remember(dir, index);
     }
     return index;
   }
 
-  private void append(Path dir, MirrorIndex index, String pack, Map<String, V> values)
-      throws IOException {
+  /**
+   * The folder's index: the one this instance last loaded or wrote while {@code index.tsv} is
+   * unchanged since, else loaded again (another process may have changed it).
+   */
+  private MirrorIndex index(Path dir) throws IOException {
+    Loaded l = loaded.get(dir);
+    Path file = dir.resolve("index.tsv");
+    if (l != null
+        && Files.exists(file)
+        && Files.size(file) == l.size()
+        && Files.getLastModifiedTime(file).equals(l.modified())) {
+      return l.index();
+    }
+    MirrorIndex index = MirrorIndex.load(dir);
+    remember(dir, index);
+    return index;
+  }
+
+  private void remember(Path dir, MirrorIndex index) throws IOException {
+    Path file = dir.resolve("index.tsv");
+    if (Files.exists(file)) {
+      loaded.put(dir, new Loaded(index, Files.size(file), Files.getLastModifiedTime(file)));
+    } else {
+      loaded.remove(dir);
+    }
+  }
+
+  /** Appends the values not mirrored yet to {@code rows.bin}; returns their rows. */
+  private Map<String, MirrorIndex.Row> append(
+      Path dir, MirrorIndex index, String pack, Map<String, V> values) throws IOException {
+    Map<String, MirrorIndex.Row> added = new LinkedHashMap<>();
     try (FileChannel rows =
         FileChannel.open(
             dir.resolve("rows.bin"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -162,10 +195,13 @@ final class LocalPacks<V> {
         while (b.hasRemaining()) {
           rows.write(b, at + b.position());
         }
-        index.rows().put(e.getKey(), new MirrorIndex.Row(at, bytes.length, pack));
+        MirrorIndex.Row row = new MirrorIndex.Row(at, bytes.length, pack);
+        index.rows().put(e.getKey(), row);
+        added.put(e.getKey(), row);
         at += bytes.length;
       }
     }
+    return added;
   }
 
   /**
@@ -194,15 +230,8 @@ final class LocalPacks<V> {
   }
 
   private Path dir(String prefix) {
-    byte[] h;
-    try {
-      h =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(prefix.getBytes(StandardCharsets.UTF_8));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    return root.resolve(HexFormat.of().formatHex(h, 0, 16));
+    return root.resolve(
+        ArtifactFiles.sha256(prefix.getBytes(StandardCharsets.UTF_8)).substring(0, 32));
   }
 
   private static FileChannel lockFile(Path dir) throws IOException {

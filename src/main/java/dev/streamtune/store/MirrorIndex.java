@@ -88,6 +88,25 @@ record MirrorIndex(Set<String> packs, Map<String, MirrorIndex.Row> rows) {
     return index;
   }
 
+  /**
+   * Adds one pack and its new rows to {@code index.tsv} by appending (a later line of a sha256 wins
+   * on load), instead of rewriting the whole index for each pack.
+   */
+  static void append(Path dir, String pack, Map<String, Row> added) throws IOException {
+    try (BufferedWriter w =
+        Files.newBufferedWriter(
+            dir.resolve("index.tsv"),
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND)) {
+      w.write(PACK + pack + "\n");
+      for (var e : added.entrySet()) {
+        Row r = e.getValue();
+        w.write(e.getKey() + "\t" + r.offset() + "\t" + r.length() + "\t" + r.pack() + "\n");
+      }
+    }
+  }
+
   /** Writes the index beside its rows, atomically. */
   void save(Path dir) throws IOException {
     Path tmp = dir.resolve("index.tsv.tmp");

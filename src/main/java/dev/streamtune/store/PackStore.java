@@ -77,15 +77,10 @@ final class PackStore<V> {
    * pack is held; a value in two packs is handed once.
    */
   void read(String prefix, Collection<String> sha256s, BiConsumer<String, V> sink) {
-    List<String> keys = store.list(prefix);
+    List<String> keys = packKeys(prefix);
     if (local != null) {
       try {
-        local.read(
-            prefix,
-            keys.stream().filter(k -> k.endsWith(".pack")).toList(),
-            store::get,
-            sha256s,
-            sink);
+        local.read(prefix, keys, store::get, sha256s, sink);
         return;
       } catch (LocalPacks.LocalMirrorException e) {
         // read from object storage below
@@ -93,9 +88,6 @@ final class PackStore<V> {
     }
     Set<String> wanted = new HashSet<>(sha256s);
     for (String key : keys) {
-      if (!key.endsWith(".pack")) {
-        continue;
-      }
       store
           .get(key)
           .map(decode)
@@ -156,11 +148,14 @@ final class PackStore<V> {
 
   private Map<String, Map<String, V>> packs(String prefix) {
     Map<String, Map<String, V>> out = new LinkedHashMap<>();
-    for (String key : store.list(prefix)) {
-      if (key.endsWith(".pack")) {
-        store.get(key).map(decode).ifPresent(p -> out.put(key, p));
-      }
+    for (String key : packKeys(prefix)) {
+      store.get(key).map(decode).ifPresent(p -> out.put(key, p));
     }
     return out;
+  }
+
+  /** The keys of the packs under {@code prefix}. */
+  private List<String> packKeys(String prefix) {
+    return store.list(prefix).stream().filter(k -> k.endsWith(".pack")).toList();
   }
 }

@@ -104,7 +104,7 @@ final class TopRun {
                   baseModel, t.cut(), t.featureLayer(), labels, t.options().seed());
       boolean grown = warm && labels.size() > parent.head().labels().size();
       TopOptions options =
-          light ? t.options().warm(t.warmEpochs(), t.warmSamples(), grown) : schedule;
+          light && grown ? t.options().warm(t.warmEpochs(), t.warmSamples(), true) : schedule;
       int fullFit = light ? parent.fullFitExamples() : data.train().size();
       progress.report(Phase.TRAINING, 0, options.maxEpochs(), Double.NaN, Double.NaN);
       java.util.function.Function<TopOptions, TopTrainer.Fit> training =

@@ -635,27 +635,6 @@ public record TrainConfig(
         indexRelist);
   }
 
-  /** A copy with another validation cap and index age. */
-  public TrainConfig withScale(int newValidationPerLabel, Duration newIndexRelist) {
-    return new TrainConfig(
-        groupId,
-        transactionalPrefix,
-        featureLayer,
-        hidden,
-        head,
-        validationPercent,
-        minAccuracy,
-        tolerance,
-        maxRecallDrop,
-        checkImages,
-        extractBatch,
-        extractBytes,
-        top,
-        sessionTimeout,
-        newValidationPerLabel,
-        newIndexRelist);
-  }
-
   /** A copy with another consumer group. */
   public TrainConfig withGroup(String id) {
     return new TrainConfig(
