@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import dev.streamtune.events.Failures;
 import java.util.Arrays;
 import org.slf4j.Marker;
 import org.slf4j.helpers.MessageFormatter;
@@ -13,9 +14,11 @@ import org.slf4j.helpers.MessageFormatter;
  * stop (a SIGKILL, an OOM kill) under exactly-once, a restarted worker finds its stores without a
  * checkpoint and rebuilds them from the changelogs: Kafka Streams reports each such task with a
  * {@code TaskCorruptedException} and its whole trace, twice, though nothing is wrong and nothing is
- * lost. This filter drops those traced lines and logs the same message again, from the same logger
- * and at the same level, without the trace. Installed by {@code logback.xml}; every other line
- * passes as it is.
+ * lost. The same for an outage ({@link Failures#classify} says RETRY, such as S3 not answering)
+ * that Kafka Streams meets while committing, a rebalance's revocation included: ingest logs the
+ * outage itself and replaces the thread, so the trace adds nothing. This filter drops those traced
+ * lines and logs the same message again, from the same logger and at the same level, without the
+ * trace. Installed by {@code logback.xml}; every other line passes as it is.
  */
 public final class UntracedRecoveries extends TurboFilter {
   private static final String STREAMS = "org.apache.kafka.streams.";
@@ -35,7 +38,8 @@ public final class UntracedRecoveries extends TurboFilter {
     if (format == null
         || thrown == null
         || !logger.getName().startsWith(STREAMS)
-        || !thrown.getClass().getName().equals(CORRUPTED)) {
+        || !(thrown.getClass().getName().equals(CORRUPTED)
+            || Failures.classify(thrown) == Failures.Disposition.RETRY)) {
       return FilterReply.NEUTRAL;
     }
     Object[] args = t != null ? params : Arrays.copyOf(params, params.length - 1);

@@ -50,4 +50,34 @@ class UntracedRecoveriesTest {
         .as("another exception keeps its trace")
         .isNotNull();
   }
+
+  @Test
+  void anOutageAtARevocationsCommitIsOneLineWithoutATrace() {
+    Logger logger =
+        (Logger)
+            LoggerFactory.getLogger("org.apache.kafka.streams.processor.internals.TaskManager");
+    ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    seen.start();
+    logger.addAppender(seen);
+    try {
+      logger.error(
+          "stream-thread [t-2] Exception caught while preparing to commit revoked tasks {}",
+          "[0_1]",
+          new org.apache.kafka.streams.errors.StreamsException(
+              new java.io.UncheckedIOException(
+                  "S3 did not answer put examples/m/cat/x.png in bucket b",
+                  new java.io.IOException("connection refused"))));
+    } finally {
+      logger.detachAppender(seen);
+    }
+    assertThat(seen.list).hasSize(1);
+    assertThat(seen.list.get(0).getLevel()).hasToString("ERROR");
+    assertThat(seen.list.get(0).getFormattedMessage())
+        .startsWith(
+            "stream-thread [t-2] Exception caught while preparing to commit revoked tasks [0_1]")
+        .contains("S3 did not answer put examples/m/cat/x.png");
+    assertThat(seen.list.get(0).getThrowableProxy())
+        .as("the soak found this trace: an S3 outage while a rebalance revokes tasks")
+        .isNull();
+  }
 }
