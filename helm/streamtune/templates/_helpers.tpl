@@ -204,8 +204,9 @@ streamtune.secretsDir. Empty when no secret is named. Call with (dict "root" $ "
 {{/*
 One role's Deployment. Call with (dict "root" $ "role" "ingest"). The writable paths (the root
 filesystem is read-only) are emptyDirs: /tmp for every role, /var/cache/streamtune for serve (the
-downloaded versions), /var/lib/streamtune/state for ingest (Kafka Streams state, an emptyDir or a
-per-pod ephemeral volume). TensorFlow's natives and the converted base model are in the image.
+downloaded versions), /var/lib/streamtune/state for ingest (Kafka Streams state) and
+/var/lib/streamtune/work for train (indexes and the local mirror of the caches), each an emptyDir
+or a per-pod ephemeral volume. TensorFlow's natives and the converted base model are in the image.
 */}}
 {{- define "streamtune.deployment" -}}
 {{- $root := .root }}
@@ -214,6 +215,9 @@ per-pod ephemeral volume). TensorFlow's natives and the converted base model are
 {{- $r := index $v $role }}
 {{- $ctx := dict "root" $root "role" $role }}
 {{- $cache := eq $role "serve" }}
+{{- $data := dict }}
+{{- if eq $role "ingest" }}{{ $data = dict "name" "state" "volume" $r.state }}{{ end }}
+{{- if eq $role "train" }}{{ $data = dict "name" "work" "volume" $r.work }}{{ end }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -296,6 +300,10 @@ spec:
             - name: STREAMTUNE_INGEST_STATE_DIR
               value: /var/lib/streamtune/state
             {{- end }}
+            {{- if eq $role "train" }}
+            - name: STREAMTUNE_TRAIN_WORK_DIR
+              value: /var/lib/streamtune/work
+            {{- end }}
             {{- range $key, $value := $r.config }}
             - name: {{ include "streamtune.envName" $key }}
               value: {{ $value | toString | quote }}
@@ -324,9 +332,9 @@ spec:
             - name: cache
               mountPath: /var/cache/streamtune
             {{- end }}
-            {{- if eq $role "ingest" }}
-            - name: state
-              mountPath: /var/lib/streamtune/state
+            {{- with $data }}
+            - name: {{ .name }}
+              mountPath: /var/lib/streamtune/{{ .name }}
             {{- end }}
             {{- with $r.extraVolumeMounts }}
             {{- toYaml . | nindent 12 }}
@@ -345,9 +353,9 @@ spec:
           emptyDir:
             sizeLimit: {{ $r.cacheSizeLimit }}
         {{- end }}
-        {{- if eq $role "ingest" }}
-        - name: state
-          {{- if eq $v.ingest.state.type "ephemeral" }}
+        {{- with $data }}
+        - name: {{ .name }}
+          {{- if eq .volume.type "ephemeral" }}
           ephemeral:
             volumeClaimTemplate:
               metadata:
@@ -355,15 +363,15 @@ spec:
                   {{- include "streamtune.selectorLabels" $ctx | nindent 18 }}
               spec:
                 accessModes: ["ReadWriteOnce"]
-                {{- with $v.ingest.state.storageClassName }}
+                {{- with .volume.storageClassName }}
                 storageClassName: {{ . }}
                 {{- end }}
                 resources:
                   requests:
-                    storage: {{ $v.ingest.state.size }}
+                    storage: {{ .volume.size }}
           {{- else }}
           emptyDir:
-            sizeLimit: {{ $v.ingest.state.size }}
+            sizeLimit: {{ .volume.size }}
           {{- end }}
         {{- end }}
         {{- with $r.extraVolumes }}

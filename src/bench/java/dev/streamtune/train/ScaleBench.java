@@ -194,7 +194,10 @@ public final class ScaleBench {
             .put("cacheHits", v.getTraining().getFeatureCacheHits())
             .put("cacheMisses", v.getTraining().getFeatureCacheMisses())
             .put("rssMiB", t.memory("VmRSS:"))
-            .put("peakRssMiB", t.memory("VmHWM:"));
+            .put("peakRssMiB", t.memory("VmHWM:"))
+            .put("cpuSeconds", t.cpuSeconds());
+    long[] heap = t.heap();
+    n.put("heapCommittedMiB", heap[0]).put("heapUsedMiB", heap[1]);
     Map<String, Instant> p = phases.getOrDefault(v.getModelId() + "/" + v.getVersion(), Map.of());
     ObjectNode ph = n.putObject("phases");
     List<Map.Entry<String, Instant>> list = new ArrayList<>(p.entrySet());

@@ -46,6 +46,42 @@ record StandaloneTrainer(Process process) implements AutoCloseable {
     return -1;
   }
 
+  /**
+   * The JVM's heap, committed and used, in MiB, as {@code jcmd GC.heap_info} reports it without
+   * collecting first (so RSS can be split into heap and the rest); -1s when it cannot be read.
+   */
+  long[] heap() {
+    try {
+      Process p =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                  String.valueOf(process.pid()),
+                  "GC.heap_info")
+              .redirectErrorStream(true)
+              .start();
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
+      return m.find()
+          ? new long[] {Long.parseLong(m.group(1)) / 1024, Long.parseLong(m.group(2)) / 1024}
+          : new long[] {-1, -1};
+    } catch (IOException e) {
+      return new long[] {-1, -1};
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new long[] {-1, -1};
+    }
+  }
+
+  /** The CPU seconds (user and system) the trainer has used so far. */
+  double cpuSeconds() throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+  }
+
   @Override
   public void close() throws InterruptedException {
     process.destroy();

@@ -63,10 +63,7 @@ final class TopRun {
             && parent.top().cut().equals(t.cut())
             && parent.head().featureLayer().equals(t.featureLayer())
             && backbone.digest().equals(parent.version().getBaseModel().getDigest());
-    boolean light =
-        warm
-            && (t.refitGrowth() == 0
-                || listed.train().size() < t.refitGrowth() * parent.fullFitExamples());
+    boolean light = warm && !t.refits(listed.train().size(), parent.fullFitExamples());
     TopOptions schedule =
         light
             ? t.options().warm(t.warmEpochs(), t.warmSamples(), false)

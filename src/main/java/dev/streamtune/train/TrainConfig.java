@@ -70,7 +70,7 @@ public record TrainConfig(
    * @param autoExamples the examples at which {@code auto} switches to {@code top}
    * @param refitGrowth a warm start runs the whole schedule (from the parent's weights) instead of
    *     a light epoch once the training examples have grown by this factor since the lineage's last
-   *     full fit; 0 never refits
+   *     full fit, while they are no more than {@link #refitDraws()}; 0 never refits
    * @param remedies whether a warm start that fails the guard-rails tries remedies before it is
    *     refused (a tenth of the learning rates, then the parent's blocks with a retrained head)
    * @param refitEpochs the epoch budget of a refit (of the schedule's own epochs), so that a
@@ -100,6 +100,28 @@ public record TrainConfig(
           refitGrowth,
           remedies,
           refitEpochs);
+    }
+
+    /**
+     * The examples a refit draws: {@code refitEpochs} epochs (no more than the schedule's) of the
+     * schedule's samples per epoch.
+     */
+    public long refitDraws() {
+      return (long) Math.min(refitEpochs, options.maxEpochs()) * options.samplesPerEpoch();
+    }
+
+    /**
+     * Whether a warm start of a lineage with {@code trainExamples} training examples, whose last
+     * full fit had {@code fullFit}, refits rather than runs a light epoch: the examples have grown
+     * by {@code refitGrowth} since, and a refit can still visit each of them ({@code trainExamples
+     * <= refitDraws()}). Beyond that a refit would be one more rehearsal at several times a light
+     * epoch's cost, which is what light epochs already do, each drawing from all the examples; so
+     * that no retrain new data asks for waits on one, a larger lineage consolidates by rehearsal.
+     */
+    public boolean refits(int trainExamples, int fullFit) {
+      return refitGrowth > 0
+          && trainExamples >= refitGrowth * fullFit
+          && trainExamples <= refitDraws();
     }
 
     /** The same settings with other cold-start options. */
@@ -245,8 +267,9 @@ public record TrainConfig(
               2.0,
               0,
               1000,
-              "a warm start runs the whole schedule once the training examples have grown by this factor since the "
-                  + "lineage's last full fit (0: never); otherwise one light epoch")
+              "a warm start refits (train.top.refit.epochs of the schedule) once the training examples have grown "
+                  + "by this factor since the lineage's last full fit (0: never), while they are no more than a "
+                  + "refit draws (train.top.refit.epochs x train.top.samples.per.epoch); otherwise one light epoch")
           .must(v -> v == 0 || v >= 1, "must be 0 (never) or at least 1");
 
   /** Remedies. */

@@ -210,6 +210,17 @@ class HelmChartTest {
                 .findValues("ephemeral"))
         .as("ingest state on a per-pod volume")
         .hasSize(1);
+    assertThat(
+            production
+                .find("Deployment", "train")
+                .at("/spec/template/spec/volumes")
+                .findValues("ephemeral"))
+        .as("the trainer's work directory (its cache mirror) on a per-pod volume")
+        .hasSize(1);
+    assertThat(production.env("train").get("STREAMTUNE_TRAIN_WORK_DIR").path("value").asText())
+        .isEqualTo("/var/lib/streamtune/work");
+    assertThat(defaults.find("Deployment", "train").toString())
+        .contains("\"mountPath\":\"/var/lib/streamtune/work\"", "\"sizeLimit\":\"20Gi\"");
   }
 
   @Test

@@ -222,4 +222,28 @@ class TrainLogicTest {
                     dev.streamtune.config.ConfigSource.ofSettings(Map.of("train.mode", "bottom"))))
         .hasMessageContaining("train.mode");
   }
+
+  @Test
+  void aWarmStartRefitsOnGrowthOnlyWhileARefitCanVisitEveryExample() {
+    TrainConfig.Top top = TrainConfig.defaults().top();
+    assertThat(top.refitDraws()).isEqualTo(12_000);
+    assertThat(top.refits(3_999, 2_000)).as("not grown 2x yet").isFalse();
+    assertThat(top.refits(4_000, 2_000)).isTrue();
+    assertThat(top.refits(12_000, 6_000)).as("a refit still visits each example").isTrue();
+    assertThat(top.refits(18_000, 9_000))
+        .as("beyond a refit's draws, rehearsal consolidates: no retrain waits on a refit")
+        .isFalse();
+    assertThat(top.refits(100_000, 0)).isFalse();
+    TrainConfig never =
+        TrainConfig.from(
+            dev.streamtune.config.ConfigSource.ofSettings(Map.of("train.top.refit.growth", "0")));
+    assertThat(never.top().refits(4_000, 1_000)).isFalse();
+    TrainConfig bigger =
+        TrainConfig.from(
+            dev.streamtune.config.ConfigSource.ofSettings(Map.of("train.top.refit.epochs", "10")));
+    assertThat(bigger.top().refitDraws())
+        .as("no more than the schedule's 15 epochs")
+        .isEqualTo(30_000);
+    assertThat(bigger.top().refits(18_000, 9_000)).isTrue();
+  }
 }
