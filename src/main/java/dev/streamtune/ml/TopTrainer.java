@@ -162,6 +162,29 @@ public final class TopTrainer {
     }
   }
 
+  /**
+   * {@code fit} moved back toward {@code init}, its starting point: the weights {@code init +
+   * share·(fit − init)} ({@link TopModel#interpolate}), scored on the validation rows, with the
+   * fit's Adam state. It costs one pass over the validation rows, no training: a remedy for a warm
+   * start whose last steps overshot.
+   *
+   * @param share how much of the fit's change to keep, in (0, 1)
+   */
+  public static Fit toward(
+      Path baseModel,
+      TopModel init,
+      Fit fit,
+      double share,
+      ActivationRows valX,
+      int[] valY,
+      int threads) {
+    TopModel top = init.interpolate(fit.top(), share);
+    float[][] p = probabilities(baseModel, top, valX, threads);
+    double loss = valX.size() == 0 ? Double.NaN : HeadTrainer.crossEntropy(p, valY);
+    return new Fit(
+        top, fit.epochs(), fit.bestEpoch(), loss, p, fit.initialProbabilities(), fit.optimizer());
+  }
+
   /** Class probabilities of activation rows, by the top's graph. */
   public static float[][] probabilities(
       Path baseModel, TopModel top, ActivationRows x, int threads) {

@@ -117,6 +117,10 @@ final class TopRun {
                   o,
                   (e, max, tl, vl) -> progress.report(Phase.TRAINING, e, max, tl, vl));
       TopTrainer.Fit first = training.apply(options);
+      java.util.function.DoubleFunction<TopTrainer.Fit> interpolated =
+          share ->
+              TopTrainer.toward(
+                  baseModel, init, first, share, val, split.valY(), t.options().threads());
       progress.report(Phase.SCORING, 0, 0, Double.NaN, Double.NaN);
       Evaluation parentEval =
           warm && !grown
@@ -124,7 +128,7 @@ final class TopRun {
               : parentEvaluation(data.modelId(), parent, warm, labels, split, val, refusals);
       List<Remedies.Remedy<TopTrainer.Fit>> remedies =
           warm && parentEval != null && t.remedies()
-              ? remedies(options, training, progress)
+              ? remedies(options, training, interpolated, progress)
               : List.of();
       Remedies.Chosen<TopTrainer.Fit> chosen =
           Remedies.choose(
@@ -165,29 +169,46 @@ final class TopRun {
   }
 
   /**
-   * The remedies of a warm start that failed the guard-rails: the same start at a tenth of the
-   * learning rates, then the parent's blocks kept as they are with only the head retrained.
+   * The remedies of a warm start that failed the guard-rails, cheapest first: the candidate moved
+   * part of the way back to its parent's weights ({@code train.top.remedy.share}, one validation
+   * pass), the same start at a tenth of the learning rates, then the parent's blocks kept as they
+   * are with only the head retrained.
    */
-  private static List<Remedies.Remedy<TopTrainer.Fit>> remedies(
+  private List<Remedies.Remedy<TopTrainer.Fit>> remedies(
       TopOptions options,
       java.util.function.Function<TopOptions, TopTrainer.Fit> training,
+      java.util.function.DoubleFunction<TopTrainer.Fit> interpolated,
       TrainingRun.Progress progress) {
-    TopOptions gentler =
-        options.withLearningRates(options.learningRate() / 10, options.headLearningRate() / 10);
-    TopOptions headOnly = options.withLearningRates(0, options.headLearningRate());
-    return List.of(
-        new Remedies.Remedy<>(
-            "gentler: learning rates / 10",
-            () -> {
-              progress.report(Phase.REMEDY, 1, 2, Double.NaN, Double.NaN);
-              return training.apply(gentler);
-            }),
-        new Remedies.Remedy<>(
-            "head only: the parent's blocks kept",
-            () -> {
-              progress.report(Phase.REMEDY, 2, 2, Double.NaN, Double.NaN);
-              return training.apply(headOnly);
-            }));
+    double share = config.top().remedyShare();
+    Map<String, java.util.function.Supplier<TopTrainer.Fit>> all = new java.util.LinkedHashMap<>();
+    if (share > 0) {
+      all.put(
+          String.format(
+              java.util.Locale.ROOT, "interpolated: %.2f of the way from the parent", share),
+          () -> interpolated.apply(share));
+    }
+    all.put(
+        "gentler: learning rates / 10",
+        () ->
+            training.apply(
+                options.withLearningRates(
+                    options.learningRate() / 10, options.headLearningRate() / 10)));
+    all.put(
+        "head only: the parent's blocks kept",
+        () -> training.apply(options.withLearningRates(0, options.headLearningRate())));
+    List<Remedies.Remedy<TopTrainer.Fit>> remedies = new ArrayList<>();
+    all.forEach(
+        (name, train) -> {
+          int n = remedies.size() + 1;
+          remedies.add(
+              new Remedies.Remedy<>(
+                  name,
+                  () -> {
+                    progress.report(Phase.REMEDY, n, all.size(), Double.NaN, Double.NaN);
+                    return train.get();
+                  }));
+        });
+    return remedies;
   }
 
   /** The files beside {@code head.json}: the top's weights, Adam's state and the full-fit size. */

@@ -72,9 +72,12 @@ public record TrainConfig(
    *     a light epoch once the training examples have grown by this factor since the lineage's last
    *     full fit, while they are no more than {@link #refitDraws()}; 0 never refits
    * @param remedies whether a warm start that fails the guard-rails tries remedies before it is
-   *     refused (a tenth of the learning rates, then the parent's blocks with a retrained head)
+   *     refused (part of the way back to the parent's weights, a tenth of the learning rates, then
+   *     the parent's blocks with a retrained head)
    * @param refitEpochs the epoch budget of a refit (of the schedule's own epochs), so that a
    *     consolidation costs a bounded time at any dataset size
+   * @param remedyShare the first remedy keeps this share of a refused warm start's change from its
+   *     parent's weights (weight-space interpolation, no training); 0 skips that remedy
    */
   public record Top(
       Mode mode,
@@ -86,7 +89,8 @@ public record TrainConfig(
       int autoExamples,
       double refitGrowth,
       boolean remedies,
-      int refitEpochs) {
+      int refitEpochs,
+      double remedyShare) {
     /** The same settings in another mode. */
     public Top withMode(Mode newMode) {
       return new Top(
@@ -99,7 +103,8 @@ public record TrainConfig(
           autoExamples,
           refitGrowth,
           remedies,
-          refitEpochs);
+          refitEpochs,
+          remedyShare);
     }
 
     /**
@@ -136,7 +141,8 @@ public record TrainConfig(
           autoExamples,
           refitGrowth,
           remedies,
-          refitEpochs);
+          refitEpochs,
+          remedyShare);
     }
   }
 
@@ -277,8 +283,21 @@ public record TrainConfig(
       Setting.bool(
           "train.top.remedies",
           true,
-          "a warm start that fails the guard-rails tries remedies before it is refused: a tenth of "
-              + "the learning rates, then the parent's blocks with a retrained head (top mode)");
+          "a warm start that fails the guard-rails tries remedies before it is refused: part of the way "
+              + "back to the parent's weights (train.top.remedy.share), a tenth of the learning rates, then "
+              + "the parent's blocks with a retrained head (top mode)");
+
+  /** Interpolation remedy. */
+  public static final Setting<Double> TOP_REMEDY_SHARE =
+      Setting.decimal(
+              "train.top.remedy.share",
+              0.5,
+              0,
+              1,
+              "the first remedy of a refused warm start keeps this share of its change from the parent's "
+                  + "weights (weight-space interpolation: one validation pass, no training; 0 skips it), "
+                  + "before the remedies that train again (top mode)")
+          .must(v -> v < 1, "must be below 1 (1 is the refused candidate itself)");
 
   /** Refit budget. */
   public static final Setting<Integer> TOP_REFIT_EPOCHS =
@@ -509,6 +528,7 @@ public record TrainConfig(
           TOP_WARM_SAMPLES,
           TOP_REFIT_GROWTH,
           TOP_REMEDIES,
+          TOP_REMEDY_SHARE,
           TOP_REFIT_EPOCHS,
           SESSION_TIMEOUT,
           VALIDATION_PER_LABEL,
@@ -562,7 +582,8 @@ public record TrainConfig(
             s.get(AUTO_TOP_EXAMPLES),
             s.get(TOP_REFIT_GROWTH),
             s.get(TOP_REMEDIES),
-            s.get(TOP_REFIT_EPOCHS)),
+            s.get(TOP_REFIT_EPOCHS),
+            s.get(TOP_REMEDY_SHARE)),
         s.get(SESSION_TIMEOUT),
         s.get(VALIDATION_PER_LABEL),
         s.get(INDEX_RELIST));

@@ -122,6 +122,58 @@ class TopTrainerTest {
         .hasMessageContaining("linear head");
   }
 
+  @Test
+  void aFitMovedBackTowardItsParentMixesTheWeightsAndIsScoredAsTheMix() {
+    Path base = FeatureConfig.defaults().baseModel();
+    ActivationRows rows = ActivationRows.of(maps);
+    TopOptions options = new TopOptions(1e-4f, 1e-3f, 4e-5f, 4, 2, 2, 24, 7, 2);
+    TopModel parent =
+        TopTrainer.train(
+                base,
+                TopTrainer.initial(base, CUT, "out_relu", List.of("a", "b", "c"), 7),
+                rows,
+                labels,
+                rows,
+                labels,
+                options,
+                null)
+            .top();
+    TopTrainer.Fit fit = TopTrainer.train(base, parent, rows, labels, rows, labels, options, null);
+
+    TopTrainer.Fit half = TopTrainer.toward(base, parent, fit, 0.5, rows, labels, 2);
+    String w = "block_16_project/kernel";
+    float[] p = parent.weights().get(w);
+    float[] f = fit.top().weights().get(w);
+    assertThat(f).isNotEqualTo(p);
+    for (int i = 0; i < p.length; i += 997) {
+      assertThat(half.top().weights().get(w)[i]).isCloseTo((p[i] + f[i]) / 2, within(1e-6f));
+    }
+    float[] bias = half.top().head().params().get(1);
+    for (int k = 0; k < bias.length; k++) {
+      assertThat(bias[k])
+          .isCloseTo(
+              (parent.head().params().get(1)[k] + fit.top().head().params().get(1)[k]) / 2,
+              within(1e-6f));
+    }
+    float[][] graph = TopTrainer.probabilities(base, half.top(), rows, 2);
+    for (int i = 0; i < graph.length; i++) {
+      assertThat(half.validationProbabilities()[i]).containsExactly(graph[i], within(1e-5f));
+    }
+    assertThat(half.validationLoss())
+        .isCloseTo(HeadTrainer.crossEntropy(graph, labels), within(1e-9));
+    assertThat(half.optimizer()).isSameAs(fit.optimizer());
+
+    TopTrainer.Fit none = TopTrainer.toward(base, parent, fit, 0, rows, labels, 2);
+    for (int i = 0; i < graph.length; i++) {
+      assertThat(none.validationProbabilities()[i])
+          .as("row %d: no share of the change is the parent", i)
+          .containsExactly(fit.initialProbabilities()[i], within(1e-5f));
+    }
+    assertThatThrownBy(
+            () -> parent.interpolate(new TopModel("block_12_add", Map.of(), parent.head()), 0.5))
+        .hasMessageContaining("Cuts differ");
+  }
+
   private static float[] ones(int n) {
     float[] v = new float[n];
     java.util.Arrays.fill(v, 1f);

@@ -64,7 +64,8 @@ class TrainerTopIT {
                     50,
                     2.0,
                     true,
-                    3));
+                    3,
+                    0.5));
     FeatureConfig fc = FeatureConfig.defaults();
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
