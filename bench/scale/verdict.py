@@ -16,21 +16,29 @@ def secs(r):
     return r["requestToEventMillis"] / 1000
 
 
+def kept(r):
+    """The remedy a version needed, with its phase's time, or empty."""
+    reason = r.get("reason", "")
+    if "candidates: " not in reason:
+        return ""
+    tried = reason.split("candidates: ", 1)[1].split(" | ")[1:]
+    name = next((t.split(" (")[0] for t in tried if "): kept" in t), "none kept")
+    return f"{name.split(':')[0]} ({r.get('phases', {}).get('remedy', 0):.1f} s)"
+
+
 def p95(xs):
     xs = sorted(xs)
     return xs[max(0, math.ceil(0.95 * len(xs)) - 1)] if xs else float("nan")
 
 
-print("| v | examples | mode | status | request→event | activations | training | RSS (peak) MiB | heap committed MiB | test accuracy |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| v | examples | mode | status | request→event | activations | training | remedy | RSS (peak) MiB | heap committed MiB | test accuracy |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     ph = r.get("phases", {})
     print(f"| {r['version']} | {r['examples']:,} | {r['mode'].lower()} | {r['status']} | {secs(r):.1f} s "
-          f"| {ph.get('activations', 0):.1f} s | {ph.get('training', 0):.1f} s "
+          f"| {ph.get('activations', 0):.1f} s | {ph.get('training', 0):.1f} s | {kept(r)} "
           f"| {r.get('rssMiB', 0):,} ({r.get('peakRssMiB', 0):,}) | {r.get('heapCommittedMiB', '')} "
           f"| {r.get('testAccuracy', float('nan')):.4f} |")
-    if r["status"] != "PUBLISHED" or "remed" in r.get("reason", "").lower():
-        print(f"|   | | | | reason: {r.get('reason', '')} | | | | | |")
 
 late = [r for r in rows if r["examples"] >= 10000]
 top = [secs(r) for r in late if r["mode"] == "TOP"]
