@@ -226,8 +226,8 @@ public final class ScaleBench {
     static Scorer open(Path dir, List<FashionMnist.Item> test) throws IOException {
       long t0 = System.nanoTime();
       FeatureConfig fc = FeatureConfig.defaults();
-      FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
       Path base = BaseModels.tfjsSource(fc).orElseThrow();
+      FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
       CutExtractor bottom =
           CutExtractor.open(base, fx.backbone(), TrainConfig.defaults().top().cut(), fc);
       SpilledActivations acts =

@@ -70,10 +70,16 @@ public final class BaseModels {
 
   /**
    * The base model's TF.js layers directory, when it is one (a SavedModel base has none): what
-   * {@link TfjsExporter} builds a classifier's TF.js model from.
+   * {@link TfjsExporter} builds a classifier's TF.js model from. The default model is fetched first
+   * when it is not there yet, as {@link #backbone} does, so the answer does not depend on which was
+   * called first.
    */
   public static java.util.Optional<Path> tfjsSource(FeatureConfig config) {
     Path dir = config.baseModel();
+    if (dir.equals(FeatureConfig.BASE_MODEL.defaultValue())
+        && !Files.exists(dir.resolve("model.json"))) {
+      ensureDefault(dir);
+    }
     return Files.exists(dir.resolve("model.json"))
         ? java.util.Optional.of(dir)
         : java.util.Optional.empty();

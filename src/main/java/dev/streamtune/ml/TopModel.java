@@ -1,7 +1,9 @@
 package dev.streamtune.ml;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,7 +60,7 @@ public record TopModel(String cut, Map<String, float[]> weights, Head head) {
     }
     Map<String, float[]> mixed = new LinkedHashMap<>(toward.weights());
     weights.forEach((name, w) -> mixed.put(name, mix(name, w, toward.weights().get(name), share)));
-    java.util.List<float[]> params = new java.util.ArrayList<>();
+    List<float[]> params = new ArrayList<>();
     for (int i = 0; i < head.params().size(); i++) {
       params.add(mix("head", head.params().get(i), toward.head().params().get(i), share));
     }

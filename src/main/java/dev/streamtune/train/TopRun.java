@@ -117,10 +117,16 @@ final class TopRun {
                   o,
                   (e, max, tl, vl) -> progress.report(Phase.TRAINING, e, max, tl, vl));
       TopTrainer.Fit first = training.apply(options);
-      java.util.function.DoubleFunction<TopTrainer.Fit> interpolated =
-          share ->
+      java.util.function.Supplier<TopTrainer.Fit> interpolated =
+          () ->
               TopTrainer.toward(
-                  baseModel, init, first, share, val, split.valY(), t.options().threads());
+                  baseModel,
+                  init,
+                  first,
+                  t.remedyShare(),
+                  val,
+                  split.valY(),
+                  t.options().threads());
       progress.report(Phase.SCORING, 0, 0, Double.NaN, Double.NaN);
       Evaluation parentEval =
           warm && !grown
@@ -177,38 +183,38 @@ final class TopRun {
   private List<Remedies.Remedy<TopTrainer.Fit>> remedies(
       TopOptions options,
       java.util.function.Function<TopOptions, TopTrainer.Fit> training,
-      java.util.function.DoubleFunction<TopTrainer.Fit> interpolated,
+      java.util.function.Supplier<TopTrainer.Fit> interpolated,
       TrainingRun.Progress progress) {
     double share = config.top().remedyShare();
-    Map<String, java.util.function.Supplier<TopTrainer.Fit>> all = new java.util.LinkedHashMap<>();
+    List<Map.Entry<String, java.util.function.Supplier<TopTrainer.Fit>>> all = new ArrayList<>();
     if (share > 0) {
-      all.put(
-          String.format(
-              java.util.Locale.ROOT, "interpolated: %.2f of the way from the parent", share),
-          () -> interpolated.apply(share));
+      all.add(
+          Map.entry(
+              String.format(
+                  java.util.Locale.ROOT, "interpolated: %.2f of the way from the parent", share),
+              interpolated));
     }
-    all.put(
-        "gentler: learning rates / 10",
-        () ->
-            training.apply(
-                options.withLearningRates(
-                    options.learningRate() / 10, options.headLearningRate() / 10)));
-    all.put(
-        "head only: the parent's blocks kept",
-        () -> training.apply(options.withLearningRates(0, options.headLearningRate())));
-    List<Remedies.Remedy<TopTrainer.Fit>> remedies = new ArrayList<>();
-    all.forEach(
-        (name, train) -> {
-          int n = remedies.size() + 1;
-          remedies.add(
-              new Remedies.Remedy<>(
-                  name,
-                  () -> {
-                    progress.report(Phase.REMEDY, n, all.size(), Double.NaN, Double.NaN);
-                    return train.get();
-                  }));
-        });
-    return remedies;
+    all.add(
+        Map.entry(
+            "gentler: learning rates / 10",
+            () ->
+                training.apply(
+                    options.withLearningRates(
+                        options.learningRate() / 10, options.headLearningRate() / 10))));
+    all.add(
+        Map.entry(
+            "head only: the parent's blocks kept",
+            () -> training.apply(options.withLearningRates(0, options.headLearningRate()))));
+    return java.util.stream.IntStream.range(0, all.size())
+        .mapToObj(
+            i ->
+                new Remedies.Remedy<>(
+                    all.get(i).getKey(),
+                    () -> {
+                      progress.report(Phase.REMEDY, i + 1, all.size(), Double.NaN, Double.NaN);
+                      return all.get(i).getValue().get();
+                    }))
+        .toList();
   }
 
   /** The files beside {@code head.json}: the top's weights, Adam's state and the full-fit size. */
