@@ -15,13 +15,16 @@ import org.slf4j.helpers.MessageFormatter;
  * checkpoint and rebuilds them from the changelogs: Kafka Streams reports each such task with a
  * {@code TaskCorruptedException} and its whole trace, twice, though nothing is wrong and nothing is
  * lost. The same for an outage ({@link Failures#classify} says RETRY, such as S3 not answering)
- * that Kafka Streams meets while committing, a rebalance's revocation included: ingest logs the
- * outage itself and replaces the thread, so the trace adds nothing. This filter drops those traced
- * lines and logs the same message again, from the same logger and at the same level, without the
- * trace. Installed by {@code logback.xml}; every other line passes as it is.
+ * that Kafka Streams meets while committing, a rebalance's revocation included (which the consumer
+ * reports again, as its rebalance listener's failure): ingest logs the outage itself and replaces
+ * the thread, so the trace adds nothing. This filter drops those traced lines and logs the same
+ * message again, from the same logger and at the same level, without the trace. Installed by {@code
+ * logback.xml}; every other line passes as it is.
  */
 public final class UntracedRecoveries extends TurboFilter {
   private static final String STREAMS = "org.apache.kafka.streams.";
+  private static final String LISTENER =
+      "org.apache.kafka.clients.consumer.internals.ConsumerRebalanceListenerInvoker";
   private static final String CORRUPTED = "org.apache.kafka.streams.errors.TaskCorruptedException";
 
   @Override
@@ -37,7 +40,7 @@ public final class UntracedRecoveries extends TurboFilter {
                 : null;
     if (format == null
         || thrown == null
-        || !logger.getName().startsWith(STREAMS)
+        || !(logger.getName().startsWith(STREAMS) || logger.getName().equals(LISTENER))
         || !(thrown.getClass().getName().equals(CORRUPTED)
             || Failures.classify(thrown) == Failures.Disposition.RETRY)) {
       return FilterReply.NEUTRAL;

@@ -80,4 +80,43 @@ class UntracedRecoveriesTest {
         .as("the soak found this trace: an S3 outage while a rebalance revokes tasks")
         .isNull();
   }
+
+  @Test
+  void theConsumersReportOfTheSameFailedRevocationIsOneLineWithoutATrace() {
+    Logger logger =
+        (Logger)
+            LoggerFactory.getLogger(
+                "org.apache.kafka.clients.consumer.internals.ConsumerRebalanceListenerInvoker");
+    ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    seen.start();
+    logger.addAppender(seen);
+    try {
+      logger.error(
+          "User provided listener {} failed on invocation of onPartitionsRevoked for partitions {}",
+          "org.apache.kafka.streams.processor.internals.StreamsRebalanceListener",
+          "[images-1]",
+          new org.apache.kafka.streams.errors.StreamsException(
+              new java.io.UncheckedIOException(
+                  "S3 did not answer put examples/m/cat/x.png in bucket b",
+                  new java.net.ConnectException("Connection refused"))));
+      logger.error(
+          "User provided listener {} failed on invocation of onPartitionsAssigned for partitions {}",
+          "L",
+          "[images-1]",
+          new IllegalStateException("bug"));
+    } finally {
+      logger.detachAppender(seen);
+    }
+    assertThat(seen.list).hasSize(2);
+    assertThat(seen.list.get(0).getFormattedMessage())
+        .startsWith("User provided listener")
+        .contains("onPartitionsRevoked for partitions [images-1]")
+        .contains("S3 did not answer put");
+    assertThat(seen.list.get(0).getThrowableProxy())
+        .as("the soak in CI found this trace: the consumer reports the listener's failure too")
+        .isNull();
+    assertThat(seen.list.get(1).getThrowableProxy())
+        .as("a listener's bug keeps its trace")
+        .isNotNull();
+  }
 }
