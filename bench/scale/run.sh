@@ -6,6 +6,7 @@
 # own and writes target/bench-scale/{phase}.json as it goes, so they can run in separate sessions;
 # bench/scale/plot.py then draws target/bench-scale/scale.svg.
 #   bench/scale/run.sh [TOTAL] [INCREMENT] [TEST] [PHASES]   defaults: 60000 2000 10000 stream,oneshot
+#   (PHASES may also name head: the stream again with train.mode=head)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then

@@ -17,6 +17,8 @@ import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.CutExtractor;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.ml.FeatureExtractor;
+import dev.streamtune.ml.Features;
+import dev.streamtune.ml.HeadTrainer;
 import dev.streamtune.ml.TopTrainer;
 import dev.streamtune.store.HalfFloat;
 import dev.streamtune.store.MinioObjectStore;
@@ -43,11 +45,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>streaming: a fresh trainer; the same images for model {@code scale-stream} in increments of
  *       2,000, ingest's threshold (2,000) asking for each version, as in production; per version:
  *       examples, mode, request-to-event latency and its phases (from {@code training.status}), the
- *       trainer's resident memory, status and reason;
- *   <li>scoring, after the stream (so it does not share the CPU with the runs it measures): every
+ *       trainer's resident memory, status and reason. The benchmark waits for each version's event,
+ *       not by listing the bucket: a LIST of tens of thousands of examples on the embedded S3
+ *       server costs seconds of CPU, which a poll would take from the run it measures;
+ *   <li>head: the streaming phase again for model {@code scale-head}, with {@code train.mode=head};
+ *   <li>scoring, between versions (so it does not share the CPU with the runs it measures): every
  *       version on all 10,000 test images, by the version's own top on the test images' cut
  *       activations (the exported SavedModel's bottom and top, which the export check proves
- *       equal).
+ *       equal), or a head version's head on their backbone features.
  * </ol>
  *
  * Each phase runs on a stack of its own; its results go to {@code target/bench-scale/{phase}.json},
@@ -61,8 +66,9 @@ public final class ScaleBench {
 
   /**
    * {@code ScaleBench [TOTAL] [INCREMENT] [TEST] [PHASES]}, defaults 60000 2000 10000
-   * stream,oneshot; each phase on a stack of its own, its results in {@code
-   * target/bench-scale/{phase}.json}, so the phases can run in separate sessions.
+   * stream,oneshot (or head: the stream again with {@code train.mode=head}); each phase on a stack
+   * of its own, its results in {@code target/bench-scale/{phase}.json}, so the phases can run in
+   * separate sessions.
    */
   public static void main(String[] args) throws Exception {
     int total = args.length > 0 ? Integer.parseInt(args[0]) : 60_000;
@@ -134,12 +140,20 @@ public final class ScaleBench {
           out.set("oneShot", n);
         }
       } else {
+        boolean head = phase.equals("head");
+        String model = head ? "scale-head" : "scale-stream";
         ArrayNode rows = out.putArray("stream");
-        try (StandaloneTrainer t = StandaloneTrainer.start(stack, dir.resolve("trainer.log"))) {
+        Map<String, String> env = head ? Map.of("STREAMTUNE_TRAIN_MODE", "head") : Map.of();
+        try (StandaloneTrainer t =
+            StandaloneTrainer.start(stack, dir.resolve("trainer.log"), env)) {
           for (int k = 1; k * increment <= total; k++) {
-            send(h, s3, "scale-stream", train.subList(0, k * increment), k * increment);
-            ModelVersion v = h.awaitVersion("scale-stream", k, WAIT);
+            for (FashionMnist.Item i : train.subList((k - 1) * increment, k * increment)) {
+              h.send(model, i.label(), i.png());
+            }
+            h.flush();
+            ModelVersion v = h.awaitVersion(model, k, WAIT);
             ObjectNode n = row(v, phases, t);
+            n.put("examplesSent", k * increment);
             scorer.score(s3, v, n);
             rows.add(n);
             save(result, out);
@@ -212,8 +226,9 @@ public final class ScaleBench {
 
   /**
    * Scores versions on the test images: their cut activations computed once, then each version's
-   * own top on them. Run between versions, while the trainer waits for the next increment, so it
-   * never shares the CPU with a run it measures.
+   * own top on them; a head version by its head on the test images' backbone features (computed
+   * once per layer, at the first head version). Run between versions, while the trainer waits for
+   * the next increment, so it never shares the CPU with a run it measures.
    */
   private record Scorer(
       FeatureExtractor fx,
@@ -221,6 +236,7 @@ public final class ScaleBench {
       SpilledActivations acts,
       List<FashionMnist.Item> test,
       dev.streamtune.ml.ActivationRows rows,
+      Map<String, float[][]> features,
       double seconds)
       implements AutoCloseable {
     static Scorer open(Path dir, List<FashionMnist.Item> test) throws IOException {
@@ -245,23 +261,50 @@ public final class ScaleBench {
           shas.add(key);
         }
       }
-      return new Scorer(fx, bottom, acts, test, acts.rows(shas), (System.nanoTime() - t0) / 1e9);
+      return new Scorer(
+          fx,
+          bottom,
+          acts,
+          test,
+          acts.rows(shas),
+          new java.util.HashMap<>(),
+          (System.nanoTime() - t0) / 1e9);
     }
 
     void score(MinioObjectStore s3, ModelVersion v, ObjectNode n) {
       Parent parent = Parent.load(s3, v);
-      if (parent.top() == null) {
-        return;
-      }
       long t0 = System.nanoTime();
       float[][] p =
-          TopTrainer.probabilities(
-              BaseModels.tfjsSource(FeatureConfig.defaults()).orElseThrow(), parent.top(), rows, 2);
+          parent.top() != null
+              ? TopTrainer.probabilities(
+                  BaseModels.tfjsSource(FeatureConfig.defaults()).orElseThrow(),
+                  parent.top(),
+                  rows,
+                  2)
+              : HeadTrainer.probabilities(
+                  parent.head(),
+                  features.computeIfAbsent(parent.head().featureLayer(), this::layer));
       List<String> order = parent.head().labels();
       int[] truth = test.stream().mapToInt(i -> order.indexOf(i.label())).toArray();
       n.put("testAccuracy", Evaluation.of(order, p, truth).accuracy());
       n.put("scoringSeconds", (System.nanoTime() - t0) / 1e9);
       System.err.println("bench: scored " + n);
+    }
+
+    /** The backbone's features of the test images at {@code layer}, for a head version. */
+    private float[][] layer(String layer) {
+      float[][] out = new float[test.size()][];
+      for (int i = 0; i < test.size(); i += 64) {
+        List<Features> f =
+            fx.extract(
+                test.subList(i, Math.min(test.size(), i + 64)).stream()
+                    .map(FashionMnist.Item::png)
+                    .toList());
+        for (int j = 0; j < f.size(); j++) {
+          out[i + j] = f.get(j).layer(layer);
+        }
+      }
+      return out;
     }
 
     @Override

@@ -15,6 +15,12 @@ import java.util.Map;
 record StandaloneTrainer(Process process) implements AutoCloseable {
   /** Starts one, its output going to {@code log}. */
   static StandaloneTrainer start(DevStack stack, Path log) throws IOException {
+    return start(stack, log, Map.of());
+  }
+
+  /** Starts one with settings of its own ({@code STREAMTUNE_*} variables) besides the stack's. */
+  static StandaloneTrainer start(DevStack stack, Path log, Map<String, String> settings)
+      throws IOException {
     ProcessBuilder pb =
         new ProcessBuilder("bin/streamtune", "worker", "--roles", "train")
             .redirectErrorStream(true)
@@ -28,6 +34,7 @@ record StandaloneTrainer(Process process) implements AutoCloseable {
     env.put("STREAMTUNE_S3_SECRET_KEY", stack.s3().secretKey());
     env.put("STREAMTUNE_HEALTH_PORT", "0");
     env.remove("JAVA_OPTS");
+    env.putAll(settings);
     return new StandaloneTrainer(pb.start());
   }
 
