@@ -3,12 +3,10 @@ package dev.streamtune.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * A stream thread that ingest's handler replaced ends with one log line and no stack trace; any
@@ -18,24 +16,20 @@ class ThreadDeathsTest {
 
   @Test
   void aReplacedStreamThreadEndsInOneLineAndOtherThreadsWithTheirTrace() throws Exception {
-    Logger logger = (Logger) LoggerFactory.getLogger(ThreadDeaths.class);
-    ListAppender<ILoggingEvent> seen = new ListAppender<>();
-    seen.start();
-    logger.addAppender(seen);
-    try {
-      Thread.UncaughtExceptionHandler handler = install();
-      die("app-1b2c-StreamThread-3", handler);
-      die("trainer-run", handler);
-    } finally {
-      logger.detachAppender(seen);
-    }
-    assertThat(seen.list).hasSize(2);
-    assertThat(seen.list.get(0).getLevel()).isEqualTo(Level.INFO);
-    assertThat(seen.list.get(0).getThrowableProxy()).isNull();
-    assertThat(seen.list.get(0).getFormattedMessage())
-        .contains("StreamThread-3", "S3 did not answer");
-    assertThat(seen.list.get(1).getLevel()).isEqualTo(Level.ERROR);
-    assertThat(seen.list.get(1).getThrowableProxy()).isNotNull();
+    List<ILoggingEvent> seen =
+        LogCapture.of(
+            () -> {
+              Thread.UncaughtExceptionHandler handler = install();
+              die("app-1b2c-StreamThread-3", handler);
+              die("trainer-run", handler);
+            },
+            ThreadDeaths.class.getName());
+    assertThat(seen).hasSize(2);
+    assertThat(seen.get(0).getLevel()).isEqualTo(Level.INFO);
+    assertThat(seen.get(0).getThrowableProxy()).isNull();
+    assertThat(seen.get(0).getFormattedMessage()).contains("StreamThread-3", "S3 did not answer");
+    assertThat(seen.get(1).getLevel()).isEqualTo(Level.ERROR);
+    assertThat(seen.get(1).getThrowableProxy()).isNotNull();
   }
 
   private static Thread.UncaughtExceptionHandler install() {
