@@ -20,4 +20,6 @@ java -Xmx4g -XX:+UseSerialGC -Dstreamtune.bench.commit="$(git rev-parse --short 
   -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
   dev.streamtune.train.ScaleBench "$@" 2>target/bench-scale.log | tail -c 2000
 one=(); [ -f target/bench-scale/oneshot.json ] && one=(target/bench-scale/oneshot.json)
-python3 bench/scale/plot.py target/bench-scale/stream.json "${one[@]}" target/bench-scale/scale.svg
+if [ -f target/bench-scale/stream.json ]; then
+  python3 bench/scale/plot.py target/bench-scale/stream.json "${one[@]}" target/bench-scale/scale.svg
+fi

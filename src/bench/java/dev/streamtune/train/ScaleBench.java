@@ -130,7 +130,8 @@ public final class ScaleBench {
       out.put("testActivationSeconds", scorer.seconds());
       if (phase.equals("oneshot")) {
         long t0 = System.nanoTime();
-        send(h, s3, "scale-oneshot", train, total);
+        send(h, "scale-oneshot", train);
+        TrainHarness.awaitStored(s3, "scale-oneshot", total, WAIT);
         out.put("ingestSeconds", (System.nanoTime() - t0) / 1e9);
         save(result, out);
         try (StandaloneTrainer t = StandaloneTrainer.start(stack, dir.resolve("trainer.log"))) {
@@ -147,10 +148,7 @@ public final class ScaleBench {
         try (StandaloneTrainer t =
             StandaloneTrainer.start(stack, dir.resolve("trainer.log"), env)) {
           for (int k = 1; k * increment <= total; k++) {
-            for (FashionMnist.Item i : train.subList((k - 1) * increment, k * increment)) {
-              h.send(model, i.label(), i.png());
-            }
-            h.flush();
+            send(h, model, train.subList((k - 1) * increment, k * increment));
             ModelVersion v = h.awaitVersion(model, k, WAIT);
             ObjectNode n = row(v, phases, t);
             n.put("examplesSent", k * increment);
@@ -164,14 +162,11 @@ public final class ScaleBench {
     }
   }
 
-  private static void send(
-      TrainHarness h, MinioObjectStore s3, String model, List<FashionMnist.Item> items, int n) {
-    int already = s3.list("examples/" + model + "/").size();
-    for (FashionMnist.Item i : items.subList(Math.min(items.size(), already), items.size())) {
+  private static void send(TrainHarness h, String model, List<FashionMnist.Item> items) {
+    for (FashionMnist.Item i : items) {
       h.send(model, i.label(), i.png());
     }
     h.flush();
-    TrainHarness.awaitStored(s3, model, n, WAIT);
   }
 
   /** Records the first time of each phase of each run, from {@code training.status}. */
@@ -231,6 +226,7 @@ public final class ScaleBench {
    * the next increment, so it never shares the CPU with a run it measures.
    */
   private record Scorer(
+      Path base,
       FeatureExtractor fx,
       CutExtractor bottom,
       SpilledActivations acts,
@@ -251,17 +247,18 @@ public final class ScaleBench {
               Files.createDirectories(dir),
               bottom.shape()[0] * bottom.shape()[1] * bottom.shape()[2]);
       List<String> shas = new ArrayList<>();
-      for (int i = 0; i < test.size(); i += 64) {
-        int end = Math.min(test.size(), i + 64);
-        List<float[]> a =
-            bottom.extract(test.subList(i, end).stream().map(FashionMnist.Item::png).toList());
-        for (int j = 0; j < a.size(); j++) {
-          String key = String.format("%064d", i + j);
-          acts.put(key, HalfFloat.fromFloats(a.get(j)));
-          shas.add(key);
-        }
-      }
+      batches(
+          test,
+          (images, at) -> {
+            List<float[]> a = bottom.extract(images);
+            for (int j = 0; j < a.size(); j++) {
+              String key = String.format("%064d", at + j);
+              acts.put(key, HalfFloat.fromFloats(a.get(j)));
+              shas.add(key);
+            }
+          });
       return new Scorer(
+          base,
           fx,
           bottom,
           acts,
@@ -276,11 +273,7 @@ public final class ScaleBench {
       long t0 = System.nanoTime();
       float[][] p =
           parent.top() != null
-              ? TopTrainer.probabilities(
-                  BaseModels.tfjsSource(FeatureConfig.defaults()).orElseThrow(),
-                  parent.top(),
-                  rows,
-                  2)
+              ? TopTrainer.probabilities(base, parent.top(), rows, 2)
               : HeadTrainer.probabilities(
                   parent.head(),
                   features.computeIfAbsent(parent.head().featureLayer(), this::layer));
@@ -294,17 +287,27 @@ public final class ScaleBench {
     /** The backbone's features of the test images at {@code layer}, for a head version. */
     private float[][] layer(String layer) {
       float[][] out = new float[test.size()][];
-      for (int i = 0; i < test.size(); i += 64) {
-        List<Features> f =
-            fx.extract(
-                test.subList(i, Math.min(test.size(), i + 64)).stream()
-                    .map(FashionMnist.Item::png)
-                    .toList());
-        for (int j = 0; j < f.size(); j++) {
-          out[i + j] = f.get(j).layer(layer);
-        }
-      }
+      batches(
+          test,
+          (images, at) -> {
+            List<Features> f = fx.extract(images);
+            for (int j = 0; j < f.size(); j++) {
+              out[at + j] = f.get(j).layer(layer);
+            }
+          });
       return out;
+    }
+
+    /** Hands the test images to {@code batch} 64 at a time, with the first one's index. */
+    private static void batches(
+        List<FashionMnist.Item> test, java.util.function.ObjIntConsumer<List<byte[]>> batch) {
+      for (int i = 0; i < test.size(); i += 64) {
+        batch.accept(
+            test.subList(i, Math.min(test.size(), i + 64)).stream()
+                .map(FashionMnist.Item::png)
+                .toList(),
+            i);
+      }
     }
 
     @Override
