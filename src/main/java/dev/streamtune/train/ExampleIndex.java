@@ -104,9 +104,7 @@ final class ExampleIndex implements AutoCloseable {
    */
   synchronized Dataset dataset(
       String modelId, Dataset.Holdout holdout, boolean list, Runnable conflict) {
-    TopicPartition tp =
-        new TopicPartition(
-            topic, ExampleIndexEntry.partition(modelId, consumer.partitionsFor(topic).size()));
+    TopicPartition tp = partition(modelId);
     List<TopicPartition> one = List.of(tp);
     long end = consumer.endOffsets(one, READ_TIMEOUT).get(tp);
     long begin = consumer.beginningOffsets(one, READ_TIMEOUT).get(tp);
@@ -140,6 +138,20 @@ final class ExampleIndex implements AutoCloseable {
     }
     save(modelId, state);
     return Dataset.of(modelId, new ArrayList<>(state.examples().values()), holdout);
+  }
+
+  /**
+   * Where the model's partition of {@code examples.index} ends (its last stable offset): it moves
+   * when any model of the partition gets an example, so an unchanged end means no new example.
+   */
+  synchronized long end(String modelId) {
+    TopicPartition tp = partition(modelId);
+    return consumer.endOffsets(List.of(tp), READ_TIMEOUT).get(tp);
+  }
+
+  private TopicPartition partition(String modelId) {
+    return new TopicPartition(
+        topic, ExampleIndexEntry.partition(modelId, consumer.partitionsFor(topic).size()));
   }
 
   /** How the last {@link #dataset} got its examples. */

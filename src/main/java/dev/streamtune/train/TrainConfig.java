@@ -33,6 +33,9 @@ import java.util.Map;
  *     train
  * @param indexRelist how old a trainer's example index may grow before a run lists the bucket again
  *     ({@link ExampleIndex}); zero lists on every run
+ * @param prefetchInterval how often an idle trainer looks for examples that arrived since a model's
+ *     last run and computes their features or activations ahead of its next run ({@link Prefetch});
+ *     zero never does
  */
 public record TrainConfig(
     String groupId,
@@ -50,7 +53,8 @@ public record TrainConfig(
     Top top,
     Duration sessionTimeout,
     int validationPerLabel,
-    Duration indexRelist) {
+    Duration indexRelist,
+    Duration prefetchInterval) {
 
   /** How the validation split is drawn. */
   public Dataset.Holdout holdout() {
@@ -423,11 +427,20 @@ public record TrainConfig(
   /** Index age. */
   public static final Setting<Duration> INDEX_RELIST =
       Setting.duration(
-              "train.index.relist",
-              Duration.ofHours(24),
-              "how old a trainer's example index (followed on examples.index) may grow before a run "
-                  + "lists the bucket again; 0s lists on every run")
-          .must(d -> !d.isNegative(), "must not be negative");
+          "train.index.relist",
+          Duration.ofHours(24),
+          "how old a trainer's example index (followed on examples.index) may grow before a run "
+              + "lists the bucket again; 0s lists on every run");
+
+  /** Idle-time prefetch. */
+  public static final Setting<Duration> PREFETCH_INTERVAL =
+      Setting.duration(
+          "train.prefetch.interval",
+          Duration.ofSeconds(1),
+          "how often an idle trainer looks on examples.index for examples that arrived since a "
+              + "model's last run and computes their features (head) or activations (top) "
+              + "ahead of the next run, which then finds them cached; a request stops it within "
+              + "one small batch; 0s turns it off");
 
   /** Accuracy floor. */
   public static final Setting<Double> MIN_ACCURACY =
@@ -533,6 +546,7 @@ public record TrainConfig(
           SESSION_TIMEOUT,
           VALIDATION_PER_LABEL,
           INDEX_RELIST,
+          PREFETCH_INTERVAL,
           WORK_DIR);
 
   /** Reads the settings. */
@@ -586,7 +600,8 @@ public record TrainConfig(
             s.get(TOP_REMEDY_SHARE)),
         s.get(SESSION_TIMEOUT),
         s.get(VALIDATION_PER_LABEL),
-        s.get(INDEX_RELIST));
+        s.get(INDEX_RELIST),
+        s.get(PREFETCH_INTERVAL));
   }
 
   /** The defaults. */
@@ -597,106 +612,107 @@ public record TrainConfig(
   /** A copy with other guard-rail thresholds. */
   public TrainConfig withGuardRails(
       double newMinAccuracy, double newTolerance, double newMaxRecallDrop) {
-    return new TrainConfig(
-        groupId,
-        transactionalPrefix,
-        featureLayer,
-        hidden,
-        head,
-        validationPercent,
-        newMinAccuracy,
-        newTolerance,
-        newMaxRecallDrop,
-        checkImages,
-        extractBatch,
-        extractBytes,
-        top,
-        sessionTimeout,
-        validationPerLabel,
-        indexRelist);
+    Draft d = new Draft(this);
+    d.minAccuracy = newMinAccuracy;
+    d.tolerance = newTolerance;
+    d.maxRecallDrop = newMaxRecallDrop;
+    return d.build();
   }
 
   /** A copy with other head options. */
   public TrainConfig withHead(HeadOptions newHead) {
-    return new TrainConfig(
-        groupId,
-        transactionalPrefix,
-        featureLayer,
-        hidden,
-        newHead,
-        validationPercent,
-        minAccuracy,
-        tolerance,
-        maxRecallDrop,
-        checkImages,
-        extractBatch,
-        extractBytes,
-        top,
-        sessionTimeout,
-        validationPerLabel,
-        indexRelist);
+    Draft d = new Draft(this);
+    d.head = newHead;
+    return d.build();
   }
 
   /** A copy with another transactional id prefix. */
   public TrainConfig withTransactionalPrefix(String prefix) {
-    return new TrainConfig(
-        groupId,
-        prefix,
-        featureLayer,
-        hidden,
-        head,
-        validationPercent,
-        minAccuracy,
-        tolerance,
-        maxRecallDrop,
-        checkImages,
-        extractBatch,
-        extractBytes,
-        top,
-        sessionTimeout,
-        validationPerLabel,
-        indexRelist);
+    Draft d = new Draft(this);
+    d.transactionalPrefix = prefix;
+    return d.build();
   }
 
   /** A copy with other top-mode settings. */
   public TrainConfig withTop(Top newTop) {
-    return new TrainConfig(
-        groupId,
-        transactionalPrefix,
-        featureLayer,
-        hidden,
-        head,
-        validationPercent,
-        minAccuracy,
-        tolerance,
-        maxRecallDrop,
-        checkImages,
-        extractBatch,
-        extractBytes,
-        newTop,
-        sessionTimeout,
-        validationPerLabel,
-        indexRelist);
+    Draft d = new Draft(this);
+    d.top = newTop;
+    return d.build();
+  }
+
+  /** A copy that prefetches at another interval (zero: never). */
+  public TrainConfig withPrefetch(Duration interval) {
+    Draft d = new Draft(this);
+    d.prefetchInterval = interval;
+    return d.build();
   }
 
   /** A copy with another consumer group. */
   public TrainConfig withGroup(String id) {
-    return new TrainConfig(
-        id,
-        transactionalPrefix,
-        featureLayer,
-        hidden,
-        head,
-        validationPercent,
-        minAccuracy,
-        tolerance,
-        maxRecallDrop,
-        checkImages,
-        extractBatch,
-        extractBytes,
-        top,
-        sessionTimeout,
-        validationPerLabel,
-        indexRelist);
+    Draft d = new Draft(this);
+    d.groupId = id;
+    return d.build();
+  }
+
+  /** The components of a copy being changed; the one place that lists them all in order. */
+  private static final class Draft {
+    private String groupId;
+    private String transactionalPrefix;
+    private String featureLayer;
+    private int hidden;
+    private HeadOptions head;
+    private int validationPercent;
+    private double minAccuracy;
+    private double tolerance;
+    private double maxRecallDrop;
+    private int checkImages;
+    private int extractBatch;
+    private long extractBytes;
+    private Top top;
+    private Duration sessionTimeout;
+    private int validationPerLabel;
+    private Duration indexRelist;
+    private Duration prefetchInterval;
+
+    Draft(TrainConfig from) {
+      groupId = from.groupId;
+      transactionalPrefix = from.transactionalPrefix;
+      featureLayer = from.featureLayer;
+      hidden = from.hidden;
+      head = from.head;
+      validationPercent = from.validationPercent;
+      minAccuracy = from.minAccuracy;
+      tolerance = from.tolerance;
+      maxRecallDrop = from.maxRecallDrop;
+      checkImages = from.checkImages;
+      extractBatch = from.extractBatch;
+      extractBytes = from.extractBytes;
+      top = from.top;
+      sessionTimeout = from.sessionTimeout;
+      validationPerLabel = from.validationPerLabel;
+      indexRelist = from.indexRelist;
+      prefetchInterval = from.prefetchInterval;
+    }
+
+    TrainConfig build() {
+      return new TrainConfig(
+          groupId,
+          transactionalPrefix,
+          featureLayer,
+          hidden,
+          head,
+          validationPercent,
+          minAccuracy,
+          tolerance,
+          maxRecallDrop,
+          checkImages,
+          extractBatch,
+          extractBytes,
+          top,
+          sessionTimeout,
+          validationPerLabel,
+          indexRelist,
+          prefetchInterval);
+    }
   }
 }

@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * The trainer's meters, in the registry the process passed in ({@link TrainerApp.Parts#meters()}):
  * versions decided by status and mode, training time, validation accuracy, examples quarantined and
- * label conflicts, per model.
+ * label conflicts, and images prefetched, per model.
  */
 final class TrainMetrics {
   private final MeterRegistry meters;
@@ -41,6 +41,11 @@ final class TrainMetrics {
   /** An example was quarantined for {@code reason}. */
   void quarantined(String modelId, String reason) {
     meters.counter("streamtune.train.quarantined", "model", modelId, "reason", reason).increment();
+  }
+
+  /** {@code n} images of a model had their values computed ahead of its next run. */
+  void prefetched(String modelId, long n) {
+    meters.counter("streamtune.train.prefetched", "model", modelId).increment(n);
   }
 
   /** An image was found in two label folders of a model. */

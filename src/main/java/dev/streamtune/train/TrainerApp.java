@@ -1,6 +1,7 @@
 package dev.streamtune.train;
 
 import dev.streamtune.events.ConfluentAvroSerde;
+import dev.streamtune.events.ExampleIndexEntry;
 import dev.streamtune.events.Failures;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.ModelVersion;
@@ -19,15 +20,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -56,7 +61,8 @@ import org.slf4j.MDC;
  * <p>This class is the lifecycle and the loop: {@link Intake} turns fetched requests into {@link
  * Pending} batches, a {@link TrainingRun} trains one on its own thread, {@link RunCommit} publishes
  * it in the transaction (or drops it), and {@link AfterPublish} writes {@code LATEST}, sweeps
- * orphans and reports the final status.
+ * orphans and reports the final status. While no request waits, a {@link Prefetch} on the run
+ * thread computes ahead the values of examples that arrived since a model's last run.
  */
 public final class TrainerApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerApp.class);
@@ -80,6 +86,10 @@ public final class TrainerApp implements AutoCloseable {
   private final RunCommit commit;
   private final AfterPublish after;
   private final ExampleIndex index;
+  private final Prefetch prefetch;
+  private Future<?> prefetching;
+  private AtomicBoolean stopPrefetch;
+  private Instant nextPrefetch = Instant.EPOCH;
   private volatile boolean running = true;
   private Current current;
   private Instant notBefore = Instant.EPOCH;
@@ -178,6 +188,7 @@ public final class TrainerApp implements AutoCloseable {
             parts.workDir().resolve("index"),
             config.indexRelist(),
             clock);
+    this.prefetch = new Prefetch(config, parts, index, clock);
     this.loop = new Thread(this::loop, "trainer-loop");
   }
 
@@ -219,6 +230,7 @@ public final class TrainerApp implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("The trainer loop stopped", e);
     } finally {
+      stopPrefetch();
       if (current != null) {
         current.result().cancel(true);
         current.producer().close(Duration.ZERO);
@@ -235,7 +247,13 @@ public final class TrainerApp implements AutoCloseable {
     if (current == null) {
       after.repairIfDue(now);
       if (!now.isBefore(notBefore)) {
-        pending.take().ifPresent(this::begin);
+        Optional<Pending.Batch> next = pending.take();
+        if (next.isPresent()) {
+          stopPrefetch();
+          begin(next.get());
+        } else {
+          prefetchIfDue(now);
+        }
       }
     } else if (current.result().isDone()) {
       Current c = current;
@@ -246,6 +264,49 @@ public final class TrainerApp implements AutoCloseable {
         requests.resume(intake.resumable());
       }
     }
+  }
+
+  /**
+   * Starts a {@link Prefetch} on the run thread when the last one is done and one is due, for the
+   * models whose requests this trainer is assigned.
+   */
+  private void prefetchIfDue(Instant now) {
+    Duration every = config.prefetchInterval();
+    if (every.isZero() || now.isBefore(nextPrefetch)) {
+      return;
+    }
+    if (prefetching != null && !prefetching.isDone()) {
+      return;
+    }
+    nextPrefetch = now.plus(every);
+    Set<TopicPartition> owned = Set.copyOf(requests.assignment());
+    if (owned.isEmpty()) {
+      return;
+    }
+    String topic = parts.topics().trainingRequests();
+    int partitions = requests.partitionsFor(topic).size();
+    var stop = new AtomicBoolean();
+    stopPrefetch = stop;
+    prefetching =
+        runner.submit(
+            () ->
+                prefetch.run(
+                    stop::get,
+                    m ->
+                        owned.contains(
+                            new TopicPartition(
+                                topic, ExampleIndexEntry.partition(m, partitions)))));
+  }
+
+  private void stopPrefetch() {
+    if (stopPrefetch != null) {
+      stopPrefetch.set(true);
+    }
+  }
+
+  /** Images whose values were computed ahead of their run while the trainer was idle. */
+  public long prefetched() {
+    return prefetch.computed();
   }
 
   private void begin(Pending.Batch b) {
@@ -271,7 +332,7 @@ public final class TrainerApp implements AutoCloseable {
           version,
           runId,
           b.count());
-      TrainingRun run = new TrainingRun(config, parts, index, clock);
+      TrainingRun run = new TrainingRun(config, parts, index, prefetch, clock);
       var input =
           new TrainingRun.Input(
               b.modelId(), version, runId, b.requestId(), b.requestedAt(), parent, b.manual());

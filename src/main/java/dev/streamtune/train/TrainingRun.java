@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * apply the guard-rails and upload the artifacts under the run-unique prefix. Returns the {@link
  * ModelVersion} to publish. An example that fails its full decode while its features are computed
  * is quarantined and the run goes on without it; the version's {@code examples.quarantined} counts
- * the examples left out.
+ * the examples left out. The listing and the mode are handed to {@link Prefetch}, which computes
+ * ahead what the next run will need.
  */
 final class TrainingRun {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
@@ -44,6 +45,7 @@ final class TrainingRun {
   private final Path tfjsBaseModel;
   private final TrainerApp.Parts parts;
   private final ExampleIndex index;
+  private final Prefetch prefetch;
 
   /** Live progress: the phase, and for training the epoch and losses. */
   interface Progress {
@@ -83,8 +85,14 @@ final class TrainingRun {
       ModelVersion parent,
       boolean list) {}
 
-  TrainingRun(TrainConfig config, TrainerApp.Parts parts, ExampleIndex index, Clock clock) {
+  TrainingRun(
+      TrainConfig config,
+      TrainerApp.Parts parts,
+      ExampleIndex index,
+      Prefetch prefetch,
+      Clock clock) {
     this.index = index;
+    this.prefetch = prefetch;
     this.config = config;
     this.store = parts.store();
     this.extractor = parts.extractor();
@@ -153,6 +161,7 @@ final class TrainingRun {
     }
     Parent parent = in.parent() == null ? null : Parent.load(store, in.parent());
     TrainingMode mode = mode(config.top(), data.examples().size(), parent);
+    prefetch.ran(in.modelId(), mode, listed);
     Candidate c =
         mode == TrainingMode.TOP
             ? new TopRun(config, store, extractor, tfjsBaseModel, workDir, clock)

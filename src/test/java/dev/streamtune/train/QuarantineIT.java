@@ -71,6 +71,7 @@ class QuarantineIT {
     TrainConfig config =
         TrainConfig.defaults()
             .withGroup(stack.unique("trainer"))
+            .withPrefetch(Duration.ZERO)
             .withHead(new HeadOptions(0.02f, 1e-4f, 32, 30, 3, 20_000, 42, 1));
     FeatureConfig fc = FeatureConfig.defaults();
     byte[] bad = cutJpeg();

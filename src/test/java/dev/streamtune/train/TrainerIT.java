@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The trainer end to end on the stack, behind real ingest: labelled images are produced, stored,
  * and each MANUAL request yields a version. Version 1 is published with artifacts matching the
- * event; version 2 warm-starts from it and reuses its cached features; relabelling every training
- * image to a wrong label yields a REJECTED version 3 with its reason, and LATEST stays at 2.
+ * event; version 2 warm-starts from it and finds every feature cached, its new images' computed by
+ * the idle trainer before it was asked; relabelling every training image to a wrong label yields a
+ * REJECTED version 3 with its reason, and LATEST stays at 2.
  */
 @WithStack
 class TrainerIT {
@@ -101,12 +102,15 @@ class TrainerIT {
 
       send(h, images(36, 36));
       TrainHarness.awaitStored(s3, MODEL, 72, Duration.ofSeconds(60));
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> trainer.prefetched() == 36);
       h.request(MODEL);
       ModelVersion v2 = h.awaitVersion(MODEL, 2, Duration.ofSeconds(240));
       assertThat(v2.getStatus()).as(v2.getReason()).isEqualTo(VersionStatus.PUBLISHED);
       assertThat(v2.getParentVersion()).isEqualTo(1);
-      assertThat(v2.getTraining().getFeatureCacheHits()).isEqualTo(36);
-      assertThat(v2.getTraining().getFeatureCacheMisses()).isEqualTo(36);
+      assertThat(v2.getTraining().getFeatureCacheHits()).isEqualTo(72);
+      assertThat(v2.getTraining().getFeatureCacheMisses()).isZero();
       assertThat(v2.getExamples().getNewExamples()).isEqualTo(36);
       assertThat(v2.getTraining().getFeatureLayer()).isEqualTo(v1.getTraining().getFeatureLayer());
       assertThat(v2.getTraining().getNormalizationDigest())

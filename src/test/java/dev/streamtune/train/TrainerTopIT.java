@@ -52,6 +52,7 @@ class TrainerTopIT {
     TrainConfig config =
         defaults
             .withGroup(stack.unique("trainer"))
+            .withPrefetch(Duration.ZERO)
             .withGuardRails(0, 1, 1)
             .withTop(
                 new TrainConfig.Top(

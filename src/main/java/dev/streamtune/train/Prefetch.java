@@ -1,0 +1,182 @@
+package dev.streamtune.train;
+
+import dev.streamtune.events.TrainingMode;
+import dev.streamtune.ml.CutExtractor;
+import dev.streamtune.ml.FeatureExtractor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Idle-time prefetch: while the trainer has no request, the values the next run of a model will
+ * need are computed for the examples that arrived since its last run, so that the run finds them in
+ * the cache. A retrain's backbone passes over its new images are most of its time in {@code head}
+ * mode (about 8 ms an image on 2 cores), and they no longer wait for the request.
+ *
+ * <p>A model is prefetched once this trainer has run it ({@link #ran}): the run's listing is the
+ * baseline, and the mode it trained in says what to compute (the backbone's features, or the frozen
+ * bottom's activations at {@code train.top.cut}; {@code auto}'s switch to top is followed). The
+ * examples come from the same {@link ExampleIndex} a run reads, looked at only when the model's
+ * partition of {@code examples.index} has moved. Values go through {@link Gather} into the same
+ * cache a run reads, in small batches, and {@link #run} stops between two batches when it is told
+ * to (a request came), so a run waits for one batch at most. An image refused as bad data or gone
+ * is left to the run, which quarantines or skips it as usual; any other failure (an outage) ends
+ * the prefetch quietly, and the run computes what is missing.
+ *
+ * <p>Runs on the trainer's run thread, never beside a run.
+ */
+final class Prefetch {
+  private static final Logger LOG = LoggerFactory.getLogger(Prefetch.class);
+  static final int BATCH = 64;
+  private final TrainConfig config;
+  private final TrainerApp.Parts parts;
+  private final ExampleIndex index;
+  private final java.time.Clock clock;
+  private final Map<String, Model> models = new ConcurrentHashMap<>();
+  private final AtomicLong computed = new AtomicLong();
+  private final TrainMetrics metrics;
+
+  /** What is known of a model: the mode of its last run, its examples seen, the index's end. */
+  private static final class Model {
+    private final TrainingMode mode;
+    private final Set<String> seen;
+    private long end = -1;
+
+    Model(TrainingMode mode, Set<String> seen) {
+      this.mode = mode;
+      this.seen = seen;
+    }
+  }
+
+  Prefetch(TrainConfig config, TrainerApp.Parts parts, ExampleIndex index, java.time.Clock clock) {
+    this.config = config;
+    this.parts = parts;
+    this.index = index;
+    this.clock = clock;
+    this.metrics = new TrainMetrics(parts.meters());
+  }
+
+  /** A run of {@code modelId} trained in {@code mode} on {@code listed}: the new baseline. */
+  void ran(String modelId, TrainingMode mode, Dataset listed) {
+    Set<String> seen = new HashSet<>();
+    listed.examples().forEach(e -> seen.add(e.sha256()));
+    models.put(modelId, new Model(mode, seen));
+  }
+
+  /** Images whose values a prefetch computed, since the trainer started. */
+  long computed() {
+    return computed.get();
+  }
+
+  /**
+   * Computes what the next runs of the known models that are {@code owned} (whose requests this
+   * trainer is assigned) need, until done or {@code stop} says so (checked between batches, as is
+   * the thread's interrupt).
+   */
+  void run(BooleanSupplier stop, java.util.function.Predicate<String> owned) {
+    BooleanSupplier stopped = () -> stop.getAsBoolean() || Thread.currentThread().isInterrupted();
+    for (Map.Entry<String, Model> m : models.entrySet()) {
+      if (stopped.getAsBoolean()) {
+        return;
+      }
+      if (!owned.test(m.getKey())) {
+        continue;
+      }
+      try {
+        model(m.getKey(), m.getValue(), stopped);
+      } catch (RuntimeException e) {
+        LOG.info(
+            "Prefetching the new examples of {} stopped; its next run computes them: {}",
+            m.getKey(),
+            e.toString());
+        return;
+      }
+    }
+  }
+
+  private void model(String modelId, Model m, BooleanSupplier stopped) {
+    long end = index.end(modelId);
+    if (end == m.end) {
+      return;
+    }
+    Dataset d = index.dataset(modelId, config.holdout(), false, () -> {});
+    List<Dataset.Example> fresh =
+        d.examples().stream().filter(e -> !m.seen.contains(e.sha256())).toList();
+    if (!fresh.isEmpty()) {
+      TrainingMode mode =
+          m.mode == TrainingMode.TOP
+              ? TrainingMode.TOP
+              : TrainingRun.mode(config.top(), d.examples().size(), null);
+      if (mode == TrainingMode.TOP) {
+        activations(modelId, fresh, m, stopped);
+      } else {
+        features(modelId, fresh, m, stopped);
+      }
+    }
+    if (!stopped.getAsBoolean()) {
+      m.end = end;
+    }
+  }
+
+  private void features(
+      String modelId, List<Dataset.Example> fresh, Model m, BooleanSupplier stopped) {
+    Map<String, float[][]> values = new HashMap<>();
+    FeatureExtractor extractor = parts.extractor();
+    Gather<float[][]> gather =
+        Gather.features(parts.store(), extractor, clock, parts.workDir().resolve("cache"), values);
+    batches(modelId, gather, values, fresh, m, stopped);
+  }
+
+  private void activations(
+      String modelId, List<Dataset.Example> fresh, Model m, BooleanSupplier stopped) {
+    if (parts.tfjsBaseModel() == null) {
+      return;
+    }
+    TrainConfig.Top t = config.top();
+    var backbone = parts.extractor().backbone();
+    Map<String, short[]> values = new HashMap<>();
+    try (CutExtractor bottom =
+        CutExtractor.open(parts.tfjsBaseModel(), backbone, t.cut(), parts.extractor().config())) {
+      Gather<short[]> gather =
+          Gather.activations(
+              parts.store(),
+              bottom,
+              backbone.digest(),
+              t.cut(),
+              clock,
+              values,
+              parts.workDir().resolve("cache"));
+      batches(modelId, gather, values, fresh, m, stopped);
+    }
+  }
+
+  private <V> void batches(
+      String modelId,
+      Gather<V> gather,
+      Map<String, V> values,
+      List<Dataset.Example> fresh,
+      Model m,
+      BooleanSupplier stopped) {
+    for (int i = 0; i < fresh.size() && !stopped.getAsBoolean(); i += BATCH) {
+      List<Dataset.Example> batch =
+          new ArrayList<>(fresh.subList(i, Math.min(fresh.size(), i + BATCH)));
+      values.clear();
+      Gather.Result<V> r =
+          gather.gather(modelId, batch, BATCH, config.extractBytes(), n -> {}, (e, error) -> {});
+      long n = r.misses() - r.skipped().size();
+      computed.addAndGet(n);
+      metrics.prefetched(modelId, n);
+      batch.forEach(e -> m.seen.add(e.sha256()));
+    }
+    values.clear();
+    LOG.debug("Prefetched {} example(s) of {}", fresh.size(), modelId);
+  }
+}
