@@ -31,9 +31,12 @@ import org.slf4j.LoggerFactory;
  * is left to the run, which quarantines or skips it as usual; any other failure (an outage) ends
  * the prefetch quietly, and the run computes what is missing.
  *
- * <p>Runs on the trainer's run thread, never beside a run.
+ * <p>Runs on the trainer's run thread, never beside a run. In {@code top} mode the frozen bottom
+ * stays open from one prefetch to the next while the trainer idles (opening it reads the base
+ * model), and is closed when a prefetch is told to stop and when a run starts ({@link #ran}), so it
+ * is never open beside the run's own.
  */
-final class Prefetch {
+final class Prefetch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Prefetch.class);
   static final int BATCH = 64;
   private final TrainConfig config;
@@ -43,6 +46,7 @@ final class Prefetch {
   private final Map<String, Model> models = new ConcurrentHashMap<>();
   private final AtomicLong computed = new AtomicLong();
   private final TrainMetrics metrics;
+  private CutExtractor bottom;
 
   /** What is known of a model: the mode of its last run, its examples seen, the index's end. */
   private static final class Model {
@@ -64,8 +68,12 @@ final class Prefetch {
     this.metrics = new TrainMetrics(parts.meters());
   }
 
-  /** A run of {@code modelId} trained in {@code mode} on {@code listed}: the new baseline. */
+  /**
+   * A run of {@code modelId} trains in {@code mode} on {@code listed}: the new baseline. Called by
+   * the run before it opens its own bottom, so the one kept here is closed first.
+   */
   void ran(String modelId, TrainingMode mode, Dataset listed) {
+    close();
     Set<String> seen = new HashSet<>();
     listed.examples().forEach(e -> seen.add(e.sha256()));
     models.put(modelId, new Model(mode, seen));
@@ -97,8 +105,24 @@ final class Prefetch {
             "Prefetching the new examples of {} stopped; its next run computes them: {}",
             m.getKey(),
             e.toString());
+        close();
         return;
       }
+    }
+    if (stopped.getAsBoolean()) {
+      close();
+    }
+  }
+
+  /**
+   * Closes the frozen bottom kept open between prefetches while the trainer idles (a run opens its
+   * own, so the bottom is closed as soon as a prefetch is told to stop).
+   */
+  @Override
+  public void close() {
+    if (bottom != null) {
+      bottom.close();
+      bottom = null;
     }
   }
 
@@ -142,20 +166,21 @@ final class Prefetch {
     }
     TrainConfig.Top t = config.top();
     var backbone = parts.extractor().backbone();
-    Map<String, short[]> values = new HashMap<>();
-    try (CutExtractor bottom =
-        CutExtractor.open(parts.tfjsBaseModel(), backbone, t.cut(), parts.extractor().config())) {
-      Gather<short[]> gather =
-          Gather.activations(
-              parts.store(),
-              bottom,
-              backbone.digest(),
-              t.cut(),
-              clock,
-              values,
-              parts.workDir().resolve("cache"));
-      batches(modelId, gather, values, fresh, m, stopped);
+    if (bottom == null) {
+      bottom =
+          CutExtractor.open(parts.tfjsBaseModel(), backbone, t.cut(), parts.extractor().config());
     }
+    Map<String, short[]> values = new HashMap<>();
+    Gather<short[]> gather =
+        Gather.activations(
+            parts.store(),
+            bottom,
+            backbone.digest(),
+            t.cut(),
+            clock,
+            values,
+            parts.workDir().resolve("cache"));
+    batches(modelId, gather, values, fresh, m, stopped);
   }
 
   private <V> void batches(

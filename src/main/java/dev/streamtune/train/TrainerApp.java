@@ -450,6 +450,7 @@ public final class TrainerApp implements AutoCloseable {
     runner.shutdownNow();
     try {
       if (runner.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        prefetch.close();
         index.close();
       }
     } catch (InterruptedException e) {

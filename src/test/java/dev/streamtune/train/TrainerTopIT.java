@@ -52,7 +52,6 @@ class TrainerTopIT {
     TrainConfig config =
         defaults
             .withGroup(stack.unique("trainer"))
-            .withPrefetch(Duration.ZERO)
             .withGuardRails(0, 1, 1)
             .withTop(
                 new TrainConfig.Top(
@@ -86,18 +85,23 @@ class TrainerTopIT {
                 policy,
                 Clock.systemUTC());
         var h = new TrainHarness(stack.kafka(), stack.registry(), topics)) {
-      ModelVersion v1 = train(h, s3, 0, 36, 1);
+      ModelVersion v1 = train(h, s3, trainer, 0, 36, 1, 0);
       assertThat(v1.getTraining().getMode()).isEqualTo(TrainingMode.HEAD);
       assertThat(v1.getTraining().getCut()).isNull();
 
-      ModelVersion v2 = train(h, s3, 36, 36, 2);
+      ModelVersion v2 = train(h, s3, trainer, 36, 36, 2, 36);
       assertThat(v2.getTraining().getMode()).isEqualTo(TrainingMode.TOP);
       assertThat(v2.getTraining().getCut()).isEqualTo(CUT);
       assertThat(v2.getTraining().getFeatureLayer()).isEqualTo("out_relu");
       assertThat(v2.getTraining().getColdStart())
           .as("a head parent cannot warm-start a top")
           .isTrue();
-      assertThat(v2.getTraining().getFeatureCacheMisses()).isEqualTo(72);
+      assertThat(v2.getTraining().getFeatureCacheHits())
+          .as("the idle trainer computed the new images' activations, as auto would switch")
+          .isEqualTo(36);
+      assertThat(v2.getTraining().getFeatureCacheMisses())
+          .as("v1's images had features, not activations")
+          .isEqualTo(36);
       assertThat(v2.getMetrics().getParentAccuracy())
           .as("the head parent scored on the same split")
           .isNotNull();
@@ -105,12 +109,12 @@ class TrainerTopIT {
           .contains(Parent.TOP_FILE);
       assertThat(Parent.load(s3, v2).top().weights()).containsKey("block_16_project/kernel");
 
-      ModelVersion v3 = train(h, s3, 72, 36, 3);
+      ModelVersion v3 = train(h, s3, trainer, 72, 36, 3, 72);
       assertThat(v3.getTraining().getMode()).isEqualTo(TrainingMode.TOP);
       assertThat(v3.getTraining().getColdStart()).isFalse();
       assertThat(v3.getParentVersion()).isEqualTo(2);
-      assertThat(v3.getTraining().getFeatureCacheHits()).isEqualTo(72);
-      assertThat(v3.getTraining().getFeatureCacheMisses()).isEqualTo(36);
+      assertThat(v3.getTraining().getFeatureCacheHits()).isEqualTo(108);
+      assertThat(v3.getTraining().getFeatureCacheMisses()).isZero();
       assertThat(v3.getMetrics().getParentAccuracy()).isNotNull();
       AdamState adam2 = Parent.load(s3, v2).optimizer();
       AdamState adam3 = Parent.load(s3, v3).optimizer();
@@ -133,10 +137,24 @@ class TrainerTopIT {
     }
   }
 
+  /**
+   * Sends {@code count} images, waits until they are stored and until the idle trainer has
+   * prefetched {@code prefetched} images in all, then asks for {@code version}.
+   */
   private static ModelVersion train(
-      TrainHarness h, MinioObjectStore s3, int from, int count, int version) throws Exception {
+      TrainHarness h,
+      MinioObjectStore s3,
+      TrainerApp trainer,
+      int from,
+      int count,
+      int version,
+      long prefetched)
+      throws Exception {
     TrainerIT.send(h, TrainerIT.images(from, count));
     TrainHarness.awaitStored(s3, MODEL, from + count, Duration.ofSeconds(60));
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> trainer.prefetched() == prefetched);
     h.request(MODEL);
     ModelVersion v = h.awaitVersion(MODEL, version, Duration.ofSeconds(300));
     assertThat(v.getStatus()).as(v.getReason()).isEqualTo(VersionStatus.PUBLISHED);
