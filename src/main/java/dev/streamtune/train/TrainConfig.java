@@ -247,10 +247,12 @@ public record TrainConfig(
   public static final Setting<Integer> TOP_PATIENCE =
       Setting.integer(
           "train.top.patience",
-          3,
+          15,
           1,
           1000,
-          "epochs without a better validation loss before stopping, in top mode");
+          "epochs without a better validation loss before stopping, in top mode (the default, the"
+              + " schedule's 15 epochs, runs the whole cosine and keeps the best epoch: the"
+              + " validation loss is noisy until the learning rates fall)");
 
   /** Samples per epoch. */
   public static final Setting<Integer> TOP_SAMPLES =
