@@ -8,6 +8,7 @@ import dev.streamtune.store.ActivationCache;
 import dev.streamtune.store.FeatureCache;
 import dev.streamtune.store.HalfFloat;
 import dev.streamtune.store.ObjectStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -84,6 +85,13 @@ final class Gather<V> {
     this.write = write;
     this.compute = compute;
     this.newValues = newValues;
+  }
+
+  /**
+   * The local mirror of the caches under a trainer's work directory, shared by runs and prefetch.
+   */
+  static Path mirror(Path workDir) {
+    return workDir.resolve("cache");
   }
 
   /** The backbone's features, per candidate layer in the backbone's order. */

@@ -60,7 +60,7 @@ final class HeadRun {
     Map<String, float[][]> values = new java.util.HashMap<>();
     Drawn features =
         Drawn.gather(
-            Gather.features(store, extractor, clock, workDir.resolve("cache"), values),
+            Gather.features(store, extractor, clock, Gather.mirror(workDir), values),
             values,
             listed,
             drawn,

@@ -3,6 +3,7 @@ package dev.streamtune.train;
 import dev.streamtune.events.TrainingMode;
 import dev.streamtune.ml.CutExtractor;
 import dev.streamtune.ml.FeatureExtractor;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +44,7 @@ final class Prefetch implements AutoCloseable {
   private final TrainConfig config;
   private final TrainerApp.Parts parts;
   private final ExampleIndex index;
-  private final java.time.Clock clock;
+  private final Clock clock;
   private final Map<String, Model> models = new ConcurrentHashMap<>();
   private final AtomicLong computed = new AtomicLong();
   private final TrainMetrics metrics;
@@ -60,7 +62,7 @@ final class Prefetch implements AutoCloseable {
     }
   }
 
-  Prefetch(TrainConfig config, TrainerApp.Parts parts, ExampleIndex index, java.time.Clock clock) {
+  Prefetch(TrainConfig config, TrainerApp.Parts parts, ExampleIndex index, Clock clock) {
     this.config = config;
     this.parts = parts;
     this.index = index;
@@ -89,7 +91,7 @@ final class Prefetch implements AutoCloseable {
    * trainer is assigned) need, until done or {@code stop} says so (checked between batches, as is
    * the thread's interrupt).
    */
-  void run(BooleanSupplier stop, java.util.function.Predicate<String> owned) {
+  void run(BooleanSupplier stop, Predicate<String> owned) {
     BooleanSupplier stopped = () -> stop.getAsBoolean() || Thread.currentThread().isInterrupted();
     for (Map.Entry<String, Model> m : models.entrySet()) {
       if (stopped.getAsBoolean()) {
@@ -155,7 +157,7 @@ final class Prefetch implements AutoCloseable {
     Map<String, float[][]> values = new HashMap<>();
     FeatureExtractor extractor = parts.extractor();
     Gather<float[][]> gather =
-        Gather.features(parts.store(), extractor, clock, parts.workDir().resolve("cache"), values);
+        Gather.features(parts.store(), extractor, clock, Gather.mirror(parts.workDir()), values);
     batches(modelId, gather, values, fresh, m, stopped);
   }
 
@@ -179,7 +181,7 @@ final class Prefetch implements AutoCloseable {
             t.cut(),
             clock,
             values,
-            parts.workDir().resolve("cache"));
+            Gather.mirror(parts.workDir()));
     batches(modelId, gather, values, fresh, m, stopped);
   }
 

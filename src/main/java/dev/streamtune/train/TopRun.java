@@ -83,7 +83,7 @@ final class TopRun {
                 workDir, bottom.shape()[0] * bottom.shape()[1] * bottom.shape()[2])) {
       Gather<short[]> gather =
           Gather.activations(
-              store, bottom, backbone.digest(), t.cut(), clock, spilled, workDir.resolve("cache"));
+              store, bottom, backbone.digest(), t.cut(), clock, spilled, Gather.mirror(workDir));
       Drawn d =
           Drawn.gather(
               gather, spilled, listed, drawn, config, Phase.ACTIVATIONS, progress, refusals);

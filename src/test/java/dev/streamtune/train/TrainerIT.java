@@ -102,9 +102,7 @@ class TrainerIT {
 
       send(h, images(36, 36));
       TrainHarness.awaitStored(s3, MODEL, 72, Duration.ofSeconds(60));
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(120))
-          .until(() -> trainer.prefetched() == 36);
+      await().atMost(Duration.ofSeconds(120)).until(() -> trainer.prefetched() == 36);
       h.request(MODEL);
       ModelVersion v2 = h.awaitVersion(MODEL, 2, Duration.ofSeconds(240));
       assertThat(v2.getStatus()).as(v2.getReason()).isEqualTo(VersionStatus.PUBLISHED);
