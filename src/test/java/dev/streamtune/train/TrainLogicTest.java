@@ -246,4 +246,12 @@ class TrainLogicTest {
         .isEqualTo(30_000);
     assertThat(bigger.top().refits(18_000, 9_000)).isTrue();
   }
+
+  @Test
+  void aDefaultColdStartInTopModeRunsTheWholeCosineScheduleBeforeEarlyStoppingMayEndIt() {
+    var options = TrainConfig.defaults().top().options();
+    assertThat(options.patience())
+        .as("a patience under the schedule's length stopped a 10,000-image cold start at epoch 9")
+        .isGreaterThanOrEqualTo(options.maxEpochs());
+  }
 }
