@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A model is prefetched once this trainer has run it ({@link #ran}): the run's listing is the
  * baseline, and the mode it trained in says what to compute (the backbone's features, or the frozen
- * bottom's activations at {@code train.top.cut}; {@code auto}'s switch to top is followed). The
+ * bottom's activations at {@code train.top.cut}; {@code auto}'s switch to top is followed, and then
+ * every example's activations are computed, as the switch's cold run draws from them all). The
  * examples come from the same {@link ExampleIndex} a run reads, looked at only when the model's
  * partition of {@code examples.index} has moved. Values go through {@link Gather} into the same
  * cache a run reads, in small batches, and {@link #run} stops between two batches when it is told
@@ -46,19 +47,33 @@ final class Prefetch implements AutoCloseable {
   private final ExampleIndex index;
   private final Clock clock;
   private final Map<String, Model> models = new ConcurrentHashMap<>();
-  private final AtomicLong computed = new AtomicLong();
+  private final Map<TrainingMode, AtomicLong> computed = new ConcurrentHashMap<>();
   private final TrainMetrics metrics;
   private CutExtractor bottom;
 
-  /** What is known of a model: the mode of its last run, its examples seen, the index's end. */
+  /**
+   * What is known of a model: the mode of its last run, and its examples whose values for a run in
+   * {@code seenMode} are cached (or left to the run), up to the index's {@code end}.
+   */
   private static final class Model {
     private final TrainingMode mode;
-    private final Set<String> seen;
+    private TrainingMode seenMode;
+    private Set<String> seen;
     private long end = -1;
 
     Model(TrainingMode mode, Set<String> seen) {
       this.mode = mode;
+      this.seenMode = mode;
       this.seen = seen;
+    }
+
+    /** The examples seen for a run in {@code next}: none yet when the mode changes. */
+    Set<String> seen(TrainingMode next) {
+      if (next != seenMode) {
+        seenMode = next;
+        seen = new HashSet<>();
+      }
+      return seen;
     }
   }
 
@@ -81,9 +96,13 @@ final class Prefetch implements AutoCloseable {
     models.put(modelId, new Model(mode, seen));
   }
 
-  /** Images whose values a prefetch computed, since the trainer started. */
-  long computed() {
-    return computed.get();
+  /**
+   * Images whose values for a run in {@code mode} (features for {@code head}, activations for
+   * {@code top}) a prefetch computed, since the trainer started.
+   */
+  long computed(TrainingMode mode) {
+    AtomicLong n = computed.get(mode);
+    return n == null ? 0 : n.get();
   }
 
   /**
@@ -134,13 +153,14 @@ final class Prefetch implements AutoCloseable {
       return;
     }
     Dataset d = index.dataset(modelId, config.holdout(), false, () -> {});
+    TrainingMode mode =
+        m.mode == TrainingMode.TOP
+            ? TrainingMode.TOP
+            : TrainingRun.mode(config.top(), d.examples().size(), null);
+    Set<String> seen = m.seen(mode);
     List<Dataset.Example> fresh =
-        d.examples().stream().filter(e -> !m.seen.contains(e.sha256())).toList();
+        d.examples().stream().filter(e -> !seen.contains(e.sha256())).toList();
     if (!fresh.isEmpty()) {
-      TrainingMode mode =
-          m.mode == TrainingMode.TOP
-              ? TrainingMode.TOP
-              : TrainingRun.mode(config.top(), d.examples().size(), null);
       if (mode == TrainingMode.TOP) {
         activations(modelId, fresh, m, stopped);
       } else {
@@ -158,7 +178,7 @@ final class Prefetch implements AutoCloseable {
     FeatureExtractor extractor = parts.extractor();
     Gather<float[][]> gather =
         Gather.features(parts.store(), extractor, clock, Gather.mirror(parts.workDir()), values);
-    batches(modelId, gather, values, fresh, m, stopped);
+    batches(modelId, TrainingMode.HEAD, gather, values, fresh, m, stopped);
   }
 
   private void activations(
@@ -182,11 +202,12 @@ final class Prefetch implements AutoCloseable {
             clock,
             values,
             Gather.mirror(parts.workDir()));
-    batches(modelId, gather, values, fresh, m, stopped);
+    batches(modelId, TrainingMode.TOP, gather, values, fresh, m, stopped);
   }
 
   private <V> void batches(
       String modelId,
+      TrainingMode mode,
       Gather<V> gather,
       Map<String, V> values,
       List<Dataset.Example> fresh,
@@ -199,9 +220,9 @@ final class Prefetch implements AutoCloseable {
       Gather.Result<V> r =
           gather.gather(modelId, batch, BATCH, config.extractBytes(), n -> {}, (e, error) -> {});
       long n = r.misses() - r.skipped().size();
-      computed.addAndGet(n);
-      metrics.prefetched(modelId, n);
-      batch.forEach(e -> m.seen.add(e.sha256()));
+      computed.computeIfAbsent(mode, k -> new AtomicLong()).addAndGet(n);
+      metrics.prefetched(modelId, mode, n);
+      batch.forEach(e -> m.seen(mode).add(e.sha256()));
     }
     values.clear();
     LOG.debug("Prefetched {} example(s) of {}", fresh.size(), modelId);

@@ -1,6 +1,7 @@
 package dev.streamtune.train;
 
 import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.TrainingMode;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 
@@ -43,9 +44,14 @@ final class TrainMetrics {
     meters.counter("streamtune.train.quarantined", "model", modelId, "reason", reason).increment();
   }
 
-  /** {@code n} images of a model had their values computed ahead of its next run. */
-  void prefetched(String modelId, long n) {
-    meters.counter("streamtune.train.prefetched", "model", modelId).increment(n);
+  /**
+   * {@code n} images of a model had their values for a run in {@code mode} (features or
+   * activations) computed ahead of its next run.
+   */
+  void prefetched(String modelId, TrainingMode mode, long n) {
+    meters
+        .counter("streamtune.train.prefetched", "model", modelId, "mode", mode.toString())
+        .increment(n);
   }
 
   /** An image was found in two label folders of a model. */

@@ -10,6 +10,7 @@ import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.TopicManager;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.events.TrainingMode;
 import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.store.ObjectStore;
@@ -304,9 +305,13 @@ public final class TrainerApp implements AutoCloseable {
     }
   }
 
-  /** Images whose values were computed ahead of their run while the trainer was idle. */
-  public long prefetched() {
-    return prefetch.computed();
+  /**
+   * Images whose values for a run in {@code mode} (the backbone's features for {@code HEAD}, the
+   * frozen bottom's activations for {@code TOP}) were computed ahead of their run while the trainer
+   * was idle.
+   */
+  public long prefetched(TrainingMode mode) {
+    return prefetch.computed(mode);
   }
 
   private void begin(Pending.Batch b) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.events.TrainingMode;
 import dev.streamtune.events.VersionStatus;
 import dev.streamtune.ingest.IngestApp;
 import dev.streamtune.ingest.IngestConfig;
@@ -102,7 +103,9 @@ class TrainerIT {
 
       send(h, images(36, 36));
       TrainHarness.awaitStored(s3, MODEL, 72, Duration.ofSeconds(60));
-      await().atMost(Duration.ofSeconds(120)).until(() -> trainer.prefetched() == 36);
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> trainer.prefetched(TrainingMode.HEAD) == 36);
       h.request(MODEL);
       ModelVersion v2 = h.awaitVersion(MODEL, 2, Duration.ofSeconds(240));
       assertThat(v2.getStatus()).as(v2.getReason()).isEqualTo(VersionStatus.PUBLISHED);
