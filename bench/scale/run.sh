@@ -5,8 +5,9 @@
 # version scored on the 10,000 test images. Each phase (stream, oneshot) runs on a stack of its
 # own and writes target/bench-scale/{phase}.json as it goes, so they can run in separate sessions;
 # bench/scale/plot.py then draws target/bench-scale/scale.svg.
-#   bench/scale/run.sh [TOTAL] [INCREMENT] [TEST] [PHASES]   defaults: 60000 2000 10000 stream,oneshot
-#   (PHASES may also name head: the stream again with train.mode=head)
+#   bench/scale/run.sh [TOTAL] [INCREMENT] [TEST] [PHASES] [PACE]
+#   defaults: 60000 2000 10000 stream,oneshot 0 (PHASES may also name head: the stream again with
+#   train.mode=head; PACE spreads each increment over that many seconds, 0 sends it in one burst)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then

@@ -61,20 +61,23 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ScaleBench {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofMinutes(40);
+  private static final int PACE_SLICE = 50;
 
   private ScaleBench() {}
 
   /**
-   * {@code ScaleBench [TOTAL] [INCREMENT] [TEST] [PHASES]}, defaults 60000 2000 10000
-   * stream,oneshot (or head: the stream again with {@code train.mode=head}); each phase on a stack
-   * of its own, its results in {@code target/bench-scale/{phase}.json}, so the phases can run in
-   * separate sessions.
+   * {@code ScaleBench [TOTAL] [INCREMENT] [TEST] [PHASES] [PACE]}, defaults 60000 2000 10000
+   * stream,oneshot 0 (or head: the stream again with {@code train.mode=head}); each phase on a
+   * stack of its own, its results in {@code target/bench-scale/{phase}.json}, so the phases can run
+   * in separate sessions. {@code PACE}, in seconds, spreads each increment of the stream phases
+   * evenly over that time, as labels trickling in from users would arrive (0: one burst).
    */
   public static void main(String[] args) throws Exception {
     int total = args.length > 0 ? Integer.parseInt(args[0]) : 60_000;
     int increment = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
     int testN = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
     List<String> run = List.of((args.length > 3 ? args[3] : "stream,oneshot").split(","));
+    Duration pace = Duration.ofSeconds(args.length > 4 ? Long.parseLong(args[4]) : 0);
     Path root = Path.of("target", "bench-scale").toAbsolutePath();
     List<FashionMnist.Item> train = FashionMnist.read("train", total);
     List<FashionMnist.Item> test = FashionMnist.read("t10k", testN);
@@ -88,9 +91,10 @@ public final class ScaleBench {
               .put("total", total)
               .put("increment", increment)
               .put("test", testN)
+              .put("paceSeconds", pace.toSeconds())
               .put("commit", System.getProperty("streamtune.bench.commit", "unknown"))
               .put("started", Instant.now().toString());
-      phase(phase, dir, train, test, increment, out);
+      phase(phase, dir, train, test, increment, pace, out);
       out.put("ended", Instant.now().toString());
       save(root.resolve(phase + ".json"), out);
       System.out.println(JSON.writeValueAsString(out));
@@ -103,6 +107,7 @@ public final class ScaleBench {
       List<FashionMnist.Item> train,
       List<FashionMnist.Item> test,
       int increment,
+      Duration pace,
       ObjectNode out)
       throws Exception {
     Path result = dir.getParent().resolve(phase + ".json");
@@ -148,7 +153,7 @@ public final class ScaleBench {
         try (StandaloneTrainer t =
             StandaloneTrainer.start(stack, dir.resolve("trainer.log"), env)) {
           for (int k = 1; k * increment <= total; k++) {
-            send(h, model, train.subList((k - 1) * increment, k * increment));
+            send(h, model, train.subList((k - 1) * increment, k * increment), pace);
             ModelVersion v = h.awaitVersion(model, k, WAIT);
             ObjectNode n = row(v, phases, t);
             n.put("examplesSent", k * increment);
@@ -162,11 +167,27 @@ public final class ScaleBench {
     }
   }
 
-  private static void send(TrainHarness h, String model, List<FashionMnist.Item> items) {
-    for (FashionMnist.Item i : items) {
-      h.send(model, i.label(), i.png());
+  private static void send(TrainHarness h, String model, List<FashionMnist.Item> items)
+      throws InterruptedException {
+    send(h, model, items, Duration.ZERO);
+  }
+
+  /** Sends {@code items} in slices of 50, the slices spread evenly over {@code pace}. */
+  private static void send(
+      TrainHarness h, String model, List<FashionMnist.Item> items, Duration pace)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    for (int from = 0; from < items.size(); from += PACE_SLICE) {
+      long due = start + pace.toNanos() * from / items.size();
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
+      for (FashionMnist.Item i : items.subList(from, Math.min(items.size(), from + PACE_SLICE))) {
+        h.send(model, i.label(), i.png());
+      }
+      h.flush();
     }
-    h.flush();
   }
 
   /** Records the first time of each phase of each run, from {@code training.status}. */
