@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The scale benchmark behind {@code bench/scale/run.sh}, on the whole Fashion-MNIST: one dev stack,
@@ -135,7 +136,7 @@ public final class ScaleBench {
       out.put("testActivationSeconds", scorer.seconds());
       if (phase.equals("oneshot")) {
         long t0 = System.nanoTime();
-        send(h, "scale-oneshot", train);
+        send(h, "scale-oneshot", train, Duration.ZERO);
         TrainHarness.awaitStored(s3, "scale-oneshot", total, WAIT);
         out.put("ingestSeconds", (System.nanoTime() - t0) / 1e9);
         save(result, out);
@@ -167,11 +168,6 @@ public final class ScaleBench {
     }
   }
 
-  private static void send(TrainHarness h, String model, List<FashionMnist.Item> items)
-      throws InterruptedException {
-    send(h, model, items, Duration.ZERO);
-  }
-
   /** Sends {@code items} in slices of 50, the slices spread evenly over {@code pace}. */
   private static void send(
       TrainHarness h, String model, List<FashionMnist.Item> items, Duration pace)
@@ -179,10 +175,7 @@ public final class ScaleBench {
     long start = System.nanoTime();
     for (int from = 0; from < items.size(); from += PACE_SLICE) {
       long due = start + pace.toNanos() * from / items.size();
-      long wait = due - System.nanoTime();
-      if (wait > 0) {
-        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-      }
+      TimeUnit.NANOSECONDS.sleep(due - System.nanoTime());
       for (FashionMnist.Item i : items.subList(from, Math.min(items.size(), from + PACE_SLICE))) {
         h.send(model, i.label(), i.png());
       }

@@ -162,9 +162,9 @@ final class Prefetch implements AutoCloseable {
         d.examples().stream().filter(e -> !seen.contains(e.sha256())).toList();
     if (!fresh.isEmpty()) {
       if (mode == TrainingMode.TOP) {
-        activations(modelId, fresh, m, stopped);
+        activations(modelId, fresh, seen, stopped);
       } else {
-        features(modelId, fresh, m, stopped);
+        features(modelId, fresh, seen, stopped);
       }
     }
     if (!stopped.getAsBoolean()) {
@@ -173,16 +173,16 @@ final class Prefetch implements AutoCloseable {
   }
 
   private void features(
-      String modelId, List<Dataset.Example> fresh, Model m, BooleanSupplier stopped) {
+      String modelId, List<Dataset.Example> fresh, Set<String> seen, BooleanSupplier stopped) {
     Map<String, float[][]> values = new HashMap<>();
     FeatureExtractor extractor = parts.extractor();
     Gather<float[][]> gather =
         Gather.features(parts.store(), extractor, clock, Gather.mirror(parts.workDir()), values);
-    batches(modelId, TrainingMode.HEAD, gather, values, fresh, m, stopped);
+    batches(modelId, TrainingMode.HEAD, gather, values, fresh, seen, stopped);
   }
 
   private void activations(
-      String modelId, List<Dataset.Example> fresh, Model m, BooleanSupplier stopped) {
+      String modelId, List<Dataset.Example> fresh, Set<String> seen, BooleanSupplier stopped) {
     if (parts.tfjsBaseModel() == null) {
       return;
     }
@@ -202,7 +202,7 @@ final class Prefetch implements AutoCloseable {
             clock,
             values,
             Gather.mirror(parts.workDir()));
-    batches(modelId, TrainingMode.TOP, gather, values, fresh, m, stopped);
+    batches(modelId, TrainingMode.TOP, gather, values, fresh, seen, stopped);
   }
 
   private <V> void batches(
@@ -211,7 +211,7 @@ final class Prefetch implements AutoCloseable {
       Gather<V> gather,
       Map<String, V> values,
       List<Dataset.Example> fresh,
-      Model m,
+      Set<String> seen,
       BooleanSupplier stopped) {
     for (int i = 0; i < fresh.size() && !stopped.getAsBoolean(); i += BATCH) {
       List<Dataset.Example> batch =
@@ -222,7 +222,7 @@ final class Prefetch implements AutoCloseable {
       long n = r.misses() - r.skipped().size();
       computed.computeIfAbsent(mode, k -> new AtomicLong()).addAndGet(n);
       metrics.prefetched(modelId, mode, n);
-      batch.forEach(e -> m.seen(mode).add(e.sha256()));
+      batch.forEach(e -> seen.add(e.sha256()));
     }
     values.clear();
     LOG.debug("Prefetched {} example(s) of {}", fresh.size(), modelId);

@@ -1,6 +1,7 @@
 package dev.streamtune.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.TopicNames;
@@ -92,11 +93,7 @@ class TrainerTopIT {
       assertThat(v1.getTraining().getMode()).isEqualTo(TrainingMode.HEAD);
       assertThat(v1.getTraining().getCut()).isNull();
 
-      TrainerIT.send(h, TrainerIT.images(36, 13));
-      TrainHarness.awaitStored(s3, MODEL, 49, Duration.ofSeconds(60));
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(120))
-          .until(() -> trainer.prefetched(TrainingMode.HEAD) == 13);
+      sendAndPrefetch(h, s3, trainer, 36, 13, TrainingMode.HEAD, 13);
       ModelVersion v2 = train(h, s3, trainer, 49, 23, 2, 72);
       assertThat(v2.getTraining().getMode()).isEqualTo(TrainingMode.TOP);
       assertThat(v2.getTraining().getCut()).isEqualTo(CUT);
@@ -158,14 +155,28 @@ class TrainerTopIT {
       int version,
       long prefetched)
       throws Exception {
-    TrainerIT.send(h, TrainerIT.images(from, count));
-    TrainHarness.awaitStored(s3, MODEL, from + count, Duration.ofSeconds(60));
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(120))
-        .until(() -> trainer.prefetched(TrainingMode.TOP) == prefetched);
+    sendAndPrefetch(h, s3, trainer, from, count, TrainingMode.TOP, prefetched);
     h.request(MODEL);
     ModelVersion v = h.awaitVersion(MODEL, version, Duration.ofSeconds(300));
     assertThat(v.getStatus()).as(v.getReason()).isEqualTo(VersionStatus.PUBLISHED);
     return v;
+  }
+
+  /**
+   * Sends {@code count} images and waits until they are stored and until the idle trainer has
+   * prefetched the values for a run in {@code mode} of {@code prefetched} images in all.
+   */
+  private static void sendAndPrefetch(
+      TrainHarness h,
+      MinioObjectStore s3,
+      TrainerApp trainer,
+      int from,
+      int count,
+      TrainingMode mode,
+      long prefetched)
+      throws Exception {
+    TrainerIT.send(h, TrainerIT.images(from, count));
+    TrainHarness.awaitStored(s3, MODEL, from + count, Duration.ofSeconds(60));
+    await().atMost(Duration.ofSeconds(120)).until(() -> trainer.prefetched(mode) == prefetched);
   }
 }
