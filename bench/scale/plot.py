@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
 """Draws bench/scale's result.json as an SVG: test accuracy and request-to-event latency against
-examples, one point per streamed version (REJECTED ones hollow), the one-shot model as a line.
+examples, one point per streamed version (REJECTED ones hollow), the one-shot model as a line, and the
+version that published the background consolidation after the stream as a green square.
 Standard library only.   plot.py STREAM.json [ONESHOT.json] OUT.svg"""
 import json
 import sys
 
 result = json.load(open(sys.argv[1]))
 rows = result.get("stream", [])
+after = result.get("afterStream") if isinstance(result.get("afterStream"), dict) else None
 one = json.load(open(sys.argv[2])).get("oneShot", {}) if len(sys.argv) > 3 else {}
 W, H, M = 720, 260, 56
 
 
-def panel(y0, title, key, scale, unit, ref=None):
+def panel(y0, title, key, scale, unit, ref=None, extra=None):
     xs = [r["examples"] for r in rows]
-    ys = [r.get(key, 0) * scale for r in rows if key in r]
+    ys = [r.get(key, 0) * scale for r in rows if key in r] + ([extra[key] * scale] if extra and key in extra else [])
     if not xs or not ys:
         return ""
     lo = min(ys + ([ref] if ref is not None else []))
@@ -40,6 +42,10 @@ def panel(y0, title, key, scale, unit, ref=None):
     for x, y, s in pts:
         fill = "#1f77b4" if s == "PUBLISHED" else "white"
         out.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{fill}" stroke="#1f77b4"/>')
+    if extra and key in extra:
+        x, y = px(extra["examples"]), py(extra[key] * scale)
+        out.append(f'<rect x="{x - 4}" y="{y - 4}" width="8" height="8" fill="#2ca02c"/>')
+        out.append(f'<text x="{x - 6}" y="{y - 6}" font-size="10" text-anchor="end" fill="#2ca02c">after the stream: consolidated</text>')
     if ref is not None:
         out.append(f'<line x1="{M}" y1="{py(ref)}" x2="{W - M}" y2="{py(ref)}" stroke="#d62728" stroke-dasharray="4"/>')
         out.append(f'<text x="{W - M}" y="{py(ref) - 4}" font-size="10" text-anchor="end" fill="#d62728">one-shot</text>')
@@ -49,7 +55,7 @@ def panel(y0, title, key, scale, unit, ref=None):
 acc_ref = one.get("testAccuracy")
 svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{2 * H + 20}" font-family="sans-serif">',
        '<rect width="100%" height="100%" fill="white"/>',
-       panel(0, "Test accuracy (10,000 images) against examples", "testAccuracy", 1, "", acc_ref),
+       panel(0, "Test accuracy (10,000 images) against examples", "testAccuracy", 1, "", acc_ref, after),
        panel(H + 20, "Request-to-event latency (s) against examples", "requestToEventMillis", 1e-3, "s"),
        "</svg>"]
 open(sys.argv[-1], "w").write("\n".join(svg))

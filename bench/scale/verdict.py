@@ -48,7 +48,21 @@ last5 = [secs(r) for r in rows[-5:]]
 published = sum(r["status"] == "PUBLISHED" for r in rows)
 after10 = [r.get("peakRssMiB", 0) for r in late]
 final = rows[-1].get("testAccuracy", float("nan")) if rows else float("nan")
+after = stream.get("afterStream")
+extra = stream.get("extra", [])
 print()
+for r in extra:
+    print(f"- between increments: v{r['version']} ({r['examples']:,} examples, {r['status']}, "
+          f"test accuracy {r.get('testAccuracy', float('nan')):.4f}): {r['reason'][:160]}")
+if isinstance(after, dict):
+    print(f"- after the stream, background consolidation: v{after['version']} {after['status']} "
+          f"{after['secondsAfterStream']:.0f} s after the last streamed version, "
+          f"test accuracy {after.get('testAccuracy', float('nan')):.4f} "
+          f"(the last streamed version {final:.4f}); {after['reason'][:200]}")
+    if after["status"] == "PUBLISHED":
+        final = after.get("testAccuracy", final)
+elif after:
+    print(f"- after the stream: {after}")
 if top:
     print(f"- p95 request→event, 10,000–{rows[-1]['examples']:,} in top mode: {p95(top):.1f} s over {len(top)} versions "
           f"(goal ≤ 60 s) {'✔' if p95(top) <= 60 else '✘'}")

@@ -48,7 +48,10 @@ import java.util.concurrent.TimeUnit;
  *       examples, mode, request-to-event latency and its phases (from {@code training.status}), the
  *       trainer's resident memory, status and reason. The benchmark waits for each version's event,
  *       not by listing the bucket: a LIST of tens of thousands of examples on the embedded S3
- *       server costs seconds of CPU, which a poll would take from the run it measures;
+ *       server costs seconds of CPU, which a poll would take from the run it measures; Versions
+ *       that answer no increment (a background consolidation published between two) go to {@code
+ *       extra}; after the last increment, the version that publishes the idle trainer's
+ *       consolidation of the whole stream is awaited and scored as {@code afterStream};
  *   <li>head: the streaming phase again for model {@code scale-head}, with {@code train.mode=head};
  *   <li>scoring, between versions (so it does not share the CPU with the runs it measures): every
  *       version on all 10,000 test images, by the version's own top on the test images' cut
@@ -63,6 +66,7 @@ public final class ScaleBench {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofMinutes(40);
   private static final int PACE_SLICE = 50;
+  private static final Duration CONSOLIDATION_WAIT = Duration.ofMinutes(50);
 
   private ScaleBench() {}
 
@@ -153,18 +157,64 @@ public final class ScaleBench {
         Map<String, String> env = head ? Map.of("STREAMTUNE_TRAIN_MODE", "head") : Map.of();
         try (StandaloneTrainer t =
             StandaloneTrainer.start(stack, dir.resolve("trainer.log"), env)) {
+          ArrayNode extra = out.putArray("extra");
+          int next = 1;
           for (int k = 1; k * increment <= total; k++) {
             send(h, model, train.subList((k - 1) * increment, k * increment), pace);
-            ModelVersion v = h.awaitVersion(model, k, WAIT);
-            ObjectNode n = row(v, phases, t);
-            n.put("examplesSent", k * increment);
-            scorer.score(s3, v, n);
-            rows.add(n);
+            while (true) {
+              ModelVersion v = h.awaitVersion(model, next++, WAIT);
+              ObjectNode n = row(v, phases, t);
+              n.put("examplesSent", k * increment);
+              scorer.score(s3, v, n);
+              boolean answers = v.getExamples().getTotal() >= (long) k * increment;
+              (answers ? rows : extra).add(n);
+              save(result, out);
+              if (answers) {
+                break;
+              }
+            }
+          }
+          if (!head) {
+            afterStream(h, s3, scorer, model, next, phases, t, out);
             save(result, out);
           }
         }
       }
       out.put("ingestState", ingest.state().toString());
+    }
+  }
+
+  /**
+   * Waits, once the stream is over, for the version that publishes the idle trainer's background
+   * consolidation (its reason names it), as {@code afterStream}, with how long after the last
+   * streamed version it came; versions before it go to {@code extra}. None within {@code
+   * CONSOLIDATION_WAIT} is recorded as such.
+   */
+  private static void afterStream(
+      TrainHarness h,
+      MinioObjectStore s3,
+      Scorer scorer,
+      String model,
+      int next,
+      Map<String, Map<String, Instant>> phases,
+      StandaloneTrainer t,
+      ObjectNode out)
+      throws IOException {
+    long t0 = System.nanoTime();
+    try {
+      for (int k = next; ; k++) {
+        ModelVersion v = h.awaitVersion(model, k, CONSOLIDATION_WAIT);
+        ObjectNode n = row(v, phases, t);
+        n.put("secondsAfterStream", (System.nanoTime() - t0) / 1e9);
+        scorer.score(s3, v, n);
+        if (v.getReason().contains("consolidated ")) {
+          out.set("afterStream", n);
+          return;
+        }
+        ((ArrayNode) out.get("extra")).add(n);
+      }
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      out.put("afterStream", "no consolidated version within " + CONSOLIDATION_WAIT);
     }
   }
 

@@ -1,19 +1,13 @@
 package dev.streamtune.cli;
 
-import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TrainingReason;
 import dev.streamtune.events.TrainingRequest;
-import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
+import dev.streamtune.events.TrainingRequests;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,24 +34,16 @@ final class TrainCommand implements Callable<Integer> {
     var source = SettingOptions.source(spec);
     RegistryConfig registryConfig = RegistryConfig.from(source);
     TopicNames topics = TopicNames.from(source);
-    Map<String, Object> props = KafkaConfig.from(source).idempotentProducerProps();
     TrainingRequest request =
-        TrainingRequest.newBuilder()
-            .setRequestId(UUID.randomUUID().toString())
-            .setModelId(model)
-            .setNewExamples(0)
-            .setReason(TrainingReason.MANUAL)
-            .setRequestedAt(Instant.now())
-            .build();
-    try (var registry = new SchemaRegistryClient(registryConfig);
-        var producer =
-            new KafkaProducer<>(
-                props,
-                new StringSerializer(),
-                ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig)
-                    .serializer())) {
+        TrainingRequests.of(model, TrainingReason.MANUAL, java.time.Instant.now());
+    try (var registry = new SchemaRegistryClient(registryConfig)) {
       var meta =
-          producer.send(new ProducerRecord<>(topics.trainingRequests(), model, request)).get();
+          TrainingRequests.send(
+              KafkaConfig.from(source),
+              registry,
+              registryConfig,
+              topics.trainingRequests(),
+              request);
       spec.commandLine()
           .getOut()
           .printf(

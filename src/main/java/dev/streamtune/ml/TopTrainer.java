@@ -163,6 +163,73 @@ public final class TopTrainer {
   }
 
   /**
+   * The weights and Adam's state after a {@link #segment}.
+   *
+   * @param top the weights
+   * @param optimizer Adam's state, whose {@code step} counts every step so far
+   */
+  public record Segment(TopModel top, AdamState optimizer) {}
+
+  /**
+   * One segment of a long schedule that is trained a piece at a time and may be preempted (a
+   * background consolidation): one step per {@code batchSize} rows of {@code x}, in order, from
+   * {@code init} and Adam's state {@code resume}, the learning rates following the schedule's
+   * cosine from their value down to a tenth over {@code total} steps, after a linear warm-up over
+   * {@code warmup} steps. The segment's first step is the schedule's step {@code first} (0-based),
+   * so that segments trained one after the other, each from the last one's result, train exactly as
+   * one run would. No early stopping and no validation: the schedule's end is the result.
+   *
+   * @param stop checked between two steps; when it says so, the segment's work is dropped
+   * @return the result, or null when {@code stop} ended the segment
+   */
+  public static Segment segment(
+      Path baseModel,
+      TopModel init,
+      AdamState resume,
+      ActivationRows x,
+      int[] y,
+      TopOptions o,
+      long first,
+      long total,
+      long warmup,
+      java.util.function.BooleanSupplier stop) {
+    if (x.size() == 0) {
+      throw new IllegalArgumentException("No training examples");
+    }
+    Engine.load();
+    KerasLayersModel base = KerasLayersModel.read(baseModel);
+    try (TopGraph g =
+        new TopGraph(
+            base,
+            init,
+            new TopGraph.Training(o.weightDecay(), resume),
+            o.batchSize(),
+            o.threads())) {
+      long adam = resume == null ? 0 : resume.step();
+      long s = first;
+      for (int start = 0; start < x.size(); start += o.batchSize()) {
+        if (stop.getAsBoolean()) {
+          return null;
+        }
+        int[] idx = IntStream.range(start, Math.min(x.size(), start + o.batchSize())).toArray();
+        int[] labels = IntStream.of(idx).map(i -> y[i]).toArray();
+        double rate =
+            (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * Math.min(s, total) / total)))
+                * (warmup == 0 ? 1 : Math.min(1.0, (double) (s + 1) / warmup));
+        s++;
+        g.step(
+            x,
+            idx,
+            labels,
+            (float) (o.learningRate() * rate),
+            (float) (o.headLearningRate() * rate),
+            ++adam);
+      }
+      return new Segment(g.snapshot(init), g.optimizer(adam));
+    }
+  }
+
+  /**
    * {@code fit} moved back toward {@code init}, its starting point: the weights {@code init +
    * share·(fit − init)} ({@link TopModel#interpolate}), scored on the validation rows, with the
    * fit's Adam state. It costs one pass over the validation rows, no training: a remedy for a warm

@@ -50,6 +50,7 @@ final class Prefetch implements AutoCloseable {
   private final Map<TrainingMode, AtomicLong> computed = new ConcurrentHashMap<>();
   private final TrainMetrics metrics;
   private CutExtractor bottom;
+  private long lookedAt;
 
   /**
    * What is known of a model: the mode of its last run, and its examples whose values for a run in
@@ -136,6 +137,30 @@ final class Prefetch implements AutoCloseable {
   }
 
   /**
+   * Whether a known {@code owned} model's partition of {@code examples.index} moved since its last
+   * prefetch, so that the prefetch has new examples to look at; looked at once a second at most
+   * (false in between), and true when the index cannot be reached. Idle work that comes after the
+   * prefetch ({@link Consolidation}) stops for it.
+   */
+  boolean behind(Predicate<String> owned) {
+    long now = clock.millis();
+    if (now - lookedAt < 1000) {
+      return false;
+    }
+    lookedAt = now;
+    try {
+      for (Map.Entry<String, Model> m : models.entrySet()) {
+        if (owned.test(m.getKey()) && index.end(m.getKey()) != m.getValue().end) {
+          return true;
+        }
+      }
+      return false;
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  /**
    * Closes the frozen bottom kept open between prefetches while the trainer idles (a run opens its
    * own, so the bottom is closed as soon as a prefetch is told to stop).
    */
@@ -186,23 +211,33 @@ final class Prefetch implements AutoCloseable {
     if (parts.tfjsBaseModel() == null) {
       return;
     }
-    TrainConfig.Top t = config.top();
-    var backbone = parts.extractor().backbone();
-    if (bottom == null) {
-      bottom =
-          CutExtractor.open(parts.tfjsBaseModel(), backbone, t.cut(), parts.extractor().config());
-    }
     Map<String, short[]> values = new HashMap<>();
     Gather<short[]> gather =
         Gather.activations(
             parts.store(),
-            bottom,
-            backbone.digest(),
-            t.cut(),
+            bottom(),
+            parts.extractor().backbone().digest(),
+            config.top().cut(),
             clock,
             values,
             Gather.mirror(parts.workDir()));
     batches(modelId, TrainingMode.TOP, gather, values, fresh, seen, stopped);
+  }
+
+  /**
+   * The frozen bottom kept open while the trainer idles, opened on first use; a {@link
+   * Consolidation} on the same thread shares it.
+   */
+  CutExtractor bottom() {
+    if (bottom == null) {
+      bottom =
+          CutExtractor.open(
+              parts.tfjsBaseModel(),
+              parts.extractor().backbone(),
+              config.top().cut(),
+              parts.extractor().config());
+    }
+    return bottom;
   }
 
   private <V> void batches(

@@ -48,9 +48,16 @@ final class Remedies {
    */
   record Chosen<T>(T kept, List<Attempt> attempts) {}
 
-  /** The attempts as a reason's suffix, or empty when the first candidate was the only one. */
+  /** How a candidate that started from a background consolidation's weights is named first. */
+  static final String CONSOLIDATED = "consolidated ";
+
+  /**
+   * The attempts as a reason's suffix, or empty when the first candidate was the only one and
+   * started from its parent.
+   */
   static String summary(List<Attempt> attempts) {
-    if (attempts.size() < 2) {
+    if (attempts.size() < 2
+        && (attempts.isEmpty() || !attempts.get(0).name().startsWith(CONSOLIDATED))) {
       return "";
     }
     StringBuilder b = new StringBuilder("; candidates: ");

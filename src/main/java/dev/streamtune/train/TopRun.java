@@ -63,7 +63,11 @@ final class TopRun {
             && parent.top().cut().equals(t.cut())
             && parent.head().featureLayer().equals(t.featureLayer())
             && backbone.digest().equals(parent.version().getBaseModel().getDigest());
-    boolean light = warm && !t.refits(listed.train().size(), parent.fullFitExamples());
+    ConsolidationCheckpoint consolidated =
+        warm ? consolidated(listed.modelId(), backbone.digest()) : null;
+    int lastFit =
+        consolidated != null ? consolidated.trainExamples() : warm ? parent.fullFitExamples() : 0;
+    boolean light = warm && !t.refits(listed.train().size(), lastFit);
     TopOptions schedule =
         light
             ? t.options().warm(t.warmEpochs(), t.warmSamples(), false)
@@ -94,22 +98,25 @@ final class TopRun {
       Split split = new Split(trainOn, data.validationExamples(), labels, Map.of(), List.of());
       ActivationRows train = spilled.rows(shas(trainOn));
       ActivationRows val = spilled.rows(shas(split.validationExamples()));
+      TopModel from = consolidated != null ? consolidated.top() : warm ? parent.top() : null;
       TopModel init =
           warm
-              ? parent.top().withHead(parent.head().withLabels(labels))
+              ? from.withHead(from.head().withLabels(labels))
               : TopTrainer.initial(
                   baseModel, t.cut(), t.featureLayer(), labels, t.options().seed());
       boolean grown = warm && labels.size() > parent.head().labels().size();
       TopOptions options =
           light && grown ? t.options().warm(t.warmEpochs(), t.warmSamples(), true) : schedule;
-      int fullFit = light ? parent.fullFitExamples() : data.train().size();
+      int fullFit = light ? lastFit : data.train().size();
+      var resume =
+          consolidated != null ? consolidated.optimizer() : warm ? parent.optimizer() : null;
       progress.report(Phase.TRAINING, 0, options.maxEpochs(), Double.NaN, Double.NaN);
       java.util.function.Function<TopOptions, TopTrainer.Fit> training =
           o ->
               TopTrainer.train(
                   baseModel,
                   init,
-                  warm ? parent.optimizer() : null,
+                  resume,
                   train,
                   split.trainY(),
                   val,
@@ -129,7 +136,7 @@ final class TopRun {
                   t.options().threads());
       progress.report(Phase.SCORING, 0, 0, Double.NaN, Double.NaN);
       Evaluation parentEval =
-          warm && !grown
+          warm && !grown && consolidated == null
               ? Evaluation.of(labels, first.initialProbabilities(), split.valY())
               : parentEvaluation(data.modelId(), parent, warm, labels, split, val, refusals);
       List<Remedies.Remedy<TopTrainer.Fit>> remedies =
@@ -139,11 +146,17 @@ final class TopRun {
       Remedies.Chosen<TopTrainer.Fit> chosen =
           Remedies.choose(
               first,
-              light ? "light epoch" : "full schedule",
+              (consolidated != null
+                      ? Remedies.CONSOLIDATED + consolidated.describe() + ", then "
+                      : "")
+                  + (light ? "light epoch" : "full schedule"),
               remedies,
               f -> Evaluation.of(labels, f.validationProbabilities(), split.valY()),
               e -> GuardRails.decide(config, e, parentEval, null));
       TopTrainer.Fit fit = chosen.kept();
+      if (consolidated != null) {
+        ConsolidationCheckpoint.delete(workDir, data.modelId());
+      }
       TopModel top = fit.top();
       float[][] reference = reference(split, top, bottom, t.options().threads());
       return new Candidate(
@@ -172,6 +185,17 @@ final class TopRun {
             }
           });
     }
+  }
+
+  /**
+   * This trainer's finished background consolidation of {@code modelId} for the configured cut and
+   * this backbone, if any: the run starts from it instead of its parent's weights.
+   */
+  private ConsolidationCheckpoint consolidated(String modelId, String digest) {
+    return ConsolidationCheckpoint.read(workDir, modelId)
+        .filter(ConsolidationCheckpoint::finished)
+        .filter(c -> c.cut().equals(config.top().cut()) && c.digest().equals(digest))
+        .orElse(null);
   }
 
   /**

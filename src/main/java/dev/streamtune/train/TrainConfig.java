@@ -82,6 +82,10 @@ public record TrainConfig(
    *     consolidation costs a bounded time at any dataset size
    * @param remedyShare the first remedy keeps this share of a refused warm start's change from its
    *     parent's weights (weight-space interpolation, no training); 0 skips that remedy
+   * @param consolidatePasses how many passes over a fine-tuned lineage's training examples an idle
+   *     trainer's background consolidation draws ({@link Consolidation}); 0 never consolidates
+   * @param consolidateGrowth a consolidation starts once the training examples have grown by this
+   *     factor since the lineage's last full fit (a cold start, refit or consolidation)
    */
   public record Top(
       Mode mode,
@@ -94,7 +98,9 @@ public record TrainConfig(
       double refitGrowth,
       boolean remedies,
       int refitEpochs,
-      double remedyShare) {
+      double remedyShare,
+      double consolidatePasses,
+      double consolidateGrowth) {
     /** The same settings in another mode. */
     public Top withMode(Mode newMode) {
       return new Top(
@@ -108,7 +114,9 @@ public record TrainConfig(
           refitGrowth,
           remedies,
           refitEpochs,
-          remedyShare);
+          remedyShare,
+          consolidatePasses,
+          consolidateGrowth);
     }
 
     /**
@@ -133,6 +141,24 @@ public record TrainConfig(
           && trainExamples <= refitDraws();
     }
 
+    /** The same settings with another background consolidation (passes 0: none). */
+    public Top withConsolidation(double passes, double growth) {
+      return new Top(
+          mode,
+          cut,
+          featureLayer,
+          options,
+          warmEpochs,
+          warmSamples,
+          autoExamples,
+          refitGrowth,
+          remedies,
+          refitEpochs,
+          remedyShare,
+          passes,
+          growth);
+    }
+
     /** The same settings with other cold-start options. */
     public Top withOptions(TopOptions newOptions) {
       return new Top(
@@ -146,7 +172,9 @@ public record TrainConfig(
           refitGrowth,
           remedies,
           refitEpochs,
-          remedyShare);
+          remedyShare,
+          consolidatePasses,
+          consolidateGrowth);
     }
   }
 
@@ -314,6 +342,29 @@ public record TrainConfig(
           1000,
           "most epochs of a refit (of train.top.samples.per.epoch examples each, from the parent's "
               + "weights): bounds a consolidation's cost at any dataset size");
+
+  /** Consolidation passes. */
+  public static final Setting<Double> CONSOLIDATE_PASSES =
+      Setting.decimal(
+          "train.consolidate.passes",
+          2.5,
+          0,
+          100,
+          "passes over a fine-tuned model's training examples that an idle trainer's background "
+              + "consolidation draws, at a cold start's learning rates on a new cosine from the newest "
+              + "version, in chunks of train.top.samples.per.epoch that a request preempts; the "
+              + "trainer then asks itself for a retrain (reason CONSOLIDATION) that starts from it; "
+              + "0 never consolidates");
+
+  /** Consolidation growth. */
+  public static final Setting<Double> CONSOLIDATE_GROWTH =
+      Setting.decimal(
+          "train.consolidate.growth",
+          1.5,
+          1,
+          1000,
+          "a background consolidation starts once a fine-tuned model's training examples have grown "
+              + "by this factor since its last full fit (cold start, refit or consolidation)");
 
   /** Threads. */
   public static final Setting<Integer> TOP_THREADS =
@@ -545,6 +596,8 @@ public record TrainConfig(
           TOP_REMEDIES,
           TOP_REMEDY_SHARE,
           TOP_REFIT_EPOCHS,
+          CONSOLIDATE_PASSES,
+          CONSOLIDATE_GROWTH,
           SESSION_TIMEOUT,
           VALIDATION_PER_LABEL,
           INDEX_RELIST,
@@ -599,7 +652,9 @@ public record TrainConfig(
             s.get(TOP_REFIT_GROWTH),
             s.get(TOP_REMEDIES),
             s.get(TOP_REFIT_EPOCHS),
-            s.get(TOP_REMEDY_SHARE)),
+            s.get(TOP_REMEDY_SHARE),
+            s.get(CONSOLIDATE_PASSES),
+            s.get(CONSOLIDATE_GROWTH)),
         s.get(SESSION_TIMEOUT),
         s.get(VALIDATION_PER_LABEL),
         s.get(INDEX_RELIST),

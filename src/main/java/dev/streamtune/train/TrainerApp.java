@@ -11,7 +11,9 @@ import dev.streamtune.events.TopicManager;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.events.TrainingMode;
+import dev.streamtune.events.TrainingReason;
 import dev.streamtune.events.TrainingRequest;
+import dev.streamtune.events.TrainingRequests;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.store.ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,7 +65,9 @@ import org.slf4j.MDC;
  * Pending} batches, a {@link TrainingRun} trains one on its own thread, {@link RunCommit} publishes
  * it in the transaction (or drops it), and {@link AfterPublish} writes {@code LATEST}, sweeps
  * orphans and reports the final status. While no request waits, a {@link Prefetch} on the run
- * thread computes ahead the values of examples that arrived since a model's last run.
+ * thread computes ahead the values of examples that arrived since a model's last run, and then a
+ * {@link Consolidation} trains a chunk of a fine-tuned model's background consolidation; both stop
+ * between two small steps when a request comes.
  */
 public final class TrainerApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerApp.class);
@@ -88,6 +92,7 @@ public final class TrainerApp implements AutoCloseable {
   private final AfterPublish after;
   private final ExampleIndex index;
   private final Prefetch prefetch;
+  private final Consolidation consolidation;
   private Future<?> prefetching;
   private AtomicBoolean stopPrefetch;
   private Instant nextPrefetch = Instant.EPOCH;
@@ -190,6 +195,8 @@ public final class TrainerApp implements AutoCloseable {
             config.indexRelist(),
             clock);
     this.prefetch = new Prefetch(config, parts, index, clock);
+    this.consolidation =
+        new Consolidation(config, parts, index, prefetch::bottom, clock, this::askConsolidated);
     this.loop = new Thread(this::loop, "trainer-loop");
   }
 
@@ -288,15 +295,41 @@ public final class TrainerApp implements AutoCloseable {
     int partitions = requests.partitionsFor(topic).size();
     var stop = new AtomicBoolean();
     stopPrefetch = stop;
+    java.util.function.Predicate<String> owns =
+        m -> owned.contains(new TopicPartition(topic, ExampleIndexEntry.partition(m, partitions)));
     prefetching =
         runner.submit(
-            () ->
-                prefetch.run(
-                    stop::get,
-                    m ->
-                        owned.contains(
-                            new TopicPartition(
-                                topic, ExampleIndexEntry.partition(m, partitions)))));
+            () -> {
+              prefetch.run(stop::get, owns);
+              if (!stop.get()) {
+                consolidation.step(() -> stop.get() || prefetch.behind(owns), owns);
+              }
+              if (stop.get()) {
+                prefetch.close();
+              }
+            });
+  }
+
+  /** Asks for the retrain that publishes a finished consolidation of {@code modelId}. */
+  private void askConsolidated(String modelId) {
+    try {
+      TrainingRequests.send(
+          parts.kafka(),
+          registry,
+          parts.registry(),
+          parts.topics().trainingRequests(),
+          TrainingRequests.of(modelId, TrainingReason.CONSOLIDATION, clock.instant()));
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Could not ask for the consolidated retrain", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while asking for the consolidated retrain", e);
+    }
+  }
+
+  /** Chunks of background consolidation ({@link Consolidation}) trained since the start. */
+  public long consolidatedChunks() {
+    return consolidation.chunks();
   }
 
   private void stopPrefetch() {
@@ -394,6 +427,7 @@ public final class TrainerApp implements AutoCloseable {
       switch (commit.commit(producer, b, c.version(), c.runId(), v)) {
         case PUBLISHED -> {
           CrashPoints.reached("after-publish");
+          consolidation.published(v);
           after.run(b.modelId(), c.version(), c.runId(), c.log(), v);
         }
         case RUN_AGAIN -> rewind(b);

@@ -179,4 +179,60 @@ class TopTrainerTest {
     java.util.Arrays.fill(v, 1f);
     return v;
   }
+
+  @Test
+  void segmentsResumedFromTheirBytesTrainExactlyAsOneUninterruptedScheduleAndAStopDropsOne() {
+    Path base = FeatureConfig.defaults().baseModel();
+    int n = maps.size() / 4 * 4;
+    List<float[]> some = maps.subList(0, n);
+    ActivationRows rows = ActivationRows.of(some);
+    int[] y = java.util.Arrays.copyOf(labels, n);
+    TopModel init = TopTrainer.initial(base, CUT, "out_relu", List.of("a", "b", "c"), 7);
+    TopOptions o = new TopOptions(1e-4f, 1e-3f, 4e-5f, 4, 6, 6, 24, 7, 2, 2);
+    long perSegment = n / 4;
+    long total = 2 * perSegment;
+    ActivationRows both = ActivationRows.of(concat(some, some));
+    int[] bothY = new int[2 * n];
+    for (int i = 0; i < 2 * n; i++) {
+      bothY[i] = labels[i % n];
+    }
+    TopTrainer.Segment whole =
+        TopTrainer.segment(base, init, null, both, bothY, o, 0, total, 3, () -> false);
+
+    TopTrainer.Segment first =
+        TopTrainer.segment(base, init, null, rows, y, o, 0, total, 3, () -> false);
+    int[] steps = {0};
+    assertThat(
+            TopTrainer.segment(
+                base,
+                first.top(),
+                first.optimizer(),
+                rows,
+                y,
+                o,
+                perSegment,
+                total,
+                3,
+                () -> ++steps[0] > 1))
+        .as("a segment stopped between two steps is dropped")
+        .isNull();
+    TopModel savedTop = TopModel.fromBytes(first.top().weightsBytes(), first.top().head());
+    AdamState savedAdam = AdamState.fromBytes(first.optimizer().toBytes());
+    TopTrainer.Segment second =
+        TopTrainer.segment(
+            base, savedTop, savedAdam, rows, y, o, perSegment, total, 3, () -> false);
+
+    assertThat(first.optimizer().step()).isEqualTo(perSegment);
+    assertThat(second.optimizer().step()).isEqualTo(total);
+    assertThat(second.top().weightsBytes()).isEqualTo(whole.top().weightsBytes());
+    assertThat(second.top().head().toJson()).isEqualTo(whole.top().head().toJson());
+    assertThat(second.optimizer().toBytes()).isEqualTo(whole.optimizer().toBytes());
+    assertThat(second.top().weightsBytes()).isNotEqualTo(first.top().weightsBytes());
+  }
+
+  private static List<float[]> concat(List<float[]> a, List<float[]> b) {
+    List<float[]> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
 }

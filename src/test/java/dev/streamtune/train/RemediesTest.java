@@ -72,6 +72,18 @@ class RemediesTest {
   }
 
   @Test
+  void aKeptCandidateThatStartedFromAConsolidationIsNamedInTheReasonAlone() {
+    String name =
+        Remedies.CONSOLIDATED
+            + "(from version 2: 4 chunk(s) of 41 over 41 examples), then light epoch";
+    Remedies.Chosen<float[][]> chosen =
+        Remedies.choose(answers(0), name, List.of(), evaluate, gate);
+    assertThat(Remedies.summary(chosen.attempts()))
+        .startsWith("; candidates: " + name + " (")
+        .contains("): kept: ");
+  }
+
+  @Test
   void whenNoRemedyPassesTheFirstCandidateGoesOnRefused() {
     List<String> trained = new ArrayList<>();
     float[][] first = answers(12);

@@ -95,13 +95,8 @@ final class TrainHarness implements AutoCloseable {
         new ProducerRecord<>(
             topics.trainingRequests(),
             model,
-            TrainingRequest.newBuilder()
-                .setRequestId(UUID.randomUUID().toString())
-                .setModelId(model)
-                .setNewExamples(0)
-                .setReason(TrainingReason.MANUAL)
-                .setRequestedAt(Instant.now())
-                .build()));
+            dev.streamtune.events.TrainingRequests.of(
+                model, TrainingReason.MANUAL, Instant.now())));
     producer.flush();
   }
 

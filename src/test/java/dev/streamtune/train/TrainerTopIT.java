@@ -69,7 +69,9 @@ class TrainerTopIT {
                     2.0,
                     true,
                     3,
-                    0.5));
+                    0.5,
+                    0,
+                    1.5));
     FeatureConfig fc = FeatureConfig.defaults();
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         FeatureExtractor fx = FeatureExtractor.open(BaseModels.backbone(fc), fc);
