@@ -96,21 +96,10 @@ public final class TopTrainer {
       int[] valY,
       TopOptions o,
       HeadTrainer.EpochListener listener) {
-    if (trainX.size() == 0) {
-      throw new IllegalArgumentException("No training examples");
-    }
-    Engine.load();
-    KerasLayersModel base = KerasLayersModel.read(baseModel);
     HeadTrainer.Sampler sampler =
         new HeadTrainer.Sampler(
             trainY, init.head().classes(), o.samplesPerEpoch(), new Random(o.seed()));
-    try (TopGraph g =
-        new TopGraph(
-            base,
-            init,
-            new TopGraph.Training(o.weightDecay(), resume),
-            o.batchSize(),
-            o.threads())) {
+    try (TopGraph g = trainingGraph(baseModel, init, resume, o, trainX)) {
       TopModel best = init;
       AdamState bestState = resume;
       float[][] initial = predict(g, valX);
@@ -193,18 +182,7 @@ public final class TopTrainer {
       long total,
       long warmup,
       java.util.function.BooleanSupplier stop) {
-    if (x.size() == 0) {
-      throw new IllegalArgumentException("No training examples");
-    }
-    Engine.load();
-    KerasLayersModel base = KerasLayersModel.read(baseModel);
-    try (TopGraph g =
-        new TopGraph(
-            base,
-            init,
-            new TopGraph.Training(o.weightDecay(), resume),
-            o.batchSize(),
-            o.threads())) {
+    try (TopGraph g = trainingGraph(baseModel, init, resume, o, x)) {
       long adam = resume == null ? 0 : resume.step();
       long s = first;
       for (int start = 0; start < x.size(); start += o.batchSize()) {
@@ -227,6 +205,20 @@ public final class TopTrainer {
       }
       return new Segment(g.snapshot(init), g.optimizer(adam));
     }
+  }
+
+  private static TopGraph trainingGraph(
+      Path baseModel, TopModel init, AdamState resume, TopOptions o, ActivationRows x) {
+    if (x.size() == 0) {
+      throw new IllegalArgumentException("No training examples");
+    }
+    Engine.load();
+    return new TopGraph(
+        KerasLayersModel.read(baseModel),
+        init,
+        new TopGraph.Training(o.weightDecay(), resume),
+        o.batchSize(),
+        o.threads());
   }
 
   /**

@@ -129,7 +129,7 @@ final class Consolidation {
         ConsolidationCheckpoint.exists(parts.workDir(), modelId)
             ? cycles.computeIfAbsent(
                 modelId, m -> ConsolidationCheckpoint.read(parts.workDir(), m).orElse(null))
-            : start(modelId, v);
+            : unstarted(modelId, v);
     if (c != null && stale(c, v)) {
       LOG.info(
           "The consolidation of {} from version {} ({} examples) is left for one from version {}"
@@ -158,6 +158,23 @@ final class Consolidation {
       return false;
     }
     return chunk(c, stop);
+  }
+
+  /**
+   * A cycle from {@code v} with no chunk done yet: the one kept from an earlier turn (its first
+   * chunk preempted) when it starts from {@code v}, else a new one, so that the parent is loaded
+   * once per version and not at every idle turn.
+   */
+  private ConsolidationCheckpoint unstarted(String modelId, ModelVersion v) {
+    ConsolidationCheckpoint kept = cycles.get(modelId);
+    if (kept != null && kept.done() == 0 && kept.fromVersion() == v.getVersion()) {
+      return kept;
+    }
+    ConsolidationCheckpoint c = start(modelId, v);
+    if (c != null) {
+      cycles.put(modelId, c);
+    }
+    return c;
   }
 
   /**

@@ -104,7 +104,7 @@ final class TopRun {
               ? from.withHead(from.head().withLabels(labels))
               : TopTrainer.initial(
                   baseModel, t.cut(), t.featureLayer(), labels, t.options().seed());
-      boolean grown = warm && labels.size() > parent.head().labels().size();
+      boolean grown = warm && labels.size() > from.head().labels().size();
       TopOptions options =
           light && grown ? t.options().warm(t.warmEpochs(), t.warmSamples(), true) : schedule;
       int fullFit = light ? lastFit : data.train().size();
