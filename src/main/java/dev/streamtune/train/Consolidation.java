@@ -141,7 +141,7 @@ final class Consolidation {
           v.getExamples().getTrain());
       ConsolidationCheckpoint.delete(parts.workDir(), modelId);
       cycles.remove(modelId);
-      c = start(modelId, v);
+      c = unstarted(modelId, v);
     }
     if (c == null) {
       cycles.remove(modelId);
