@@ -3,10 +3,8 @@ package dev.streamtune.train;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.TrainingMode;
 import dev.streamtune.ml.ActivationRows;
-import dev.streamtune.ml.CutExtractor;
 import dev.streamtune.ml.TopOptions;
 import dev.streamtune.ml.TopTrainer;
-import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +45,7 @@ final class Consolidation {
   private final TrainConfig config;
   private final TrainerApp.Parts parts;
   private final ExampleIndex index;
-  private final Supplier<CutExtractor> bottom;
-  private final Clock clock;
+  private final Prefetch prefetch;
   private final Consumer<String> ask;
   private final Map<String, ModelVersion> newest = new ConcurrentHashMap<>();
   private final Map<String, Integer> notDue = new ConcurrentHashMap<>();
@@ -57,21 +53,20 @@ final class Consolidation {
   private final AtomicLong chunks = new AtomicLong();
 
   /**
-   * @param bottom the frozen bottom for activations the prefetch did not compute (kept open by it)
+   * @param prefetch gathers activations (those it did not compute ahead through the bottom it keeps
+   *     open)
    * @param ask sends the self-request for a model whose cycle is done
    */
   Consolidation(
       TrainConfig config,
       TrainerApp.Parts parts,
       ExampleIndex index,
-      Supplier<CutExtractor> bottom,
-      Clock clock,
+      Prefetch prefetch,
       Consumer<String> ask) {
     this.config = config;
     this.parts = parts;
     this.index = index;
-    this.bottom = bottom;
-    this.clock = clock;
+    this.prefetch = prefetch;
     this.ask = ask;
   }
 
@@ -130,7 +125,8 @@ final class Consolidation {
             ? cycles.computeIfAbsent(
                 modelId, m -> ConsolidationCheckpoint.read(parts.workDir(), m).orElse(null))
             : unstarted(modelId, v);
-    if (c != null && stale(c, v)) {
+    if (c != null
+        && (stale(c, v) || !c.fits(config.top().cut(), parts.extractor().backbone().digest()))) {
       LOG.info(
           "The consolidation of {} from version {} ({} examples) is left for one from version {}"
               + " ({} examples)",
@@ -233,18 +229,11 @@ final class Consolidation {
     ConsolidationPlan plan =
         c.plan().grown(train.size(), t.consolidatePasses(), t.options().batchSize());
     List<Dataset.Example> drawn = plan.chunk(train, t.options().seed() + c.fromVersion(), c.done());
-    CutExtractor b = bottom.get();
     try (SpilledActivations spilled =
-        new SpilledActivations(parts.workDir(), b.shape()[0] * b.shape()[1] * b.shape()[2])) {
+        new SpilledActivations(parts.workDir(), prefetch.rowValues())) {
       Gather.Result<short[]> r =
-          Gather.activations(
-                  parts.store(),
-                  b,
-                  c.digest(),
-                  c.cut(),
-                  clock,
-                  spilled,
-                  Gather.mirror(parts.workDir()))
+          prefetch
+              .activations(spilled)
               .gather(
                   c.modelId(),
                   drawn,

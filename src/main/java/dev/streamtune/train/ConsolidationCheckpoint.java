@@ -50,7 +50,10 @@ record ConsolidationCheckpoint(
       org.slf4j.LoggerFactory.getLogger(ConsolidationCheckpoint.class);
   private static final String STATE = "state.properties";
 
-  /** As a candidate's name says it: {@code (version 12, 2.0 passes over 54,000 examples)}. */
+  /**
+   * As a candidate's name says it: {@code (from version 30: 49 chunk(s) of 3000 over 58000
+   * examples)}.
+   */
   String describe() {
     return String.format(
         java.util.Locale.ROOT,
@@ -59,6 +62,11 @@ record ConsolidationCheckpoint(
         plan.chunks(),
         plan.chunkSamples(),
         trainExamples);
+  }
+
+  /** Whether it was trained at {@code cut} of the base model with {@code digest}. */
+  boolean fits(String newCut, String newDigest) {
+    return cut.equals(newCut) && digest.equals(newDigest);
   }
 
   /** Whether every chunk is done. */

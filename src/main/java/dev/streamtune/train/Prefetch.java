@@ -212,23 +212,32 @@ final class Prefetch implements AutoCloseable {
       return;
     }
     Map<String, short[]> values = new HashMap<>();
-    Gather<short[]> gather =
-        Gather.activations(
-            parts.store(),
-            bottom(),
-            parts.extractor().backbone().digest(),
-            config.top().cut(),
-            clock,
-            values,
-            Gather.mirror(parts.workDir()));
-    batches(modelId, TrainingMode.TOP, gather, values, fresh, seen, stopped);
+    batches(modelId, TrainingMode.TOP, activations(values), values, fresh, seen, stopped);
   }
 
   /**
-   * The frozen bottom kept open while the trainer idles, opened on first use; a {@link
-   * Consolidation} on the same thread shares it.
+   * Gathers activations at the configured cut into {@code values}, cache first, through the frozen
+   * bottom kept open while the trainer idles; a {@link Consolidation} on the same thread uses it.
    */
-  CutExtractor bottom() {
+  Gather<short[]> activations(Map<String, short[]> values) {
+    return Gather.activations(
+        parts.store(),
+        bottom(),
+        parts.extractor().backbone().digest(),
+        config.top().cut(),
+        clock,
+        values,
+        Gather.mirror(parts.workDir()));
+  }
+
+  /** The values in one row of activations at the configured cut. */
+  int rowValues() {
+    int[] shape = bottom().shape();
+    return shape[0] * shape[1] * shape[2];
+  }
+
+  /** The frozen bottom kept open while the trainer idles, opened on first use. */
+  private CutExtractor bottom() {
     if (bottom == null) {
       bottom =
           CutExtractor.open(

@@ -2,6 +2,7 @@ package dev.streamtune.train;
 
 import dev.streamtune.events.TrainingMode;
 import dev.streamtune.ml.ActivationRows;
+import dev.streamtune.ml.AdamState;
 import dev.streamtune.ml.Backbone;
 import dev.streamtune.ml.ClassifierExporter;
 import dev.streamtune.ml.CutExtractor;
@@ -63,11 +64,8 @@ final class TopRun {
             && parent.top().cut().equals(t.cut())
             && parent.head().featureLayer().equals(t.featureLayer())
             && backbone.digest().equals(parent.version().getBaseModel().getDigest());
-    ConsolidationCheckpoint consolidated =
-        warm ? consolidated(listed.modelId(), backbone.digest()) : null;
-    int lastFit =
-        consolidated != null ? consolidated.trainExamples() : warm ? parent.fullFitExamples() : 0;
-    boolean light = warm && !t.refits(listed.train().size(), lastFit);
+    Start start = warm ? start(listed.modelId(), parent, backbone.digest()) : null;
+    boolean light = warm && !t.refits(listed.train().size(), start.fullFit());
     TopOptions schedule =
         light
             ? t.options().warm(t.warmEpochs(), t.warmSamples(), false)
@@ -98,25 +96,22 @@ final class TopRun {
       Split split = new Split(trainOn, data.validationExamples(), labels, Map.of(), List.of());
       ActivationRows train = spilled.rows(shas(trainOn));
       ActivationRows val = spilled.rows(shas(split.validationExamples()));
-      TopModel from = consolidated != null ? consolidated.top() : warm ? parent.top() : null;
       TopModel init =
           warm
-              ? from.withHead(from.head().withLabels(labels))
+              ? start.top().withHead(start.top().head().withLabels(labels))
               : TopTrainer.initial(
                   baseModel, t.cut(), t.featureLayer(), labels, t.options().seed());
-      boolean grown = warm && labels.size() > from.head().labels().size();
+      boolean grown = warm && labels.size() > start.top().head().labels().size();
       TopOptions options =
           light && grown ? t.options().warm(t.warmEpochs(), t.warmSamples(), true) : schedule;
-      int fullFit = light ? lastFit : data.train().size();
-      var resume =
-          consolidated != null ? consolidated.optimizer() : warm ? parent.optimizer() : null;
+      int fullFit = light ? start.fullFit() : data.train().size();
       progress.report(Phase.TRAINING, 0, options.maxEpochs(), Double.NaN, Double.NaN);
       java.util.function.Function<TopOptions, TopTrainer.Fit> training =
           o ->
               TopTrainer.train(
                   baseModel,
                   init,
-                  resume,
+                  warm ? start.optimizer() : null,
                   train,
                   split.trainY(),
                   val,
@@ -136,7 +131,7 @@ final class TopRun {
                   t.options().threads());
       progress.report(Phase.SCORING, 0, 0, Double.NaN, Double.NaN);
       Evaluation parentEval =
-          warm && !grown && consolidated == null
+          warm && !grown && start.consolidated() == null
               ? Evaluation.of(labels, first.initialProbabilities(), split.valY())
               : parentEvaluation(data.modelId(), parent, warm, labels, split, val, refusals);
       List<Remedies.Remedy<TopTrainer.Fit>> remedies =
@@ -146,15 +141,12 @@ final class TopRun {
       Remedies.Chosen<TopTrainer.Fit> chosen =
           Remedies.choose(
               first,
-              (consolidated != null
-                      ? Remedies.CONSOLIDATED + consolidated.describe() + ", then "
-                      : "")
-                  + (light ? "light epoch" : "full schedule"),
+              (warm ? start.name() : "") + (light ? "light epoch" : "full schedule"),
               remedies,
               f -> Evaluation.of(labels, f.validationProbabilities(), split.valY()),
               e -> GuardRails.decide(config, e, parentEval, null));
       TopTrainer.Fit fit = chosen.kept();
-      if (consolidated != null) {
+      if (warm && start.consolidated() != null) {
         ConsolidationCheckpoint.delete(workDir, data.modelId());
       }
       TopModel top = fit.top();
@@ -188,14 +180,30 @@ final class TopRun {
   }
 
   /**
-   * This trainer's finished background consolidation of {@code modelId} for the configured cut and
-   * this backbone, if any: the run starts from it instead of its parent's weights.
+   * Where a warm run starts: the weights, Adam's state and the last full fit's size, and the
+   * consolidation it starts from, if any (else null: its parent).
    */
-  private ConsolidationCheckpoint consolidated(String modelId, String digest) {
+  private record Start(
+      TopModel top, AdamState optimizer, int fullFit, ConsolidationCheckpoint consolidated) {
+    /** How the candidate's name begins: empty from the parent. */
+    String name() {
+      return consolidated == null
+          ? ""
+          : Remedies.CONSOLIDATED + consolidated.describe() + ", then ";
+    }
+  }
+
+  /**
+   * A warm run of {@code modelId} starts from this trainer's finished background consolidation for
+   * the configured cut and this backbone, if there is one, else from its parent.
+   */
+  private Start start(String modelId, Parent parent, String digest) {
     return ConsolidationCheckpoint.read(workDir, modelId)
         .filter(ConsolidationCheckpoint::finished)
-        .filter(c -> c.cut().equals(config.top().cut()) && c.digest().equals(digest))
-        .orElse(null);
+        .filter(c -> c.fits(config.top().cut(), digest))
+        .map(c -> new Start(c.top(), c.optimizer(), c.trainExamples(), c))
+        .orElseGet(
+            () -> new Start(parent.top(), parent.optimizer(), parent.fullFitExamples(), null));
   }
 
   /**

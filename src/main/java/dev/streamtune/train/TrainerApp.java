@@ -195,8 +195,7 @@ public final class TrainerApp implements AutoCloseable {
             config.indexRelist(),
             clock);
     this.prefetch = new Prefetch(config, parts, index, clock);
-    this.consolidation =
-        new Consolidation(config, parts, index, prefetch::bottom, clock, this::askConsolidated);
+    this.consolidation = new Consolidation(config, parts, index, prefetch, this::askConsolidated);
     this.loop = new Thread(this::loop, "trainer-loop");
   }
 
