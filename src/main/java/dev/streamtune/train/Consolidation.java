@@ -234,13 +234,7 @@ final class Consolidation {
       Gather.Result<short[]> r =
           prefetch
               .activations(spilled)
-              .gather(
-                  c.modelId(),
-                  drawn,
-                  config.extractBatch(),
-                  config.extractBytes(),
-                  n -> {},
-                  (e, error) -> {});
+              .gather(c.modelId(), drawn, config.rounds(), n -> {}, (e, error) -> {});
       Set<String> skipped = new HashSet<>(r.skipped());
       List<Dataset.Example> kept =
           drawn.stream().filter(e -> !skipped.contains(e.sha256())).toList();

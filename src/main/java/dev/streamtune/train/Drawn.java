@@ -52,8 +52,7 @@ record Drawn(Dataset data, List<Dataset.Example> train, long hits, long misses) 
           gather.gather(
               listed.modelId(),
               wanted,
-              config.extractBatch(),
-              config.extractBytes(),
+              config.rounds(),
               n -> progress.report(phase, n, total, Double.NaN, Double.NaN),
               refusals);
       hits += r.hits();

@@ -15,7 +15,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
@@ -170,8 +169,35 @@ final class Gather<V> {
   record Result<V>(Map<String, V> values, long hits, long misses, Set<String> skipped) {}
 
   /**
-   * The values of every example. A round downloads the missing images until it has {@code batch} of
-   * them or holds {@code maxBytes} of them, so it holds at most {@code maxBytes} plus one image.
+   * How a gathering goes through its missing images.
+   *
+   * @param images the most images one round passes through the network
+   * @param bytes image bytes the rounds in memory may hold: the round being computed and the one
+   *     downloading ahead ({@link Downloads})
+   * @param downloads GETs a round has in flight at once
+   */
+  record Rounds(int images, long bytes, int downloads) {
+    Rounds {
+      if (images < 1 || bytes < 1 || downloads < 1) {
+        throw new IllegalArgumentException(
+            "images, bytes and downloads must be positive: "
+                + images
+                + ", "
+                + bytes
+                + ", "
+                + downloads);
+      }
+    }
+
+    /** The same, with at most {@code most} images a round. */
+    Rounds ofAtMost(int most) {
+      return new Rounds(Math.min(images, most), bytes, downloads);
+    }
+  }
+
+  /**
+   * The values of every example: cached ones are read, the missing images downloaded and computed
+   * in {@code rounds}, each round downloading while the one before it is computed.
    *
    * @param progress told how many images have been computed so far
    * @param refusals told of each image refused as bad data
@@ -179,8 +205,7 @@ final class Gather<V> {
   Result<V> gather(
       String modelId,
       List<Dataset.Example> examples,
-      int batch,
-      long maxBytes,
+      Rounds rounds,
       IntConsumer progress,
       Refusals refusals) {
     Map<String, V> values = newValues.get();
@@ -189,38 +214,29 @@ final class Gather<V> {
     List<Dataset.Example> missing =
         examples.stream().filter(e -> !values.containsKey(e.sha256())).toList();
     Set<String> skipped = new TreeSet<>();
-    for (int i = 0; i < missing.size(); ) {
-      long held = 0;
-      List<byte[]> images = new ArrayList<>();
-      List<Dataset.Example> part = new ArrayList<>();
-      while (i < missing.size() && images.size() < batch && held < maxBytes) {
-        Dataset.Example e = missing.get(i++);
-        Optional<byte[]> image = store.get(e.key());
-        if (image.isEmpty()) {
+    try (Downloads downloads = new Downloads(store, missing, rounds)) {
+      for (Downloads.Round round = downloads.next(); round != null; round = downloads.next()) {
+        for (Dataset.Example e : round.gone()) {
           LOG.info(
               "Example {} was relabelled or erased since the listing; this run goes without it",
               e.key());
           skipped.add(e.sha256());
-          continue;
         }
-        part.add(e);
-        images.add(image.get());
-        held += image.get().length;
+        Map<String, V> batchValues = new HashMap<>();
+        compute(
+            round.examples(),
+            round.images(),
+            batchValues,
+            (e, error) -> {
+              skipped.add(e.sha256());
+              refusals.refused(e, error);
+            });
+        if (!batchValues.isEmpty()) {
+          write.write(modelId, batchValues);
+        }
+        batchValues.forEach(values::put);
+        progress.accept(round.next());
       }
-      Map<String, V> batchValues = new HashMap<>();
-      compute(
-          part,
-          images,
-          batchValues,
-          (e, error) -> {
-            skipped.add(e.sha256());
-            refusals.refused(e, error);
-          });
-      if (!batchValues.isEmpty()) {
-        write.write(modelId, batchValues);
-      }
-      batchValues.forEach(values::put);
-      progress.accept(i);
     }
     return new Result<>(values, hits, missing.size(), skipped);
   }

@@ -262,7 +262,7 @@ final class Prefetch implements AutoCloseable {
           new ArrayList<>(fresh.subList(i, Math.min(fresh.size(), i + BATCH)));
       values.clear();
       Gather.Result<V> r =
-          gather.gather(modelId, batch, BATCH, config.extractBytes(), n -> {}, (e, error) -> {});
+          gather.gather(modelId, batch, config.rounds().ofAtMost(BATCH), n -> {}, (e, error) -> {});
       long n = r.misses() - r.skipped().size();
       computed.computeIfAbsent(mode, k -> new AtomicLong()).addAndGet(n);
       metrics.prefetched(modelId, mode, n);

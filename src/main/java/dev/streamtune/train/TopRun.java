@@ -285,13 +285,7 @@ final class TopRun {
     }
     Gather.Result<float[][]> features =
         Gather.features(store, extractor, clock)
-            .gather(
-                modelId,
-                split.validationExamples(),
-                config.extractBatch(),
-                config.extractBytes(),
-                n -> {},
-                refusals);
+            .gather(modelId, split.validationExamples(), config.rounds(), n -> {}, refusals);
     if (!features.skipped().isEmpty()) {
       throw new java.io.UncheckedIOException(
           new java.io.IOException(

@@ -25,8 +25,10 @@ import java.util.Map;
  * @param maxRecallDrop how far any label's recall may fall below the parent's
  * @param checkImages validation images the exported SavedModel is queried with
  * @param extractBatch images downloaded and passed through the backbone per round
- * @param extractBytes image bytes a round may hold: a round stops downloading once it holds this
- *     many (so it holds at most this plus one image), whatever {@code extractBatch} says
+ * @param extractBytes image bytes the extraction rounds in memory may hold: the round being
+ *     computed and the one downloading ahead each stop downloading at half of it, whatever {@code
+ *     extractBatch} says ({@link Downloads})
+ * @param extractDownloads GETs an extraction round has in flight at once
  * @param top when and how the top of the network is fine-tuned
  * @param sessionTimeout how long the group waits for a silent trainer before its requests move on
  * @param validationPerLabel the most validation images of one label (0: no cap); those over it
@@ -50,11 +52,17 @@ public record TrainConfig(
     int checkImages,
     int extractBatch,
     long extractBytes,
+    int extractDownloads,
     Top top,
     Duration sessionTimeout,
     int validationPerLabel,
     Duration indexRelist,
     Duration prefetchInterval) {
+
+  /** How a gathering goes through the images it must compute. */
+  Gather.Rounds rounds() {
+    return new Gather.Rounds(extractBatch, extractBytes, extractDownloads);
+  }
 
   /** How the validation split is drawn. */
   public Dataset.Holdout holdout() {
@@ -522,10 +530,11 @@ public record TrainConfig(
   public static final Setting<Integer> CHECK_IMAGES =
       Setting.integer(
           "train.check.images",
-          256,
+          64,
           1,
           100_000,
-          "validation images the exported SavedModel is checked on");
+          "validation images the exported SavedModel is checked on (each through the whole "
+              + "network: one disagreement with the training graph refuses the version)");
 
   /** Extraction batch. */
   public static final Setting<Integer> EXTRACT_BATCH =
@@ -543,8 +552,19 @@ public record TrainConfig(
           0,
           0,
           1_000_000,
-          "image bytes, in MiB, one extraction round may hold (it stops downloading there, whatever "
+          "image bytes, in MiB, the extraction rounds in memory may hold (the round in the network "
+              + "and the one downloading ahead each stop downloading at half of it, whatever "
               + "train.extract.batch says); 0 is an eighth of the maximum heap");
+
+  /** Concurrent downloads. */
+  public static final Setting<Integer> EXTRACT_DOWNLOADS =
+      Setting.integer(
+          "train.extract.downloads",
+          8,
+          1,
+          64,
+          "images an extraction round downloads at once from object storage (the next round "
+              + "downloads while one passes through the network)");
 
   /** Session timeout. */
   public static final Setting<Duration> SESSION_TIMEOUT =
@@ -577,6 +597,7 @@ public record TrainConfig(
           CHECK_IMAGES,
           EXTRACT_BATCH,
           EXTRACT_MIB,
+          EXTRACT_DOWNLOADS,
           MODE,
           AUTO_TOP_EXAMPLES,
           TOP_CUT,
@@ -631,6 +652,7 @@ public record TrainConfig(
         s.get(EXTRACT_MIB) == 0
             ? Runtime.getRuntime().maxMemory() / 8
             : s.get(EXTRACT_MIB) * (1L << 20),
+        s.get(EXTRACT_DOWNLOADS),
         new Top(
             s.get(MODE),
             s.get(TOP_CUT),
@@ -725,6 +747,7 @@ public record TrainConfig(
     private int checkImages;
     private int extractBatch;
     private long extractBytes;
+    private int extractDownloads;
     private Top top;
     private Duration sessionTimeout;
     private int validationPerLabel;
@@ -744,6 +767,7 @@ public record TrainConfig(
       checkImages = from.checkImages;
       extractBatch = from.extractBatch;
       extractBytes = from.extractBytes;
+      extractDownloads = from.extractDownloads;
       top = from.top;
       sessionTimeout = from.sessionTimeout;
       validationPerLabel = from.validationPerLabel;
@@ -765,6 +789,7 @@ public record TrainConfig(
           checkImages,
           extractBatch,
           extractBytes,
+          extractDownloads,
           top,
           sessionTimeout,
           validationPerLabel,

@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.streamtune.image.ImageDecoder;
+import dev.streamtune.store.ForwardingStore;
 import dev.streamtune.store.InMemoryObjectStore;
+import dev.streamtune.store.ObjectStore;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +27,9 @@ import org.junit.jupiter.api.Test;
  * with the real {@link ImageDecoder} (as the extractors do, the first bad image failing the batch)
  * and answers each image's width; one JPEG cut mid-scan but ending with FFD9 among eight images is
  * handed to the refusals with its decoder error, the seven others get their values and are cached.
- * An error that is not bad data fails the gather. A round holds at most its byte budget plus one
- * image, and at most its image count.
+ * An error that is not bad data fails the gather. A round holds at most half its byte budget plus
+ * one wave of downloads, and at most its image count; the next round downloads while one is
+ * computed, a round's GETs several at once; a store's error fails the gather as it was thrown.
  */
 class GatherTest {
   private static final ImageDecoder DECODER = new ImageDecoder(1_000_000);
@@ -54,8 +63,7 @@ class GatherTest {
         gather.gather(
             "m",
             examples,
-            8,
-            Long.MAX_VALUE,
+            new Gather.Rounds(8, Long.MAX_VALUE, 1),
             progress::add,
             (e, error) -> refused.put(e.key(), error.getMessage()));
 
@@ -96,8 +104,7 @@ class GatherTest {
         gather.gather(
             "m",
             examples,
-            8,
-            Long.MAX_VALUE,
+            new Gather.Rounds(8, Long.MAX_VALUE, 3),
             n -> {},
             (e, error) -> refused.put(e.key(), error.getMessage()));
 
@@ -124,22 +131,16 @@ class GatherTest {
                 gather.gather(
                     "m",
                     List.of(new Dataset.Example(Digests.sha256(image), "l", "examples/m/l/x.png")),
-                    8,
-                    Long.MAX_VALUE,
+                    new Gather.Rounds(8, Long.MAX_VALUE, 1),
                     n -> {},
                     (e, error) -> {}))
         .hasMessageContaining("native memory");
   }
 
   @Test
-  void aRoundStopsDownloadingOnceItHoldsTheByteBudget() {
+  void aRoundStopsDownloadingOnceItHoldsHalfTheByteBudget() {
     InMemoryObjectStore store = new InMemoryObjectStore("test");
-    List<Dataset.Example> examples = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      String key = "img/" + i;
-      store.put(key, new byte[100 + i], "image/png", Map.of());
-      examples.add(new Dataset.Example(String.format("%064x", i), "x", key));
-    }
+    List<Dataset.Example> examples = sized(store, 10);
     List<Integer> roundBytes = new ArrayList<>();
     Map<String, Integer> cache = new HashMap<>();
     Gather<Integer> gather =
@@ -152,13 +153,131 @@ class GatherTest {
               return images.stream().map(b -> b.length).toList();
             });
     List<Integer> progress = new ArrayList<>();
-    var result = gather.gather("m", examples, 256, 250, progress::add, (e, error) -> {});
-    assertThat(roundBytes).containsExactly(303, 312, 321, 109);
-    assertThat(roundBytes).allSatisfy(b -> assertThat(b).isLessThan(250 + 110));
-    assertThat(progress).containsExactly(3, 6, 9, 10);
+    var result =
+        gather.gather(
+            "m", examples, new Gather.Rounds(256, 250, 1), progress::add, (e, error) -> {});
+    assertThat(roundBytes).containsExactly(201, 205, 209, 213, 217);
+    assertThat(roundBytes).allSatisfy(b -> assertThat(b).isLessThan(125 + 110));
+    assertThat(progress).containsExactly(2, 4, 6, 8, 10);
     assertThat(result.values()).hasSize(10).isEqualTo(cache);
     assertThat(result.values().get(String.format("%064x", 7))).isEqualTo(107);
     assertThat(result.misses()).isEqualTo(10);
+  }
+
+  @Test
+  void concurrentDownloadsOvershootHalfTheBudgetByLessThanOneWave() {
+    InMemoryObjectStore store = new InMemoryObjectStore("test");
+    List<Dataset.Example> examples = sized(store, 10);
+    List<Integer> roundSizes = new ArrayList<>();
+    var result =
+        new Gather<Integer>(
+                store,
+                (model, shas, sink) -> {},
+                (model, values) -> {},
+                images -> {
+                  roundSizes.add(images.size());
+                  return images.stream().map(b -> b.length).toList();
+                })
+            .gather("m", examples, new Gather.Rounds(256, 250, 4), n -> {}, (e, error) -> {});
+    assertThat(roundSizes).as("waves of 4: 100..103 hold 406 >= 125").containsExactly(4, 4, 2);
+    assertThat(result.values()).hasSize(10);
+    assertThat(result.values().get(String.format("%064x", 9))).isEqualTo(109);
+  }
+
+  @Test
+  void theNextRoundDownloadsWhileARoundIsComputed() throws Exception {
+    InMemoryObjectStore real = new InMemoryObjectStore("test");
+    List<Dataset.Example> examples = sized(real, 4);
+    CountDownLatch nextAsked = new CountDownLatch(1);
+    ObjectStore store =
+        new ForwardingStore(real) {
+          @Override
+          public Optional<byte[]> get(String key) {
+            if (key.equals(examples.get(2).key())) {
+              nextAsked.countDown();
+            }
+            return super.get(key);
+          }
+        };
+    List<Boolean> overlapped = new ArrayList<>();
+    new Gather<Integer>(
+            store,
+            (model, shas, sink) -> {},
+            (model, values) -> {},
+            images -> {
+              if (overlapped.isEmpty()) {
+                overlapped.add(await(nextAsked));
+              }
+              return images.stream().map(b -> b.length).toList();
+            })
+        .gather("m", examples, new Gather.Rounds(2, Long.MAX_VALUE, 1), n -> {}, (e, error) -> {});
+    assertThat(overlapped)
+        .as("round 2 was asked for during round 1's computation")
+        .containsExactly(true);
+  }
+
+  @Test
+  void aRoundHasItsDownloadsInFlightAtOnce() {
+    InMemoryObjectStore real = new InMemoryObjectStore("test");
+    List<Dataset.Example> examples = sized(real, 8);
+    CountDownLatch allIn = new CountDownLatch(4);
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    ObjectStore store =
+        new ForwardingStore(real) {
+          @Override
+          public Optional<byte[]> get(String key) {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            allIn.countDown();
+            await(allIn);
+            inFlight.decrementAndGet();
+            return super.get(key);
+          }
+        };
+    var result =
+        new Gather<Integer>(
+                store,
+                (model, shas, sink) -> {},
+                (model, values) -> {},
+                images -> images.stream().map(b -> b.length).toList())
+            .gather(
+                "m", examples, new Gather.Rounds(8, Long.MAX_VALUE, 4), n -> {}, (e, error) -> {});
+    assertThat(most.get()).isEqualTo(4);
+    assertThat(result.values()).hasSize(8);
+  }
+
+  @Test
+  void aStoreErrorFailsTheGatherAsTheStoreThrewIt() {
+    InMemoryObjectStore real = new InMemoryObjectStore("test");
+    List<Dataset.Example> examples = sized(real, 6);
+    UncheckedIOException outage = new UncheckedIOException(new IOException("connection refused"));
+    ObjectStore store =
+        new ForwardingStore(real) {
+          @Override
+          public Optional<byte[]> get(String key) {
+            if (key.equals(examples.get(4).key())) {
+              throw outage;
+            }
+            return super.get(key);
+          }
+        };
+    Map<String, Integer> cache = new HashMap<>();
+    Gather<Integer> gather =
+        new Gather<>(
+            store,
+            (model, shas, sink) -> {},
+            (model, values) -> cache.putAll(values),
+            images -> images.stream().map(b -> b.length).toList());
+    assertThatThrownBy(
+            () ->
+                gather.gather(
+                    "m",
+                    examples,
+                    new Gather.Rounds(2, Long.MAX_VALUE, 2),
+                    n -> {},
+                    (e, error) -> {}))
+        .isSameAs(outage);
+    assertThat(cache).as("the rounds before it are cached").hasSize(4);
   }
 
   @Test
@@ -178,8 +297,28 @@ class GatherTest {
               rounds.add(images.size());
               return images.stream().map(b -> b.length).toList();
             })
-        .gather("m", examples, 2, Long.MAX_VALUE, n -> {}, (e, error) -> {});
+        .gather("m", examples, new Gather.Rounds(2, Long.MAX_VALUE, 2), n -> {}, (e, error) -> {});
     assertThat(rounds).containsExactly(2, 2, 1);
+  }
+
+  /** Images of 100, 101, ... bytes under {@code img/0}, {@code img/1}, ... */
+  private static List<Dataset.Example> sized(InMemoryObjectStore store, int n) {
+    List<Dataset.Example> examples = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String key = "img/" + i;
+      store.put(key, new byte[100 + i], "image/png", Map.of());
+      examples.add(new Dataset.Example(String.format("%064x", i), "x", key));
+    }
+    return examples;
+  }
+
+  private static boolean await(CountDownLatch latch) {
+    try {
+      return latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private static byte[] png(int width) throws Exception {

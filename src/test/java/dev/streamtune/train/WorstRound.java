@@ -50,8 +50,7 @@ final class WorstRound {
               .gather(
                   "memory",
                   examples,
-                  train.extractBatch(),
-                  train.extractBytes(),
+                  train.rounds(),
                   n -> {},
                   (e, error) -> {
                     throw new IllegalStateException(
