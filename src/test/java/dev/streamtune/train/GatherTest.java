@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -144,14 +145,8 @@ class GatherTest {
     List<Integer> roundBytes = new ArrayList<>();
     Map<String, Integer> cache = new HashMap<>();
     Gather<Integer> gather =
-        new Gather<>(
-            store,
-            (model, shas, sink) -> {},
-            (model, values) -> cache.putAll(values),
-            images -> {
-              roundBytes.add(images.stream().mapToInt(b -> b.length).sum());
-              return images.stream().map(b -> b.length).toList();
-            });
+        lengths(
+            store, cache, images -> roundBytes.add(images.stream().mapToInt(b -> b.length).sum()));
     List<Integer> progress = new ArrayList<>();
     var result =
         gather.gather(
@@ -170,14 +165,7 @@ class GatherTest {
     List<Dataset.Example> examples = sized(store, 10);
     List<Integer> roundSizes = new ArrayList<>();
     var result =
-        new Gather<Integer>(
-                store,
-                (model, shas, sink) -> {},
-                (model, values) -> {},
-                images -> {
-                  roundSizes.add(images.size());
-                  return images.stream().map(b -> b.length).toList();
-                })
+        lengths(store, new HashMap<>(), images -> roundSizes.add(images.size()))
             .gather("m", examples, new Gather.Rounds(256, 250, 4), n -> {}, (e, error) -> {});
     assertThat(roundSizes).as("waves of 4: 100..103 hold 406 >= 125").containsExactly(4, 4, 2);
     assertThat(result.values()).hasSize(10);
@@ -235,11 +223,7 @@ class GatherTest {
           }
         };
     var result =
-        new Gather<Integer>(
-                store,
-                (model, shas, sink) -> {},
-                (model, values) -> {},
-                images -> images.stream().map(b -> b.length).toList())
+        lengths(store, new HashMap<>(), images -> {})
             .gather(
                 "m", examples, new Gather.Rounds(8, Long.MAX_VALUE, 4), n -> {}, (e, error) -> {});
     assertThat(most.get()).isEqualTo(4);
@@ -262,12 +246,7 @@ class GatherTest {
           }
         };
     Map<String, Integer> cache = new HashMap<>();
-    Gather<Integer> gather =
-        new Gather<>(
-            store,
-            (model, shas, sink) -> {},
-            (model, values) -> cache.putAll(values),
-            images -> images.stream().map(b -> b.length).toList());
+    Gather<Integer> gather = lengths(store, cache, images -> {});
     assertThatThrownBy(
             () ->
                 gather.gather(
@@ -283,22 +262,31 @@ class GatherTest {
   @Test
   void theImageCountStillBoundsARound() {
     InMemoryObjectStore store = new InMemoryObjectStore("test");
-    List<Dataset.Example> examples = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      store.put("img/" + i, new byte[10], "image/png", Map.of());
-      examples.add(new Dataset.Example(String.format("%064x", i), "x", "img/" + i));
-    }
     List<Integer> rounds = new ArrayList<>();
-    new Gather<Integer>(
-            store,
-            (model, shas, sink) -> {},
-            (model, values) -> {},
-            images -> {
-              rounds.add(images.size());
-              return images.stream().map(b -> b.length).toList();
-            })
-        .gather("m", examples, new Gather.Rounds(2, Long.MAX_VALUE, 2), n -> {}, (e, error) -> {});
+    lengths(store, new HashMap<>(), images -> rounds.add(images.size()))
+        .gather(
+            "m",
+            sized(store, 5),
+            new Gather.Rounds(2, Long.MAX_VALUE, 2),
+            n -> {},
+            (e, error) -> {});
     assertThat(rounds).containsExactly(2, 2, 1);
+  }
+
+  /**
+   * A gathering whose value is each image's length, nothing cached before, writing into {@code
+   * cache} and showing each round's images to {@code rounds}.
+   */
+  private static Gather<Integer> lengths(
+      ObjectStore store, Map<String, Integer> cache, Consumer<List<byte[]>> rounds) {
+    return new Gather<>(
+        store,
+        (model, shas, sink) -> {},
+        (model, values) -> cache.putAll(values),
+        images -> {
+          rounds.accept(images);
+          return images.stream().map(b -> b.length).toList();
+        });
   }
 
   /** Images of 100, 101, ... bytes under {@code img/0}, {@code img/1}, ... */
