@@ -163,6 +163,7 @@ public final class ServeBench {
         c.bind(),
         c.readTimeout(),
         Math.max(c.maxConcurrent(), c.threads()),
-        c.maxStuck());
+        c.maxStuck(),
+        c.predictions());
   }
 }

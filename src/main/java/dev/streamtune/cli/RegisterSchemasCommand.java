@@ -3,6 +3,7 @@ package dev.streamtune.cli;
 import dev.streamtune.events.EventSchemas;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.Prediction;
 import dev.streamtune.events.RegisteredSchema;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistry;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
     name = "register",
     mixinStandardHelpOptions = true,
     description =
-        "Register the event schemas (LabelledImage, TrainingRequest, ModelVersion) under their "
+        "Register the event schemas (LabelledImage, TrainingRequest, ModelVersion, Prediction) under their "
             + "topics' subjects, with FULL_TRANSITIVE compatibility.")
 final class RegisterSchemasCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -48,6 +49,7 @@ final class RegisterSchemasCommand implements Runnable {
     byTopic.put(topics.labelledImages(), LabelledImage.class);
     byTopic.put(topics.trainingRequests(), TrainingRequest.class);
     byTopic.put(topics.modelVersions(), ModelVersion.class);
+    byTopic.put(topics.predictions(), Prediction.class);
     PrintWriter out = spec.commandLine().getOut();
     try (SchemaRegistry registry = new SchemaRegistryClient(config)) {
       for (var e : byTopic.entrySet()) {

@@ -15,6 +15,7 @@ import java.util.List;
  * @param exampleIndex compacted {@link ExampleIndexEntry}s keyed {@code modelId/sha256}: every
  *     stored example's label, written by ingest as it stores, read by the trainers instead of
  *     listing the bucket
+ * @param predictions sampled {@code Prediction}s keyed by model id: what served models answered
  */
 public record TopicNames(
     String labelledImages,
@@ -22,7 +23,8 @@ public record TopicNames(
     String trainingRequests,
     String modelVersions,
     String trainingStatus,
-    String exampleIndex) {
+    String exampleIndex,
+    String predictions) {
 
   private static final String LEGAL = "[A-Za-z0-9._-]{1,200}";
 
@@ -69,6 +71,13 @@ public record TopicNames(
           "compacted topic of every stored example's label, which trainers read instead of listing "
               + "the bucket");
 
+  /** Predictions. */
+  public static final Setting<String> PREDICTIONS =
+      name(
+          "topic.predictions",
+          "predictions",
+          "topic of sampled classifications served (serve.predictions.sample)");
+
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS =
       List.of(
@@ -78,7 +87,8 @@ public record TopicNames(
           TRAINING_REQUESTS,
           MODEL_VERSIONS,
           TRAINING_STATUS,
-          EXAMPLE_INDEX);
+          EXAMPLE_INDEX,
+          PREDICTIONS);
 
   /** Checks that each name is a legal Kafka topic name. */
   public TopicNames {
@@ -89,7 +99,8 @@ public record TopicNames(
             trainingRequests,
             modelVersions,
             trainingStatus,
-            exampleIndex)) {
+            exampleIndex,
+            predictions)) {
       if (n == null || !n.matches(LEGAL) || n.equals(".") || n.equals("..")) {
         throw new IllegalArgumentException("illegal topic name " + n);
       }
@@ -115,7 +126,8 @@ public record TopicNames(
         p + source.get(TRAINING_REQUESTS),
         p + source.get(MODEL_VERSIONS),
         p + source.get(TRAINING_STATUS),
-        p + source.get(EXAMPLE_INDEX));
+        p + source.get(EXAMPLE_INDEX),
+        p + source.get(PREDICTIONS));
   }
 
   private static Setting<String> name(String key, String def, String description) {

@@ -61,10 +61,25 @@ public final class Classifier implements AutoCloseable {
       }
       all.sort(Comparator.comparingDouble(Prediction.Scored::probability).reversed());
       return new Prediction(
-          modelId, l.version().getVersion(), all.subList(0, Math.min(topK, all.size())));
+          modelId,
+          l.version().getVersion(),
+          all.subList(0, Math.min(topK, all.size())),
+          all.size() < 2 ? 1 : all.get(0).probability() - all.get(1).probability(),
+          entropy(p));
     } finally {
       l.release();
     }
+  }
+
+  /** The entropy of a distribution, in nats (0 log 0 = 0). */
+  static double entropy(float[] p) {
+    double h = 0;
+    for (float x : p) {
+      if (x > 0) {
+        h -= x * Math.log(x);
+      }
+    }
+    return h;
   }
 
   /** Makes {@code next} current; the previous version closes when its last call returns. */

@@ -23,7 +23,9 @@ import java.util.concurrent.Semaphore;
  * serve.max.body.kib} (413, after reading and dropping the rest so the client reads the answer), an
  * empty body or one that is not a decodable image (400). The body is read through {@link
  * ReadTimeout}. Each request is timed in {@code streamtune.serve.requests{model,outcome}}, and
- * {@code streamtune.serve.classifications.active} counts those running. Thread-safe.
+ * {@code streamtune.serve.classifications.active} counts those running. Each classification is
+ * handed to the {@link PredictionLog}, which publishes the sample {@code serve.predictions.sample}
+ * draws. Thread-safe.
  */
 final class ClassifyHandler {
   private final ModelSubscriber subscriber;
@@ -31,10 +33,16 @@ final class ClassifyHandler {
   private final ReadTimeout reads;
   private final Semaphore classifications;
   private final ServeMetrics metrics;
+  private final PredictionLog predictions;
 
   ClassifyHandler(
-      ModelSubscriber subscriber, ServeConfig config, ReadTimeout reads, ServeMetrics metrics) {
+      ModelSubscriber subscriber,
+      ServeConfig config,
+      ReadTimeout reads,
+      ServeMetrics metrics,
+      PredictionLog predictions) {
     this.metrics = metrics;
+    this.predictions = predictions;
     this.subscriber = subscriber;
     this.config = config;
     this.reads = reads;
@@ -75,7 +83,9 @@ final class ClassifyHandler {
       Prediction p;
       metrics.active().incrementAndGet();
       try {
-        p = c.classify(image(x), config.topK());
+        byte[] image = image(x);
+        p = c.classify(image, config.topK());
+        predictions.record(p, image, java.util.Map.of());
       } catch (ImageDecodeException e) {
         outcome = "bad-image";
         throw new Http.HttpError(400, "the body is not a decodable image: " + e.getMessage());

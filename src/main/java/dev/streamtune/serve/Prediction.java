@@ -8,8 +8,12 @@ import java.util.List;
  * @param modelId the model
  * @param version the version that computed it
  * @param labels the top labels with their probabilities, most probable first
+ * @param margin the top label's probability minus the second's over every label (1 with a single
+ *     label): near 0 when the model hesitates
+ * @param entropy the entropy of the probabilities over every label, in nats
  */
-public record Prediction(String modelId, int version, List<Scored> labels) {
+public record Prediction(
+    String modelId, int version, List<Scored> labels, double margin, double entropy) {
   /** Copies the list. */
   public Prediction {
     labels = List.copyOf(labels);

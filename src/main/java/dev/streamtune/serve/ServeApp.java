@@ -12,16 +12,22 @@ import java.time.Clock;
 /**
  * The serve role: a {@link ModelSubscriber} on {@code models.versions}, and the {@link ServeServer}
  * with its {@link Dashboard} in front of it, against the configured Kafka, registry and object
- * storage.
+ * storage; its classifications go to a {@link PredictionLog} on {@code predictions}.
  */
 public final class ServeApp implements AutoCloseable {
   private final MinioObjectStore store;
   private final ModelSubscriber subscriber;
   private final Dashboard dashboard;
   private final ServeServer server;
+  private final PredictionLog predictions;
 
   private ServeApp(
-      MinioObjectStore store, ModelSubscriber subscriber, Dashboard dashboard, ServeServer server) {
+      MinioObjectStore store,
+      ModelSubscriber subscriber,
+      Dashboard dashboard,
+      ServeServer server,
+      PredictionLog predictions) {
+    this.predictions = predictions;
     this.store = store;
     this.subscriber = subscriber;
     this.dashboard = dashboard;
@@ -54,7 +60,16 @@ public final class ServeApp implements AutoCloseable {
     MinioObjectStore store = new MinioObjectStore(s3);
     ModelSubscriber subscriber = null;
     Dashboard dashboard = null;
+    PredictionLog predictions = null;
     try {
+      predictions =
+          PredictionLog.open(
+              config.predictions(),
+              kafka,
+              registry,
+              topics.predictions(),
+              Clock.systemUTC(),
+              meters);
       subscriber =
           ModelSubscriber.start(
               kafka,
@@ -67,8 +82,15 @@ public final class ServeApp implements AutoCloseable {
               metrics);
       dashboard = Dashboard.start(kafka, topics, subscriber, store);
       return new ServeApp(
-          store, subscriber, dashboard, ServeServer.start(config, subscriber, dashboard, metrics));
+          store,
+          subscriber,
+          dashboard,
+          ServeServer.start(config, subscriber, dashboard, metrics, predictions),
+          predictions);
     } catch (RuntimeException e) {
+      if (predictions != null) {
+        predictions.close();
+      }
       if (dashboard != null) {
         dashboard.close();
       }
@@ -117,6 +139,7 @@ public final class ServeApp implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    predictions.close();
     dashboard.close();
     subscriber.close();
     store.close();

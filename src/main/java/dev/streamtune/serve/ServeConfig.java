@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
  * @param maxConcurrent classifications at once, from reading the body to the answer
  * @param maxStuck how long the model subscriber may fail to follow {@code models.versions} before
  *     readiness fails
+ * @param predictions what it publishes of its classifications ({@link PredictionConfig})
  */
 public record ServeConfig(
     int port,
@@ -42,7 +43,8 @@ public record ServeConfig(
     String bind,
     Duration readTimeout,
     int maxConcurrent,
-    Duration maxStuck) {
+    Duration maxStuck,
+    PredictionConfig predictions) {
   /** Port. */
   public static final Setting<Integer> PORT =
       Setting.port("serve.port", 8080, "HTTP port of serve");
@@ -135,19 +137,22 @@ public record ServeConfig(
 
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS =
-      List.of(
-          PORT,
-          MODELS,
-          MAX_BODY_KIB,
-          TOP_K,
-          THREADS,
-          CACHE_DIR,
-          MAX_MEGAPIXELS,
-          AUTH_TOKEN,
-          BIND,
-          READ_TIMEOUT,
-          MAX_CONCURRENT,
-          MAX_STUCK);
+      java.util.stream.Stream.concat(
+              java.util.stream.Stream.of(
+                  PORT,
+                  MODELS,
+                  MAX_BODY_KIB,
+                  TOP_K,
+                  THREADS,
+                  CACHE_DIR,
+                  MAX_MEGAPIXELS,
+                  AUTH_TOKEN,
+                  BIND,
+                  READ_TIMEOUT,
+                  MAX_CONCURRENT,
+                  MAX_STUCK),
+              PredictionConfig.SETTINGS.stream())
+          .toList();
 
   /** Checks the values and derives the bind address from the token when none is given. */
   public ServeConfig {
@@ -155,6 +160,7 @@ public record ServeConfig(
     bind = bind != null ? bind : authToken == null ? "127.0.0.1" : "0.0.0.0";
     Objects.requireNonNull(readTimeout, "readTimeout");
     Objects.requireNonNull(maxStuck, "maxStuck");
+    Objects.requireNonNull(predictions, "predictions");
     if (maxConcurrent < 1 || threads < 1) {
       throw new IllegalArgumentException("maxConcurrent and threads must be at least 1");
     }
@@ -182,7 +188,8 @@ public record ServeConfig(
         s.get(BIND),
         s.get(READ_TIMEOUT),
         s.get(MAX_CONCURRENT),
-        s.get(MAX_STUCK));
+        s.get(MAX_STUCK),
+        PredictionConfig.from(s));
   }
 
   /** Whether it listens only on a loopback address, where no other host can reach it. */
@@ -197,19 +204,11 @@ public record ServeConfig(
 
   /** A copy with another port, models and cache directory. */
   public ServeConfig with(int newPort, Set<String> newModels, Path newCacheDir) {
-    return new ServeConfig(
-        newPort,
-        newModels,
-        maxBodyBytes,
-        topK,
-        threads,
-        newCacheDir,
-        maxPixels,
-        authToken,
-        bind,
-        readTimeout,
-        maxConcurrent,
-        maxStuck);
+    Draft d = new Draft(this);
+    d.port = newPort;
+    d.models = newModels;
+    d.cacheDir = newCacheDir;
+    return d.build();
   }
 
   /**
@@ -217,19 +216,16 @@ public record ServeConfig(
    * widens where serve listens, and an explicit {@code serve.bind} is kept.
    */
   public ServeConfig withAuthToken(String token) {
-    return new ServeConfig(
-        port,
-        models,
-        maxBodyBytes,
-        topK,
-        threads,
-        cacheDir,
-        maxPixels,
-        token,
-        bind,
-        readTimeout,
-        maxConcurrent,
-        maxStuck);
+    Draft d = new Draft(this);
+    d.authToken = token;
+    return d.build();
+  }
+
+  /** A copy that publishes its classifications as {@code predictions} says. */
+  public ServeConfig withPredictions(PredictionConfig newPredictions) {
+    Draft d = new Draft(this);
+    d.predictions = newPredictions;
+    return d.build();
   }
 
   @Override
@@ -258,11 +254,63 @@ public record ServeConfig(
         + maxConcurrent
         + ", maxStuck="
         + maxStuck
+        + ", predictions="
+        + predictions
         + "]";
   }
 
   /** Whether a model is served. */
   public boolean serves(String modelId) {
     return models.isEmpty() || models.contains(modelId);
+  }
+
+  /** The components of a copy being changed; the one place that lists them all in order. */
+  private static final class Draft {
+    private int port;
+    private Set<String> models;
+    private final int maxBodyBytes;
+    private final int topK;
+    private final int threads;
+    private Path cacheDir;
+    private final long maxPixels;
+    private String authToken;
+    private final String bind;
+    private final Duration readTimeout;
+    private final int maxConcurrent;
+    private final Duration maxStuck;
+    private PredictionConfig predictions;
+
+    Draft(ServeConfig from) {
+      port = from.port;
+      models = from.models;
+      maxBodyBytes = from.maxBodyBytes;
+      topK = from.topK;
+      threads = from.threads;
+      cacheDir = from.cacheDir;
+      maxPixels = from.maxPixels;
+      authToken = from.authToken;
+      bind = from.bind;
+      readTimeout = from.readTimeout;
+      maxConcurrent = from.maxConcurrent;
+      maxStuck = from.maxStuck;
+      predictions = from.predictions;
+    }
+
+    ServeConfig build() {
+      return new ServeConfig(
+          port,
+          models,
+          maxBodyBytes,
+          topK,
+          threads,
+          cacheDir,
+          maxPixels,
+          authToken,
+          bind,
+          readTimeout,
+          maxConcurrent,
+          maxStuck,
+          predictions);
+    }
   }
 }

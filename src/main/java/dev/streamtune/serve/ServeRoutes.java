@@ -40,14 +40,15 @@ final class ServeRoutes {
       Dashboard dashboard,
       BearerAuth auth,
       ReadTimeout reads,
-      ServeMetrics metrics) {
+      ServeMetrics metrics,
+      PredictionLog predictions) {
     this.metrics = metrics;
     this.config = config;
     this.subscriber = subscriber;
     this.dashboard = dashboard;
     this.auth = auth;
     this.reads = reads;
-    this.classify = new ClassifyHandler(subscriber, config, reads, metrics);
+    this.classify = new ClassifyHandler(subscriber, config, reads, metrics, predictions);
   }
 
   /**

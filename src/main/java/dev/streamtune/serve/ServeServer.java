@@ -57,7 +57,11 @@ public final class ServeServer implements AutoCloseable {
   private final ServeRoutes routes;
 
   private ServeServer(
-      ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard, ServeMetrics metrics)
+      ServeConfig config,
+      ModelSubscriber subscriber,
+      Dashboard dashboard,
+      ServeMetrics metrics,
+      PredictionLog predictions)
       throws IOException {
     this.auth = BearerAuth.of(config.authToken(), metrics);
     this.server =
@@ -72,17 +76,21 @@ public final class ServeServer implements AutoCloseable {
               return t;
             });
     this.reads = new ReadTimeout(config.readTimeout(), workers);
-    this.routes = new ServeRoutes(config, subscriber, dashboard, auth, reads, metrics);
+    this.routes = new ServeRoutes(config, subscriber, dashboard, auth, reads, metrics, predictions);
     server.setExecutor(reads.executor());
     server.createContext("/", this::handle);
   }
 
   /** Starts serving the subscriber's models, and the dashboard at {@code /}. */
   static ServeServer start(
-      ServeConfig config, ModelSubscriber subscriber, Dashboard dashboard, ServeMetrics metrics) {
+      ServeConfig config,
+      ModelSubscriber subscriber,
+      Dashboard dashboard,
+      ServeMetrics metrics,
+      PredictionLog predictions) {
     System.getProperties().putIfAbsent("sun.net.httpserver.nodelay", "true");
     try {
-      ServeServer s = new ServeServer(config, subscriber, dashboard, metrics);
+      ServeServer s = new ServeServer(config, subscriber, dashboard, metrics, predictions);
       s.server.start();
       LOG.info(
           "Serving on http://{}:{}/{}",

@@ -37,18 +37,21 @@ class RegisterSchemasCommandIT {
     assertThat(out.toString())
         .contains(prefix + "images.labelled-value")
         .contains(prefix + "training.requests-value")
-        .contains(prefix + "models.versions-value");
+        .contains(prefix + "models.versions-value")
+        .contains(prefix + "predictions-value");
     try (var c = new SchemaRegistryClient(stack.registry())) {
       assertThat(c.subjects())
           .contains(
               prefix + "images.labelled-value",
               prefix + "training.requests-value",
-              prefix + "models.versions-value");
+              prefix + "models.versions-value",
+              prefix + "predictions-value");
       assertThat(
               c.lookup(prefix + "models.versions-value", EventSchemas.text(ModelVersion.class))
                   .version())
           .isEqualTo(1);
       assertThat(c.compatibility(prefix + "images.labelled-value")).isEqualTo("FULL_TRANSITIVE");
+      assertThat(c.compatibility(prefix + "predictions-value")).isEqualTo("FULL_TRANSITIVE");
     }
     assertThat(
             cl.execute(

@@ -25,7 +25,8 @@ class TopicManagerTest {
             "training.requests",
             "models.versions",
             "training.status",
-            "examples.index");
+            "examples.index",
+            "predictions");
     assertThat(wanted)
         .allSatisfy(
             t -> {

@@ -1,0 +1,232 @@
+package dev.streamtune.serve;
+
+import dev.streamtune.digest.Sha256;
+import dev.streamtune.events.ConfluentAvroSerde;
+import dev.streamtune.events.KafkaConfig;
+import dev.streamtune.events.RegistryConfig;
+import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.events.ScoredLabel;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a sample of the classifications served as {@code Prediction} events on the {@code
+ * predictions} topic, keyed by model id: the version that answered, the top labels, the margin and
+ * entropy that say how sure the model was, and the image's sha256. Serve's {@code classify}
+ * endpoint records every classification here; a program that classifies in-process records its own:
+ *
+ * <pre>{@code
+ * try (PredictionLog log = PredictionLog.open(config, kafka, registry, topics.predictions(), clock, meters)) {
+ *   Prediction p = classifier.classify(image);
+ *   log.record(p, image, Map.of("app", "shop"));
+ * }
+ * }</pre>
+ *
+ * <p>A classification never waits on Kafka: {@link #record} draws the sample and queues the event,
+ * and one sender thread hands the queue to the producer. When the queue is full (the broker is
+ * down, say) a prediction is dropped and counted. Meters: {@code
+ * streamtune.serve.predictions{outcome}}, outcome {@code published}, {@code failed} (the producer
+ * gave up on it) or {@code dropped} (the queue was full). Thread-safe.
+ */
+public final class PredictionLog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PredictionLog.class);
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+  private final PredictionConfig config;
+  private final String topic;
+  private final Clock clock;
+  private final KafkaProducer<String, dev.streamtune.events.Prediction> producer;
+  private final SchemaRegistryClient registry;
+  private final BlockingQueue<dev.streamtune.events.Prediction> queue;
+  private final Thread sender;
+  private final Counter published;
+  private final Counter failed;
+  private final Counter dropped;
+  private final AtomicBoolean failing = new AtomicBoolean();
+  private volatile boolean closing;
+
+  private PredictionLog(
+      PredictionConfig config,
+      String topic,
+      Clock clock,
+      KafkaProducer<String, dev.streamtune.events.Prediction> producer,
+      SchemaRegistryClient registry,
+      MeterRegistry meters) {
+    this.config = config;
+    this.topic = topic;
+    this.clock = clock;
+    this.producer = producer;
+    this.registry = registry;
+    this.queue = new ArrayBlockingQueue<>(config.queue());
+    this.published = counter(meters, "published");
+    this.failed = counter(meters, "failed");
+    this.dropped = counter(meters, "dropped");
+    this.sender = producer == null ? null : new Thread(this::send, "prediction-log");
+    if (sender != null) {
+      sender.setDaemon(true);
+      sender.start();
+    }
+  }
+
+  /**
+   * Opens a log on {@code topic}; with {@code config.sample()} 0 it publishes nothing and opens no
+   * producer.
+   */
+  public static PredictionLog open(
+      PredictionConfig config,
+      KafkaConfig kafka,
+      RegistryConfig registry,
+      String topic,
+      Clock clock,
+      MeterRegistry meters) {
+    if (!config.enabled()) {
+      return new PredictionLog(config, topic, clock, null, null, meters);
+    }
+    SchemaRegistryClient client = new SchemaRegistryClient(registry);
+    try {
+      Map<String, Object> props = new HashMap<>(kafka.idempotentProducerProps());
+      props.put(ProducerConfig.LINGER_MS_CONFIG, 50);
+      props.put(ProducerConfig.CLIENT_ID_CONFIG, "streamtune-predictions");
+      return new PredictionLog(
+          config,
+          topic,
+          clock,
+          new KafkaProducer<>(
+              props,
+              new StringSerializer(),
+              ConfluentAvroSerde.of(dev.streamtune.events.Prediction.class, client, registry)
+                  .serializer()),
+          client,
+          meters);
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Publishes {@code p}, the classification of {@code image}, if the sample draws it: queued, never
+   * waited on.
+   *
+   * @param attributes the caller's context, such as the app that asked
+   * @return whether it was queued: false when not drawn, when the log is off or closing, or when
+   *     the queue was full (counted as dropped)
+   */
+  public boolean record(Prediction p, byte[] image, Map<String, String> attributes) {
+    if (producer == null || closing || !drawn(config.sample())) {
+      return false;
+    }
+    dev.streamtune.events.Prediction event =
+        event(p, UUID.randomUUID().toString(), Sha256.hex(image), clock.millis(), attributes);
+    if (queue.offer(event)) {
+      return true;
+    }
+    dropped.increment();
+    return false;
+  }
+
+  /** Whether a classification is published at this sample share. */
+  static boolean drawn(double sample) {
+    return sample >= 1 || (sample > 0 && ThreadLocalRandom.current().nextDouble() < sample);
+  }
+
+  /** The event of a classification. */
+  static dev.streamtune.events.Prediction event(
+      Prediction p, String id, String sha256, long atMillis, Map<String, String> attributes) {
+    return dev.streamtune.events.Prediction.newBuilder()
+        .setPredictionId(id)
+        .setModelId(p.modelId())
+        .setVersion(p.version())
+        .setPredictedAt(java.time.Instant.ofEpochMilli(atMillis))
+        .setTop(
+            p.labels().stream()
+                .map(s -> new ScoredLabel(s.label(), (float) s.probability()))
+                .toList())
+        .setMargin((float) p.margin())
+        .setEntropy((float) p.entropy())
+        .setImageSha256(sha256)
+        .setAttributes(Map.copyOf(attributes))
+        .build();
+  }
+
+  private void send() {
+    while (!closing || !queue.isEmpty()) {
+      dev.streamtune.events.Prediction e;
+      try {
+        e = queue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (e == null) {
+        continue;
+      }
+      try {
+        producer.send(
+            new ProducerRecord<>(topic, e.getModelId(), e),
+            (metadata, error) -> {
+              if (error == null) {
+                published.increment();
+                if (failing.compareAndSet(true, false)) {
+                  LOG.info("Predictions reach {} again", topic);
+                }
+              } else {
+                failed.increment();
+                if (failing.compareAndSet(false, true)) {
+                  LOG.warn(
+                      "A prediction could not be published to {} (more are counted in "
+                          + "streamtune.serve.predictions{{outcome=failed}}): {}",
+                      topic,
+                      error.toString());
+                }
+              }
+            });
+      } catch (RuntimeException error) {
+        failed.increment();
+        if (failing.compareAndSet(false, true)) {
+          LOG.warn("A prediction could not be published to {}: {}", topic, error.toString());
+        }
+      }
+    }
+  }
+
+  /** Sends what is queued (waiting up to 5 s), then closes the producer. */
+  @Override
+  public void close() {
+    closing = true;
+    if (sender == null) {
+      return;
+    }
+    try {
+      sender.join(CLOSE_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    sender.interrupt();
+    producer.close(CLOSE_WAIT);
+    registry.close();
+  }
+
+  private static Counter counter(MeterRegistry meters, String outcome) {
+    return Counter.builder("streamtune.serve.predictions")
+        .tag("outcome", outcome)
+        .description("sampled classifications, by what became of them")
+        .register(meters);
+  }
+}

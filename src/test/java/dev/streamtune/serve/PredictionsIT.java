@@ -1,0 +1,148 @@
+package dev.streamtune.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.streamtune.config.ConfigSource;
+import dev.streamtune.digest.Sha256;
+import dev.streamtune.events.ConfluentAvroSerde;
+import dev.streamtune.events.EventSchemas;
+import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.events.VersionStatus;
+import dev.streamtune.store.MinioObjectStore;
+import dev.streamtune.testing.Invariants;
+import dev.streamtune.testing.Stack;
+import dev.streamtune.testing.WithStack;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With {@code serve.predictions.sample=1}, every classification serve answers over HTTP becomes a
+ * {@code Prediction} event on {@code predictions}, keyed by the model, carrying the answer the
+ * client got, the margin and entropy, and the sha256 of the image sent; its schema is registered
+ * under the topic's subject as the {@code .avsc} text, FULL_TRANSITIVE.
+ */
+@WithStack
+class PredictionsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String MODEL = "pets";
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void everyClassificationServedBecomesAPredictionEvent(Stack stack) throws Exception {
+    String topic = stack.topics().predictions();
+    stack.createTopics(topic);
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "predictions-it");
+    Path a = Announcer.export(dir.resolve("a"), 1);
+    ServeConfig config =
+        ServeConfig.from(
+                ConfigSource.ofSettings(
+                    Map.of("serve.top.k", "2", "serve.predictions.sample", "1")))
+            .with(0, Set.of(MODEL), dir.resolve("cache"));
+    List<byte[]> images = List.of(png(0), png(90), png(180));
+    List<JsonNode> answers = new ArrayList<>();
+    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
+        Announcer announcer = new Announcer(stack, s3);
+        ServeApp app =
+            ServeApp.start(config, stack.kafka(), stack.registry(), stack.topics(), stack.s3())) {
+      String root = "http://127.0.0.1:" + app.port();
+      announcer.announce(MODEL, 1, VersionStatus.PUBLISHED, a, false);
+      await().atMost(Duration.ofSeconds(60)).until(() -> get(root + "/readyz").statusCode() == 200);
+      for (byte[] image : images) {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(root + "/v1/models/pets:classify"))
+                    .header("Content-Type", "image/png")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        answers.add(JSON.readTree(r.body()));
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get(root + "/metrics").body().contains(published(3)));
+    }
+
+    List<ConsumerRecord<byte[], dev.streamtune.events.Prediction>> records;
+    try (var registry = new SchemaRegistryClient(stack.registry())) {
+      records =
+          Invariants.readToEnd(
+              stack.kafka(),
+              topic,
+              ConfluentAvroSerde.of(
+                      dev.streamtune.events.Prediction.class, registry, stack.registry())
+                  .deserializer());
+      String subject =
+          stack
+              .registry()
+              .subjectStrategy()
+              .subject(topic, false, EventSchemas.schema(dev.streamtune.events.Prediction.class));
+      assertThat(
+              registry.lookup(subject, EventSchemas.text(dev.streamtune.events.Prediction.class)))
+          .isNotNull();
+      assertThat(registry.compatibility(subject)).isEqualTo("FULL_TRANSITIVE");
+    }
+    assertThat(records).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      var r = records.get(i);
+      var e = r.value();
+      JsonNode answer = answers.get(i);
+      assertThat(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(MODEL);
+      assertThat(e.getModelId()).isEqualTo(MODEL);
+      assertThat(e.getVersion()).isEqualTo(1);
+      assertThat(e.getImageSha256()).isEqualTo(Sha256.hex(images.get(i)));
+      assertThat(e.getTop()).hasSize(2);
+      for (int k = 0; k < 2; k++) {
+        assertThat(e.getTop().get(k).getLabel())
+            .isEqualTo(answer.at("/labels/" + k + "/label").asText());
+        assertThat((double) e.getTop().get(k).getProbability())
+            .isCloseTo(answer.at("/labels/" + k + "/probability").asDouble(), within(1e-6));
+      }
+      assertThat((double) e.getMargin())
+          .isCloseTo(
+              e.getTop().get(0).getProbability() - e.getTop().get(1).getProbability(),
+              within(1e-6));
+      assertThat(e.getEntropy()).isPositive().isLessThanOrEqualTo((float) Math.log(3) + 1e-6f);
+    }
+    assertThat(records.stream().map(r -> r.value().getPredictionId()).distinct()).hasSize(3);
+  }
+
+  private static String published(int n) {
+    return "streamtune_serve_predictions_total{outcome=\"published\"} " + n + ".0";
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static byte[] png(int hue) throws Exception {
+    BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 48; y++) {
+      for (int x = 0; x < 64; x++) {
+        img.setRGB(x, y, ((x * 4 + hue) & 0xff) << 16 | ((y * 5 + hue) & 0xff) << 8 | (x + y));
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", out);
+    return out.toByteArray();
+  }
+}
