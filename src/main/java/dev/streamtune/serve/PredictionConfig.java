@@ -13,8 +13,11 @@ import java.util.Map;
  *     every one; each classification is drawn at random
  * @param queue how many predictions may wait for the broker; more are dropped and counted, so a
  *     classification never waits on Kafka
+ * @param uncertainMargin a prediction whose margin (top probability minus the second) is under this
+ *     is uncertain: published whatever the sample draws, with its image kept under {@code
+ *     feedback/} for labelling; 0 (the default) marks none
  */
-public record PredictionConfig(double sample, int queue) {
+public record PredictionConfig(double sample, int queue, double uncertainMargin) {
 
   /** Sampling. */
   public static final Setting<Double> SAMPLE =
@@ -37,20 +40,38 @@ public record PredictionConfig(double sample, int queue) {
               + "streamtune.serve.predictions{outcome=dropped}, so a classification never waits "
               + "on Kafka");
 
+  /** Uncertainty. */
+  public static final Setting<Double> UNCERTAIN_MARGIN =
+      Setting.decimal(
+          "serve.uncertain.margin",
+          0.0,
+          0,
+          1,
+          "a classification whose top probability leads the second by less than this is "
+              + "uncertain: published to predictions whatever serve.predictions.sample draws, its "
+              + "image kept under feedback/ for labelling (0 marks none)");
+
   /** Every setting of this record. */
-  public static final List<Setting<?>> SETTINGS = List.of(SAMPLE, QUEUE);
+  public static final List<Setting<?>> SETTINGS = List.of(SAMPLE, QUEUE, UNCERTAIN_MARGIN);
 
   /** Checks the values. */
   public PredictionConfig {
-    if (!(sample >= 0 && sample <= 1) || queue < 1) {
+    if (!(sample >= 0 && sample <= 1)
+        || queue < 1
+        || !(uncertainMargin >= 0 && uncertainMargin <= 1)) {
       throw new IllegalArgumentException(
-          "sample must be from 0 to 1 and queue at least 1: " + sample + ", " + queue);
+          "sample and uncertainMargin must be from 0 to 1, queue at least 1: "
+              + sample
+              + ", "
+              + uncertainMargin
+              + ", "
+              + queue);
     }
   }
 
   /** Reads the settings. */
   public static PredictionConfig from(ConfigSource s) {
-    return new PredictionConfig(s.get(SAMPLE), s.get(QUEUE));
+    return new PredictionConfig(s.get(SAMPLE), s.get(QUEUE), s.get(UNCERTAIN_MARGIN));
   }
 
   /** The defaults: nothing published. */
@@ -60,6 +81,11 @@ public record PredictionConfig(double sample, int queue) {
 
   /** Whether any prediction is published. */
   public boolean enabled() {
-    return sample > 0;
+    return sample > 0 || uncertainMargin > 0;
+  }
+
+  /** Whether a prediction of this margin is uncertain. */
+  public boolean uncertain(double margin) {
+    return margin < uncertainMargin;
   }
 }

@@ -6,6 +6,9 @@ import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.ScoredLabel;
+import dev.streamtune.image.ImageDecoder;
+import dev.streamtune.store.BucketLayout;
+import dev.streamtune.store.ObjectStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -18,6 +21,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,8 +32,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes a sample of the classifications served as {@code Prediction} events on the {@code
  * predictions} topic, keyed by model id: the version that answered, the top labels, the margin and
- * entropy that say how sure the model was, and the image's sha256. Serve's {@code classify}
- * endpoint records every classification here; a program that classifies in-process records its own:
+ * entropy that say how sure the model was, and the image's sha256. An uncertain prediction (its
+ * margin under {@code serve.uncertain.margin}) is published whatever the sample draws, and its
+ * image is kept, content-addressed, under {@code feedback/{modelId}/} in the bucket, the event's
+ * {@code imageUri} naming it, so that it can be labelled. Serve's {@code classify} endpoint records
+ * every classification here; a program that classifies in-process records its own:
  *
  * <pre>{@code
  * try (PredictionLog log = PredictionLog.open(config, kafka, registry, topics.predictions(), clock, meters)) {
@@ -40,24 +47,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A classification never waits on Kafka: {@link #record} draws the sample and queues the event,
  * and one sender thread hands the queue to the producer. When the queue is full (the broker is
- * down, say) a prediction is dropped and counted. Meters: {@code
+ * down, say) a prediction is dropped and counted; images wait in at most 64 MiB, and an uncertain
+ * prediction over that is published without its image. Meters: {@code
  * streamtune.serve.predictions{outcome}}, outcome {@code published}, {@code failed} (the producer
- * gave up on it) or {@code dropped} (the queue was full). Thread-safe.
+ * gave up on it), {@code dropped} (the queue was full) or {@code unkept} (an uncertain prediction
+ * whose image could not be kept: published without it). Thread-safe.
  */
 public final class PredictionLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PredictionLog.class);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+  private static final long QUEUED_IMAGE_BYTES = 64L << 20;
+  private static final ImageDecoder PROBE = new ImageDecoder(Long.MAX_VALUE);
 
   private final PredictionConfig config;
   private final String topic;
   private final Clock clock;
   private final KafkaProducer<String, dev.streamtune.events.Prediction> producer;
   private final SchemaRegistryClient registry;
-  private final BlockingQueue<dev.streamtune.events.Prediction> queue;
+  private final ObjectStore store;
+  private final BlockingQueue<Pending> queue;
+  private final AtomicLong queuedImageBytes = new AtomicLong();
   private final Thread sender;
   private final Counter published;
   private final Counter failed;
   private final Counter dropped;
+  private final Counter unkept;
   private final AtomicBoolean failing = new AtomicBoolean();
   private volatile boolean closing;
 
@@ -67,8 +81,10 @@ public final class PredictionLog implements AutoCloseable {
       Clock clock,
       KafkaProducer<String, dev.streamtune.events.Prediction> producer,
       SchemaRegistryClient registry,
+      ObjectStore store,
       MeterRegistry meters) {
     this.config = config;
+    this.store = store;
     this.topic = topic;
     this.clock = clock;
     this.producer = producer;
@@ -77,6 +93,7 @@ public final class PredictionLog implements AutoCloseable {
     this.published = counter(meters, "published");
     this.failed = counter(meters, "failed");
     this.dropped = counter(meters, "dropped");
+    this.unkept = counter(meters, "unkept");
     this.sender = producer == null ? null : new Thread(this::send, "prediction-log");
     if (sender != null) {
       sender.setDaemon(true);
@@ -85,7 +102,8 @@ public final class PredictionLog implements AutoCloseable {
   }
 
   /**
-   * Opens a log on {@code topic}; with {@code config.sample()} 0 it publishes nothing and opens no
+   * Opens a log on {@code topic}, keeping uncertain images in {@code store}; with {@code
+   * config.sample()} and {@code config.uncertainMargin()} 0 it publishes nothing and opens no
    * producer.
    */
   public static PredictionLog open(
@@ -93,10 +111,11 @@ public final class PredictionLog implements AutoCloseable {
       KafkaConfig kafka,
       RegistryConfig registry,
       String topic,
+      ObjectStore store,
       Clock clock,
       MeterRegistry meters) {
     if (!config.enabled()) {
-      return new PredictionLog(config, topic, clock, null, null, meters);
+      return new PredictionLog(config, topic, clock, null, null, store, meters);
     }
     SchemaRegistryClient client = new SchemaRegistryClient(registry);
     try {
@@ -113,6 +132,7 @@ public final class PredictionLog implements AutoCloseable {
               ConfluentAvroSerde.of(dev.streamtune.events.Prediction.class, client, registry)
                   .serializer()),
           client,
+          store,
           meters);
     } catch (RuntimeException e) {
       client.close();
@@ -121,24 +141,54 @@ public final class PredictionLog implements AutoCloseable {
   }
 
   /**
-   * Publishes {@code p}, the classification of {@code image}, if the sample draws it: queued, never
-   * waited on.
+   * Publishes {@code p}, the classification of {@code image}, if it is uncertain or the sample
+   * draws it: queued, never waited on.
    *
    * @param attributes the caller's context, such as the app that asked
    * @return whether it was queued: false when not drawn, when the log is off or closing, or when
    *     the queue was full (counted as dropped)
    */
   public boolean record(Prediction p, byte[] image, Map<String, String> attributes) {
-    if (producer == null || closing || !drawn(config.sample())) {
+    boolean uncertain = config.uncertain(p.margin());
+    if (producer == null || closing || !(uncertain || drawn(config.sample()))) {
       return false;
     }
     dev.streamtune.events.Prediction event =
         event(p, UUID.randomUUID().toString(), Sha256.hex(image), clock.millis(), attributes);
-    if (queue.offer(event)) {
+    byte[] kept = null;
+    if (uncertain && queuedImageBytes.addAndGet(image.length) <= QUEUED_IMAGE_BYTES) {
+      kept = image;
+    } else if (uncertain) {
+      queuedImageBytes.addAndGet(-image.length);
+      unkept.increment();
+    }
+    if (queue.offer(new Pending(event, kept))) {
       return true;
+    }
+    if (kept != null) {
+      queuedImageBytes.addAndGet(-kept.length);
     }
     dropped.increment();
     return false;
+  }
+
+  /** A prediction waiting for the broker, with the image to keep first, or null. */
+  private record Pending(dev.streamtune.events.Prediction event, byte[] image) {}
+
+  /** Keeps an uncertain prediction's image under {@code feedback/} and names it in the event. */
+  private void keep(Pending pending) {
+    dev.streamtune.events.Prediction e = pending.event();
+    try {
+      ImageDecoder.Info info = PROBE.probe(pending.image());
+      String key = BucketLayout.feedback(e.getModelId(), e.getImageSha256(), info.extension());
+      store.put(key, pending.image(), "image/" + info.format(), Map.of());
+      e.setImageUri("s3://" + store.bucket() + "/" + key);
+    } catch (RuntimeException error) {
+      unkept.increment();
+      LOG.warn("The image of an uncertain prediction could not be kept: {}", error.toString());
+    } finally {
+      queuedImageBytes.addAndGet(-pending.image().length);
+    }
   }
 
   /** Whether a classification is published at this sample share. */
@@ -167,16 +217,20 @@ public final class PredictionLog implements AutoCloseable {
 
   private void send() {
     while (!closing || !queue.isEmpty()) {
-      dev.streamtune.events.Prediction e;
+      Pending pending;
       try {
-        e = queue.poll(100, TimeUnit.MILLISECONDS);
+        pending = queue.poll(100, TimeUnit.MILLISECONDS);
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
         return;
       }
-      if (e == null) {
+      if (pending == null) {
         continue;
       }
+      if (pending.image() != null) {
+        keep(pending);
+      }
+      dev.streamtune.events.Prediction e = pending.event();
       try {
         producer.send(
             new ProducerRecord<>(topic, e.getModelId(), e),

@@ -68,6 +68,7 @@ public final class ServeApp implements AutoCloseable {
               kafka,
               registry,
               topics.predictions(),
+              store,
               Clock.systemUTC(),
               meters);
       subscriber =

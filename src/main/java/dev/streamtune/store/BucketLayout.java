@@ -99,6 +99,11 @@ public final class BucketLayout {
     return "ingest/" + applicationId;
   }
 
+  /** Where serve keeps an image a model was unsure of, for labelling. */
+  public static String feedback(String modelId, String sha256, String ext) {
+    return "feedback/" + modelId + "/" + sha256 + "." + ext;
+  }
+
   /** Where the demo's producer uploads an image its events refer to. */
   public static String upload(String modelId, String sha256, String ext) {
     return "uploads/" + modelId + "/" + sha256 + "." + ext;

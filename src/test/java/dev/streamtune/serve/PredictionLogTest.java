@@ -67,6 +67,7 @@ class PredictionLogTest {
             KafkaConfig.from(dev.streamtune.config.ConfigSource.ofSettings(Map.of())),
             RegistryConfig.from(dev.streamtune.config.ConfigSource.ofSettings(Map.of())),
             "predictions",
+            new dev.streamtune.store.InMemoryObjectStore("b"),
             Clock.systemUTC(),
             new SimpleMeterRegistry())) {
       Prediction p = new Prediction("pets", 1, List.of(new Prediction.Scored("cat", 1)), 1, 0);
@@ -76,11 +77,18 @@ class PredictionLogTest {
 
   @Test
   void settingsOutOfRangeAreRefused() {
-    assertThatThrownBy(() -> new PredictionConfig(1.5, 10))
+    assertThatThrownBy(() -> new PredictionConfig(1.5, 10, 0))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new PredictionConfig(0.5, 0))
+    assertThatThrownBy(() -> new PredictionConfig(0.5, 0, 0))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(PredictionConfig.defaults().enabled()).isFalse();
+    assertThatThrownBy(() -> new PredictionConfig(0, 10, -0.1))
+        .isInstanceOf(IllegalArgumentException.class);
+    PredictionConfig uncertainOnly = new PredictionConfig(0, 10, 0.2);
+    assertThat(uncertainOnly.enabled()).isTrue();
+    assertThat(uncertainOnly.uncertain(0.19)).isTrue();
+    assertThat(uncertainOnly.uncertain(0.2)).isFalse();
+    assertThat(PredictionConfig.defaults().uncertain(0)).as("0 marks none").isFalse();
     assertThat(
             PredictionConfig.from(
                     dev.streamtune.config.ConfigSource.ofSettings(

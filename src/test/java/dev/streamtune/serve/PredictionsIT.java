@@ -31,13 +31,16 @@ import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
  * With {@code serve.predictions.sample=1}, every classification serve answers over HTTP becomes a
  * {@code Prediction} event on {@code predictions}, keyed by the model, carrying the answer the
  * client got, the margin and entropy, and the sha256 of the image sent; its schema is registered
- * under the topic's subject as the {@code .avsc} text, FULL_TRANSITIVE.
+ * under the topic's subject as the {@code .avsc} text, FULL_TRANSITIVE. With the sample at 0 and
+ * {@code serve.uncertain.margin} at 1, every prediction is uncertain: each is published, and its
+ * image is kept under {@code feedback/} with the event naming it.
  */
 @WithStack
 class PredictionsIT {
@@ -47,17 +50,89 @@ class PredictionsIT {
 
   @Test
   void everyClassificationServedBecomesAPredictionEvent(Stack stack) throws Exception {
+    Served served = classifyThree(stack, "predictions-it", Map.of("serve.predictions.sample", "1"));
+    List<ConsumerRecord<byte[], dev.streamtune.events.Prediction>> records = served.records();
+    try (var registry = new SchemaRegistryClient(stack.registry())) {
+      String subject =
+          stack
+              .registry()
+              .subjectStrategy()
+              .subject(
+                  stack.topics().predictions(),
+                  false,
+                  EventSchemas.schema(dev.streamtune.events.Prediction.class));
+      assertThat(
+              registry.lookup(subject, EventSchemas.text(dev.streamtune.events.Prediction.class)))
+          .isNotNull();
+      assertThat(registry.compatibility(subject)).isEqualTo("FULL_TRANSITIVE");
+    }
+    assertThat(records).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      var r = records.get(i);
+      var e = r.value();
+      JsonNode answer = served.answers().get(i);
+      assertThat(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(MODEL);
+      assertThat(e.getModelId()).isEqualTo(MODEL);
+      assertThat(e.getVersion()).isEqualTo(1);
+      assertThat(e.getImageSha256()).isEqualTo(Sha256.hex(served.images().get(i)));
+      assertThat(e.getImageUri()).as("not uncertain: serve.uncertain.margin is 0").isNull();
+      assertThat(e.getTop()).hasSize(2);
+      for (int k = 0; k < 2; k++) {
+        assertThat(e.getTop().get(k).getLabel())
+            .isEqualTo(answer.at("/labels/" + k + "/label").asText());
+        assertThat((double) e.getTop().get(k).getProbability())
+            .isCloseTo(answer.at("/labels/" + k + "/probability").asDouble(), within(1e-6));
+      }
+      assertThat((double) e.getMargin())
+          .isCloseTo(
+              e.getTop().get(0).getProbability() - e.getTop().get(1).getProbability(),
+              within(1e-6));
+      assertThat(e.getEntropy()).isPositive().isLessThanOrEqualTo((float) Math.log(3) + 1e-6f);
+    }
+    assertThat(records.stream().map(r -> r.value().getPredictionId()).distinct()).hasSize(3);
+  }
+
+  @Test
+  void anUncertainPredictionIsPublishedWithItsImageKeptForLabelling(Stack stack) throws Exception {
+    Served served =
+        classifyThree(
+            stack,
+            "uncertain-it",
+            Map.of("serve.predictions.sample", "0", "serve.uncertain.margin", "1"));
+    assertThat(served.records()).as("sample 0, but every margin is under 1").hasSize(3);
+    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3())) {
+      for (int i = 0; i < 3; i++) {
+        var e = served.records().get(i).value();
+        String key = "feedback/" + MODEL + "/" + Sha256.hex(served.images().get(i)) + ".png";
+        assertThat(e.getImageUri()).isEqualTo("s3://" + s3.bucket() + "/" + key);
+        assertThat(s3.get(key)).hasValue(served.images().get(i));
+      }
+    }
+  }
+
+  /** Three images, the HTTP answers serve gave, and the records of {@code predictions}. */
+  private record Served(
+      List<byte[]> images,
+      List<JsonNode> answers,
+      List<ConsumerRecord<byte[], dev.streamtune.events.Prediction>> records) {}
+
+  private Served classifyThree(Stack stack, String name, Map<String, String> settings)
+      throws Exception {
     String topic = stack.topics().predictions();
-    stack.createTopics(topic);
-    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "predictions-it");
+    try (var admin = stack.admin()) {
+      if (!admin.listTopics().names().get().contains(topic)) {
+        stack.createTopics(topic);
+      }
+    }
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), name);
     Path a = Announcer.export(dir.resolve("a"), 1);
+    Map<String, String> all = new java.util.HashMap<>(settings);
+    all.put("serve.top.k", "2");
     ServeConfig config =
-        ServeConfig.from(
-                ConfigSource.ofSettings(
-                    Map.of("serve.top.k", "2", "serve.predictions.sample", "1")))
-            .with(0, Set.of(MODEL), dir.resolve("cache"));
+        ServeConfig.from(ConfigSource.ofSettings(all)).with(0, Set.of(MODEL), dir.resolve("cache"));
     List<byte[]> images = List.of(png(0), png(90), png(180));
     List<JsonNode> answers = new ArrayList<>();
+    long before = Invariants.readToEnd(stack.kafka(), topic, new ByteArrayDeserializer()).size();
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
         Announcer announcer = new Announcer(stack, s3);
         ServeApp app =
@@ -80,49 +155,16 @@ class PredictionsIT {
           .atMost(Duration.ofSeconds(30))
           .until(() -> get(root + "/metrics").body().contains(published(3)));
     }
-
-    List<ConsumerRecord<byte[], dev.streamtune.events.Prediction>> records;
     try (var registry = new SchemaRegistryClient(stack.registry())) {
-      records =
+      var records =
           Invariants.readToEnd(
               stack.kafka(),
               topic,
               ConfluentAvroSerde.of(
                       dev.streamtune.events.Prediction.class, registry, stack.registry())
                   .deserializer());
-      String subject =
-          stack
-              .registry()
-              .subjectStrategy()
-              .subject(topic, false, EventSchemas.schema(dev.streamtune.events.Prediction.class));
-      assertThat(
-              registry.lookup(subject, EventSchemas.text(dev.streamtune.events.Prediction.class)))
-          .isNotNull();
-      assertThat(registry.compatibility(subject)).isEqualTo("FULL_TRANSITIVE");
+      return new Served(images, answers, records.subList((int) before, records.size()));
     }
-    assertThat(records).hasSize(3);
-    for (int i = 0; i < 3; i++) {
-      var r = records.get(i);
-      var e = r.value();
-      JsonNode answer = answers.get(i);
-      assertThat(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(MODEL);
-      assertThat(e.getModelId()).isEqualTo(MODEL);
-      assertThat(e.getVersion()).isEqualTo(1);
-      assertThat(e.getImageSha256()).isEqualTo(Sha256.hex(images.get(i)));
-      assertThat(e.getTop()).hasSize(2);
-      for (int k = 0; k < 2; k++) {
-        assertThat(e.getTop().get(k).getLabel())
-            .isEqualTo(answer.at("/labels/" + k + "/label").asText());
-        assertThat((double) e.getTop().get(k).getProbability())
-            .isCloseTo(answer.at("/labels/" + k + "/probability").asDouble(), within(1e-6));
-      }
-      assertThat((double) e.getMargin())
-          .isCloseTo(
-              e.getTop().get(0).getProbability() - e.getTop().get(1).getProbability(),
-              within(1e-6));
-      assertThat(e.getEntropy()).isPositive().isLessThanOrEqualTo((float) Math.log(3) + 1e-6f);
-    }
-    assertThat(records.stream().map(r -> r.value().getPredictionId()).distinct()).hasSize(3);
   }
 
   private static String published(int n) {
