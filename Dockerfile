@@ -42,6 +42,7 @@ ENV DJL_OFFLINE=true \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError" \
     STREAMTUNE_HEALTH_PORT=8081 \
     STREAMTUNE_INGEST_STATE_DIR=/var/lib/streamtune/state \
+    STREAMTUNE_FEEDBACK_STATE_DIR=/var/lib/streamtune/feedback-state \
     STREAMTUNE_SERVE_CACHE_DIR=/var/lib/streamtune/serving \
     STREAMTUNE_SERVE_BIND=0.0.0.0
 USER 10001:10001

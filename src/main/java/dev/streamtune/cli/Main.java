@@ -9,6 +9,7 @@ import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryException;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.feedback.FeedbackConfig;
 import dev.streamtune.health.HealthConfig;
 import dev.streamtune.ingest.IngestConfig;
 import dev.streamtune.ml.FeatureConfig;
@@ -94,6 +95,7 @@ public final class Main implements Runnable {
             TopicPolicy.SETTINGS,
             S3Config.SETTINGS,
             ServeConfig.SETTINGS,
+            FeedbackConfig.SETTINGS,
             HealthConfig.SETTINGS));
     CommandLine serve = new CommandLine(new ServeCommand());
     SettingOptions.add(
@@ -130,6 +132,11 @@ public final class Main implements Runnable {
         produce.getCommandSpec(),
         SettingOptions.all(
             KafkaConfig.SETTINGS, RegistryConfig.SETTINGS, TopicNames.SETTINGS, S3Config.SETTINGS));
+    CommandLine label = new CommandLine(new LabelCommand());
+    SettingOptions.add(
+        label.getCommandSpec(),
+        SettingOptions.all(
+            KafkaConfig.SETTINGS, RegistryConfig.SETTINGS, TopicNames.SETTINGS, S3Config.SETTINGS));
     CommandLine replay = new CommandLine(new DlqCommand());
     SettingOptions.add(
         replay.getCommandSpec(), SettingOptions.all(KafkaConfig.SETTINGS, TopicNames.SETTINGS));
@@ -152,6 +159,7 @@ public final class Main implements Runnable {
             .addSubcommand("worker", worker)
             .addSubcommand("train", train)
             .addSubcommand("produce", produce)
+            .addSubcommand("label", label)
             .addSubcommand("models", models)
             .addSubcommand("serve", serve)
             .addSubcommand("watch", watch)
@@ -175,6 +183,7 @@ public final class Main implements Runnable {
     g.put("Features (the backbone)", FeatureConfig.SETTINGS);
     g.put("Trainer", TrainConfig.SETTINGS);
     g.put("Serve", ServeConfig.SETTINGS);
+    g.put("Feedback", FeedbackConfig.SETTINGS);
     g.put("Worker health", HealthConfig.SETTINGS);
     g.put("Dev stack", DevStackConfig.SETTINGS);
     g.put("Demo", DemoConfig.SETTINGS);

@@ -2,6 +2,7 @@ package dev.streamtune.cli;
 
 import dev.streamtune.events.EventSchemas;
 import dev.streamtune.events.LabelledImage;
+import dev.streamtune.events.LabellingRequest;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.Prediction;
 import dev.streamtune.events.RegisteredSchema;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
     name = "register",
     mixinStandardHelpOptions = true,
     description =
-        "Register the event schemas (LabelledImage, TrainingRequest, ModelVersion, Prediction) under their "
+        "Register the event schemas (LabelledImage, TrainingRequest, ModelVersion, Prediction, "
+            + "LabellingRequest) under their "
             + "topics' subjects, with FULL_TRANSITIVE compatibility.")
 final class RegisterSchemasCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -50,6 +52,7 @@ final class RegisterSchemasCommand implements Runnable {
     byTopic.put(topics.trainingRequests(), TrainingRequest.class);
     byTopic.put(topics.modelVersions(), ModelVersion.class);
     byTopic.put(topics.predictions(), Prediction.class);
+    byTopic.put(topics.labellingRequests(), LabellingRequest.class);
     PrintWriter out = spec.commandLine().getOut();
     try (SchemaRegistry registry = new SchemaRegistryClient(config)) {
       for (var e : byTopic.entrySet()) {

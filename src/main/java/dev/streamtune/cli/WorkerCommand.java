@@ -37,7 +37,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(
       names = "--roles",
       split = ",",
-      defaultValue = "ingest,train,serve",
+      defaultValue = "ingest,train,serve,feedback",
       paramLabel = "<role>",
       description = "comma-separated roles to run (default: ${DEFAULT-VALUE})")
   List<String> roles;

@@ -5,6 +5,7 @@ import dev.streamtune.devstack.DevStackConfig;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.events.TopicTail;
+import dev.streamtune.feedback.FeedbackConfig;
 import dev.streamtune.ingest.IngestConfig;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.serve.ServeApp;
@@ -81,6 +82,7 @@ public final class Demo implements AutoCloseable {
                         FeatureConfig.defaults(),
                         ServeConfig.defaults()
                             .with(config.port(), Set.of(), config.dir().resolve("serving")),
+                        FeedbackConfig.defaults(),
                         new TopicPolicy(3, (short) -1, Duration.ofHours(1)),
                         config.dir().resolve("work")),
                     stack.kafka(),

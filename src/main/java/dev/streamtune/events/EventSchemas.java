@@ -19,7 +19,12 @@ import org.apache.avro.specific.SpecificRecord;
 public final class EventSchemas {
   /** The top-level event types, each with a self-contained {@code .avsc}. */
   public static final List<Class<? extends SpecificRecord>> TOP_LEVEL =
-      List.of(LabelledImage.class, TrainingRequest.class, ModelVersion.class, Prediction.class);
+      List.of(
+          LabelledImage.class,
+          TrainingRequest.class,
+          ModelVersion.class,
+          Prediction.class,
+          LabellingRequest.class);
 
   private static final Map<Class<?>, String> TEXTS = new ConcurrentHashMap<>();
 

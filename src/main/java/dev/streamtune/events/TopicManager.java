@@ -177,7 +177,8 @@ public final class TopicManager {
                     TopicConfig.CLEANUP_POLICY_COMPACT,
                     TopicConfig.DELETE_RETENTION_MS_CONFIG,
                     String.valueOf(ExampleIndexEntry.TOMBSTONE_RETENTION.toMillis()))),
-        new NewTopic(names.predictions(), p, rf));
+        new NewTopic(names.predictions(), p, rf),
+        new NewTopic(names.labellingRequests(), p, rf));
   }
 
   static void check(TopicState t, TopicNames names, TopicPolicy policy) {

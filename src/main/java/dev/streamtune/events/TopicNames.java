@@ -16,6 +16,7 @@ import java.util.List;
  *     stored example's label, written by ingest as it stores, read by the trainers instead of
  *     listing the bucket
  * @param predictions sampled {@code Prediction}s keyed by model id: what served models answered
+ * @param labellingRequests {@code LabellingRequest}s keyed by model id: images worth labelling
  */
 public record TopicNames(
     String labelledImages,
@@ -24,7 +25,8 @@ public record TopicNames(
     String modelVersions,
     String trainingStatus,
     String exampleIndex,
-    String predictions) {
+    String predictions,
+    String labellingRequests) {
 
   private static final String LEGAL = "[A-Za-z0-9._-]{1,200}";
 
@@ -78,6 +80,14 @@ public record TopicNames(
           "predictions",
           "topic of sampled classifications served (serve.predictions.sample)");
 
+  /** Labelling requests. */
+  public static final Setting<String> LABELLING_REQUESTS =
+      name(
+          "topic.labelling.requests",
+          "labelling.requests",
+          "topic of labelling requests: uncertain predictions worth labelling, within the daily "
+              + "budget (feedback.labelling.daily)");
+
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS =
       List.of(
@@ -88,7 +98,8 @@ public record TopicNames(
           MODEL_VERSIONS,
           TRAINING_STATUS,
           EXAMPLE_INDEX,
-          PREDICTIONS);
+          PREDICTIONS,
+          LABELLING_REQUESTS);
 
   /** Checks that each name is a legal Kafka topic name. */
   public TopicNames {
@@ -100,7 +111,8 @@ public record TopicNames(
             modelVersions,
             trainingStatus,
             exampleIndex,
-            predictions)) {
+            predictions,
+            labellingRequests)) {
       if (n == null || !n.matches(LEGAL) || n.equals(".") || n.equals("..")) {
         throw new IllegalArgumentException("illegal topic name " + n);
       }
@@ -127,7 +139,8 @@ public record TopicNames(
         p + source.get(MODEL_VERSIONS),
         p + source.get(TRAINING_STATUS),
         p + source.get(EXAMPLE_INDEX),
-        p + source.get(PREDICTIONS));
+        p + source.get(PREDICTIONS),
+        p + source.get(LABELLING_REQUESTS));
   }
 
   private static Setting<String> name(String key, String def, String description) {

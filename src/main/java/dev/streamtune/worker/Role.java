@@ -11,9 +11,14 @@ public enum Role {
   /** Incremental fine-tuning, guard-rails, model-version events. */
   TRAIN,
   /** Hot-swapped models over HTTP, with the dashboard. */
-  SERVE;
+  SERVE,
+  /** Uncertain predictions into labelling requests, within a daily budget per model. */
+  FEEDBACK;
 
-  /** The role's name on the command line: {@code ingest}, {@code train} or {@code serve}. */
+  /**
+   * The role's name on the command line: {@code ingest}, {@code train}, {@code serve} or {@code
+   * feedback}.
+   */
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }

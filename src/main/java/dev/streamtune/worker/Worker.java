@@ -3,6 +3,7 @@ package dev.streamtune.worker;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.TopicNames;
+import dev.streamtune.feedback.FeedbackApp;
 import dev.streamtune.health.HealthServer;
 import dev.streamtune.ingest.IngestApp;
 import dev.streamtune.ml.BaseModels;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -45,8 +47,8 @@ public final class Worker implements AutoCloseable {
   private Worker() {}
 
   /**
-   * Starts the roles: ingest, then train, then serve. When one fails to start, those already
-   * started are stopped and the failure is thrown.
+   * Starts the roles: ingest, then train, then serve, then feedback. When one fails to start, those
+   * already started are stopped and the failure is thrown.
    *
    * @param meters the process's registry, given to every role
    * @param clock the trainer's clock
@@ -63,10 +65,11 @@ public final class Worker implements AutoCloseable {
     Worker w = new Worker();
     try {
       if (config.runs(Role.INGEST)) {
-        w.ingest(
+        IngestApp ingest =
             w.open(
                 IngestApp.start(
-                    config.ingest(), kafka, registry, topics, config.policy(), s3, meters)));
+                    config.ingest(), kafka, registry, topics, config.policy(), s3, meters));
+        w.checks.add(streams("ingest", ingest::state));
       }
       if (config.runs(Role.TRAIN)) {
         FeatureExtractor extractor =
@@ -99,6 +102,13 @@ public final class Worker implements AutoCloseable {
         w.serve = s;
         w.checks.add(new HealthServer.Check("serve", s::alive, s::ready, s::problem));
       }
+      if (config.runs(Role.FEEDBACK)) {
+        FeedbackApp f =
+            w.open(
+                FeedbackApp.start(
+                    config.feedback(), kafka, registry, topics, config.policy(), meters));
+        w.checks.add(streams("feedback", f::state));
+      }
       return w;
     } catch (IOException | RuntimeException | Error e) {
       w.close();
@@ -106,14 +116,12 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  private void ingest(IngestApp ingest) {
-    checks.add(
-        new HealthServer.Check(
-            "ingest",
-            () ->
-                ingest.state().isRunningOrRebalancing()
-                    || ingest.state() == KafkaStreams.State.CREATED,
-            () -> ingest.state() == KafkaStreams.State.RUNNING));
+  /** The health of a Kafka Streams role: alive while running, rebalancing or starting. */
+  private static HealthServer.Check streams(String name, Supplier<KafkaStreams.State> state) {
+    return new HealthServer.Check(
+        name,
+        () -> state.get().isRunningOrRebalancing() || state.get() == KafkaStreams.State.CREATED,
+        () -> state.get() == KafkaStreams.State.RUNNING);
   }
 
   private <T extends AutoCloseable> T open(T part) {

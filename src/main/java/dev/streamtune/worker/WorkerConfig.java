@@ -2,6 +2,7 @@ package dev.streamtune.worker;
 
 import dev.streamtune.config.ConfigSource;
 import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.feedback.FeedbackConfig;
 import dev.streamtune.ingest.IngestConfig;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.serve.ServeConfig;
@@ -15,11 +16,12 @@ import java.util.Set;
  * What a {@link Worker} runs and each role's settings; the settings of a role it does not run are
  * ignored.
  *
- * @param roles the roles, started in the order ingest, train, serve
+ * @param roles the roles, started in the order ingest, train, serve, feedback
  * @param ingest ingest's settings
  * @param train the trainer's settings
  * @param features the base model the trainer computes features with
  * @param serve serve's settings
+ * @param feedback the feedback role's settings
  * @param policy the partitions, replication and retention of the topics the roles create
  * @param workDir the trainer's scratch folder, or null for a new temporary one
  */
@@ -29,6 +31,7 @@ public record WorkerConfig(
     TrainConfig train,
     FeatureConfig features,
     ServeConfig serve,
+    FeedbackConfig feedback,
     TopicPolicy policy,
     Path workDir) {
   /** Checks that there is a role to run. */
@@ -54,6 +57,7 @@ public record WorkerConfig(
         set.contains(Role.TRAIN) ? TrainConfig.from(s) : TrainConfig.defaults(),
         set.contains(Role.TRAIN) ? FeatureConfig.from(s) : FeatureConfig.defaults(),
         set.contains(Role.SERVE) ? ServeConfig.from(s) : ServeConfig.defaults(),
+        set.contains(Role.FEEDBACK) ? FeedbackConfig.from(s) : FeedbackConfig.defaults(),
         TopicPolicy.from(s),
         set.contains(Role.TRAIN) && !s.get(TrainConfig.WORK_DIR).isBlank()
             ? Path.of(s.get(TrainConfig.WORK_DIR))

@@ -33,6 +33,7 @@ class LayeringTest {
           Map.entry("ingest", 2),
           Map.entry("train", 2),
           Map.entry("serve", 2),
+          Map.entry("feedback", 2),
           Map.entry("worker", 3),
           Map.entry("demo", 3),
           Map.entry("cli", 4));

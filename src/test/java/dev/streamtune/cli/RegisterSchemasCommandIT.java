@@ -38,14 +38,16 @@ class RegisterSchemasCommandIT {
         .contains(prefix + "images.labelled-value")
         .contains(prefix + "training.requests-value")
         .contains(prefix + "models.versions-value")
-        .contains(prefix + "predictions-value");
+        .contains(prefix + "predictions-value")
+        .contains(prefix + "labelling.requests-value");
     try (var c = new SchemaRegistryClient(stack.registry())) {
       assertThat(c.subjects())
           .contains(
               prefix + "images.labelled-value",
               prefix + "training.requests-value",
               prefix + "models.versions-value",
-              prefix + "predictions-value");
+              prefix + "predictions-value",
+              prefix + "labelling.requests-value");
       assertThat(
               c.lookup(prefix + "models.versions-value", EventSchemas.text(ModelVersion.class))
                   .version())

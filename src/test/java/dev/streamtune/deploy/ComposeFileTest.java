@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.Yaml;
  * DeploymentLintIT} where a {@code docker-compose} binary exists.
  */
 class ComposeFileTest {
-  private static final Set<String> ROLES = Set.of("ingest", "train", "serve");
+  private static final Set<String> ROLES = Set.of("ingest", "train", "serve", "feedback");
   private final JsonNode compose = read();
   private final JsonNode services = compose.get("services");
 
@@ -50,6 +50,7 @@ class ComposeFileTest {
             "ingest",
             "train",
             "serve",
+            "feedback",
             "producer");
     assertThat(services.get("kafka").get("image").asText()).startsWith("apache/kafka:");
     assertThat(services.get("kafka").get("environment").get("KAFKA_PROCESS_ROLES").asText())
@@ -82,7 +83,8 @@ class ComposeFileTest {
 
   @Test
   void everyLongRunningServiceHasAHealthCheckAndStreamtuneWaitsForItsServers() {
-    for (String name : List.of("kafka", "schema-registry", "minio", "ingest", "train", "serve")) {
+    for (String name :
+        List.of("kafka", "schema-registry", "minio", "ingest", "train", "serve", "feedback")) {
       JsonNode check = services.get(name).get("healthcheck");
       assertThat(check).as(name).isNotNull();
       assertThat(check.get("test").toString()).as(name).isNotBlank();

@@ -24,7 +24,7 @@ class TopicManagerIT {
     TopicNames names = names(stack);
     try (var admin = stack.admin()) {
       var first = TopicManager.ensure(admin, names, POLICY);
-      assertThat(first.created()).hasSize(7);
+      assertThat(first.created()).hasSize(8);
       var states =
           TopicManager.describe(
               admin,
@@ -36,7 +36,7 @@ class TopicManagerIT {
       assertThat(states.get(names.labelledImages()).partitions()).isEqualTo(3);
       var second = TopicManager.ensure(admin, names, POLICY);
       assertThat(second.created()).isEmpty();
-      assertThat(second.checked()).hasSize(7);
+      assertThat(second.checked()).hasSize(8);
     }
   }
 

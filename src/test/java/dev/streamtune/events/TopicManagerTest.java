@@ -26,7 +26,8 @@ class TopicManagerTest {
             "models.versions",
             "training.status",
             "examples.index",
-            "predictions");
+            "predictions",
+            "labelling.requests");
     assertThat(wanted)
         .allSatisfy(
             t -> {

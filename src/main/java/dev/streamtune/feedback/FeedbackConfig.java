@@ -1,0 +1,96 @@
+package dev.streamtune.feedback;
+
+import dev.streamtune.config.ConfigSource;
+import dev.streamtune.config.Setting;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The feedback role's settings.
+ *
+ * @param applicationId the Kafka Streams application id
+ * @param dailyRequests labelling requests per model per UTC day; uncertain predictions past it ask
+ *     for nothing (0 asks for none)
+ * @param forget how long an image once asked about is not asked about again
+ * @param stateDir the Kafka Streams state directory, or null for a new temporary one at each start
+ *     (the stores are small and restore from their changelogs)
+ */
+public record FeedbackConfig(
+    String applicationId, int dailyRequests, Duration forget, Path stateDir) {
+
+  /** Application id. */
+  public static final Setting<String> APPLICATION_ID =
+      Setting.string(
+          "feedback.application.id",
+          "streamtune-feedback",
+          "Kafka Streams application id of the feedback role");
+
+  /** Daily budget. */
+  public static final Setting<Integer> DAILY_REQUESTS =
+      Setting.integer(
+          "feedback.labelling.daily",
+          100,
+          0,
+          10_000_000,
+          "labelling requests per model per UTC day: the first uncertain predictions of the day "
+              + "ask for a label, later ones ask nothing (0 asks for none)");
+
+  /** Dedupe horizon. */
+  public static final Setting<Duration> FORGET =
+      Setting.duration(
+              "feedback.labelling.forget",
+              Duration.ofDays(30),
+              "how long an image once asked about (same model, same sha256) is not asked about "
+                  + "again")
+          .must(d -> d.toMinutes() >= 1, "must be at least 1m");
+
+  /** State directory. */
+  public static final Setting<String> STATE_DIR =
+      new Setting<>(
+          "feedback.state.dir",
+          "Kafka Streams state directory of the feedback role (empty: a new temporary one at "
+              + "each start, restored from the changelogs)",
+          "",
+          s -> s,
+          s -> true,
+          "",
+          false,
+          false);
+
+  /** Every setting of this record. */
+  public static final List<Setting<?>> SETTINGS =
+      List.of(APPLICATION_ID, DAILY_REQUESTS, FORGET, STATE_DIR);
+
+  /** Checks the values. */
+  public FeedbackConfig {
+    Objects.requireNonNull(applicationId, "applicationId");
+    Objects.requireNonNull(forget, "forget");
+    if (dailyRequests < 0 || forget.isNegative() || forget.isZero()) {
+      throw new IllegalArgumentException(
+          "dailyRequests must be at least 0 and forget positive: " + dailyRequests + ", " + forget);
+    }
+  }
+
+  /** Reads the settings. */
+  public static FeedbackConfig from(ConfigSource s) {
+    String dir = s.get(STATE_DIR);
+    return new FeedbackConfig(
+        s.get(APPLICATION_ID),
+        s.get(DAILY_REQUESTS),
+        s.get(FORGET),
+        dir.isBlank() ? null : Path.of(dir));
+  }
+
+  /** The defaults. */
+  public static FeedbackConfig defaults() {
+    return from(ConfigSource.ofSettings(Map.of()));
+  }
+
+  /** A copy with another daily budget. */
+  public FeedbackConfig withDailyRequests(int daily) {
+    return new FeedbackConfig(applicationId, daily, forget, stateDir);
+  }
+}
