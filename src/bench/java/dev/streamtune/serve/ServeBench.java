@@ -96,8 +96,7 @@ public final class ServeBench {
     System.out.println(JSON.writeValueAsString(out));
   }
 
-  private static ObjectNode measure(Callable<Void> call, int threads, int seconds)
-      throws Exception {
+  static ObjectNode measure(Callable<Void> call, int threads, int seconds) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     long t0 = System.nanoTime();
@@ -129,7 +128,7 @@ public final class ServeBench {
         .put("p99Millis", sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6);
   }
 
-  private static byte[] jpeg() throws Exception {
+  static byte[] jpeg() throws Exception {
     Random r = new Random(1);
     BufferedImage img = new BufferedImage(320, 240, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < 240; y++) {
@@ -150,7 +149,7 @@ public final class ServeBench {
   /**
    * The defaults with no concurrency limit below the benchmark's clients, so none is answered 503.
    */
-  private static ServeConfig unlimited(ServeConfig c) {
+  static ServeConfig unlimited(ServeConfig c) {
     return new ServeConfig(
         c.port(),
         c.models(),

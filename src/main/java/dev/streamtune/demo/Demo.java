@@ -8,6 +8,7 @@ import dev.streamtune.events.TopicTail;
 import dev.streamtune.feedback.FeedbackConfig;
 import dev.streamtune.ingest.IngestConfig;
 import dev.streamtune.ml.FeatureConfig;
+import dev.streamtune.serve.PredictionConfig;
 import dev.streamtune.serve.ServeApp;
 import dev.streamtune.serve.ServeConfig;
 import dev.streamtune.store.LocalFiles;
@@ -62,11 +63,12 @@ public final class Demo implements AutoCloseable {
       LocalFiles.deleteTree(config.dir());
     }
     Files.createDirectories(config.dir());
-    this.data = dataset();
+    this.data = dataset().withPool(config.loopPerClass());
     int threshold = data.increments().stream().mapToInt(List::size).min().orElse(1);
     DevStackConfig stackConfig =
         DevStackConfig.ephemeral(config.dir().resolve("stack"), config.fresh());
     TopicNames topics = stackConfig.topics();
+    FeedbackConfig feedback = FeedbackConfig.defaults();
     DevStack stack = open(DevStack.start(stackConfig));
     MinioObjectStore store = open(new MinioObjectStore(stack.s3()));
     Worker worker =
@@ -81,8 +83,9 @@ public final class Demo implements AutoCloseable {
                         TrainConfig.defaults().withGroup("streamtune-demo-trainer"),
                         FeatureConfig.defaults(),
                         ServeConfig.defaults()
-                            .with(config.port(), Set.of(), config.dir().resolve("serving")),
-                        FeedbackConfig.defaults(),
+                            .with(config.port(), Set.of(), config.dir().resolve("serving"))
+                            .withPredictions(new PredictionConfig(0, 10_000, config.loopMargin())),
+                        feedback,
                         new TopicPolicy(3, (short) -1, Duration.ofHours(1)),
                         config.dir().resolve("work")),
                     stack.kafka(),
@@ -96,7 +99,10 @@ public final class Demo implements AutoCloseable {
     serve = worker.serve().orElseThrow();
     StatusConsole console = open(new StatusConsole(out, terminal));
     open(TopicTail.start(stack.kafka(), topics.trainingStatus(), 1, console::accept));
-    rounds = new DemoRounds(config, data, stack, topics, store, serve.subscriber(), out, terminal);
+    DemoLoop loop =
+        new DemoLoop(config, stack, topics, store, dashboardUrl(), feedback.dailyRequests(), out);
+    rounds =
+        new DemoRounds(config, data, stack, topics, store, serve.subscriber(), out, terminal, loop);
   }
 
   /**

@@ -21,6 +21,9 @@ import java.util.Map;
  * @param port HTTP port of serve and its dashboard (0 picks a free one)
  * @param keepRunning whether to leave everything up after the summary, until Ctrl-C
  * @param versionTimeout the longest wait for each version
+ * @param loopPerClass held-out images per class sent as live traffic in the labelling round, taken
+ *     out of the test images (0 skips the round)
+ * @param loopMargin serve's {@code serve.uncertain.margin} in the demo: which of them ask
  */
 public record DemoConfig(
     Path dir,
@@ -32,7 +35,9 @@ public record DemoConfig(
     int testPerClass,
     int port,
     boolean keepRunning,
-    Duration versionTimeout) {
+    Duration versionTimeout,
+    int loopPerClass,
+    double loopMargin) {
 
   /** Data directory. */
   public static final Setting<Path> DIR =
@@ -105,6 +110,27 @@ public record DemoConfig(
           Duration.ofMinutes(5),
           "the longest wait for each version before the demo gives up");
 
+  /** Labelling round: images. */
+  public static final Setting<Integer> LOOP_PER_CLASS =
+      Setting.integer(
+          "demo.loop.per.class",
+          5,
+          0,
+          10_000,
+          "held-out images per class classified through serve as live traffic after the last "
+              + "increment; the uncertain ones become labelling requests that the demo answers "
+              + "with their true labels, and train one more version (0 skips the round)");
+
+  /** Labelling round: margin. */
+  public static final Setting<Double> LOOP_MARGIN =
+      Setting.decimal(
+          "demo.loop.margin",
+          0.5,
+          0,
+          1,
+          "serve.uncertain.margin in the demo: a classification whose top probability leads the "
+              + "second by less than this asks for a label (1 asks for every one)");
+
   /** Every setting, for options and the configuration reference. */
   public static final List<Setting<?>> SETTINGS =
       List.of(
@@ -117,7 +143,9 @@ public record DemoConfig(
           TEST_PER_CLASS,
           PORT,
           KEEP_RUNNING,
-          VERSION_TIMEOUT);
+          VERSION_TIMEOUT,
+          LOOP_PER_CLASS,
+          LOOP_MARGIN);
 
   /** Checks the combination. */
   public DemoConfig {
@@ -138,7 +166,9 @@ public record DemoConfig(
         s.get(TEST_PER_CLASS),
         s.get(PORT),
         s.get(KEEP_RUNNING),
-        s.get(VERSION_TIMEOUT));
+        s.get(VERSION_TIMEOUT),
+        s.get(LOOP_PER_CLASS),
+        s.get(LOOP_MARGIN));
   }
 
   /** The defaults. */
@@ -161,6 +191,25 @@ public record DemoConfig(
         newTestPerClass,
         0,
         keepRunning,
-        versionTimeout);
+        versionTimeout,
+        loopPerClass,
+        loopMargin);
+  }
+
+  /** A copy whose labelling round sends {@code perClass} images a class at {@code margin}. */
+  public DemoConfig withLoop(int perClass, double margin) {
+    return new DemoConfig(
+        dir,
+        fresh,
+        images,
+        fashionMnist,
+        increments,
+        this.perClass,
+        testPerClass,
+        port,
+        keepRunning,
+        versionTimeout,
+        perClass,
+        margin);
   }
 }

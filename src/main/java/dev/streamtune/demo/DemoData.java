@@ -18,14 +18,41 @@ import java.util.stream.Collectors;
  * @param labels the classes, sorted
  * @param increments the training images of each increment
  * @param test the held-out images
+ * @param pool held-out images sent as live traffic in the labelling round, none of them in {@code
+ *     test}; their labels are known to the demo only
  */
-public record DemoData(List<String> labels, List<List<Path>> increments, List<Path> test) {
+public record DemoData(
+    List<String> labels, List<List<Path>> increments, List<Path> test, List<Path> pool) {
 
   /** Copies the lists. */
   public DemoData {
     labels = List.copyOf(labels);
     increments = increments.stream().map(List::copyOf).toList();
     test = List.copyOf(test);
+    pool = List.copyOf(pool);
+  }
+
+  /** Data without a labelling pool. */
+  public DemoData(List<String> labels, List<List<Path>> increments, List<Path> test) {
+    this(labels, increments, test, List.of());
+  }
+
+  /**
+   * A copy whose pool is the first {@code perClass} test images of each class (in path order),
+   * leaving at least one test image a class.
+   */
+  public DemoData withPool(int perClass) {
+    List<Path> newPool = new ArrayList<>();
+    List<Path> newTest = new ArrayList<>();
+    byLabel(test)
+        .forEach(
+            (label, files) -> {
+              List<Path> sorted = files.stream().sorted().toList();
+              int n = Math.min(perClass, sorted.size() - 1);
+              newPool.addAll(sorted.subList(0, n));
+              newTest.addAll(sorted.subList(n, sorted.size()));
+            });
+    return new DemoData(labels, increments, newTest, newPool);
   }
 
   /**

@@ -39,6 +39,7 @@ final class DemoRounds {
   private final ModelSubscriber subscriber;
   private final PrintWriter out;
   private final boolean terminal;
+  private final DemoLoop loop;
 
   DemoRounds(
       DemoConfig config,
@@ -48,7 +49,9 @@ final class DemoRounds {
       ObjectStore store,
       ModelSubscriber subscriber,
       PrintWriter out,
-      boolean terminal) {
+      boolean terminal,
+      DemoLoop loop) {
+    this.loop = loop;
     this.config = config;
     this.data = data;
     this.stack = stack;
@@ -84,24 +87,46 @@ final class DemoRounds {
           publisher.publish(part, modelId, REF_ABOVE, sender::send, f -> p.step());
           sender.flush();
         }
-        ModelVersion v = awaitVersion(modelId, expected, versions.size());
-        double acc =
-            v.getStatus() == VersionStatus.PUBLISHED
-                ? score(modelId, v.getVersion(), test)
-                : accuracy.isEmpty() ? Double.NaN : accuracy.get(accuracy.size() - 1);
-        versions.add(v);
-        accuracy.add(acc);
-        out.println(
-            DemoText.version(
-                v, acc, accuracy.size() < 2 ? Double.NaN : accuracy.get(accuracy.size() - 2)));
-        out.flush();
+        record(modelId, awaitVersion(modelId, expected, versions.size()), test, versions, accuracy);
+      }
+    }
+    int labelled = 0;
+    if (!data.pool().isEmpty()) {
+      labelled = loop.run(modelId, read(data.pool())).answered();
+      if (labelled > 0) {
+        record(
+            modelId,
+            awaitVersion(modelId, data.trainSize() + 1, versions.size()),
+            test,
+            versions,
+            accuracy);
       }
     }
     DemoSummary s =
-        new DemoSummary(modelId, versions, accuracy, Duration.ofNanos(System.nanoTime() - t0));
+        new DemoSummary(
+            modelId, versions, accuracy, Duration.ofNanos(System.nanoTime() - t0), labelled);
     out.print(DemoText.summary(s, test.size()));
     out.flush();
     return s;
+  }
+
+  /** Scores a version when PUBLISHED, adds it to the lists and prints its line. */
+  private void record(
+      String modelId,
+      ModelVersion v,
+      Map<Path, byte[]> test,
+      List<ModelVersion> versions,
+      List<Double> accuracy) {
+    double acc =
+        v.getStatus() == VersionStatus.PUBLISHED
+            ? score(modelId, v.getVersion(), test)
+            : accuracy.isEmpty() ? Double.NaN : accuracy.get(accuracy.size() - 1);
+    versions.add(v);
+    accuracy.add(acc);
+    out.println(
+        DemoText.version(
+            v, acc, accuracy.size() < 2 ? Double.NaN : accuracy.get(accuracy.size() - 2)));
+    out.flush();
   }
 
   /** The first of {@code name}, {@code name-2}, … that no earlier run of this stack used. */

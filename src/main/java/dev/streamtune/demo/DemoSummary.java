@@ -12,9 +12,15 @@ import java.util.List;
  * @param versions the versions announced, in order
  * @param testAccuracy the served model's accuracy on the held-out images after each version
  * @param took the whole run
+ * @param labelled labelling requests the demo answered in its labelling round (0 without one); the
+ *     round's version is the last of {@code versions}
  */
 public record DemoSummary(
-    String modelId, List<ModelVersion> versions, List<Double> testAccuracy, Duration took) {
+    String modelId,
+    List<ModelVersion> versions,
+    List<Double> testAccuracy,
+    Duration took,
+    int labelled) {
   /** Copies the lists. */
   public DemoSummary {
     versions = List.copyOf(versions);

@@ -75,6 +75,16 @@ final class DemoText {
       b.append("No version was PUBLISHED: see the reasons above (more images per class help).")
           .append(System.lineSeparator());
     }
+    if (s.labelled() > 0) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "The labelling round answered %d labelling requests with held-back images' true "
+                  + "labels (the demo's stand-in for a person at streamtune label); v%d trained "
+                  + "on them.%n",
+              s.labelled(),
+              s.versions().get(s.versions().size() - 1).getVersion()));
+    }
     b.append("Every version's model card, metrics and artifacts are in S3 under models/")
         .append(s.modelId())
         .append("/; streamtune models lists them.")

@@ -94,7 +94,12 @@ final class ClassifyHandler {
         classifications.release();
       }
       ObjectNode out =
-          Http.JSON.createObjectNode().put("model", p.modelId()).put("version", p.version());
+          Http.JSON
+              .createObjectNode()
+              .put("model", p.modelId())
+              .put("version", p.version())
+              .put("margin", p.margin())
+              .put("entropy", p.entropy());
       ArrayNode labels = out.putArray("labels");
       p.labels()
           .forEach(

@@ -29,6 +29,21 @@ class DemoDataTest {
   }
 
   @Test
+  void theLabellingPoolIsTakenOutOfTheTestImagesClassByClassLeavingOneAtLeast(@TempDir Path dir) {
+    Shapes.write(dir.resolve("train"), 4, 0);
+    Shapes.write(dir.resolve("test"), 3, 100);
+    DemoData d = DemoData.of(dir.resolve("train"), dir.resolve("test"), 2);
+
+    DemoData two = d.withPool(2);
+    assertThat(two.pool()).hasSize(8 * 2).doesNotContainAnyElementsOf(two.test());
+    assertThat(two.test()).hasSize(8);
+    assertThat(two.pool().stream().map(DemoData::label).distinct()).hasSize(8);
+    assertThat(two.increments()).isEqualTo(d.increments());
+    assertThat(d.withPool(5).test()).as("one test image a class stays").hasSize(8);
+    assertThat(d.withPool(0).pool()).isEmpty();
+  }
+
+  @Test
   void aUserFolderIsSplitBySeedWithATestShareOfEveryClass(@TempDir Path dir) {
     Shapes.write(dir, 20, 0);
     DemoData a = DemoData.split(dir, 3, 0.15, 42);

@@ -27,7 +27,7 @@ class DemoIT {
   @Test
   void theDemoTrainsImprovingVersionsAndTheDashboardShowsThemLive(@TempDir Path dir)
       throws Exception {
-    DemoConfig config = DemoConfig.defaults().small(dir, 3, 25, 15);
+    DemoConfig config = DemoConfig.defaults().small(dir, 3, 25, 15).withLoop(2, 1.0);
     StringWriter text = new StringWriter();
     PrintWriter out = new PrintWriter(text, true);
     Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
@@ -57,8 +57,15 @@ class DemoIT {
       assertThat(demo.healthy()).as("ingest RUNNING and the trainer alive").isTrue();
     }
 
-    assertThat(summary.versions()).hasSizeGreaterThanOrEqualTo(3);
-    assertThat(summary.versions().get(summary.versions().size() - 1).getStatus())
+    assertThat(summary.versions()).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(summary.labelled())
+        .as("margin 1: each of the 2 held-back images of the 8 classes asks, and is answered")
+        .isEqualTo(16);
+    assertThat(summary.versions().get(summary.versions().size() - 1).getExamples().getTotal())
+        .as("the labelling round's version trained on the 600 streamed images and the 16 answers")
+        .isEqualTo(616);
+    assertThat(summary.versions().get(2).getStatus())
+        .as("the last increment's version")
         .isEqualTo(VersionStatus.PUBLISHED);
     assertThat(summary.improved())
         .as("test accuracy by version %s", summary.testAccuracy())
@@ -82,6 +89,8 @@ class DemoIT {
         .contains("epochs: ")
         .contains("uploading artifacts")
         .contains("v1   PUBLISHED")
-        .contains("Summary: model shapes, ");
+        .contains("Summary: model shapes, ")
+        .contains("labelling round: 16 held-back images classified through serve")
+        .contains("The labelling round answered 16 labelling requests");
   }
 }
