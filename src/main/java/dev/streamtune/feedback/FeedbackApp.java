@@ -10,6 +10,7 @@ import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.TopicManager;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
+import dev.streamtune.events.TrainingRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the feedback role: prepares the topics and starts the {@link LabellingTopology}. An outage
+ * Runs the feedback role: prepares the topics and starts the {@link FeedbackTopology}. An outage
  * replaces the stream thread, which resumes from the last commit; anything else stops the role.
  */
 public final class FeedbackApp implements AutoCloseable {
@@ -64,14 +65,15 @@ public final class FeedbackApp implements AutoCloseable {
     Path stateDir = stateDir(config);
     SchemaRegistryClient registry = new SchemaRegistryClient(registryConfig);
     Properties props = new Properties();
-    props.putAll(LabellingTopology.properties(config, kafka, topics, stateDir));
+    props.putAll(FeedbackTopology.properties(config, kafka, topics, stateDir));
     KafkaStreams streams =
         new KafkaStreams(
-            LabellingTopology.build(
+            FeedbackTopology.build(
                 config,
                 topics,
                 ConfluentAvroSerde.of(Prediction.class, registry, registryConfig),
                 ConfluentAvroSerde.of(LabellingRequest.class, registry, registryConfig),
+                ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig),
                 meters),
             props);
     streams.setUncaughtExceptionHandler(

@@ -17,9 +17,16 @@ import java.util.Objects;
  * @param forget how long an image once asked about is not asked about again
  * @param stateDir the Kafka Streams state directory, or null for a new temporary one at each start
  *     (the stores are small and restore from their changelogs)
+ * @param driftWindow sampled predictions of a model per drift window (0: no drift monitor)
+ * @param driftThreshold the population stability index past which a window has drifted
  */
 public record FeedbackConfig(
-    String applicationId, int dailyRequests, Duration forget, Path stateDir) {
+    String applicationId,
+    int dailyRequests,
+    Duration forget,
+    Path stateDir,
+    int driftWindow,
+    double driftThreshold) {
 
   /** Application id. */
   public static final Setting<String> APPLICATION_ID =
@@ -60,17 +67,52 @@ public record FeedbackConfig(
           false,
           false);
 
+  /** Drift window. */
+  public static final Setting<Integer> DRIFT_WINDOW =
+      Setting.integer(
+              "feedback.drift.window",
+              1000,
+              0,
+              10_000_000,
+              "sampled predictions of a model per drift window: a version's first window calibrates, "
+                  + "its second is the reference, and each later one is compared with it (0 turns the "
+                  + "drift monitor off; 100 at least otherwise)")
+          .must(w -> w == 0 || w >= 100, "must be 0 or at least 100");
+
+  /** Drift threshold. */
+  public static final Setting<Double> DRIFT_THRESHOLD =
+      Setting.decimal(
+          "feedback.drift.threshold",
+          0.25,
+          0.01,
+          100,
+          "population stability index (the largest of the predicted class's, the top "
+              + "probability's and the mean of the feature projection's) past which a window has "
+              + "drifted; the first drifted window after one that was not asks for a DRIFT "
+              + "training");
+
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS =
-      List.of(APPLICATION_ID, DAILY_REQUESTS, FORGET, STATE_DIR);
+      List.of(APPLICATION_ID, DAILY_REQUESTS, FORGET, STATE_DIR, DRIFT_WINDOW, DRIFT_THRESHOLD);
 
   /** Checks the values. */
   public FeedbackConfig {
     Objects.requireNonNull(applicationId, "applicationId");
     Objects.requireNonNull(forget, "forget");
-    if (dailyRequests < 0 || forget.isNegative() || forget.isZero()) {
+    if (dailyRequests < 0
+        || forget.isNegative()
+        || forget.isZero()
+        || driftWindow < 0
+        || !(driftThreshold > 0)) {
       throw new IllegalArgumentException(
-          "dailyRequests must be at least 0 and forget positive: " + dailyRequests + ", " + forget);
+          "dailyRequests and driftWindow must be at least 0, forget and driftThreshold positive: "
+              + dailyRequests
+              + ", "
+              + driftWindow
+              + ", "
+              + forget
+              + ", "
+              + driftThreshold);
     }
   }
 
@@ -81,7 +123,9 @@ public record FeedbackConfig(
         s.get(APPLICATION_ID),
         s.get(DAILY_REQUESTS),
         s.get(FORGET),
-        dir.isBlank() ? null : Path.of(dir));
+        dir.isBlank() ? null : Path.of(dir),
+        s.get(DRIFT_WINDOW),
+        s.get(DRIFT_THRESHOLD));
   }
 
   /** The defaults. */
@@ -91,6 +135,16 @@ public record FeedbackConfig(
 
   /** A copy with another daily budget. */
   public FeedbackConfig withDailyRequests(int daily) {
-    return new FeedbackConfig(applicationId, daily, forget, stateDir);
+    return new FeedbackConfig(applicationId, daily, forget, stateDir, driftWindow, driftThreshold);
+  }
+
+  /** A copy with another drift window and threshold. */
+  public FeedbackConfig withDrift(int window, double threshold) {
+    return new FeedbackConfig(applicationId, dailyRequests, forget, stateDir, window, threshold);
+  }
+
+  /** A copy with another application id (each test or demo its own). */
+  public FeedbackConfig withApplicationId(String id) {
+    return new FeedbackConfig(id, dailyRequests, forget, stateDir, driftWindow, driftThreshold);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Feedback: what live traffic tells Streamtune to learn next. {@link
- * dev.streamtune.feedback.LabellingTopology#build} turns the uncertain predictions serve publishes
+ * dev.streamtune.feedback.FeedbackTopology#build} turns the uncertain predictions serve publishes
  * (those whose image it kept under {@code feedback/}) into {@code LabellingRequest}s on {@code
  * labelling.requests}, within a daily budget per model and never twice for one image; {@link
  * dev.streamtune.feedback.FeedbackApp} runs it as the worker's {@code feedback} role. A labeller

@@ -26,12 +26,21 @@ import org.tensorflow.types.TFloat32;
  * <p>The serving signature {@code serving_default} takes {@code image}, float32 [N,224,224,3], RGB
  * scaled to [0,1] and resized with {@code alignCorners=true} (what {@link ImageDecoder} and the
  * preprocessing produce), and returns {@code probabilities}, float32 [N,classes], in the order of
- * {@code labels} in the {@code streamtune.json} written beside {@code saved_model.pb}. It loads in
- * DJL ({@link ExportedClassifier}), TensorFlow Serving and Python's {@code tf.saved_model.load}.
+ * {@code labels} in the {@code streamtune.json} written beside {@code saved_model.pb}, and {@code
+ * projection}, float32 [N,{@value #PROJECTIONS}]: the z-scored features times a fixed random
+ * Gaussian matrix (seeded, scaled by 1/√features), a summary of what the backbone saw that drift
+ * monitoring compares across traffic ({@code feedback.DriftMonitor}). It loads in DJL ({@link
+ * ExportedClassifier}), TensorFlow Serving and Python's {@code tf.saved_model.load}.
  */
 public final class ClassifierExporter {
   /** The file beside {@code saved_model.pb} that names the labels and the input. */
   public static final String DESCRIPTOR = "streamtune.json";
+
+  /** How many values the {@code projection} output has per image. */
+  public static final int PROJECTIONS = 8;
+
+  /** The seed of the projection matrix: the same in every export, so versions compare. */
+  static final long PROJECTION_SEED = 0x5743_2026L;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -132,11 +141,16 @@ public final class ClassifierExporter {
               constant(tf, head.params().get(3), head.classes()));
     }
     Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
+    Operand<TFloat32> projection =
+        tf.withName("projection")
+            .linalg
+            .matMul(z, constant(tf, projectionMatrix(head.inputs()), head.inputs(), PROJECTIONS));
     Signature sig =
         Signature.builder()
             .key(Signature.DEFAULT_KEY)
             .input("image", image)
             .output("probabilities", probabilities)
+            .output("projection", projection)
             .build();
     try {
       SavedModelBundle.exporter(dir.toString())
@@ -165,9 +179,25 @@ public final class ClassifierExporter {
       d.put("fineTunedAbove", cut);
     }
     d.put("input", "image: float32 [N,224,224,3], RGB /255, bilinear resize with alignCorners=true")
-        .put("output", "probabilities: float32 [N,classes], in labels order");
+        .put("output", "probabilities: float32 [N,classes], in labels order")
+        .put(
+            "projection",
+            "projection: float32 [N,"
+                + PROJECTIONS
+                + "], z-scored features times a fixed random matrix");
     head.labels().forEach(d.putArray("labels")::add);
     return d;
+  }
+
+  /** The fixed random projection, row-major [inputs, {@value #PROJECTIONS}]. */
+  static float[] projectionMatrix(int inputs) {
+    java.util.Random r = new java.util.Random(PROJECTION_SEED);
+    float[] m = new float[inputs * PROJECTIONS];
+    double scale = 1 / Math.sqrt(inputs);
+    for (int i = 0; i < m.length; i++) {
+      m[i] = (float) (r.nextGaussian() * scale);
+    }
+    return m;
   }
 
   @SuppressWarnings("unchecked")

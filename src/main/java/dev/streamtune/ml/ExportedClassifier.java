@@ -31,13 +31,22 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class ExportedClassifier implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final ZooModel<List<byte[]>, float[][]> model;
+  private final ZooModel<List<byte[]>, Scores> model;
   private final List<String> labels;
-  private final ConcurrentLinkedQueue<Predictor<List<byte[]>, float[][]>> predictors =
+  private final ConcurrentLinkedQueue<Predictor<List<byte[]>, Scores>> predictors =
       new ConcurrentLinkedQueue<>();
-  private final ThreadLocal<Predictor<List<byte[]>, float[][]>> predictor;
+  private final ThreadLocal<Predictor<List<byte[]>, Scores>> predictor;
 
-  private ExportedClassifier(ZooModel<List<byte[]>, float[][]> model, List<String> labels) {
+  /**
+   * What the model answers for a batch of images, row per image.
+   *
+   * @param probabilities each image's probabilities, in {@link #labels()} order
+   * @param projections each image's {@code projection} output ({@link
+   *     ClassifierExporter#PROJECTIONS} values), or empty rows for a model exported without it
+   */
+  public record Scores(float[][] probabilities, float[][] projections) {}
+
+  private ExportedClassifier(ZooModel<List<byte[]>, Scores> model, List<String> labels) {
     this.model = model;
     this.labels = labels;
     this.predictor =
@@ -64,9 +73,9 @@ public final class ExportedClassifier implements AutoCloseable {
       throw new UncheckedIOException(
           "Cannot read " + dir.resolve(ClassifierExporter.DESCRIPTOR), e);
     }
-    Criteria<List<byte[]>, float[][]> criteria =
+    Criteria<List<byte[]>, Scores> criteria =
         Criteria.builder()
-            .setTypes(Engine.<List<byte[]>>type(List.class), float[][].class)
+            .setTypes(Engine.<List<byte[]>>type(List.class), Scores.class)
             .optModelPath(dir)
             .optEngine(Engine.NAME)
             .optTranslator(
@@ -93,6 +102,15 @@ public final class ExportedClassifier implements AutoCloseable {
    * @throws ImageDecodeException when an image cannot be decoded
    */
   public float[][] probabilities(List<byte[]> images) {
+    return score(images).probabilities();
+  }
+
+  /**
+   * Probabilities and projections of each image.
+   *
+   * @throws ImageDecodeException when an image cannot be decoded
+   */
+  public Scores score(List<byte[]> images) {
     return Engine.predict(predictor.get(), images, "Classification");
   }
 
@@ -105,21 +123,31 @@ public final class ExportedClassifier implements AutoCloseable {
   }
 
   private record Translator(ImageInput input, int classes)
-      implements NoBatchifyTranslator<List<byte[]>, float[][]> {
+      implements NoBatchifyTranslator<List<byte[]>, Scores> {
     @Override
     public NDList processInput(TranslatorContext ctx, List<byte[]> images) {
       return input.toNDList(ctx, images);
     }
 
     @Override
-    public float[][] processOutput(TranslatorContext ctx, NDList outputs) {
-      float[] flat =
-          outputs.get("probabilities") != null
-              ? outputs.get("probabilities").toFloatArray()
-              : outputs.singletonOrThrow().toFloatArray();
-      float[][] out = new float[flat.length / classes][];
+    public Scores processOutput(TranslatorContext ctx, NDList outputs) {
+      float[][] p =
+          rows(
+              outputs.get("probabilities") != null
+                  ? outputs.get("probabilities").toFloatArray()
+                  : outputs.singletonOrThrow().toFloatArray(),
+              classes);
+      float[][] projections =
+          outputs.get("projection") != null
+              ? rows(outputs.get("projection").toFloatArray(), ClassifierExporter.PROJECTIONS)
+              : new float[p.length][0];
+      return new Scores(p, projections);
+    }
+
+    private static float[][] rows(float[] flat, int width) {
+      float[][] out = new float[flat.length / width][];
       for (int i = 0; i < out.length; i++) {
-        out[i] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+        out[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
       }
       return out;
     }

@@ -53,7 +53,12 @@ public final class Classifier implements AutoCloseable {
   public Prediction classify(byte[] image, int topK) {
     Loaded l = acquire();
     try {
-      float[] p = l.model().probabilities(List.of(image))[0];
+      var scores = l.model().score(List.of(image));
+      float[] p = scores.probabilities()[0];
+      List<Float> projection = new ArrayList<>();
+      for (float v : scores.projections()[0]) {
+        projection.add(v);
+      }
       List<String> labels = l.model().labels();
       List<Prediction.Scored> all = new ArrayList<>(p.length);
       for (int i = 0; i < p.length; i++) {
@@ -65,7 +70,8 @@ public final class Classifier implements AutoCloseable {
           l.version().getVersion(),
           all.subList(0, Math.min(topK, all.size())),
           all.size() < 2 ? 1 : all.get(0).probability() - all.get(1).probability(),
-          entropy(p));
+          entropy(p),
+          projection);
     } finally {
       l.release();
     }

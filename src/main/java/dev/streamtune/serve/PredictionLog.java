@@ -150,11 +150,13 @@ public final class PredictionLog implements AutoCloseable {
    */
   public boolean record(Prediction p, byte[] image, Map<String, String> attributes) {
     boolean uncertain = config.uncertain(p.margin());
-    if (producer == null || closing || !(uncertain || drawn(config.sample()))) {
+    boolean sampled = drawn(config.sample());
+    if (producer == null || closing || !(uncertain || sampled)) {
       return false;
     }
     dev.streamtune.events.Prediction event =
         event(p, UUID.randomUUID().toString(), Sha256.hex(image), clock.millis(), attributes);
+    event.setSampled(sampled);
     byte[] kept = null;
     if (uncertain && queuedImageBytes.addAndGet(image.length) <= QUEUED_IMAGE_BYTES) {
       kept = image;
@@ -211,6 +213,7 @@ public final class PredictionLog implements AutoCloseable {
         .setMargin((float) p.margin())
         .setEntropy((float) p.entropy())
         .setImageSha256(sha256)
+        .setProjection(p.projection())
         .setAttributes(Map.copyOf(attributes))
         .build();
   }

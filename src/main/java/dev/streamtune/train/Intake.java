@@ -78,6 +78,7 @@ final class Intake implements ConsumerRebalanceListener {
           q.getRequestId(),
           q.getRequestedAt(),
           q.getReason() == TrainingReason.MANUAL,
+          q.getDetail() == null ? null : q.getReason() + ": " + q.getDetail(),
           tp,
           r.offset());
     } catch (RuntimeException e) {

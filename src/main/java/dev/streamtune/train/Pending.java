@@ -40,6 +40,8 @@ final class Pending {
    * @param offsets each request's partition and offset, of the partitions this trainer still owns
    * @param manual whether a person asked for one of them ({@code MANUAL}): the run then lists the
    *     bucket instead of following the example index
+   * @param trigger what the latest request that said why it was made said (a drift's statistics),
+   *     or null: the model card records it
    */
   record Batch(
       String modelId,
@@ -47,19 +49,25 @@ final class Pending {
       Instant requestedAt,
       int count,
       Map<TopicPartition, TreeSet<Long>> offsets,
-      boolean manual) {}
+      boolean manual,
+      String trigger) {}
 
   /** Adds a fetched request that no person asked for. */
   void add(String modelId, String requestId, Instant requestedAt, TopicPartition tp, long offset) {
-    add(modelId, requestId, requestedAt, false, tp, offset);
+    add(modelId, requestId, requestedAt, false, null, tp, offset);
   }
 
-  /** Adds a fetched request. */
+  /**
+   * Adds a fetched request.
+   *
+   * @param trigger what the request says triggered it, or null
+   */
   void add(
       String modelId,
       String requestId,
       Instant requestedAt,
       boolean manual,
+      String trigger,
       TopicPartition tp,
       long offset) {
     Batch b = byModel.get(modelId);
@@ -73,7 +81,8 @@ final class Pending {
             b == null || requestedAt.isBefore(b.requestedAt()) ? requestedAt : b.requestedAt(),
             b == null ? 1 : b.count() + 1,
             offsets,
-            manual || (b != null && b.manual())));
+            manual || (b != null && b.manual()),
+            trigger != null || b == null ? trigger : b.trigger()));
     outstanding.computeIfAbsent(tp, k -> new TreeSet<>()).add(offset);
     seen(tp, offset);
   }

@@ -111,7 +111,8 @@ final class Reports {
       Evaluation e,
       byte[] confusionPng,
       List<Miss> misses,
-      List<Remedies.Attempt> attempts) {
+      List<Remedies.Attempt> attempts,
+      String trigger) {
     StringBuilder h =
         new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
             .append(esc(v.getModelId()))
@@ -146,6 +147,8 @@ final class Reports {
         .append(row("feature layer", v.getTraining().getFeatureLayer()))
         .append(row("cold start", Boolean.toString(v.getTraining().getColdStart())))
         .append(row("run", v.getTraining().getRunId()))
+        .append(row("request", v.getTraining().getRequestId()))
+        .append(row("triggered by", trigger == null ? "new examples or a person" : trigger))
         .append(row("dataset digest", v.getDatasetDigest()))
         .append(row("training time", v.getTimings().getTrainingMillis() + " ms"))
         .append("</table>");

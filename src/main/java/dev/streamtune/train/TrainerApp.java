@@ -372,7 +372,14 @@ public final class TrainerApp implements AutoCloseable {
       TrainingRun run = new TrainingRun(config, parts, index, prefetch, clock);
       var input =
           new TrainingRun.Input(
-              b.modelId(), version, runId, b.requestId(), b.requestedAt(), parent, b.manual());
+              b.modelId(),
+              version,
+              runId,
+              b.requestId(),
+              b.requestedAt(),
+              parent,
+              b.manual(),
+              b.trigger());
       current =
           new Current(
               b,

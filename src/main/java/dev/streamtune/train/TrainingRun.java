@@ -75,6 +75,7 @@ final class TrainingRun {
    * @param requestedAt when the earliest of them was made
    * @param parent the serving (highest PUBLISHED) version, or null
    * @param list whether to list the bucket rather than follow the example index (a person asked)
+   * @param trigger what the requests said triggered them (a drift's statistics), or null
    */
   record Input(
       String modelId,
@@ -83,7 +84,8 @@ final class TrainingRun {
       String requestId,
       Instant requestedAt,
       ModelVersion parent,
-      boolean list) {}
+      boolean list,
+      String trigger) {}
 
   TrainingRun(
       TrainConfig config,
@@ -258,7 +260,7 @@ final class TrainingRun {
       artifacts.setModelCard(
           w.file(
               "model-card.html",
-              Reports.modelCard(v, eval, png, check.misses(), c.attempts()),
+              Reports.modelCard(v, eval, png, check.misses(), c.attempts(), in.trigger()),
               "text/html"));
       LOG.info(
           "Model {} version {} ({}, {}): accuracy {} on {} validation examples; {}; {}",

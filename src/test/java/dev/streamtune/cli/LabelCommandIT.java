@@ -69,7 +69,7 @@ class LabelCommandIT {
     predictions.add(
         prediction(predictions.get(0).getImageSha256(), predictions.get(0).getImageUri()));
     FeedbackConfig config =
-        new FeedbackConfig(stack.unique("feedback"), 2, Duration.ofDays(30), null);
+        FeedbackConfig.defaults().withDailyRequests(2).withApplicationId(stack.unique("feedback"));
     try (FeedbackApp app =
             FeedbackApp.start(
                 config,

@@ -49,14 +49,26 @@ class LabellingTopologyTest {
             LabellingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
     Properties props = new Properties();
     props.putAll(
-        LabellingTopology.properties(
+        FeedbackTopology.properties(
             config,
             KafkaConfig.plaintext("unused:9092"),
             topics,
             Path.of("target", "ttd-state", UUID.randomUUID().toString())));
     driver =
         new TopologyTestDriver(
-            LabellingTopology.build(config, topics, in, out, meters), props, START);
+            FeedbackTopology.build(
+                config,
+                topics,
+                in,
+                out,
+                new ConfluentAvroSerde<>(
+                    dev.streamtune.events.TrainingRequest.class,
+                    registry,
+                    SubjectNameStrategy.TOPIC_NAME,
+                    true),
+                meters),
+            props,
+            START);
     predictions =
         driver.createInputTopic(topics.predictions(), new StringSerializer(), in.serializer());
     requests =

@@ -48,12 +48,27 @@ class ClassifierExporterTest {
         .contains("\"labels\"", layer);
     try (ExportedClassifier c = ExportedClassifier.open(dir, 40_000_000)) {
       assertThat(c.labels()).containsExactly("a", "b", "c");
-      float[][] actual = c.probabilities(images);
+      ExportedClassifier.Scores scores = c.score(images);
+      float[][] actual = scores.probabilities();
+      float[] m = ClassifierExporter.projectionMatrix(head.inputs());
       for (int i = 0; i < images.size(); i++) {
         for (int k = 0; k < 3; k++) {
           assertThat(actual[i][k])
               .as("image %d class %d", i, k)
               .isCloseTo(expected[i][k], within(1e-4f));
+        }
+        assertThat(scores.projections()[i]).hasSize(ClassifierExporter.PROJECTIONS);
+        for (int j = 0; j < ClassifierExporter.PROJECTIONS; j++) {
+          double want = 0;
+          for (int d = 0; d < head.inputs(); d++) {
+            want +=
+                (x[i][d] - head.mean()[d])
+                    / head.std()[d]
+                    * m[d * ClassifierExporter.PROJECTIONS + j];
+          }
+          assertThat((double) scores.projections()[i][j])
+              .as("image %d projection %d: z-scored features times the fixed matrix", i, j)
+              .isCloseTo(want, within(1e-3 * Math.max(1, Math.abs(want))));
         }
       }
     }

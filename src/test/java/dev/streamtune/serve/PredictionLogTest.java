@@ -30,7 +30,8 @@ class PredictionLogTest {
             7,
             List.of(new Prediction.Scored("cat", 0.6), new Prediction.Scored("dog", 0.3)),
             0.3,
-            0.898);
+            0.898,
+            List.of(0.5f, -1.25f));
     var e = PredictionLog.event(p, "id-1", "ab".repeat(32), 1_700_000_000_000L, Map.of("app", "a"));
     assertThat(e.getPredictionId()).isEqualTo("id-1");
     assertThat(e.getModelId()).isEqualTo("pets");
@@ -42,6 +43,8 @@ class PredictionLogTest {
     assertThat(e.getEntropy()).isEqualTo(0.898f);
     assertThat(e.getImageSha256()).isEqualTo("ab".repeat(32));
     assertThat(e.getAttributes()).isEqualTo(Map.of("app", "a"));
+    assertThat(e.getProjection()).containsExactly(0.5f, -1.25f);
+    assertThat(e.getSampled()).as("sampled unless record says it was only uncertain").isTrue();
   }
 
   @Test

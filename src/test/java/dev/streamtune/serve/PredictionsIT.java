@@ -76,6 +76,10 @@ class PredictionsIT {
       assertThat(e.getVersion()).isEqualTo(1);
       assertThat(e.getImageSha256()).isEqualTo(Sha256.hex(served.images().get(i)));
       assertThat(e.getImageUri()).as("not uncertain: serve.uncertain.margin is 0").isNull();
+      assertThat(e.getSampled()).isTrue();
+      assertThat(e.getProjection())
+          .as("the served model's projection of the image's features")
+          .hasSize(8);
       assertThat(e.getTop()).hasSize(2);
       for (int k = 0; k < 2; k++) {
         assertThat(e.getTop().get(k).getLabel())
@@ -105,6 +109,7 @@ class PredictionsIT {
         var e = served.records().get(i).value();
         String key = "feedback/" + MODEL + "/" + Sha256.hex(served.images().get(i)) + ".png";
         assertThat(e.getImageUri()).isEqualTo("s3://" + s3.bucket() + "/" + key);
+        assertThat(e.getSampled()).as("published only for being uncertain").isFalse();
         assertThat(s3.get(key)).hasValue(served.images().get(i));
       }
     }

@@ -103,4 +103,19 @@ class PendingTest {
     assertThat(p.revoked(a)).isFalse();
     assertThat(p.take()).isEmpty();
   }
+
+  @Test
+  void coalescedRequestsKeepTheLatestTriggerThatWasGiven() {
+    Pending p = new Pending();
+    p.add("a", "r1", T0, false, "DRIFT: class PSI 0.4", p0, 5);
+    p.add("a", "r2", T0, p0, 6);
+    assertThat(p.take().orElseThrow().trigger())
+        .as("a threshold request after a drift keeps the drift's words")
+        .isEqualTo("DRIFT: class PSI 0.4");
+    p.add("b", "r3", T0, false, "DRIFT: first", p1, 3);
+    p.add("b", "r4", T0, false, "DRIFT: second", p1, 4);
+    assertThat(p.take().orElseThrow().trigger()).isEqualTo("DRIFT: second");
+    p.add("c", "r5", T0, p0, 9);
+    assertThat(p.take().orElseThrow().trigger()).isNull();
+  }
 }

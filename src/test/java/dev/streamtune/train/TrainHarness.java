@@ -90,13 +90,13 @@ final class TrainHarness implements AutoCloseable {
 
   /** Sends a MANUAL training request and returns when it is acknowledged. */
   void request(String model) {
+    request(dev.streamtune.events.TrainingRequests.of(model, TrainingReason.MANUAL, Instant.now()));
+  }
+
+  /** Sends a training request and returns when it is acknowledged. */
+  void request(TrainingRequest request) {
     producer.flush();
-    producer.send(
-        new ProducerRecord<>(
-            topics.trainingRequests(),
-            model,
-            dev.streamtune.events.TrainingRequests.of(
-                model, TrainingReason.MANUAL, Instant.now())));
+    producer.send(new ProducerRecord<>(topics.trainingRequests(), request.getModelId(), request));
     producer.flush();
   }
 

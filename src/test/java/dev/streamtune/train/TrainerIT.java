@@ -14,6 +14,7 @@ import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.FeatureConfig;
 import dev.streamtune.ml.FeatureExtractor;
 import dev.streamtune.ml.HeadOptions;
+import dev.streamtune.store.ArtifactFiles;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.testing.Invariants;
 import dev.streamtune.testing.Stack;
@@ -106,8 +107,20 @@ class TrainerIT {
       await()
           .atMost(Duration.ofSeconds(120))
           .until(() -> trainer.prefetched(TrainingMode.HEAD) == 36);
-      h.request(MODEL);
+      var drift =
+          dev.streamtune.events.TrainingRequests.of(
+              MODEL, dev.streamtune.events.TrainingReason.DRIFT, java.time.Instant.now());
+      drift.setDetail("drift in the traffic v1 served: predicted-class PSI 0.512 <test>");
+      h.request(drift);
       ModelVersion v2 = h.awaitVersion(MODEL, 2, Duration.ofSeconds(240));
+      assertThat(
+              new String(
+                  s3.get(ArtifactFiles.key(s3, v2.getArtifacts().getModelCard().getUri()))
+                      .orElseThrow(),
+                  java.nio.charset.StandardCharsets.UTF_8))
+          .as("the model card records the drift that asked for the version")
+          .contains("DRIFT: drift in the traffic v1 served: predicted-class PSI 0.512 &lt;test&gt;")
+          .contains(drift.getRequestId());
       assertThat(v2.getStatus()).as(v2.getReason()).isEqualTo(VersionStatus.PUBLISHED);
       assertThat(v2.getParentVersion()).isEqualTo(1);
       assertThat(v2.getTraining().getFeatureCacheHits()).isEqualTo(72);
