@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicTail;
 import dev.streamtune.http.Http;
@@ -30,7 +31,9 @@ import java.util.regex.Pattern;
  *       version, labels, examples per label and every version (REJECTED ones with their reasons),
  *       and the latest {@code training.status} lines of ingest (new examples, threshold) and of the
  *       trainer (phase, epoch, losses, examples quarantined); a version's {@code quarantined}
- *       counts the examples it left out because they failed a full decode;
+ *       counts the examples it left out because they failed a full decode; the recent labelling
+ *       requests ({@code labelling}, newest first) and the drift monitor's windows ({@code drift})
+ *       ({@link FeedbackPanel});
  *   <li>{@code GET /v1/models/{id}/versions/{v}/card}: the version's model card from object
  *       storage;
  *   <li>{@code GET /v1/deadletters}: the recent dead letters, newest first, with their stage
@@ -77,12 +80,18 @@ final class Dashboard implements AutoCloseable {
   private final ObjectStore store;
   private final TopicTail deadLetters;
   private final Map<String, JsonNode[]> lines = new java.util.concurrent.ConcurrentHashMap<>();
+  private final FeedbackPanel feedback;
   private TopicTail status;
 
-  private Dashboard(ModelSubscriber subscriber, ObjectStore store, TopicTail deadLetters) {
+  private Dashboard(
+      ModelSubscriber subscriber,
+      ObjectStore store,
+      TopicTail deadLetters,
+      FeedbackPanel feedback) {
     this.subscriber = subscriber;
     this.store = store;
     this.deadLetters = deadLetters;
+    this.feedback = feedback;
   }
 
   /**
@@ -90,14 +99,27 @@ final class Dashboard implements AutoCloseable {
    * arrive, and the latest of ingest and of the trainer is kept per model.
    */
   static Dashboard start(
-      KafkaConfig kafka, TopicNames topics, ModelSubscriber subscriber, ObjectStore store) {
-    Dashboard d =
-        new Dashboard(subscriber, store, TopicTail.start(kafka, topics.deadLetters(), 100, null));
+      KafkaConfig kafka,
+      RegistryConfig registry,
+      TopicNames topics,
+      ModelSubscriber subscriber,
+      ObjectStore store) {
+    FeedbackPanel feedback = FeedbackPanel.start(kafka, registry, topics);
+    Dashboard d;
+    try {
+      d =
+          new Dashboard(
+              subscriber, store, TopicTail.start(kafka, topics.deadLetters(), 100, null), feedback);
+    } catch (RuntimeException e) {
+      feedback.close();
+      throw e;
+    }
     try {
       d.status = TopicTail.start(kafka, topics.trainingStatus(), 1000, d::statusLine);
       return d;
     } catch (RuntimeException e) {
       d.deadLetters.close();
+      feedback.close();
       throw e;
     }
   }
@@ -109,7 +131,12 @@ final class Dashboard implements AutoCloseable {
     } catch (IOException bad) {
       return;
     }
-    int slot = "ingest".equals(n.path("source").asText()) ? 0 : 1;
+    String source = n.path("source").asText();
+    if ("drift".equals(source)) {
+      feedback.driftLine(n);
+      return;
+    }
+    int slot = "ingest".equals(source) ? 0 : 1;
     lines.compute(
         n.path("modelId").asText(e.key()),
         (k, old) -> {
@@ -145,6 +172,7 @@ final class Dashboard implements AutoCloseable {
   private ObjectNode overview() {
     TreeSet<String> models = new TreeSet<>(subscriber.models());
     models.addAll(lines.keySet());
+    models.addAll(feedback.models());
     ObjectNode out = Http.JSON.createObjectNode();
     ArrayNode list = out.putArray("models");
     for (String m : models) {
@@ -153,6 +181,7 @@ final class Dashboard implements AutoCloseable {
       JsonNode[] s = lines.getOrDefault(m, new JsonNode[2]);
       n.set("ingest", s[0]);
       n.set("trainer", s[1]);
+      feedback.describe(m, n);
       ArrayNode versions = n.putArray("versions");
       for (ModelVersion v : subscriber.history(m)) {
         versions.add(version(v));
@@ -230,6 +259,7 @@ final class Dashboard implements AutoCloseable {
   public void close() {
     deadLetters.close();
     status.close();
+    feedback.close();
   }
 
   private static byte[] resource(String name) {

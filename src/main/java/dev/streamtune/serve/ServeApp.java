@@ -81,7 +81,7 @@ public final class ServeApp implements AutoCloseable {
               null,
               Clock.systemUTC(),
               metrics);
-      dashboard = Dashboard.start(kafka, topics, subscriber, store);
+      dashboard = Dashboard.start(kafka, registry, topics, subscriber, store);
       return new ServeApp(
           store,
           subscriber,

@@ -41,6 +41,36 @@ function chart(versions) {
     <polyline points="${line}"/>${dots}${ticks}</svg>`;
 }
 
+function driftChart(windows) {
+  const compared = (windows || []).filter((d) => d.score != null);
+  const last = (windows || [])[(windows || []).length - 1];
+  if (compared.length === 0) {
+    const phase = last ? `v${last.version}: ${esc(last.phase)} window of ${last.window}` : 'no window yet';
+    return `<div class="drift-chart-empty muted">${phase}. The drift monitor compares windows of sampled predictions
+      (<code>serve.predictions.sample</code>) with the version's reference window.</div>`;
+  }
+  const w = 320, h = 110, pad = 22;
+  const threshold = compared[compared.length - 1].threshold;
+  const hi = Math.max(threshold * 1.5, ...compared.map((d) => d.score));
+  const x = (i) => pad + (compared.length === 1 ? (w - 2 * pad) / 2 : (i * (w - 2 * pad)) / (compared.length - 1));
+  const y = (v) => h - pad - (v / hi) * (h - 2 * pad);
+  const line = compared.map((d, i) => `${x(i)},${y(d.score)}`).join(' ');
+  const dots = compared.map((d, i) => `<circle class="${d.drifted ? 'drifted' : 'stable'}" cx="${x(i)}" cy="${y(d.score)}" r="3">
+      <title>v${d.version} window ${d.windows}: PSI ${d.score.toFixed(3)} (classes ${d.classPsi.toFixed(3)}, confidence ${d.confidencePsi.toFixed(3)}${d.projectionPsi != null ? ', features ' + d.projectionPsi.toFixed(3) : ''})${d.requested ? ', retraining asked' : ''}</title></circle>`).join('');
+  return `<svg class="drift-chart" width="${w}" height="${h}" role="img" aria-label="drift per window">
+    <line class="threshold" x1="${pad}" x2="${w - pad}" y1="${y(threshold)}" y2="${y(threshold)}"><title>threshold ${threshold}</title></line>
+    <text x="2" y="${y(threshold) - 3}">${threshold}</text><text x="2" y="${h - 6}">PSI per window, v${compared[compared.length - 1].version}</text>
+    <polyline points="${line}"/>${dots}</svg>`;
+}
+
+function labellingQueue(requests) {
+  if (!requests || requests.length === 0) return '<div class="muted">No labelling request yet (<code>serve.uncertain.margin</code>).</div>';
+  const rows = requests.map((r) => `<tr class="request"><td>${esc(new Date(r.requestedAt).toLocaleTimeString())}</td><td>v${r.version}</td>
+      <td>${r.guesses.map((g) => `${esc(g.label)} ${pct(g.probability)}`).join(' / ')}</td><td>${r.margin.toFixed(2)}</td></tr>`).join('');
+  return `<table class="labelling-queue"><thead><tr><th>asked</th><th>version</th><th>the model hesitated between</th><th>margin</th></tr></thead>
+    <tbody>${rows}</tbody></table><div class="muted">Answer them with <code>streamtune label --model …</code></div>`;
+}
+
 function liveStatus(m) {
   const parts = [];
   if (m.ingest) {
@@ -61,6 +91,7 @@ function liveStatus(m) {
 }
 
 function modelCard(m) {
+  m.versions = m.versions || [];
   const served = m.versions.find((v) => v.version === m.served);
   const latest = served || m.versions[m.versions.length - 1];
   const perLabel = latest ? Object.entries(latest.perLabel) : [];
@@ -78,6 +109,10 @@ function modelCard(m) {
       <div><h4>Accuracy per version</h4>${chart(m.versions)}</div>
       <div><h4>Examples per label</h4><table class="labels">${labels}</table></div>
       <div><h4>Live</h4>${liveStatus(m)}</div>
+    </div>
+    <div class="row">
+      <div><h4>Drift</h4>${driftChart(m.drift)}</div>
+      <div><h4>Labelling requests</h4>${labellingQueue(m.labelling)}</div>
     </div>
     <h4>Versions</h4>
     <table class="versions"><thead><tr><th>version</th><th>status</th><th>accuracy</th><th>examples</th><th>mode</th><th>training</th><th></th><th>reason</th></tr></thead>
