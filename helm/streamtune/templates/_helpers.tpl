@@ -206,7 +206,7 @@ One role's Deployment. Call with (dict "root" $ "role" "ingest"). The writable p
 filesystem is read-only) are emptyDirs: /tmp for every role, /var/cache/streamtune for serve (the
 downloaded versions), /var/lib/streamtune/state for ingest (Kafka Streams state) and
 /var/lib/streamtune/work for train (indexes and the local mirror of the caches), each an emptyDir
-or a per-pod ephemeral volume. TensorFlow's natives and the converted base model are in the image.
+or a per-pod ephemeral volume; feedback keeps its small Kafka Streams state under /tmp. TensorFlow's natives and the converted base model are in the image.
 */}}
 {{- define "streamtune.deployment" -}}
 {{- $root := .root }}
@@ -303,6 +303,10 @@ spec:
             {{- if eq $role "train" }}
             - name: STREAMTUNE_TRAIN_WORK_DIR
               value: /var/lib/streamtune/work
+            {{- end }}
+            {{- if eq $role "feedback" }}
+            - name: STREAMTUNE_FEEDBACK_STATE_DIR
+              value: /tmp/feedback-state
             {{- end }}
             {{- range $key, $value := $r.config }}
             - name: {{ include "streamtune.envName" $key }}

@@ -77,7 +77,7 @@ class HelmChartTest {
   @MethodSource("renders")
   void eachRoleRunsItsRoleHardenedAndSized(String which) {
     Manifests m = of(which);
-    assertThat(m.ofKind("Deployment")).hasSize(3);
+    assertThat(m.ofKind("Deployment")).hasSize(4);
     for (String role : ROLES) {
       JsonNode pod = m.find("Deployment", role).at("/spec/template/spec");
       JsonNode c = m.container(role);
@@ -117,6 +117,9 @@ class HelmChartTest {
     }
     assertThat(m.env("ingest")).containsKey("STREAMTUNE_INGEST_STATE_DIR");
     assertThat(m.env("serve")).containsKey("STREAMTUNE_SERVE_CACHE_DIR");
+    assertThat(m.env("feedback").get("STREAMTUNE_FEEDBACK_STATE_DIR").path("value").asText())
+        .as("the feedback role's state under the writable /tmp")
+        .startsWith("/tmp/");
     for (String role : ROLES) {
       assertThat(m.env(role).get("STREAMTUNE_HEALTH_PORT").path("value").asText())
           .as(role)

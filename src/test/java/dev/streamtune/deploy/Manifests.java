@@ -30,7 +30,7 @@ record Manifests(List<JsonNode> objects) {
   static final String RELEASE = "st";
 
   /** The three roles, each a Deployment. */
-  static final List<String> ROLES = List.of("ingest", "train", "serve");
+  static final List<String> ROLES = List.of("ingest", "train", "serve", "feedback");
 
   private static final YAMLMapper YAML = new YAMLMapper();
 
