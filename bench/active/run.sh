@@ -5,9 +5,4 @@
 # Needs Debian's dataset-fashion-mnist.
 #   bench/active/run.sh [MARGIN]      default: 0.3
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-export DJL_OFFLINE=true TF_ENABLE_ONEDNN_OPTS=1 TF_CPP_MIN_LOG_LEVEL=3
-mvn -B -q -DskipTests package test-compile
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-java -Xmx6g -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  dev.streamtune.feedback.ActiveLearningBench "$@" 2>target/bench-active.log | tee target/bench-active.json
+exec "$(dirname "$0")/../main.sh" active 6g dev.streamtune.feedback.ActiveLearningBench "$@"

@@ -5,9 +5,4 @@
 # Debian's dataset-fashion-mnist.
 #   bench/drift/run.sh [TRAIN] [UNDRIFTED]      default: 2,000 training images, 50,000 requests
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-export DJL_OFFLINE=true TF_ENABLE_ONEDNN_OPTS=1 TF_CPP_MIN_LOG_LEVEL=3
-mvn -B -q -DskipTests package test-compile
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-java -Xmx3g -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
-  dev.streamtune.feedback.DriftBench "$@" 2>target/bench-drift.log | tee target/bench-drift.json
+exec "$(dirname "$0")/../main.sh" drift 3g dev.streamtune.feedback.DriftBench "$@"

@@ -4,15 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.streamtune.demo.FashionMnist;
-import dev.streamtune.events.ConfluentAvroSerde;
-import dev.streamtune.events.KafkaConfig;
-import dev.streamtune.events.LabellingRequest;
 import dev.streamtune.events.Prediction;
 import dev.streamtune.events.ScoredLabel;
-import dev.streamtune.events.SubjectNameStrategy;
-import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TrainingRequest;
-import dev.streamtune.events.registry.LocalSchemaRegistry;
 import dev.streamtune.ml.Backbone;
 import dev.streamtune.ml.BaseModels;
 import dev.streamtune.ml.ClassifierExporter;
@@ -32,16 +26,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
-import java.util.UUID;
 import java.util.function.UnaryOperator;
 import javax.imageio.ImageIO;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
  * The drift benchmark behind {@code bench/drift/run.sh}: a Fashion-MNIST classifier (a head on
@@ -188,40 +177,11 @@ public final class DriftBench {
   private static ObjectNode run(
       List<Prediction> normal, List<Prediction> shifted, int undrifted, long seed)
       throws Exception {
-    FeedbackConfig config = FeedbackConfig.defaults();
-    TopicNames topics = TopicNames.defaults();
-    LocalSchemaRegistry registry = LocalSchemaRegistry.inMemory();
-    var in =
-        new ConfluentAvroSerde<>(Prediction.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
-    var train =
-        new ConfluentAvroSerde<>(
-            TrainingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
-    Properties props = new Properties();
-    props.putAll(
-        FeedbackTopology.properties(
-            config,
-            KafkaConfig.plaintext("unused:9092"),
-            topics,
-            Path.of("target", "bench-drift", "state-" + UUID.randomUUID())));
     ObjectNode r = JSON.createObjectNode();
-    try (TopologyTestDriver driver =
-        new TopologyTestDriver(
-            FeedbackTopology.build(
-                config,
-                topics,
-                in,
-                new ConfluentAvroSerde<>(
-                    LabellingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true),
-                train),
-            props)) {
-      TestInputTopic<String, Prediction> input =
-          driver.createInputTopic(topics.predictions(), new StringSerializer(), in.serializer());
-      TestOutputTopic<String, TrainingRequest> requests =
-          driver.createOutputTopic(
-              topics.trainingRequests(), new StringDeserializer(), train.deserializer());
-      TestOutputTopic<String, String> status =
-          driver.createOutputTopic(
-              topics.trainingStatus(), new StringDeserializer(), new StringDeserializer());
+    try (FeedbackDriver feedback = new FeedbackDriver(FeedbackConfig.defaults(), Instant.now())) {
+      TestInputTopic<String, Prediction> input = feedback.predictions;
+      TestOutputTopic<String, TrainingRequest> requests = feedback.requests;
+      TestOutputTopic<String, String> status = feedback.status;
       Random random = new Random(seed);
       Replay calm = new Replay(normal, random);
       int falseAlarms = 0;

@@ -11,15 +11,13 @@ import dev.streamtune.events.LabellingRequest;
 import dev.streamtune.events.Prediction;
 import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.ScoredLabel;
-import dev.streamtune.events.TopicPolicy;
-import dev.streamtune.feedback.FeedbackApp;
 import dev.streamtune.feedback.FeedbackConfig;
+import dev.streamtune.feedback.FeedbackRun;
 import dev.streamtune.feedback.LabellingRequests;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.testing.Invariants;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -34,9 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -68,25 +63,10 @@ class LabelCommandIT {
     }
     predictions.add(
         prediction(predictions.get(0).getImageSha256(), predictions.get(0).getImageUri()));
-    FeedbackConfig config =
-        FeedbackConfig.defaults().withDailyRequests(2).withApplicationId(stack.unique("feedback"));
-    try (FeedbackApp app =
-            FeedbackApp.start(
-                config,
-                stack.kafka(),
-                stack.registry(),
-                topics,
-                new TopicPolicy(1, (short) -1, Duration.ofHours(1)),
-                new SimpleMeterRegistry());
-        var registry = new SchemaRegistryClient(stack.registry());
-        var producer =
-            new KafkaProducer<>(
-                stack.kafka().idempotentProducerProps(),
-                new StringSerializer(),
-                ConfluentAvroSerde.of(Prediction.class, registry, stack.registry()).serializer())) {
-      for (Prediction p : predictions) {
-        producer.send(new ProducerRecord<>(topics.predictions(), MODEL, p)).get();
-      }
+    try (FeedbackRun run =
+        FeedbackRun.start(stack, FeedbackConfig.defaults().withDailyRequests(2))) {
+      var registry = run.registry();
+      run.send(predictions);
       await().atMost(Duration.ofSeconds(60)).until(() -> requests(stack, registry).size() >= 2);
       List<LabellingRequest> asked = requests(stack, registry);
       assertThat(asked)

@@ -7,21 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.Prediction;
-import dev.streamtune.events.SchemaRegistryClient;
-import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.events.TrainingReason;
 import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.testing.Invariants;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,26 +41,10 @@ class DriftIT {
         stream.add(uncertainOnly);
       }
     }
-    FeedbackConfig config =
-        FeedbackConfig.defaults().withDrift(100, 0.25).withApplicationId(stack.unique("drift"));
-    try (FeedbackApp app =
-            FeedbackApp.start(
-                config,
-                stack.kafka(),
-                stack.registry(),
-                topics,
-                new TopicPolicy(1, (short) -1, Duration.ofHours(1)),
-                new SimpleMeterRegistry());
-        var registry = new SchemaRegistryClient(stack.registry());
-        var producer =
-            new KafkaProducer<>(
-                stack.kafka().idempotentProducerProps(),
-                new StringSerializer(),
-                ConfluentAvroSerde.of(Prediction.class, registry, stack.registry()).serializer())) {
-      for (Prediction p : stream) {
-        producer.send(new ProducerRecord<>(topics.predictions(), "shop", p));
-      }
-      producer.flush();
+    try (FeedbackRun run =
+        FeedbackRun.start(stack, FeedbackConfig.defaults().withDrift(100, 0.25))) {
+      var registry = run.registry();
+      run.send(stream);
       await().atMost(Duration.ofSeconds(60)).until(() -> driftLines(stack).size() >= 7);
       List<JsonNode> lines = driftLines(stack);
       assertThat(lines).as("7 windows of 100 sampled predictions").hasSize(7);

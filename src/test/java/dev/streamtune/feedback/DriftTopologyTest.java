@@ -6,26 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.streamtune.events.ConfluentAvroSerde;
-import dev.streamtune.events.KafkaConfig;
-import dev.streamtune.events.LabellingRequest;
 import dev.streamtune.events.Prediction;
-import dev.streamtune.events.SubjectNameStrategy;
-import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TrainingReason;
 import dev.streamtune.events.TrainingRequest;
-import dev.streamtune.events.registry.LocalSchemaRegistry;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,53 +25,26 @@ import org.junit.jupiter.api.Test;
 class DriftTopologyTest {
   private static final int WINDOW = 500;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final TopicNames topics = TopicNames.defaults();
-  private final LocalSchemaRegistry registry = LocalSchemaRegistry.inMemory();
   private final SyntheticPredictions synthetic = new SyntheticPredictions(7);
-  private TopologyTestDriver driver;
+  private FeedbackDriver feedback;
   private TestInputTopic<String, Prediction> predictions;
   private TestOutputTopic<String, TrainingRequest> requests;
   private TestOutputTopic<String, String> status;
 
   @BeforeEach
   void start() {
-    FeedbackConfig config = FeedbackConfig.defaults().withDrift(WINDOW, 0.25);
-    var in =
-        new ConfluentAvroSerde<>(Prediction.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
-    var train =
-        new ConfluentAvroSerde<>(
-            TrainingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
-    Properties props = new Properties();
-    props.putAll(
-        FeedbackTopology.properties(
-            config,
-            KafkaConfig.plaintext("unused:9092"),
-            topics,
-            Path.of("target", "ttd-state", UUID.randomUUID().toString())));
-    driver =
-        new TopologyTestDriver(
-            FeedbackTopology.build(
-                config,
-                topics,
-                in,
-                new ConfluentAvroSerde<>(
-                    LabellingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true),
-                train),
-            props,
+    feedback =
+        new FeedbackDriver(
+            FeedbackConfig.defaults().withDrift(WINDOW, 0.25),
             Instant.parse("2026-12-07T10:00:00Z"));
-    predictions =
-        driver.createInputTopic(topics.predictions(), new StringSerializer(), in.serializer());
-    requests =
-        driver.createOutputTopic(
-            topics.trainingRequests(), new StringDeserializer(), train.deserializer());
-    status =
-        driver.createOutputTopic(
-            topics.trainingStatus(), new StringDeserializer(), new StringDeserializer());
+    predictions = feedback.predictions;
+    requests = feedback.requests;
+    status = feedback.status;
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    feedback.close();
   }
 
   @Test

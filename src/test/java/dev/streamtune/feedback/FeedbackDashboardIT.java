@@ -6,17 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamtune.config.ConfigSource;
-import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.Prediction;
-import dev.streamtune.events.SchemaRegistryClient;
-import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.serve.ServeApp;
 import dev.streamtune.serve.ServeConfig;
 import dev.streamtune.testing.NodeScript;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.Tools;
 import dev.streamtune.testing.WithStack;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,11 +20,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,16 +44,20 @@ class FeedbackDashboardIT {
     var topics = stack.topics();
     SyntheticPredictions synthetic = new SyntheticPredictions(5);
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "feedback-dash");
-    try (FeedbackApp feedback =
-            FeedbackApp.start(
-                FeedbackConfig.defaults()
-                    .withDrift(100, 0.25)
-                    .withApplicationId(stack.unique("feedback")),
-                stack.kafka(),
-                stack.registry(),
-                topics,
-                new TopicPolicy(1, (short) -1, Duration.ofHours(1)),
-                new SimpleMeterRegistry());
+    List<Prediction> stream = new ArrayList<>();
+    for (int i = 0; i < 700; i++) {
+      stream.add(synthetic.next(MODEL, 1, i >= 400));
+    }
+    for (char c : new char[] {'a', 'b', 'c'}) {
+      Prediction p = synthetic.next(MODEL, 1, false);
+      p.setSampled(false);
+      p.setImageSha256(String.valueOf(c).repeat(64));
+      p.setImageUri(
+          "s3://" + stack.bucket() + "/feedback/" + MODEL + "/" + p.getImageSha256() + ".png");
+      stream.add(p);
+    }
+    try (FeedbackRun feedback =
+            FeedbackRun.start(stack, FeedbackConfig.defaults().withDrift(100, 0.25));
         ServeApp serve =
             ServeApp.start(
                 ServeConfig.from(ConfigSource.ofSettings(Map.of()))
@@ -66,26 +65,8 @@ class FeedbackDashboardIT {
                 stack.kafka(),
                 stack.registry(),
                 topics,
-                stack.s3());
-        var registry = new SchemaRegistryClient(stack.registry());
-        var producer =
-            new KafkaProducer<>(
-                stack.kafka().idempotentProducerProps(),
-                new StringSerializer(),
-                ConfluentAvroSerde.of(Prediction.class, registry, stack.registry()).serializer())) {
-      for (int i = 0; i < 700; i++) {
-        producer.send(
-            new ProducerRecord<>(topics.predictions(), MODEL, synthetic.next(MODEL, 1, i >= 400)));
-      }
-      for (char c : new char[] {'a', 'b', 'c'}) {
-        Prediction p = synthetic.next(MODEL, 1, false);
-        p.setSampled(false);
-        p.setImageSha256(String.valueOf(c).repeat(64));
-        p.setImageUri(
-            "s3://" + stack.bucket() + "/feedback/" + MODEL + "/" + p.getImageSha256() + ".png");
-        producer.send(new ProducerRecord<>(topics.predictions(), MODEL, p));
-      }
-      producer.flush();
+                stack.s3())) {
+      feedback.send(stream);
       String url = "http://127.0.0.1:" + serve.port() + "/";
       HttpClient http = HttpClient.newHttpClient();
       await()

@@ -4,24 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.streamtune.config.ConfigException;
 import dev.streamtune.config.ConfigSource;
-import dev.streamtune.events.ConfluentAvroSerde;
-import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.LabellingRequest;
 import dev.streamtune.events.Prediction;
 import dev.streamtune.events.ScoredLabel;
-import dev.streamtune.events.SubjectNameStrategy;
-import dev.streamtune.events.TopicNames;
-import dev.streamtune.events.registry.LocalSchemaRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -34,46 +25,18 @@ import org.junit.jupiter.api.Test;
  */
 class LabellingTopologyTest {
   private static final Instant START = Instant.parse("2026-12-07T10:00:00Z");
-  private final TopicNames topics = TopicNames.defaults();
-  private final LocalSchemaRegistry registry = LocalSchemaRegistry.inMemory();
-  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private FeedbackDriver feedback;
   private TopologyTestDriver driver;
   private TestInputTopic<String, Prediction> predictions;
   private TestOutputTopic<String, LabellingRequest> requests;
+  private SimpleMeterRegistry meters;
 
   private void start(FeedbackConfig config) {
-    var in =
-        new ConfluentAvroSerde<>(Prediction.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
-    var out =
-        new ConfluentAvroSerde<>(
-            LabellingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
-    Properties props = new Properties();
-    props.putAll(
-        FeedbackTopology.properties(
-            config,
-            KafkaConfig.plaintext("unused:9092"),
-            topics,
-            Path.of("target", "ttd-state", UUID.randomUUID().toString())));
-    driver =
-        new TopologyTestDriver(
-            FeedbackTopology.build(
-                config,
-                topics,
-                in,
-                out,
-                new ConfluentAvroSerde<>(
-                    dev.streamtune.events.TrainingRequest.class,
-                    registry,
-                    SubjectNameStrategy.TOPIC_NAME,
-                    true),
-                meters),
-            props,
-            START);
-    predictions =
-        driver.createInputTopic(topics.predictions(), new StringSerializer(), in.serializer());
-    requests =
-        driver.createOutputTopic(
-            topics.labellingRequests(), new StringDeserializer(), out.deserializer());
+    feedback = new FeedbackDriver(config, START);
+    driver = feedback.driver;
+    predictions = feedback.predictions;
+    requests = feedback.labelling;
+    meters = feedback.meters;
   }
 
   private void start(int daily) {
@@ -82,8 +45,8 @@ class LabellingTopologyTest {
 
   @AfterEach
   void stop() {
-    if (driver != null) {
-      driver.close();
+    if (feedback != null) {
+      feedback.close();
     }
   }
 
