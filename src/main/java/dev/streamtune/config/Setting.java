@@ -86,6 +86,14 @@ public record Setting<T>(
         optional);
   }
 
+  /**
+   * A text setting that may be empty (its default), such as a folder where empty means a new
+   * temporary one.
+   */
+  public static Setting<String> emptyByDefault(String key, String description) {
+    return new Setting<>(key, description, "", s -> s, s -> true, "", false, false);
+  }
+
   /** A text setting. */
   public static Setting<String> string(String key, String defaultValue, String description) {
     return new Setting<>(

@@ -56,16 +56,10 @@ public record FeedbackConfig(
 
   /** State directory. */
   public static final Setting<String> STATE_DIR =
-      new Setting<>(
+      Setting.emptyByDefault(
           "feedback.state.dir",
           "Kafka Streams state directory of the feedback role (empty: a new temporary one at "
-              + "each start, restored from the changelogs)",
-          "",
-          s -> s,
-          s -> true,
-          "",
-          false,
-          false);
+              + "each start, restored from the changelogs)");
 
   /** Drift window. */
   public static final Setting<Integer> DRIFT_WINDOW =

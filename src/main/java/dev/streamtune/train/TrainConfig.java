@@ -473,17 +473,11 @@ public record TrainConfig(
 
   /** Work directory. */
   public static final Setting<String> WORK_DIR =
-      new Setting<>(
+      Setting.emptyByDefault(
           "train.work.dir",
           "the trainer's work directory: staged exports, example indexes and the local mirror of the "
               + "caches; give it a persistent volume to keep them across restarts (empty: a new "
-              + "temporary folder per start)",
-          "",
-          s -> s,
-          s -> true,
-          "",
-          false,
-          false);
+              + "temporary folder per start)");
 
   /** Index age. */
   public static final Setting<Duration> INDEX_RELIST =
