@@ -9,6 +9,7 @@ import dev.streamtune.events.Names;
 import dev.streamtune.image.ImageDecodeException;
 import dev.streamtune.image.ImageDecoder;
 import dev.streamtune.ingest.ValidationException.Reason;
+import dev.streamtune.store.BucketLayout;
 import dev.streamtune.store.ObjectStore;
 import dev.streamtune.store.ObjectStoreException;
 import java.net.URI;
@@ -150,6 +151,14 @@ final class Validator {
    * the commit's storage budget. A 4xx answer (403 AccessDenied, 404 NoSuchBucket, 400 ...) is bad
    * data, as {@link Failures#forRecord} decides.
    */
+  /**
+   * Whether a key is an image serve kept for labelling in ingest's own bucket: the answer to a
+   * labelling request points there, whatever {@code ingest.ref.buckets} says.
+   */
+  private boolean keptForLabelling(String bucket, String key) {
+    return bucket.equals(store.bucket()) && key.startsWith(BucketLayout.feedback());
+  }
+
   byte[] read(ImageRef ref) {
     URI uri;
     try {
@@ -164,13 +173,17 @@ final class Validator {
         || bucket == null
         || key == null
         || key.contains("..")
-        || !config.refBuckets().contains(bucket)) {
+        || !(config.refBuckets().contains(bucket) || keptForLabelling(bucket, key))) {
       throw new ValidationException(
           Reason.REF_NOT_ALLOWED,
           quote(ref.getUri())
               + " is not s3:// in one of the "
               + "allowed buckets "
-              + config.refBuckets());
+              + config.refBuckets()
+              + " nor an image serve kept for labelling in "
+              + store.bucket()
+              + "/"
+              + BucketLayout.feedback());
     }
     if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
       throw new ValidationException(

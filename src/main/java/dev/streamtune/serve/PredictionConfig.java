@@ -16,8 +16,11 @@ import java.util.Map;
  * @param uncertainMargin a prediction whose margin (top probability minus the second) is under this
  *     is uncertain: published whatever the sample draws, with its image kept under {@code
  *     feedback/} for labelling; 0 (the default) marks none
+ * @param uncertainEntropy a prediction whose entropy (nats, over every label) is above this is
+ *     uncertain too; 0 (the default) marks none
  */
-public record PredictionConfig(double sample, int queue, double uncertainMargin) {
+public record PredictionConfig(
+    double sample, int queue, double uncertainMargin, double uncertainEntropy) {
 
   /** Sampling. */
   public static final Setting<Double> SAMPLE =
@@ -51,19 +54,39 @@ public record PredictionConfig(double sample, int queue, double uncertainMargin)
               + "uncertain: published to predictions whatever serve.predictions.sample draws, its "
               + "image kept under feedback/ for labelling (0 marks none)");
 
+  /** Uncertainty by entropy. */
+  public static final Setting<Double> UNCERTAIN_ENTROPY =
+      Setting.decimal(
+          "serve.uncertain.entropy",
+          0.0,
+          0,
+          100,
+          "a classification whose entropy over every label (in nats; ln of the label count when "
+              + "uniform) is above this is uncertain as well, whatever its margin (0 marks none)");
+
   /** Every setting of this record. */
-  public static final List<Setting<?>> SETTINGS = List.of(SAMPLE, QUEUE, UNCERTAIN_MARGIN);
+  public static final List<Setting<?>> SETTINGS =
+      List.of(SAMPLE, QUEUE, UNCERTAIN_MARGIN, UNCERTAIN_ENTROPY);
+
+  /** Settings without the entropy rule. */
+  public PredictionConfig(double sample, int queue, double uncertainMargin) {
+    this(sample, queue, uncertainMargin, 0);
+  }
 
   /** Checks the values. */
   public PredictionConfig {
     if (!(sample >= 0 && sample <= 1)
         || queue < 1
-        || !(uncertainMargin >= 0 && uncertainMargin <= 1)) {
+        || !(uncertainMargin >= 0 && uncertainMargin <= 1)
+        || !(uncertainEntropy >= 0)) {
       throw new IllegalArgumentException(
-          "sample and uncertainMargin must be from 0 to 1, queue at least 1: "
+          "sample and uncertainMargin must be from 0 to 1, uncertainEntropy at least 0, queue at "
+              + "least 1: "
               + sample
               + ", "
               + uncertainMargin
+              + ", "
+              + uncertainEntropy
               + ", "
               + queue);
     }
@@ -71,7 +94,8 @@ public record PredictionConfig(double sample, int queue, double uncertainMargin)
 
   /** Reads the settings. */
   public static PredictionConfig from(ConfigSource s) {
-    return new PredictionConfig(s.get(SAMPLE), s.get(QUEUE), s.get(UNCERTAIN_MARGIN));
+    return new PredictionConfig(
+        s.get(SAMPLE), s.get(QUEUE), s.get(UNCERTAIN_MARGIN), s.get(UNCERTAIN_ENTROPY));
   }
 
   /** The defaults: nothing published. */
@@ -81,11 +105,11 @@ public record PredictionConfig(double sample, int queue, double uncertainMargin)
 
   /** Whether any prediction is published. */
   public boolean enabled() {
-    return sample > 0 || uncertainMargin > 0;
+    return sample > 0 || uncertainMargin > 0 || uncertainEntropy > 0;
   }
 
-  /** Whether a prediction of this margin is uncertain. */
-  public boolean uncertain(double margin) {
-    return margin < uncertainMargin;
+  /** Whether a prediction of this margin and entropy is uncertain. */
+  public boolean uncertain(double margin, double entropy) {
+    return margin < uncertainMargin || (uncertainEntropy > 0 && entropy > uncertainEntropy);
   }
 }

@@ -149,7 +149,7 @@ public final class PredictionLog implements AutoCloseable {
    *     the queue was full (counted as dropped)
    */
   public boolean record(Prediction p, byte[] image, Map<String, String> attributes) {
-    boolean uncertain = config.uncertain(p.margin());
+    boolean uncertain = config.uncertain(p.margin(), p.entropy());
     boolean sampled = drawn(config.sample());
     if (producer == null || closing || !(uncertain || sampled)) {
       return false;

@@ -101,7 +101,12 @@ public final class BucketLayout {
 
   /** Where serve keeps an image a model was unsure of, for labelling. */
   public static String feedback(String modelId, String sha256, String ext) {
-    return "feedback/" + modelId + "/" + sha256 + "." + ext;
+    return feedback() + modelId + "/" + sha256 + "." + ext;
+  }
+
+  /** The prefix of every image serve kept for labelling. */
+  public static String feedback() {
+    return "feedback/";
   }
 
   /** Where the demo's producer uploads an image its events refer to. */

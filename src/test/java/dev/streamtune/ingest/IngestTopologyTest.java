@@ -337,6 +337,23 @@ class IngestTopologyTest {
   }
 
   @Test
+  void anAnswerToALabellingRequestIsStoredWhateverTheRefBucketsSay() {
+    start(
+        IngestConfig.from(
+                dev.streamtune.config.ConfigSource.ofSettings(
+                    Map.of("ingest.ref.buckets", "uploads-elsewhere")))
+            .withTriggers(3, 2, Duration.ofMinutes(10)));
+    byte[] png = png(7);
+    String sha = Validator.sha256(png);
+    store.put("feedback/m/" + sha + ".png", png, "image/png", Map.of());
+    store.put("uploads/" + sha + ".png", png, "image/png", Map.of());
+    input.pipeInput(ref("kept", "s3://streamtune/feedback/m/" + sha + ".png", sha));
+    assertThat(store.get("examples/m/cat/" + sha + ".png")).isPresent();
+    assertDeadLetter(
+        ref("other", "s3://streamtune/uploads/" + sha + ".png", sha), "REF_NOT_ALLOWED");
+  }
+
+  @Test
   void aRedeliveryIsANoOpAndCountsNothing() {
     byte[] png = png(4);
     input.pipeInput(event("e1", "m", "cat", png, "image/png"));

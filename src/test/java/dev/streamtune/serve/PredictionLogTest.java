@@ -89,9 +89,15 @@ class PredictionLogTest {
         .isInstanceOf(IllegalArgumentException.class);
     PredictionConfig uncertainOnly = new PredictionConfig(0, 10, 0.2);
     assertThat(uncertainOnly.enabled()).isTrue();
-    assertThat(uncertainOnly.uncertain(0.19)).isTrue();
-    assertThat(uncertainOnly.uncertain(0.2)).isFalse();
-    assertThat(PredictionConfig.defaults().uncertain(0)).as("0 marks none").isFalse();
+    assertThat(uncertainOnly.uncertain(0.19, 0)).isTrue();
+    assertThat(uncertainOnly.uncertain(0.2, 2)).as("no entropy rule").isFalse();
+    assertThat(PredictionConfig.defaults().uncertain(0, 5)).as("0 marks none").isFalse();
+    PredictionConfig byEntropy = new PredictionConfig(0, 10, 0, 1.0);
+    assertThat(byEntropy.enabled()).isTrue();
+    assertThat(byEntropy.uncertain(0.9, 1.01)).as("sure of the top, spread over the rest").isTrue();
+    assertThat(byEntropy.uncertain(0.9, 0.99)).isFalse();
+    assertThatThrownBy(() -> new PredictionConfig(0, 10, 0, -1))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(
             PredictionConfig.from(
                     dev.streamtune.config.ConfigSource.ofSettings(
