@@ -5,6 +5,7 @@ import dev.streamtune.events.LabellingRequest;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.feedback.Labeller;
+import dev.streamtune.store.ArtifactFiles;
 import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.store.S3Config;
 import java.io.BufferedReader;
@@ -116,11 +117,12 @@ final class LabelCommand implements Callable<Integer> {
 
   /** Copies a request's image into {@code dir}, named by its sha256; says where, or why not. */
   private static String copy(MinioObjectStore store, LabellingRequest r, Path dir) {
-    String prefix = "s3://" + store.bucket() + "/";
-    if (!r.getImageUri().startsWith(prefix)) {
+    String key;
+    try {
+      key = ArtifactFiles.key(store, r.getImageUri());
+    } catch (IllegalArgumentException elsewhere) {
       return r.getImageUri();
     }
-    String key = r.getImageUri().substring(prefix.length());
     try {
       var bytes = store.get(key);
       if (bytes.isEmpty()) {

@@ -69,6 +69,7 @@ public final class Demo implements AutoCloseable {
         DevStackConfig.ephemeral(config.dir().resolve("stack"), config.fresh());
     TopicNames topics = stackConfig.topics();
     FeedbackConfig feedback = FeedbackConfig.defaults();
+    PredictionConfig predictions = new PredictionConfig(0, 10_000, config.loopMargin());
     DevStack stack = open(DevStack.start(stackConfig));
     MinioObjectStore store = open(new MinioObjectStore(stack.s3()));
     Worker worker =
@@ -84,7 +85,7 @@ public final class Demo implements AutoCloseable {
                         FeatureConfig.defaults(),
                         ServeConfig.defaults()
                             .with(config.port(), Set.of(), config.dir().resolve("serving"))
-                            .withPredictions(new PredictionConfig(0, 10_000, config.loopMargin())),
+                            .withPredictions(predictions),
                         feedback,
                         new TopicPolicy(3, (short) -1, Duration.ofHours(1)),
                         config.dir().resolve("work")),
@@ -100,7 +101,15 @@ public final class Demo implements AutoCloseable {
     StatusConsole console = open(new StatusConsole(out, terminal));
     open(TopicTail.start(stack.kafka(), topics.trainingStatus(), 1, console::accept));
     DemoLoop loop =
-        new DemoLoop(config, stack, topics, store, dashboardUrl(), feedback.dailyRequests(), out);
+        new DemoLoop(
+            config,
+            stack,
+            topics,
+            store,
+            dashboardUrl(),
+            feedback.dailyRequests(),
+            predictions,
+            out);
     rounds =
         new DemoRounds(config, data, stack, topics, store, serve.subscriber(), out, terminal, loop);
   }

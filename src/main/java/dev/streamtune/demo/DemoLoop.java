@@ -10,6 +10,7 @@ import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TrainingReason;
 import dev.streamtune.events.TrainingRequests;
 import dev.streamtune.feedback.Labeller;
+import dev.streamtune.serve.PredictionConfig;
 import dev.streamtune.store.BucketLayout;
 import dev.streamtune.store.ObjectStore;
 import java.io.PrintWriter;
@@ -42,6 +43,7 @@ final class DemoLoop {
   private final ObjectStore store;
   private final String serveUrl;
   private final int dailyRequests;
+  private final PredictionConfig predictions;
   private final PrintWriter out;
 
   /**
@@ -60,7 +62,9 @@ final class DemoLoop {
       ObjectStore store,
       String serveUrl,
       int dailyRequests,
+      PredictionConfig predictions,
       PrintWriter out) {
+    this.predictions = predictions;
     this.config = config;
     this.stack = stack;
     this.topics = topics;
@@ -86,7 +90,11 @@ final class DemoLoop {
               HttpResponse.BodyHandlers.ofString());
       JsonNode answer = r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
       uncertain +=
-          answer != null && answer.path("margin").asDouble(1) < config.loopMargin() ? 1 : 0;
+          answer != null
+                  && predictions.uncertain(
+                      answer.path("margin").asDouble(1), answer.path("entropy").asDouble(0))
+              ? 1
+              : 0;
     }
     out.printf(
         "labelling round: %d held-back images classified through serve as live traffic, %d of "
@@ -130,19 +138,15 @@ final class DemoLoop {
     return Labeller.Answer.label(label);
   }
 
-  private void awaitStored(List<String> keys) throws InterruptedException {
-    long deadline = System.nanoTime() + config.versionTimeout().toNanos();
-    for (String key : keys) {
-      while (store.metadata(key).isEmpty()) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "The demo waited "
-                  + config.versionTimeout().toSeconds()
-                  + " s for ingest to store its answer "
-                  + key);
-        }
-        Thread.sleep(100);
-      }
-    }
+  /** Waits until ingest has stored every answer, asking storage about each once it is there. */
+  private void awaitStored(List<String> keys) {
+    List<String> missing = new ArrayList<>(keys);
+    DemoRounds.await(
+        "ingest to store the demo's " + keys.size() + " answers",
+        config.versionTimeout(),
+        () -> {
+          missing.removeIf(k -> store.metadata(k).isPresent());
+          return missing.isEmpty();
+        });
   }
 }

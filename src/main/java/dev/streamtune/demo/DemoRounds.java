@@ -213,7 +213,7 @@ final class DemoRounds {
   }
 
   /** Polls {@code done} every 100 ms until it holds, or fails naming {@code what}. */
-  private static void await(String what, Duration timeout, Supplier<Boolean> done) {
+  static void await(String what, Duration timeout, Supplier<Boolean> done) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.get()) {
       if (System.nanoTime() > deadline) {

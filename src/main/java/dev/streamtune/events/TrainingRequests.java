@@ -6,7 +6,13 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * Sends one {@link TrainingRequest} outside the ingest topology: a person's {@code streamtune
@@ -49,5 +55,39 @@ public final class TrainingRequests {
           .send(new ProducerRecord<>(topic, request.getModelId().toString(), request))
           .get();
     }
+  }
+
+  /**
+   * Routes a processor's output to the trainer's topics: each {@code TrainingRequest} to {@code
+   * training.requests}, anything else, as text, to {@code training.status}. What ingest's trigger
+   * and the feedback role's drift monitor both emit.
+   *
+   * @param prefix put before the names of the nodes it adds, so that two routings in one topology
+   *     differ ({@code ""} for none)
+   */
+  public static void route(
+      KStream<String, Object> out,
+      TopicNames topics,
+      Serde<TrainingRequest> requests,
+      String prefix) {
+    out.split(Named.as(prefix + "out-"))
+        .branch(
+            (k, v) -> v instanceof TrainingRequest,
+            Branched.withConsumer(
+                s ->
+                    s.mapValues(v -> (TrainingRequest) v, Named.as(prefix + "as-request"))
+                        .to(
+                            topics.trainingRequests(),
+                            Produced.with(Serdes.String(), requests).withName(prefix + "requests")),
+                "requests"))
+        .defaultBranch(
+            Branched.withConsumer(
+                s ->
+                    s.mapValues(Object::toString, Named.as(prefix + "as-status"))
+                        .to(
+                            topics.trainingStatus(),
+                            Produced.with(Serdes.String(), Serdes.String())
+                                .withName(prefix + "status")),
+                "status"));
   }
 }

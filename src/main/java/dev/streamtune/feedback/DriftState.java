@@ -47,9 +47,13 @@ final class DriftState {
       double classPsi, double confidencePsi, double projectionPsi, boolean drifted, boolean alarm) {
     /** The largest of the three. */
     double score() {
-      return Double.isNaN(projectionPsi)
-          ? Math.max(classPsi, confidencePsi)
-          : Math.max(Math.max(classPsi, confidencePsi), projectionPsi);
+      return score(classPsi, confidencePsi, projectionPsi);
+    }
+
+    /** The largest of the three, the projection's left out when NaN. */
+    static double score(double classPsi, double confidencePsi, double projectionPsi) {
+      double known = Math.max(classPsi, confidencePsi);
+      return Double.isNaN(projectionPsi) ? known : Math.max(known, projectionPsi);
     }
   }
 
@@ -158,8 +162,7 @@ final class DriftState {
   }
 
   private Verdict verdict(double c, double conf, double proj, double threshold) {
-    Verdict probe = new Verdict(c, conf, proj, false, false);
-    boolean drifted = probe.score() > threshold;
+    boolean drifted = Verdict.score(c, conf, proj) > threshold;
     return new Verdict(c, conf, proj, drifted, drifted && !alarmed);
   }
 

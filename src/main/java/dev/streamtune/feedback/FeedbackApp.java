@@ -11,6 +11,7 @@ import dev.streamtune.events.TopicManager;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TopicPolicy;
 import dev.streamtune.events.TrainingRequest;
+import dev.streamtune.store.LocalFiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.io.IOException;
@@ -119,9 +120,9 @@ public final class FeedbackApp implements AutoCloseable {
     registry.close();
     if (temporary != null) {
       streams.cleanUp();
-      try (var files = Files.walk(temporary)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      } catch (IOException | UncheckedIOException e) {
+      try {
+        LocalFiles.deleteTree(temporary);
+      } catch (UncheckedIOException e) {
         LOG.warn("Could not delete the feedback state {}: {}", temporary, e.toString());
       }
     }

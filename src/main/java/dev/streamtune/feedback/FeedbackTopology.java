@@ -5,6 +5,7 @@ import dev.streamtune.events.LabellingRequest;
 import dev.streamtune.events.Prediction;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TrainingRequest;
+import dev.streamtune.events.TrainingRequests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -98,28 +98,12 @@ public final class FeedbackTopology {
             Stores.persistentKeyValueStore(DriftProcessor.STORE),
             Serdes.String(),
             Serdes.String()));
-    all.filter((k, v) -> v.getSampled(), Named.as("sampled"))
-        .process(() -> new DriftProcessor(config), Named.as("drift"), DriftProcessor.STORE)
-        .split(Named.as("drift-out-"))
-        .branch(
-            (k, v) -> v instanceof TrainingRequest,
-            Branched.withConsumer(
-                s ->
-                    s.mapValues(v -> (TrainingRequest) v, Named.as("as-request"))
-                        .to(
-                            topics.trainingRequests(),
-                            Produced.with(Serdes.String(), trainingRequests)
-                                .withName("drift-requests")),
-                "requests"))
-        .defaultBranch(
-            Branched.withConsumer(
-                s ->
-                    s.mapValues(Object::toString, Named.as("as-status"))
-                        .to(
-                            topics.trainingStatus(),
-                            Produced.with(Serdes.String(), Serdes.String())
-                                .withName("drift-status")),
-                "status"));
+    TrainingRequests.route(
+        all.filter((k, v) -> v.getSampled(), Named.as("sampled"))
+            .process(() -> new DriftProcessor(config), Named.as("drift"), DriftProcessor.STORE),
+        topics,
+        trainingRequests,
+        "drift-");
   }
 
   /**

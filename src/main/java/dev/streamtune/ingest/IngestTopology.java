@@ -6,6 +6,7 @@ import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TrainingRequest;
+import dev.streamtune.events.TrainingRequests;
 import dev.streamtune.store.ObjectStore;
 import dev.streamtune.store.S3Config;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -166,27 +167,14 @@ public final class IngestTopology {
       IngestConfig config,
       TopicNames topics,
       Serde<TrainingRequest> requests) {
-    counts
-        .repartition(Repartitioned.with(Serdes.String(), Serdes.Long()).withName("by-model"))
-        .process(() -> new TriggerProcessor(config), Named.as("trigger"), TriggerProcessor.STORE)
-        .split(Named.as("out-"))
-        .branch(
-            (k, v) -> v instanceof TrainingRequest,
-            Branched.withConsumer(
-                s ->
-                    s.mapValues(v -> (TrainingRequest) v, Named.as("as-request"))
-                        .to(
-                            topics.trainingRequests(),
-                            Produced.with(Serdes.String(), requests).withName("requests")),
-                "requests"))
-        .defaultBranch(
-            Branched.withConsumer(
-                s ->
-                    s.mapValues(Object::toString, Named.as("as-status"))
-                        .to(
-                            topics.trainingStatus(),
-                            Produced.with(Serdes.String(), Serdes.String()).withName("status")),
-                "status"));
+    TrainingRequests.route(
+        counts
+            .repartition(Repartitioned.with(Serdes.String(), Serdes.Long()).withName("by-model"))
+            .process(
+                () -> new TriggerProcessor(config), Named.as("trigger"), TriggerProcessor.STORE),
+        topics,
+        requests,
+        "");
   }
 
   /** The changelog topics Kafka Streams keeps ingest's stores in, for {@code applicationId}. */

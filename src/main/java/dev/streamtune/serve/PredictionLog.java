@@ -7,6 +7,7 @@ import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.ScoredLabel;
 import dev.streamtune.image.ImageDecoder;
+import dev.streamtune.store.ArtifactFiles;
 import dev.streamtune.store.BucketLayout;
 import dev.streamtune.store.ObjectStore;
 import io.micrometer.core.instrument.Counter;
@@ -184,7 +185,7 @@ public final class PredictionLog implements AutoCloseable {
       ImageDecoder.Info info = PROBE.probe(pending.image());
       String key = BucketLayout.feedback(e.getModelId(), e.getImageSha256(), info.extension());
       store.put(key, pending.image(), "image/" + info.format(), Map.of());
-      e.setImageUri("s3://" + store.bucket() + "/" + key);
+      e.setImageUri(ArtifactFiles.uri(store, key));
     } catch (RuntimeException error) {
       unkept.increment();
       LOG.warn("The image of an uncertain prediction could not be kept: {}", error.toString());
