@@ -88,7 +88,7 @@ public final class DriftBench {
     System.out.println(JSON.writeValueAsString(out));
   }
 
-  private static Head head(Backbone backbone, FeatureConfig fc, List<FashionMnist.Item> train)
+  static Head head(Backbone backbone, FeatureConfig fc, List<FashionMnist.Item> train)
       throws Exception {
     float[][] x = new float[train.size()][];
     int[] y = new int[train.size()];
@@ -118,7 +118,7 @@ public final class DriftBench {
   }
 
   /** Each image classified once, as the event serve would publish. */
-  private static List<Prediction> classify(
+  static List<Prediction> classify(
       ExportedClassifier c, List<FashionMnist.Item> items, UnaryOperator<byte[]> shift) {
     List<Prediction> out = new ArrayList<>();
     for (int i = 0; i < items.size(); i += 32) {
@@ -165,7 +165,7 @@ public final class DriftBench {
         .build();
   }
 
-  private static double accuracy(List<Prediction> ps, List<FashionMnist.Item> items) {
+  static double accuracy(List<Prediction> ps, List<FashionMnist.Item> items) {
     int right = 0;
     for (int i = 0; i < ps.size(); i++) {
       right += ps.get(i).getTop().get(0).getLabel().equals(items.get(i).label()) ? 1 : 0;

@@ -163,6 +163,7 @@ public final class ServeBench {
         c.readTimeout(),
         Math.max(c.maxConcurrent(), c.threads()),
         c.maxStuck(),
-        c.predictions());
+        c.predictions(),
+        c.challenger());
   }
 }

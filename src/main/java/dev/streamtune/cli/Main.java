@@ -119,7 +119,14 @@ public final class Main implements Runnable {
             TopicNames.SETTINGS,
             S3Config.SETTINGS,
             List.of(TrainConfig.TRANSACTIONAL_PREFIX)));
-    CommandLine models = new CommandLine(new ModelsCommand()).addSubcommand("rollback", rollback);
+    CommandLine promote = new CommandLine(new PromoteCommand());
+    SettingOptions.add(
+        promote.getCommandSpec(),
+        SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS, TopicNames.SETTINGS));
+    CommandLine models =
+        new CommandLine(new ModelsCommand())
+            .addSubcommand("rollback", rollback)
+            .addSubcommand("promote", promote);
     SettingOptions.add(
         models.getCommandSpec(),
         SettingOptions.all(KafkaConfig.SETTINGS, RegistryConfig.SETTINGS, TopicNames.SETTINGS));

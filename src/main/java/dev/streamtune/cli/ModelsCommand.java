@@ -17,14 +17,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code streamtune models [--model m]}: lists versions from {@code models.versions}; {@code
- * streamtune models rollback} ({@link RollbackCommand}) makes an older one current again.
+ * streamtune models rollback} ({@link RollbackCommand}) makes an older one current again; {@code
+ * streamtune models promote} ({@link PromoteCommand}) chooses the champion while serve runs
+ * challengers.
  */
 @Command(
     name = "models",
     mixinStandardHelpOptions = true,
     description =
         "List model versions from models.versions: status, accuracy, parent, labels and reason. "
-            + "Subcommand: rollback.")
+            + "Subcommands: rollback, promote.")
 final class ModelsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

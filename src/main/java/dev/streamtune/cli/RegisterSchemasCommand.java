@@ -1,5 +1,6 @@
 package dev.streamtune.cli;
 
+import dev.streamtune.events.ChampionDecision;
 import dev.streamtune.events.EventSchemas;
 import dev.streamtune.events.LabelledImage;
 import dev.streamtune.events.LabellingRequest;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Register the event schemas (LabelledImage, TrainingRequest, ModelVersion, Prediction, "
-            + "LabellingRequest) under their "
+            + "LabellingRequest, ChampionDecision) under their "
             + "topics' subjects, with FULL_TRANSITIVE compatibility.")
 final class RegisterSchemasCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -53,6 +54,7 @@ final class RegisterSchemasCommand implements Runnable {
     byTopic.put(topics.modelVersions(), ModelVersion.class);
     byTopic.put(topics.predictions(), Prediction.class);
     byTopic.put(topics.labellingRequests(), LabellingRequest.class);
+    byTopic.put(topics.championDecisions(), ChampionDecision.class);
     PrintWriter out = spec.commandLine().getOut();
     try (SchemaRegistry registry = new SchemaRegistryClient(config)) {
       for (var e : byTopic.entrySet()) {

@@ -24,7 +24,8 @@ public final class EventSchemas {
           TrainingRequest.class,
           ModelVersion.class,
           Prediction.class,
-          LabellingRequest.class);
+          LabellingRequest.class,
+          ChampionDecision.class);
 
   private static final Map<Class<?>, String> TEXTS = new ConcurrentHashMap<>();
 

@@ -178,12 +178,17 @@ public final class TopicManager {
                     TopicConfig.DELETE_RETENTION_MS_CONFIG,
                     String.valueOf(ExampleIndexEntry.TOMBSTONE_RETENTION.toMillis()))),
         new NewTopic(names.predictions(), p, rf),
-        new NewTopic(names.labellingRequests(), p, rf));
+        new NewTopic(names.labellingRequests(), p, rf),
+        new NewTopic(names.championDecisions(), p, rf)
+            .configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
   }
 
   static void check(TopicState t, TopicNames names, TopicPolicy policy) {
     String name = t.name();
-    if (name.equals(names.modelVersions()) || name.equals(names.exampleIndex())) {
+    if (name.equals(names.modelVersions())
+        || name.equals(names.exampleIndex())
+        || name.equals(names.championDecisions())) {
       String cleanup = t.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);
       if (!TopicConfig.CLEANUP_POLICY_COMPACT.equals(cleanup)) {
         throw new IllegalStateException(
@@ -193,9 +198,12 @@ public final class TopicManager {
                 + cleanup
                 + ", but it must be "
                 + "compact alone: with deletion, "
-                + (name.equals(names.modelVersions())
-                    ? "old model versions would vanish for new subscribers"
-                    : "index records would vanish before every trainer read them")
+                + (name.equals(names.exampleIndex())
+                    ? "index records would vanish before every trainer read them"
+                    : name.equals(names.modelVersions())
+                        ? "old model versions would vanish for new subscribers"
+                        : "a model's champion would be forgotten and serve would fall back to a "
+                            + "version nobody chose")
                 + ". Fix it with "
                 + "kafka-configs --alter --entity-type topics --entity-name "
                 + name

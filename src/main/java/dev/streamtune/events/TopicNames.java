@@ -17,6 +17,8 @@ import java.util.List;
  *     listing the bucket
  * @param predictions sampled {@code Prediction}s keyed by model id: what served models answered
  * @param labellingRequests {@code LabellingRequest}s keyed by model id: images worth labelling
+ * @param championDecisions compacted {@code ChampionDecision}s keyed by model id: which version
+ *     serve answers with while it runs a challenger
  */
 public record TopicNames(
     String labelledImages,
@@ -26,7 +28,8 @@ public record TopicNames(
     String trainingStatus,
     String exampleIndex,
     String predictions,
-    String labellingRequests) {
+    String labellingRequests,
+    String championDecisions) {
 
   private static final String LEGAL = "[A-Za-z0-9._-]{1,200}";
 
@@ -88,6 +91,14 @@ public record TopicNames(
           "topic of labelling requests: uncertain predictions worth labelling, within the daily "
               + "budget (feedback.labelling.daily)");
 
+  /** Champion decisions. */
+  public static final Setting<String> CHAMPION_DECISIONS =
+      name(
+          "topic.models.champions",
+          "models.champions",
+          "compacted topic of champion decisions: which version of a model serve answers with "
+              + "while it runs a challenger (serve.challenger.mode)");
+
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS =
       List.of(
@@ -99,7 +110,8 @@ public record TopicNames(
           TRAINING_STATUS,
           EXAMPLE_INDEX,
           PREDICTIONS,
-          LABELLING_REQUESTS);
+          LABELLING_REQUESTS,
+          CHAMPION_DECISIONS);
 
   /** Checks that each name is a legal Kafka topic name. */
   public TopicNames {
@@ -112,7 +124,8 @@ public record TopicNames(
             trainingStatus,
             exampleIndex,
             predictions,
-            labellingRequests)) {
+            labellingRequests,
+            championDecisions)) {
       if (n == null || !n.matches(LEGAL) || n.equals(".") || n.equals("..")) {
         throw new IllegalArgumentException("illegal topic name " + n);
       }
@@ -140,7 +153,8 @@ public record TopicNames(
         p + source.get(TRAINING_STATUS),
         p + source.get(EXAMPLE_INDEX),
         p + source.get(PREDICTIONS),
-        p + source.get(LABELLING_REQUESTS));
+        p + source.get(LABELLING_REQUESTS),
+        p + source.get(CHAMPION_DECISIONS));
   }
 
   private static Setting<String> name(String key, String def, String description) {

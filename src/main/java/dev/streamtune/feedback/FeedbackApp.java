@@ -1,5 +1,6 @@
 package dev.streamtune.feedback;
 
+import dev.streamtune.events.ChampionDecision;
 import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.Failures;
 import dev.streamtune.events.KafkaConfig;
@@ -75,6 +76,7 @@ public final class FeedbackApp implements AutoCloseable {
                 ConfluentAvroSerde.of(Prediction.class, registry, registryConfig),
                 ConfluentAvroSerde.of(LabellingRequest.class, registry, registryConfig),
                 ConfluentAvroSerde.of(TrainingRequest.class, registry, registryConfig),
+                ConfluentAvroSerde.of(ChampionDecision.class, registry, registryConfig),
                 meters),
             props);
     streams.setUncaughtExceptionHandler(

@@ -19,6 +19,12 @@ import java.util.Objects;
  *     (the stores are small and restore from their changelogs)
  * @param driftWindow sampled predictions of a model per drift window (0: no drift monitor)
  * @param driftThreshold the population stability index past which a window has drifted
+ * @param challengerWindow a challenger's answers per trial (0: no trial; only {@code streamtune
+ *     models promote} decides)
+ * @param challengerAgreement the least share of a challenger's SHADOW answers whose top label is
+ *     the champion's, for it to be promoted
+ * @param challengerConfidenceDrop the most a challenger's mean top probability may fall below the
+ *     champion's, for it to be promoted
  */
 public record FeedbackConfig(
     String applicationId,
@@ -26,7 +32,10 @@ public record FeedbackConfig(
     Duration forget,
     Path stateDir,
     int driftWindow,
-    double driftThreshold) {
+    double driftThreshold,
+    int challengerWindow,
+    double challengerAgreement,
+    double challengerConfidenceDrop) {
 
   /** Application id. */
   public static final Setting<String> APPLICATION_ID =
@@ -85,9 +94,49 @@ public record FeedbackConfig(
               + "drifted; the first drifted window after one that was not asks for a DRIFT "
               + "training");
 
+  /** Trial window. */
+  public static final Setting<Integer> CHALLENGER_WINDOW =
+      Setting.integer(
+          "feedback.challenger.window",
+          500,
+          0,
+          10_000_000,
+          "answers a challenger gives (SHADOW or, in split mode, served) before the feedback role "
+              + "decides on it: promoted to champion or kept out, written to models.champions (0 "
+              + "decides nothing; only streamtune models promote does)");
+
+  /** Least agreement. */
+  public static final Setting<Double> CHALLENGER_AGREEMENT =
+      Setting.decimal(
+          "feedback.challenger.agreement",
+          0.8,
+          0,
+          1,
+          "least share of a challenger's SHADOW answers whose top label is the champion's, for the "
+              + "challenger to be promoted (split mode has no pairs to compare and skips it)");
+
+  /** Largest confidence drop. */
+  public static final Setting<Double> CHALLENGER_CONFIDENCE_DROP =
+      Setting.decimal(
+          "feedback.challenger.confidence.drop",
+          0.05,
+          0,
+          1,
+          "most a challenger's mean top probability may fall below the champion's on the same "
+              + "trial, for the challenger to be promoted");
+
   /** Every setting of this record. */
   public static final List<Setting<?>> SETTINGS =
-      List.of(APPLICATION_ID, DAILY_REQUESTS, FORGET, STATE_DIR, DRIFT_WINDOW, DRIFT_THRESHOLD);
+      List.of(
+          APPLICATION_ID,
+          DAILY_REQUESTS,
+          FORGET,
+          STATE_DIR,
+          DRIFT_WINDOW,
+          DRIFT_THRESHOLD,
+          CHALLENGER_WINDOW,
+          CHALLENGER_AGREEMENT,
+          CHALLENGER_CONFIDENCE_DROP);
 
   /** Checks the values. */
   public FeedbackConfig {
@@ -108,6 +157,18 @@ public record FeedbackConfig(
               + ", "
               + driftThreshold);
     }
+    if (challengerWindow < 0
+        || !(challengerAgreement >= 0 && challengerAgreement <= 1)
+        || !(challengerConfidenceDrop >= 0 && challengerConfidenceDrop <= 1)) {
+      throw new IllegalArgumentException(
+          "challengerWindow must be at least 0, challengerAgreement and challengerConfidenceDrop "
+              + "from 0 to 1: "
+              + challengerWindow
+              + ", "
+              + challengerAgreement
+              + ", "
+              + challengerConfidenceDrop);
+    }
   }
 
   /** Reads the settings. */
@@ -119,7 +180,10 @@ public record FeedbackConfig(
         s.get(FORGET),
         dir.isBlank() ? null : Path.of(dir),
         s.get(DRIFT_WINDOW),
-        s.get(DRIFT_THRESHOLD));
+        s.get(DRIFT_THRESHOLD),
+        s.get(CHALLENGER_WINDOW),
+        s.get(CHALLENGER_AGREEMENT),
+        s.get(CHALLENGER_CONFIDENCE_DROP));
   }
 
   /** The defaults. */
@@ -129,16 +193,57 @@ public record FeedbackConfig(
 
   /** A copy with another daily budget. */
   public FeedbackConfig withDailyRequests(int daily) {
-    return new FeedbackConfig(applicationId, daily, forget, stateDir, driftWindow, driftThreshold);
+    return new FeedbackConfig(
+        applicationId,
+        daily,
+        forget,
+        stateDir,
+        driftWindow,
+        driftThreshold,
+        challengerWindow,
+        challengerAgreement,
+        challengerConfidenceDrop);
   }
 
   /** A copy with another drift window and threshold. */
   public FeedbackConfig withDrift(int window, double threshold) {
-    return new FeedbackConfig(applicationId, dailyRequests, forget, stateDir, window, threshold);
+    return new FeedbackConfig(
+        applicationId,
+        dailyRequests,
+        forget,
+        stateDir,
+        window,
+        threshold,
+        challengerWindow,
+        challengerAgreement,
+        challengerConfidenceDrop);
+  }
+
+  /** A copy with another challenger trial: window, least agreement, largest confidence drop. */
+  public FeedbackConfig withChallenger(int window, double agreement, double confidenceDrop) {
+    return new FeedbackConfig(
+        applicationId,
+        dailyRequests,
+        forget,
+        stateDir,
+        driftWindow,
+        driftThreshold,
+        window,
+        agreement,
+        confidenceDrop);
   }
 
   /** A copy with another application id (each test or demo its own). */
   public FeedbackConfig withApplicationId(String id) {
-    return new FeedbackConfig(id, dailyRequests, forget, stateDir, driftWindow, driftThreshold);
+    return new FeedbackConfig(
+        id,
+        dailyRequests,
+        forget,
+        stateDir,
+        driftWindow,
+        driftThreshold,
+        challengerWindow,
+        challengerAgreement,
+        challengerConfidenceDrop);
   }
 }

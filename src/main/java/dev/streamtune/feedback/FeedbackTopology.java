@@ -1,8 +1,10 @@
 package dev.streamtune.feedback;
 
+import dev.streamtune.events.ChampionDecision;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.LabellingRequest;
 import dev.streamtune.events.Prediction;
+import dev.streamtune.events.ServedAs;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.events.TrainingRequests;
@@ -17,6 +19,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -29,9 +32,12 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * predictions ─┬─(those with a kept image)─▶ ask (labelling state: asked images, requests a day)
  *              │                               └─▶ labelling.requests
- *              └─(those the sample drew)─▶ drift (drift state: a model's windows and reference)
- *                                            ├─▶ training.requests (DRIFT, once a drift)
- *                                            └─▶ training.status (each window's statistics)
+ *              ├─(the champion's, as the sample drew)─▶ drift (drift state: windows, reference)
+ *              │                                        ├─▶ training.requests (DRIFT, once a drift)
+ *              │                                        └─▶ training.status (each window's statistics)
+ *              └─(a challenger's answers, the champion's sampled)─▶ judge (challenger state: trials)
+ *                                                      ├─▶ models.champions (at a trial's end)
+ *                                                      └─▶ training.status (the trial's statistics)
  * undecodable predictions ─▶ images.labelled.dlq (Kafka Streams' dead-letter queue)
  * </pre>
  *
@@ -47,9 +53,16 @@ public final class FeedbackTopology {
       TopicNames topics,
       Serde<Prediction> predictions,
       Serde<LabellingRequest> requests,
-      Serde<TrainingRequest> trainingRequests) {
+      Serde<TrainingRequest> trainingRequests,
+      Serde<ChampionDecision> decisions) {
     return build(
-        config, topics, predictions, requests, trainingRequests, new SimpleMeterRegistry());
+        config,
+        topics,
+        predictions,
+        requests,
+        trainingRequests,
+        decisions,
+        new SimpleMeterRegistry());
   }
 
   /**
@@ -63,6 +76,7 @@ public final class FeedbackTopology {
       Serde<Prediction> predictions,
       Serde<LabellingRequest> requests,
       Serde<TrainingRequest> trainingRequests,
+      Serde<ChampionDecision> decisions,
       MeterRegistry meters) {
     StreamsBuilder b = new StreamsBuilder();
     b.addStateStore(
@@ -84,7 +98,43 @@ public final class FeedbackTopology {
     if (config.driftWindow() > 0) {
       drift(b, all, config, topics, trainingRequests);
     }
+    challenger(b, all, config, topics, decisions);
     return b.build();
+  }
+
+  private static void challenger(
+      StreamsBuilder b,
+      KStream<String, Prediction> all,
+      FeedbackConfig config,
+      TopicNames topics,
+      Serde<ChampionDecision> decisions) {
+    b.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(ChallengerProcessor.STORE),
+            Serdes.String(),
+            Serdes.String()));
+    all.filter(
+            (k, v) -> v.getServedAs() != ServedAs.CHAMPION || v.getSampled(),
+            Named.as("trial-answers"))
+        .process(
+            () -> new ChallengerProcessor(config), Named.as("judge"), ChallengerProcessor.STORE)
+        .split(Named.as("judged-"))
+        .branch(
+            (k, v) -> v instanceof ChampionDecision,
+            Branched.withConsumer(
+                s ->
+                    s.mapValues(v -> (ChampionDecision) v, Named.as("as-decision"))
+                        .to(
+                            topics.championDecisions(),
+                            Produced.with(Serdes.String(), decisions).withName("decisions"))))
+        .defaultBranch(
+            Branched.withConsumer(
+                s ->
+                    s.mapValues(Object::toString, Named.as("as-trial-status"))
+                        .to(
+                            topics.trainingStatus(),
+                            Produced.with(Serdes.String(), Serdes.String())
+                                .withName("trial-status"))));
   }
 
   private static void drift(
@@ -99,7 +149,9 @@ public final class FeedbackTopology {
             Serdes.String(),
             Serdes.String()));
     TrainingRequests.route(
-        all.filter((k, v) -> v.getSampled(), Named.as("sampled"))
+        all.filter(
+                (k, v) -> v.getSampled() && v.getServedAs() == ServedAs.CHAMPION,
+                Named.as("sampled"))
             .process(() -> new DriftProcessor(config), Named.as("drift"), DriftProcessor.STORE),
         topics,
         trainingRequests,

@@ -96,6 +96,14 @@ public final class Classifier implements AutoCloseable {
     }
   }
 
+  /**
+   * Hands the current version over, with its reference, to another classifier's {@link #swap},
+   * leaving none here; null when none is loaded.
+   */
+  Loaded take() {
+    return current.getAndSet(null);
+  }
+
   /** Unloads the current version (calls in flight still finish on it). */
   @Override
   public void close() {

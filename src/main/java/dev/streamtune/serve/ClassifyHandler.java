@@ -3,13 +3,18 @@ package dev.streamtune.serve;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.streamtune.events.ServedAs;
 import dev.streamtune.http.Http;
 import dev.streamtune.image.ImageDecodeException;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Answers {@code POST /v1/models/{id}:classify}: takes the image from the body (raw, as {@code
@@ -25,9 +30,15 @@ import java.util.concurrent.Semaphore;
  * ReadTimeout}. Each request is timed in {@code streamtune.serve.requests{model,outcome}}, and
  * {@code streamtune.serve.classifications.active} counts those running. Each classification is
  * handed to the {@link PredictionLog}, which publishes the sample {@code serve.predictions.sample}
- * draws. Thread-safe.
+ * draws.
+ *
+ * <p>While {@code serve.challenger.mode} is on and a model has a challenger, {@code
+ * serve.challenger.share} of its requests are drawn: in split mode the challenger answers them
+ * ({@code "servedAs":"challenger"}), in shadow mode the champion answers and the challenger then
+ * classifies the same image for a SHADOW prediction, after the answer is sent. Thread-safe.
  */
 final class ClassifyHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ClassifyHandler.class);
   private final ModelSubscriber subscriber;
   private final ServeConfig config;
   private final ReadTimeout reads;
@@ -81,11 +92,15 @@ final class ClassifyHandler {
             1);
       }
       Prediction p;
+      byte[] image;
+      Optional<Classifier> challenger = subscriber.challenger(modelId);
+      boolean challenged = challenger.isPresent() && config.challenger().draw();
+      boolean split = challenged && config.challenger().mode() == ChallengerConfig.Mode.SPLIT;
       metrics.active().incrementAndGet();
       try {
-        byte[] image = image(x);
-        p = c.classify(image, config.topK());
-        predictions.record(p, image, java.util.Map.of());
+        image = image(x);
+        p = (split ? challenger.get() : c).classify(image, config.topK());
+        predictions.record(p, image, Map.of(), split ? ServedAs.CHALLENGER : ServedAs.CHAMPION);
       } catch (ImageDecodeException e) {
         outcome = "bad-image";
         throw new Http.HttpError(400, "the body is not a decodable image: " + e.getMessage());
@@ -99,18 +114,34 @@ final class ClassifyHandler {
               .put("model", p.modelId())
               .put("version", p.version())
               .put("margin", p.margin())
-              .put("entropy", p.entropy());
+              .put("entropy", p.entropy())
+              .put("servedAs", split ? "challenger" : "champion");
       ArrayNode labels = out.putArray("labels");
       p.labels()
           .forEach(
               s -> labels.addObject().put("label", s.label()).put("probability", s.probability()));
       Http.send(x, 200, out);
       outcome = "ok";
+      if (challenged && !split) {
+        shadow(challenger.get(), p, image);
+      }
     } catch (Http.HttpError e) {
       outcome = outcome.equals("error") ? "status-" + e.status : outcome;
       throw e;
     } finally {
       metrics.request(sample, modelId, outcome);
+    }
+  }
+
+  /**
+   * Lets the challenger classify an image the champion answered, once the answer is sent, and
+   * publishes it as a SHADOW prediction; a challenger unloaded meanwhile is skipped.
+   */
+  private void shadow(Classifier challenger, Prediction answered, byte[] image) {
+    try {
+      predictions.shadow(challenger.classify(image, config.topK()), answered, image, Map.of());
+    } catch (Classifier.NotLoadedException e) {
+      LOG.debug("The challenger of {} went while shadowing: {}", answered.modelId(), e.toString());
     }
   }
 

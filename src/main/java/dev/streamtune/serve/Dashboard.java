@@ -32,8 +32,9 @@ import java.util.regex.Pattern;
  *       and the latest {@code training.status} lines of ingest (new examples, threshold) and of the
  *       trainer (phase, epoch, losses, examples quarantined); a version's {@code quarantined}
  *       counts the examples it left out because they failed a full decode; the recent labelling
- *       requests ({@code labelling}, newest first) and the drift monitor's windows ({@code drift})
- *       ({@link FeedbackPanel});
+ *       requests ({@code labelling}, newest first), the drift monitor's windows ({@code drift}) and
+ *       the challenger trials' ends ({@code trials}) ({@link FeedbackPanel}); {@code
+ *       challengerMode}, and the {@code challenger} on trial, if any;
  *   <li>{@code GET /v1/models/{id}/versions/{v}/card}: the version's model card from object
  *       storage;
  *   <li>{@code GET /v1/deadletters}: the recent dead letters, newest first, with their stage
@@ -81,13 +82,16 @@ final class Dashboard implements AutoCloseable {
   private final TopicTail deadLetters;
   private final Map<String, JsonNode[]> lines = new java.util.concurrent.ConcurrentHashMap<>();
   private final FeedbackPanel feedback;
+  private final ChallengerConfig challenger;
   private TopicTail status;
 
   private Dashboard(
       ModelSubscriber subscriber,
       ObjectStore store,
       TopicTail deadLetters,
-      FeedbackPanel feedback) {
+      FeedbackPanel feedback,
+      ChallengerConfig challenger) {
+    this.challenger = challenger;
     this.subscriber = subscriber;
     this.store = store;
     this.deadLetters = deadLetters;
@@ -103,13 +107,18 @@ final class Dashboard implements AutoCloseable {
       RegistryConfig registry,
       TopicNames topics,
       ModelSubscriber subscriber,
-      ObjectStore store) {
+      ObjectStore store,
+      ChallengerConfig challenger) {
     FeedbackPanel feedback = FeedbackPanel.start(kafka, registry, topics);
     Dashboard d;
     try {
       d =
           new Dashboard(
-              subscriber, store, TopicTail.start(kafka, topics.deadLetters(), 100, null), feedback);
+              subscriber,
+              store,
+              TopicTail.start(kafka, topics.deadLetters(), 100, null),
+              feedback,
+              challenger);
     } catch (RuntimeException e) {
       feedback.close();
       throw e;
@@ -132,8 +141,8 @@ final class Dashboard implements AutoCloseable {
       return;
     }
     String source = n.path("source").asText();
-    if ("drift".equals(source)) {
-      feedback.driftLine(n);
+    if ("drift".equals(source) || "challenger".equals(source)) {
+      feedback.statusLine(n);
       return;
     }
     int slot = "ingest".equals(source) ? 0 : 1;
@@ -175,9 +184,20 @@ final class Dashboard implements AutoCloseable {
     models.addAll(feedback.models());
     ObjectNode out = Http.JSON.createObjectNode();
     ArrayNode list = out.putArray("models");
+    String mode = challenger.mode().name().toLowerCase(java.util.Locale.ROOT);
     for (String m : models) {
       ObjectNode n = list.addObject().put("model", m);
       n.put("served", subscriber.servedVersion(m));
+      n.put("challengerMode", mode);
+      subscriber
+          .challenger(m)
+          .flatMap(Classifier::served)
+          .ifPresent(
+              v ->
+                  n.putObject("challenger")
+                      .put("version", v.getVersion())
+                      .put("mode", mode)
+                      .put("share", challenger.share()));
       JsonNode[] s = lines.getOrDefault(m, new JsonNode[2]);
       n.set("ingest", s[0]);
       n.set("trainer", s[1]);

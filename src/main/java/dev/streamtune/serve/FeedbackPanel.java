@@ -22,15 +22,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the dashboard shows of the feedback role, per model: the recent labelling requests (from
- * {@code labelling.requests}, newest first) and the drift monitor's windows (its {@code
- * "source":"drift"} lines on {@code training.status}), each kept in a bounded queue.
+ * {@code labelling.requests}, newest first), the drift monitor's windows (its {@code
+ * "source":"drift"} lines on {@code training.status}) and the challenger trials' ends ({@code
+ * "source":"challenger"}), each kept in a bounded queue.
  */
 final class FeedbackPanel implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FeedbackPanel.class);
   static final int REQUESTS_KEPT = 20;
   static final int WINDOWS_KEPT = 60;
+  static final int TRIALS_KEPT = 20;
   private final Map<String, Deque<ObjectNode>> requests = new ConcurrentHashMap<>();
   private final Map<String, Deque<JsonNode>> drift = new ConcurrentHashMap<>();
+  private final Map<String, Deque<JsonNode>> trials = new ConcurrentHashMap<>();
   private final SchemaRegistryClient registry;
   private final Deserializer<LabellingRequest> decoder;
   private final String topic;
@@ -78,9 +81,10 @@ final class FeedbackPanel implements AutoCloseable {
     keep(requests, r.getModelId(), n, REQUESTS_KEPT);
   }
 
-  /** Takes a drift monitor's status line. */
-  void driftLine(JsonNode n) {
-    keep(drift, n.path("modelId").asText(), n, WINDOWS_KEPT);
+  /** Takes a feedback status line: a drift monitor's window or a challenger trial's end. */
+  void statusLine(JsonNode n) {
+    boolean trial = "challenger".equals(n.path("source").asText());
+    keep(trial ? trials : drift, n.path("modelId").asText(), n, trial ? TRIALS_KEPT : WINDOWS_KEPT);
   }
 
   private static <T> void keep(Map<String, Deque<T>> by, String model, T item, int most) {
@@ -97,10 +101,14 @@ final class FeedbackPanel implements AutoCloseable {
   java.util.Set<String> models() {
     java.util.Set<String> all = new java.util.HashSet<>(requests.keySet());
     all.addAll(drift.keySet());
+    all.addAll(trials.keySet());
     return all;
   }
 
-  /** Puts {@code labelling} (newest first) and {@code drift} (oldest first) into {@code n}. */
+  /**
+   * Puts {@code labelling} (newest first), {@code drift} and {@code trials} (oldest first) into
+   * {@code n}.
+   */
   void describe(String model, ObjectNode n) {
     ArrayNode queue = n.putArray("labelling");
     Deque<ObjectNode> q = requests.get(model);
@@ -109,11 +117,14 @@ final class FeedbackPanel implements AutoCloseable {
         q.descendingIterator().forEachRemaining(queue::add);
       }
     }
-    ArrayNode windows = n.putArray("drift");
-    Deque<JsonNode> d = drift.get(model);
-    if (d != null) {
-      synchronized (d) {
-        d.forEach(windows::add);
+    copy(drift.get(model), n.putArray("drift"));
+    copy(trials.get(model), n.putArray("trials"));
+  }
+
+  private static void copy(Deque<JsonNode> from, ArrayNode to) {
+    if (from != null) {
+      synchronized (from) {
+        from.forEach(to::add);
       }
     }
   }

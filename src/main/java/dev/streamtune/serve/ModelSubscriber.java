@@ -1,11 +1,12 @@
 package dev.streamtune.serve;
 
-import dev.streamtune.events.ConfluentAvroSerde;
+import dev.streamtune.events.ChampionDecision;
 import dev.streamtune.events.Failures;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
+import dev.streamtune.events.TopicNames;
 import dev.streamtune.store.ObjectStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,15 +18,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows {@code models.versions} and keeps the newest good version of each model loaded.
+ * Follows {@code models.versions} and keeps the newest good version of each model loaded, or, while
+ * {@code serve.challenger.mode} is on, follows {@code models.champions} too and keeps each model's
+ * champion and challenger loaded, as {@link Lineup} says.
  *
  * <p>It reads the topic from the beginning with a consumer of no group (assign, then seek to the
  * beginning, read-committed), since every instance must see every version; the topic is compacted
@@ -67,22 +68,21 @@ public final class ModelSubscriber implements AutoCloseable {
   private ModelSubscriber(
       KafkaConfig kafka,
       RegistryConfig registryConfig,
-      String topic,
+      Topics topics,
       ObjectStore store,
       ServeConfig config,
       Clock clock,
       ServeMetrics metrics) {
     this.metrics = metrics;
     this.status = new SubscriberStatus(clock);
-    Map<String, Object> p = kafka.readCommittedConsumerProps();
     this.registry = new SchemaRegistryClient(registryConfig);
     this.topic =
-        new VersionsTopic(
-            new KafkaConsumer<>(
-                p,
-                new StringDeserializer(),
-                ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).deserializer()),
-            topic,
+        VersionsTopic.open(
+            kafka,
+            registry,
+            registryConfig,
+            topics.versions(),
+            config.challenger().enabled() ? topics.champions() : null,
             metrics);
     this.served = new ServedModels(store, config, metrics);
     this.thread = new Thread(this::run, "model-subscriber");
@@ -90,7 +90,8 @@ public final class ModelSubscriber implements AutoCloseable {
   }
 
   /**
-   * Starts following the topic.
+   * Starts following the topic; with {@code serve.challenger.mode} on, the champion decisions too,
+   * on the default {@code models.champions} (serve's own start passes its configured names).
    *
    * @param store the bucket the artifacts are in; null loads nothing
    * @param listener told of every version read (REJECTED ones too), in topic order, or null
@@ -127,19 +128,40 @@ public final class ModelSubscriber implements AutoCloseable {
       Consumer<ModelVersion> listener,
       Clock clock,
       MeterRegistry meters) {
-    return start(kafka, registry, topic, store, config, listener, clock, new ServeMetrics(meters));
+    return start(
+        kafka,
+        registry,
+        new Topics(topic, TopicNames.defaults().championDecisions()),
+        store,
+        config,
+        listener,
+        clock,
+        new ServeMetrics(meters));
+  }
+
+  /**
+   * The topics it reads.
+   *
+   * @param versions {@code models.versions}
+   * @param champions {@code models.champions}, read when {@code serve.challenger.mode} is not off
+   */
+  record Topics(String versions, String champions) {
+    /** The topics of these names. */
+    static Topics of(TopicNames names) {
+      return new Topics(names.modelVersions(), names.championDecisions());
+    }
   }
 
   static ModelSubscriber start(
       KafkaConfig kafka,
       RegistryConfig registry,
-      String topic,
+      Topics topics,
       ObjectStore store,
       ServeConfig config,
       Consumer<ModelVersion> listener,
       Clock clock,
       ServeMetrics metrics) {
-    ModelSubscriber s = new ModelSubscriber(kafka, registry, topic, store, config, clock, metrics);
+    ModelSubscriber s = new ModelSubscriber(kafka, registry, topics, store, config, clock, metrics);
     if (listener != null) {
       s.listeners.add(listener);
     }
@@ -159,6 +181,19 @@ public final class ModelSubscriber implements AutoCloseable {
   /** The classifier of a model, once a version of it has been loaded. */
   public Optional<Classifier> classifier(String modelId) {
     return served.classifier(modelId);
+  }
+
+  /**
+   * The classifier of a model's challenger, while {@code serve.challenger.mode} is on and a newer
+   * PUBLISHED version than the champion is on trial.
+   */
+  public Optional<Classifier> challenger(String modelId) {
+    return served.challenger(modelId);
+  }
+
+  /** The latest champion decision read for a model (only while challengers are on). */
+  public Optional<ChampionDecision> decision(String modelId) {
+    return served.decision(modelId);
   }
 
   /** The loaded classifiers by model. */
@@ -235,10 +270,14 @@ public final class ModelSubscriber implements AutoCloseable {
   }
 
   private void follow() {
-    for (ModelVersion v : topic.poll()) {
-      served.remember(v);
-      listeners.forEach(l -> l.accept(v));
-      served.offer(v);
+    for (Object o : topic.poll()) {
+      if (o instanceof ModelVersion v) {
+        served.remember(v);
+        listeners.forEach(l -> l.accept(v));
+        served.offer(v);
+      } else if (o instanceof ChampionDecision d) {
+        served.decide(d);
+      }
     }
     if (topic.reachedEnd()) {
       LOG.info("Read {} to its end: {} model(s)", topic.name(), served.models().size());

@@ -1,11 +1,13 @@
 package dev.streamtune.serve;
 
 import dev.streamtune.digest.Sha256;
+import dev.streamtune.events.ChampionAnswer;
 import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.ScoredLabel;
+import dev.streamtune.events.ServedAs;
 import dev.streamtune.image.ImageDecoder;
 import dev.streamtune.store.ArtifactFiles;
 import dev.streamtune.store.BucketLayout;
@@ -52,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * prediction over that is published without its image. Meters: {@code
  * streamtune.serve.predictions{outcome}}, outcome {@code published}, {@code failed} (the producer
  * gave up on it), {@code dropped} (the queue was full) or {@code unkept} (an uncertain prediction
- * whose image could not be kept: published without it). Thread-safe.
+ * whose image could not be kept: published without it). While serve runs a challenger, it says
+ * which side answered ({@code servedAs}) and publishes every {@link #shadow} classification, so
+ * that the feedback role can judge the trial. Thread-safe.
  */
 public final class PredictionLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PredictionLog.class);
@@ -115,7 +119,43 @@ public final class PredictionLog implements AutoCloseable {
       ObjectStore store,
       Clock clock,
       MeterRegistry meters) {
-    if (!config.enabled()) {
+    return open(config, false, kafka, registry, topic, store, clock, meters);
+  }
+
+  /**
+   * Opens serve's log: as {@link #open(PredictionConfig, KafkaConfig, RegistryConfig, String,
+   * ObjectStore, Clock, MeterRegistry)} does, with a producer for the shadow predictions too while
+   * {@code serve.challenger.mode} is on.
+   */
+  static PredictionLog open(
+      ServeConfig serve,
+      KafkaConfig kafka,
+      RegistryConfig registry,
+      String topic,
+      ObjectStore store,
+      Clock clock,
+      MeterRegistry meters) {
+    return open(
+        serve.predictions(),
+        serve.challenger().enabled(),
+        kafka,
+        registry,
+        topic,
+        store,
+        clock,
+        meters);
+  }
+
+  private static PredictionLog open(
+      PredictionConfig config,
+      boolean shadows,
+      KafkaConfig kafka,
+      RegistryConfig registry,
+      String topic,
+      ObjectStore store,
+      Clock clock,
+      MeterRegistry meters) {
+    if (!config.enabled() && !shadows) {
       return new PredictionLog(config, topic, clock, null, null, store, meters);
     }
     SchemaRegistryClient client = new SchemaRegistryClient(registry);
@@ -150,6 +190,15 @@ public final class PredictionLog implements AutoCloseable {
    *     the queue was full (counted as dropped)
    */
   public boolean record(Prediction p, byte[] image, Map<String, String> attributes) {
+    return record(p, image, attributes, ServedAs.CHAMPION);
+  }
+
+  /**
+   * Publishes {@code p} as {@link #record(Prediction, byte[], Map)} does, saying which side of a
+   * challenger trial answered it.
+   */
+  public boolean record(
+      Prediction p, byte[] image, Map<String, String> attributes, ServedAs servedAs) {
     boolean uncertain = config.uncertain(p.margin(), p.entropy());
     boolean sampled = drawn(config.sample());
     if (producer == null || closing || !(uncertain || sampled)) {
@@ -158,6 +207,7 @@ public final class PredictionLog implements AutoCloseable {
     dev.streamtune.events.Prediction event =
         event(p, UUID.randomUUID().toString(), Sha256.hex(image), clock.millis(), attributes);
     event.setSampled(sampled);
+    event.setServedAs(servedAs);
     byte[] kept = null;
     if (uncertain && queuedImageBytes.addAndGet(image.length) <= QUEUED_IMAGE_BYTES) {
       kept = image;
@@ -165,11 +215,38 @@ public final class PredictionLog implements AutoCloseable {
       queuedImageBytes.addAndGet(-image.length);
       unkept.increment();
     }
-    if (queue.offer(new Pending(event, kept))) {
+    return offer(new Pending(event, kept));
+  }
+
+  /**
+   * Publishes a challenger's shadow classification of an image whose answer was the champion's:
+   * always (a trial needs every one), never sampled, its image never kept.
+   *
+   * @param shadow the challenger's classification
+   * @param answered the champion's, which the caller got
+   * @return whether it was queued
+   */
+  public boolean shadow(
+      Prediction shadow, Prediction answered, byte[] image, Map<String, String> attributes) {
+    if (producer == null || closing) {
+      return false;
+    }
+    dev.streamtune.events.Prediction event =
+        event(shadow, UUID.randomUUID().toString(), Sha256.hex(image), clock.millis(), attributes);
+    event.setSampled(false);
+    event.setServedAs(ServedAs.SHADOW);
+    Prediction.Scored top = answered.labels().get(0);
+    event.setComparedWith(
+        new ChampionAnswer(answered.version(), top.label(), (float) top.probability()));
+    return offer(new Pending(event, null));
+  }
+
+  private boolean offer(Pending pending) {
+    if (queue.offer(pending)) {
       return true;
     }
-    if (kept != null) {
-      queuedImageBytes.addAndGet(-kept.length);
+    if (pending.image() != null) {
+      queuedImageBytes.addAndGet(-pending.image().length);
     }
     dropped.increment();
     return false;

@@ -64,24 +64,18 @@ public final class ServeApp implements AutoCloseable {
     try {
       predictions =
           PredictionLog.open(
-              config.predictions(),
-              kafka,
-              registry,
-              topics.predictions(),
-              store,
-              Clock.systemUTC(),
-              meters);
+              config, kafka, registry, topics.predictions(), store, Clock.systemUTC(), meters);
       subscriber =
           ModelSubscriber.start(
               kafka,
               registry,
-              topics.modelVersions(),
+              ModelSubscriber.Topics.of(topics),
               store,
               config,
               null,
               Clock.systemUTC(),
               metrics);
-      dashboard = Dashboard.start(kafka, registry, topics, subscriber, store);
+      dashboard = Dashboard.start(kafka, registry, topics, subscriber, store, config.challenger());
       return new ServeApp(
           store,
           subscriber,

@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  * @param maxStuck how long the model subscriber may fail to follow {@code models.versions} before
  *     readiness fails
  * @param predictions what it publishes of its classifications ({@link PredictionConfig})
+ * @param challenger whether it tries new versions on live traffic first ({@link ChallengerConfig})
  */
 public record ServeConfig(
     int port,
@@ -44,7 +45,8 @@ public record ServeConfig(
     Duration readTimeout,
     int maxConcurrent,
     Duration maxStuck,
-    PredictionConfig predictions) {
+    PredictionConfig predictions,
+    ChallengerConfig challenger) {
   /** Port. */
   public static final Setting<Integer> PORT =
       Setting.port("serve.port", 8080, "HTTP port of serve");
@@ -151,7 +153,8 @@ public record ServeConfig(
                   READ_TIMEOUT,
                   MAX_CONCURRENT,
                   MAX_STUCK),
-              PredictionConfig.SETTINGS.stream())
+              java.util.stream.Stream.concat(
+                  PredictionConfig.SETTINGS.stream(), ChallengerConfig.SETTINGS.stream()))
           .toList();
 
   /** Checks the values and derives the bind address from the token when none is given. */
@@ -161,6 +164,7 @@ public record ServeConfig(
     Objects.requireNonNull(readTimeout, "readTimeout");
     Objects.requireNonNull(maxStuck, "maxStuck");
     Objects.requireNonNull(predictions, "predictions");
+    Objects.requireNonNull(challenger, "challenger");
     if (maxConcurrent < 1 || threads < 1) {
       throw new IllegalArgumentException("maxConcurrent and threads must be at least 1");
     }
@@ -189,7 +193,8 @@ public record ServeConfig(
         s.get(READ_TIMEOUT),
         s.get(MAX_CONCURRENT),
         s.get(MAX_STUCK),
-        PredictionConfig.from(s));
+        PredictionConfig.from(s),
+        ChallengerConfig.from(s));
   }
 
   /** Whether it listens only on a loopback address, where no other host can reach it. */
@@ -228,6 +233,13 @@ public record ServeConfig(
     return d.build();
   }
 
+  /** A copy that runs challengers as {@code challenger} says. */
+  public ServeConfig withChallenger(ChallengerConfig newChallenger) {
+    Draft d = new Draft(this);
+    d.challenger = newChallenger;
+    return d.build();
+  }
+
   @Override
   public String toString() {
     return "ServeConfig[port="
@@ -256,6 +268,8 @@ public record ServeConfig(
         + maxStuck
         + ", predictions="
         + predictions
+        + ", challenger="
+        + challenger
         + "]";
   }
 
@@ -279,6 +293,7 @@ public record ServeConfig(
     private final int maxConcurrent;
     private final Duration maxStuck;
     private PredictionConfig predictions;
+    private ChallengerConfig challenger;
 
     Draft(ServeConfig from) {
       port = from.port;
@@ -294,6 +309,7 @@ public record ServeConfig(
       maxConcurrent = from.maxConcurrent;
       maxStuck = from.maxStuck;
       predictions = from.predictions;
+      challenger = from.challenger;
     }
 
     ServeConfig build() {
@@ -310,7 +326,8 @@ public record ServeConfig(
           readTimeout,
           maxConcurrent,
           maxStuck,
-          predictions);
+          predictions,
+          challenger);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.streamtune.serve;
 
+import dev.streamtune.events.ChampionDecision;
 import dev.streamtune.events.Failures;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.VersionStatus;
@@ -23,16 +24,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The versions a {@link ModelSubscriber} has read and the ones it serves: every version of every
- * model, the newest PUBLISHED version of each served model waiting to be loaded, the highest
- * version refused per model, and each model's {@link Classifier}.
+ * model, the latest champion decision of each, the versions refused, and each model's champion
+ * {@link Classifier} and, while one is on trial, its challenger's.
  *
- * <p>{@link #offer} queues a PUBLISHED version of a model in {@code serve.models} when it is newer
- * than the one loaded and than the one queued; {@link #loadPending} downloads each queued version,
- * checks its sha256, opens it and swaps it in. A version that fails for a reason {@link Failures}
- * does not retry (a sha256 mismatch, a model that does not open) is refused for good, as is every
- * older one; an outage leaves it queued, the other models' versions are still loaded, and the first
- * outage is then thrown for the subscriber to retry. With no object store, nothing is queued. The
- * subscriber's thread writes; the queries may come from any thread.
+ * <p>{@link #offer} and {@link #decide} mark a model served here ({@code serve.models}) for a new
+ * look; {@link #loadPending} asks {@link Lineup} which champion and challenger each marked model
+ * should have, and loads what is missing: it downloads the version, checks its sha256, opens it and
+ * swaps it in. A challenger promoted moves to the champion's place without loading again; a
+ * challenger no longer wanted is unloaded. A version that fails for a reason {@link Failures} does
+ * not retry (a sha256 mismatch, a model that does not open) is refused for good; an outage leaves
+ * the model marked, the other models are still loaded, and the first outage is then thrown for the
+ * subscriber to retry. With no object store, nothing is loaded. The subscriber's thread writes; the
+ * queries may come from any thread.
  */
 final class ServedModels implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSubscriber.class);
@@ -40,10 +43,12 @@ final class ServedModels implements AutoCloseable {
   private final ServeConfig config;
   private final ServeMetrics metrics;
   private final Map<String, Classifier> classifiers = new ConcurrentHashMap<>();
+  private final Map<String, Classifier> challengers = new ConcurrentHashMap<>();
   private final Map<String, ConcurrentSkipListMap<Integer, ModelVersion>> history =
       new ConcurrentHashMap<>();
-  private final Map<String, ModelVersion> pending = new HashMap<>();
-  private final Map<String, Integer> refused = new HashMap<>();
+  private final Map<String, ChampionDecision> decisions = new ConcurrentHashMap<>();
+  private final Set<String> marked = new TreeSet<>();
+  private final Map<String, Set<Integer>> refused = new HashMap<>();
 
   /**
    * Holds no version yet.
@@ -58,8 +63,17 @@ final class ServedModels implements AutoCloseable {
 
   /** The classifier of a model, once a version of it has been loaded. */
   Optional<Classifier> classifier(String modelId) {
-    Classifier c = classifiers.get(modelId);
-    return c == null || c.served().isEmpty() ? Optional.empty() : Optional.of(c);
+    return loaded(classifiers.get(modelId));
+  }
+
+  /** The classifier of a model's challenger, while one is on trial and loaded. */
+  Optional<Classifier> challenger(String modelId) {
+    return loaded(challengers.get(modelId));
+  }
+
+  /** The latest champion decision read for a model. */
+  Optional<ChampionDecision> decision(String modelId) {
+    return Optional.ofNullable(decisions.get(modelId));
   }
 
   /** The loaded classifiers by model. */
@@ -71,7 +85,7 @@ final class ServedModels implements AutoCloseable {
 
   /** The version of a model served, or 0 when none is. */
   int servedVersion(String modelId) {
-    return classifier(modelId).flatMap(Classifier::served).map(ModelVersion::getVersion).orElse(0);
+    return version(classifier(modelId));
   }
 
   /** Every version of a model read so far, oldest first. */
@@ -92,52 +106,32 @@ final class ServedModels implements AutoCloseable {
         .put(v.getVersion(), v);
   }
 
-  /**
-   * Queues a version to load, if it is PUBLISHED, of a model served here, and the newest so far.
-   */
+  /** Marks the model of a version read for a new look, if it is PUBLISHED and served here. */
   void offer(ModelVersion v) {
-    if (store == null
-        || v.getStatus() != VersionStatus.PUBLISHED
-        || !config.serves(v.getModelId())) {
-      return;
-    }
-    ModelVersion queued = pending.get(v.getModelId());
-    if (v.getVersion() > servedVersion(v.getModelId())
-        && (queued == null || v.getVersion() >= queued.getVersion())) {
-      pending.put(v.getModelId(), v);
+    if (v.getStatus() == VersionStatus.PUBLISHED) {
+      mark(v.getModelId());
     }
   }
 
+  /** Keeps a model's latest champion decision and marks it for a new look. */
+  void decide(ChampionDecision d) {
+    decisions.put(d.getModelId(), d);
+    mark(d.getModelId());
+  }
+
   /**
-   * Loads the queued versions, refusing those that can never load.
+   * Brings each marked model to its {@link Lineup}, refusing the versions that can never load.
    *
-   * @throws RuntimeException an outage that {@link Failures} retries; that version stays queued
+   * @throws RuntimeException an outage that {@link Failures} retries; that model stays marked
    */
   void loadPending() {
     RuntimeException outage = null;
-    for (ModelVersion v : List.copyOf(pending.values())) {
-      pending.remove(v.getModelId());
-      if (refused.getOrDefault(v.getModelId(), 0) >= v.getVersion()) {
-        continue;
-      }
+    for (String m : List.copyOf(marked)) {
       try {
-        load(v);
+        lineUp(m);
+        marked.remove(m);
       } catch (RuntimeException e) {
-        if (Failures.classify(e) == Failures.Disposition.RETRY) {
-          pending.putIfAbsent(v.getModelId(), v);
-          outage = outage == null ? e : outage;
-          continue;
-        }
-        refused.put(v.getModelId(), v.getVersion());
-        LOG.error(
-            "Refused {} version {}; still serving {}: {}",
-            v.getModelId(),
-            v.getVersion(),
-            classifier(v.getModelId())
-                .flatMap(Classifier::served)
-                .map(x -> "version " + x.getVersion())
-                .orElse("nothing"),
-            e.getMessage());
+        outage = outage == null ? e : outage;
       }
     }
     if (outage != null) {
@@ -149,28 +143,108 @@ final class ServedModels implements AutoCloseable {
   @Override
   public void close() {
     classifiers.values().forEach(Classifier::close);
+    challengers.values().forEach(Classifier::close);
   }
 
-  private void load(ModelVersion v) {
+  private void mark(String modelId) {
+    if (store != null && config.serves(modelId)) {
+      marked.add(modelId);
+    }
+  }
+
+  /** Loads what the model's lineup lacks; refusals are retried with the next lineup. */
+  private void lineUp(String m) {
+    for (; ; ) {
+      Lineup want =
+          Lineup.of(
+              config.challenger().mode(),
+              history(m),
+              decisions.get(m),
+              refused.getOrDefault(m, Set.of()));
+      try {
+        apply(m, want);
+        return;
+      } catch (RuntimeException e) {
+        if (!(e instanceof Refusal r)) {
+          throw e;
+        }
+        refused.computeIfAbsent(m, k -> new TreeSet<>()).add(r.version);
+        LOG.error(
+            "Refused {} version {}; still serving {}: {}",
+            m,
+            r.version,
+            servedVersion(m) == 0 ? "nothing" : "version " + servedVersion(m),
+            r.getMessage());
+      }
+    }
+  }
+
+  private void apply(String m, Lineup want) {
+    Classifier champion = classifiers.computeIfAbsent(m, Classifier::new);
+    Classifier challenger = challengers.computeIfAbsent(m, Classifier::new);
+    if (want.champion() != 0 && want.champion() != version(loaded(champion))) {
+      if (want.champion() == version(loaded(challenger))) {
+        champion.swap(challenger.take());
+        LOG.info("Serving {} version {}: the challenger is champion now", m, want.champion());
+      } else {
+        champion.swap(load(history.get(m).get(want.champion())));
+        LOG.info("Serving {} version {}", m, want.champion());
+      }
+      metrics.served(m, want.champion());
+    }
+    if (want.challenger() == 0 && challenger.served().isPresent()) {
+      LOG.info("{} version {} is no longer a challenger", m, version(loaded(challenger)));
+      challenger.close();
+    } else if (want.challenger() != 0 && want.challenger() != version(loaded(challenger))) {
+      challenger.swap(load(history.get(m).get(want.challenger())));
+      LOG.info(
+          "{} version {} is the challenger ({} against champion {})",
+          m,
+          want.challenger(),
+          config.challenger().mode().name().toLowerCase(java.util.Locale.ROOT),
+          servedVersion(m));
+    }
+  }
+
+  private Loaded load(ModelVersion v) {
     long t0 = System.nanoTime();
     Path dir =
         config.cacheDir().resolve(v.getModelId()).resolve(v.getVersion() + "-" + UUID.randomUUID());
     var artifact = v.getArtifacts().getSavedModel();
-    ExportedClassifier model;
     try {
       ArtifactFiles.download(store, artifact.getUri(), artifact.getSha256(), dir);
-      model = ExportedClassifier.open(dir, config.maxPixels());
+      ExportedClassifier model = ExportedClassifier.open(dir, config.maxPixels());
+      LOG.debug(
+          "Loaded {} version {} in {} ms",
+          v.getModelId(),
+          v.getVersion(),
+          (System.nanoTime() - t0) / 1_000_000);
+      return new Loaded(model, v, dir);
     } catch (RuntimeException e) {
       new Loaded(null, v, dir).deleteFiles();
-      throw e;
+      if (Failures.classify(e) == Failures.Disposition.RETRY) {
+        throw e;
+      }
+      throw new Refusal(v.getVersion(), e);
     }
-    Classifier c = classifiers.computeIfAbsent(v.getModelId(), Classifier::new);
-    c.swap(new Loaded(model, v, dir));
-    metrics.served(v.getModelId(), v.getVersion());
-    LOG.info(
-        "Serving {} version {} (loaded in {} ms)",
-        v.getModelId(),
-        v.getVersion(),
-        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private static Optional<Classifier> loaded(Classifier c) {
+    return c == null || c.served().isEmpty() ? Optional.empty() : Optional.of(c);
+  }
+
+  private static int version(Optional<Classifier> c) {
+    return c.flatMap(Classifier::served).map(ModelVersion::getVersion).orElse(0);
+  }
+
+  /** A version that can never load. */
+  private static final class Refusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int version;
+
+    Refusal(int version, RuntimeException cause) {
+      super(cause.getMessage(), cause);
+      this.version = version;
+    }
   }
 }

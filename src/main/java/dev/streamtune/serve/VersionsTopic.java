@@ -1,6 +1,11 @@
 package dev.streamtune.serve;
 
+import dev.streamtune.events.ChampionDecision;
+import dev.streamtune.events.ConfluentAvroSerde;
+import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.ModelVersion;
+import dev.streamtune.events.RegistryConfig;
+import dev.streamtune.events.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,24 +16,30 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link ModelSubscriber}'s reading of {@code models.versions}: its consumer of no group, where
- * it stands on each partition, and the stop signal that {@link #stop()} gives.
+ * A {@link ModelSubscriber}'s reading of {@code models.versions}, and of {@code models.champions}
+ * when serve runs challengers: its consumer of no group, where it stands on each partition, and the
+ * stop signal that {@link #stop()} gives.
  *
- * <p>It waits for the topic to exist, assigns all of its partitions and reads them from the
+ * <p>It waits for the topics to exist, assigns all of their partitions and reads them from the
  * beginning, remembering the end each had then, so that {@link #reachedEnd()} says once when what
- * the topic held at start has been read. It moves past a record that can never be read or back to
- * one to read again, sets the gauge {@code streamtune.serve.subscriber.lag}, and waits between
- * tries, cutting the wait short once stopped. Only the subscriber's thread uses it, but for {@link
- * #stop()} and {@link #caughtUp()}.
+ * the topics held at start has been read; {@link #poll()} answers {@link ModelVersion}s and {@link
+ * ChampionDecision}s in the order of each partition. It moves past a record that can never be read
+ * or back to one to read again, sets the gauge {@code streamtune.serve.subscriber.lag}, and waits
+ * between tries, cutting the wait short once stopped. Only the subscriber's thread uses it, but for
+ * {@link #stop()} and {@link #caughtUp()}.
  */
 final class VersionsTopic {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSubscriber.class);
-  private final KafkaConsumer<String, ModelVersion> consumer;
+  private final KafkaConsumer<String, Object> consumer;
   private final String topic;
+  private final List<String> topics;
   private final ServeMetrics metrics;
   private List<TopicPartition> parts;
   private Map<TopicPartition, Long> end;
@@ -36,13 +47,50 @@ final class VersionsTopic {
   private volatile boolean caughtUp;
   private volatile boolean running = true;
 
-  VersionsTopic(KafkaConsumer<String, ModelVersion> consumer, String topic, ServeMetrics metrics) {
+  private VersionsTopic(
+      KafkaConsumer<String, Object> consumer, List<String> topics, ServeMetrics metrics) {
     this.metrics = metrics;
     this.consumer = consumer;
-    this.topic = topic;
+    this.topic = topics.get(0);
+    this.topics = topics;
   }
 
-  /** The topic's name. */
+  /**
+   * Opens a consumer of no group, read-committed, on {@code versions} and, unless null, {@code
+   * champions}; each topic's records are read as their type.
+   */
+  static VersionsTopic open(
+      KafkaConfig kafka,
+      SchemaRegistryClient registry,
+      RegistryConfig registryConfig,
+      String versions,
+      String champions,
+      ServeMetrics metrics) {
+    Deserializer<ModelVersion> v =
+        ConfluentAvroSerde.of(ModelVersion.class, registry, registryConfig).deserializer();
+    Deserializer<ChampionDecision> d =
+        ConfluentAvroSerde.of(ChampionDecision.class, registry, registryConfig).deserializer();
+    Deserializer<Object> either =
+        new Deserializer<>() {
+          @Override
+          public Object deserialize(String t, byte[] data) {
+            return t.equals(versions) ? v.deserialize(t, data) : d.deserialize(t, data);
+          }
+
+          @Override
+          public Object deserialize(String t, Headers headers, byte[] data) {
+            return t.equals(versions)
+                ? v.deserialize(t, headers, data)
+                : d.deserialize(t, headers, data);
+          }
+        };
+    return new VersionsTopic(
+        new KafkaConsumer<>(kafka.readCommittedConsumerProps(), new StringDeserializer(), either),
+        champions == null ? List.of(versions) : List.of(versions, champions),
+        metrics);
+  }
+
+  /** The name of the versions topic. */
   String name() {
     return topic;
   }
@@ -58,17 +106,17 @@ final class VersionsTopic {
   }
 
   /**
-   * The versions of the next records, assigning the topic's partitions first if it has not yet;
-   * tombstones are left out.
+   * The versions and decisions of the next records, assigning the topics' partitions first if it
+   * has not yet; tombstones are left out.
    *
    * @throws WakeupException once stopped
    */
-  List<ModelVersion> poll() {
+  List<Object> poll() {
     if (parts == null) {
       assign();
     }
-    List<ModelVersion> out = new ArrayList<>();
-    for (ConsumerRecord<String, ModelVersion> r : consumer.poll(Duration.ofMillis(200))) {
+    List<Object> out = new ArrayList<>();
+    for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(200))) {
       if (r.value() != null) {
         out.add(r.value());
       }
@@ -161,19 +209,27 @@ final class VersionsTopic {
     parts = found;
   }
 
-  /** The topic's partitions, once it exists (the first trainer or worker creates it). */
+  /** The topics' partitions, once they exist (the first trainer or worker creates them). */
   private List<TopicPartition> partitions() {
+    List<TopicPartition> all = new ArrayList<>();
+    for (String t : topics) {
+      all.addAll(partitions(t));
+    }
+    return all;
+  }
+
+  private List<TopicPartition> partitions(String t) {
     boolean logged = false;
     while (running) {
       List<TopicPartition> found =
-          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-              .map(i -> new TopicPartition(topic, i.partition()))
+          consumer.partitionsFor(t, Duration.ofSeconds(10)).stream()
+              .map(i -> new TopicPartition(t, i.partition()))
               .toList();
       if (!found.isEmpty()) {
         return found;
       }
       if (!logged) {
-        LOG.info("Waiting for topic {} to exist", topic);
+        LOG.info("Waiting for topic {} to exist", t);
         logged = true;
       }
       pause(Duration.ofMillis(500));

@@ -27,7 +27,8 @@ class TopicManagerTest {
             "training.status",
             "examples.index",
             "predictions",
-            "labelling.requests");
+            "labelling.requests",
+            "models.champions");
     assertThat(wanted)
         .allSatisfy(
             t -> {
@@ -45,6 +46,9 @@ class TopicManagerTest {
     assertThat(index.configs())
         .containsEntry("cleanup.policy", "compact")
         .containsEntry("delete.retention.ms", "604800000");
+    NewTopic champions =
+        wanted.stream().filter(t -> t.name().equals("models.champions")).findFirst().orElseThrow();
+    assertThat(champions.configs()).containsEntry("cleanup.policy", "compact");
   }
 
   @Test
@@ -73,6 +77,9 @@ class TopicManagerTest {
                 TopicManager.check(state("models.versions", 1, 3, "compact,delete"), names, policy))
         .hasMessageContaining("cleanup.policy=compact,delete")
         .hasMessageContaining("kafka-configs");
+    assertThatThrownBy(
+            () -> TopicManager.check(state("models.champions", 1, 3, "delete"), names, policy))
+        .hasMessageContaining("champion would be forgotten");
   }
 
   @Test

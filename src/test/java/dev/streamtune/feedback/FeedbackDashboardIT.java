@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.streamtune.config.ConfigSource;
+import dev.streamtune.events.ChampionAnswer;
 import dev.streamtune.events.Prediction;
+import dev.streamtune.events.ScoredLabel;
+import dev.streamtune.events.ServedAs;
 import dev.streamtune.serve.ServeApp;
 import dev.streamtune.serve.ServeConfig;
 import dev.streamtune.testing.NodeScript;
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * sampled predictions drift after the reference window and three uncertain ones ask for labels;
  * {@code /v1/dashboard} carries the drift windows and the requests (and leaves the trainer's slot
  * alone: a drift line is not the trainer's status), and headless Chromium sees the drift chart with
- * its threshold and drifted points, and the labelling requests.
+ * its threshold and drifted points, the labelling requests, and a challenger trial that twenty
+ * SHADOW predictions of version 2 decided.
  */
 @WithStack
 class FeedbackDashboardIT {
@@ -56,8 +60,18 @@ class FeedbackDashboardIT {
           "s3://" + stack.bucket() + "/feedback/" + MODEL + "/" + p.getImageSha256() + ".png");
       stream.add(p);
     }
+    for (int i = 0; i < 20; i++) {
+      Prediction p = synthetic.next(MODEL, 2, false);
+      p.setSampled(false);
+      p.setServedAs(ServedAs.SHADOW);
+      ScoredLabel top = p.getTop().get(0);
+      p.setComparedWith(new ChampionAnswer(1, top.getLabel(), top.getProbability()));
+      stream.add(p);
+    }
     try (FeedbackRun feedback =
-            FeedbackRun.start(stack, FeedbackConfig.defaults().withDrift(100, 0.25));
+            FeedbackRun.start(
+                stack,
+                FeedbackConfig.defaults().withDrift(100, 0.25).withChallenger(20, 0.8, 0.05));
         ServeApp serve =
             ServeApp.start(
                 ServeConfig.from(ConfigSource.ofSettings(Map.of()))
@@ -74,13 +88,18 @@ class FeedbackDashboardIT {
           .until(
               () -> {
                 JsonNode m = model(http, url);
-                return m != null && m.path("drift").size() >= 7 && m.path("labelling").size() >= 3;
+                return m != null
+                    && m.path("drift").size() >= 7
+                    && m.path("labelling").size() >= 3
+                    && m.path("trials").size() >= 1;
               });
       JsonNode m = model(http, url);
       assertThat(m.path("trainer").isNull() || m.path("trainer").isMissingNode())
           .as("a drift line is not the trainer's status: %s", m.path("trainer"))
           .isTrue();
       assertThat(m.path("drift").get(6).path("drifted").asBoolean()).isTrue();
+      assertThat(m.path("trials").get(0).path("outcome").asText()).isEqualTo("PROMOTED");
+      assertThat(m.path("trials").get(0).path("agreement").asDouble()).isEqualTo(1.0);
       assertThat(m.path("labelling").get(0).path("guesses").get(0).path("label").asText())
           .isNotBlank();
 
@@ -88,12 +107,14 @@ class FeedbackDashboardIT {
       Files.deleteIfExists(screenshot);
       JsonNode seen =
           NodeScript.script(
-              "feedback-dashboard.mjs", 180, url, MODEL, "5", "3", screenshot.toString());
+              "feedback-dashboard.mjs", 180, url, MODEL, "5", "3", "1", screenshot.toString());
       assertThat(seen.path("points").asInt()).as("five compared windows").isEqualTo(5);
       assertThat(seen.path("drifted").asInt()).as("the last three drifted").isEqualTo(3);
       assertThat(seen.path("threshold").asInt()).isEqualTo(1);
       assertThat(seen.path("requests").asInt()).isEqualTo(3);
       assertThat(seen.path("firstRequest").asText()).contains("v1");
+      assertThat(seen.path("trials").asInt()).as("one challenger trial decided").isEqualTo(1);
+      assertThat(seen.path("firstTrial").asText()).contains("v2 vs v1").contains("promoted");
       assertThat(seen.path("errors")).as("no script errors on the page").isEmpty();
       assertThat(screenshot).isNotEmptyFile();
     }

@@ -1,5 +1,6 @@
 package dev.streamtune.feedback;
 
+import dev.streamtune.events.ChampionDecision;
 import dev.streamtune.events.ConfluentAvroSerde;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.LabellingRequest;
@@ -21,7 +22,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
  * The feedback topology on {@code TopologyTestDriver} with the default topic names, an in-memory
- * registry and its own meters: the predictions to pipe in and the three topics it writes.
+ * registry and its own meters: the predictions to pipe in and the four topics it writes.
  */
 public final class FeedbackDriver implements AutoCloseable {
   /** The driver, for its clock and stores. */
@@ -38,6 +39,9 @@ public final class FeedbackDriver implements AutoCloseable {
 
   /** {@code training.status}. */
   public final TestOutputTopic<String, String> status;
+
+  /** {@code models.champions}. */
+  public final TestOutputTopic<String, ChampionDecision> decisions;
 
   /** The topology's meters. */
   public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -58,6 +62,9 @@ public final class FeedbackDriver implements AutoCloseable {
     var train =
         new ConfluentAvroSerde<>(
             TrainingRequest.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
+    var decided =
+        new ConfluentAvroSerde<>(
+            ChampionDecision.class, registry, SubjectNameStrategy.TOPIC_NAME, true);
     Properties props = new Properties();
     props.putAll(
         FeedbackTopology.properties(
@@ -67,7 +74,9 @@ public final class FeedbackDriver implements AutoCloseable {
             Path.of("target", "ttd-state", UUID.randomUUID().toString())));
     driver =
         new TopologyTestDriver(
-            FeedbackTopology.build(config, topics, in, asked, train, meters), props, start);
+            FeedbackTopology.build(config, topics, in, asked, train, decided, meters),
+            props,
+            start);
     predictions =
         driver.createInputTopic(topics.predictions(), new StringSerializer(), in.serializer());
     labelling =
@@ -76,6 +85,9 @@ public final class FeedbackDriver implements AutoCloseable {
     requests =
         driver.createOutputTopic(
             topics.trainingRequests(), new StringDeserializer(), train.deserializer());
+    decisions =
+        driver.createOutputTopic(
+            topics.championDecisions(), new StringDeserializer(), decided.deserializer());
     status =
         driver.createOutputTopic(
             topics.trainingStatus(), new StringDeserializer(), new StringDeserializer());

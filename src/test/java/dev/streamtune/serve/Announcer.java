@@ -90,6 +90,24 @@ final class Announcer implements AutoCloseable {
     return dir;
   }
 
+  /** A 64×48 PNG of colour gradients shifted by {@code hue}: distinct images for distinct hues. */
+  static byte[] png(int hue) {
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 48; y++) {
+      for (int x = 0; x < 64; x++) {
+        img.setRGB(x, y, ((x * 4 + hue) & 0xff) << 16 | ((y * 5 + hue) & 0xff) << 8 | (x + y));
+      }
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      javax.imageio.ImageIO.write(img, "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
   /**
    * Uploads {@code savedModel} under the version's run prefix and announces the version.
    *

@@ -16,8 +16,6 @@ import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.testing.Invariants;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
@@ -135,7 +132,7 @@ class PredictionsIT {
     all.put("serve.top.k", "2");
     ServeConfig config =
         ServeConfig.from(ConfigSource.ofSettings(all)).with(0, Set.of(MODEL), dir.resolve("cache"));
-    List<byte[]> images = List.of(png(0), png(90), png(180));
+    List<byte[]> images = List.of(Announcer.png(0), Announcer.png(90), Announcer.png(180));
     List<JsonNode> answers = new ArrayList<>();
     long before = Invariants.readToEnd(stack.kafka(), topic, new ByteArrayDeserializer()).size();
     try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
@@ -179,17 +176,5 @@ class PredictionsIT {
   private HttpResponse<String> get(String url) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static byte[] png(int hue) throws Exception {
-    BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < 48; y++) {
-      for (int x = 0; x < 64; x++) {
-        img.setRGB(x, y, ((x * 4 + hue) & 0xff) << 16 | ((y * 5 + hue) & 0xff) << 8 | (x + y));
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(img, "png", out);
-    return out.toByteArray();
   }
 }

@@ -17,7 +17,6 @@ import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,27 +158,10 @@ class ErasureIT {
 
   /** Runs {@code streamtune examples delete --model erasure ...} in-process. */
   private static int delete(Stack stack, StringWriter out, String... what) {
-    var cli = dev.streamtune.cli.MainAccess.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(out, true));
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "examples",
-                "delete",
-                "--model",
-                MODEL,
-                "--kafka-bootstrap-servers",
-                stack.bootstrapServers(),
-                "--schema-registry-url",
-                stack.registryUrl().toString(),
-                "--topic-prefix",
-                stack.topicPrefix(),
-                "--s3-endpoint",
-                stack.s3Endpoint().toString(),
-                "--s3-bucket",
-                stack.bucket()));
+    List<String> args = new ArrayList<>(List.of("examples", "delete", "--model", MODEL));
     args.addAll(List.of(what));
-    return cli.execute(args.toArray(String[]::new));
+    var ran = dev.streamtune.cli.MainAccess.runWithS3(stack, args.toArray(String[]::new));
+    out.write(ran.output());
+    return ran.status();
   }
 }

@@ -17,8 +17,6 @@ import dev.streamtune.store.MinioObjectStore;
 import dev.streamtune.testing.Invariants;
 import dev.streamtune.testing.Stack;
 import dev.streamtune.testing.WithStack;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -202,10 +200,6 @@ class RollbackIT {
 
   /** Runs {@code streamtune models rollback} in-process and returns its exit status. */
   private static int rollback(Stack stack, String txPrefix, String to, String... more) {
-    StringWriter out = new StringWriter();
-    var cli = dev.streamtune.cli.MainAccess.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(out, true));
     String[] args = {
       "models",
       "rollback",
@@ -213,24 +207,15 @@ class RollbackIT {
       MODEL,
       "--to",
       to,
-      "--kafka-bootstrap-servers",
-      stack.bootstrapServers(),
-      "--schema-registry-url",
-      stack.registryUrl().toString(),
-      "--topic-prefix",
-      stack.topicPrefix(),
-      "--s3-endpoint",
-      stack.s3Endpoint().toString(),
-      "--s3-bucket",
-      stack.bucket(),
       "--train-transactional-id-prefix",
       txPrefix
     };
     String[] all =
         java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(more))
             .toArray(String[]::new);
-    int status = cli.execute(all);
-    String text = out.toString();
+    var ran = dev.streamtune.cli.MainAccess.runWithS3(stack, all);
+    int status = ran.status();
+    String text = ran.output();
     if (status == 2) {
       assertThat(text).contains("refused");
     } else {

@@ -71,6 +71,20 @@ function labellingQueue(requests) {
     <tbody>${rows}</tbody></table><div class="muted">Answer them with <code>streamtune label --model …</code></div>`;
 }
 
+function challengerPanel(m) {
+  const trials = m.trials || [];
+  const now = m.challenger
+    ? `<div class="lineup">Champion <b>v${m.served}</b> against challenger <b>v${m.challenger.version}</b> (${esc(m.challenger.mode)}, ${pct(m.challenger.share)} of requests)</div>`
+    : `<div class="lineup muted">${m.challengerMode && m.challengerMode !== 'off' ? `Champion v${m.served}; no challenger on trial.` : 'No challenger: new versions are served at once (<code>serve.challenger.mode</code>).'}</div>`;
+  if (trials.length === 0) return now;
+  const num = (v) => (v == null ? '–' : v.toFixed(3));
+  const rows = trials.slice().reverse().map((t) => `<tr class="trial ${t.outcome}"><td>${esc(new Date(t.at).toLocaleTimeString())}</td>
+      <td>v${t.challenger} vs v${t.champion}</td><td class="outcome-${t.outcome}">${t.outcome.toLowerCase()}</td><td>${num(t.agreement)}</td>
+      <td>${num(t.challengerConfidence)} / ${num(t.championConfidence)}</td><td>${t.answers}</td></tr>`).join('');
+  return `${now}<table class="trials"><thead><tr><th>decided</th><th>challenger</th><th>outcome</th><th>agreement</th><th>confidence (challenger / champion)</th><th>answers</th></tr></thead>
+    <tbody>${rows}</tbody></table>`;
+}
+
 function liveStatus(m) {
   const parts = [];
   if (m.ingest) {
@@ -113,6 +127,7 @@ function modelCard(m) {
     <div class="row">
       <div><h4>Drift</h4>${driftChart(m.drift)}</div>
       <div><h4>Labelling requests</h4>${labellingQueue(m.labelling)}</div>
+      <div><h4>Champion and challenger</h4>${challengerPanel(m)}</div>
     </div>
     <h4>Versions</h4>
     <table class="versions"><thead><tr><th>version</th><th>status</th><th>accuracy</th><th>examples</th><th>mode</th><th>training</th><th></th><th>reason</th></tr></thead>
