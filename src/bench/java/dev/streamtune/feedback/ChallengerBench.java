@@ -30,15 +30,18 @@ import java.util.function.UnaryOperator;
  * {@code block_13_expand_relu} trained on the first N training images; the challengers are a head
  * trained on the first M (the next version a trainer would publish), the same version with two
  * labels' rows swapped (t-shirt and shirt: a label-mapping bug), with every label shifted by one (a
- * broken export), and the champion itself published again. Both models classify the 10,000 test
- * images once, through their exported SavedModels; the trial then replays them in a seeded random
- * order as serve's shadow mode publishes them (the challenger's answer, the champion's in {@code
- * comparedWith}) through the real topology ({@code FeedbackTopology} on {@code TopologyTestDriver})
- * until it decides. The true accuracy of each side on the trial's images, which the judge never
- * sees, is reported next to its decision. {@code ChallengerBench [N] [M]}, default 1,000 and 4,000.
+ * broken export), and the champion itself published again; last, the better version against a weak
+ * champion (a head on 150 images), where agreement calls "different" a version that is right where
+ * the champion is wrong. Each model classifies the 10,000 test images once, through their exported
+ * SavedModels; the trial then replays them in a seeded random order as serve's shadow mode
+ * publishes them (the challenger's answer, the champion's in {@code comparedWith}) through the real
+ * topology ({@code FeedbackTopology} on {@code TopologyTestDriver}) until it decides. The true
+ * accuracy of each side on the trial's images, which the judge never sees, is reported next to its
+ * decision. {@code ChallengerBench [N] [M]}, default 1,000 and 4,000.
  */
 public final class ChallengerBench {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int WEAK = 150;
 
   private ChallengerBench() {}
 
@@ -60,8 +63,15 @@ public final class ChallengerBench {
         dir.resolve("v1"));
     ClassifierExporter.export(
         backbone, DriftBench.head(backbone, fc, train), "fashion", 2, dir.resolve("v2"));
+    ClassifierExporter.export(
+        backbone,
+        DriftBench.head(backbone, fc, train.subList(0, WEAK)),
+        "fashion",
+        1,
+        dir.resolve("weak"));
     List<Prediction> champion = answers(dir.resolve("v1"), test);
     List<Prediction> better = answers(dir.resolve("v2"), test);
+    List<Prediction> weak = answers(dir.resolve("weak"), test);
     ObjectNode out =
         JSON.createObjectNode()
             .put("championTrainImages", championN)
@@ -69,6 +79,8 @@ public final class ChallengerBench {
             .put("trafficImages", test.size())
             .put("championAccuracy", DriftBench.accuracy(champion, test))
             .put("challengerAccuracy", DriftBench.accuracy(better, test))
+            .put("weakChampionTrainImages", WEAK)
+            .put("weakChampionAccuracy", DriftBench.accuracy(weak, test))
             .put("classifySeconds", (System.nanoTime() - t0) / 1e9);
     FeedbackConfig config = FeedbackConfig.defaults();
     out.put("window", config.challengerWindow())
@@ -86,6 +98,7 @@ public final class ChallengerBench {
             2));
     cases.set("everyLabelShifted", trial(champion, relabel(better, shifted()), test, config, 3));
     cases.set("theChampionAgain", trial(champion, champion, test, config, 4));
+    cases.set("betterAgainstAWeakChampion", trial(weak, better, test, config, 5));
     System.out.println(JSON.writeValueAsString(out));
   }
 
