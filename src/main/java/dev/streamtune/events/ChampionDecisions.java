@@ -8,9 +8,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Builds and sends {@link ChampionDecision}s, keyed by model id on the compacted {@code
- * models.champions}: the feedback role's verdict when a challenger's trial ends, and an operator's
- * {@code streamtune models promote}. What serve makes of them is {@code serve.Lineup}'s rule.
+ * Builds, keys and sends {@link ChampionDecision}s on the compacted {@code models.champions}: the
+ * feedback role's verdict when a challenger's trial ends, and an operator's {@code streamtune
+ * models promote}. A decision is keyed {@code {modelId}/{challenger}/{decidedBy}} ({@link #key}),
+ * so that compaction keeps every decision that could matter: a trial's verdict and an operator's on
+ * the same version are both kept, in order, and a reader folds them ({@link #fold}). What serve
+ * makes of the folded decision is {@code serve.Lineup}'s rule.
  */
 public final class ChampionDecisions {
   /** {@code decidedBy} of the feedback role's trials. */
@@ -35,6 +38,30 @@ public final class ChampionDecisions {
     return of(modelId, champion, loser, DecisionOutcome.KEPT, by, detail, at);
   }
 
+  /** The record key of a decision: {@code {modelId}/{challenger}/{decidedBy}}. */
+  public static String key(ChampionDecision d) {
+    return d.getModelId() + "/" + d.getChallenger() + "/" + d.getDecidedBy();
+  }
+
+  /**
+   * The decision in force after {@code next}, read after {@code held} (null when none was): an
+   * operator's decision always takes effect; a trial's only if it settles a newer version than
+   * {@code held} did, so that a verdict on a challenger an operator has already settled (its last
+   * answers were still in flight) changes nothing. The result settles the highest version either
+   * settled.
+   */
+  public static ChampionDecision fold(ChampionDecision held, ChampionDecision next) {
+    if (held == null) {
+      return next;
+    }
+    if (BY_TRIAL.equals(next.getDecidedBy()) && next.getChallenger() <= held.getChallenger()) {
+      return held;
+    }
+    ChampionDecision out = ChampionDecision.newBuilder(next).build();
+    out.setChallenger(Math.max(held.getChallenger(), next.getChallenger()));
+    return out;
+  }
+
   /** The {@code decidedBy} of an operator's decision. */
   public static String byOperator(String name) {
     return "operator:" + name;
@@ -57,7 +84,7 @@ public final class ChampionDecisions {
             kafka.idempotentProducerProps(),
             new StringSerializer(),
             ConfluentAvroSerde.of(ChampionDecision.class, registry, registryConfig).serializer())) {
-      return producer.send(new ProducerRecord<>(topic, decision.getModelId(), decision)).get();
+      return producer.send(new ProducerRecord<>(topic, key(decision), decision)).get();
     }
   }
 

@@ -20,8 +20,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates Streamtune's topics when they are missing, and refuses a cluster whose existing topics
- * would break the design: a {@code models.versions} that is not compacted would lose versions, and
- * input topics with fewer partitions than configured would cap the parallelism silently.
+ * would break the design: a {@code models.versions} that is not compacted would lose versions, a
+ * {@code models.champions} of more than one partition would lose the order of a model's decisions,
+ * and input topics with fewer partitions than configured would cap the parallelism silently.
  */
 public final class TopicManager {
   private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
@@ -179,7 +180,7 @@ public final class TopicManager {
                     String.valueOf(ExampleIndexEntry.TOMBSTONE_RETENTION.toMillis()))),
         new NewTopic(names.predictions(), p, rf),
         new NewTopic(names.labellingRequests(), p, rf),
-        new NewTopic(names.championDecisions(), p, rf)
+        new NewTopic(names.championDecisions(), Optional.of(1), rf)
             .configs(
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
   }
@@ -209,6 +210,18 @@ public final class TopicManager {
                 + name
                 + " --add-config cleanup.policy=compact");
       }
+    }
+    if (name.equals(names.championDecisions()) && t.partitions() != 1) {
+      throw new IllegalStateException(
+          "Topic "
+              + name
+              + " has "
+              + t.partitions()
+              + " partitions, but it must have 1: serve folds a model's champion decisions in "
+              + "the order they were written, which only one partition keeps. Delete it and let "
+              + "Streamtune create it (the decisions are only lost if no version was decided yet), "
+              + "or create it with kafka-topics --create --partitions 1 --config "
+              + "cleanup.policy=compact");
     }
     if ((name.equals(names.labelledImages()) || name.equals(names.trainingRequests()))
         && t.partitions() < policy.partitions()) {

@@ -17,8 +17,9 @@ import java.util.List;
  *     listing the bucket
  * @param predictions sampled {@code Prediction}s keyed by model id: what served models answered
  * @param labellingRequests {@code LabellingRequest}s keyed by model id: images worth labelling
- * @param championDecisions compacted {@code ChampionDecision}s keyed by model id: which version
- *     serve answers with while it runs a challenger
+ * @param championDecisions compacted {@code ChampionDecision}s of one partition, keyed {@code
+ *     {modelId}/{challenger}/{decidedBy}}: which version serve answers with while it runs a
+ *     challenger
  */
 public record TopicNames(
     String labelledImages,

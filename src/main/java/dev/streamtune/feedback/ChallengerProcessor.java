@@ -52,7 +52,7 @@ final class ChallengerProcessor implements Processor<String, Prediction, String,
                 model, v.challenger(), v.challenger(), ChampionDecisions.BY_TRIAL, detail, at)
             : ChampionDecisions.kept(
                 model, v.champion(), v.challenger(), ChampionDecisions.BY_TRIAL, detail, at);
-    context.forward(new Record<>(model, d, now));
+    context.forward(new Record<>(ChampionDecisions.key(d), d, now));
     var status =
         v.detail()
             .deepCopy()

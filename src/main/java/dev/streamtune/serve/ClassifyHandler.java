@@ -13,8 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Answers {@code POST /v1/models/{id}:classify}: takes the image from the body (raw, as {@code
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
  * classifies the same image for a SHADOW prediction, after the answer is sent. Thread-safe.
  */
 final class ClassifyHandler {
-  private static final Logger LOG = LoggerFactory.getLogger(ClassifyHandler.class);
   private final ModelSubscriber subscriber;
   private final ServeConfig config;
   private final ReadTimeout reads;
@@ -66,6 +63,7 @@ final class ClassifyHandler {
   void classify(HttpExchange x, String modelId) throws IOException {
     Timer.Sample sample = Timer.start();
     String outcome = "error";
+    Runnable shadow = null;
     try {
       if (!config.serves(modelId)
           || (!subscriber.models().contains(modelId) && !config.models().contains(modelId))) {
@@ -99,7 +97,9 @@ final class ClassifyHandler {
       metrics.active().incrementAndGet();
       try {
         image = image(x);
-        p = (split ? challenger.get() : c).classify(image, config.topK());
+        Prediction tried = split ? tryClassify(challenger.get(), image) : null;
+        split = tried != null;
+        p = split ? tried : c.classify(image, config.topK());
         predictions.record(p, image, Map.of(), split ? ServedAs.CHALLENGER : ServedAs.CHAMPION);
       } catch (ImageDecodeException e) {
         outcome = "bad-image";
@@ -123,7 +123,9 @@ final class ClassifyHandler {
       Http.send(x, 200, out);
       outcome = "ok";
       if (challenged && !split) {
-        shadow(challenger.get(), p, image);
+        Prediction answered = p;
+        byte[] seen = image;
+        shadow = () -> shadow(challenger.get(), answered, seen);
       }
     } catch (Http.HttpError e) {
       outcome = outcome.equals("error") ? "status-" + e.status : outcome;
@@ -131,17 +133,29 @@ final class ClassifyHandler {
     } finally {
       metrics.request(sample, modelId, outcome);
     }
+    if (shadow != null) {
+      shadow.run();
+    }
+  }
+
+  /** The challenger's answer, or null when it was unloaded since the request began. */
+  private Prediction tryClassify(Classifier challenger, byte[] image) {
+    try {
+      return challenger.classify(image, config.topK());
+    } catch (Classifier.NotLoadedException e) {
+      return null;
+    }
   }
 
   /**
-   * Lets the challenger classify an image the champion answered, once the answer is sent, and
-   * publishes it as a SHADOW prediction; a challenger unloaded meanwhile is skipped.
+   * Lets the challenger classify an image the champion answered, once the answer is sent and the
+   * request timed, and publishes it as a SHADOW prediction; a challenger unloaded meanwhile is
+   * skipped.
    */
   private void shadow(Classifier challenger, Prediction answered, byte[] image) {
-    try {
-      predictions.shadow(challenger.classify(image, config.topK()), answered, image, Map.of());
-    } catch (Classifier.NotLoadedException e) {
-      LOG.debug("The challenger of {} went while shadowing: {}", answered.modelId(), e.toString());
+    Prediction s = tryClassify(challenger, image);
+    if (s != null) {
+      predictions.shadow(s, answered, image, Map.of());
     }
   }
 

@@ -14,9 +14,10 @@ import java.util.Set;
  *
  * <ul>
  *   <li>Mode off: the newest PUBLISHED version, no challenger (swap at once).
- *   <li>A decision read: its champion (or, if that version cannot be loaded, the newest PUBLISHED
- *       one below it); the challenger is the newest PUBLISHED version above both the champion and
- *       the version the decision settled.
+ *   <li>A decision in force (those read, folded by {@link
+ *       dev.streamtune.events.ChampionDecisions#fold}): its champion (or, if that version cannot be
+ *       loaded, the newest PUBLISHED one below it); the challenger is the newest PUBLISHED version
+ *       above both the champion and the version the decision settled.
  *   <li>No decision yet: the version before the newest PUBLISHED one is the champion and the newest
  *       the challenger (one version alone is champion with no challenger), so that nothing new
  *       reaches every request untried, and a restart or another replica arrives at the same pair.
@@ -35,7 +36,7 @@ record Lineup(int champion, int challenger) {
    * The lineup of one model.
    *
    * @param history every version of the model read, any order
-   * @param decision the model's latest champion decision, or null
+   * @param decision the model's champion decision in force, or null
    * @param refused versions this serve refused for good
    */
   static Lineup of(

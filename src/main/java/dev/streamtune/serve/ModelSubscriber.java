@@ -191,7 +191,10 @@ public final class ModelSubscriber implements AutoCloseable {
     return served.challenger(modelId);
   }
 
-  /** The latest champion decision read for a model (only while challengers are on). */
+  /**
+   * The champion decision in force for a model, the decisions read folded by {@link
+   * dev.streamtune.events.ChampionDecisions#fold} (only while challengers are on).
+   */
   public Optional<ChampionDecision> decision(String modelId) {
     return served.decision(modelId);
   }

@@ -195,13 +195,13 @@ public final class PredictionLog implements AutoCloseable {
 
   /**
    * Publishes {@code p} as {@link #record(Prediction, byte[], Map)} does, saying which side of a
-   * challenger trial answered it.
+   * challenger trial answered it; a challenger's answer is published whatever the sample draws.
    */
   public boolean record(
       Prediction p, byte[] image, Map<String, String> attributes, ServedAs servedAs) {
     boolean uncertain = config.uncertain(p.margin(), p.entropy());
     boolean sampled = drawn(config.sample());
-    if (producer == null || closing || !(uncertain || sampled)) {
+    if (producer == null || closing || !publishes(uncertain, sampled, servedAs)) {
       return false;
     }
     dev.streamtune.events.Prediction event =
@@ -269,6 +269,14 @@ public final class PredictionLog implements AutoCloseable {
     } finally {
       queuedImageBytes.addAndGet(-pending.image().length);
     }
+  }
+
+  /**
+   * Whether a classification is published: an uncertain one, one the sample drew, and every answer
+   * a challenger gave (its trial needs them all, whatever the sample).
+   */
+  static boolean publishes(boolean uncertain, boolean sampled, ServedAs servedAs) {
+    return uncertain || sampled || servedAs == ServedAs.CHALLENGER;
   }
 
   /** Whether a classification is published at this sample share. */

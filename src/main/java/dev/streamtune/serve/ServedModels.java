@@ -1,6 +1,7 @@
 package dev.streamtune.serve;
 
 import dev.streamtune.events.ChampionDecision;
+import dev.streamtune.events.ChampionDecisions;
 import dev.streamtune.events.Failures;
 import dev.streamtune.events.ModelVersion;
 import dev.streamtune.events.VersionStatus;
@@ -71,7 +72,7 @@ final class ServedModels implements AutoCloseable {
     return loaded(challengers.get(modelId));
   }
 
-  /** The latest champion decision read for a model. */
+  /** The champion decision in force for a model: those read, folded. */
   Optional<ChampionDecision> decision(String modelId) {
     return Optional.ofNullable(decisions.get(modelId));
   }
@@ -113,9 +114,12 @@ final class ServedModels implements AutoCloseable {
     }
   }
 
-  /** Keeps a model's latest champion decision and marks it for a new look. */
+  /**
+   * Folds a champion decision read into the model's decision in force ({@link
+   * ChampionDecisions#fold}) and marks the model for a new look.
+   */
   void decide(ChampionDecision d) {
-    decisions.put(d.getModelId(), d);
+    decisions.merge(d.getModelId(), d, ChampionDecisions::fold);
     mark(d.getModelId());
   }
 

@@ -24,19 +24,26 @@ class TopicManagerIT {
     TopicNames names = names(stack);
     try (var admin = stack.admin()) {
       var first = TopicManager.ensure(admin, names, POLICY);
-      assertThat(first.created()).hasSize(8);
+      assertThat(first.created()).hasSize(9);
       var states =
           TopicManager.describe(
               admin,
-              List.of(names.modelVersions(), names.trainingStatus(), names.labelledImages()));
+              List.of(
+                  names.modelVersions(),
+                  names.trainingStatus(),
+                  names.labelledImages(),
+                  names.championDecisions()));
       assertThat(states.get(names.modelVersions()).configs())
           .containsEntry("cleanup.policy", "compact");
       assertThat(states.get(names.trainingStatus()).configs())
           .containsEntry("retention.ms", "3600000");
       assertThat(states.get(names.labelledImages()).partitions()).isEqualTo(3);
+      assertThat(states.get(names.championDecisions()).partitions()).isEqualTo(1);
+      assertThat(states.get(names.championDecisions()).configs())
+          .containsEntry("cleanup.policy", "compact");
       var second = TopicManager.ensure(admin, names, POLICY);
       assertThat(second.created()).isEmpty();
-      assertThat(second.checked()).hasSize(8);
+      assertThat(second.checked()).hasSize(9);
     }
   }
 

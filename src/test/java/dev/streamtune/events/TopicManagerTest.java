@@ -32,7 +32,7 @@ class TopicManagerTest {
     assertThat(wanted)
         .allSatisfy(
             t -> {
-              assertThat(t.numPartitions()).isEqualTo(6);
+              assertThat(t.numPartitions()).isEqualTo(t.name().equals("models.champions") ? 1 : 6);
               assertThat(t.replicationFactor()).isEqualTo((short) 3);
             });
     NewTopic versions =
@@ -49,6 +49,17 @@ class TopicManagerTest {
     NewTopic champions =
         wanted.stream().filter(t -> t.name().equals("models.champions")).findFirst().orElseThrow();
     assertThat(champions.configs()).containsEntry("cleanup.policy", "compact");
+    assertThat(champions.numPartitions()).as("one order for every decision").isEqualTo(1);
+  }
+
+  @Test
+  void refusesAChampionsTopicOfMorePartitionsThanOne() {
+    assertThatThrownBy(
+            () -> TopicManager.check(state("models.champions", 3, 3, "compact"), names, policy))
+        .hasMessageContaining("must have 1");
+    assertThatCode(
+            () -> TopicManager.check(state("models.champions", 1, 3, "compact"), names, policy))
+        .doesNotThrowAnyException();
   }
 
   @Test

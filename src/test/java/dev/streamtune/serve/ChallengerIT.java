@@ -72,13 +72,15 @@ class ChallengerIT {
       assertThat(subscriber.servedVersion(MODEL)).as("v2 is on trial, not served").isEqualTo(1);
 
       for (int i = 0; i < WINDOW; i++) {
-        JsonNode answer = classify(root, Announcer.png(i * 40));
+        JsonNode answer = classify(root, MODEL, Announcer.png(i * 40));
         assertThat(answer.get("version").asInt()).isEqualTo(1);
         assertThat(answer.get("servedAs").asText()).isEqualTo("champion");
       }
       SchemaRegistryClient registry = feedback.registry();
-      await().atMost(Duration.ofSeconds(60)).until(() -> decisions(stack, registry).size() == 1);
-      ChampionDecision promoted = decisions(stack, registry).get(0);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> decisions(stack, registry, MODEL).size() == 1);
+      ChampionDecision promoted = decisions(stack, registry, MODEL).get(0);
       assertThat(promoted.getOutcome()).isEqualTo(DecisionOutcome.PROMOTED);
       assertThat(promoted.getChampion()).isEqualTo(2);
       assertThat(promoted.getDecidedBy()).isEqualTo("feedback");
@@ -89,11 +91,11 @@ class ChallengerIT {
           .until(
               () -> subscriber.servedVersion(MODEL) == 2 && subscriber.challenger(MODEL).isEmpty());
       for (int i = 0; i < 3; i++) {
-        JsonNode answer = classify(root, Announcer.png(7 + i * 40));
+        JsonNode answer = classify(root, MODEL, Announcer.png(7 + i * 40));
         assertThat(answer.get("version").asInt()).as("served alone").isEqualTo(2);
       }
       List<Prediction> shadows =
-          predictions(stack, registry).stream()
+          predictions(stack, registry, MODEL).stream()
               .filter(p -> p.getServedAs() == ServedAs.SHADOW)
               .toList();
       assertThat(shadows).as("one SHADOW prediction per request of the trial only").hasSize(WINDOW);
@@ -126,7 +128,7 @@ class ChallengerIT {
           .atMost(Duration.ofSeconds(30))
           .until(
               () -> subscriber.servedVersion(MODEL) == 1 && subscriber.challenger(MODEL).isEmpty());
-      ChampionDecision back = decisions(stack, registry).get(1);
+      ChampionDecision back = decisions(stack, registry, MODEL).get(1);
       assertThat(back.getDecidedBy()).isEqualTo("operator:oncall");
       assertThat(back.getChallenger()).isEqualTo(2);
       assertThat(back.getDetail()).contains("v2 confuses foxes");
@@ -137,10 +139,69 @@ class ChallengerIT {
     }
   }
 
-  private JsonNode classify(String root, byte[] image) throws Exception {
+  /**
+   * Split mode with the defaults' sample of 0: the challenger's answers must still reach {@code
+   * predictions}, or no trial could ever end (it did not before the fix).
+   */
+  @Test
+  void inSplitModeTheChallengerAnswersItsShareAndIsJudgedOnThoseAnswers(Stack stack)
+      throws Exception {
+    String model = "birds";
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "challenger-split");
+    Path a = Announcer.export(dir.resolve("a"), 3);
+    Path b = Announcer.export(dir.resolve("b"), 4);
+    ServeConfig config =
+        ServeConfig.from(
+                ConfigSource.ofSettings(
+                    Map.of("serve.challenger.mode", "split", "serve.challenger.share", "1")))
+            .with(0, Set.of(model), dir.resolve("cache"));
+    try (MinioObjectStore s3 = new MinioObjectStore(stack.s3());
+        Announcer announcer = new Announcer(stack, s3);
+        FeedbackRun feedback =
+            FeedbackRun.start(stack, FeedbackConfig.defaults().withChallenger(WINDOW, 0.8, 1));
+        ServeApp app =
+            ServeApp.start(config, stack.kafka(), stack.registry(), stack.topics(), stack.s3())) {
+      String root = "http://127.0.0.1:" + app.port();
+      ModelSubscriber subscriber = app.subscriber();
+      announcer.announce(model, 1, VersionStatus.PUBLISHED, a, false);
+      await().atMost(Duration.ofSeconds(60)).until(() -> subscriber.servedVersion(model) == 1);
+      announcer.announce(model, 2, VersionStatus.PUBLISHED, b, false);
+      await().atMost(Duration.ofSeconds(60)).until(() -> subscriber.challenger(model).isPresent());
+      for (int i = 0; i < WINDOW; i++) {
+        JsonNode answer = classify(root, model, Announcer.png(i * 30));
+        assertThat(answer.get("version").asInt())
+            .as("share 1: the challenger answers")
+            .isEqualTo(2);
+        assertThat(answer.get("servedAs").asText()).isEqualTo("challenger");
+      }
+      SchemaRegistryClient registry = feedback.registry();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> decisions(stack, registry, model).size() == 1);
+      ChampionDecision d = decisions(stack, registry, model).get(0);
+      assertThat(d.getOutcome()).isEqualTo(DecisionOutcome.PROMOTED);
+      assertThat(JSON.readTree(d.getDetail()).get("agreement").isNull())
+          .as("split mode has no pairs, so the agreement rule is skipped")
+          .isTrue();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> subscriber.servedVersion(model) == 2 && subscriber.challenger(model).isEmpty());
+      assertThat(classify(root, model, Announcer.png(5)).get("servedAs").asText())
+          .isEqualTo("champion");
+      List<Prediction> answered =
+          predictions(stack, registry, model).stream()
+              .filter(p -> p.getServedAs() == ServedAs.CHALLENGER)
+              .toList();
+      assertThat(answered).hasSize(WINDOW);
+      assertThat(answered).allSatisfy(p -> assertThat(p.getSampled()).isFalse());
+    }
+  }
+
+  private JsonNode classify(String root, String model, byte[] image) throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create(root + "/v1/models/" + MODEL + ":classify"))
+            HttpRequest.newBuilder(URI.create(root + "/v1/models/" + model + ":classify"))
                 .header("Content-Type", "image/png")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(image))
                 .build(),
@@ -149,7 +210,8 @@ class ChallengerIT {
     return JSON.readTree(r.body());
   }
 
-  private static List<ChampionDecision> decisions(Stack stack, SchemaRegistryClient registry) {
+  private static List<ChampionDecision> decisions(
+      Stack stack, SchemaRegistryClient registry, String model) {
     return Invariants.readToEnd(
             stack.kafka(),
             stack.topics().championDecisions(),
@@ -157,18 +219,19 @@ class ChallengerIT {
                 .deserializer())
         .stream()
         .map(r -> r.value())
-        .filter(d -> d.getModelId().equals(MODEL))
+        .filter(d -> d.getModelId().equals(model))
         .toList();
   }
 
-  private static List<Prediction> predictions(Stack stack, SchemaRegistryClient registry) {
+  private static List<Prediction> predictions(
+      Stack stack, SchemaRegistryClient registry, String model) {
     return Invariants.readToEnd(
             stack.kafka(),
             stack.topics().predictions(),
             ConfluentAvroSerde.of(Prediction.class, registry, stack.registry()).deserializer())
         .stream()
         .map(r -> r.value())
-        .filter(p -> p.getModelId().equals(MODEL))
+        .filter(p -> p.getModelId().equals(model))
         .toList();
   }
 }

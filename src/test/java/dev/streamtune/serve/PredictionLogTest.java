@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.ScoredLabel;
+import dev.streamtune.events.ServedAs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,6 +53,16 @@ class PredictionLogTest {
     assertThat(Classifier.entropy(new float[] {1, 0, 0})).isZero();
     assertThat(Classifier.entropy(new float[] {0.25f, 0.25f, 0.25f, 0.25f}))
         .isCloseTo(Math.log(4), within(1e-6));
+  }
+
+  @Test
+  void aChallengersAnswerIsPublishedWhateverTheSampleDraws() {
+    assertThat(PredictionLog.publishes(false, false, ServedAs.CHALLENGER))
+        .as("a split trial needs every answer")
+        .isTrue();
+    assertThat(PredictionLog.publishes(false, false, ServedAs.CHAMPION)).isFalse();
+    assertThat(PredictionLog.publishes(true, false, ServedAs.CHAMPION)).isTrue();
+    assertThat(PredictionLog.publishes(false, true, ServedAs.CHAMPION)).isTrue();
   }
 
   @Test
