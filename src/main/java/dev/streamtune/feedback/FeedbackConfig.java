@@ -193,57 +193,70 @@ public record FeedbackConfig(
 
   /** A copy with another daily budget. */
   public FeedbackConfig withDailyRequests(int daily) {
-    return new FeedbackConfig(
-        applicationId,
-        daily,
-        forget,
-        stateDir,
-        driftWindow,
-        driftThreshold,
-        challengerWindow,
-        challengerAgreement,
-        challengerConfidenceDrop);
+    Draft d = new Draft(this);
+    d.dailyRequests = daily;
+    return d.build();
   }
 
   /** A copy with another drift window and threshold. */
   public FeedbackConfig withDrift(int window, double threshold) {
-    return new FeedbackConfig(
-        applicationId,
-        dailyRequests,
-        forget,
-        stateDir,
-        window,
-        threshold,
-        challengerWindow,
-        challengerAgreement,
-        challengerConfidenceDrop);
+    Draft d = new Draft(this);
+    d.driftWindow = window;
+    d.driftThreshold = threshold;
+    return d.build();
   }
 
   /** A copy with another challenger trial: window, least agreement, largest confidence drop. */
   public FeedbackConfig withChallenger(int window, double agreement, double confidenceDrop) {
-    return new FeedbackConfig(
-        applicationId,
-        dailyRequests,
-        forget,
-        stateDir,
-        driftWindow,
-        driftThreshold,
-        window,
-        agreement,
-        confidenceDrop);
+    Draft d = new Draft(this);
+    d.challengerWindow = window;
+    d.challengerAgreement = agreement;
+    d.challengerConfidenceDrop = confidenceDrop;
+    return d.build();
   }
 
   /** A copy with another application id (each test or demo its own). */
   public FeedbackConfig withApplicationId(String id) {
-    return new FeedbackConfig(
-        id,
-        dailyRequests,
-        forget,
-        stateDir,
-        driftWindow,
-        driftThreshold,
-        challengerWindow,
-        challengerAgreement,
-        challengerConfidenceDrop);
+    Draft d = new Draft(this);
+    d.applicationId = id;
+    return d.build();
+  }
+
+  /** The components of a copy being changed; the one place that lists them all in order. */
+  private static final class Draft {
+    private String applicationId;
+    private int dailyRequests;
+    private final Duration forget;
+    private final Path stateDir;
+    private int driftWindow;
+    private double driftThreshold;
+    private int challengerWindow;
+    private double challengerAgreement;
+    private double challengerConfidenceDrop;
+
+    Draft(FeedbackConfig from) {
+      applicationId = from.applicationId;
+      dailyRequests = from.dailyRequests;
+      forget = from.forget;
+      stateDir = from.stateDir;
+      driftWindow = from.driftWindow;
+      driftThreshold = from.driftThreshold;
+      challengerWindow = from.challengerWindow;
+      challengerAgreement = from.challengerAgreement;
+      challengerConfidenceDrop = from.challengerConfidenceDrop;
+    }
+
+    FeedbackConfig build() {
+      return new FeedbackConfig(
+          applicationId,
+          dailyRequests,
+          forget,
+          stateDir,
+          driftWindow,
+          driftThreshold,
+          challengerWindow,
+          challengerAgreement,
+          challengerConfidenceDrop);
+    }
   }
 }

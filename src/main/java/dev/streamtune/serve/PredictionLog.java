@@ -8,29 +8,16 @@ import dev.streamtune.events.RegistryConfig;
 import dev.streamtune.events.SchemaRegistryClient;
 import dev.streamtune.events.ScoredLabel;
 import dev.streamtune.events.ServedAs;
-import dev.streamtune.image.ImageDecoder;
-import dev.streamtune.store.ArtifactFiles;
-import dev.streamtune.store.BucketLayout;
 import dev.streamtune.store.ObjectStore;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Publishes a sample of the classifications served as {@code Prediction} events on the {@code
@@ -49,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>A classification never waits on Kafka: {@link #record} draws the sample and queues the event,
- * and one sender thread hands the queue to the producer. When the queue is full (the broker is
- * down, say) a prediction is dropped and counted; images wait in at most 64 MiB, and an uncertain
- * prediction over that is published without its image. Meters: {@code
+ * and one sender thread ({@link PredictionSender}) hands the queue to the producer. When the queue
+ * is full (the broker is down, say) a prediction is dropped and counted; images wait in at most 64
+ * MiB, and an uncertain prediction over that is published without its image. Meters: {@code
  * streamtune.serve.predictions{outcome}}, outcome {@code published}, {@code failed} (the producer
  * gave up on it), {@code dropped} (the queue was full) or {@code unkept} (an uncertain prediction
  * whose image could not be kept: published without it). While serve runs a challenger, it says
@@ -59,51 +46,14 @@ import org.slf4j.LoggerFactory;
  * that the feedback role can judge the trial. Thread-safe.
  */
 public final class PredictionLog implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(PredictionLog.class);
-  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
-  private static final long QUEUED_IMAGE_BYTES = 64L << 20;
-  private static final ImageDecoder PROBE = new ImageDecoder(Long.MAX_VALUE);
-
   private final PredictionConfig config;
-  private final String topic;
   private final Clock clock;
-  private final KafkaProducer<String, dev.streamtune.events.Prediction> producer;
-  private final SchemaRegistryClient registry;
-  private final ObjectStore store;
-  private final BlockingQueue<Pending> queue;
-  private final AtomicLong queuedImageBytes = new AtomicLong();
-  private final Thread sender;
-  private final Counter published;
-  private final Counter failed;
-  private final Counter dropped;
-  private final Counter unkept;
-  private final AtomicBoolean failing = new AtomicBoolean();
-  private volatile boolean closing;
+  private final PredictionSender sender;
 
-  private PredictionLog(
-      PredictionConfig config,
-      String topic,
-      Clock clock,
-      KafkaProducer<String, dev.streamtune.events.Prediction> producer,
-      SchemaRegistryClient registry,
-      ObjectStore store,
-      MeterRegistry meters) {
+  private PredictionLog(PredictionConfig config, Clock clock, PredictionSender sender) {
     this.config = config;
-    this.store = store;
-    this.topic = topic;
     this.clock = clock;
-    this.producer = producer;
-    this.registry = registry;
-    this.queue = new ArrayBlockingQueue<>(config.queue());
-    this.published = counter(meters, "published");
-    this.failed = counter(meters, "failed");
-    this.dropped = counter(meters, "dropped");
-    this.unkept = counter(meters, "unkept");
-    this.sender = producer == null ? null : new Thread(this::send, "prediction-log");
-    if (sender != null) {
-      sender.setDaemon(true);
-      sender.start();
-    }
+    this.sender = sender;
   }
 
   /**
@@ -156,7 +106,8 @@ public final class PredictionLog implements AutoCloseable {
       Clock clock,
       MeterRegistry meters) {
     if (!config.enabled() && !shadows) {
-      return new PredictionLog(config, topic, clock, null, null, store, meters);
+      return new PredictionLog(
+          config, clock, new PredictionSender(topic, config.queue(), null, null, store, meters));
     }
     SchemaRegistryClient client = new SchemaRegistryClient(registry);
     try {
@@ -165,16 +116,18 @@ public final class PredictionLog implements AutoCloseable {
       props.put(ProducerConfig.CLIENT_ID_CONFIG, "streamtune-predictions");
       return new PredictionLog(
           config,
-          topic,
           clock,
-          new KafkaProducer<>(
-              props,
-              new StringSerializer(),
-              ConfluentAvroSerde.of(dev.streamtune.events.Prediction.class, client, registry)
-                  .serializer()),
-          client,
-          store,
-          meters);
+          new PredictionSender(
+              topic,
+              config.queue(),
+              new KafkaProducer<>(
+                  props,
+                  new StringSerializer(),
+                  ConfluentAvroSerde.of(dev.streamtune.events.Prediction.class, client, registry)
+                      .serializer()),
+              client,
+              store,
+              meters));
     } catch (RuntimeException e) {
       client.close();
       throw e;
@@ -201,21 +154,14 @@ public final class PredictionLog implements AutoCloseable {
       Prediction p, byte[] image, Map<String, String> attributes, ServedAs servedAs) {
     boolean uncertain = config.uncertain(p.margin(), p.entropy());
     boolean sampled = drawn(config.sample());
-    if (producer == null || closing || !publishes(uncertain, sampled, servedAs)) {
+    if (!sender.open() || !publishes(uncertain, sampled, servedAs)) {
       return false;
     }
     dev.streamtune.events.Prediction event =
         event(p, UUID.randomUUID().toString(), Sha256.hex(image), clock.millis(), attributes);
     event.setSampled(sampled);
     event.setServedAs(servedAs);
-    byte[] kept = null;
-    if (uncertain && queuedImageBytes.addAndGet(image.length) <= QUEUED_IMAGE_BYTES) {
-      kept = image;
-    } else if (uncertain) {
-      queuedImageBytes.addAndGet(-image.length);
-      unkept.increment();
-    }
-    return offer(new Pending(event, kept));
+    return sender.offer(event, uncertain ? image : null);
   }
 
   /**
@@ -228,7 +174,7 @@ public final class PredictionLog implements AutoCloseable {
    */
   public boolean shadow(
       Prediction shadow, Prediction answered, byte[] image, Map<String, String> attributes) {
-    if (producer == null || closing) {
+    if (!sender.open()) {
       return false;
     }
     dev.streamtune.events.Prediction event =
@@ -238,37 +184,7 @@ public final class PredictionLog implements AutoCloseable {
     Prediction.Scored top = answered.labels().get(0);
     event.setComparedWith(
         new ChampionAnswer(answered.version(), top.label(), (float) top.probability()));
-    return offer(new Pending(event, null));
-  }
-
-  private boolean offer(Pending pending) {
-    if (queue.offer(pending)) {
-      return true;
-    }
-    if (pending.image() != null) {
-      queuedImageBytes.addAndGet(-pending.image().length);
-    }
-    dropped.increment();
-    return false;
-  }
-
-  /** A prediction waiting for the broker, with the image to keep first, or null. */
-  private record Pending(dev.streamtune.events.Prediction event, byte[] image) {}
-
-  /** Keeps an uncertain prediction's image under {@code feedback/} and names it in the event. */
-  private void keep(Pending pending) {
-    dev.streamtune.events.Prediction e = pending.event();
-    try {
-      ImageDecoder.Info info = PROBE.probe(pending.image());
-      String key = BucketLayout.feedback(e.getModelId(), e.getImageSha256(), info.extension());
-      store.put(key, pending.image(), "image/" + info.format(), Map.of());
-      e.setImageUri(ArtifactFiles.uri(store, key));
-    } catch (RuntimeException error) {
-      unkept.increment();
-      LOG.warn("The image of an uncertain prediction could not be kept: {}", error.toString());
-    } finally {
-      queuedImageBytes.addAndGet(-pending.image().length);
-    }
+    return sender.offer(event, null);
   }
 
   /**
@@ -304,72 +220,9 @@ public final class PredictionLog implements AutoCloseable {
         .build();
   }
 
-  private void send() {
-    while (!closing || !queue.isEmpty()) {
-      Pending pending;
-      try {
-        pending = queue.poll(100, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (pending == null) {
-        continue;
-      }
-      if (pending.image() != null) {
-        keep(pending);
-      }
-      dev.streamtune.events.Prediction e = pending.event();
-      try {
-        producer.send(
-            new ProducerRecord<>(topic, e.getModelId(), e),
-            (metadata, error) -> {
-              if (error == null) {
-                published.increment();
-                if (failing.compareAndSet(true, false)) {
-                  LOG.info("Predictions reach {} again", topic);
-                }
-              } else {
-                failed.increment();
-                if (failing.compareAndSet(false, true)) {
-                  LOG.warn(
-                      "A prediction could not be published to {} (more are counted in "
-                          + "streamtune.serve.predictions{{outcome=failed}}): {}",
-                      topic,
-                      error.toString());
-                }
-              }
-            });
-      } catch (RuntimeException error) {
-        failed.increment();
-        if (failing.compareAndSet(false, true)) {
-          LOG.warn("A prediction could not be published to {}: {}", topic, error.toString());
-        }
-      }
-    }
-  }
-
   /** Sends what is queued (waiting up to 5 s), then closes the producer. */
   @Override
   public void close() {
-    closing = true;
-    if (sender == null) {
-      return;
-    }
-    try {
-      sender.join(CLOSE_WAIT.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    sender.interrupt();
-    producer.close(CLOSE_WAIT);
-    registry.close();
-  }
-
-  private static Counter counter(MeterRegistry meters, String outcome) {
-    return Counter.builder("streamtune.serve.predictions")
-        .tag("outcome", outcome)
-        .description("sampled classifications, by what became of them")
-        .register(meters);
+    sender.close();
   }
 }
