@@ -7,12 +7,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * Sends one {@link TrainingRequest} outside the ingest topology: a person's {@code streamtune
@@ -70,24 +66,7 @@ public final class TrainingRequests {
       TopicNames topics,
       Serde<TrainingRequest> requests,
       String prefix) {
-    out.split(Named.as(prefix + "out-"))
-        .branch(
-            (k, v) -> v instanceof TrainingRequest,
-            Branched.withConsumer(
-                s ->
-                    s.mapValues(v -> (TrainingRequest) v, Named.as(prefix + "as-request"))
-                        .to(
-                            topics.trainingRequests(),
-                            Produced.with(Serdes.String(), requests).withName(prefix + "requests")),
-                "requests"))
-        .defaultBranch(
-            Branched.withConsumer(
-                s ->
-                    s.mapValues(Object::toString, Named.as(prefix + "as-status"))
-                        .to(
-                            topics.trainingStatus(),
-                            Produced.with(Serdes.String(), Serdes.String())
-                                .withName(prefix + "status")),
-                "status"));
+    StatusRoute.route(
+        out, TrainingRequest.class, topics.trainingRequests(), requests, topics, "request", prefix);
   }
 }

@@ -5,6 +5,7 @@ import dev.streamtune.events.KafkaConfig;
 import dev.streamtune.events.LabellingRequest;
 import dev.streamtune.events.Prediction;
 import dev.streamtune.events.ServedAs;
+import dev.streamtune.events.StatusRoute;
 import dev.streamtune.events.TopicNames;
 import dev.streamtune.events.TrainingRequest;
 import dev.streamtune.events.TrainingRequests;
@@ -19,7 +20,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -113,28 +113,20 @@ public final class FeedbackTopology {
             Stores.persistentKeyValueStore(ChallengerProcessor.STORE),
             Serdes.String(),
             Serdes.String()));
-    all.filter(
-            (k, v) -> v.getServedAs() != ServedAs.CHAMPION || v.getSampled(),
-            Named.as("trial-answers"))
-        .process(
-            () -> new ChallengerProcessor(config), Named.as("judge"), ChallengerProcessor.STORE)
-        .split(Named.as("judged-"))
-        .branch(
-            (k, v) -> v instanceof ChampionDecision,
-            Branched.withConsumer(
-                s ->
-                    s.mapValues(v -> (ChampionDecision) v, Named.as("as-decision"))
-                        .to(
-                            topics.championDecisions(),
-                            Produced.with(Serdes.String(), decisions).withName("decisions"))))
-        .defaultBranch(
-            Branched.withConsumer(
-                s ->
-                    s.mapValues(Object::toString, Named.as("as-trial-status"))
-                        .to(
-                            topics.trainingStatus(),
-                            Produced.with(Serdes.String(), Serdes.String())
-                                .withName("trial-status"))));
+    StatusRoute.route(
+        all.filter(
+                (k, v) -> v.getServedAs() != ServedAs.CHAMPION || v.getSampled(),
+                Named.as("trial-answers"))
+            .process(
+                () -> new ChallengerProcessor(config),
+                Named.as("judge"),
+                ChallengerProcessor.STORE),
+        ChampionDecision.class,
+        topics.championDecisions(),
+        decisions,
+        topics,
+        "decision",
+        "trial-");
   }
 
   private static void drift(

@@ -38,7 +38,6 @@ import org.slf4j.LoggerFactory;
 final class VersionsTopic {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSubscriber.class);
   private final KafkaConsumer<String, Object> consumer;
-  private final String topic;
   private final List<String> topics;
   private final ServeMetrics metrics;
   private List<TopicPartition> parts;
@@ -51,7 +50,6 @@ final class VersionsTopic {
       KafkaConsumer<String, Object> consumer, List<String> topics, ServeMetrics metrics) {
     this.metrics = metrics;
     this.consumer = consumer;
-    this.topic = topics.get(0);
     this.topics = topics;
   }
 
@@ -92,7 +90,7 @@ final class VersionsTopic {
 
   /** The name of the versions topic. */
   String name() {
-    return topic;
+    return topics.get(0);
   }
 
   /** Whether it has not been stopped. */
@@ -168,7 +166,7 @@ final class VersionsTopic {
         lag += l.getAsLong();
       }
     }
-    metrics.lag(topic, lag);
+    metrics.lag(name(), lag);
   }
 
   /**
